@@ -1,0 +1,73 @@
+// terrier: the command-line entry point. The only place that reads the
+// environment and wires components together.
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <functional>
+
+#include <pqxx/except>
+
+#include "cli/db_commands.hpp"
+#include "cli/settings.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+int main(int argc, char** argv) {
+  using namespace terrier;
+  CLI::App app{"Terrier: tiers-lieux and land opportunities of Hauts-de-France"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("terrier ") + TERRIER_VERSION);
+
+  std::string home;
+  std::string log_level;
+  int port = 0;
+  app.add_option("--home", home, "Folder of the embedded database (TERRIER_HOME, default ./var)");
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off");
+
+  // Subcommand callbacks only choose the command; it runs after parsing, once
+  // the settings are complete.
+  std::function<int(const cli::Settings&)> command;
+  auto run = [&](int (*fn)(const cli::Settings&)) { return [&command, fn] { command = fn; }; };
+
+  auto* db = app.add_subcommand("db", "The embedded PostgreSQL + PostGIS database");
+  db->require_subcommand(1);
+  auto* db_start = db->add_subcommand("start", "Create (first time) and start the database");
+  db_start->add_option("--port", port, "Port on 127.0.0.1 (TERRIER_DB_PORT, default 55432)");
+  db_start->callback(run(cli::db_start));
+  db->add_subcommand("stop", "Stop the database")->callback(run(cli::db_stop));
+  db->add_subcommand("status", "Say whether the database runs (exit 3 when not)")
+      ->callback(run(cli::db_status));
+  db->add_subcommand("url", "Print the libpq URI of the database (for psql and QGIS)")
+      ->callback(run(cli::db_url));
+
+  app.add_subcommand("migrate", "Apply the pending migrations of sql/")
+      ->callback(run(cli::migrate));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    // Flags override the environment; both are read here only.
+    cli::Settings settings = cli::Settings::from_environment();
+    if (!home.empty()) settings.cluster.home = home;
+    if (port != 0) settings.cluster.port = port;
+    if (!log_level.empty()) log::set_level(log::parse_level(log_level));
+    return command(settings);
+  } catch (const terrier::Error& e) {
+    fmt::print(stderr, "terrier: {}\n", e.what());
+    return 1;
+  } catch (const pqxx::broken_connection& e) {
+    fmt::print(stderr, "terrier: lost the database connection: {}\n", first_line(e.what()));
+    return 1;
+  } catch (const pqxx::sql_error& e) {
+    fmt::print(stderr, "terrier: database error: {}\n", first_line(e.what()));
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "terrier: {}\n", e.what());
+    return 1;
+  }
+}

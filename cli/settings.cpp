@@ -1,0 +1,59 @@
+#include "cli/settings.hpp"
+
+#include <fmt/core.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace terrier::cli {
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+Settings Settings::from_environment() {
+  Settings s;
+  s.database_url = env("TERRIER_DATABASE_URL");
+  if (auto home = env("TERRIER_HOME")) s.cluster.home = *home;
+  if (auto port = env("TERRIER_DB_PORT")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(port->data(), port->data() + port->size(), value);
+    if (ec != std::errc() || end != port->data() + port->size()) {
+      throw ConfigError(fmt::format("TERRIER_DB_PORT='{}' is not a port number", *port));
+    }
+    s.cluster.port = value;
+  }
+  if (auto user = env("TERRIER_DB_OS_USER")) s.cluster.os_user = *user;
+  if (auto bindir = env("TERRIER_PG_BINDIR")) s.cluster.pg_bindir = *bindir;
+  s.sql_dir = env("TERRIER_SQL_DIR").value_or(TERRIER_SQL_DIR_DEFAULT);
+  if (auto level = env("TERRIER_LOG_LEVEL")) log::set_level(log::parse_level(*level));
+  return s;
+}
+
+std::string database_url(const Settings& settings) {
+  if (settings.database_url) {
+    if (settings.database_url->rfind("postgres", 0) != 0 &&
+        settings.database_url->find('=') == std::string::npos) {
+      throw ConfigError(fmt::format(
+          "TERRIER_DATABASE_URL='{}' is not a libpq URI (postgresql://user:password@host:port/db)",
+          redact_database_url(*settings.database_url)));
+    }
+    return *settings.database_url;
+  }
+  db::EmbeddedCluster cluster(settings.cluster);
+  if (!cluster.status().running) {
+    log::info("starting the embedded database in {}", cluster.data_dir().string());
+    cluster.start();
+  }
+  return cluster.url();
+}
+
+}  // namespace terrier::cli

@@ -1,0 +1,28 @@
+#pragma once
+
+// Settings of one terrier invocation, filled from the environment and flags in
+// main() and nowhere else.
+
+#include <optional>
+#include <string>
+
+#include "db/cluster.hpp"
+
+namespace terrier::cli {
+
+struct Settings {
+  // TERRIER_DATABASE_URL: an external server; the embedded cluster is then
+  // never started.
+  std::optional<std::string> database_url;
+  db::ClusterConfig cluster;
+  std::string sql_dir;  // TERRIER_SQL_DIR
+
+  // Reads TERRIER_* variables over the defaults.
+  static Settings from_environment();
+};
+
+// The database to work on: TERRIER_DATABASE_URL, or the embedded cluster,
+// started when it is not running.
+std::string database_url(const Settings& settings);
+
+}  // namespace terrier::cli

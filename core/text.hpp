@@ -1,0 +1,28 @@
+#pragma once
+
+// Text helpers for French data: UTF-8 accent folding, slugs, trimming.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace terrier::text {
+
+// Removes leading and trailing ASCII white space and no-break spaces.
+std::string trim(std::string_view s);
+
+// Lower-cases ASCII and folds the Latin-1 / Latin Extended-A letters used in
+// French (é è ê ë à â ä î ï ô ö ù û ü ç œ æ ÿ and capitals) to their base
+// ASCII letters; other characters are kept. "Béthune" -> "bethune".
+std::string fold(std::string_view utf8);
+
+// URL slug: folded, runs of non-alphanumerics become one '-', no leading or
+// trailing '-'. "CA de Lens - Liévin" -> "ca-de-lens-lievin".
+std::string slugify(std::string_view utf8);
+
+// Splits on any of the separator strings, trims pieces, drops empty ones.
+std::vector<std::string> split_any(std::string_view s, const std::vector<std::string>& seps);
+
+bool is_valid_utf8(std::string_view s);
+
+}  // namespace terrier::text

@@ -1,0 +1,36 @@
+#include "db/connection.hpp"
+
+#include <fmt/core.h>
+
+#include <pqxx/pqxx>
+
+#include "core/error.hpp"
+
+namespace terrier::db {
+
+std::unique_ptr<pqxx::connection> connect(const std::string& url) {
+  try {
+    return std::make_unique<pqxx::connection>(url);
+  } catch (const pqxx::broken_connection& e) {
+    throw DbError(fmt::format("cannot connect to database {}: {}", redact_database_url(url),
+                              first_line(e.what())));
+  } catch (const pqxx::failure& e) {
+    throw DbError(fmt::format("cannot connect to database {}: {}", redact_database_url(url),
+                              first_line(e.what())));
+  }
+}
+
+std::string with_database(const std::string& url, const std::string& dbname) {
+  // postgresql://user:pw@host:port/db?params
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) {
+    throw ConfigError(fmt::format("not a postgresql:// URI: {}", redact_database_url(url)));
+  }
+  auto path = url.find('/', scheme + 3);
+  auto query = url.find('?', scheme + 3);
+  std::string authority = url.substr(0, std::min(path, query));
+  std::string params = query == std::string::npos ? "" : url.substr(query);
+  return authority + "/" + dbname + params;
+}
+
+}  // namespace terrier::db

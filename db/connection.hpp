@@ -1,0 +1,19 @@
+#pragma once
+
+// Opening connections.
+
+#include <memory>
+#include <pqxx/connection>
+#include <string>
+
+namespace terrier::db {
+
+// Opens a connection to a libpq URI; a failure becomes a DbError of one line
+// that names the server (password removed) and libpq's reason.
+std::unique_ptr<pqxx::connection> connect(const std::string& url);
+
+// Replaces the database name in a postgresql:// URI (used by tests and the
+// embedded cluster to reach the maintenance database).
+std::string with_database(const std::string& url, const std::string& dbname);
+
+}  // namespace terrier::db

@@ -1,0 +1,137 @@
+#include "geo/gdal.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <fmt/core.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <mutex>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace terrier::geo {
+namespace {
+
+void CPL_STDCALL route_cpl_error(CPLErr level, CPLErrorNum code, const char* message) {
+  switch (level) {
+    case CE_Debug: log::debug("GDAL: {}", message); break;
+    case CE_Warning: log::debug("GDAL warning {}: {}", code, message); break;
+    default: log::debug("GDAL error {}: {}", code, message); break;
+  }
+}
+
+std::string last_cpl_error() {
+  const char* msg = CPLGetLastErrorMsg();
+  return msg && *msg ? std::string(msg) : std::string("unknown GDAL error");
+}
+
+}  // namespace
+
+void init_gdal() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();
+    CPLSetErrorHandler(route_cpl_error);
+  });
+}
+
+struct GdalVectorReader::Handles {
+  GDALDatasetH ds = nullptr;
+  OGRLayerH layer = nullptr;  // owned by ds
+  ~Handles() {
+    if (ds) GDALClose(ds);
+  }
+};
+
+GdalVectorReader::GdalVectorReader(const std::string& path,
+                                   const std::vector<std::string>& open_options,
+                                   const std::vector<std::string>& allowed_drivers)
+    : handles_(std::make_unique<Handles>()), path_(path) {
+  init_gdal();
+  std::vector<const char*> options;
+  for (const auto& o : open_options) options.push_back(o.c_str());
+  options.push_back(nullptr);
+  std::vector<const char*> drivers;
+  for (const auto& d : allowed_drivers) drivers.push_back(d.c_str());
+  drivers.push_back(nullptr);
+  CPLErrorReset();
+  handles_->ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                            allowed_drivers.empty() ? nullptr : drivers.data(), options.data(),
+                            nullptr);
+  if (!handles_->ds) {
+    throw ImportError(fmt::format("{}: cannot be read as a vector file ({})", path,
+                                  last_cpl_error()));
+  }
+  driver_ = GDALGetDriverShortName(GDALGetDatasetDriver(handles_->ds));
+  if (GDALDatasetGetLayerCount(handles_->ds) < 1) {
+    throw ImportError(fmt::format("{}: no layer in this {} file", path, driver_));
+  }
+  handles_->layer = GDALDatasetGetLayer(handles_->ds, 0);
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(handles_->layer);
+  for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
+    field_names_.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+  }
+  if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(handles_->layer)) {
+    const char* name = OSRGetAuthorityName(srs, nullptr);
+    const char* code = OSRGetAuthorityCode(srs, nullptr);
+    if ((!name || !code) && OSRAutoIdentifyEPSG(srs) == OGRERR_NONE) {
+      name = OSRGetAuthorityName(srs, nullptr);
+      code = OSRGetAuthorityCode(srs, nullptr);
+    }
+    if (name && code) layer_crs_ = fmt::format("{}:{}", name, code);
+  }
+}
+
+GdalVectorReader::~GdalVectorReader() = default;
+GdalVectorReader::GdalVectorReader(GdalVectorReader&&) noexcept = default;
+GdalVectorReader& GdalVectorReader::operator=(GdalVectorReader&&) noexcept = default;
+
+std::optional<long long> GdalVectorReader::feature_count() const {
+  GIntBig n = OGR_L_GetFeatureCount(handles_->layer, 0);
+  if (n < 0) return std::nullopt;
+  return static_cast<long long>(n);
+}
+
+bool GdalVectorReader::next(OgrRecord& out) {
+  CPLErrorReset();
+  std::unique_ptr<void, void (*)(void*)> feature(OGR_L_GetNextFeature(handles_->layer),
+                                                 [](void* f) { OGR_F_Destroy(f); });
+  if (!feature) {
+    if (CPLGetLastErrorType() >= CE_Failure) {
+      throw ImportError(fmt::format("{}: read error after feature {}: {}", path_, out.fid,
+                                    last_cpl_error()));
+    }
+    return false;
+  }
+  auto* f = static_cast<OGRFeatureH>(feature.get());
+  out.fid = OGR_F_GetFID(f);
+  out.fields.assign(field_names_.size(), std::nullopt);
+  for (int i = 0; i < static_cast<int>(field_names_.size()); ++i) {
+    if (OGR_F_IsFieldSetAndNotNull(f, i)) out.fields[i] = OGR_F_GetFieldAsString(f, i);
+  }
+  out.wkb.reset();
+  if (OGRGeometryH geom = OGR_F_GetGeometryRef(f); geom && !OGR_G_IsEmpty(geom)) {
+    OGR_G_FlattenTo2D(geom);  // Terrier stores 2D geometries
+    std::string wkb(static_cast<std::size_t>(OGR_G_WkbSize(geom)), '\0');
+    OGR_G_ExportToWkb(geom, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
+    out.wkb = std::move(wkb);
+  }
+  return true;
+}
+
+std::vector<std::string> vector_driver_names() {
+  init_gdal();
+  std::vector<std::string> names;
+  for (int i = 0; i < GDALGetDriverCount(); ++i) {
+    GDALDriverH d = GDALGetDriver(i);
+    if (GDALGetMetadataItem(d, GDAL_DCAP_VECTOR, nullptr)) {
+      names.emplace_back(GDALGetDriverShortName(d));
+    }
+  }
+  return names;
+}
+
+}  // namespace terrier::geo

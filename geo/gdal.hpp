@@ -1,0 +1,55 @@
+#pragma once
+
+// A small RAII layer over GDAL/OGR vector reading, for the importers. GDAL's
+// messages are routed to Terrier's logger; GDAL types stay out of headers.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace terrier::geo {
+
+// Registers GDAL drivers once and routes CPLError messages to the logger.
+void init_gdal();
+
+// One feature read from a layer: its attributes as text and its geometry as
+// WKB in the layer's CRS.
+struct OgrRecord {
+  long long fid = 0;
+  std::vector<std::optional<std::string>> fields;  // nullopt: null/unset
+  std::optional<std::string> wkb;                  // nullopt: no geometry
+};
+
+class GdalVectorReader {
+ public:
+  // Opens the first layer of a vector file. open_options are GDAL open
+  // options ("KEY=VALUE"). Throws ImportError naming the file.
+  GdalVectorReader(const std::string& path, const std::vector<std::string>& open_options = {},
+                   const std::vector<std::string>& allowed_drivers = {});
+  ~GdalVectorReader();
+  GdalVectorReader(GdalVectorReader&&) noexcept;
+  GdalVectorReader& operator=(GdalVectorReader&&) noexcept;
+
+  const std::string& driver_name() const { return driver_; }
+  const std::vector<std::string>& field_names() const { return field_names_; }
+  // "EPSG:2154" when the layer declares a CRS with an authority code.
+  std::optional<std::string> layer_crs() const { return layer_crs_; }
+  std::optional<long long> feature_count() const;
+
+  // False at the end. Throws ImportError when the file breaks mid-way.
+  bool next(OgrRecord& out);
+
+ private:
+  struct Handles;
+  std::unique_ptr<Handles> handles_;
+  std::string path_;
+  std::string driver_;
+  std::vector<std::string> field_names_;
+  std::optional<std::string> layer_crs_;
+};
+
+// Names of the vector drivers of this GDAL build (for messages and tests).
+std::vector<std::string> vector_driver_names();
+
+}  // namespace terrier::geo

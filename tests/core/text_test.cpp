@@ -1,0 +1,45 @@
+#include "core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace terrier::text {
+namespace {
+
+TEST(Text, FoldRemovesFrenchAccentsAndCase) {
+  EXPECT_EQ(fold("Béthune"), "bethune");
+  EXPECT_EQ(fold("ÉTAPLES"), "etaples");
+  EXPECT_EQ(fold("Surface bâtie (m²)"), "surface batie (m2)");
+  EXPECT_EQ(fold("Cœur d’Ostrevent"), "coeur d'ostrevent");
+  EXPECT_EQ(fold("Autrêches"), "autreches");
+}
+
+TEST(Text, SlugifyMakesUrlSafeNames) {
+  EXPECT_EQ(slugify("CA de Lens - Liévin"), "ca-de-lens-lievin");
+  EXPECT_EQ(slugify("  Valenciennois–Hainaut "), "valenciennois-hainaut");
+  EXPECT_EQ(slugify("Saint-Omer"), "saint-omer");
+}
+
+TEST(Text, TrimRemovesNoBreakSpaces) {
+  EXPECT_EQ(trim("\xC2\xA0 Lille \xC2\xA0"), "Lille");
+  EXPECT_EQ(trim("  "), "");
+  EXPECT_EQ(trim("a\xE2\x80\xAF"), "a");
+}
+
+TEST(Text, SplitAnyTrimsAndDropsEmptyPieces) {
+  auto parts = split_any("Vente / Location ou  BCUS /", {"/", " ou "});
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0], "Vente");
+  EXPECT_EQ(parts[1], "Location");
+  EXPECT_EQ(parts[2], "BCUS");
+}
+
+TEST(Text, Utf8Validation) {
+  EXPECT_TRUE(is_valid_utf8("Béthune"));
+  EXPECT_FALSE(is_valid_utf8("B\xE9thune"));         // Latin-1 é
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));           // overlong
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));           // truncated
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x8F\xA0"));    // U+1F3E0
+}
+
+}  // namespace
+}  // namespace terrier::text
