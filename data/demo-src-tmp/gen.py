@@ -189,10 +189,18 @@ RUES = ['rue Gambetta', 'rue Jean Jaurès', 'avenue de la République', 'rue du 
         'rue Ferrer', 'rue Marcel Sembat', 'rue de la Briqueterie']
 MINING_RUES = ['rue Émile Basly', 'rue Arthur Lamendin', 'cité des Provinces', 'rue de la Fosse 9',
                'cité Jeanne d\'Arc', 'rue des Mineurs', 'rue du Puits 6']
-ZAS = ['zone de la Pilaterie', 'ZA du Moulin', 'ZI des Dunes', 'ZA de la Croisette', 'ZI Nord',
-       'ZA du Bois Joly', 'ZI de la Vallée', 'ZA du Chemin Vert', 'ZA des Hauts Champs',
-       "parc d'activités des Portes du Nord", 'ZA du Marais', 'ZI du Port', 'ZA de la Plaine',
-       'ZI Est', 'ZA des Prés Loribes', 'ZA du Mont Joie']
+ZAS = ['ZA du Moulin', 'ZA de la Croisette', 'ZI Nord', 'ZA du Bois Joly', 'ZI de la Vallée',
+       'ZA du Chemin Vert', 'ZA des Hauts Champs', "parc d'activités des Portes du Nord", 'ZA du Marais',
+       'ZA de la Plaine', 'ZI Est', 'ZA des Prés Loribes', 'ZA du Mont Joie']
+ZAS_MEL = ['zone de la Pilaterie', 'ZI de la Martinoire', 'ZA du Pont Rouge']
+ZAS_LITT = ['ZI des Dunes', 'ZI du Port', 'ZA du Fort Vert']
+
+
+def za_for(c):
+    extra = ZAS_MEL if c['circle_proposal'] == 'mel' else ZAS_LITT if c['circle_proposal'] == 'littoral' else []
+    if extra and rng.random() < 0.5:
+        return rng.choice(extra)
+    return rng.choice(ZAS)
 LIEUX = ['Les Prés', 'Le Marais', 'La Motte', 'Les Hauts Champs', 'Le Bois Hulin', 'La Cense',
          'Le Petit Bois', 'Les Longs Champs', 'La Briqueterie', 'Le Mont', 'Les Saules',
          'La Garenne', 'Le Riez', 'Les Rietz', 'La Longue Borne', 'Le Fond des Vaux']
@@ -252,7 +260,7 @@ def T(fmt, needs_rue=False):
         rue = rue_for(c) if 'coron' in fmt else rng.choice(RUES)
         nom = rng.choice(NOMS)
         nom2 = rng.choice([n for n in NOMS if n != nom])
-        za = rng.choice(ZAS)
+        za = za_for(c)
         lieu = rng.choice(LIEUX)
         title = fmt.format(rue=rue, nom=nom, nom2=nom2, de_commune=de(c['nom']), commune=c['nom'],
                            q=qname(c), de_q=de(qname(c)), za=za, lieu=lieu,
@@ -292,7 +300,7 @@ TITLES = {
         (3, T('Ancienne trésorerie'), ANY),
         (3, T('Ancienne agence bancaire {rue}'), ANY),
         (3, T('Étage de bureaux – immeuble {nom}'), URB),
-        (2, T('Ancienne mairie annexe {de_q}'), URB),
+        (2, T('Ancienne mairie annexe {de_q}'), lambda c: c['insee'] in QUARTIERS),
         (3, T('Ancienne mairie'), RUR),
         (2, T("Anciens bureaux de l'entreprise {nom}"), ANY),
     ],
@@ -443,7 +451,7 @@ BAILLEURS = ['Habitat Hauts-de-France Nord', 'Logis Flandre-Artois', 'Toit Picar
 FONCIERES = ['EPF Hauts-de-France', 'EPF Hauts-de-France', 'EPF Hauts-de-France',
              'Foncière Solidaire Nord-Picardie', 'Foncière Communs Fertiles',
              'SCIC Foncière des Tiers-Lieux', 'SEM Territoires du Nord']
-DEP_NOM = {'02': "l'Aisne", '59': 'du Nord', '60': "l'Oise", '62': 'du Pas-de-Calais', '80': 'de la Somme'}
+DEP_NOM = {'02': "de l'Aisne", '59': 'du Nord', '60': "de l'Oise", '62': 'du Pas-de-Calais', '80': 'de la Somme'}
 PHONE_PREFIX = {'59': ['20', '20', '27', '28'], '62': ['21'], '80': ['22'], '02': ['23'], '60': ['44']}
 
 SOURCES_CIRCLE = {'mel': 'Cercle MEL', 'littoral': 'Cercle Littoral', 'bassin-minier': 'Cercle Bassin minier',
@@ -455,7 +463,7 @@ SOURCES_GEN = {'Groupe foncier': 25, 'Veille EPF': 12, 'Signalement adhérent': 
                "Appel à manifestation d'intérêt": 4, 'Site de la CCI': 4}
 
 
-def owner_name(otype, c, kind):
+def owner_name(otype, c, kind, title=''):
     nom = rng.choice(NOMS)
     if otype == 'collectivité':
         r = rng.random()
@@ -469,9 +477,17 @@ def owner_name(otype, c, kind):
     if otype == 'bailleur social':
         return rng.choice(BAILLEURS)
     if otype == 'État':
+        t = title.lower()
+        if 'gare' in t or 'ferroviaire' in t or 'dépôt' in t:
+            return 'État (domaine ferroviaire)'
+        if 'éclusier' in t:
+            return 'Voies navigables (État)'
+        if 'gendarmerie' in t:
+            return "État – Ministère de l'Intérieur"
+        if 'caserne' in t:
+            return 'État – Ministère des Armées'
         return rng.choice(['État – Domaine (DDFiP {})'.format(DEP_NOM[c['dep']]), 'État (Domaines)',
-                           'État – Ministère des Armées', "État – Préfecture {}".format(DEP_NOM[c['dep']]),
-                           'Voies navigables (État)' if 'éclusier' in kind else 'État (Domaines)'])
+                           "État – Préfecture {}".format(DEP_NOM[c['dep']])])
     if otype == 'privé':
         return rng.choice(['SCI Les Tilleuls', 'SCI du Beffroi', f'SCI {nom} Patrimoine', f'M. et Mme {nom}',
                            f'Indivision {nom}', f'SARL {nom} et Fils', f'M. {nom}', f'Mme {nom}',
@@ -536,22 +552,25 @@ FEMALE = {'Claire', 'Sophie', 'Nathalie', 'Camille', 'Isabelle', 'Aurélie', 'É
           'Agnès'}
 
 REMARQUES_GEN = [
-    'Toiture à refaire', 'Mairie favorable à un projet de tiers-lieu', 'Amiante à diagnostiquer',
+    'Toiture à refaire', 'Amiante à diagnostiquer',
     'Chauffage hors service, prévoir travaux', 'Bâtiment classé ERP 5e catégorie',
-    'Propriétaire ouvert à un BCUS', 'Raccordement eau à prévoir', 'Contact via le DGS de la mairie',
+    'Propriétaire ouvert à un BCUS', 'Raccordement eau à prévoir',
     'Prix négociable', 'Projet de démolition en 2027, occupation possible en attendant',
     'Surface à confirmer (plan cadastral)', 'Collectif déjà positionné, à suivre',
-    'Intérêt de 2 collectifs (cf. réunion du cercle)', 'Loyer symbolique demandé par la commune',
+    'Intérêt de 2 collectifs (cf. réunion du cercle)', 
     'Menuiseries à changer', 'Électricité à remettre aux normes', 'Cour intérieure d\'environ 200 m²',
     'Bon état général', 'Travaux lourds à prévoir', 'Bâtiment inscrit au PLU comme patrimoine à protéger',
     'Propriétaire souhaite un projet à vocation sociale', 'Relancer en septembre',
     'Doublon possible avec une fiche du cercle, à vérifier', 'Vu sur annonce, non visité',
-    'Le maire souhaite rencontrer les porteurs de projet', 'Dossier Fonds vert en cours',
+    
     'Ancien site BASIAS, étude de sols à prévoir', 'Accès PMR à créer',
 ]
+REMARQUES_COLL = ['Mairie favorable à un projet de tiers-lieu', 'Loyer symbolique demandé par la commune',
+                  'Le maire souhaite rencontrer les porteurs de projet', 'Dossier Fonds vert en cours',
+                  'Contact via le DGS de la mairie', 'Délibération du conseil municipal prévue en juin']
 REMARQUES_KIND = {
     'commerce': ['Vitrine sur rue, 8 m de linéaire', 'Réserve à l\'arrière + cave',
-                 'Licence IV disponible', 'Emplacement n°1 bis, passage correct le samedi'],
+                 'Emplacement n°1 bis, passage correct le samedi', 'Ancien bail commercial résilié'],
     'entrepôt': ['Quai de déchargement, hauteur sous plafond 6 m', 'Sol béton, porte sectionnelle 4 m',
                  'Pas de chauffage', 'Accès poids lourds'],
     'atelier': ['Triphasé disponible', 'Hauteur sous plafond 4,5 m', 'Pont roulant hors service'],
@@ -592,20 +611,24 @@ def nice_surface(x):
 
 def zone_factor(c):
     if c['epci_siren'] == '200093201':
-        return 1.45
+        return 1.6
     if c['insee'] in ('80021', '62041', '60159', '60612', '59606', '62160'):
-        return 1.15
+        return 1.1
     if c['population'] > 20000:
-        return 1.0
-    if c['population'] > 5000:
         return 0.85
-    return 0.7
+    if c['population'] > 5000:
+        return 0.65
+    return 0.5
 
 
-PRICE_M2 = {'commerce': 1100, 'bureau': 1000, 'atelier': 550, 'entrepôt': 380, 'bâtiment mixte': 650,
-            'logement': 1350}
-RENT_M2 = {'commerce': 9, 'bureau': 9.5, 'atelier': 4.5, 'entrepôt': 3.2, 'bâtiment mixte': 5.0,
-           'logement': 9.0}
+def size_factor(s):
+    return (max(s, 60) / 300.0) ** -0.2
+
+
+PRICE_M2 = {'commerce': 1000, 'bureau': 900, 'atelier': 450, 'entrepôt': 320, 'bâtiment mixte': 550,
+            'logement': 1400}
+RENT_M2 = {'commerce': 10, 'bureau': 9.5, 'atelier': 4.5, 'entrepôt': 3.2, 'bâtiment mixte': 5.0,
+           'logement': 8.5}
 
 
 def modes_for(otype, kind, owner):
@@ -649,7 +672,7 @@ def price_for(kind, c, sb, st, title):
         if rng.random() < 0.15:
             return 1  # cession à l'euro symbolique
         return round_price((st or 5000) * rng.uniform(6, 35) * z)
-    p = sb * PRICE_M2[kind] * z * rng.uniform(0.65, 1.35)
+    p = sb * PRICE_M2[kind] * z * rng.uniform(0.7, 1.3) * size_factor(sb)
     if st and kind in ('bâtiment mixte', 'logement'):
         p += st * rng.uniform(5, 20)
     return round_price(p)
@@ -661,7 +684,7 @@ def rent_for(kind, c, sb, st, modes):
         return round_rent(rng.uniform(60, 450) * (1 + (st or 0) / 40000.0))
     if kind == 'friche':
         return round_rent(rng.uniform(100, 800))
-    r = (sb or 150) * RENT_M2[kind] * z * rng.uniform(0.75, 1.25)
+    r = (sb or 150) * RENT_M2[kind] * z * rng.uniform(0.75, 1.25) * size_factor(sb or 150)
     if 'location' not in modes and 'bcus' not in modes:
         if 'mise à disposition' in modes:
             return round_rent(rng.uniform(50, 300))  # charges only
@@ -709,10 +732,10 @@ def pick_kind(c):
     pop = c['population']
     if pop >= 20000:
         w = {'commerce': 22, 'bureau': 16, 'atelier': 14, 'entrepôt': 12, 'bâtiment mixte': 14, 'friche': 9,
-             'logement': 8, 'terrain': 5}
+             'logement': 11, 'terrain': 5}
     elif pop >= 5000:
         w = {'commerce': 18, 'bureau': 10, 'atelier': 14, 'entrepôt': 12, 'bâtiment mixte': 16, 'friche': 11,
-             'logement': 8, 'terrain': 11}
+             'logement': 11, 'terrain': 11}
     else:
         w = {'commerce': 8, 'bureau': 4, 'atelier': 10, 'entrepôt': 8, 'bâtiment mixte': 24, 'friche': 10,
              'logement': 10, 'terrain': 26}
@@ -726,7 +749,7 @@ def pick_title(kind, c):
 
 
 def house_number():
-    n = int(log_uniform(1, 240))
+    n = int(log_uniform(2, 200))
     r = rng.random()
     if r < 0.06:
         return f'{n} bis'
@@ -764,10 +787,27 @@ def make_address(kind, c, ctx, title):
     return f'{num}{sep}{rue_for(c)}'
 
 
-def surfaces(kind, title):
+TITLE_SB = [('agence bancaire', 80, 400), ('Ancienne poste', 60, 450), ('perception', 100, 500),
+            ('trésorerie', 100, 500), ('mairie', 80, 350), ('café', 50, 200), ('épicerie', 40, 150),
+            ('boulangerie', 50, 200), ('boucherie', 40, 180), ('pharmacie', 60, 250), ('mercerie', 40, 120),
+            ('bar-tabac', 50, 180), ('forge', 80, 300), ('garage', 120, 1200), ("Atelier d'artiste", 80, 300),
+            ('Atelier-relais', 150, 800), ('salle des fêtes', 200, 900), ('estaminet', 150, 500),
+            ('Presbytère', 200, 600), ('gendarmerie', 300, 1500), ('caserne', 300, 1500), ('école', 300, 2000),
+            ('gare', 150, 900), ('couvent', 800, 3000), ('cinéma', 300, 1200), ('centre social', 250, 1200),
+            ('colonie', 600, 2500), ('maison syndicale', 200, 800), ('dépôt de bus', 1500, 6000),
+            ('Hangar agricole', 300, 1500), ('lycée', 400, 2000), ('Maison de maître', 200, 600)]
+
+
+def surfaces(kind, title, c):
     sb = st = None
     if kind in BUILT_RANGE:
         a, b = BUILT_RANGE[kind]
+        if c['population'] < 3000 and kind in ('commerce', 'bureau'):
+            b = max(a * 2, b * 0.4)
+        for kw, ta, tb in TITLE_SB:
+            if kw in title and kind != 'logement':
+                a, b = ta, tb
+                break
         if 'Corps de ferme' in title:
             sb, st = log_uniform(300, 1600), log_uniform(2000, 15000)
         elif kind == 'logement' and 'T3' in title:
@@ -778,9 +818,8 @@ def surfaces(kind, title):
             sb = rng.uniform(60, 95)
         elif kind == 'logement' and 'maître' in title:
             sb = rng.uniform(150, 250)
-        elif any(w in title for w in ('école', 'gare', 'couvent', 'caserne', 'gendarmerie', 'colonie',
-                                      'lycée', 'dépôt de bus')):
-            sb = log_uniform(max(a, 300), min(b * 1.0, 2500) if kind != 'atelier' else 2000)
+        elif kind == 'logement':
+            sb = log_uniform(50, 140)
         else:
             sb = log_uniform(a, b)
         p_st = {'entrepôt': 0.45, 'bâtiment mixte': 0.4, 'logement': 0.35, 'atelier': 0.25}.get(kind, 0.05)
@@ -816,7 +855,7 @@ def gen_row(c, kind=None):
     sp['addr'] = make_address(kind, c, ctx, title)
     sp['cp'] = rng.choice(c['cps'])
     sp['lat'], sp['lon'] = jitter_point(c)
-    sb, st = surfaces(kind, title)
+    sb, st = surfaces(kind, title, c)
     if kind in BUILT_RANGE and rng.random() < 0.05:
         sb = None
     sp['sb'], sp['st'] = sb, st
@@ -827,20 +866,21 @@ def gen_row(c, kind=None):
         if kw.lower() in bare.lower() and rng.random() < 0.85:
             otype = ot
             break
-    owner = owner_name(otype, c, title)
+    owner = owner_name(otype, c, kind, title)
     sp['otype'], sp['owner'] = otype, owner
     sp['contact'] = contact_for(otype, c)
     modes = modes_for(otype, kind, owner)
     sp['modes'] = modes
     prix = loyer = None
     if 'vente' in modes:
-        prix = price_for(kind, c, sb or BUILT_RANGE.get(kind, (150, 150))[0] * 2, st, title)
+        prix = price_for(kind, c, sb or BUILT_RANGE.get(kind, (75, 75))[0] * 2, st, title)
     if 'location' in modes or 'bcus' in modes:
         loyer = rent_for(kind, c, sb, st, modes)
-    elif any(m in modes for m in ('mise à disposition', 'occupation temporaire', 'bail emphytéotique')) \
-            and rng.random() < 0.4:
+    elif any(m in modes for m in ('occupation temporaire', 'bail emphytéotique')) and rng.random() < 0.8:
         loyer = rent_for(kind, c, sb, st, modes)
-    if rng.random() < 0.10:
+    elif 'mise à disposition' in modes and rng.random() < 0.5:
+        loyer = rent_for(kind, c, sb, st, modes)
+    if rng.random() < 0.07:
         prix = loyer = None
     sp['prix'], sp['loyer'] = prix, loyer
     dfrom = rand_date(dt.date(2024, 1, 1), dt.date(2027, 12, 31)) if rng.random() < 0.8 else None
@@ -866,7 +906,12 @@ def gen_row(c, kind=None):
     elif r < 0.30:
         rem = rng.choice(REMARQUES_KIND[kind])
     elif r < 0.52:
-        rem = rng.choice(REMARQUES_GEN)
+        if otype == 'collectivité' and rng.random() < 0.5:
+            rem = rng.choice(REMARQUES_COLL)
+        elif ('café' in title or 'estaminet' in title) and rng.random() < 0.5:
+            rem = 'Licence IV disponible'
+        else:
+            rem = rng.choice(REMARQUES_GEN)
     if prix is None and loyer is None and rng.random() < 0.4 and not rem:
         if 'vente' in modes:
             rem = rng.choice(['Prix à définir', 'Prix non communiqué, à demander au propriétaire'])
