@@ -9,6 +9,7 @@
 #include <pqxx/except>
 
 #include "cli/db_commands.hpp"
+#include "cli/import_command.hpp"
 #include "cli/settings.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -43,6 +44,31 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("migrate", "Apply the pending migrations of sql/")
       ->callback(run(cli::migrate));
+
+  cli::ImportArgs import_args;
+  auto& io = import_args.options;
+  auto* import = app.add_subcommand("import", "Load a file of territories, circles, places, "
+                                              "opportunities or needs");
+  import->add_option("kind", import_args.kind,
+                     "territories, circles, places, opportunities or needs")
+      ->required();
+  import->add_option("file", io.file, "CSV, GeoJSON, GeoPackage, Shapefile, KML, XLSX, ODS…")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("--source", io.source, "Name of the source (default: the file's name)");
+  import->add_option("--srs", io.srs, "CRS of the coordinates, e.g. EPSG:2154");
+  import->add_option("--mapping", io.mapping_file, "JSON file mapping columns to fields")
+      ->check(CLI::ExistingFile);
+  import->add_flag("--dry-run", io.dry_run, "Check everything, write nothing");
+  import->add_option("--reject-report", io.reject_report, "Write the rejected rows to this CSV");
+  import->add_flag("--sync", io.sync, "Delete the rows of this source missing from the file");
+  import->add_flag("--strict", io.strict, "Load nothing when a row is rejected");
+  import->add_option("--level", io.level, "territories: commune, epci or departement");
+  import->add_option("--code-field", io.code_field, "territories: the code column");
+  import->add_option("--name-field", io.name_field, "territories: the name column");
+  import->callback([&] {
+    command = [&import_args](const cli::Settings& s) { return cli::import_file(s, import_args); };
+  });
 
   try {
     app.parse(argc, argv);

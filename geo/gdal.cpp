@@ -122,6 +122,55 @@ bool GdalVectorReader::next(OgrRecord& out) {
   return true;
 }
 
+struct OgrReprojector::Handles {
+  OGRSpatialReferenceH from = nullptr;
+  OGRSpatialReferenceH to = nullptr;
+  OGRCoordinateTransformationH ct = nullptr;
+  ~Handles() {
+    if (ct) OCTDestroyCoordinateTransformation(ct);
+    if (from) OSRDestroySpatialReference(from);
+    if (to) OSRDestroySpatialReference(to);
+  }
+};
+
+OgrReprojector::OgrReprojector(const std::string& from, const std::string& to)
+    : handles_(std::make_unique<Handles>()), from_(from), to_(to) {
+  init_gdal();
+  handles_->from = OSRNewSpatialReference(nullptr);
+  handles_->to = OSRNewSpatialReference(nullptr);
+  if (OSRSetFromUserInput(handles_->from, from.c_str()) != OGRERR_NONE) {
+    throw ProjectionError(fmt::format("unknown spatial reference '{}'", from));
+  }
+  if (OSRSetFromUserInput(handles_->to, to.c_str()) != OGRERR_NONE) {
+    throw ProjectionError(fmt::format("unknown spatial reference '{}'", to));
+  }
+  OSRSetAxisMappingStrategy(handles_->from, OAMS_TRADITIONAL_GIS_ORDER);
+  OSRSetAxisMappingStrategy(handles_->to, OAMS_TRADITIONAL_GIS_ORDER);
+  handles_->ct = OCTNewCoordinateTransformation(handles_->from, handles_->to);
+  if (!handles_->ct) {
+    throw ProjectionError(fmt::format("cannot transform from {} to {}: {}", from, to,
+                                      last_cpl_error()));
+  }
+}
+
+OgrReprojector::~OgrReprojector() = default;
+
+std::string OgrReprojector::transform_wkb(const std::string& wkb) const {
+  OGRGeometryH geom = nullptr;
+  if (OGR_G_CreateFromWkbEx(wkb.data(), nullptr, &geom, wkb.size()) != OGRERR_NONE || !geom) {
+    throw ProjectionError("cannot read geometry for reprojection");
+  }
+  std::unique_ptr<void, void (*)(void*)> owned(geom, [](void* p) {
+    OGR_G_DestroyGeometry(static_cast<OGRGeometryH>(p));
+  });
+  if (OGR_G_Transform(geom, handles_->ct) != OGRERR_NONE) {
+    throw ProjectionError(fmt::format("cannot transform geometry from {} to {}", from_, to_));
+  }
+  std::string out(static_cast<std::size_t>(OGR_G_WkbSize(geom)), '\0');
+  OGR_G_ExportToWkb(geom, wkbNDR, reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
+
 std::vector<std::string> vector_driver_names() {
   init_gdal();
   std::vector<std::string> names;

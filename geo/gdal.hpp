@@ -49,6 +49,23 @@ class GdalVectorReader {
   std::optional<std::string> layer_crs_;
 };
 
+// Reprojects WKB geometries between two CRS with OGR, in traditional GIS
+// axis order (lon, lat).
+class OgrReprojector {
+ public:
+  OgrReprojector(const std::string& from, const std::string& to);  // throws ProjectionError
+  ~OgrReprojector();
+  OgrReprojector(const OgrReprojector&) = delete;
+  OgrReprojector& operator=(const OgrReprojector&) = delete;
+
+  std::string transform_wkb(const std::string& wkb) const;  // throws ProjectionError
+
+ private:
+  struct Handles;
+  std::unique_ptr<Handles> handles_;
+  std::string from_, to_;
+};
+
 // Names of the vector drivers of this GDAL build (for messages and tests).
 std::vector<std::string> vector_driver_names();
 

@@ -141,6 +141,25 @@ GeosGeometry GeosGeometry::point_on_surface() const {
   return GeosGeometry(*ctx_, out);
 }
 
+GeosGeometry GeosGeometry::buffer(double distance) const {
+  GEOSGeometry* out = GEOSBuffer_r(h(*ctx_), g(*this), distance, 8);
+  if (!out) throw GeometryError(fmt::format("cannot buffer: {}", ctx_->last_error()));
+  return GeosGeometry(*ctx_, out);
+}
+
+int GeosGeometry::type_id() const { return GEOSGeomTypeId_r(h(*ctx_), g(*this)); }
+
+std::string GeosGeometry::to_wkb() const {
+  GEOSWKBWriter* writer = GEOSWKBWriter_create_r(h(*ctx_));
+  GEOSWKBWriter_setByteOrder_r(h(*ctx_), writer, GEOS_WKB_NDR);
+  std::size_t size = 0;
+  unsigned char* wkb = GEOSWKBWriter_write_r(h(*ctx_), writer, g(*this), &size);
+  GEOSWKBWriter_destroy_r(h(*ctx_), writer);
+  std::unique_ptr<unsigned char, GeosFree> buf(wkb, GeosFree{h(*ctx_)});
+  if (!buf) throw GeometryError(fmt::format("cannot write WKB: {}", ctx_->last_error()));
+  return std::string(reinterpret_cast<const char*>(buf.get()), size);
+}
+
 double GeosGeometry::x() const {
   double v = 0;
   if (GEOSGeomGetX_r(h(*ctx_), g(*this), &v) != 1) throw GeometryError("not a point");
@@ -180,6 +199,29 @@ std::string GeosGeometry::to_wkt(int precision) const {
                                       GeosFree{h(*ctx_)});
   GEOSWKTWriter_destroy_r(h(*ctx_), writer);
   return wkt ? std::string(wkt.get()) : std::string();
+}
+
+}  // namespace terrier::geo
+
+namespace terrier::geo {
+
+GeosPrepared::GeosPrepared(const GeosGeometry& geometry)
+    : geometry_(&geometry),
+      prepared_(GEOSPrepare_r(h(geometry.context()), g(geometry))) {
+  if (!prepared_) throw GeometryError("cannot prepare geometry");
+}
+
+GeosPrepared::~GeosPrepared() {
+  GEOSPreparedGeom_destroy_r(h(geometry_->context()),
+                             static_cast<const GEOSPreparedGeometry*>(prepared_));
+}
+
+bool GeosPrepared::intersects(const GeosGeometry& other) const {
+  char r = GEOSPreparedIntersects_r(h(geometry_->context()),
+                                    static_cast<const GEOSPreparedGeometry*>(prepared_),
+                                    g(other));
+  if (r == 2) throw GeometryError("prepared intersects failed");
+  return r == 1;
 }
 
 }  // namespace terrier::geo

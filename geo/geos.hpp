@@ -54,6 +54,12 @@ class GeosGeometry {
   // Keeps only the polygonal parts, as a MultiPolygon.
   GeosGeometry polygonal_part() const;
   GeosGeometry point_on_surface() const;
+  // Buffer in the geometry's units.
+  GeosGeometry buffer(double distance) const;
+  // GeometryType id as GEOS numbers them (0 point ... 6 multipolygon).
+  int type_id() const;
+  // Well-known binary (ISO, little-endian, 2D).
+  std::string to_wkb() const;
   double x() const;  // for points
   double y() const;
   std::size_t num_coordinates() const;
@@ -63,10 +69,27 @@ class GeosGeometry {
   std::string to_wkt(int precision = 6) const;
 
   void* handle() const { return geom_; }
+  const GeosContext& context() const { return *ctx_; }
 
  private:
   const GeosContext* ctx_;
   void* geom_;  // GEOSGeometry*, owned
+};
+
+// A prepared geometry for repeated point-in-polygon tests. Keeps a reference
+// to the geometry, which must outlive it.
+class GeosPrepared {
+ public:
+  explicit GeosPrepared(const GeosGeometry& geometry);
+  ~GeosPrepared();
+  GeosPrepared(const GeosPrepared&) = delete;
+  GeosPrepared& operator=(const GeosPrepared&) = delete;
+
+  bool intersects(const GeosGeometry& other) const;
+
+ private:
+  const GeosGeometry* geometry_;
+  const void* prepared_;  // const GEOSPreparedGeometry*, owned
 };
 
 }  // namespace terrier::geo

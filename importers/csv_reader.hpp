@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace terrier::importers {
@@ -56,7 +57,6 @@ class CsvReader {
 
  private:
   bool read_raw_record(CsvRecord& out);
-  int get();  // next byte or EOF, counting bytes
 
   std::string path_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;

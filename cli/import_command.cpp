@@ -1,0 +1,67 @@
+#include "cli/import_command.hpp"
+
+#include <fmt/core.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "core/error.hpp"
+#include "db/connection.hpp"
+
+namespace terrier::cli {
+namespace {
+
+std::string current_user() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
+  return std::to_string(getuid());
+}
+
+const char* issue_label(importers::RowIssue::Kind k) {
+  switch (k) {
+    case importers::RowIssue::Kind::rejected: return "rejected";
+    case importers::RowIssue::Kind::warning: return "warning";
+    case importers::RowIssue::Kind::flagged: return "flagged";
+  }
+  return "";
+}
+
+}  // namespace
+
+int import_file(const Settings& settings, ImportArgs args) {
+  auto kind = importers::parse_kind(args.kind);
+  if (!kind) {
+    throw ConfigError(fmt::format(
+        "unknown import kind '{}' (territories, circles, places, opportunities, needs)", args.kind));
+  }
+  auto& options = args.options;
+  options.kind = *kind;
+  if (*kind == importers::ImportKind::territories && options.level.empty()) {
+    throw ConfigError("territories need --level commune|epci|departement");
+  }
+  options.user = current_user();
+  options.progress = true;
+
+  auto conn = db::connect(database_url(settings));
+  auto report = importers::run_import(*conn, options);
+
+  for (const auto& issue : report.issues) {
+    std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
+    std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
+    fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name,
+               issue.position, issue_label(issue.kind), where, value, issue.reason);
+  }
+  if (options.reject_report) {
+    importers::write_issue_report(*options.reject_report, options.file, report);
+  }
+  if (options.dry_run) {
+    fmt::print(stderr, "dry run: nothing was written\n");
+  } else if (!report.committed) {
+    fmt::print(stderr, "--strict: {} row(s) rejected, nothing was written\n", report.rejected);
+  }
+  fmt::print("{}\n", report.summary());
+  return options.strict && report.rejected > 0 ? 2 : 0;
+}
+
+}  // namespace terrier::cli

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/settings.hpp"
+#include "importers/importer.hpp"
+
+namespace terrier::cli {
+
+struct ImportArgs {
+  std::string kind;
+  importers::ImportOptions options;
+};
+
+// Runs `terrier import`; exit 0, 1 (file unreadable), 2 (--strict with
+// rejected rows, nothing loaded).
+int import_file(const Settings& settings, ImportArgs args);
+
+}  // namespace terrier::cli

@@ -1,0 +1,430 @@
+#include "db/import_store.hpp"
+
+#include <fmt/core.h>
+
+#include <array>
+#include <pqxx/pqxx>
+#include <utility>
+#include <set>
+
+#include "core/error.hpp"
+
+namespace terrier::db {
+namespace {
+
+// Identifiers in the SQL below come from TableSpec constants in the code,
+// never from input; they are still quoted.
+std::string column_list(pqxx::work& w, const std::vector<StageColumn>& cols,
+                        const std::string& prefix = "") {
+  std::string out;
+  for (const auto& c : cols) {
+    if (!out.empty()) out += ", ";
+    out += prefix + w.quote_name(c.name);
+  }
+  return out;
+}
+
+std::string key_match(const std::string& t, const std::string& s) {
+  return fmt::format(
+      "(({s}.external_id IS NOT NULL AND {t}.external_id = {s}.external_id) OR "
+      "({s}.external_id IS NULL AND {t}.external_id IS NULL AND {t}.content_hash = "
+      "{s}.content_hash))",
+      fmt::arg("t", t), fmt::arg("s", s));
+}
+
+// pqxx 6.4's stream_to writes tuple-like rows only; staging tables have a
+// width known at run time, so rows go through std::array of the right size.
+using CopyRow = std::vector<const char*>;
+using RowWriter = void (*)(pqxx::stream_to&, const CopyRow&);
+
+template <std::size_t... I>
+void write_array(pqxx::stream_to& s, const CopyRow& row, std::index_sequence<I...>) {
+  s << std::array<const char*, sizeof...(I)>{row[I]...};
+}
+
+template <std::size_t N>
+void write_row_of(pqxx::stream_to& s, const CopyRow& row) {
+  write_array(s, row, std::make_index_sequence<N + 1>{});
+}
+
+template <std::size_t... N>
+constexpr std::array<RowWriter, sizeof...(N)> make_writers(std::index_sequence<N...>) {
+  return {&write_row_of<N>...};
+}
+
+constexpr std::size_t kMaxCopyColumns = 40;
+constexpr auto kRowWriters = make_writers(std::make_index_sequence<kMaxCopyColumns>{});
+
+void copy_row(pqxx::stream_to& s, const CopyRow& row) {
+  if (row.empty() || row.size() > kMaxCopyColumns) {
+    throw DbError(fmt::format("cannot COPY a row of {} columns", row.size()));
+  }
+  kRowWriters[row.size() - 1](s, row);
+}
+
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+ImportStore::ImportStore(pqxx::connection_base& conn)
+    : conn_(conn), work_(std::make_unique<pqxx::work>(conn, "import")) {}
+
+ImportStore::~ImportStore() = default;
+
+std::vector<CommuneRow> ImportStore::communes() {
+  std::vector<CommuneRow> out;
+  auto rows = work_->exec(
+      "SELECT code, name, array_to_string(postcodes, ','), ST_X(p), ST_Y(p) "
+      "FROM (SELECT code, name, postcodes, ST_PointOnSurface(geom) AS p FROM territories "
+      "      WHERE level = 'commune') c");
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    CommuneRow c;
+    c.insee = r[0].as<std::string>();
+    c.name = r[1].as<std::string>();
+    std::string pcs = r[2].as<std::string>();
+    for (std::size_t start = 0; start < pcs.size();) {
+      auto comma = pcs.find(',', start);
+      if (comma == std::string::npos) comma = pcs.size();
+      if (comma > start) c.postcodes.push_back(pcs.substr(start, comma - start));
+      start = comma + 1;
+    }
+    c.lon = r[3].as<double>();
+    c.lat = r[4].as<double>();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::optional<std::string> ImportStore::region_outline_wkb(double margin_m) {
+  auto r = work_->exec_params1(
+      "SELECT ST_AsBinary(ST_Buffer(ST_Union(geom)::geography, $1)::geometry) "
+      "FROM territories WHERE level = 'departement'",
+      margin_m);
+  if (r[0].is_null()) return std::nullopt;
+  return pqxx::binarystring(r[0]).str();
+}
+
+std::map<std::string, long long> ImportStore::territory_ids_by_slug() {
+  std::map<std::string, long long> out;
+  for (const auto& r : work_->exec("SELECT slug, id FROM territories")) {
+    out.emplace(r[0].as<std::string>(), r[1].as<long long>());
+  }
+  return out;
+}
+
+std::map<std::string, long long> ImportStore::place_ids_by_external_id() {
+  std::map<std::string, long long> out;
+  for (const auto& r :
+       work_->exec("SELECT external_id, id FROM places WHERE external_id IS NOT NULL")) {
+    out.emplace(r[0].as<std::string>(), r[1].as<long long>());
+  }
+  return out;
+}
+
+void ImportStore::stage(const TableSpec& spec, const std::vector<StagedRow>& rows) {
+  pqxx::work& w = *work_;
+  stage_table_ = "stage_" + spec.table;
+  std::string defs;
+  std::vector<std::string> names = {"position", "external_id", "content_hash"};
+  for (const auto* cols : {&spec.columns, &spec.private_columns}) {
+    for (const auto& c : *cols) {
+      defs += fmt::format(", {} {}", w.quote_name(c.name), c.sql_type);
+      names.push_back(c.name);
+    }
+  }
+  w.exec0(fmt::format("DROP TABLE IF EXISTS {}", w.quote_name(stage_table_)));
+  w.exec0(fmt::format(
+      "CREATE TEMP TABLE {} (position bigint, external_id text, content_hash text{}, "
+      "target_id bigint, unchanged boolean) ON COMMIT DROP",
+      w.quote_name(stage_table_), defs));
+  pqxx::stream_to copy(w, stage_table_, names);
+  std::vector<const char*> line(names.size());
+  std::string position;
+  for (const auto& row : rows) {
+    position = std::to_string(row.position);
+    line[0] = position.c_str();
+    line[1] = row.external_id ? row.external_id->c_str() : nullptr;
+    line[2] = row.content_hash.c_str();
+    for (std::size_t i = 0; i < row.values.size(); ++i) {
+      line[3 + i] = row.values[i] ? row.values[i]->c_str() : nullptr;
+    }
+    copy_row(copy, line);
+  }
+  copy.complete();
+  w.exec0(fmt::format("ANALYZE {}", w.quote_name(stage_table_)));
+}
+
+MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source, bool sync,
+                               const std::vector<std::string>& protected_external_ids) {
+  pqxx::work& w = *work_;
+  MergeCounts counts;
+  const std::string t = w.quote_name(spec.table);
+  const std::string s = w.quote_name(stage_table_);
+  // Existing rows: their id, and whether the content is the same.
+  const std::string match = fmt::format(
+      "UPDATE {s} s SET target_id = t.id, unchanged = (t.content_hash = s.content_hash) "
+      "FROM {t} t WHERE s.target_id IS NULL AND t.source = $1 AND {m}",
+      fmt::arg("s", s), fmt::arg("t", t), fmt::arg("m", key_match("t", "s")));
+  w.exec_params(match, source);
+
+  // A commune code for located rows that lack one, from the commune layer.
+  bool has_commune = false;
+  for (const auto& c : spec.columns) has_commune |= c.name == "commune_insee";
+  if (has_commune) {
+    w.exec0(fmt::format(
+        "UPDATE {s} s SET commune_insee = c.code FROM territories c "
+        "WHERE s.commune_insee IS NULL AND s.geom IS NOT NULL AND c.level = 'commune' "
+        "AND ST_Intersects(c.geom, ST_PointOnSurface(s.geom))",
+        fmt::arg("s", s)));
+  }
+
+  std::string sets;
+  for (const auto& c : spec.columns) {
+    sets += fmt::format("{0} = s.{0}, ", w.quote_name(c.name));
+  }
+  counts.updated = w.exec0(fmt::format(
+                        "UPDATE {t} t SET {sets}content_hash = s.content_hash, updated_at = now() "
+                        "FROM {s} s WHERE t.id = s.target_id AND NOT s.unchanged",
+                        fmt::arg("t", t), fmt::arg("s", s), fmt::arg("sets", sets)))
+                       .affected_rows();
+  counts.unchanged =
+      w.exec1(fmt::format("SELECT count(*) FROM {} WHERE unchanged", s))[0].as<long long>();
+  counts.inserted =
+      w.exec_params(fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
+                                "SELECT $1, external_id, content_hash, {cols} FROM {s} "
+                                "WHERE target_id IS NULL ORDER BY position",
+                                fmt::arg("t", t), fmt::arg("s", s),
+                                fmt::arg("cols", column_list(w, spec.columns))),
+                    source)
+          .affected_rows();
+  // The new rows' ids; `unchanged` stays NULL for them.
+  w.exec_params(fmt::format("UPDATE {s} s SET target_id = t.id FROM {t} t "
+                            "WHERE s.target_id IS NULL AND t.source = $1 AND {m}",
+                            fmt::arg("s", s), fmt::arg("t", t), fmt::arg("m", key_match("t", "s"))),
+                source);
+
+  if (!spec.private_table.empty()) {
+    std::string pcols = column_list(w, spec.private_columns);
+    std::string excluded;
+    for (const auto& c : spec.private_columns) {
+      std::string name = w.quote_name(c.name);
+      excluded += fmt::format("{}{} = EXCLUDED.{}", excluded.empty() ? "" : ", ", name, name);
+    }
+    w.exec0(fmt::format(
+        "INSERT INTO {pt} ({key}, {pcols}) SELECT target_id, {pcols} FROM {s} "
+        "WHERE NOT coalesce(unchanged, false) "
+        "ON CONFLICT ({key}) DO UPDATE SET {excluded}",
+        fmt::arg("pt", w.quote_name(spec.private_table)), fmt::arg("key", w.quote_name(spec.private_key)),
+        fmt::arg("pcols", pcols), fmt::arg("s", s), fmt::arg("excluded", excluded)));
+  }
+
+  if (sync) {
+    counts.deleted =
+        w.exec_params(fmt::format("DELETE FROM {t} t WHERE t.source = $1 "
+                                  "AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.target_id = t.id) "
+                                  "AND NOT (coalesce(t.external_id, '') = ANY($2::text[]))",
+                                  fmt::arg("t", t), fmt::arg("s", s)),
+                      source, text_array(protected_external_ids))
+            .affected_rows();
+  }
+  return counts;
+}
+
+std::vector<DuplicateFlag> ImportStore::flag_duplicate_opportunities() {
+  pqxx::work& w = *work_;
+  const std::string s = w.quote_name(stage_table_);
+  w.exec0(fmt::format(
+      "UPDATE opportunities o SET duplicate_of = NULL FROM {} s "
+      "WHERE o.id = s.target_id AND NOT coalesce(s.unchanged, false)",
+      s));
+  auto rows = w.exec(fmt::format(
+      "WITH cand AS ("
+      "  SELECT o.id, s.position, d.id AS dup, d.source AS dsource, d.external_id AS dext, "
+      "         d.title AS dtitle, ST_Distance(o.point::geography, d.point::geography) AS dist "
+      "  FROM {s} s JOIN opportunities o ON o.id = s.target_id "
+      "  CROSS JOIN LATERAL (SELECT d.* FROM opportunities d "
+      "     WHERE d.id < o.id AND d.kind = o.kind AND d.location_precision <> 'commune' "
+      "       AND d.point && ST_Expand(o.point, 0.001) "
+      "       AND ST_DWithin(d.point::geography, o.point::geography, 50) "
+      "       AND (similarity(terrier_fold(d.title), terrier_fold(o.title)) >= 0.3 "
+      "            OR similarity(terrier_fold(coalesce(d.address, '')), "
+      "                          terrier_fold(coalesce(o.address, ''))) >= 0.5) "
+      "     ORDER BY d.point <-> o.point LIMIT 1) d "
+      "  WHERE NOT coalesce(s.unchanged, false) AND o.location_precision <> 'commune'), "
+      "upd AS (UPDATE opportunities o SET duplicate_of = cand.dup FROM cand WHERE o.id = cand.id) "
+      "SELECT position, dsource, coalesce(dext, ''), dtitle, dist FROM cand ORDER BY position",
+      fmt::arg("s", s)));
+  std::vector<DuplicateFlag> out;
+  for (const auto& r : rows) {
+    out.push_back({r[0].as<std::size_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<std::string>(), r[4].as<double>()});
+  }
+  return out;
+}
+
+void ImportStore::assign_place_circles() {
+  work_->exec0(
+      "UPDATE places p SET circle_id = c.id FROM ("
+      "  SELECT p2.id, (SELECT t.id FROM territories t WHERE t.level = 'circle' "
+      "                  AND t.geom IS NOT NULL AND ST_Intersects(t.geom, p2.geom) "
+      "                  ORDER BY t.id LIMIT 1) AS id_circle FROM places p2) c(pid, id) "
+      "WHERE p.id = c.pid AND p.circle_id IS DISTINCT FROM c.id");
+}
+
+MergeCounts ImportStore::merge_territories(const std::string& level, const std::string& source,
+                                           const std::vector<TerritoryRow>& rows) {
+  pqxx::work& w = *work_;
+  w.exec0("DROP TABLE IF EXISTS stage_territories");
+  w.exec0(
+      "CREATE TEMP TABLE stage_territories (position bigint, code text, name text, slug text, "
+      "geom geometry, postcodes text[], population integer, parent_code text, attributes jsonb) "
+      "ON COMMIT DROP");
+  {
+    pqxx::stream_to copy(w, "stage_territories",
+                         std::vector<std::string>{"position", "code", "name", "slug", "geom",
+                                                  "postcodes", "population", "parent_code",
+                                                  "attributes"});
+    for (const auto& r : rows) {
+      std::string position = std::to_string(r.position);
+      std::string pcs = text_array(r.postcodes);
+      std::string pop = r.population ? std::to_string(*r.population) : "";
+      std::vector<const char*> line = {position.c_str(), r.code.c_str(), r.name.c_str(),
+                                       r.slug.c_str(), r.ewkb_hex.c_str(), pcs.c_str(),
+                                       r.population ? pop.c_str() : nullptr,
+                                       r.parent_code ? r.parent_code->c_str() : nullptr,
+                                       r.attributes_json.c_str()};
+      copy_row(copy, line);
+    }
+    copy.complete();
+  }
+  MergeCounts counts;
+  const std::string same =
+      "t.name = s.name AND t.slug = s.slug AND t.postcodes = s.postcodes AND "
+      "t.population IS NOT DISTINCT FROM s.population AND t.parent_code IS NOT DISTINCT FROM "
+      "s.parent_code AND t.attributes = s.attributes AND t.source = $2 AND "
+      "ST_AsBinary(t.geom) = ST_AsBinary(ST_Multi(s.geom))";
+  counts.unchanged = w.exec_params1("SELECT count(*) FROM stage_territories s JOIN territories t "
+                                    "ON t.level = $1 AND t.code = s.code WHERE " + same,
+                                    level, source)[0]
+                         .as<long long>();
+  auto changed = w.exec_params(
+      "INSERT INTO territories AS t (level, code, slug, name, postcodes, population, "
+      "parent_code, attributes, source, geom) "
+      "SELECT $1, code, slug, name, postcodes, population, parent_code, attributes, $2, "
+      "ST_Multi(geom) FROM stage_territories s ORDER BY position "
+      "ON CONFLICT (level, code) DO UPDATE SET slug = EXCLUDED.slug, name = EXCLUDED.name, "
+      "postcodes = EXCLUDED.postcodes, population = EXCLUDED.population, "
+      "parent_code = EXCLUDED.parent_code, attributes = EXCLUDED.attributes, "
+      "source = EXCLUDED.source, geom = EXCLUDED.geom, updated_at = now() "
+      "WHERE NOT (t.name = EXCLUDED.name AND t.slug = EXCLUDED.slug AND "
+      "t.postcodes = EXCLUDED.postcodes AND t.population IS NOT DISTINCT FROM "
+      "EXCLUDED.population AND t.parent_code IS NOT DISTINCT FROM EXCLUDED.parent_code AND "
+      "t.attributes = EXCLUDED.attributes AND t.source = EXCLUDED.source AND "
+      "ST_AsBinary(t.geom) = ST_AsBinary(EXCLUDED.geom)) "
+      "RETURNING (xmax = 0) AS inserted, id",
+      level, source);
+  for (const auto& r : changed) (r[0].as<bool>() ? counts.inserted : counts.updated)++;
+  // Circles whose members changed get their outline again.
+  w.exec(
+      "SELECT terrier_refresh_circle(circle_id) FROM (SELECT DISTINCT cm.circle_id "
+      "FROM circle_members cm JOIN territories m ON m.id = cm.member_id "
+      "WHERE m.updated_at = now()) c");
+  return counts;
+}
+
+std::vector<std::size_t> ImportStore::unknown_circle_members(
+    const std::vector<CircleMember>& members) {
+  std::vector<std::string> codes;
+  for (const auto& m : members) codes.push_back(m.member_code);
+  std::set<std::string> known;
+  for (const auto& r : work_->exec_params(
+           "SELECT code FROM territories WHERE level IN ('commune', 'epci') "
+           "AND code = ANY($1::text[])",
+           text_array(codes))) {
+    known.insert(r[0].as<std::string>());
+  }
+  std::vector<std::size_t> out;
+  for (const auto& m : members) {
+    if (!known.count(m.member_code)) out.push_back(m.position);
+  }
+  return out;
+}
+
+MergeCounts ImportStore::merge_circles(const std::string& source,
+                                       const std::vector<CircleMember>& members) {
+  pqxx::work& w = *work_;
+  w.exec0("DROP TABLE IF EXISTS stage_circles");
+  w.exec0(
+      "CREATE TEMP TABLE stage_circles (position bigint, slug text, name text, member_code text) "
+      "ON COMMIT DROP");
+  {
+    pqxx::stream_to copy(w, "stage_circles",
+                         std::vector<std::string>{"position", "slug", "name", "member_code"});
+    for (const auto& m : members) {
+      std::string position = std::to_string(m.position);
+      std::vector<const char*> line = {position.c_str(), m.slug.c_str(), m.name.c_str(),
+                                       m.member_code.c_str()};
+      copy_row(copy, line);
+    }
+    copy.complete();
+  }
+  MergeCounts counts;
+  w.exec_params(
+      "INSERT INTO territories AS t (level, code, slug, name, source) "
+      "SELECT DISTINCT ON (slug) 'circle', slug, slug, name, $1 FROM stage_circles "
+      "ORDER BY slug, position "
+      "ON CONFLICT (level, code) DO UPDATE SET name = EXCLUDED.name, updated_at = now() "
+      "WHERE t.name <> EXCLUDED.name",
+      source);
+  w.exec0(
+      "CREATE TEMP TABLE stage_members ON COMMIT DROP AS "
+      "SELECT DISTINCT c.id AS circle_id, m.id AS member_id FROM stage_circles s "
+      "JOIN territories c ON c.level = 'circle' AND c.code = s.slug "
+      "JOIN territories m ON m.level IN ('commune', 'epci') AND m.code = s.member_code");
+  counts.deleted =
+      w.exec0("DELETE FROM circle_members cm WHERE cm.circle_id IN "
+              "(SELECT circle_id FROM stage_members) AND NOT EXISTS (SELECT 1 FROM stage_members "
+              "sm WHERE sm.circle_id = cm.circle_id AND sm.member_id = cm.member_id)")
+          .affected_rows();
+  counts.inserted = w.exec_params("INSERT INTO circle_members (circle_id, member_id, source) "
+                                  "SELECT circle_id, member_id, $1 FROM stage_members "
+                                  "ON CONFLICT DO NOTHING",
+                                  source)
+                        .affected_rows();
+  counts.unchanged =
+      w.exec1("SELECT count(*) FROM stage_members")[0].as<long long>() - counts.inserted;
+  if (counts.inserted > 0 || counts.deleted > 0) {
+    w.exec(
+        "SELECT terrier_refresh_circle(id) FROM territories WHERE level = 'circle' "
+        "AND id IN (SELECT circle_id FROM stage_members)");
+    assign_place_circles();
+  }
+  return counts;
+}
+
+void ImportStore::record_run(const ImportRun& run) {
+  work_->exec_params(
+      "INSERT INTO import_runs (kind, source, file_name, file_sha256, user_name, dry_run, "
+      "started_at, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_rejected, "
+      "rows_deleted, rows_flagged) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+      "$13, $14)",
+      run.kind, run.source, run.file_name, run.file_sha256, run.user, run.dry_run, run.started_at,
+      run.read, run.inserted, run.updated, run.unchanged, run.rejected, run.deleted, run.flagged);
+}
+
+void ImportStore::commit() { work_->commit(); }
+
+}  // namespace terrier::db

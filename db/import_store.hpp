@@ -1,0 +1,118 @@
+#pragma once
+
+// The importers' data access: reference data for validation, staging
+// through COPY, merging into the model, and the import_runs record. One
+// ImportStore is one transaction: nothing is visible until commit().
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/transaction>
+
+#include "db/connection.hpp"
+
+namespace terrier::db {
+
+struct CommuneRow {
+  std::string insee, name;
+  std::vector<std::string> postcodes;
+  double lon = 0, lat = 0;  // ST_PointOnSurface
+};
+
+struct StageColumn {
+  std::string name;
+  std::string sql_type;  // as in the target table: "numeric", "tenure[]", "geometry", ...
+};
+
+// A model table fed by staging rows keyed on (source, external_id), or on
+// (source, content_hash) when a row has no external id.
+struct TableSpec {
+  std::string table;
+  std::vector<StageColumn> columns;
+  std::string private_table;  // "" when none
+  std::string private_key;
+  std::vector<StageColumn> private_columns;
+};
+
+struct StagedRow {
+  std::size_t position = 0;
+  std::optional<std::string> external_id;
+  std::string content_hash;
+  std::vector<std::optional<std::string>> values;  // columns then private_columns
+};
+
+struct MergeCounts {
+  long long inserted = 0, updated = 0, unchanged = 0, deleted = 0;
+};
+
+struct DuplicateFlag {
+  std::size_t position;
+  std::string other_source, other_external_id, other_title;
+  double distance_m;
+};
+
+struct ImportRun {
+  std::string kind, source, file_name, file_sha256, user;
+  bool dry_run = false;
+  std::string started_at;  // ISO timestamp
+  long long read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, deleted = 0,
+            flagged = 0;
+};
+
+struct TerritoryRow {
+  std::size_t position = 0;
+  std::string code, name, slug, ewkb_hex;
+  std::vector<std::string> postcodes;
+  std::optional<long long> population;
+  std::optional<std::string> parent_code;
+  std::string attributes_json;
+};
+
+class ImportStore {
+ public:
+  explicit ImportStore(pqxx::connection_base& conn);
+  ~ImportStore();
+  ImportStore(const ImportStore&) = delete;
+  ImportStore& operator=(const ImportStore&) = delete;
+
+  std::vector<CommuneRow> communes();
+  // The union of the départements grown by margin_m metres, as WKB; nullopt
+  // when no département is loaded.
+  std::optional<std::string> region_outline_wkb(double margin_m);
+  std::map<std::string, long long> territory_ids_by_slug();
+  std::map<std::string, long long> place_ids_by_external_id();
+
+  // COPY rows into a temporary staging table for `spec`.
+  void stage(const TableSpec& spec, const std::vector<StagedRow>& rows);
+  MergeCounts merge(const TableSpec& spec, const std::string& source, bool sync,
+                    const std::vector<std::string>& protected_external_ids);
+  // After merge(): rows of this import that look like another row already
+  // known (same kind, within 50 m, similar title or address).
+  std::vector<DuplicateFlag> flag_duplicate_opportunities();
+  // After merge(): the circle of every place, from its location.
+  void assign_place_circles();
+
+  MergeCounts merge_territories(const std::string& level, const std::string& source,
+                                const std::vector<TerritoryRow>& rows);
+  // Circles: upserts each circle and replaces the membership of the circles
+  // named in the file; recomputes their outlines and the places' circles.
+  struct CircleMember {
+    std::size_t position;
+    std::string slug, name, member_code;
+  };
+  // Returns the positions of members whose code is no known commune or EPCI.
+  std::vector<std::size_t> unknown_circle_members(const std::vector<CircleMember>& members);
+  MergeCounts merge_circles(const std::string& source, const std::vector<CircleMember>& members);
+
+  void record_run(const ImportRun& run);
+  void commit();
+
+ private:
+  pqxx::connection_base& conn_;
+  std::unique_ptr<pqxx::work> work_;
+  std::string stage_table_;
+};
+
+}  // namespace terrier::db

@@ -1,0 +1,223 @@
+#include "importers/importer.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "db/import_store.hpp"
+#include "importers/rows.hpp"
+#include "importers/territories.hpp"
+
+namespace terrier::importers {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Rows/s on stderr, at most twice a second, only for a terminal.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
+  void tick(long long rows, std::optional<double> fraction) {
+    if (!enabled_ || (rows & 1023) != 0) return;
+    auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(500)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\r%lld rows, %.0f rows/s%s", rows, secs > 0 ? rows / secs : 0.0,
+                 fraction ? fmt::format(", {:.0f} %", *fraction * 100).c_str() : "");
+    shown_ = true;
+  }
+  ~Progress() {
+    if (shown_) std::fputc('\n', stderr);
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  Clock::time_point start_ = Clock::now(), last_ = Clock::now();
+};
+
+using Builder = std::optional<db::StagedRow> (*)(RowFields&, const RowContext&);
+
+struct KindPlan {
+  const db::TableSpec* spec;
+  Builder build;
+  bool polygons_allowed;
+};
+
+KindPlan plan_for(ImportKind kind) {
+  switch (kind) {
+    case ImportKind::opportunities: return {&opportunity_spec(), build_opportunity, true};
+    case ImportKind::places: return {&place_spec(), build_place, false};
+    case ImportKind::needs: return {&need_spec(), build_need, true};
+    default: break;
+  }
+  throw ImportError(fmt::format("{} are not row imports", kind_name(kind)));
+}
+
+// Reads every record, builds the staged rows and collects the issues.
+std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mapping,
+                                     const KindPlan& plan, const RowContext& ctx,
+                                     const ImportOptions& options, ImportReport& report,
+                                     std::vector<std::string>& rejected_ids) {
+  std::vector<db::StagedRow> rows;
+  std::map<std::string, std::size_t> seen_ids;  // external id -> position
+  Progress progress(options.progress);
+  SourceRecord record;
+  while (source.next(record)) {
+    ++report.read;
+    progress.tick(report.read, source.progress());
+    RowFields row(mapping, source.header(), record, report.issues);
+    if (!record.shape_error.empty()) {
+      row.reject("external_id", "", record.shape_error + " (an unquoted separator?)");
+    }
+    auto staged = row.rejected() ? std::nullopt : plan.build(row, ctx);
+    if (staged && staged->external_id) {
+      auto [it, inserted] = seen_ids.emplace(*staged->external_id, record.position);
+      if (!inserted) {
+        row.reject("external_id", *staged->external_id,
+                   fmt::format("the same reference is already at {} {}", source.position_name(),
+                               it->second));
+        staged.reset();
+      }
+    }
+    if (staged) {
+      rows.push_back(std::move(*staged));
+    } else {
+      ++report.rejected;
+      if (auto id = row.text("external_id")) rejected_ids.push_back(*id);
+    }
+  }
+  return rows;
+}
+
+std::string default_source(const ImportOptions& options, const Mapping& mapping) {
+  if (options.source) return *options.source;
+  if (mapping.source()) return *mapping.source();
+  return std::filesystem::path(options.file).stem().string();
+}
+
+}  // namespace
+
+std::string ImportReport::summary() const {
+  std::string s = fmt::format("read {}, inserted {}, updated {}, unchanged {}, rejected {}", read,
+                              inserted, updated, unchanged, rejected);
+  if (deleted) s += fmt::format(", deleted {}", deleted);
+  if (flagged) s += fmt::format(", flagged {}", flagged);
+  return s;
+}
+
+ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& options) {
+  std::string started_at = now_iso();
+  std::string sha = sha256_file_hex(options.file);
+  Mapping mapping = Mapping::load(options.kind, options.mapping_file);
+  ImportReport report;
+  report.source = default_source(options, mapping);
+  if (report.source.empty()) throw ImportError("the source name is empty (use --source)");
+
+  auto source = open_source(options.file);
+  report.position_name = source->position_name();
+  log::debug("{}: {}", options.file, source->description());
+  mapping.bind(source->header(), options.file);
+
+  db::ImportStore store(conn);
+  db::MergeCounts counts;
+  if (options.kind == ImportKind::territories || options.kind == ImportKind::circles) {
+    counts = import_territories(store, *source, mapping, options, report);
+  } else {
+    KindPlan plan = plan_for(options.kind);
+    CommuneIndex communes;
+    for (auto& c : store.communes()) {
+      communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});
+    }
+    if (communes.empty()) log::warn("no commune is loaded: rows can only be located by coordinates");
+    LocationOptions lo;
+    lo.srs = options.srs ? options.srs : mapping.srs();
+    lo.file_crs = source->crs();
+    lo.polygons_allowed = plan.polygons_allowed;
+    LocationResolver resolver(communes, store.region_outline_wkb(5000), lo);
+    auto slugs = store.territory_ids_by_slug();
+    auto places = options.kind == ImportKind::needs ? store.place_ids_by_external_id()
+                                                    : std::map<std::string, long long>{};
+    RowContext ctx{resolver, slugs, places};
+    std::vector<std::string> rejected_ids;
+    auto rows = read_rows(*source, mapping, plan, ctx, options, report, rejected_ids);
+
+    store.stage(*plan.spec, rows);
+    counts = store.merge(*plan.spec, report.source, options.sync, rejected_ids);
+    if (options.kind == ImportKind::opportunities) {
+      for (const auto& d : store.flag_duplicate_opportunities()) {
+        report.issues.push_back(
+            {RowIssue::Kind::flagged, d.position, "", d.other_external_id,
+             fmt::format("probable duplicate of '{}' ({} {}), {:.0f} m away: check and merge by hand",
+                         d.other_title, d.other_source, d.other_external_id, d.distance_m)});
+        ++report.flagged;
+      }
+    }
+    if (options.kind == ImportKind::places) store.assign_place_circles();
+  }
+  report.inserted = counts.inserted;
+  report.updated = counts.updated;
+  report.unchanged = counts.unchanged;
+  report.deleted = counts.deleted;
+
+  std::sort(report.issues.begin(), report.issues.end(),
+            [](const RowIssue& a, const RowIssue& b) { return a.position < b.position; });
+  bool strict_failure = options.strict && report.rejected > 0;
+  if (!options.dry_run && !strict_failure) {
+    store.record_run({kind_name(options.kind), report.source,
+                      std::filesystem::path(options.file).filename().string(), sha, options.user,
+                      false, started_at, report.read, report.inserted, report.updated,
+                      report.unchanged, report.rejected, report.deleted, report.flagged});
+    store.commit();
+    report.committed = true;
+  }
+  return report;
+}
+
+void write_issue_report(const std::string& path, const std::string& file,
+                        const ImportReport& report) {
+  namespace fs = std::filesystem;
+  fs::path tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("{}: cannot write the report", path));
+    auto cell = [](const std::string& s) {
+      std::string q = "\"";
+      for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    out << "\xEF\xBB\xBF" << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
+    for (const auto& i : report.issues) {
+      const char* kind = i.kind == RowIssue::Kind::rejected  ? "rejetée"
+                         : i.kind == RowIssue::Kind::warning ? "avertissement"
+                                                             : "doublon probable";
+      out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value)
+          << ';' << cell(i.reason) << ';' << kind << "\r\n";
+    }
+    if (!out.flush()) throw Error(fmt::format("{}: cannot write the report", path));
+  }
+  fs::rename(tmp, path);
+}
+
+}  // namespace terrier::importers

@@ -1,0 +1,54 @@
+#pragma once
+
+// `terrier import KIND FILE`: read a file, validate each row, load the good
+// rows in one transaction through a COPY into staging and a merge, report the
+// bad ones with their line, column and reason.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/connection.hpp"
+#include "importers/mapping.hpp"
+#include "importers/row_fields.hpp"
+
+namespace terrier::importers {
+
+struct ImportOptions {
+  ImportKind kind = ImportKind::opportunities;
+  std::string file;
+  std::optional<std::string> source;  // default: the mapping's, else the file's stem
+  std::optional<std::string> srs;
+  std::optional<std::string> mapping_file;
+  std::optional<std::string> reject_report;
+  bool dry_run = false;
+  bool sync = false;
+  bool strict = false;
+  bool progress = false;  // rows/s on stderr
+  std::string user;
+  // territories only
+  std::string level;  // commune, epci, departement
+  std::optional<std::string> code_field, name_field;
+};
+
+struct ImportReport {
+  std::string source;
+  long long read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, deleted = 0,
+            flagged = 0;
+  std::vector<RowIssue> issues;
+  bool committed = false;  // false: dry run, or --strict with rejected rows
+  std::string position_name = "line";
+
+  // "read N, inserted N, updated N, unchanged N, rejected N"
+  std::string summary() const;
+};
+
+// Runs one import. Throws ImportError (nothing changed) when the file cannot
+// be read as a whole, and DbError for database failures (rolled back).
+ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& options);
+
+// Writes the issues as a CSV report (UTF-8 with BOM, ';'), for spreadsheets.
+void write_issue_report(const std::string& path, const std::string& file,
+                        const ImportReport& report);
+
+}  // namespace terrier::importers

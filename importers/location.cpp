@@ -1,0 +1,248 @@
+#include "importers/location.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "geo/region.hpp"
+#include "importers/fields.hpp"
+
+namespace terrier::importers {
+namespace {
+
+constexpr int kGeosPoint = 0;
+constexpr int kGeosPolygon = 3;
+constexpr int kGeosMultiPolygon = 6;
+
+bool blank(const std::optional<std::string>& s) { return !s || text::trim(*s).empty(); }
+
+std::string normalized_srs(const std::string& srs) {
+  std::string s = text::fold(text::trim(srs));
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool is_wgs84(const std::optional<std::string>& srs) {
+  return !srs || normalized_srs(*srs) == "EPSG:4326" || normalized_srs(*srs) == "OGC:CRS84";
+}
+
+}  // namespace
+
+void CommuneIndex::add(Commune c) {
+  by_name_.emplace(text::fold(c.name), c.insee);
+  std::string key = c.insee;
+  by_insee_.emplace(std::move(key), std::move(c));
+}
+
+const Commune* CommuneIndex::by_insee(const std::string& insee) const {
+  auto it = by_insee_.find(text::trim(insee));
+  return it == by_insee_.end() ? nullptr : &it->second;
+}
+
+namespace {
+// "Saint-Omer", "ST OMER", "St-Omer" -> the same key.
+std::string name_key(const std::string& name) {
+  std::string f = text::slugify(name);
+  if (f.rfind("st-", 0) == 0) f = "saint-" + f.substr(3);
+  if (f.rfind("ste-", 0) == 0) f = "sainte-" + f.substr(4);
+  return f;
+}
+}  // namespace
+
+const Commune* CommuneIndex::by_postcode_and_name(const std::string& postcode,
+                                                  const std::string& name) const {
+  std::string key = name_key(name);
+  std::string pc = text::trim(postcode);
+  for (const auto& [insee, c] : by_insee_) {
+    if (name_key(c.name) != key) continue;
+    for (const auto& p : c.postcodes) {
+      if (p == pc) return &c;
+    }
+  }
+  return nullptr;
+}
+
+const Commune* CommuneIndex::by_unique_name(const std::string& name) const {
+  std::string key = name_key(name);
+  const Commune* found = nullptr;
+  for (const auto& [insee, c] : by_insee_) {
+    if (name_key(c.name) != key) continue;
+    if (found) return nullptr;  // ambiguous
+    found = &c;
+  }
+  return found;
+}
+
+LocationResolver::LocationResolver(const CommuneIndex& communes,
+                                   const std::optional<std::string>& region_wkb,
+                                   LocationOptions options)
+    : communes_(communes), options_(std::move(options)) {
+  if (region_wkb) {
+    region_.emplace(ctx_.from_wkb(*region_wkb));
+    region_prepared_ = std::make_unique<geo::GeosPrepared>(*region_);
+  }
+}
+
+LocationResolver::~LocationResolver() = default;
+
+const geo::OgrReprojector& LocationResolver::reprojector(const std::string& from) const {
+  auto& slot = reprojectors_[from];
+  if (!slot) slot = std::make_unique<geo::OgrReprojector>(from, "EPSG:4326");
+  return *slot;
+}
+
+LocationResult LocationResolver::resolve(const LocationInput& in) const {
+  if (!blank(in.wkt)) {
+    try {
+      auto g = ctx_.from_wkt(text::trim(*in.wkt));
+      if (!is_wgs84(options_.srs)) {
+        g = ctx_.from_wkb(reprojector(*options_.srs).transform_wkb(g.to_wkb()));
+      }
+      return from_geometry(std::move(g), in, "wkt");
+    } catch (const Error& e) {
+      return LocationError{"wkt", in.wkt->substr(0, 60), e.what()};
+    }
+  }
+  if (in.wkb) {
+    try {
+      std::optional<std::string> crs = options_.srs ? options_.srs : options_.file_crs;
+      if (is_wgs84(crs)) return from_geometry(ctx_.from_wkb(*in.wkb), in, "geometry");
+      return from_geometry(ctx_.from_wkb(reprojector(*crs).transform_wkb(*in.wkb)), in, "geometry");
+    } catch (const Error& e) {
+      return LocationError{"geometry", "", e.what()};
+    }
+  }
+  if (!blank(in.lon) || !blank(in.lat)) return from_coordinates(in);
+  return from_commune(in);
+}
+
+LocationResult LocationResolver::from_coordinates(const LocationInput& in) const {
+  if (blank(in.lon)) return LocationError{"lon", "", "a latitude is given without a longitude"};
+  if (blank(in.lat)) return LocationError{"lat", "", "a longitude is given without a latitude"};
+  auto x = parse_number(*in.lon);
+  if (!x.ok()) return LocationError{"lon", *in.lon, x.error};
+  auto y = parse_number(*in.lat);
+  if (!y.ok()) return LocationError{"lat", *in.lat, y.error};
+  geo::XY p{*x.value, *y.value};
+  std::string shown = fmt::format("{} / {}", text::trim(*in.lat), text::trim(*in.lon));
+  try {
+    if (!is_wgs84(options_.srs)) {
+      geo::ProjTransform t(*options_.srs, "EPSG:4326");
+      p = t.transform(p);
+    } else {
+      switch (geo::guess_coordinates(p)) {
+        case geo::CoordinateGuess::lon_lat: break;
+        case geo::CoordinateGuess::lat_lon_swapped:
+          return LocationError{"lat", shown,
+                               "latitude and longitude look swapped (latitude is about 49-51 "
+                               "and longitude 1.4-4.3 in Hauts-de-France)"};
+        case geo::CoordinateGuess::lambert93:
+          p = geo::ProjTransform("EPSG:2154", "EPSG:4326").transform(p);
+          break;
+        case geo::CoordinateGuess::outside:
+          return LocationError{"lat", shown, "the coordinates are outside Hauts-de-France"};
+      }
+    }
+  } catch (const Error& e) {
+    return LocationError{"lon", shown, e.what()};
+  }
+  return from_geometry(ctx_.point(p.x, p.y), in, "lat");
+}
+
+LocationResult LocationResolver::from_commune(const LocationInput& in) const {
+  const Commune* c = nullptr;
+  std::string what;
+  if (!blank(in.insee)) {
+    c = communes_.by_insee(*in.insee);
+    if (!c) return LocationError{"commune_insee", *in.insee, "unknown INSEE code in the region"};
+  } else if (!blank(in.commune_name)) {
+    c = blank(in.postcode) ? communes_.by_unique_name(*in.commune_name)
+                           : communes_.by_postcode_and_name(*in.postcode, *in.commune_name);
+    if (!c) {
+      return LocationError{"commune_name", *in.commune_name + (blank(in.postcode) ? "" : " " + *in.postcode),
+                           blank(in.postcode)
+                               ? "no single commune of the region has this name (add a postcode)"
+                               : "no commune of the region has this postcode and name"};
+    }
+  } else if (!blank(in.postcode)) {
+    return LocationError{"postcode", *in.postcode, "a postcode alone does not locate a row: add the commune"};
+  } else {
+    return NoLocation{};
+  }
+  Location loc;
+  loc.ewkb_hex = ctx_.point(c->lon, c->lat).to_hex_ewkb(4326);
+  loc.precision = "commune";
+  loc.insee = c->insee;
+  loc.lon = c->lon;
+  loc.lat = c->lat;
+  return loc;
+}
+
+std::optional<LocationError> LocationResolver::check_commune(const LocationInput& in,
+                                                             Location& out) const {
+  if (!blank(in.insee)) {
+    std::string code = text::trim(*in.insee);
+    if (!communes_.empty() && !communes_.by_insee(code)) {
+      return LocationError{"commune_insee", code, "unknown INSEE code in the region"};
+    }
+    out.insee = code;
+  } else if (!blank(in.commune_name) && !communes_.empty()) {
+    const Commune* c = blank(in.postcode)
+                           ? communes_.by_unique_name(*in.commune_name)
+                           : communes_.by_postcode_and_name(*in.postcode, *in.commune_name);
+    if (c) out.insee = c->insee;
+  }
+  return std::nullopt;
+}
+
+LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const LocationInput& in,
+                                               const char* field) const {
+  if (g.is_empty()) return LocationError{"geometry", "", "the geometry is empty"};
+  int type = g.type_id();
+  bool polygonal = type == kGeosPolygon || type == kGeosMultiPolygon;
+  if (type != kGeosPoint && !(polygonal && options_.polygons_allowed)) {
+    return LocationError{"geometry", g.type(),
+                         options_.polygons_allowed ? "only points and polygons are accepted"
+                                                   : "only points are accepted"};
+  }
+  Location loc;
+  if (polygonal) {
+    auto v = g.validity();
+    if (!v.valid) {
+      auto fixed = g.make_valid().polygonal_part();
+      if (fixed.is_empty() || !fixed.validity().valid) {
+        return LocationError{"geometry", "", "invalid polygon that cannot be repaired: " + v.reason};
+      }
+      loc.repaired = true;
+      loc.repair_reason = v.reason;
+      g = std::move(fixed);
+    } else {
+      g = g.polygonal_part();  // always a MultiPolygon
+    }
+    loc.is_point = false;
+  } else if (!std::isfinite(g.x()) || !std::isfinite(g.y())) {
+    return LocationError{"geometry", "", "the coordinates are not finite numbers"};
+  }
+  auto point = polygonal ? g.point_on_surface() : ctx_.point(g.x(), g.y());
+  loc.lon = point.x();
+  loc.lat = point.y();
+  bool inside = region_prepared_ ? region_prepared_->intersects(point)
+                                 : geo::kRegionLonLat.contains({loc.lon, loc.lat});
+  if (!inside) {
+    return LocationError{field, fmt::format("{:.5f} {:.5f}", loc.lon, loc.lat),
+                         "the location is outside Hauts-de-France"};
+  }
+  loc.ewkb_hex = g.to_hex_ewkb(4326);
+  loc.precision = "exact";
+  if (!blank(in.precision)) {
+    auto p = location_precisions().parse(*in.precision);
+    if (!p.ok()) return LocationError{"location_precision", *in.precision, p.error};
+    if (p.value) loc.precision = *p.value;
+  }
+  if (auto err = check_commune(in, loc)) return *err;
+  return loc;
+}
+
+}  // namespace terrier::importers

@@ -1,0 +1,67 @@
+#pragma once
+
+// Which column of an input file feeds which field of Terrier's model. Each
+// import kind has a default mapping from the headers people write ("Surface
+// bâtie (m²)", "Réf.", "Code INSEE") that a --mapping file can extend.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace terrier::importers {
+
+enum class ImportKind { territories, circles, places, opportunities, needs };
+
+const char* kind_name(ImportKind kind);
+std::optional<ImportKind> parse_kind(std::string_view name);
+
+// A header reduced to what identifies it: folded (no accents, lower case),
+// units in parentheses dropped, punctuation as single spaces.
+// "Surface bâtie (m²)" -> "surface batie"; "Réf." -> "ref".
+std::string normalize_header(std::string_view header);
+
+// The fields an import kind knows, in a fixed order.
+const std::vector<std::string>& field_names(ImportKind kind);
+
+// A resolved mapping for one file: for each known field, the column that
+// feeds it (or a constant), value translations, and the other columns.
+class Mapping {
+ public:
+  // Default aliases of `kind`, extended (and overridden) by the JSON mapping
+  // file when given. Throws ImportError naming the mapping file for a JSON
+  // error or an unknown field name.
+  static Mapping load(ImportKind kind, const std::optional<std::string>& mapping_file);
+
+  // Binds the mapping to a file's header. Two columns feeding the same field
+  // is an ImportError naming both.
+  void bind(const std::vector<std::string>& header, const std::string& file);
+
+  // Column index feeding a field, if any (after bind()).
+  std::optional<std::size_t> column(std::string_view field) const;
+  // The constant given for a field by the mapping file, if any.
+  std::optional<std::string> constant(std::string_view field) const;
+  // A value translated by the mapping file's "values" table, or unchanged.
+  std::string translate(std::string_view field, const std::string& value) const;
+  // Columns that feed no field (kept in the row's attributes), after bind().
+  const std::vector<std::size_t>& unmapped_columns() const { return unmapped_; }
+  // The source name given by the mapping file, if any.
+  const std::optional<std::string>& source() const { return source_; }
+  // Spatial reference of coordinates given by the mapping file ("EPSG:2154").
+  const std::optional<std::string>& srs() const { return srs_; }
+
+ private:
+  ImportKind kind_ = ImportKind::opportunities;
+  std::multimap<std::string, std::string> aliases_;  // normalized header -> field
+  std::map<std::string, std::string> constants_;
+  std::map<std::string, std::map<std::string, std::string>> values_;  // field -> folded -> value
+  std::set<std::string> ignored_;
+  std::map<std::string, std::size_t, std::less<>> bound_;  // field -> column
+  std::vector<std::size_t> unmapped_;
+  std::optional<std::string> source_;
+  std::optional<std::string> srs_;
+};
+
+}  // namespace terrier::importers

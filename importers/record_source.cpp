@@ -1,0 +1,96 @@
+#include "importers/record_source.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "geo/gdal.hpp"
+#include "importers/csv_reader.hpp"
+
+namespace terrier::importers {
+namespace {
+
+class CsvSource final : public RecordSource {
+ public:
+  explicit CsvSource(const std::string& path) : reader_(path) {}
+  const std::vector<std::string>& header() const override { return reader_.header(); }
+  bool next(SourceRecord& out) override {
+    if (!reader_.next(record_)) return false;
+    out.position = record_.line;
+    out.fields.assign(reader_.header().size(), std::nullopt);
+    for (std::size_t i = 0; i < record_.fields.size() && i < out.fields.size(); ++i) {
+      out.fields[i] = std::move(record_.fields[i]);
+    }
+    out.shape_error.clear();
+    for (std::size_t i = reader_.header().size(); i < record_.fields.size(); ++i) {
+      if (!text::trim(record_.fields[i]).empty()) {
+        out.shape_error = fmt::format("the line has {} fields but the header has {}",
+                                      record_.fields.size(), reader_.header().size());
+        break;
+      }
+    }
+    out.wkb.reset();
+    return true;
+  }
+  const char* position_name() const override { return "line"; }
+  std::optional<std::string> crs() const override { return std::nullopt; }
+  std::string description() const override {
+    return fmt::format("CSV, {}, separator '{}'", encoding_name(reader_.encoding()),
+                       reader_.separator() == '\t' ? std::string("tab")
+                                                   : std::string(1, reader_.separator()));
+  }
+  std::optional<double> progress() const override {
+    return reader_.size() ? std::optional<double>(double(reader_.bytes_read()) / double(reader_.size()))
+                          : std::nullopt;
+  }
+
+ private:
+  CsvReader reader_;
+  CsvRecord record_;
+};
+
+class GdalSource final : public RecordSource {
+ public:
+  explicit GdalSource(const std::string& path) : reader_(path) {
+    total_ = reader_.feature_count();
+  }
+  const std::vector<std::string>& header() const override { return reader_.field_names(); }
+  bool next(SourceRecord& out) override {
+    if (!reader_.next(record_)) return false;
+    out.position = ++count_;
+    out.fields = std::move(record_.fields);
+    for (auto& f : out.fields) {
+      if (f && !text::is_valid_utf8(*f)) {
+        throw ImportError(fmt::format("feature {}: a text field is not valid UTF-8", count_));
+      }
+    }
+    out.wkb = std::move(record_.wkb);
+    return true;
+  }
+  const char* position_name() const override { return "feature"; }
+  std::optional<std::string> crs() const override { return reader_.layer_crs(); }
+  std::string description() const override { return "GDAL " + reader_.driver_name(); }
+  std::optional<double> progress() const override {
+    if (!total_ || *total_ <= 0) return std::nullopt;
+    return double(count_) / double(*total_);
+  }
+
+ private:
+  geo::GdalVectorReader reader_;
+  geo::OgrRecord record_;
+  std::size_t count_ = 0;
+  std::optional<long long> total_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSource> open_source(const std::string& path) {
+  std::string ext = text::fold(std::filesystem::path(path).extension().string());
+  if (ext == ".csv" || ext == ".txt" || ext == ".tsv") return std::make_unique<CsvSource>(path);
+  return std::make_unique<GdalSource>(path);
+}
+
+}  // namespace terrier::importers

@@ -1,0 +1,246 @@
+#include "importers/rows.hpp"
+
+#include <fmt/core.h>
+
+#include "core/hash.hpp"
+#include "core/text.hpp"
+
+namespace terrier::importers {
+namespace {
+
+using V = std::optional<std::string>;
+
+V num(const std::optional<double>& v) { return v ? V(sql_number(*v)) : std::nullopt; }
+V iso(const std::optional<Date>& d) { return d ? V(d->iso()) : std::nullopt; }
+V boolean(const std::optional<bool>& b) { return b ? V(*b ? "t" : "f") : std::nullopt; }
+
+// Content hash over every staged value, so that a changed row is updated and
+// an identical one left alone.
+std::string content_hash(const std::vector<V>& values) {
+  Sha256 h;
+  for (const auto& v : values) {
+    if (v) {
+      h.update(*v);
+      h.update("\x1f");
+    } else {
+      h.update("\x1e");
+    }
+  }
+  return h.hex_digest();
+}
+
+db::StagedRow staged(const RowFields& row, std::optional<std::string> external_id,
+                     std::vector<V> values) {
+  db::StagedRow out;
+  out.position = row.record().position;
+  out.external_id = std::move(external_id);
+  out.content_hash = content_hash(values);
+  out.values = std::move(values);
+  return out;
+}
+
+LocationInput location_input(const RowFields& row) {
+  LocationInput in;
+  in.lon = row.text("lon");
+  in.lat = row.text("lat");
+  in.wkt = row.text("wkt");
+  in.insee = row.text("commune_insee");
+  in.postcode = row.text("postcode");
+  in.commune_name = row.text("commune_name");
+  in.precision = row.text("location_precision");
+  if (row.record().wkb) in.wkb = &*row.record().wkb;
+  return in;
+}
+
+// The row's location, or nullopt (rejected, or not located when optional).
+std::optional<Location> locate(RowFields& row, const RowContext& ctx, bool required) {
+  auto result = ctx.locations.resolve(location_input(row));
+  if (auto* loc = std::get_if<Location>(&result)) {
+    if (loc->repaired) {
+      row.warn("wkt", "", "invalid polygon repaired (" + loc->repair_reason + ")");
+    }
+    return *loc;
+  }
+  if (auto* err = std::get_if<LocationError>(&result)) {
+    row.reject(err->field.c_str(), err->value, err->reason);
+  } else if (required) {
+    row.reject("lat", "",
+               "no location: give coordinates, a WKT geometry, an INSEE code, or a postcode and "
+               "a commune");
+  }
+  return std::nullopt;
+}
+
+const db::StageColumn col(const char* name, const char* type) { return {name, type}; }
+
+}  // namespace
+
+const db::TableSpec& opportunity_spec() {
+  static const db::TableSpec spec{
+      "opportunities",
+      {col("title", "text"), col("kind", "opportunity_kind"), col("address", "text"),
+       col("commune_insee", "text"), col("geom", "geometry"),
+       col("location_precision", "location_precision"), col("geom_repaired", "boolean"),
+       col("built_surface_m2", "numeric"), col("land_surface_m2", "numeric"),
+       col("tenures", "tenure[]"), col("price_eur", "numeric"), col("rent_eur_month", "numeric"),
+       col("available_from", "date"), col("available_until", "date"),
+       col("owner_kind", "owner_kind"), col("status", "opportunity_status"),
+       col("visibility", "visibility"), col("last_verified", "date"),
+       col("source_status", "text"), col("source_checked", "boolean"),
+       col("attributes", "jsonb")},
+      "opportunity_private",
+      "opportunity_id",
+      {col("owner_name", "text"), col("owner_contact", "text"), col("notes", "text")}};
+  return spec;
+}
+
+const db::TableSpec& place_spec() {
+  static const db::TableSpec spec{
+      "places",
+      {col("name", "text"), col("kind", "place_kind"), col("address", "text"),
+       col("commune_insee", "text"), col("geom", "geometry"),
+       col("location_precision", "location_precision"), col("website", "text"),
+       col("description", "text"), col("competences", "text[]"), col("attributes", "jsonb")},
+      "",
+      "",
+      {}};
+  return spec;
+}
+
+const db::TableSpec& need_spec() {
+  static const db::TableSpec spec{
+      "needs",
+      {col("collective_name", "text"), col("place_id", "bigint"),
+       col("surface_min_m2", "numeric"), col("surface_ideal_m2", "numeric"),
+       col("surface_max_m2", "numeric"), col("surface_tolerance_pct", "numeric"),
+       col("kinds_wanted", "opportunity_kind[]"), col("tenures_accepted", "tenure[]"),
+       col("rent_max_eur_month", "numeric"), col("price_max_eur", "numeric"),
+       col("search_territory_id", "bigint"), col("search_center", "geometry"),
+       col("search_radius_m", "numeric"), col("search_polygon", "geometry"),
+       col("needed_from", "date"), col("description", "text"), col("status", "need_status"),
+       col("attributes", "jsonb")},
+      "need_private",
+      "need_id",
+      {col("contact", "text"), col("notes", "text")}};
+  return spec;
+}
+
+std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext& ctx) {
+  constexpr double kMaxSurface = 1e9;
+  auto kind = row.term("kind", opportunity_kinds());
+  if (!kind && !row.text("kind")) row.reject("kind", "", "this field is required");
+  auto title = row.text("title");
+  if (!title && kind) {
+    // Sources such as Cartofriches leave some names empty: name the row by
+    // its kind and reference rather than lose it, and say so.
+    auto ref = row.text("external_id");
+    title = *kind + (ref ? " " + *ref : row.text("address") ? " " + *row.text("address") : "");
+    row.warn("title", "", fmt::format("no title: named '{}'", *title));
+  }
+  auto built = row.number("built_surface_m2", 0, true, kMaxSurface);
+  auto land = row.number("land_surface_m2", 0, true, kMaxSurface);
+  auto tenure_list = row.terms("tenures", tenures());
+  auto price = row.number("price_eur", 0);
+  auto rent = row.number("rent_eur_month", 0);
+  auto from = row.date("available_from");
+  auto until = row.date("available_until");
+  if (from && until && *until < *from) {
+    row.reject("available_until", until->iso(), "ends before the availability starts");
+  }
+  auto owner_kind = row.term("owner_kind", owner_kinds());
+  auto status = row.term("status", opportunity_statuses());
+  auto visibility = row.term("visibility", visibilities());
+  auto verified = row.date("last_verified");
+  auto checked = row.boolean("source_checked");
+  auto loc = locate(row, ctx, /*required=*/true);
+  if (row.rejected() || !loc) return std::nullopt;
+
+  return staged(row, row.text("external_id"),
+                {title, kind, row.text("address"), loc->insee, loc->ewkb_hex, loc->precision,
+                 V(loc->repaired ? "t" : "f"), num(built), num(land), sql_array(tenure_list),
+                 num(price), num(rent), iso(from), iso(until), owner_kind,
+                 status.value_or("disponible"), visibility.value_or("réseau"), iso(verified),
+                 row.text("source_status"), boolean(checked), row.attributes_json(),
+                 row.text("owner_name"), row.text("owner_contact"), row.text("notes")});
+}
+
+std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) {
+  auto name = row.required_text("name");
+  auto kind = row.term("kind", place_kinds());
+  std::vector<std::string> competences;
+  if (auto c = row.text("competences")) competences = text::split_any(*c, {",", ";", "/", "|"});
+  auto loc = locate(row, ctx, /*required=*/false);
+  if (row.rejected()) return std::nullopt;
+  if (!loc) row.warn("lat", "", "no location: the place is kept but not shown on the map");
+
+  return staged(row, row.text("external_id"),
+                {name, kind.value_or("tiers-lieu"), row.text("address"),
+                 loc ? loc->insee : std::nullopt, loc ? V(loc->ewkb_hex) : std::nullopt,
+                 loc ? V(loc->precision) : std::nullopt, row.text("website"),
+                 row.text("description"), sql_array(competences), row.attributes_json()});
+}
+
+std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
+  constexpr double kMaxSurface = 1e9;
+  auto collective = row.required_text("collective_name");
+  auto smin = row.number("surface_min_m2", 0, true, kMaxSurface);
+  auto sideal = row.number("surface_ideal_m2", 0, true, kMaxSurface);
+  auto smax = row.number("surface_max_m2", 0, true, kMaxSurface);
+  if (smin && smax && *smin > *smax) {
+    row.reject("surface_max_m2", sql_number(*smax), "is smaller than the minimum surface");
+  } else if (sideal && ((smin && *sideal < *smin) || (smax && *sideal > *smax))) {
+    row.reject("surface_ideal_m2", sql_number(*sideal), "is outside [minimum, maximum]");
+  }
+  auto tolerance = row.number("surface_tolerance_pct", 0, false, 100.0000001);
+  auto kinds = row.terms("kinds_wanted", opportunity_kinds());
+  auto tenure_list = row.terms("tenures_accepted", tenures());
+  auto rent = row.number("rent_max_eur_month", 0);
+  auto price = row.number("price_max_eur", 0);
+  auto needed = row.date("needed_from");
+  auto status = row.term("status", need_statuses());
+  auto radius_km = row.number("radius_km", 0, true, 300.0000001);
+
+  V place_id;
+  if (auto ref = row.text("place_ref")) {
+    auto it = ctx.place_ids.find(*ref);
+    if (it != ctx.place_ids.end()) {
+      place_id = std::to_string(it->second);
+    } else {
+      row.warn("place_ref", *ref, "no place has this reference: the need is kept without it");
+    }
+  }
+
+  V territory_id, center, radius_m, polygon;
+  if (auto slug = row.text("territory")) {
+    auto it = ctx.territory_ids.find(text::slugify(*slug));
+    if (it == ctx.territory_ids.end()) {
+      row.reject("territory", *slug, "no circle, EPCI, commune or département has this slug");
+    } else {
+      territory_id = std::to_string(it->second);
+    }
+  } else if (auto loc = locate(row, ctx, /*required=*/false)) {
+    if (loc->is_point) {  // a point needs a radius
+      if (!radius_km) {
+        row.reject("radius_km", "", "a search point needs a radius in km");
+      } else {
+        center = loc->ewkb_hex;
+        radius_m = sql_number(*radius_km * 1000);
+      }
+    } else {
+      polygon = loc->ewkb_hex;
+    }
+  } else if (!row.rejected()) {
+    row.reject("territory", "",
+               "no search area: give a territory, a point or commune with a radius, or a polygon");
+  }
+  if (row.rejected()) return std::nullopt;
+
+  return staged(row, row.text("external_id"),
+                {collective, place_id, num(smin), num(sideal), num(smax),
+                 V(sql_number(tolerance.value_or(10))), sql_array(kinds), sql_array(tenure_list),
+                 num(rent), num(price), territory_id, center, radius_m, polygon, iso(needed),
+                 row.text("description"), status.value_or("active"), row.attributes_json(),
+                 row.text("contact"), row.text("notes")});
+}
+
+}  // namespace terrier::importers

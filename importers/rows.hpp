@@ -1,0 +1,31 @@
+#pragma once
+
+// Row builders: one input row -> the staged values of one model row, in the
+// column order of the kind's TableSpec.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "db/import_store.hpp"
+#include "importers/location.hpp"
+#include "importers/row_fields.hpp"
+
+namespace terrier::importers {
+
+struct RowContext {
+  const LocationResolver& locations;
+  const std::map<std::string, long long>& territory_ids;  // by slug
+  const std::map<std::string, long long>& place_ids;      // by external id
+};
+
+const db::TableSpec& opportunity_spec();
+const db::TableSpec& place_spec();
+const db::TableSpec& need_spec();
+
+// Each returns nullopt when the row is rejected (the reasons are in `row`).
+std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext& ctx);
+std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx);
+std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx);
+
+}  // namespace terrier::importers
