@@ -109,7 +109,7 @@ TEST(Migrations, RefusesADatabaseWhoseAppliedFileWasEdited) {
   db::migrate(*conn, db::load_migrations(sql.dir()));
 
   sql.append("002_territories.sql", "\n-- edited after it was applied\n");
-  std::ofstream(sql.dir() / "005_more.sql") << "CREATE TABLE should_not_exist (id int);\n";
+  std::ofstream(sql.dir() / "900_more.sql") << "CREATE TABLE should_not_exist (id int);\n";
   try {
     db::migrate(*conn, db::load_migrations(sql.dir()));
     FAIL() << "an edited migration was accepted";
@@ -135,12 +135,12 @@ TEST(Migrations, RefusesADatabaseWithAMigrationUnknownToTheFiles) {
 TEST(Migrations, AFailingMigrationIsRolledBackWhole) {
   TestDatabase database;
   SqlCopy sql;
-  std::ofstream(sql.dir() / "005_half.sql")
+  std::ofstream(sql.dir() / "900_half.sql")
       << "CREATE TABLE half_done (id int);\nSELECT no_such_function();\n";
   auto conn = database.connect();
   EXPECT_THROW(db::migrate(*conn, db::load_migrations(sql.dir())), DbError);
   EXPECT_EQ(count(*conn, "SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"), 0);
-  EXPECT_EQ(count(*conn, "SELECT count(*) FROM schema_migrations WHERE version = 5"), 0);
+  EXPECT_EQ(count(*conn, "SELECT count(*) FROM schema_migrations WHERE version = 900"), 0);
 }
 
 TEST(Migrations, RejectsBadlyNamedAndDuplicateFiles) {
