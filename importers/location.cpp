@@ -142,7 +142,7 @@ LocationResult LocationResolver::from_coordinates(const LocationInput& in) const
           p = geo::ProjTransform("EPSG:2154", "EPSG:4326").transform(p);
           break;
         case geo::CoordinateGuess::outside:
-          return LocationError{"lat", shown, "the coordinates are outside Hauts-de-France"};
+          return LocationError{"lat", shown, "the location is outside Hauts-de-France"};
       }
     }
   } catch (const Error& e) {
@@ -199,11 +199,11 @@ std::optional<LocationError> LocationResolver::check_commune(const LocationInput
 
 LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const LocationInput& in,
                                                const char* field) const {
-  if (g.is_empty()) return LocationError{"geometry", "", "the geometry is empty"};
+  if (g.is_empty()) return LocationError{field, "", "the geometry is empty"};
   int type = g.type_id();
   bool polygonal = type == kGeosPolygon || type == kGeosMultiPolygon;
   if (type != kGeosPoint && !(polygonal && options_.polygons_allowed)) {
-    return LocationError{"geometry", g.type(),
+    return LocationError{field, g.type(),
                          options_.polygons_allowed ? "only points and polygons are accepted"
                                                    : "only points are accepted"};
   }
@@ -213,7 +213,7 @@ LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const Locati
     if (!v.valid) {
       auto fixed = g.make_valid().polygonal_part();
       if (fixed.is_empty() || !fixed.validity().valid) {
-        return LocationError{"geometry", "", "invalid polygon that cannot be repaired: " + v.reason};
+        return LocationError{field, "", "invalid polygon that cannot be repaired: " + v.reason};
       }
       loc.repaired = true;
       loc.repair_reason = v.reason;
@@ -223,7 +223,7 @@ LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const Locati
     }
     loc.is_point = false;
   } else if (!std::isfinite(g.x()) || !std::isfinite(g.y())) {
-    return LocationError{"geometry", "", "the coordinates are not finite numbers"};
+    return LocationError{field, "", "the coordinates are not finite numbers"};
   }
   auto point = polygonal ? g.point_on_surface() : ctx_.point(g.x(), g.y());
   loc.lon = point.x();

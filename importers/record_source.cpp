@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -54,10 +55,19 @@ class CsvSource final : public RecordSource {
 
 class GdalSource final : public RecordSource {
  public:
-  explicit GdalSource(const std::string& path) : reader_(path) {
+  explicit GdalSource(const std::string& path) : reader_(path), header_(reader_.field_names()) {
     total_ = reader_.feature_count();
+    // KML's own styling fields ("visibility" = -1) must not be read as ours.
+    if (reader_.driver_name() == "LIBKML" || reader_.driver_name() == "KML") {
+      static const std::set<std::string> kKmlFields = {
+          "visibility", "tessellate", "extrude", "altitudeMode", "drawOrder", "icon",
+          "begin", "end", "timestamp", "snippet"};
+      for (auto& name : header_) {
+        if (kKmlFields.count(name)) name = "kml:" + name;
+      }
+    }
   }
-  const std::vector<std::string>& header() const override { return reader_.field_names(); }
+  const std::vector<std::string>& header() const override { return header_; }
   bool next(SourceRecord& out) override {
     if (!reader_.next(record_)) return false;
     out.position = ++count_;
@@ -80,6 +90,7 @@ class GdalSource final : public RecordSource {
 
  private:
   geo::GdalVectorReader reader_;
+  std::vector<std::string> header_;
   geo::OgrRecord record_;
   std::size_t count_ = 0;
   std::optional<long long> total_;

@@ -1,0 +1,102 @@
+// The bundled real data, loaded as the demo loads it.
+
+#include <gtest/gtest.h>
+
+#include "tests/importers/import_fixture.hpp"
+
+namespace terrier::test {
+namespace {
+
+using importers::ImportKind;
+
+class BundledData : public ImportTest {
+ protected:
+  void SetUp() override {
+    conn_ = db_.connect();
+    load_all();
+  }
+  void load_all() {
+    territories("departements_hdf.geojson", "departement");
+    territories("epci_hdf.geojson", "epci");
+    territories("communes_hdf.geojson", "commune");
+    circles = run(ImportKind::circles, data_file("circles.csv"));
+    places = run(ImportKind::places, data_file("places_seed.csv"),
+                 [](auto& o) { o.mapping_file = data_file("places_seed.mapping.json"); });
+    friches = opportunities(data_file("friches_hdf.csv"), [](auto& o) {
+      o.mapping_file = data_file("cartofriches.mapping.json");
+    });
+    sheet = opportunities(data_file("opportunites_demo.csv"));
+    needs = run(ImportKind::needs, data_file("besoins_demo.csv"));
+  }
+  importers::ImportReport circles, places, friches, sheet, needs;
+};
+
+TEST_F(BundledData, EveryRowIsAccountedFor) {
+  EXPECT_EQ(count("SELECT count(*) FROM territories WHERE level = 'commune'"), 3782);
+  EXPECT_EQ(count("SELECT count(*) FROM territories WHERE level = 'epci'"), 92);
+  EXPECT_EQ(circles.summary(), "read 63, inserted 63, updated 0, unchanged 0, rejected 0");
+  EXPECT_EQ(count("SELECT count(*) FROM territories WHERE level = 'circle'"), 9);
+  EXPECT_EQ(places.inserted, 49);
+  EXPECT_EQ(count("SELECT count(*) FROM places WHERE geom IS NULL"), 8);
+  EXPECT_EQ(friches.inserted, 3277);
+  EXPECT_EQ(friches.rejected, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE source = 'cartofriches' AND "
+                  "kind = 'friche' AND source_checked"),
+            953);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE source = 'cartofriches' AND "
+                  "source_status = 'friche avec projet' AND status = 'en discussion'"),
+            221);
+  EXPECT_EQ(sheet.read, 320);
+  EXPECT_EQ(sheet.rejected, 12);  // 9 bad rows and 3 swapped coordinates
+  EXPECT_EQ(sheet.inserted, 308);
+  EXPECT_EQ(sheet.flagged, 3);
+  EXPECT_EQ(needs.inserted, 40);
+  EXPECT_EQ(needs.rejected, 0);
+}
+
+TEST_F(BundledData, EveryCircleContainsItsMembersCommunes) {
+  EXPECT_EQ(count("SELECT count(*) FROM territories WHERE level = 'circle' AND geom IS NULL"), 0);
+  // Communes of member EPCIs, each tested by a point inside it.
+  EXPECT_GT(count("SELECT count(*) FROM circle_members"), 60);
+  EXPECT_EQ(count("SELECT count(*) FROM circle_members cm "
+                  "JOIN territories c ON c.id = cm.circle_id "
+                  "JOIN territories e ON e.id = cm.member_id "
+                  "JOIN territories m ON m.level = 'commune' AND m.parent_code = e.code "
+                  "WHERE NOT ST_Covers(c.geom, ST_PointOnSurface(m.geom))"),
+            0);
+  EXPECT_EQ(value("SELECT c.slug FROM territories c WHERE c.level = 'circle' AND "
+                  "ST_Contains(c.geom, ST_SetSRID(ST_MakePoint(2.8319, 50.4320), 4326))"),
+            "bassin-minier");  // Lens
+}
+
+TEST_F(BundledData, EveryPlaceFallsInItsCircle) {
+  EXPECT_EQ(count("SELECT count(*) FROM places p LEFT JOIN territories c ON c.id = p.circle_id "
+                  "WHERE p.geom IS NOT NULL AND coalesce(c.slug, '') <> "
+                  "coalesce(p.attributes->>'circle_proposal', '')"),
+            0);
+  EXPECT_EQ(count("SELECT count(*) FROM places WHERE geom IS NOT NULL AND circle_id IS NULL"), 2);
+}
+
+TEST_F(BundledData, LoadingEverythingAgainChangesNothing) {
+  std::string before = value(
+      "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM (SELECT * FROM opportunities "
+      "UNION ALL SELECT * FROM opportunities WHERE false) t");
+  std::string places_before =
+      value("SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM places p");
+  std::string needs_before = value("SELECT md5(string_agg(n::text, '|' ORDER BY n.id)) FROM needs n");
+  load_all();
+  EXPECT_EQ(circles.inserted + circles.updated + circles.deleted, 0);
+  EXPECT_EQ(friches.unchanged, 3277);
+  EXPECT_EQ(sheet.unchanged, 308);
+  EXPECT_EQ(needs.unchanged, 40);
+  EXPECT_EQ(places.unchanged, 49);
+  EXPECT_EQ(value("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM (SELECT * FROM "
+                  "opportunities UNION ALL SELECT * FROM opportunities WHERE false) t"),
+            before);
+  EXPECT_EQ(value("SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM places p"),
+            places_before);
+  EXPECT_EQ(value("SELECT md5(string_agg(n::text, '|' ORDER BY n.id)) FROM needs n"), needs_before);
+}
+
+}  // namespace
+}  // namespace terrier::test

@@ -1,0 +1,88 @@
+#pragma once
+
+// A fresh database with the départements and the MEL's communes loaded, and
+// helpers to run imports and look at the result.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "importers/importer.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace terrier::test {
+
+inline std::string data_file(const std::string& name) {
+  return std::string(TERRIER_SOURCE_DIR) + "/data/" + name;
+}
+inline std::string fixture(const std::string& name) {
+  return std::string(TERRIER_SOURCE_DIR) + "/tests/data/importers/" + name;
+}
+
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    conn_ = db_.connect();
+    territories("departements_hdf.geojson", "departement");
+    territories("communes_mel_sample.geojson", "commune");
+  }
+
+  importers::ImportReport territories(const std::string& file, const std::string& level) {
+    return run(importers::ImportKind::territories, data_file(file),
+               [&](importers::ImportOptions& o) { o.level = level; });
+  }
+
+  importers::ImportReport run(importers::ImportKind kind, const std::string& file,
+                              const std::function<void(importers::ImportOptions&)>& tweak = {}) {
+    importers::ImportOptions o;
+    o.kind = kind;
+    o.file = file;
+    o.user = "test";
+    if (tweak) tweak(o);
+    return importers::run_import(*conn_, o);
+  }
+
+  importers::ImportReport opportunities(const std::string& file,
+                                        const std::function<void(importers::ImportOptions&)>& tweak = {}) {
+    return run(importers::ImportKind::opportunities, file, tweak);
+  }
+
+  long long count(const std::string& sql) {
+    pqxx::read_transaction r(*conn_);
+    return r.exec1(sql)[0].as<long long>();
+  }
+
+  std::string value(const std::string& sql) {
+    pqxx::read_transaction r(*conn_);
+    auto f = r.exec1(sql)[0];
+    return f.is_null() ? "NULL" : f.as<std::string>();
+  }
+
+  // A digest of every model table's rows, to prove that nothing changed.
+  std::string snapshot() {
+    std::string out;
+    for (const char* t : {"territories", "circle_members", "places", "opportunities",
+                          "opportunity_private", "needs", "need_private", "import_runs"}) {
+      out += value(std::string("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), "
+                               "'empty') FROM ") + t + " t") + ";";
+    }
+    return out;
+  }
+
+  // The issue reported for a position, or nullptr.
+  static const importers::RowIssue* issue_at(const importers::ImportReport& r, std::size_t pos,
+                                             importers::RowIssue::Kind kind =
+                                                 importers::RowIssue::Kind::rejected) {
+    for (const auto& i : r.issues) {
+      if (i.position == pos && i.kind == kind) return &i;
+    }
+    return nullptr;
+  }
+
+  TestDatabase db_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace terrier::test

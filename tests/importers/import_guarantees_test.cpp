@@ -1,0 +1,277 @@
+// What an import promises: one transaction, nothing lost, nothing changed
+// twice, every bad row named.
+
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "tests/importers/import_fixture.hpp"
+
+namespace terrier::test {
+namespace {
+
+namespace fs = std::filesystem;
+using importers::ImportKind;
+using importers::RowIssue;
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/terrier-import-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_all(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
+  opportunities(fixture("conventions/cp1252_french.csv"));
+  std::string before = snapshot();
+  try {
+    opportunities(fixture("conventions/truncated.csv"));
+    FAIL() << "a truncated file was accepted";
+  } catch (const ImportError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("truncated.csv: line 4:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("column 'Remarques' opened at line 3 is never closed"), std::string::npos)
+        << msg;
+  }
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ImportTest, BadRowsAreNamedByLineColumnAndReasonWhileGoodRowsLoad) {
+  auto r = opportunities(fixture("conventions/mixed_rows.csv"));
+  EXPECT_EQ(r.read, 8);
+  EXPECT_EQ(r.inserted, 2);
+  EXPECT_EQ(r.rejected, 6);
+  EXPECT_EQ(value("SELECT string_agg(external_id, ',' ORDER BY external_id) FROM opportunities"),
+            "G-1,G-4");
+  struct Expected {
+    std::size_t line;
+    const char* column;
+    const char* reason;
+  };
+  for (const auto& e : {Expected{3, "Surface bâtie (m²)", "must be greater than 0"},
+                        Expected{4, "Type de bien", "'château' is not a known type de bien"},
+                        Expected{6, "Disponible à partir du", "'31/02/2026' is not a date"},
+                        Expected{7, "Prix (€)", "'à négocier' is not a number"},
+                        Expected{8, "Réf.", "the same reference is already at line 2"},
+                        Expected{9, "Statut", "'vendu' is not a known statut"}}) {
+    const RowIssue* issue = issue_at(r, e.line);
+    ASSERT_NE(issue, nullptr) << "line " << e.line;
+    EXPECT_EQ(issue->column, e.column) << "line " << e.line;
+    EXPECT_EQ(issue->reason.rfind(e.reason, 0), 0u) << "line " << e.line << ": " << issue->reason;
+  }
+  EXPECT_EQ(r.summary(), "read 8, inserted 2, updated 0, unchanged 0, rejected 6");
+}
+
+TEST_F(ImportTest, StrictRollsBackWhenAnyRowIsRejected) {
+  std::string before = snapshot();
+  auto r = opportunities(fixture("conventions/mixed_rows.csv"), [](auto& o) { o.strict = true; });
+  EXPECT_FALSE(r.committed);
+  EXPECT_EQ(r.rejected, 6);
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ImportTest, DryRunWritesNothing) {
+  std::string before = snapshot();
+  auto r = opportunities(fixture("conventions/cp1252_french.csv"), [](auto& o) { o.dry_run = true; });
+  EXPECT_EQ(r.inserted, 3);
+  EXPECT_FALSE(r.committed);
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ImportTest, ReimportingTheSameFileChangesNothing) {
+  opportunities(fixture("conventions/cp1252_french.csv"));
+  std::string tables = value(
+      "SELECT md5(string_agg(o::text || p::text, '|' ORDER BY o.id)) FROM opportunities o "
+      "JOIN opportunity_private p ON p.opportunity_id = o.id");
+  auto again = opportunities(fixture("conventions/cp1252_french.csv"));
+  EXPECT_EQ(again.summary(), "read 3, inserted 0, updated 0, unchanged 3, rejected 0");
+  EXPECT_EQ(value("SELECT md5(string_agg(o::text || p::text, '|' ORDER BY o.id)) FROM "
+                  "opportunities o JOIN opportunity_private p ON p.opportunity_id = o.id"),
+            tables);
+  EXPECT_EQ(count("SELECT count(*) FROM import_runs"), 4);  // 2 territories + 2 imports
+}
+
+TEST_F(ImportTest, AChangedRowUpdatesAndAMissingRowIsDeletedOnlyWithSync) {
+  TempDir dir;
+  std::string file = dir.file("sheet.csv");
+  std::string original = read_all(fixture("conventions/cp1252_french.csv"));
+  write_all(file, original);
+  opportunities(file, [](auto& o) { o.source = "groupe-foncier"; });
+
+  // T-1's rent changes; T-3 (its last line spans two lines) disappears.
+  std::string changed = original.substr(0, original.find("T-3;"));
+  auto rent = changed.find(";1 200;");
+  ASSERT_NE(rent, std::string::npos);
+  changed.replace(rent, 7, ";1 350;");
+  write_all(file, changed);
+
+  auto r = opportunities(file, [](auto& o) { o.source = "groupe-foncier"; });
+  EXPECT_EQ(r.summary(), "read 2, inserted 0, updated 1, unchanged 1, rejected 0");
+  EXPECT_EQ(value("SELECT rent_eur_month FROM opportunities WHERE external_id = 'T-1'"), "1350");
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE external_id = 'T-3'"), 1);
+
+  auto synced = opportunities(file, [](auto& o) {
+    o.source = "groupe-foncier";
+    o.sync = true;
+  });
+  EXPECT_EQ(synced.deleted, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE external_id = 'T-3'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunity_private"), 2);
+}
+
+TEST_F(ImportTest, SyncKeepsRowsWhoseNewVersionWasRejected) {
+  TempDir dir;
+  std::string file = dir.file("sheet.csv");
+  std::string original = read_all(fixture("conventions/cp1252_french.csv"));
+  write_all(file, original);
+  opportunities(file);
+  std::string broken = original;
+  broken.replace(broken.find(";95;"), 4, ";-95;");  // T-2 becomes invalid
+  write_all(file, broken);
+  auto r = opportunities(file, [](auto& o) { o.sync = true; });
+  EXPECT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.deleted, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE external_id = 'T-2'"), 1);
+}
+
+TEST_F(ImportTest, ImportRunRecordsFileHashCountsAndUser) {
+  auto file = fixture("conventions/mixed_rows.csv");
+  opportunities(file);
+  EXPECT_EQ(value("SELECT file_name || ' ' || file_sha256 || ' ' || user_name || ' ' || "
+                  "rows_read || ' ' || rows_inserted || ' ' || rows_rejected FROM import_runs "
+                  "WHERE kind = 'opportunities'"),
+            "mixed_rows.csv " + sha256_file_hex(file) + " test 8 2 6");
+}
+
+TEST_F(ImportTest, ProbableDuplicatesAreFlaggedNotMerged) {
+  TempDir dir;
+  std::string file = dir.file("doublons.csv");
+  write_all(file,
+            "Réf.;Intitulé;Type de bien;Adresse;Latitude;Longitude\n"
+            "D-1;Ancienne école Jules Ferry;bâtiment mixte;12 rue Gambetta;50,63000;3,06000\n"
+            "D-2;Ecole Jules-Ferry (ancienne);bâtiment mixte;12, r. Gambetta;50,63010;3,06010\n"
+            "D-3;Entrepôt voisin;entrepôt;14 rue Gambetta;50,63005;3,06005\n");
+  auto r = opportunities(file);
+  EXPECT_EQ(r.inserted, 3);
+  EXPECT_EQ(r.flagged, 1);
+  const RowIssue* flag = issue_at(r, 3, RowIssue::Kind::flagged);
+  ASSERT_NE(flag, nullptr);
+  EXPECT_NE(flag->reason.find("probable duplicate of 'Ancienne école Jules Ferry'"),
+            std::string::npos)
+      << flag->reason;
+  EXPECT_EQ(value("SELECT d.external_id FROM opportunities o JOIN opportunities d "
+                  "ON d.id = o.duplicate_of WHERE o.external_id = 'D-2'"),
+            "D-1");
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 3);  // nothing merged
+}
+
+TEST_F(ImportTest, NeedsTakeATerritoryAPointWithARadiusOrACommune) {
+  TempDir dir;
+  std::string needs = dir.file("besoins.csv");
+  write_all(needs,
+            "Réf.;Collectif;Contact;Surface min (m²);Surface idéale (m²);Surface max (m²);"
+            "Types recherchés;Modes acceptés;Loyer max (€/mois);Territoire;Commune;Latitude;"
+            "Longitude;Rayon (km);Statut\n"
+            "N-1;Recyclerie;06 00 00 00 00;300;500;800;entrepôt, atelier;BCUS > location;1 500;"
+            "lille-59350;;;;;active\n"
+            "N-2;Café;contact@example.org;80;120;200;commerce;location;900;;Roubaix;50,69;3,18;"
+            "7,5;\n"
+            "N-3;Fablab;;100;150;250;atelier;;;;Tourcoing;;;10;\n"
+            "N-4;Sans zone;;100;150;250;atelier;;;;;;;;\n"
+            "N-5;Surfaces à l'envers;;500;300;100;atelier;;;lille-59350;;;;;\n"
+            "N-6;Point sans rayon;;100;150;250;atelier;;;;;50,69;3,18;;\n");
+  auto r = run(ImportKind::needs, needs);
+  EXPECT_EQ(r.inserted, 3);
+  EXPECT_EQ(r.rejected, 3);
+  EXPECT_EQ(value("SELECT t.slug FROM needs n JOIN territories t ON t.id = n.search_territory_id "
+                  "WHERE n.external_id = 'N-1'"),
+            "lille-59350");
+  EXPECT_EQ(value("SELECT kinds_wanted::text || ' ' || tenures_accepted::text FROM needs "
+                  "WHERE external_id = 'N-1'"),
+            "{entrepôt,atelier} {bcus,location}");
+  EXPECT_EQ(value("SELECT search_radius_m FROM needs WHERE external_id = 'N-2'"), "7500");
+  EXPECT_EQ(value("SELECT contact FROM need_private p JOIN needs n ON n.id = p.need_id "
+                  "WHERE n.external_id = 'N-2'"),
+            "contact@example.org");
+  EXPECT_EQ(value("SELECT search_radius_m || ' ' || ST_Contains(t.geom, n.search_center) FROM "
+                  "needs n JOIN territories t ON t.code = '59599' WHERE n.external_id = 'N-3'"),
+            "10000 true");
+  ASSERT_NE(issue_at(r, 5), nullptr);
+  EXPECT_NE(issue_at(r, 5)->reason.find("no search area"), std::string::npos);
+  ASSERT_NE(issue_at(r, 6), nullptr);
+  EXPECT_EQ(issue_at(r, 6)->reason, "is smaller than the minimum surface");
+  ASSERT_NE(issue_at(r, 7), nullptr);
+  EXPECT_EQ(issue_at(r, 7)->reason, "a search point needs a radius in km");
+}
+
+// A big file, so that the import is still running when it is killed.
+std::string big_sheet(const TempDir& dir, int rows) {
+  std::string path = dir.file("big.csv");
+  std::ofstream out(path);
+  out << "Réf.;Intitulé;Type de bien;Latitude;Longitude;Surface bâtie (m²);Loyer (€/mois)\n";
+  for (long long i = 0; i < rows; ++i) {
+    out << "K-" << i << ";Local " << i << ";bureau;50," << 600000 + (i * 7919) % 60000 << ";3,0"
+        << (i * 104729) % 90000 + 10000 << ";" << 50 + i % 900 << ";" << 300 + i % 2000 << "\n";
+  }
+  return path;
+}
+
+void kill_import_halfway(const std::string& url, const std::string& file, int signal_number) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("TERRIER_DATABASE_URL", url.c_str(), 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    execl(TERRIER_BINARY, "terrier", "import", "opportunities", file.c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, signal_number);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed: make the "
+                                      "file bigger";
+  EXPECT_EQ(WTERMSIG(status), signal_number);
+}
+
+TEST_F(ImportTest, AnImportKilledHalfwayLeavesTheDatabaseAsItWas) {
+  opportunities(fixture("conventions/cp1252_french.csv"));
+  TempDir dir;
+  std::string file = big_sheet(dir, 400000);
+  std::string before = snapshot();
+  kill_import_halfway(db_.url(), file, SIGKILL);
+  EXPECT_EQ(snapshot(), before);
+  kill_import_halfway(db_.url(), file, SIGINT);
+  EXPECT_EQ(snapshot(), before);
+}
+
+}  // namespace
+}  // namespace terrier::test
