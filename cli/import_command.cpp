@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "db/connection.hpp"
+#include "db/migrations.hpp"
 
 namespace terrier::cli {
 namespace {
@@ -44,6 +45,7 @@ int import_file(const Settings& settings, ImportArgs args) {
   options.progress = true;
 
   auto conn = db::connect(database_url(settings));
+  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
   auto report = importers::run_import(*conn, options);
 
   for (const auto& issue : report.issues) {

@@ -138,4 +138,27 @@ MigrationResult migrate(pqxx::connection_base& conn, const std::vector<Migration
   return result;
 }
 
+void require_current_schema(pqxx::connection_base& conn,
+                            const std::vector<Migration>& migrations) {
+  pqxx::read_transaction r(conn);
+  if (r.exec("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() "
+             "AND tablename = 'schema_migrations'")
+          .empty()) {
+    throw DbError("the database has no Terrier schema: run 'terrier migrate' first");
+  }
+  std::map<int, std::string> recorded;
+  for (const auto& row : r.exec("SELECT version, checksum FROM schema_migrations")) {
+    recorded[row[0].as<int>()] = row[1].as<std::string>();
+  }
+  for (const auto& m : migrations) {
+    auto it = recorded.find(m.version);
+    if (it == recorded.end()) {
+      throw DbError(fmt::format("migration {} is not applied: run 'terrier migrate' first", m.name));
+    }
+    if (it->second != m.checksum) {
+      throw DbError(fmt::format("migration {} was changed after it was applied", m.name));
+    }
+  }
+}
+
 }  // namespace terrier::db

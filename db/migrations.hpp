@@ -36,4 +36,8 @@ struct MigrationResult {
 // serialised by an advisory lock.
 MigrationResult migrate(pqxx::connection_base& conn, const std::vector<Migration>& migrations);
 
+// Throws DbError ("run 'terrier migrate'") unless every migration file is
+// applied, unchanged. Commands that use the data model call it first.
+void require_current_schema(pqxx::connection_base& conn, const std::vector<Migration>& migrations);
+
 }  // namespace terrier::db

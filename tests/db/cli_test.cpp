@@ -165,6 +165,14 @@ TEST(CliDatabase, EditedMigrationIsRefusedWithOneLine) {
       << r.output;
 }
 
+TEST(CliDatabase, ImportIntoAnUnmigratedDatabaseSaysToMigrate) {
+  test::TestDatabase database(test::TestDatabase::Schema::empty);
+  auto r = run_terrier(std::string("import circles ") + TERRIER_SOURCE_DIR + "/data/circles.csv",
+                       "TERRIER_DATABASE_URL=" + database.url());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output, "terrier: the database has no Terrier schema: run 'terrier migrate' first\n");
+}
+
 TEST(CliDatabase, ExternalDatabaseIsNeverStarted) {
   auto r = run_terrier("db start", "TERRIER_DATABASE_URL=postgresql://x@127.0.0.1:1/y");
   EXPECT_EQ(r.exit_code, 1);
