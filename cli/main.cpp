@@ -10,6 +10,7 @@
 
 #include "cli/db_commands.hpp"
 #include "cli/import_command.hpp"
+#include "cli/match_command.hpp"
 #include "cli/settings.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -68,6 +69,23 @@ int main(int argc, char** argv) {
   import->add_option("--name-field", io.name_field, "territories: the name column");
   import->callback([&] {
     command = [&import_args](const cli::Settings& s) { return cli::import_file(s, import_args); };
+  });
+
+  cli::MatchArgs match_args;
+  auto* match = app.add_subcommand("match", "Pair needs with opportunities: rank, store, assign");
+  match->add_option("--need", match_args.need, "Rank the opportunities for this need, and store them");
+  match->add_option("--opportunity", match_args.opportunity,
+                    "Rank the needs this opportunity fits; recompute the needs it touches");
+  match->add_flag("--assign", match_args.assign,
+                  "One-to-one assignment maximising the total score (with --territory)");
+  match->add_flag("--all", match_args.all, "Recompute and store the matches of every active need");
+  match->add_option("--territory", match_args.territory, "A circle, EPCI, commune or département slug");
+  match->add_option("--limit", match_args.limit, "How many to show (default: the config's top_k)");
+  match->add_flag("--json", match_args.json, "JSON instead of a table");
+  match->add_option("--config", match_args.config, "Matching weights (TERRIER_MATCH_CONFIG)")
+      ->check(CLI::ExistingFile);
+  match->callback([&] {
+    command = [&match_args](const cli::Settings& s) { return cli::match(s, match_args); };
   });
 
   try {

@@ -34,6 +34,7 @@ Settings Settings::from_environment() {
   if (auto user = env("TERRIER_DB_OS_USER")) s.cluster.os_user = *user;
   if (auto bindir = env("TERRIER_PG_BINDIR")) s.cluster.pg_bindir = *bindir;
   s.sql_dir = env("TERRIER_SQL_DIR").value_or(TERRIER_SQL_DIR_DEFAULT);
+  s.match_config = env("TERRIER_MATCH_CONFIG").value_or(TERRIER_MATCH_CONFIG_DEFAULT);
   if (auto level = env("TERRIER_LOG_LEVEL")) log::set_level(log::parse_level(*level));
   return s;
 }

@@ -16,6 +16,7 @@ struct Settings {
   std::optional<std::string> database_url;
   db::ClusterConfig cluster;
   std::string sql_dir;  // TERRIER_SQL_DIR
+  std::string match_config;  // TERRIER_MATCH_CONFIG
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

@@ -25,4 +25,8 @@ std::vector<std::string> split_any(std::string_view s, const std::vector<std::st
 
 bool is_valid_utf8(std::string_view s);
 
+// A PostgreSQL array literal of texts: {"a","b \"quoted\""}, for parameters
+// such as $1::text[].
+std::string pg_array_literal(const std::vector<std::string>& items);
+
 }  // namespace terrier::text

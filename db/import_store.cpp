@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace terrier::db {
 namespace {
@@ -60,20 +61,6 @@ void copy_row(pqxx::stream_to& s, const CopyRow& row) {
     throw DbError(fmt::format("cannot COPY a row of {} columns", row.size()));
   }
   kRowWriters[row.size() - 1](s, row);
-}
-
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
 }
 
 }  // namespace
@@ -237,7 +224,7 @@ MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source,
                                   "AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.target_id = t.id) "
                                   "AND NOT (coalesce(t.external_id, '') = ANY($2::text[]))",
                                   fmt::arg("t", t), fmt::arg("s", s)),
-                      source, text_array(protected_external_ids))
+                      source, text::pg_array_literal(protected_external_ids))
             .affected_rows();
   }
   return counts;
@@ -299,7 +286,7 @@ MergeCounts ImportStore::merge_territories(const std::string& level, const std::
                                                   "attributes"});
     for (const auto& r : rows) {
       std::string position = std::to_string(r.position);
-      std::string pcs = text_array(r.postcodes);
+      std::string pcs = text::pg_array_literal(r.postcodes);
       std::string pop = r.population ? std::to_string(*r.population) : "";
       std::vector<const char*> line = {position.c_str(), r.code.c_str(), r.name.c_str(),
                                        r.slug.c_str(), r.ewkb_hex.c_str(), pcs.c_str(),
@@ -353,7 +340,7 @@ std::vector<std::size_t> ImportStore::unknown_circle_members(
   for (const auto& r : work_->exec_params(
            "SELECT code FROM territories WHERE level IN ('commune', 'epci') "
            "AND code = ANY($1::text[])",
-           text_array(codes))) {
+           text::pg_array_literal(codes))) {
     known.insert(r[0].as<std::string>());
   }
   std::vector<std::size_t> out;

@@ -57,8 +57,7 @@ class RowFields {
   bool rejected_ = false;
 };
 
-// Formats numbers for COPY ("1250.5") and PostgreSQL array literals.
+// Formats numbers for COPY ("1250.5").
 std::string sql_number(double v);
-std::string sql_array(const std::vector<std::string>& items);
 
 }  // namespace terrier::importers

@@ -157,7 +157,7 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
 
   return staged(row, row.text("external_id"),
                 {title, kind, row.text("address"), loc->insee, loc->ewkb_hex, loc->precision,
-                 V(loc->repaired ? "t" : "f"), num(built), num(land), sql_array(tenure_list),
+                 V(loc->repaired ? "t" : "f"), num(built), num(land), text::pg_array_literal(tenure_list),
                  num(price), num(rent), iso(from), iso(until), owner_kind,
                  status.value_or("disponible"), visibility.value_or("réseau"), iso(verified),
                  row.text("source_status"), boolean(checked), row.attributes_json(),
@@ -177,7 +177,7 @@ std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) 
                 {name, kind.value_or("tiers-lieu"), row.text("address"),
                  loc ? loc->insee : std::nullopt, loc ? V(loc->ewkb_hex) : std::nullopt,
                  loc ? V(loc->precision) : std::nullopt, row.text("website"),
-                 row.text("description"), sql_array(competences), row.attributes_json()});
+                 row.text("description"), text::pg_array_literal(competences), row.attributes_json()});
 }
 
 std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
@@ -237,7 +237,7 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
 
   return staged(row, row.text("external_id"),
                 {collective, place_id, num(smin), num(sideal), num(smax),
-                 V(sql_number(tolerance.value_or(10))), sql_array(kinds), sql_array(tenure_list),
+                 V(sql_number(tolerance.value_or(10))), text::pg_array_literal(kinds), text::pg_array_literal(tenure_list),
                  num(rent), num(price), territory_id, center, radius_m, polygon, iso(needed),
                  row.text("description"), status.value_or("active"), row.attributes_json(),
                  row.text("contact"), row.text("notes")});

@@ -43,3 +43,15 @@ TEST(Text, Utf8Validation) {
 
 }  // namespace
 }  // namespace terrier::text
+
+namespace terrier::text {
+namespace {
+
+TEST(Text, PgArrayLiteralQuotesEveryElement) {
+  EXPECT_EQ(pg_array_literal({}), "{}");
+  EXPECT_EQ(pg_array_literal({"bcus", "bail emphytéotique"}), "{\"bcus\",\"bail emphytéotique\"}");
+  EXPECT_EQ(pg_array_literal({"a\"b", "c\\d", "e,f"}), "{\"a\\\"b\",\"c\\\\d\",\"e,f\"}");
+}
+
+}  // namespace
+}  // namespace terrier::text

@@ -1,0 +1,141 @@
+#include "cli/match_command.hpp"
+
+#include <fmt/core.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/error.hpp"
+#include "db/match_store.hpp"
+#include "db/migrations.hpp"
+#include "matching/assignment.hpp"
+#include "matching/config.hpp"
+#include "matching/engine.hpp"
+
+namespace terrier::cli {
+namespace {
+
+using matching::Match;
+
+struct Names {
+  std::map<long long, std::string> needs, opportunities;
+};
+
+void print_table(const std::vector<Match>& matches, const Names& names, bool by_need) {
+  if (matches.empty()) {
+    fmt::print("aucune correspondance\n");
+    return;
+  }
+  fmt::print("{:>5}  {:>5}  {:>6}  {:>6}  {}\n", "score", "fiab.", "besoin", "bien", "");
+  for (const auto& m : matches) {
+    auto name = by_need ? names.opportunities.find(m.opportunity_id) : names.needs.find(m.need_id);
+    const auto& table = by_need ? names.opportunities : names.needs;
+    fmt::print("{:>5.1f}  {:>5.1f}  {:>6}  {:>6}  {}\n", m.score, m.reliability, m.need_id,
+               m.opportunity_id, name == table.end() ? "" : name->second);
+    fmt::print("{:>29}{}\n", "", m.reasons_text());
+  }
+}
+
+void print_json(const std::vector<Match>& matches) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : matches) {
+    out.push_back({{"need_id", m.need_id},
+                   {"opportunity_id", m.opportunity_id},
+                   {"score", m.score},
+                   {"reliability", m.reliability},
+                   {"distance_m", std::round(m.distance_m)},
+                   {"tenure", m.tenure},
+                   {"components",
+                    {{"surface", m.components.surface},
+                     {"distance", m.components.distance},
+                     {"budget", m.components.budget},
+                     {"tenure", m.components.tenure},
+                     {"timing", m.components.timing}}},
+                   {"reasons", m.reasons}});
+  }
+  fmt::print("{}\n", out.dump(2));
+}
+
+}  // namespace
+
+int match(const Settings& settings, const MatchArgs& args) {
+  int modes = int(args.need.has_value()) + int(args.opportunity.has_value()) + int(args.assign) +
+              int(args.all);
+  if (modes != 1) throw ConfigError("give exactly one of --need ID, --opportunity ID, --assign, --all");
+  auto config = matching::load_match_config(args.config.value_or(settings.match_config));
+
+  auto conn = db::connect(database_url(settings));
+  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
+  db::MatchStore store(*conn);
+  if (args.territory && !store.territory_exists(*args.territory)) {
+    throw ConfigError(fmt::format("no territory has the slug '{}'", *args.territory));
+  }
+
+  matching::MatchEngine engine(store.available_opportunities(args.assign ? args.territory : std::nullopt),
+                               config);
+  Names names;
+  for (const auto& o : engine.opportunities()) names.opportunities[o.id] = o.title;
+  std::vector<Match> result;
+  bool by_need = true;
+
+  if (args.need) {
+    auto need = store.need(*args.need);
+    if (!need) throw ConfigError(fmt::format("no need has id {}", *args.need));
+    if (need->status != "active") {
+      fmt::print(stderr, "the need {} is '{}': it is not matched\n", need->id, need->status);
+    }
+    result = engine.top_for_need(*need, args.limit);
+    store.save_need_matches(need->id, engine.top_for_need(*need));
+  } else if (args.opportunity) {
+    auto opp = store.opportunity(*args.opportunity);
+    if (!opp) throw ConfigError(fmt::format("no opportunity has id {}", *args.opportunity));
+    auto needs = store.active_needs();
+    for (const auto& n : needs) names.needs[n.id] = n.collective_name;
+    // Recompute only the needs this opportunity touches: those whose area
+    // holds it, and those that had it among their matches.
+    std::set<long long> touched;
+    for (long long id : store.needs_matched_to(opp->id)) touched.insert(id);
+    for (const auto& n : needs) {
+      if (engine.in_area(n, opp->lon, opp->lat)) touched.insert(n.id);
+    }
+    for (const auto& n : needs) {
+      if (touched.count(n.id)) store.save_need_matches(n.id, engine.top_for_need(n));
+    }
+    if (opp->status != "disponible") {
+      fmt::print(stderr, "the opportunity {} is '{}': it is not matched\n", opp->id, opp->status);
+    } else {
+      result = engine.top_for_opportunity(*opp, needs, args.limit);
+    }
+    by_need = false;
+  } else if (args.all) {
+    auto needs = store.active_needs(args.territory);
+    std::size_t pairs = 0;
+    for (const auto& n : needs) {
+      auto top = engine.top_for_need(n);
+      pairs += top.size();
+      store.save_need_matches(n.id, top);
+    }
+    fmt::print("{} need(s) matched, {} match(es) stored\n", needs.size(), pairs);
+    return 0;
+  } else {
+    auto needs = store.active_needs(args.territory);
+    for (const auto& n : needs) names.needs[n.id] = n.collective_name;
+    std::vector<Match> pairs;
+    for (const auto& n : needs) {
+      auto all = engine.matches_for_need(n);
+      pairs.insert(pairs.end(), all.begin(), all.end());
+    }
+    result = matching::assign(pairs);
+    if (args.limit && result.size() > args.limit) result.resize(args.limit);
+  }
+
+  if (args.json) {
+    print_json(result);
+  } else {
+    print_table(result, names, by_need);
+  }
+  return 0;
+}
+
+}  // namespace terrier::cli

@@ -1,0 +1,229 @@
+#include "db/match_store.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace terrier::db {
+namespace {
+
+std::vector<std::string> split_bar(const std::string& s) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < s.size();) {
+    auto bar = s.find('|', start);
+    if (bar == std::string::npos) bar = s.size();
+    out.push_back(s.substr(start, bar - start));
+    start = bar + 1;
+  }
+  return out;
+}
+
+template <typename T>
+std::optional<T> opt(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+
+const char* kOpportunityColumns =
+    "o.id, o.title, o.kind, ST_X(o.point), ST_Y(o.point), o.location_precision, "
+    "o.built_surface_m2::float8, o.land_surface_m2::float8, array_to_string(o.tenures, '|'), "
+    "o.price_eur::float8, o.rent_eur_month::float8, o.available_from - DATE '1970-01-01', "
+    "o.available_until - DATE '1970-01-01', o.status";
+
+matching::Opportunity opportunity_from(const pqxx::row& r) {
+  matching::Opportunity o;
+  o.id = r[0].as<long long>();
+  o.title = r[1].as<std::string>();
+  o.kind = r[2].as<std::string>();
+  o.lon = r[3].as<double>();
+  o.lat = r[4].as<double>();
+  o.precision = r[5].as<std::string>();
+  o.built_surface_m2 = opt<double>(r[6]);
+  o.land_surface_m2 = opt<double>(r[7]);
+  o.tenures = split_bar(r[8].as<std::string>());
+  o.price_eur = opt<double>(r[9]);
+  o.rent_eur_month = opt<double>(r[10]);
+  o.available_from = opt<int>(r[11]);
+  o.available_until = opt<int>(r[12]);
+  o.status = r[13].as<std::string>();
+  return o;
+}
+
+const char* kNeedQuery =
+    "SELECT n.id, n.collective_name, n.surface_min_m2::float8, n.surface_ideal_m2::float8, "
+    "n.surface_max_m2::float8, n.surface_tolerance_pct::float8, "
+    "array_to_string(n.kinds_wanted, '|'), array_to_string(n.tenures_accepted, '|'), "
+    "n.rent_max_eur_month::float8, n.price_max_eur::float8, n.needed_from - DATE '1970-01-01', "
+    "n.status, CASE WHEN n.search_territory_id IS NOT NULL THEN 'territory' "
+    "WHEN n.search_center IS NOT NULL THEN 'radius' ELSE 'polygon' END, ST_X(c.p), ST_Y(c.p), "
+    "n.search_radius_m::float8, ST_AsBinary(coalesce(t.geom, n.search_polygon)), "
+    "coalesce(t.name, ''), ST_X(pl.geom), ST_Y(pl.geom) "
+    "FROM needs n LEFT JOIN territories t ON t.id = n.search_territory_id "
+    "LEFT JOIN places pl ON pl.id = n.place_id "
+    "CROSS JOIN LATERAL (SELECT coalesce(n.search_center, "
+    "  ST_PointOnSurface(coalesce(t.geom, n.search_polygon))) AS p) c ";
+
+matching::Need need_from(const pqxx::row& r) {
+  matching::Need n;
+  n.id = r[0].as<long long>();
+  n.collective_name = r[1].as<std::string>();
+  n.surface_min_m2 = opt<double>(r[2]);
+  n.surface_ideal_m2 = opt<double>(r[3]);
+  n.surface_max_m2 = opt<double>(r[4]);
+  n.surface_tolerance_pct = r[5].as<double>();
+  n.kinds_wanted = split_bar(r[6].as<std::string>());
+  n.tenures_accepted = split_bar(r[7].as<std::string>());
+  n.rent_max_eur_month = opt<double>(r[8]);
+  n.price_max_eur = opt<double>(r[9]);
+  n.needed_from = opt<int>(r[10]);
+  n.status = r[11].as<std::string>();
+  std::string area = r[12].as<std::string>();
+  n.area = area == "territory" ? matching::AreaKind::territory
+           : area == "radius"  ? matching::AreaKind::radius
+                               : matching::AreaKind::polygon;
+  n.center_lon = r[13].as<double>();
+  n.center_lat = r[14].as<double>();
+  n.radius_m = opt<double>(r[15]).value_or(0);
+  if (!r[16].is_null()) n.area_wkb = pqxx::binarystring(r[16]).str();
+  n.area_name = r[17].as<std::string>();
+  n.place_lon = opt<double>(r[18]);
+  n.place_lat = opt<double>(r[19]);
+  return n;
+}
+
+}  // namespace
+
+bool MatchStore::territory_exists(const std::string& slug) {
+  pqxx::read_transaction r(conn_);
+  return !r.exec_params("SELECT 1 FROM territories WHERE slug = $1 AND geom IS NOT NULL", slug)
+              .empty();
+}
+
+std::vector<matching::Opportunity> MatchStore::available_opportunities(
+    const std::optional<std::string>& territory) {
+  pqxx::read_transaction r(conn_);
+  std::string sql = fmt::format("SELECT {} FROM opportunities o WHERE o.status = 'disponible'",
+                                kOpportunityColumns);
+  pqxx::result rows =
+      territory ? r.exec_params(sql + " AND ST_Intersects(o.point, (SELECT geom FROM territories "
+                                      "WHERE slug = $1)) ORDER BY o.id",
+                                *territory)
+                : r.exec(sql + " ORDER BY o.id");
+  std::vector<matching::Opportunity> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(opportunity_from(row));
+  return out;
+}
+
+std::optional<matching::Opportunity> MatchStore::opportunity(long long id) {
+  pqxx::read_transaction r(conn_);
+  auto rows = r.exec_params(
+      fmt::format("SELECT {} FROM opportunities o WHERE o.id = $1", kOpportunityColumns), id);
+  if (rows.empty()) return std::nullopt;
+  return opportunity_from(rows[0]);
+}
+
+std::vector<matching::Need> MatchStore::active_needs(const std::optional<std::string>& territory) {
+  pqxx::read_transaction r(conn_);
+  std::string sql = std::string(kNeedQuery) + "WHERE n.status = 'active'";
+  pqxx::result rows =
+      territory
+          ? r.exec_params(sql + " AND ST_Intersects(coalesce(t.geom, n.search_polygon, "
+                                "ST_Buffer(n.search_center::geography, n.search_radius_m)::geometry), "
+                                "(SELECT geom FROM territories WHERE slug = $1)) ORDER BY n.id",
+                          *territory)
+          : r.exec(sql + " ORDER BY n.id");
+  std::vector<matching::Need> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(need_from(row));
+  return out;
+}
+
+std::optional<matching::Need> MatchStore::need(long long id) {
+  pqxx::read_transaction r(conn_);
+  auto rows = r.exec_params(std::string(kNeedQuery) + "WHERE n.id = $1", id);
+  if (rows.empty()) return std::nullopt;
+  return need_from(rows[0]);
+}
+
+std::vector<long long> MatchStore::needs_matched_to(long long opportunity_id) {
+  pqxx::read_transaction r(conn_);
+  std::vector<long long> out;
+  for (const auto& row : r.exec_params(
+           "SELECT need_id FROM matches WHERE opportunity_id = $1 ORDER BY need_id", opportunity_id)) {
+    out.push_back(row[0].as<long long>());
+  }
+  return out;
+}
+
+void MatchStore::save_need_matches(long long need_id, const std::vector<matching::Match>& matches) {
+  pqxx::work w(conn_);
+  std::string ids = "{";
+  for (const auto& m : matches) ids += (ids.size() > 1 ? "," : "") + std::to_string(m.opportunity_id);
+  ids += "}";
+  w.exec_params(
+      "UPDATE matches SET still_valid = false, computed_at = now() WHERE need_id = $1 "
+      "AND still_valid AND NOT (opportunity_id = ANY($2::bigint[]))",
+      need_id, ids);
+  for (const auto& m : matches) {
+    nlohmann::json components = {{"surface", m.components.surface},
+                                 {"distance", m.components.distance},
+                                 {"budget", m.components.budget},
+                                 {"tenure", m.components.tenure},
+                                 {"timing", m.components.timing},
+                                 {"distance_m", std::round(m.distance_m)},
+                                 {"tenure_chosen", m.tenure}};
+    w.exec_params(
+        "INSERT INTO matches (need_id, opportunity_id, score, reliability, components, reasons) "
+        "VALUES ($1, $2, $3, $4, $5::jsonb, $6::text[]) "
+        "ON CONFLICT (need_id, opportunity_id) DO UPDATE SET score = EXCLUDED.score, "
+        "reliability = EXCLUDED.reliability, components = EXCLUDED.components, "
+        "reasons = EXCLUDED.reasons, still_valid = true, computed_at = now()",
+        m.need_id, m.opportunity_id, m.score, m.reliability, components.dump(),
+        text::pg_array_literal(m.reasons));
+  }
+  w.commit();
+}
+
+namespace {
+std::vector<StoredMatch> stored(pqxx::connection_base& conn, const char* where, long long id) {
+  pqxx::read_transaction r(conn);
+  std::vector<StoredMatch> out;
+  for (const auto& row : r.exec_params(
+           std::string("SELECT id, need_id, opportunity_id, score::float8, reliability::float8, "
+                       "status, still_valid, array_to_string(reasons, '|') FROM matches WHERE ") +
+               where + " = $1 ORDER BY still_valid DESC, score DESC, id",
+           id)) {
+    out.push_back({row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
+                   row[3].as<double>(), row[4].as<double>(), row[5].as<std::string>(),
+                   row[6].as<bool>(), split_bar(row[7].as<std::string>())});
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<StoredMatch> MatchStore::matches_of_need(long long need_id) {
+  return stored(conn_, "need_id", need_id);
+}
+
+std::vector<StoredMatch> MatchStore::matches_of_opportunity(long long opportunity_id) {
+  return stored(conn_, "opportunity_id", opportunity_id);
+}
+
+void MatchStore::set_status(long long match_id, const std::string& status, const std::string& who) {
+  pqxx::work w(conn_);
+  auto r = w.exec_params(
+      "UPDATE matches SET status = $2, status_changed_at = now(), status_changed_by = $3 "
+      "WHERE id = $1",
+      match_id, status, who);
+  if (r.affected_rows() == 0) throw DbError(fmt::format("no match has id {}", match_id));
+  w.commit();
+}
+
+}  // namespace terrier::db

@@ -1,0 +1,54 @@
+#pragma once
+
+// The matching module's data access: needs and opportunities as the engine
+// sees them, and the matches table, whose statuses people set and the
+// engine never overwrites.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/connection.hpp"
+#include "matching/model.hpp"
+
+namespace terrier::db {
+
+struct StoredMatch {
+  long long id = 0, need_id = 0, opportunity_id = 0;
+  double score = 0, reliability = 0;
+  std::string status;
+  bool still_valid = true;
+  std::vector<std::string> reasons;
+};
+
+class MatchStore {
+ public:
+  explicit MatchStore(pqxx::connection_base& conn) : conn_(conn) {}
+
+  // Opportunities that may be matched ("disponible"), optionally inside a
+  // territory (circle, EPCI, commune or département slug).
+  std::vector<matching::Opportunity> available_opportunities(
+      const std::optional<std::string>& territory = std::nullopt);
+  std::optional<matching::Opportunity> opportunity(long long id);
+  // Active needs, optionally those whose area meets a territory.
+  std::vector<matching::Need> active_needs(const std::optional<std::string>& territory = std::nullopt);
+  std::optional<matching::Need> need(long long id);
+  // Needs that have a match row with this opportunity.
+  std::vector<long long> needs_matched_to(long long opportunity_id);
+  bool territory_exists(const std::string& slug);
+
+  // Stores a need's current top matches: new pairs are proposed, known pairs
+  // get their new score and reasons and keep their status; pairs that are no
+  // longer in the list are kept, marked still_valid = false.
+  void save_need_matches(long long need_id, const std::vector<matching::Match>& matches);
+
+  std::vector<StoredMatch> matches_of_need(long long need_id);
+  std::vector<StoredMatch> matches_of_opportunity(long long opportunity_id);
+  // Sets a match's status (proposé, contacté, visite, accord, refusé).
+  void set_status(long long match_id, const std::string& status, const std::string& who);
+
+ private:
+  pqxx::connection_base& conn_;
+};
+
+}  // namespace terrier::db
