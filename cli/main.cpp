@@ -11,6 +11,7 @@
 #include "cli/db_commands.hpp"
 #include "cli/import_command.hpp"
 #include "cli/match_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/settings.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -86,6 +87,34 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   match->callback([&] {
     command = [&match_args](const cli::Settings& s) { return cli::match(s, match_args); };
+  });
+
+  cli::ServeArgs serve_args;
+  auto* serve = app.add_subcommand("serve", "Serve the map, OGC API – Features and the API");
+  serve->add_option("--listen", serve_args.listen, "HOST:PORT (default 127.0.0.1:8080; port 0: any)");
+  serve->add_option("--threads", serve_args.threads, "HTTP threads (default 4)");
+  serve->add_option("--pool", serve_args.pool_size, "Database connections (default 8)");
+  serve->add_option("--statement-timeout", serve_args.statement_timeout_ms,
+                    "Milliseconds a query may take (default 5000)");
+  serve->callback([&] {
+    command = [&serve_args](const cli::Settings& s) { return cli::serve(s, serve_args); };
+  });
+
+  cli::TokenArgs token_args;
+  auto* token = app.add_subcommand("token", "API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "Create a token; it is printed once");
+  token_create->add_option("--role", token_args.role, "public, member, foundation, animator, admin")
+      ->required();
+  token_create->add_option("--territory", token_args.territory, "The animator's circle (slug)");
+  token_create->add_option("--name", token_args.name, "Who holds it")->required();
+  token_create->callback([&] {
+    command = [&token_args](const cli::Settings& s) { return cli::token_create(s, token_args); };
+  });
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke a token by its id");
+  token_revoke->add_option("id", token_args.revoke_id, "The token's id")->required();
+  token_revoke->callback([&] {
+    command = [&token_args](const cli::Settings& s) { return cli::token_revoke(s, token_args); };
   });
 
   try {

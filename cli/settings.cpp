@@ -35,6 +35,7 @@ Settings Settings::from_environment() {
   if (auto bindir = env("TERRIER_PG_BINDIR")) s.cluster.pg_bindir = *bindir;
   s.sql_dir = env("TERRIER_SQL_DIR").value_or(TERRIER_SQL_DIR_DEFAULT);
   s.match_config = env("TERRIER_MATCH_CONFIG").value_or(TERRIER_MATCH_CONFIG_DEFAULT);
+  s.web_root = env("TERRIER_WEB_ROOT").value_or(TERRIER_WEB_ROOT_DEFAULT);
   if (auto level = env("TERRIER_LOG_LEVEL")) log::set_level(log::parse_level(*level));
   return s;
 }

@@ -17,6 +17,7 @@ struct Settings {
   db::ClusterConfig cluster;
   std::string sql_dir;  // TERRIER_SQL_DIR
   std::string match_config;  // TERRIER_MATCH_CONFIG
+  std::string web_root;      // TERRIER_WEB_ROOT
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

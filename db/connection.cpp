@@ -20,6 +20,11 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   }
 }
 
+void ping(pqxx::connection_base& conn) {
+  pqxx::nontransaction n(conn);
+  n.exec("SELECT 1");
+}
+
 std::string with_database(const std::string& url, const std::string& dbname) {
   // postgresql://user:pw@host:port/db?params
   auto scheme = url.find("://");

@@ -16,4 +16,7 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url);
 // embedded cluster to reach the maintenance database).
 std::string with_database(const std::string& url, const std::string& dbname);
 
+// A round trip to the server; throws pqxx::broken_connection when it is gone.
+void ping(pqxx::connection_base& conn);
+
 }  // namespace terrier::db

@@ -1,0 +1,200 @@
+#include "api/ogc.hpp"
+
+#include <fmt/core.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "api/problem.hpp"
+
+namespace terrier::api {
+namespace {
+
+using json = nlohmann::json;
+
+const char* kGeoJson = "application/geo+json";
+
+json link(const std::string& href, const char* rel, const char* type, const std::string& title) {
+  return {{"href", href}, {"rel", rel}, {"type", type}, {"title", title}};
+}
+
+const char* title_of(db::Collection c) {
+  switch (c) {
+    case db::Collection::places: return "Lieux du réseau";
+    case db::Collection::opportunities: return "Opportunités foncières et immobilières";
+    case db::Collection::needs: return "Besoins des collectifs";
+    case db::Collection::territories: return "Territoires (cercles, EPCI, communes, départements)";
+  }
+  return "";
+}
+
+std::string encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::string query_string(std::map<std::string, std::string> params) {
+  std::string out;
+  for (const auto& [k, v] : params) out += (out.empty() ? "?" : "&") + encode(k) + "=" + encode(v);
+  return out;
+}
+
+json collection_json(const std::string& base, pqxx::connection_base& conn, db::Collection c,
+                     Role role) {
+  std::string id = db::collection_name(c);
+  std::string href = base + "/ogcapi/collections/" + id;
+  json j = {{"id", id},
+            {"title", title_of(c)},
+            {"itemType", "feature"},
+            {"crs", {"http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+            {"links",
+             {link(href, "self", "application/json", "cette collection"),
+              link(href + "/items", "items", kGeoJson, "les objets")}}};
+  if (auto e = db::collection_extent(conn, c, role)) {
+    j["extent"] = {{"spatial",
+                    {{"bbox", {{(*e)[0], (*e)[1], (*e)[2], (*e)[3]}}},
+                     {"crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}}};
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string problem_json(int status, const std::string& title, const std::string& detail) {
+  return json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}
+      .dump();
+}
+
+std::string landing_document(const std::string& base) {
+  std::string api = base + "/ogcapi";
+  return json{{"title", "Terrier – tiers-lieux et foncier des Hauts-de-France"},
+              {"description",
+               "Lieux, cercles, opportunités foncières et besoins des collectifs du réseau."},
+              {"links",
+               {link(api, "self", "application/json", "cette page"),
+                link(api + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
+                     "la définition de l'API"),
+                link(api + "/conformance", "conformance", "application/json", "conformité"),
+                link(api + "/collections", "data", "application/json", "les collections")}}}
+      .dump();
+}
+
+std::string conformance_document() {
+  return json{{"conformsTo",
+               {"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"}}}
+      .dump();
+}
+
+std::string collections_document(const std::string& base, pqxx::connection_base& conn, Role role) {
+  json list = json::array();
+  for (auto c : {db::Collection::places, db::Collection::opportunities, db::Collection::needs,
+                 db::Collection::territories}) {
+    list.push_back(collection_json(base, conn, c, role));
+  }
+  return json{{"links",
+               {link(base + "/ogcapi/collections", "self", "application/json", "les collections")}},
+              {"collections", list}}
+      .dump();
+}
+
+std::string collection_document(const std::string& base, pqxx::connection_base& conn,
+                                db::Collection c, Role role) {
+  return collection_json(base, conn, c, role).dump();
+}
+
+std::string items_document(const std::string& base, db::Collection c, const db::FeatureQuery& q,
+                           const std::map<std::string, std::string>& params,
+                           const db::FeaturePage& page) {
+  std::string href = base + "/ogcapi/collections/" + db::collection_name(c) + "/items";
+  auto with_offset = [&](std::size_t offset) {
+    auto p = params;
+    p["offset"] = std::to_string(offset);
+    p["limit"] = std::to_string(q.limit);
+    return href + query_string(p);
+  };
+  json links = {link(href + query_string(params), "self", kGeoJson, "cette page"),
+                link(base + "/ogcapi/collections/" + db::collection_name(c), "collection",
+                     "application/json", "la collection")};
+  std::size_t returned = page.features.size();
+  if (q.offset + returned < static_cast<std::size_t>(page.matched)) {
+    links.push_back(link(with_offset(q.offset + q.limit), "next", kGeoJson, "page suivante"));
+  }
+  if (q.offset > 0) {
+    links.push_back(link(with_offset(q.offset > q.limit ? q.offset - q.limit : 0), "prev", kGeoJson,
+                         "page précédente"));
+  }
+  char stamp[32];
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::string head = json{{"type", "FeatureCollection"},
+                          {"numberMatched", page.matched},
+                          {"numberReturned", returned},
+                          {"timeStamp", stamp},
+                          {"links", links}}
+                         .dump();
+  // The features are JSON already (built by PostGIS): splice them in.
+  std::string out = head.substr(0, head.size() - 1) + ",\"features\":[";
+  for (std::size_t i = 0; i < returned; ++i) {
+    if (i) out += ',';
+    out += page.features[i];
+  }
+  return out + "]}";
+}
+
+std::string item_document(const std::string& base, db::Collection c, const std::string& id,
+                          const std::string& feature) {
+  auto j = json::parse(feature);
+  std::string href = base + "/ogcapi/collections/" + db::collection_name(c);
+  j["links"] = {link(href + "/items/" + encode(id), "self", kGeoJson, "cet objet"),
+                link(href, "collection", "application/json", "la collection")};
+  return j.dump();
+}
+
+std::string openapi_document(const std::string& base, const Limits& limits) {
+  json paths = json::object();
+  auto param = [](const std::string& name, const char* type, const std::string& description) {
+    return json{{"name", name}, {"in", "query"}, {"required", false},
+                {"description", description}, {"schema", {{"type", type}}}};
+  };
+  for (auto c : {db::Collection::places, db::Collection::opportunities, db::Collection::needs,
+                 db::Collection::territories}) {
+    std::string id = db::collection_name(c);
+    json parameters = {
+        param("bbox", "string", "minLon,minLat,maxLon,maxLat (WGS84)"),
+        {{"name", "limit"}, {"in", "query"}, {"required", false},
+         {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", limits.max_limit},
+                     {"default", limits.default_limit}}}},
+        param("offset", "integer", "index of the first feature")};
+    for (const auto& f : filter_names(c)) parameters.push_back(param(f, "string", "filter"));
+    paths["/collections/" + id + "/items"] = {
+        {"get", {{"operationId", "get_" + id}, {"summary", title_of(c)},
+                 {"parameters", parameters},
+                 {"responses", {{"200", {{"description", "GeoJSON FeatureCollection"}}}}}}}};
+    paths["/collections/" + id + "/items/{featureId}"] = {
+        {"get", {{"operationId", "get_" + id + "_item"},
+                 {"parameters", {{{"name", "featureId"}, {"in", "path"}, {"required", true},
+                                  {"schema", {{"type", "string"}}}}}},
+                 {"responses", {{"200", {{"description", "GeoJSON Feature"}}}}}}}};
+  }
+  paths["/"] = {{"get", {{"operationId", "landing"}, {"responses", {{"200", {{"description", "landing page"}}}}}}}};
+  paths["/conformance"] = {{"get", {{"operationId", "conformance"}, {"responses", {{"200", {{"description", "conformance classes"}}}}}}}};
+  paths["/collections"] = {{"get", {{"operationId", "collections"}, {"responses", {{"200", {{"description", "collections"}}}}}}}};
+  return json{{"openapi", "3.0.3"},
+              {"info", {{"title", "Terrier OGC API – Features"}, {"version", "0.1.0"}}},
+              {"servers", {{{"url", base + "/ogcapi"}}}},
+              {"paths", paths}}
+      .dump();
+}
+
+}  // namespace terrier::api

@@ -1,0 +1,184 @@
+#include "api/params.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "api/problem.hpp"
+#include "core/text.hpp"
+#include "importers/fields.hpp"
+
+namespace terrier::api {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+double parse_double(const std::string& name, const std::string& value) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(v)) {
+    throw bad_request(fmt::format("{}: '{}' is not a number", name, value));
+  }
+  return v;
+}
+
+std::size_t parse_count(const std::string& name, const std::string& value, std::size_t max) {
+  std::size_t v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    throw bad_request(fmt::format("{}: '{}' is not a whole number", name, value));
+  }
+  if (v > max) throw bad_request(fmt::format("{}: {} is more than the maximum {}", name, v, max));
+  return v;
+}
+
+std::array<double, 4> parse_bbox(const std::string& value) {
+  auto parts = text::split_any(value, {","});
+  if (parts.size() != 4) {
+    throw bad_request("bbox: expected 4 numbers minLon,minLat,maxLon,maxLat (WGS84)");
+  }
+  std::array<double, 4> b{};
+  for (int i = 0; i < 4; ++i) b[i] = parse_double("bbox", parts[i]);
+  if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3]) {
+    throw bad_request("bbox: longitudes must be in [-180, 180], latitudes in [-90, 90], "
+                      "and each minimum at most its maximum");
+  }
+  return b;
+}
+
+std::vector<std::string> terms(const std::string& name, const std::string& value,
+                               const importers::Vocabulary& vocabulary) {
+  std::vector<std::string> out;
+  for (const auto& piece : text::split_any(value, {","})) {
+    auto p = vocabulary.parse(piece);
+    if (!p.ok() || !p.value) throw bad_request(fmt::format("{}: {}", name, p.error));
+    out.push_back(*p.value);
+  }
+  return out;
+}
+
+const std::vector<std::string> kCommon = {"bbox", "limit", "offset", "f"};
+
+}  // namespace
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%') {
+      if (i + 2 >= s.size()) throw bad_request("malformed %-escape in the URL");
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) throw bad_request("malformed %-escape in the URL");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  if (!text::is_valid_utf8(out)) throw bad_request("the URL is not valid UTF-8");
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+  std::map<std::string, std::string> out;
+  for (const auto& pair : text::split_any(query, {"&"})) {
+    auto eq = pair.find('=');
+    std::string name = percent_decode(pair.substr(0, eq));
+    std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1));
+    if (!out.emplace(name, value).second) {
+      throw bad_request(fmt::format("{}: given more than once", name));
+    }
+  }
+  return out;
+}
+
+const std::vector<std::string>& filter_names(db::Collection collection) {
+  static const std::vector<std::string> opportunities = {
+      "kind", "tenure", "status", "surface_min", "surface_max", "rent_max", "price_max",
+      "available_before", "territory", "q"};
+  static const std::vector<std::string> places = {"kind", "territory", "competence", "q"};
+  static const std::vector<std::string> needs = {"status", "territory", "q"};
+  static const std::vector<std::string> territories = {"level", "q"};
+  switch (collection) {
+    case db::Collection::opportunities: return opportunities;
+    case db::Collection::places: return places;
+    case db::Collection::needs: return needs;
+    case db::Collection::territories: return territories;
+  }
+  return opportunities;
+}
+
+db::FeatureQuery parse_items_query(db::Collection collection,
+                                   const std::map<std::string, std::string>& params,
+                                   const Limits& limits) {
+  db::FeatureQuery q;
+  q.collection = collection;
+  q.limit = limits.default_limit;
+  const auto& filters = filter_names(collection);
+  for (const auto& [name, value] : params) {
+    bool known = std::find(kCommon.begin(), kCommon.end(), name) != kCommon.end() ||
+                 std::find(filters.begin(), filters.end(), name) != filters.end();
+    if (!known) {
+      throw bad_request(fmt::format("unknown parameter '{}' for {}", name,
+                                    db::collection_name(collection)));
+    }
+  }
+  auto get = [&](const char* name) -> const std::string* {
+    auto it = params.find(name);
+    return it == params.end() ? nullptr : &it->second;
+  };
+  if (auto v = get("f"); v && *v != "json" && *v != "geojson") {
+    throw bad_request(fmt::format("f: '{}' is not served (json)", *v));
+  }
+  if (auto v = get("bbox")) q.bbox = parse_bbox(*v);
+  if (auto v = get("limit")) {
+    q.limit = parse_count("limit", *v, limits.max_limit);
+    if (q.limit == 0) throw bad_request("limit: must be at least 1");
+  }
+  if (auto v = get("offset")) q.offset = parse_count("offset", *v, 100'000'000);
+
+  auto& f = q.filters;
+  bool opps = collection == db::Collection::opportunities;
+  if (auto v = get("kind")) {
+    f.kinds = terms("kind", *v, opps ? importers::opportunity_kinds() : importers::place_kinds());
+  }
+  if (auto v = get("tenure")) f.tenures = terms("tenure", *v, importers::tenures());
+  if (auto v = get("status")) {
+    f.statuses = terms("status", *v, opps ? importers::opportunity_statuses() : importers::need_statuses());
+  }
+  if (auto v = get("level")) {
+    for (const auto& l : text::split_any(*v, {","})) {
+      if (l != "circle" && l != "epci" && l != "commune" && l != "departement") {
+        throw bad_request(fmt::format("level: '{}' is not circle, epci, commune or departement", l));
+      }
+      f.levels.push_back(l);
+    }
+  }
+  if (auto v = get("surface_min")) f.surface_min = parse_double("surface_min", *v);
+  if (auto v = get("surface_max")) f.surface_max = parse_double("surface_max", *v);
+  if (auto v = get("rent_max")) f.rent_max = parse_double("rent_max", *v);
+  if (auto v = get("price_max")) f.price_max = parse_double("price_max", *v);
+  if (auto v = get("available_before")) {
+    auto d = importers::parse_date(*v);
+    if (!d.ok() || !d.value) throw bad_request("available_before: " + d.error);
+    f.available_before = d.value->iso();
+  }
+  if (auto v = get("territory")) f.territory = text::trim(*v);
+  if (auto v = get("competence")) f.competence = text::trim(*v);
+  if (auto v = get("q")) {
+    if (v->size() > 200) throw bad_request("q: at most 200 characters");
+    f.q = text::trim(*v);
+  }
+  return q;
+}
+
+}  // namespace terrier::api

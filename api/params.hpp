@@ -1,0 +1,36 @@
+#pragma once
+
+// Query parameters of the features endpoints, parsed and validated into a
+// struct before any database work. Unknown parameters are refused (400).
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/feature_store.hpp"
+
+namespace terrier::api {
+
+struct Limits {
+  std::size_t default_limit = 100;
+  std::size_t max_limit = 10000;
+};
+
+// Percent-decoding of a URL component ('+' is a space); throws Problem 400
+// on a malformed escape or invalid UTF-8.
+std::string percent_decode(std::string_view s);
+
+// Raw query string "a=1&b=2" -> decoded pairs; a repeated name is a 400.
+std::map<std::string, std::string> parse_query(std::string_view query);
+
+// Items parameters of one collection: bbox, limit, offset and the
+// collection's filters. Throws Problem 400 naming the parameter.
+db::FeatureQuery parse_items_query(db::Collection collection,
+                                   const std::map<std::string, std::string>& params,
+                                   const Limits& limits);
+
+// Names of the filters a collection accepts, for the OpenAPI document.
+const std::vector<std::string>& filter_names(db::Collection collection);
+
+}  // namespace terrier::api

@@ -1,0 +1,28 @@
+#pragma once
+
+// Errors that become RFC 7807 problem details with an HTTP status.
+
+#include <stdexcept>
+#include <string>
+
+namespace terrier::api {
+
+class Problem : public std::runtime_error {
+ public:
+  Problem(int status, std::string title, const std::string& detail)
+      : std::runtime_error(detail), status_(status), title_(std::move(title)) {}
+  int status() const { return status_; }
+  const std::string& title() const { return title_; }
+
+ private:
+  int status_;
+  std::string title_;
+};
+
+inline Problem bad_request(const std::string& detail) { return {400, "Bad Request", detail}; }
+inline Problem not_found(const std::string& detail) { return {404, "Not Found", detail}; }
+
+// {"type":"about:blank","title":...,"status":...,"detail":...}
+std::string problem_json(int status, const std::string& title, const std::string& detail);
+
+}  // namespace terrier::api

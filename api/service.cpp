@@ -1,0 +1,247 @@
+#include "api/service.hpp"
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <functional>
+#include <pqxx/except>
+#include <regex>
+#include <sstream>
+
+#include "api/ogc.hpp"
+#include "api/problem.hpp"
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "db/connection.hpp"
+#include "db/feature_store.hpp"
+#include "db/token_store.hpp"
+
+namespace terrier::api {
+namespace {
+
+struct Context {
+  const Request& request;
+  std::vector<std::string> segments;
+  std::map<std::string, std::string> params;
+  Role role = Role::anonymous;
+  std::string base_url;  // scheme://host, for links
+};
+
+using Handler = std::function<Response(Context&, ConnectionPool&, const ServiceConfig&)>;
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  for (const auto& s : text::split_any(path, {"/"})) out.push_back(percent_decode(s));
+  return out;
+}
+
+Response json_response(std::string body, const char* type = "application/json") {
+  Response r;
+  r.content_type = type;
+  r.body = std::move(body);
+  return r;
+}
+
+db::Collection collection_or_404(const std::string& id) {
+  auto c = db::parse_collection(id);
+  if (!c) throw not_found(fmt::format("no collection '{}'", id));
+  return *c;
+}
+
+Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  auto collection = collection_or_404(ctx.segments[2]);
+  auto query = parse_items_query(collection, ctx.params, config.limits);
+  query.role = ctx.role;
+  auto conn = pool.acquire();
+  if (query.filters.territory && !db::territory_known(*conn, *query.filters.territory)) {
+    throw bad_request(fmt::format("territory: no circle, EPCI, commune or département '{}'",
+                                  *query.filters.territory));
+  }
+  auto page = db::query_features(*conn, query);
+  return json_response(items_document(ctx.base_url, collection, query, ctx.params, page),
+                       "application/geo+json");
+}
+
+Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto collection = collection_or_404(ctx.segments[2]);
+  auto conn = pool.acquire();
+  auto feature = db::feature_by_id(*conn, collection, ctx.role, ctx.segments[4]);
+  if (!feature) throw not_found(fmt::format("no feature '{}' in {}", ctx.segments[4], ctx.segments[2]));
+  return json_response(item_document(ctx.base_url, collection, ctx.segments[4], *feature),
+                       "application/geo+json");
+}
+
+Response healthz(Context&, ConnectionPool& pool, const ServiceConfig&) {
+  auto conn = pool.acquire();
+  db::ping(*conn);
+  return json_response(R"({"status":"ok","database":"reachable"})");
+}
+
+std::string content_type_for(const std::filesystem::path& p) {
+  static const std::map<std::string, std::string> types = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"}, {".png", "image/png"}, {".svg", "image/svg+xml"},
+      {".pbf", "application/x-protobuf"}};
+  auto it = types.find(p.extension().string());
+  return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+Response static_file(Context& ctx, ConnectionPool&, const ServiceConfig& config) {
+  namespace fs = std::filesystem;
+  fs::path rel;
+  for (const auto& s : ctx.segments) {
+    if (s == ".." || s == "." || s.find('\0') != std::string::npos) throw not_found("no such file");
+    rel /= s;
+  }
+  if (rel.empty()) rel = "index.html";
+  fs::path file = config.web_root / rel;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw not_found(fmt::format("no file '{}'", rel.string()));
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream body;
+  body << in.rdbuf();
+  Response r = json_response(body.str(), "");
+  r.content_type = content_type_for(file);
+  r.headers.emplace_back("Cache-Control", rel == "index.html" ? "no-cache" : "public, max-age=300");
+  return r;
+}
+
+// The one table of routes: method, path pattern, handler. Segments in
+// braces match any one segment.
+struct Route {
+  const char* method;
+  std::vector<const char*> pattern;
+  Handler handler;
+};
+
+const std::vector<Route>& routes() {
+  static const std::vector<Route> table = {
+      {"GET", {"healthz"}, healthz},
+      {"GET", {"ogcapi"}, [](Context& c, ConnectionPool&, const ServiceConfig&) {
+         return json_response(landing_document(c.base_url));
+       }},
+      {"GET", {"ogcapi", "conformance"}, [](Context&, ConnectionPool&, const ServiceConfig&) {
+         return json_response(conformance_document());
+       }},
+      {"GET", {"ogcapi", "api"}, [](Context& c, ConnectionPool&, const ServiceConfig& cfg) {
+         return json_response(openapi_document(c.base_url, cfg.limits),
+                              "application/vnd.oai.openapi+json;version=3.0");
+       }},
+      {"GET", {"ogcapi", "collections"}, [](Context& c, ConnectionPool& pool, const ServiceConfig&) {
+         auto conn = pool.acquire();
+         return json_response(collections_document(c.base_url, *conn, c.role));
+       }},
+      {"GET", {"ogcapi", "collections", "{}"},
+       [](Context& c, ConnectionPool& pool, const ServiceConfig&) {
+         auto collection = collection_or_404(c.segments[2]);
+         auto conn = pool.acquire();
+         return json_response(collection_document(c.base_url, *conn, collection, c.role));
+       }},
+      {"GET", {"ogcapi", "collections", "{}", "items"}, items},
+      {"GET", {"ogcapi", "collections", "{}", "items", "{}"}, item},
+  };
+  return table;
+}
+
+bool matches(const Route& route, const Context& ctx) {
+  if (route.pattern.size() != ctx.segments.size()) return false;
+  for (std::size_t i = 0; i < route.pattern.size(); ++i) {
+    if (std::string(route.pattern[i]) != "{}" && route.pattern[i] != ctx.segments[i]) return false;
+  }
+  return true;
+}
+
+Role authenticate(const Request& request, ConnectionPool& pool) {
+  auto it = request.headers.find("authorization");
+  if (it == request.headers.end()) return Role::anonymous;
+  static const std::regex bearer(R"(^Bearer ([A-Za-z0-9_\-]{1,200})$)");
+  std::smatch m;
+  if (!std::regex_match(it->second, m, bearer)) {
+    throw Problem(401, "Unauthorized", "the Authorization header must be 'Bearer <token>'");
+  }
+  auto conn = pool.acquire();
+  auto token = db::find_token(*conn, m[1].str());
+  if (!token) throw Problem(401, "Unauthorized", "unknown or revoked token");
+  return token->role;
+}
+
+void add_cache_headers(const Request& request, Response& r) {
+  if (r.status != 200) return;
+  std::string etag = "\"" + sha256_hex(r.body).substr(0, 32) + "\"";
+  r.headers.emplace_back("ETag", etag);
+  // Revalidate every time: an edit is visible at once, an unchanged map
+  // costs a 304.
+  bool has_cache_control = false;
+  for (const auto& [k, v] : r.headers) has_cache_control |= k == "Cache-Control";
+  if (!has_cache_control) r.headers.emplace_back("Cache-Control", "no-cache");
+  auto inm = request.headers.find("if-none-match");
+  if (inm != request.headers.end() && inm->second == etag) {
+    r.status = 304;
+    r.body.clear();
+  }
+}
+
+}  // namespace
+
+void ServiceConfig::validate() const {
+  if (limits.default_limit == 0 || limits.default_limit > limits.max_limit) {
+    throw ConfigError("the default limit must be between 1 and the maximum limit");
+  }
+}
+
+Service::Service(ServiceConfig config, ConnectionPool& pool) : config_(std::move(config)), pool_(pool) {
+  config_.validate();
+}
+
+Response Service::handle(const Request& request) {
+  struct InFlight {
+    std::atomic<std::size_t>& n;
+    explicit InFlight(std::atomic<std::size_t>& c) : n(c) { ++n; }
+    ~InFlight() { --n; }
+  } in_flight(in_flight_);
+  Response response;
+  try {
+    if (draining_) throw Problem(503, "Service Unavailable", "the server is shutting down");
+    Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, ""};
+    auto host = request.headers.find("host");
+    ctx.base_url = "http://" + (host == request.headers.end() ? std::string("localhost") : host->second);
+    const Route* found = nullptr;
+    bool path_known = false;
+    for (const auto& route : routes()) {
+      if (matches(route, ctx)) {
+        path_known = true;
+        if (request.method == route.method) found = &route;
+      }
+    }
+    if (!found && path_known) throw Problem(405, "Method Not Allowed", request.method + " is not allowed here");
+    ctx.role = authenticate(request, pool_);
+    if (found) {
+      response = found->handler(ctx, pool_, config_);
+    } else if (request.method == "GET" && (ctx.segments.empty() || ctx.segments[0] != "ogcapi")) {
+      response = static_file(ctx, pool_, config_);
+    } else {
+      throw not_found(fmt::format("no resource at {}", request.path));
+    }
+    add_cache_headers(request, response);
+  } catch (const Problem& p) {
+    response = {p.status(), "application/problem+json", problem_json(p.status(), p.title(), p.what()), {}};
+  } catch (const DatabaseUnavailable& e) {
+    response = {503, "application/problem+json",
+                problem_json(503, "Service Unavailable", "the database is not reachable; try again"), {}};
+    response.headers.emplace_back("Retry-After", "2");
+  } catch (const pqxx::broken_connection& e) {
+    response = {503, "application/problem+json",
+                problem_json(503, "Service Unavailable", "the database connection was lost; try again"), {}};
+    response.headers.emplace_back("Retry-After", "2");
+  } catch (const std::exception& e) {
+    log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
+    response = {500, "application/problem+json",
+                problem_json(500, "Internal Server Error", "the request failed; it was logged"), {}};
+  }
+  return response;
+}
+
+}  // namespace terrier::api

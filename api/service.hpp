@@ -1,0 +1,61 @@
+#pragma once
+
+// The API's requests and responses, independent of the HTTP library: the
+// server turns Pistache requests into Request and sends back Response.
+// Routes are registered in one table (service.cpp); handlers parse, validate,
+// call the data-access layer and render.
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/params.hpp"
+#include "api/pool.hpp"
+
+namespace terrier::api {
+
+struct ServiceConfig {
+  Limits limits;
+  std::filesystem::path web_root;  // static files served at /
+  std::size_t max_body_bytes = 20 * 1024 * 1024;
+
+  void validate() const;  // throws ConfigError
+};
+
+struct Request {
+  std::string method;  // GET, POST, ...
+  std::string path;    // without the query
+  std::string query;   // raw, without '?'
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class Service {
+ public:
+  Service(ServiceConfig config, ConnectionPool& pool);
+
+  // Never throws: every failure becomes a problem-details response.
+  Response handle(const Request& request);
+
+  // Requests being handled, for graceful shutdown and /metrics.
+  std::size_t in_flight() const { return in_flight_.load(); }
+  void start_draining() { draining_ = true; }
+
+ private:
+  ServiceConfig config_;
+  ConnectionPool& pool_;
+  std::atomic<std::size_t> in_flight_{0};
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace terrier::api

@@ -1,0 +1,78 @@
+#include "cli/serve_command.hpp"
+
+#include <fmt/core.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "api/pool.hpp"
+#include "api/server.hpp"
+#include "api/service.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "db/migrations.hpp"
+#include "db/token_store.hpp"
+
+namespace terrier::cli {
+
+int serve(const Settings& settings, const ServeArgs& args) {
+  std::string url = database_url(settings);
+  {
+    auto conn = db::connect(url);
+    db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
+  }
+  api::ServerConfig server_config;
+  server_config.set_listen(args.listen);
+  server_config.threads = args.threads;
+  api::ServiceConfig service_config;
+  service_config.web_root = settings.web_root;
+
+  // The signals are taken by this thread only; the server's threads, started
+  // after this, inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  api::ConnectionPool pool(url, args.pool_size, args.statement_timeout_ms);
+  api::Service service(service_config, pool);
+  api::Server server(server_config, service);
+  server.start();
+  fmt::print("listening on http://{}:{}/ ({} threads, {} database connections)\n",
+             server_config.host, server.port(), args.threads, args.pool_size);
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  log::info("signal {}: finishing the requests in flight", signal_number);
+  server.shutdown_gracefully();
+  log::info("stopped");
+  return 0;
+}
+
+int token_create(const Settings& settings, const TokenArgs& args) {
+  auto role = parse_role(args.role);
+  if (!role) {
+    throw ConfigError(fmt::format("unknown role '{}' (public, member, foundation, animator, admin)",
+                                  args.role));
+  }
+  auto conn = db::connect(database_url(settings));
+  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
+  auto created = db::create_token(*conn, args.name, *role, args.territory);
+  fmt::print("token {} created for '{}' ({}{}); it is shown once, keep it:\n", created.id,
+             args.name, role_name(*role), args.territory ? ", " + *args.territory : "");
+  fmt::print("{}\n", created.token);
+  return 0;
+}
+
+int token_revoke(const Settings& settings, const TokenArgs& args) {
+  auto conn = db::connect(database_url(settings));
+  if (!db::revoke_token(*conn, args.revoke_id)) {
+    throw ConfigError(fmt::format("no active token has id {}", args.revoke_id));
+  }
+  fmt::print("token {} revoked\n", args.revoke_id);
+  return 0;
+}
+
+}  // namespace terrier::cli

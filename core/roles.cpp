@@ -1,0 +1,34 @@
+#include "core/roles.hpp"
+
+namespace terrier {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::anonymous: return "public";
+    case Role::member: return "member";
+    case Role::foundation: return "foundation";
+    case Role::animator: return "animator";
+    case Role::admin: return "admin";
+  }
+  return "public";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (Role r : {Role::anonymous, Role::member, Role::foundation, Role::animator, Role::admin}) {
+    if (name == role_name(r)) return r;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> readable_visibilities(Role role) {
+  switch (role) {
+    case Role::anonymous: return {"public"};
+    case Role::member:
+    case Role::animator: return {"public", "réseau"};
+    case Role::foundation:
+    case Role::admin: return {"public", "réseau", "confidentiel"};
+  }
+  return {"public"};
+}
+
+}  // namespace terrier

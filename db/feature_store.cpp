@@ -1,0 +1,262 @@
+#include "db/feature_store.hpp"
+
+#include <fmt/core.h>
+
+#include <pqxx/pqxx>
+
+#include "core/text.hpp"
+
+namespace terrier::db {
+namespace {
+
+// Parameters collected while the WHERE clause is built; every value reaches
+// PostgreSQL as a parameter, never inside the SQL text.
+class Where {
+ public:
+  std::string param(std::string value) {
+    params_.push_back(std::move(value));
+    return fmt::format("${}", params_.size());
+  }
+  void add(std::string condition) { conditions_.push_back(std::move(condition)); }
+  std::string sql() const {
+    std::string out;
+    for (const auto& c : conditions_) out += (out.empty() ? " WHERE " : " AND ") + c;
+    return out;
+  }
+  const std::vector<std::string>& params() const { return params_; }
+
+ private:
+  std::vector<std::string> params_;
+  std::vector<std::string> conditions_;
+};
+
+std::string number(double v) { return fmt::format("{}", v); }
+
+// The territory a slug or a name designates: circles first, then EPCIs,
+// communes and départements.
+std::string territory_geom(Where& w, const std::string& slug_or_name) {
+  std::string p = w.param(slug_or_name);
+  return fmt::format(
+      "(SELECT geom FROM territories WHERE geom IS NOT NULL AND (slug = {0} OR name_folded = "
+      "terrier_fold({0})) ORDER BY (slug = {0}) DESC, array_position(ARRAY['circle', 'epci', "
+      "'commune', 'departement'], level::text) LIMIT 1)",
+      p);
+}
+
+std::string like_pattern(const std::string& q) {
+  std::string out = "%";
+  for (char c : text::fold(q)) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+struct Sql {
+  std::string select;  // the feature JSON expression
+  std::string from;
+  std::string geom;   // for bbox
+  std::string point;  // for territory
+  std::string id;
+};
+
+Sql opportunities_sql(Role role) {
+  bool confidential = sees_confidential(role);
+  return {
+      "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
+      "ST_AsGeoJSON(o.geom, 6)::jsonb, 'properties', jsonb_build_object("
+      "'title', o.title, 'kind', o.kind, 'address', o.address, 'commune_insee', o.commune_insee, "
+      "'location_precision', o.location_precision, 'built_surface_m2', o.built_surface_m2, "
+      "'land_surface_m2', o.land_surface_m2, 'tenures', to_jsonb(o.tenures::text[]), "
+      "'price_eur', o.price_eur, 'rent_eur_month', o.rent_eur_month, 'available_from', "
+      "o.available_from, 'available_until', o.available_until, 'owner_kind', o.owner_kind, "
+      "'status', o.status, 'visibility', o.visibility, 'last_verified', o.last_verified, "
+      "'source', o.source, 'source_status', o.source_status, 'duplicate_of', o.duplicate_of)" +
+          std::string(confidential ? " || jsonb_build_object('owner_name', p.owner_name, "
+                                     "'owner_contact', p.owner_contact, 'notes', p.notes)"
+                                   : "") +
+          "))::text",
+      confidential ? "opportunities o LEFT JOIN opportunity_private p ON p.opportunity_id = o.id"
+                   : "opportunities o",
+      "o.geom", "o.point", "o.id"};
+}
+
+Sql places_sql() {
+  return {"(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
+          "ST_AsGeoJSON(o.geom, 6)::jsonb, 'properties', jsonb_build_object("
+          "'name', o.name, 'kind', o.kind, 'address', o.address, 'commune_insee', o.commune_insee, "
+          "'location_precision', o.location_precision, 'website', o.website, 'description', "
+          "o.description, 'competences', to_jsonb(o.competences), 'circle', "
+          "(SELECT slug FROM territories c WHERE c.id = o.circle_id), 'source', o.source)))::text",
+          "places o", "o.geom", "o.geom", "o.id"};
+}
+
+Sql needs_sql(Role role) {
+  bool confidential = sees_confidential(role);
+  const std::string area =
+      "coalesce(o.search_polygon, (SELECT geom FROM territories t WHERE t.id = "
+      "o.search_territory_id), ST_Buffer(o.search_center::geography, o.search_radius_m)::geometry)";
+  return {"(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', ST_AsGeoJSON(" + area +
+              ", 6)::jsonb, 'properties', jsonb_build_object('collective_name', o.collective_name, "
+              "'surface_min_m2', o.surface_min_m2, 'surface_ideal_m2', o.surface_ideal_m2, "
+              "'surface_max_m2', o.surface_max_m2, 'kinds_wanted', to_jsonb(o.kinds_wanted::text[]), "
+              "'tenures_accepted', to_jsonb(o.tenures_accepted::text[]), 'rent_max_eur_month', "
+              "o.rent_max_eur_month, 'price_max_eur', o.price_max_eur, 'needed_from', "
+              "o.needed_from, 'status', o.status, 'description', o.description, 'territory', "
+              "(SELECT slug FROM territories t WHERE t.id = o.search_territory_id), 'radius_m', "
+              "o.search_radius_m, 'place_id', o.place_id)" +
+              std::string(confidential ? " || jsonb_build_object('contact', p.contact, 'notes', p.notes)"
+                                       : "") +
+              "))::text",
+          confidential ? "needs o LEFT JOIN need_private p ON p.need_id = o.id" : "needs o", area,
+          "coalesce(o.search_center, ST_PointOnSurface(" + area + "))", "o.id"};
+}
+
+Sql territories_sql() {
+  return {"(jsonb_build_object('type', 'Feature', 'id', o.slug, 'geometry', "
+          "ST_AsGeoJSON(o.geom, 6)::jsonb, 'properties', jsonb_build_object('slug', o.slug, "
+          "'name', o.name, 'level', o.level, 'code', o.code, 'population', o.population, "
+          "'parent_code', o.parent_code)))::text",
+          "territories o", "o.geom", "ST_PointOnSurface(o.geom)", "o.id"};
+}
+
+Sql sql_for(Collection c, Role role) {
+  switch (c) {
+    case Collection::opportunities: return opportunities_sql(role);
+    case Collection::places: return places_sql();
+    case Collection::needs: return needs_sql(role);
+    case Collection::territories: return territories_sql();
+  }
+  return opportunities_sql(role);
+}
+
+// What a role may see of a collection, before any filter.
+void restrict_to_role(Where& w, Collection c, Role role) {
+  if (c == Collection::opportunities) {
+    w.add("o.visibility = ANY(" + w.param(text::pg_array_literal(readable_visibilities(role))) +
+          "::text[])");
+  }
+  if (c == Collection::territories) w.add("o.geom IS NOT NULL");
+}
+
+void add_filters(Where& w, const Sql& s, Collection c, const FeatureFilters& f) {
+  auto any = [&](const std::vector<std::string>& values, const std::string& column) {
+    if (!values.empty()) w.add(column + " = ANY(" + w.param(text::pg_array_literal(values)) + "::text[])");
+  };
+  any(f.kinds, "o.kind");
+  any(f.statuses, "o.status");
+  any(f.levels, "o.level");
+  if (!f.tenures.empty()) {
+    w.add("o.tenures::text[] && " + w.param(text::pg_array_literal(f.tenures)) + "::text[]");
+  }
+  const std::string surface =
+      "(CASE WHEN o.kind IN ('terrain', 'friche') THEN o.land_surface_m2 ELSE o.built_surface_m2 END)";
+  if (f.surface_min) w.add(surface + " >= " + w.param(number(*f.surface_min)) + "::numeric");
+  if (f.surface_max) w.add(surface + " <= " + w.param(number(*f.surface_max)) + "::numeric");
+  if (f.rent_max) w.add("o.rent_eur_month <= " + w.param(number(*f.rent_max)) + "::numeric");
+  if (f.price_max) w.add("o.price_eur <= " + w.param(number(*f.price_max)) + "::numeric");
+  if (f.available_before) {
+    w.add("(o.available_from IS NULL OR o.available_from <= " + w.param(*f.available_before) +
+          "::date)");
+  }
+  if (f.territory) w.add("ST_Intersects(" + s.point + ", " + territory_geom(w, *f.territory) + ")");
+  if (f.competence) {
+    w.add("EXISTS (SELECT 1 FROM unnest(o.competences) c WHERE terrier_fold(c) = terrier_fold(" +
+          w.param(*f.competence) + "))");
+  }
+  if (f.q) {
+    std::string text = c == Collection::opportunities ? "o.title || ' ' || coalesce(o.address, '')"
+                       : c == Collection::places      ? "o.name || ' ' || coalesce(o.address, '')"
+                       : c == Collection::needs       ? "o.collective_name"
+                                                      : "o.name";
+    w.add("terrier_fold(" + text + ") LIKE " + w.param(like_pattern(*f.q)));
+  }
+}
+
+}  // namespace
+
+const char* collection_name(Collection c) {
+  switch (c) {
+    case Collection::places: return "places";
+    case Collection::opportunities: return "opportunities";
+    case Collection::needs: return "needs";
+    case Collection::territories: return "territories";
+  }
+  return "";
+}
+
+std::optional<Collection> parse_collection(const std::string& name) {
+  for (auto c : {Collection::places, Collection::opportunities, Collection::needs,
+                 Collection::territories}) {
+    if (name == collection_name(c)) return c;
+  }
+  return std::nullopt;
+}
+
+FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& query) {
+  Sql s = sql_for(query.collection, query.role);
+  Where w;
+  restrict_to_role(w, query.collection, query.role);
+  if (query.bbox) {
+    const auto& b = *query.bbox;
+    w.add(s.geom + " && ST_MakeEnvelope(" + w.param(number(b[0])) + "::float8, " +
+          w.param(number(b[1])) + "::float8, " + w.param(number(b[2])) + "::float8, " +
+          w.param(number(b[3])) + "::float8, 4326)");
+  }
+  add_filters(w, s, query.collection, query.filters);
+
+  pqxx::read_transaction r(conn);
+  FeaturePage page;
+  auto params = pqxx::prepare::make_dynamic_params(w.params());
+  page.matched = r.exec_params1("SELECT count(*) FROM " + s.from + w.sql(), params)[0].as<long long>();
+  auto rows = r.exec_params(fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT {} OFFSET {}",
+                                        s.select, s.from, w.sql(), s.id, query.limit, query.offset),
+                            params);
+  page.features.reserve(rows.size());
+  for (const auto& row : rows) page.features.push_back(row[0].as<std::string>());
+  return page;
+}
+
+std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,
+                                         Role role, const std::string& id) {
+  Sql s = sql_for(collection, role);
+  Where w;
+  restrict_to_role(w, collection, role);
+  if (collection == Collection::territories) {
+    w.add("o.slug = " + w.param(id));
+  } else {
+    if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    w.add(s.id + " = " + w.param(id) + "::bigint");
+  }
+  pqxx::read_transaction r(conn);
+  auto rows = r.exec_params("SELECT " + s.select + " FROM " + s.from + w.sql(),
+                            pqxx::prepare::make_dynamic_params(w.params()));
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& conn,
+                                                       Collection collection, Role role) {
+  Sql s = sql_for(collection, role);
+  Where w;
+  restrict_to_role(w, collection, role);
+  pqxx::read_transaction r(conn);
+  auto row = r.exec_params1("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT "
+                            "ST_Extent(" + s.geom + ") AS e FROM " + s.from + w.sql() + ") x",
+                            pqxx::prepare::make_dynamic_params(w.params()));
+  if (row[0].is_null()) return std::nullopt;
+  return std::array<double, 4>{row[0].as<double>(), row[1].as<double>(), row[2].as<double>(),
+                               row[3].as<double>()};
+}
+
+bool territory_known(pqxx::connection_base& conn, const std::string& slug_or_name) {
+  pqxx::read_transaction r(conn);
+  return !r.exec_params("SELECT 1 FROM territories WHERE geom IS NOT NULL AND (slug = $1 OR "
+                        "name_folded = terrier_fold($1)) LIMIT 1",
+                        slug_or_name)
+              .empty();
+}
+
+}  // namespace terrier::db

@@ -1,0 +1,58 @@
+#pragma once
+
+// Features for the API: GeoJSON built by PostGIS (RFC 7946, 6 decimals),
+// with the columns each role may see. Confidential tables are joined only
+// for roles that may read them, so no other path can reach their columns.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/roles.hpp"
+#include "db/connection.hpp"
+
+namespace terrier::db {
+
+enum class Collection { places, opportunities, needs, territories };
+
+const char* collection_name(Collection c);
+std::optional<Collection> parse_collection(const std::string& name);
+
+// Filters, already validated by the API (vocabularies, numbers, dates).
+struct FeatureFilters {
+  std::vector<std::string> kinds, tenures, statuses, levels;
+  std::optional<double> surface_min, surface_max, rent_max, price_max;
+  std::optional<std::string> available_before;  // ISO date
+  std::optional<std::string> territory;         // slug or name, accents ignored
+  std::optional<std::string> competence;
+  std::optional<std::string> q;
+};
+
+struct FeatureQuery {
+  Collection collection = Collection::opportunities;
+  Role role = Role::anonymous;
+  std::optional<std::array<double, 4>> bbox;  // lon/lat
+  std::size_t limit = 100;
+  std::size_t offset = 0;
+  FeatureFilters filters;
+};
+
+struct FeaturePage {
+  std::vector<std::string> features;  // GeoJSON Feature objects
+  long long matched = 0;
+};
+
+FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& query);
+// One feature by id, if the role may see it.
+// One feature by id (a number, or a slug for territories), if the role may
+// see it.
+std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,
+                                         Role role, const std::string& id);
+// lon/lat extent of a collection as the role sees it, for /collections.
+std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& conn,
+                                                       Collection collection, Role role);
+// Whether a territory slug or name is known.
+bool territory_known(pqxx::connection_base& conn, const std::string& slug_or_name);
+
+}  // namespace terrier::db

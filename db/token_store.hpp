@@ -1,0 +1,34 @@
+#pragma once
+
+// API tokens: 256 random bits, shown once, stored as their SHA-256.
+
+#include <optional>
+#include <string>
+
+#include "core/roles.hpp"
+#include "db/connection.hpp"
+
+namespace terrier::db {
+
+struct TokenInfo {
+  long long id = 0;
+  std::string name;
+  Role role = Role::anonymous;
+  std::optional<long long> territory_id;
+  std::optional<std::string> territory_slug;
+};
+
+struct CreatedToken {
+  long long id = 0;
+  std::string token;  // the secret, to print once
+};
+
+// Throws ConfigError for an unknown territory or an animator without one.
+CreatedToken create_token(pqxx::connection_base& conn, const std::string& name, Role role,
+                          const std::optional<std::string>& territory_slug);
+// Returns false when no active token has this id.
+bool revoke_token(pqxx::connection_base& conn, long long id);
+// The active token with this secret, if any.
+std::optional<TokenInfo> find_token(pqxx::connection_base& conn, const std::string& secret);
+
+}  // namespace terrier::db

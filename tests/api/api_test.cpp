@@ -1,0 +1,268 @@
+// `terrier serve` on a free loopback port against real PostGIS, checked with
+// a plain HTTP client and with GDAL's OAPIF driver.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/importers/import_fixture.hpp"
+
+namespace terrier::test {
+namespace {
+
+using json = nlohmann::json;
+
+struct HttpResponse {
+  int status = 0;
+  std::string headers;  // raw header block, lower-cased names
+  std::string body;
+  std::string header(const std::string& name) const {
+    std::smatch m;
+    std::regex re("(^|\\n)" + name + ": ([^\\r\\n]*)", std::regex::icase);
+    return std::regex_search(headers, m, re) ? m[2].str() : "";
+  }
+};
+
+HttpResponse http_get(int port, const std::string& target, const std::string& extra_headers = "") {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  HttpResponse r;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return r;
+  }
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nConnection: close\r\n" + extra_headers + "\r\n";
+  (void)!write(fd, req.data(), req.size());
+  timeval timeout{10, 0};  // a hung server fails the test instead of hanging it
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string raw;
+  char buf[65536];
+  std::size_t end = std::string::npos, length = 0;
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
+    raw.append(buf, static_cast<std::size_t>(n));
+    if (end == std::string::npos && (end = raw.find("\r\n\r\n")) != std::string::npos) {
+      std::smatch m;
+      std::string head = raw.substr(0, end);
+      length = std::regex_search(head, m, std::regex("Content-Length: (\\d+)", std::regex::icase))
+                   ? std::stoul(m[1].str())
+                   : 0;
+    }
+    // Pistache keeps the connection open: stop at the end of the body.
+    if (end != std::string::npos && raw.size() >= end + 4 + length) break;
+  }
+  close(fd);
+  if (end == std::string::npos) return r;
+  r.headers = raw.substr(0, end);
+  r.body = raw.substr(end + 4);
+  r.status = std::atoi(raw.c_str() + 9);
+  return r;
+}
+
+class ApiTest : public ImportTest {
+ protected:
+  void SetUp() override {
+    ImportTest::SetUp();
+    opportunities(fixture("conventions/cp1252_french.csv"));  // T-1 public, T-2 réseau, T-3 confidentiel
+    start_server();
+    foundation_ = token("foundation");
+    member_ = token("member");
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not exit 0 on SIGTERM";
+    }
+    if (stdout_ >= 0) close(stdout_);
+  }
+
+  void start_server() {
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      setenv("TERRIER_DATABASE_URL", db_.url().c_str(), 1);
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      execl(TERRIER_BINARY, "terrier", "serve", "--listen", "127.0.0.1:0", "--threads", "2",
+            nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    stdout_ = out[0];  // kept open while the server runs
+    std::string line;
+    char c;
+    while (read(stdout_, &c, 1) == 1 && c != '\n') line += c;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(127\.0\.0\.1:(\d+)/)"))) << line;
+    port_ = std::stoi(m[1].str());
+  }
+
+  std::string token(const std::string& role) {
+    auto r = run_terrier("token create --role " + role + " --name test-" + role,
+                         "TERRIER_DATABASE_URL=" + db_.url());
+    std::string out = r.output;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out.substr(out.rfind('\n') + 1);
+  }
+
+  HttpResponse get(const std::string& target, const std::string& bearer = "") {
+    return http_get(port_, target, bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
+  }
+
+  std::string id_of(const std::string& ref) {
+    return value("SELECT id FROM opportunities WHERE external_id = '" + ref + "'");
+  }
+
+  pid_t pid_ = -1;
+  int stdout_ = -1;
+  int port_ = 0;
+  std::string foundation_, member_;
+};
+
+TEST_F(ApiTest, LandingConformanceAndCollectionsFollowOgcApiFeatures) {
+  auto landing = get("/ogcapi");
+  ASSERT_EQ(landing.status, 200);
+  auto j = json::parse(landing.body);
+  std::set<std::string> rels;
+  for (const auto& l : j["links"]) rels.insert(l["rel"]);
+  EXPECT_EQ(rels, (std::set<std::string>{"self", "service-desc", "conformance", "data"}));
+  auto conf = json::parse(get("/ogcapi/conformance").body);
+  EXPECT_EQ(conf["conformsTo"][0], "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core");
+  auto collections = json::parse(get("/ogcapi/collections").body);
+  ASSERT_EQ(collections["collections"].size(), 4u);
+  EXPECT_EQ(collections["collections"][1]["id"], "opportunities");
+  EXPECT_EQ(json::parse(get("/ogcapi/api").body)["openapi"], "3.0.3");
+}
+
+TEST_F(ApiTest, ItemsAreGeoJsonWithCountsLinksAndCacheHeaders) {
+  auto r = get("/ogcapi/collections/territories/items?limit=10&level=commune");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("Content-Type"), "application/geo+json");
+  EXPECT_EQ(r.header("Cache-Control"), "no-cache");
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["numberMatched"], 95);
+  EXPECT_EQ(j["numberReturned"], 10);
+  bool has_next = false;
+  for (const auto& l : j["links"]) has_next |= l["rel"] == "next";
+  EXPECT_TRUE(has_next);
+  // RFC 7946: lon, lat order, at most 6 decimals.
+  auto coord = j["features"][0]["geometry"]["coordinates"][0][0][0];
+  EXPECT_GT(coord[0].get<double>(), 2.7);
+  EXPECT_LT(coord[0].get<double>(), 3.3);
+  EXPECT_GT(coord[1].get<double>(), 50.4);
+  std::string etag = r.header("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto again = http_get(port_, "/ogcapi/collections/territories/items?limit=10&level=commune",
+                        "If-None-Match: " + etag + "\r\n");
+  EXPECT_EQ(again.status, 304);
+}
+
+TEST_F(ApiTest, TerritoryAndTextFiltersIgnoreAccentsAndCase) {
+  auto r = json::parse(get("/ogcapi/collections/opportunities/items?territory=ROUBAIX", foundation_).body);
+  EXPECT_EQ(r["numberMatched"], 2);  // T-2 and T-3
+  auto q = json::parse(get("/ogcapi/collections/opportunities/items?q=ECOLE", foundation_).body);
+  ASSERT_EQ(q["numberMatched"], 1);
+  EXPECT_EQ(q["features"][0]["properties"]["title"], "Ancienne école Jules Ferry");
+}
+
+TEST_F(ApiTest, EachRoleSeesItsRowsAndFields) {
+  auto pub = json::parse(get("/ogcapi/collections/opportunities/items").body);
+  auto mem = json::parse(get("/ogcapi/collections/opportunities/items", member_).body);
+  auto fnd = json::parse(get("/ogcapi/collections/opportunities/items", foundation_).body);
+  EXPECT_EQ(pub["numberMatched"], 1);
+  EXPECT_EQ(mem["numberMatched"], 2);
+  EXPECT_EQ(fnd["numberMatched"], 3);
+  for (const auto& doc : {pub, mem}) {
+    for (const auto& f : doc["features"]) {
+      EXPECT_FALSE(f["properties"].contains("owner_name")) << f.dump();
+      EXPECT_FALSE(f["properties"].contains("notes"));
+    }
+  }
+  std::string t1 = id_of("T-1");
+  auto pub_item = get("/ogcapi/collections/opportunities/items/" + t1);
+  ASSERT_EQ(pub_item.status, 200);
+  EXPECT_EQ(pub_item.body.find("Commune de Lille"), std::string::npos);
+  auto fnd_item = json::parse(get("/ogcapi/collections/opportunities/items/" + t1, foundation_).body);
+  EXPECT_EQ(fnd_item["properties"]["owner_name"], "Commune de Lille");
+  // A confidential row does not exist for the public, even by id.
+  EXPECT_EQ(get("/ogcapi/collections/opportunities/items/" + id_of("T-3")).status, 404);
+  EXPECT_EQ(get("/ogcapi/collections/opportunities/items/" + id_of("T-3"), member_).status, 404);
+}
+
+TEST_F(ApiTest, BadRequestsGetProblemDetails) {
+  struct Case {
+    std::string target;
+    int status;
+    std::string detail;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"/ogcapi/collections/opportunities/items?bbox=1,2,3", 400, "bbox"},
+           {"/ogcapi/collections/opportunities/items?bbox=3,50,2,51", 400, "bbox"},
+           {"/ogcapi/collections/opportunities/items?limit=10001", 400, "limit"},
+           {"/ogcapi/collections/opportunities/items?limit=abc", 400, "limit"},
+           {"/ogcapi/collections/opportunities/items?colour=red", 400, "unknown parameter 'colour'"},
+           {"/ogcapi/collections/opportunities/items?kind=chateau", 400, "kind"},
+           {"/ogcapi/collections/opportunities/items?territory=atlantide", 400, "territory"},
+           {"/ogcapi/collections/castles/items", 404, "no collection"},
+           {"/ogcapi/collections/opportunities/items/999999", 404, "no feature"},
+           {"/ogcapi/nothing", 404, "no resource"},
+       }) {
+    auto r = get(c.target);
+    EXPECT_EQ(r.status, c.status) << c.target;
+    EXPECT_EQ(r.header("Content-Type"), "application/problem+json") << c.target;
+    auto j = json::parse(r.body);
+    EXPECT_EQ(j["status"], c.status);
+    EXPECT_NE(j["detail"].get<std::string>().find(c.detail), std::string::npos) << r.body;
+  }
+  auto bad_token = get("/ogcapi/collections/opportunities/items", "trr_not_a_token");
+  EXPECT_EQ(bad_token.status, 401);
+}
+
+TEST_F(ApiTest, HealthzSaysTheDatabaseIsReachable) {
+  auto r = get("/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["database"], "reachable");
+}
+
+std::string run_command(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+TEST_F(ApiTest, GdalOapifClientReadsEveryCollectionAndPagesThroughOne) {
+  std::string url = "OAPIF:http://127.0.0.1:" + std::to_string(port_) + "/ogcapi";
+  auto info = run_command("ogrinfo -ro -so " + url);
+  for (const char* c : {"1: places", "2: opportunities", "3: needs", "4: territories"}) {
+    EXPECT_NE(info.find(c), std::string::npos) << info;
+  }
+  std::string out = "/tmp/terrier-oapif-" + db_.name() + ".geojson";
+  // A page size of 7 makes the client follow the next links 14 times.
+  auto copy = run_command("ogr2ogr -f GeoJSON " + out + " " + url +
+                          " territories -oo PAGE_SIZE=7 -where \"level = 'commune'\"");
+  auto copied = run_command("ogrinfo -ro -so " + out + " territories");
+  std::remove(out.c_str());
+  EXPECT_NE(copied.find("Feature Count: 95"), std::string::npos) << copy << copied;
+}
+
+}  // namespace
+}  // namespace terrier::test
