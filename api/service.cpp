@@ -73,6 +73,35 @@ Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
                        "application/geo+json");
 }
 
+// /tiles/{collection}/{z}/{x}/{y}.mvt with the items' filters.
+Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  auto collection = collection_or_404(ctx.segments[1]);
+  auto number = [](const std::string& s, const char* what) {
+    if (s.empty() || s.size() > 8 || s.find_first_not_of("0123456789") != std::string::npos) {
+      throw bad_request(fmt::format("{}: '{}' is not a tile coordinate", what, s));
+    }
+    return std::stoi(s);
+  };
+  std::string last = ctx.segments[4];
+  if (last.size() < 5 || last.substr(last.size() - 4) != ".mvt") throw not_found("tiles end in .mvt");
+  int z = number(ctx.segments[2], "z"), x = number(ctx.segments[3], "x"),
+      y = number(last.substr(0, last.size() - 4), "y");
+  if (z > 22 || x >= (1 << z) || y >= (1 << z)) {
+    throw bad_request(fmt::format("tile {}/{}/{} does not exist", z, x, y));
+  }
+  auto params = ctx.params;
+  for (const char* paging : {"limit", "offset", "bbox"}) {
+    if (params.count(paging)) throw bad_request(fmt::format("{}: not used by tiles", paging));
+  }
+  auto query = parse_items_query(collection, params, config.limits);
+  query.role = ctx.role;
+  auto conn = pool.acquire();
+  Response r;
+  r.content_type = "application/vnd.mapbox-vector-tile";
+  r.body = db::query_tile(*conn, query, z, x, y);
+  return r;
+}
+
 Response healthz(Context&, ConnectionPool& pool, const ServiceConfig&) {
   auto conn = pool.acquire();
   db::ping(*conn);
@@ -142,6 +171,7 @@ const std::vector<Route>& routes() {
        }},
       {"GET", {"ogcapi", "collections", "{}", "items"}, items},
       {"GET", {"ogcapi", "collections", "{}", "items", "{}"}, item},
+      {"GET", {"tiles", "{}", "{}", "{}", "{}"}, tile},
   };
   return table;
 }
@@ -220,7 +250,9 @@ Response Service::handle(const Request& request) {
     ctx.role = authenticate(request, pool_);
     if (found) {
       response = found->handler(ctx, pool_, config_);
-    } else if (request.method == "GET" && (ctx.segments.empty() || ctx.segments[0] != "ogcapi")) {
+    } else if (request.method == "GET" &&
+               (ctx.segments.empty() ||
+                (ctx.segments[0] != "ogcapi" && ctx.segments[0] != "api" && ctx.segments[0] != "tiles"))) {
       response = static_file(ctx, pool_, config_);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));

@@ -251,6 +251,53 @@ std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& co
                                row[3].as<double>()};
 }
 
+namespace {
+
+// Per collection: the tile's attributes (never a confidential one).
+std::string tile_columns(Collection c) {
+  switch (c) {
+    case Collection::opportunities:
+      return "o.id, o.title, o.kind, o.status, o.visibility, array_to_string(o.tenures, ',') AS "
+             "tenures, o.built_surface_m2::float8 AS built_surface_m2, o.land_surface_m2::float8 "
+             "AS land_surface_m2, o.rent_eur_month::float8 AS rent_eur_month, "
+             "o.price_eur::float8 AS price_eur, o.location_precision";
+    case Collection::places:
+      return "o.id, o.name, o.kind, o.location_precision, (SELECT slug FROM territories c WHERE "
+             "c.id = o.circle_id) AS circle";
+    case Collection::needs:
+      return "o.id, o.collective_name, o.status, o.surface_min_m2::float8 AS surface_min_m2, "
+             "o.surface_max_m2::float8 AS surface_max_m2";
+    case Collection::territories:
+      return "o.slug AS id, o.name, o.level, o.code";
+  }
+  return "o.id";
+}
+
+}  // namespace
+
+std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, int z, int x, int y) {
+  Sql s = sql_for(query.collection, Role::anonymous);  // tiles never join private tables
+  s.from = std::string(collection_name(query.collection)) + " o";
+  Where w;
+  restrict_to_role(w, query.collection, query.role);
+  std::string zp = w.param(std::to_string(z)), xp = w.param(std::to_string(x)),
+              yp = w.param(std::to_string(y));
+  std::string envelope = fmt::format("ST_TileEnvelope({}::int, {}::int, {}::int)", zp, xp, yp);
+  w.add(s.geom + " && ST_Transform(" + envelope + ", 4326)");
+  add_filters(w, s, query.collection, query.filters);
+  std::string sql = fmt::format(
+      "SELECT ST_AsMVT(t.*, '{layer}', 4096, 'geom') FROM ("
+      "SELECT ST_AsMVTGeom(ST_Transform({geom}, 3857), {env}, 4096, 64, true) AS geom, {cols} "
+      "FROM {from}{where}) t WHERE t.geom IS NOT NULL",
+      fmt::arg("layer", collection_name(query.collection)), fmt::arg("geom", s.geom),
+      fmt::arg("env", envelope), fmt::arg("cols", tile_columns(query.collection)),
+      fmt::arg("from", s.from), fmt::arg("where", w.sql()));
+  pqxx::read_transaction r(conn);
+  auto row = r.exec_params1(sql, pqxx::prepare::make_dynamic_params(w.params()));
+  if (row[0].is_null()) return {};
+  return pqxx::binarystring(row[0]).str();
+}
+
 bool territory_known(pqxx::connection_base& conn, const std::string& slug_or_name) {
   pqxx::read_transaction r(conn);
   return !r.exec_params("SELECT 1 FROM territories WHERE geom IS NOT NULL AND (slug = $1 OR "

@@ -52,6 +52,11 @@ std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection
 // lon/lat extent of a collection as the role sees it, for /collections.
 std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& conn,
                                                        Collection collection, Role role);
+// A Mapbox vector tile (ST_AsMVT) of a collection, with the query's role
+// and filters (bbox, limit and offset are ignored). Tiles carry no
+// confidential field, whatever the role.
+std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, int z, int x, int y);
+
 // Whether a territory slug or name is known.
 bool territory_known(pqxx::connection_base& conn, const std::string& slug_or_name);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -262,6 +263,33 @@ TEST_F(ApiTest, GdalOapifClientReadsEveryCollectionAndPagesThroughOne) {
   auto copied = run_command("ogrinfo -ro -so " + out + " territories");
   std::remove(out.c_str());
   EXPECT_NE(copied.find("Feature Count: 95"), std::string::npos) << copy << copied;
+}
+
+TEST_F(ApiTest, VectorTilesHoldWhatEachRoleMaySee) {
+  // Tile 9/260/172 covers Lille and Roubaix: T-1 (public), T-2 (réseau), T-3 (confidentiel).
+  auto count_in_tile = [&](const std::string& query, const std::string& bearer) {
+    auto r = get("/tiles/opportunities/9/260/172.mvt" + query, bearer);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("Content-Type"), "application/vnd.mapbox-vector-tile");
+    if (r.body.empty()) return 0;
+    std::string dir = "/tmp/terrier-tile-" + db_.name() + "/9/260";
+    run_command("mkdir -p " + dir);
+    std::string file = dir + "/172.pbf";
+    std::ofstream(file, std::ios::binary) << r.body;
+    auto info = run_command("ogrinfo -ro -so " + file + " opportunities");
+    run_command("rm -rf /tmp/terrier-tile-" + db_.name());
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(info, m, std::regex("Feature Count: (\\d+)"))) << info;
+    return std::stoi(m[1].str());
+  };
+  EXPECT_EQ(count_in_tile("", ""), 1);
+  EXPECT_EQ(count_in_tile("", member_), 2);
+  EXPECT_EQ(count_in_tile("", foundation_), 3);
+  EXPECT_EQ(count_in_tile("?kind=commerce", foundation_), 1);
+  auto r = get("/tiles/opportunities/9/260/172.mvt", foundation_);
+  EXPECT_EQ(r.body.find("Commune de Lille"), std::string::npos) << "owner name in a tile";
+  EXPECT_EQ(get("/tiles/opportunities/9/999/172.mvt").status, 400);
+  EXPECT_EQ(get("/tiles/opportunities/9/260/172.mvt?limit=5").status, 400);
 }
 
 }  // namespace
