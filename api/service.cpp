@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <functional>
 #include <pqxx/except>
 #include <regex>
@@ -16,10 +18,20 @@
 #include "core/text.hpp"
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
+#include "db/match_store.hpp"
 #include "db/token_store.hpp"
+#include "matching/assignment.hpp"
+#include "matching/engine.hpp"
 
 namespace terrier::api {
 namespace {
+
+Response json_response(std::string body, const char* type = "application/json") {
+  Response r;
+  r.content_type = type;
+  r.body = std::move(body);
+  return r;
+}
 
 struct Context {
   const Request& request;
@@ -27,7 +39,88 @@ struct Context {
   std::map<std::string, std::string> params;
   Role role = Role::anonymous;
   std::string base_url;  // scheme://host, for links
+  std::string who = "public";  // the token's name, for the records of writes
 };
+
+long long id_or_404(const std::string& s, const char* what) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+    throw not_found(fmt::format("no {} '{}'", what, s));
+  }
+  return std::stoll(s);
+}
+
+Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto conn = pool.acquire();
+  auto doc = db::need_matches(*conn, id_or_404(ctx.segments[2], "need"), ctx.role);
+  if (!doc) throw not_found(fmt::format("no need '{}'", ctx.segments[2]));
+  return json_response(*doc, "application/geo+json");
+}
+
+Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto conn = pool.acquire();
+  auto doc = db::opportunity_matches(*conn, id_or_404(ctx.segments[2], "opportunity"), ctx.role);
+  if (!doc) throw not_found(fmt::format("no opportunity '{}'", ctx.segments[2]));
+  return json_response(*doc, "application/geo+json");
+}
+
+// The land group (members), foundations and admins set a match's status.
+Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "a token is needed to change a match");
+  if (ctx.role == Role::animator) throw Problem(403, "Forbidden", "animators do not change matches");
+  long long id = id_or_404(ctx.segments[2], "match");
+  std::string status;
+  try {
+    auto body = nlohmann::json::parse(ctx.request.body);
+    status = body.at("status").get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    throw bad_request("the body must be JSON: {\"status\": \"contacté\"}");
+  }
+  static const std::vector<std::string> statuses = {"proposé", "contacté", "visite", "accord", "refusé"};
+  if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
+    throw bad_request(fmt::format("status: '{}' is not proposé, contacté, visite, accord or refusé", status));
+  }
+  auto conn = pool.acquire();
+  db::MatchStore store(*conn);
+  try {
+    store.set_status(id, status, ctx.who);
+  } catch (const DbError&) {
+    throw not_found(fmt::format("no match '{}'", id));
+  }
+  return json_response(nlohmann::json{{"id", id}, {"status", status}}.dump());
+}
+
+// One building per collective over a territory, best total score.
+Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  for (const auto& [name, value] : ctx.params) {
+    if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));
+  }
+  auto it = ctx.params.find("territory");
+  if (it == ctx.params.end()) throw bad_request("territory: a circle, EPCI, commune or département slug");
+  auto conn = pool.acquire();
+  db::MatchStore store(*conn);
+  if (!store.territory_exists(it->second)) {
+    throw bad_request(fmt::format("territory: no territory has the slug '{}'", it->second));
+  }
+  auto visible = readable_visibilities(ctx.role);
+  std::vector<matching::Opportunity> opportunities;
+  for (auto& o : store.available_opportunities(it->second)) {
+    if (std::find(visible.begin(), visible.end(), o.visibility) != visible.end()) {
+      opportunities.push_back(std::move(o));
+    }
+  }
+  matching::MatchEngine engine(std::move(opportunities), config.matching);
+  std::vector<matching::Match> pairs;
+  for (const auto& n : store.active_needs(it->second)) {
+    auto all = engine.matches_for_need(n);
+    pairs.insert(pairs.end(), all.begin(), all.end());
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : matching::assign(pairs)) {
+    out.push_back({{"need_id", m.need_id}, {"opportunity_id", m.opportunity_id},
+                   {"score", m.score}, {"reliability", m.reliability}, {"reasons", m.reasons}});
+  }
+  return json_response(nlohmann::json{{"territory", it->second}, {"assignment", out}}.dump());
+}
 
 using Handler = std::function<Response(Context&, ConnectionPool&, const ServiceConfig&)>;
 
@@ -35,13 +128,6 @@ std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> out;
   for (const auto& s : text::split_any(path, {"/"})) out.push_back(percent_decode(s));
   return out;
-}
-
-Response json_response(std::string body, const char* type = "application/json") {
-  Response r;
-  r.content_type = type;
-  r.body = std::move(body);
-  return r;
 }
 
 db::Collection collection_or_404(const std::string& id) {
@@ -172,6 +258,10 @@ const std::vector<Route>& routes() {
       {"GET", {"ogcapi", "collections", "{}", "items"}, items},
       {"GET", {"ogcapi", "collections", "{}", "items", "{}"}, item},
       {"GET", {"tiles", "{}", "{}", "{}", "{}"}, tile},
+      {"GET", {"api", "needs", "{}", "matches"}, need_matches},
+      {"GET", {"api", "opportunities", "{}", "matches"}, opportunity_matches},
+      {"PATCH", {"api", "matches", "{}"}, patch_match},
+      {"GET", {"api", "assignment"}, assignment},
   };
   return table;
 }
@@ -184,9 +274,9 @@ bool matches(const Route& route, const Context& ctx) {
   return true;
 }
 
-Role authenticate(const Request& request, ConnectionPool& pool) {
+void authenticate(const Request& request, ConnectionPool& pool, Context& ctx) {
   auto it = request.headers.find("authorization");
-  if (it == request.headers.end()) return Role::anonymous;
+  if (it == request.headers.end()) return;
   static const std::regex bearer(R"(^Bearer ([A-Za-z0-9_\-]{1,200})$)");
   std::smatch m;
   if (!std::regex_match(it->second, m, bearer)) {
@@ -195,7 +285,8 @@ Role authenticate(const Request& request, ConnectionPool& pool) {
   auto conn = pool.acquire();
   auto token = db::find_token(*conn, m[1].str());
   if (!token) throw Problem(401, "Unauthorized", "unknown or revoked token");
-  return token->role;
+  ctx.role = token->role;
+  ctx.who = token->name;
 }
 
 void add_cache_headers(const Request& request, Response& r) {
@@ -235,7 +326,7 @@ Response Service::handle(const Request& request) {
   Response response;
   try {
     if (draining_) throw Problem(503, "Service Unavailable", "the server is shutting down");
-    Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, ""};
+    Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, "", "public"};
     auto host = request.headers.find("host");
     ctx.base_url = "http://" + (host == request.headers.end() ? std::string("localhost") : host->second);
     const Route* found = nullptr;
@@ -247,7 +338,7 @@ Response Service::handle(const Request& request) {
       }
     }
     if (!found && path_known) throw Problem(405, "Method Not Allowed", request.method + " is not allowed here");
-    ctx.role = authenticate(request, pool_);
+    authenticate(request, pool_, ctx);
     if (found) {
       response = found->handler(ctx, pool_, config_);
     } else if (request.method == "GET" &&

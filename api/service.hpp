@@ -14,6 +14,7 @@
 
 #include "api/params.hpp"
 #include "api/pool.hpp"
+#include "matching/model.hpp"
 
 namespace terrier::api {
 
@@ -21,6 +22,7 @@ struct ServiceConfig {
   Limits limits;
   std::filesystem::path web_root;  // static files served at /
   std::size_t max_body_bytes = 20 * 1024 * 1024;
+  matching::MatchConfig matching;
 
   void validate() const;  // throws ConfigError
 };

@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "db/migrations.hpp"
 #include "db/token_store.hpp"
+#include "matching/config.hpp"
 
 namespace terrier::cli {
 
@@ -26,6 +27,7 @@ int serve(const Settings& settings, const ServeArgs& args) {
   server_config.threads = args.threads;
   api::ServiceConfig service_config;
   service_config.web_root = settings.web_root;
+  service_config.matching = matching::load_match_config(settings.match_config);
 
   // The signals are taken by this thread only; the server's threads, started
   // after this, inherit the mask.

@@ -298,6 +298,60 @@ std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, i
   return pqxx::binarystring(row[0]).str();
 }
 
+namespace {
+
+const char* kMatchProperties =
+    "'match_id', m.id, 'need_id', m.need_id, 'opportunity_id', m.opportunity_id, 'score', "
+    "m.score, 'reliability', m.reliability, 'status', m.status, 'still_valid', m.still_valid, "
+    "'components', m.components, 'reasons', to_jsonb(m.reasons)";
+
+std::string collection_of(const pqxx::result& rows) {
+  std::string out = "{\"type\":\"FeatureCollection\",\"features\":[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i) out += ',';
+    out += rows[i][0].as<std::string>();
+  }
+  return out + "]}";
+}
+
+}  // namespace
+
+std::optional<std::string> need_matches(pqxx::connection_base& conn, long long need_id, Role role) {
+  pqxx::read_transaction r(conn);
+  if (r.exec_params("SELECT 1 FROM needs WHERE id = $1", need_id).empty()) return std::nullopt;
+  auto rows = r.exec_params(
+      std::string("SELECT jsonb_build_object('type', 'Feature', 'id', m.id, 'geometry', "
+                  "ST_AsGeoJSON(o.point, 6)::jsonb, 'properties', jsonb_build_object(") +
+          kMatchProperties +
+          ", 'title', o.title, 'kind', o.kind, 'opportunity_status', o.status))::text "
+          "FROM matches m JOIN opportunities o ON o.id = m.opportunity_id "
+          "WHERE m.need_id = $1 AND o.visibility = ANY($2::text[]) "
+          "ORDER BY m.still_valid DESC, m.score DESC, m.id",
+      need_id, text::pg_array_literal(readable_visibilities(role)));
+  return collection_of(rows);
+}
+
+std::optional<std::string> opportunity_matches(pqxx::connection_base& conn, long long opportunity_id,
+                                               Role role) {
+  pqxx::read_transaction r(conn);
+  if (r.exec_params("SELECT 1 FROM opportunities WHERE id = $1 AND visibility = ANY($2::text[])",
+                    opportunity_id, text::pg_array_literal(readable_visibilities(role)))
+          .empty()) {
+    return std::nullopt;
+  }
+  auto rows = r.exec_params(
+      std::string("SELECT jsonb_build_object('type', 'Feature', 'id', m.id, 'geometry', "
+                  "ST_AsGeoJSON(coalesce(n.search_center, ST_PointOnSurface(coalesce("
+                  "n.search_polygon, (SELECT geom FROM territories t WHERE t.id = "
+                  "n.search_territory_id)))), 6)::jsonb, 'properties', jsonb_build_object(") +
+          kMatchProperties +
+          ", 'collective_name', n.collective_name, 'need_status', n.status))::text "
+          "FROM matches m JOIN needs n ON n.id = m.need_id WHERE m.opportunity_id = $1 "
+          "ORDER BY m.still_valid DESC, m.score DESC, m.id",
+      opportunity_id);
+  return collection_of(rows);
+}
+
 bool territory_known(pqxx::connection_base& conn, const std::string& slug_or_name) {
   pqxx::read_transaction r(conn);
   return !r.exec_params("SELECT 1 FROM territories WHERE geom IS NOT NULL AND (slug = $1 OR "

@@ -57,6 +57,13 @@ std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& co
 // confidential field, whatever the role.
 std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, int z, int x, int y);
 
+// Stored matches as a GeoJSON FeatureCollection: of a need (features are the
+// opportunities the role may see) or of an opportunity (features are the
+// needs; nullopt when the role may not see the opportunity). Best first.
+std::optional<std::string> need_matches(pqxx::connection_base& conn, long long need_id, Role role);
+std::optional<std::string> opportunity_matches(pqxx::connection_base& conn, long long opportunity_id,
+                                               Role role);
+
 // Whether a territory slug or name is known.
 bool territory_known(pqxx::connection_base& conn, const std::string& slug_or_name);
 

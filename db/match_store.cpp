@@ -34,7 +34,7 @@ const char* kOpportunityColumns =
     "o.id, o.title, o.kind, ST_X(o.point), ST_Y(o.point), o.location_precision, "
     "o.built_surface_m2::float8, o.land_surface_m2::float8, array_to_string(o.tenures, '|'), "
     "o.price_eur::float8, o.rent_eur_month::float8, o.available_from - DATE '1970-01-01', "
-    "o.available_until - DATE '1970-01-01', o.status";
+    "o.available_until - DATE '1970-01-01', o.status, o.visibility";
 
 matching::Opportunity opportunity_from(const pqxx::row& r) {
   matching::Opportunity o;
@@ -52,6 +52,7 @@ matching::Opportunity opportunity_from(const pqxx::row& r) {
   o.available_from = opt<int>(r[11]);
   o.available_until = opt<int>(r[12]);
   o.status = r[13].as<std::string>();
+  o.visibility = r[14].as<std::string>();
   return o;
 }
 

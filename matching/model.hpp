@@ -24,6 +24,7 @@ struct Opportunity {
   std::optional<double> price_eur, rent_eur_month;
   std::optional<Day> available_from, available_until;
   std::string status = "disponible";
+  std::string visibility = "public";  // who may see it: the API filters on it
 };
 
 enum class AreaKind { territory, radius, polygon };

@@ -33,7 +33,8 @@ struct HttpResponse {
   }
 };
 
-HttpResponse http_get(int port, const std::string& target, const std::string& extra_headers = "") {
+HttpResponse http_request(int port, const std::string& method, const std::string& target,
+                          const std::string& extra_headers, const std::string& body) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -44,8 +45,9 @@ HttpResponse http_get(int port, const std::string& target, const std::string& ex
     close(fd);
     return r;
   }
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                    "\r\nConnection: close\r\n" + extra_headers + "\r\n";
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" +
+                    std::to_string(port) + "\r\nConnection: close\r\n" + extra_headers + "\r\n" +
+                    body;
   (void)!write(fd, req.data(), req.size());
   timeval timeout{10, 0};  // a hung server fails the test instead of hanging it
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -70,6 +72,10 @@ HttpResponse http_get(int port, const std::string& target, const std::string& ex
   r.body = raw.substr(end + 4);
   r.status = std::atoi(raw.c_str() + 9);
   return r;
+}
+
+HttpResponse http_get(int port, const std::string& target, const std::string& extra_headers = "") {
+  return http_request(port, "GET", target, extra_headers, "");
 }
 
 class ApiTest : public ImportTest {
@@ -290,6 +296,68 @@ TEST_F(ApiTest, VectorTilesHoldWhatEachRoleMaySee) {
   EXPECT_EQ(r.body.find("Commune de Lille"), std::string::npos) << "owner name in a tile";
   EXPECT_EQ(get("/tiles/opportunities/9/999/172.mvt").status, 400);
   EXPECT_EQ(get("/tiles/opportunities/9/260/172.mvt?limit=5").status, 400);
+}
+
+class ApiMatches : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    std::string file = "/tmp/terrier-needs-" + db_.name() + ".csv";
+    std::ofstream(file) << "Réf.;Collectif;Contact;Surface min (m²);Surface max (m²);Latitude;"
+                           "Longitude;Rayon (km)\n"
+                           "N-1;Collectif du Nord;06 00 00 00 00;50;3000;50,64;3,07;20\n";
+    run(importers::ImportKind::needs, file);
+    std::remove(file.c_str());
+    auto r = run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    need_ = value("SELECT id FROM needs WHERE external_id = 'N-1'");
+  }
+  std::string need_;
+};
+
+TEST_F(ApiMatches, ANeedsMatchesShowOnlyTheOpportunitiesTheRoleMaySee) {
+  auto pub = get("/api/needs/" + need_ + "/matches");
+  ASSERT_EQ(pub.status, 200) << pub.body;
+  auto pj = json::parse(pub.body);
+  ASSERT_EQ(pj["features"].size(), 1u) << pub.body;
+  EXPECT_EQ(pj["features"][0]["properties"]["opportunity_id"].get<long long>(), std::stoll(id_of("T-1")));
+  EXPECT_FALSE(pj["features"][0]["properties"]["reasons"].empty());
+  auto fj = json::parse(get("/api/needs/" + need_ + "/matches", foundation_).body);
+  EXPECT_EQ(fj["features"].size(), 2u);  // T-3 is "en discussion": not matched
+  EXPECT_EQ(pub.body.find("06 00 00 00 00"), std::string::npos);
+  // The public cannot ask about a building of the network.
+  EXPECT_EQ(get("/api/opportunities/" + id_of("T-2") + "/matches").status, 404);
+  auto om = json::parse(get("/api/opportunities/" + id_of("T-2") + "/matches", member_).body);
+  ASSERT_EQ(om["features"].size(), 1u);
+  EXPECT_EQ(om["features"][0]["properties"]["collective_name"], "Collectif du Nord");
+  EXPECT_EQ(get("/api/needs/999999/matches").status, 404);
+}
+
+TEST_F(ApiMatches, TheLandGroupSetsAMatchStatus) {
+  std::string match = value("SELECT m.id FROM matches m JOIN opportunities o ON o.id = "
+                            "m.opportunity_id WHERE o.external_id = 'T-1'");
+  auto patch = [&](const std::string& id, const std::string& body, const std::string& bearer) {
+    std::string headers = "Content-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n" +
+                          (bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
+    return http_request(port_, "PATCH", "/api/matches/" + id, headers, body);
+  };
+  EXPECT_EQ(patch(match, R"({"status":"visite"})", "").status, 401);
+  EXPECT_EQ(patch(match, R"({"status":"vendu"})", member_).status, 400);
+  EXPECT_EQ(patch("999999", R"({"status":"visite"})", member_).status, 404);
+  auto ok = patch(match, R"({"status":"visite"})", member_);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(value("SELECT status || ' ' || status_changed_by FROM matches WHERE id = " + match),
+            "visite test-member");
+}
+
+TEST_F(ApiMatches, AssignmentOverATerritory) {
+  auto r = get("/api/assignment?territory=lille-59350", foundation_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  ASSERT_EQ(j["assignment"].size(), 1u);
+  EXPECT_EQ(j["assignment"][0]["opportunity_id"].get<long long>(), std::stoll(id_of("T-1")));
+  EXPECT_EQ(get("/api/assignment?territory=atlantide").status, 400);
 }
 
 }  // namespace
