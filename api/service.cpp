@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <functional>
@@ -324,6 +325,8 @@ Response Service::handle(const Request& request) {
     ~InFlight() { --n; }
   } in_flight(in_flight_);
   Response response;
+  auto started = std::chrono::steady_clock::now();
+  std::string route_label = "other";
   try {
     if (draining_) throw Problem(503, "Service Unavailable", "the server is shutting down");
     Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, "", "public"};
@@ -338,6 +341,16 @@ Response Service::handle(const Request& request) {
       }
     }
     if (!found && path_known) throw Problem(405, "Method Not Allowed", request.method + " is not allowed here");
+    if (found) {
+      route_label.clear();
+      for (const char* s : found->pattern) route_label += std::string("/") + s;
+    }
+    if (request.method == "GET" && ctx.segments.size() == 1 && ctx.segments[0] == "metrics") {
+      Response m;
+      m.content_type = "text/plain; version=0.0.4";
+      m.body = metrics_.render(pool_.in_use(), pool_.size(), in_flight_.load());
+      return m;
+    }
     authenticate(request, pool_, ctx);
     if (found) {
       response = found->handler(ctx, pool_, config_);
@@ -364,6 +377,8 @@ Response Service::handle(const Request& request) {
     response = {500, "application/problem+json",
                 problem_json(500, "Internal Server Error", "the request failed; it was logged"), {}};
   }
+  metrics_.record(route_label, response.status,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return response;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "api/metrics.hpp"
 #include "api/params.hpp"
 #include "api/pool.hpp"
 #include "matching/model.hpp"
@@ -56,6 +57,7 @@ class Service {
  private:
   ServiceConfig config_;
   ConnectionPool& pool_;
+  Metrics metrics_;
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<bool> draining_{false};
 };

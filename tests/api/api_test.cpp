@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -358,6 +359,82 @@ TEST_F(ApiMatches, AssignmentOverATerritory) {
   ASSERT_EQ(j["assignment"].size(), 1u);
   EXPECT_EQ(j["assignment"][0]["opportunity_id"].get<long long>(), std::stoll(id_of("T-1")));
   EXPECT_EQ(get("/api/assignment?territory=atlantide").status, 400);
+}
+
+TEST_F(ApiTest, MetricsCountRequestsInPrometheusFormat) {
+  get("/ogcapi/collections");
+  get("/ogcapi/nothing");
+  auto r = get("/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("terrier_http_requests_total{route=\"/ogcapi/collections\",status=\"200\"} 1"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("status=\"404\"} 1"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("terrier_http_request_duration_seconds_count"), std::string::npos);
+  EXPECT_NE(r.body.find("terrier_db_pool_connections{state=\"max\"} 8"), std::string::npos);
+}
+
+// A database of its own, stopped and started again under the server.
+TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart) {
+  char tmpl[] = "/tmp/terrier-recovery-XXXXXX";
+  std::string home = mkdtemp(tmpl);
+  chmod(home.c_str(), 0755);
+  int port = 0;
+  {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+    close(fd);
+  }
+  std::string env = "-u TERRIER_DATABASE_URL TERRIER_HOME=" + home + " TERRIER_DB_PORT=" + std::to_string(port);
+  ASSERT_EQ(run_terrier("db start", env).exit_code, 0);
+  ASSERT_EQ(run_terrier("migrate", env).exit_code, 0);
+  std::string url = run_terrier("db url", env).output;
+  url.pop_back();
+
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("TERRIER_DATABASE_URL", url.c_str(), 1);
+    dup2(out[1], STDOUT_FILENO);
+    execl(TERRIER_BINARY, "terrier", "serve", "--listen", "127.0.0.1:0", nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  char c;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(127\.0\.0\.1:(\d+)/)"))) << line;
+  int http = std::stoi(m[1].str());
+
+  EXPECT_EQ(http_get(http, "/healthz").status, 200);
+  ASSERT_EQ(run_terrier("db stop", env).exit_code, 0);
+  auto down = http_get(http, "/ogcapi/collections/opportunities/items");
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(down.header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(http_get(http, "/healthz").status, 503);
+  ASSERT_EQ(run_terrier("db start", env).exit_code, 0);
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    status = http_get(http, "/ogcapi/collections/opportunities/items").status;
+    if (status != 200) usleep(100000);
+  }
+  EXPECT_EQ(status, 200) << "the server did not recover";
+
+  kill(pid, SIGTERM);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  close(out[0]);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+  run_terrier("db stop", env);
+  run_command("rm -rf " + home);
 }
 
 }  // namespace

@@ -1,0 +1,48 @@
+#include "api/metrics.hpp"
+
+#include <fmt/core.h>
+
+namespace terrier::api {
+
+void Metrics::record(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{route, status}];
+  ++count_;
+  sum_ += seconds;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++bucket_counts_[i];
+  }
+}
+
+std::string Metrics::render(std::size_t pool_in_use, std::size_t pool_size,
+                            std::size_t in_flight) const {
+  std::lock_guard lock(mutex_);
+  std::string out =
+      "# HELP terrier_http_requests_total HTTP requests by route and status.\n"
+      "# TYPE terrier_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    out += fmt::format("terrier_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", key.first,
+                       key.second, n);
+  }
+  out += "# HELP terrier_http_request_duration_seconds Time to answer a request.\n"
+         "# TYPE terrier_http_request_duration_seconds histogram\n";
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    out += fmt::format("terrier_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],
+                       bucket_counts_[i]);
+  }
+  out += fmt::format("terrier_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", count_);
+  out += fmt::format("terrier_http_request_duration_seconds_sum {}\n", sum_);
+  out += fmt::format("terrier_http_request_duration_seconds_count {}\n", count_);
+  out += fmt::format(
+      "# HELP terrier_db_pool_connections Database connections in use and in the pool.\n"
+      "# TYPE terrier_db_pool_connections gauge\n"
+      "terrier_db_pool_connections{{state=\"in_use\"}} {}\n"
+      "terrier_db_pool_connections{{state=\"max\"}} {}\n"
+      "# HELP terrier_http_requests_in_flight Requests being answered.\n"
+      "# TYPE terrier_http_requests_in_flight gauge\n"
+      "terrier_http_requests_in_flight {}\n",
+      pool_in_use, pool_size, in_flight);
+  return out;
+}
+
+}  // namespace terrier::api
