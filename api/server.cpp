@@ -5,6 +5,7 @@
 #include <pistache/http.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <thread>
 
@@ -58,6 +59,19 @@ class HttpAdapter : public Http::Handler {
     }
     for (const auto& [k, v] : resp.headers) writer.headers().add(std::make_shared<NamedHeader>(k, v));
     writer.headers().add(std::make_shared<NamedHeader>("X-Content-Type-Options", "nosniff"));
+    if (!resp.file.empty()) {
+      // Sent from disk: memory stays flat. The file is deleted once sent
+      // (or once sending failed).
+      std::string file = resp.file;
+      try {
+        Http::serveFile(writer, file, Http::Mime::MediaType::fromString(resp.content_type))
+            .then([file](ssize_t) { std::remove(file.c_str()); },
+                  [file](std::exception_ptr) { std::remove(file.c_str()); });
+      } catch (const std::exception&) {
+        std::remove(file.c_str());
+      }
+      return;
+    }
     writer.send(static_cast<Http::Code>(resp.status), resp.body);
   }
 

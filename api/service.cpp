@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -11,6 +13,7 @@
 #include <regex>
 #include <sstream>
 
+#include "api/export.hpp"
 #include "api/ogc.hpp"
 #include "api/problem.hpp"
 #include "core/error.hpp"
@@ -34,6 +37,14 @@ Response json_response(std::string body, const char* type = "application/json") 
   return r;
 }
 
+Response problem_response(int status, const std::string& title, const std::string& detail) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = problem_json(status, title, detail);
+  return r;
+}
+
 struct Context {
   const Request& request;
   std::vector<std::string> segments;
@@ -41,6 +52,7 @@ struct Context {
   Role role = Role::anonymous;
   std::string base_url;  // scheme://host, for links
   std::string who = "public";  // the token's name, for the records of writes
+  std::optional<std::string> territory;  // an animator's circle
 };
 
 long long id_or_404(const std::string& s, const char* what) {
@@ -88,6 +100,45 @@ Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
     throw not_found(fmt::format("no match '{}'", id));
   }
   return json_response(nlohmann::json{{"id", id}, {"status", status}}.dump());
+}
+
+// A territory's map for circle animators (their own circle) and foundations.
+Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  const std::string& slug = ctx.segments[2];
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "exports need a token");
+  if (ctx.role == Role::member) throw Problem(403, "Forbidden", "members do not export; ask your circle's animator");
+  if (ctx.role == Role::animator && ctx.territory != slug) {
+    throw Problem(403, "Forbidden", fmt::format("an animator exports its own circle ({})",
+                                                ctx.territory.value_or("none")));
+  }
+  ExportRequest request;
+  request.territory = slug;
+  request.role = ctx.role;
+  auto params = ctx.params;
+  std::string format = params.count("format") ? params["format"] : "geojson";
+  std::string layers = params.count("layers") ? params["layers"] : "";
+  params.erase("format");
+  params.erase("layers");
+  parse_export_options(format, layers, request);
+  request.filters = parse_items_query(db::Collection::opportunities, params, config.limits).filters;
+  auto conn = pool.acquire();
+  db::MatchStore store(*conn);
+  if (!store.territory_exists(slug)) throw not_found(fmt::format("no territory '{}'", slug));
+  // The extension matters to GDAL's drivers (CSV makes a folder without it).
+  std::string suffix = "." + request.format;
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / ("terrier-download-XXXXXX" + suffix)).string();
+  int fd = mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw Error("cannot create a temporary file for the export");
+  close(fd);
+  write_export(*conn, request, tmpl);
+  Response r;
+  r.content_type = export_content_type(request.format);
+  r.file = tmpl;
+  r.headers.emplace_back("Content-Disposition",
+                         fmt::format("attachment; filename=\"{}\"", export_file_name(request)));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
 }
 
 // One building per collective over a territory, best total score.
@@ -263,6 +314,7 @@ const std::vector<Route>& routes() {
       {"GET", {"api", "opportunities", "{}", "matches"}, opportunity_matches},
       {"PATCH", {"api", "matches", "{}"}, patch_match},
       {"GET", {"api", "assignment"}, assignment},
+      {"GET", {"api", "territories", "{}", "export"}, export_territory},
   };
   return table;
 }
@@ -288,10 +340,11 @@ void authenticate(const Request& request, ConnectionPool& pool, Context& ctx) {
   if (!token) throw Problem(401, "Unauthorized", "unknown or revoked token");
   ctx.role = token->role;
   ctx.who = token->name;
+  ctx.territory = token->territory_slug;
 }
 
 void add_cache_headers(const Request& request, Response& r) {
-  if (r.status != 200) return;
+  if (r.status != 200 || !r.file.empty()) return;
   std::string etag = "\"" + sha256_hex(r.body).substr(0, 32) + "\"";
   r.headers.emplace_back("ETag", etag);
   // Revalidate every time: an edit is visible at once, an unchanged map
@@ -329,7 +382,7 @@ Response Service::handle(const Request& request) {
   std::string route_label = "other";
   try {
     if (draining_) throw Problem(503, "Service Unavailable", "the server is shutting down");
-    Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, "", "public"};
+    Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, "", "public", {}};
     auto host = request.headers.find("host");
     ctx.base_url = "http://" + (host == request.headers.end() ? std::string("localhost") : host->second);
     const Route* found = nullptr;
@@ -363,19 +416,16 @@ Response Service::handle(const Request& request) {
     }
     add_cache_headers(request, response);
   } catch (const Problem& p) {
-    response = {p.status(), "application/problem+json", problem_json(p.status(), p.title(), p.what()), {}};
+    response = problem_response(p.status(), p.title(), p.what());
   } catch (const DatabaseUnavailable& e) {
-    response = {503, "application/problem+json",
-                problem_json(503, "Service Unavailable", "the database is not reachable; try again"), {}};
+    response = problem_response(503, "Service Unavailable", "the database is not reachable; try again");
     response.headers.emplace_back("Retry-After", "2");
   } catch (const pqxx::broken_connection& e) {
-    response = {503, "application/problem+json",
-                problem_json(503, "Service Unavailable", "the database connection was lost; try again"), {}};
+    response = problem_response(503, "Service Unavailable", "the database connection was lost; try again");
     response.headers.emplace_back("Retry-After", "2");
   } catch (const std::exception& e) {
     log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
-    response = {500, "application/problem+json",
-                problem_json(500, "Internal Server Error", "the request failed; it was logged"), {}};
+    response = problem_response(500, "Internal Server Error", "the request failed; it was logged");
   }
   metrics_.record(route_label, response.status,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

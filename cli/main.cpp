@@ -100,6 +100,17 @@ int main(int argc, char** argv) {
     command = [&serve_args](const cli::Settings& s) { return cli::serve(s, serve_args); };
   });
 
+  cli::ExportArgs export_args;
+  auto* exp = app.add_subcommand("export", "Export a territory's map (outline, places, opportunities, needs)");
+  exp->add_option("--territory", export_args.territory, "Circle, EPCI, commune or département slug")
+      ->required();
+  exp->add_option("--format", export_args.format, "geojson, gpkg, kml or csv");
+  exp->add_option("--layers", export_args.layers, "places,opportunities,needs (default: all)");
+  exp->add_option("-o,--output", export_args.output, "The file to write")->required();
+  exp->callback([&] {
+    command = [&export_args](const cli::Settings& s) { return cli::export_territory(s, export_args); };
+  });
+
   cli::TokenArgs token_args;
   auto* token = app.add_subcommand("token", "API tokens");
   token->require_subcommand(1);

@@ -3,14 +3,18 @@
 #include <fmt/core.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 
+#include "api/export.hpp"
 #include "api/pool.hpp"
+#include "api/problem.hpp"
 #include "api/server.hpp"
 #include "api/service.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "db/migrations.hpp"
+#include "db/feature_store.hpp"
 #include "db/token_store.hpp"
 #include "matching/config.hpp"
 
@@ -74,6 +78,39 @@ int token_revoke(const Settings& settings, const TokenArgs& args) {
     throw ConfigError(fmt::format("no active token has id {}", args.revoke_id));
   }
   fmt::print("token {} revoked\n", args.revoke_id);
+  return 0;
+}
+
+}  // namespace terrier::cli
+
+namespace terrier::cli {
+
+int export_territory(const Settings& settings, const ExportArgs& args) {
+  api::ExportRequest request;
+  request.territory = args.territory;
+  request.role = Role::admin;  // the command line is trusted: it holds the database URL
+  try {
+    api::parse_export_options(args.format, args.layers, request);
+  } catch (const api::Problem& p) {
+    throw ConfigError(p.what());
+  }
+  auto conn = db::connect(database_url(settings));
+  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
+  if (!db::territory_known(*conn, args.territory)) {
+    throw ConfigError(fmt::format("no territory has the slug '{}'", args.territory));
+  }
+  namespace fs = std::filesystem;
+  fs::path out = fs::absolute(args.output);
+  fs::path part = out.parent_path() / ("." + out.filename().string() + ".part." + args.format);
+  try {
+    api::write_export(*conn, request, part.string());
+    fs::rename(part, out);
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(part, ec);
+    throw Error(fmt::format("{}: export failed, nothing written: {}", out.string(), first_line(e.what())));
+  }
+  fmt::print("{} written ({} bytes)\n", out.string(), fs::file_size(out));
   return 0;
 }
 

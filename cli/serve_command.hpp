@@ -28,3 +28,18 @@ int token_create(const Settings& settings, const TokenArgs& args);
 int token_revoke(const Settings& settings, const TokenArgs& args);
 
 }  // namespace terrier::cli
+
+namespace terrier::cli {
+
+struct ExportArgs {
+  std::string territory;
+  std::string format = "geojson";
+  std::string layers;
+  std::string output;
+};
+
+// `terrier export`: the territory's map to a file, written beside it first
+// and renamed, so that a failure leaves no partial file.
+int export_territory(const Settings& settings, const ExportArgs& args);
+
+}  // namespace terrier::cli

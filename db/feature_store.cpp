@@ -160,6 +160,7 @@ void add_filters(Where& w, const Sql& s, Collection c, const FeatureFilters& f) 
           "::date)");
   }
   if (f.territory) w.add("ST_Intersects(" + s.point + ", " + territory_geom(w, *f.territory) + ")");
+  if (f.slug) w.add("o.slug = " + w.param(*f.slug));
   if (f.competence) {
     w.add("EXISTS (SELECT 1 FROM unnest(o.competences) c WHERE terrier_fold(c) = terrier_fold(" +
           w.param(*f.competence) + "))");
@@ -215,6 +216,25 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   page.features.reserve(rows.size());
   for (const auto& row : rows) page.features.push_back(row[0].as<std::string>());
   return page;
+}
+
+void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
+                      const std::function<void(const std::string&)>& sink) {
+  Sql s = sql_for(query.collection, query.role);
+  Where w;
+  restrict_to_role(w, query.collection, query.role);
+  add_filters(w, s, query.collection, query.filters);
+  pqxx::work tx(conn);
+  tx.exec_params("DECLARE export_cursor NO SCROLL CURSOR FOR SELECT " + s.select + " FROM " +
+                     s.from + w.sql() + " ORDER BY " + s.id,
+                 pqxx::prepare::make_dynamic_params(w.params()));
+  for (;;) {
+    auto rows = tx.exec("FETCH 1000 FROM export_cursor");
+    if (rows.empty()) break;
+    for (const auto& row : rows) sink(row[0].as<std::string>());
+  }
+  tx.exec("CLOSE export_cursor");
+  tx.commit();
 }
 
 std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,

@@ -5,6 +5,7 @@
 // for roles that may read them, so no other path can reach their columns.
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ struct FeatureFilters {
   std::optional<std::string> territory;         // slug or name, accents ignored
   std::optional<std::string> competence;
   std::optional<std::string> q;
+  std::optional<std::string> slug;  // territories: exactly this one
 };
 
 struct FeatureQuery {
@@ -56,6 +58,12 @@ std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& co
 // and filters (bbox, limit and offset are ignored). Tiles carry no
 // confidential field, whatever the role.
 std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, int z, int x, int y);
+
+// Every feature the query matches (limit and offset ignored), read through a
+// server-side cursor a thousand at a time, so that memory stays flat.
+// Features are those of the territory only when filters.territory is set.
+void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
+                      const std::function<void(const std::string&)>& sink);
 
 // Stored matches as a GeoJSON FeatureCollection: of a need (features are the
 // opportunities the role may see) or of an opportunity (features are the

@@ -4,6 +4,7 @@
 #include <cpl_error.h>
 #include <fmt/core.h>
 #include <gdal.h>
+#include <gdal_utils.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
@@ -169,6 +170,50 @@ std::string OgrReprojector::transform_wkb(const std::string& wkb) const {
   std::string out(static_cast<std::size_t>(OGR_G_WkbSize(geom)), '\0');
   OGR_G_ExportToWkb(geom, wkbNDR, reinterpret_cast<unsigned char*>(out.data()));
   return out;
+}
+
+void translate_vector(const std::vector<TranslateSource>& sources, const std::string& destination,
+                      const std::string& driver, const std::vector<std::string>& layer_options) {
+  init_gdal();
+  GDALDatasetH dst = nullptr;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    std::unique_ptr<void, void (*)(void*)> src(
+        GDALOpenEx(sources[i].path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
+                   nullptr),
+        [](void* d) {
+          if (d) GDALClose(d);
+        });
+    if (!src) throw Error(fmt::format("{}: cannot be read: {}", sources[i].path, last_cpl_error()));
+    std::vector<std::string> args = {"-nln", sources[i].layer_name};
+    if (i == 0) {
+      args.insert(args.end(), {"-f", driver});
+    } else {
+      args.push_back("-update");
+    }
+    for (const auto& o : layer_options) args.insert(args.end(), {"-lco", o});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    GDALVectorTranslateOptions* options = GDALVectorTranslateOptionsNew(argv.data(), nullptr);
+    GDALDatasetH src_handle = src.get();
+    int usage_error = 0;
+    CPLErrorReset();
+    GDALDatasetH out = GDALVectorTranslate(i == 0 ? destination.c_str() : nullptr, dst, 1,
+                                           &src_handle, options, &usage_error);
+    GDALVectorTranslateOptionsFree(options);
+    if (!out) {
+      if (dst) GDALClose(dst);
+      throw Error(fmt::format("{}: cannot write {}: {}", destination, driver, last_cpl_error()));
+    }
+    dst = out;
+  }
+  if (dst) {
+    CPLErrorReset();
+    GDALClose(dst);  // writes what is buffered: a full disk shows here
+    if (CPLGetLastErrorType() >= CE_Failure) {
+      throw Error(fmt::format("{}: cannot finish writing: {}", destination, last_cpl_error()));
+    }
+  }
 }
 
 std::vector<std::string> vector_driver_names() {

@@ -66,6 +66,17 @@ class OgrReprojector {
   std::string from_, to_;
 };
 
+// Converts vector files with GDALVectorTranslate (ogr2ogr as a library):
+// each source file's first layer becomes a layer of `destination` named as
+// given, in the driver's format ("GPKG", "KML", "CSV", "GeoJSON").
+// layer_options are -lco values. Throws Error naming the destination.
+struct TranslateSource {
+  std::string path;
+  std::string layer_name;
+};
+void translate_vector(const std::vector<TranslateSource>& sources, const std::string& destination,
+                      const std::string& driver, const std::vector<std::string>& layer_options = {});
+
 // Names of the vector drivers of this GDAL build (for messages and tests).
 std::vector<std::string> vector_driver_names();
 

@@ -374,6 +374,53 @@ TEST_F(ApiTest, MetricsCountRequestsInPrometheusFormat) {
   EXPECT_NE(r.body.find("terrier_db_pool_connections{state=\"max\"} 8"), std::string::npos);
 }
 
+TEST_F(ApiTest, ExportsATerritoryForTheRolesThatMay) {
+  std::string target = "/api/territories/lille-59350/export?format=geojson";
+  EXPECT_EQ(get(target).status, 401);
+  EXPECT_EQ(get(target, member_).status, 403);
+  auto animator_elsewhere = run_terrier("token create --role animator --territory roubaix-59512 --name a",
+                                        "TERRIER_DATABASE_URL=" + db_.url()).output;
+  animator_elsewhere.pop_back();
+  EXPECT_EQ(get(target, animator_elsewhere.substr(animator_elsewhere.rfind('\n') + 1)).status, 403);
+
+  auto r = get(target, foundation_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("Content-Type"), "application/geo+json");
+  EXPECT_NE(r.header("Content-Disposition").find("attachment; filename=\"terrier-lille-59350-"),
+            std::string::npos);
+  auto j = json::parse(r.body);
+  std::map<std::string, int> layers;
+  for (const auto& f : j["features"]) ++layers[f["properties"]["couche"].get<std::string>()];
+  EXPECT_EQ(layers["territoire"], 1);
+  EXPECT_EQ(layers["opportunites"], 1);  // T-1 is in Lille; T-2 and T-3 in Roubaix
+  EXPECT_NE(r.body.find("Commune de Lille"), std::string::npos);  // foundations see owners
+
+  auto roubaix = get("/api/territories/roubaix-59512/export?format=gpkg&kind=commerce", foundation_);
+  ASSERT_EQ(roubaix.status, 200);
+  std::string file = "/tmp/terrier-export-" + db_.name() + ".gpkg";
+  std::ofstream(file, std::ios::binary) << roubaix.body;
+  auto info = run_command("ogrinfo -ro -so " + file + " opportunites");
+  std::remove(file.c_str());
+  EXPECT_NE(info.find("Feature Count: 1"), std::string::npos) << info;  // T-2 only: a commerce
+
+  EXPECT_EQ(get("/api/territories/lille-59350/export?format=shp", foundation_).status, 400);
+  EXPECT_EQ(get("/api/territories/atlantide/export", foundation_).status, 404);
+}
+
+TEST_F(ApiTest, CliExportToAnUnwritablePlaceFailsWithoutAPartialFile) {
+  auto bad = run_terrier("export --territory lille-59350 --format gpkg -o /proc/terrier.gpkg",
+                         "TERRIER_DATABASE_URL=" + db_.url());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("export failed, nothing written"), std::string::npos) << bad.output;
+  std::string file = "/tmp/terrier-cli-" + db_.name() + ".kml";
+  auto ok = run_terrier("export --territory lille-59350 --format kml -o " + file,
+                        "TERRIER_DATABASE_URL=" + db_.url());
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  auto info = run_command("ogrinfo -ro -so " + file);
+  std::remove(file.c_str());
+  EXPECT_NE(info.find("territoire"), std::string::npos) << info;
+}
+
 // A database of its own, stopped and started again under the server.
 TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart) {
   char tmpl[] = "/tmp/terrier-recovery-XXXXXX";
