@@ -22,7 +22,10 @@
 #include "core/text.hpp"
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
+#include "db/import_store.hpp"
 #include "db/match_store.hpp"
+#include "importers/json_rows.hpp"
+#include "importers/rows.hpp"
 #include "db/token_store.hpp"
 #include "matching/assignment.hpp"
 #include "matching/engine.hpp"
@@ -138,6 +141,119 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
   r.headers.emplace_back("Content-Disposition",
                          fmt::format("attachment; filename=\"{}\"", export_file_name(request)));
   r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// Writes: opportunities by admins; needs by admins and by an animator inside
+// its circle. Each goes through the importers' validation and the audit log.
+struct WriteTarget {
+  importers::ImportKind kind;
+  const db::TableSpec* spec;
+  const char* entity;
+};
+
+WriteTarget write_target(const std::string& segment) {
+  if (segment == "opportunities") return {importers::ImportKind::opportunities, &importers::opportunity_spec(), "opportunity"};
+  if (segment == "needs") return {importers::ImportKind::needs, &importers::need_spec(), "need"};
+  throw not_found(fmt::format("no resource /api/{}", segment));
+}
+
+void require_writer(const Context& ctx, const WriteTarget& target) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "writing needs a token");
+  bool allowed = ctx.role == Role::admin ||
+                 (ctx.role == Role::animator && target.kind == importers::ImportKind::needs);
+  if (!allowed) {
+    throw Problem(403, "Forbidden", fmt::format("the {} role cannot write {}s", role_name(ctx.role),
+                                                target.entity));
+  }
+}
+
+// An animator's need must lie in its circle: checked inside the transaction.
+void require_in_circle(const Context& ctx, db::ImportStore& store, long long id) {
+  if (ctx.role == Role::animator && (!ctx.territory || !store.need_in_territory(id, *ctx.territory))) {
+    throw Problem(403, "Forbidden", fmt::format("an animator writes needs inside its circle ({})",
+                                                ctx.territory.value_or("none")));
+  }
+}
+
+db::StagedRow validated(const WriteTarget& target, const std::string& body, db::ImportStore& store) {
+  importers::JsonRow json_row;
+  try {
+    json_row = importers::validate_json_row(target.kind, body, store);
+  } catch (const Error& e) {
+    throw bad_request(e.what());
+  }
+  if (!json_row.row) {
+    std::string detail;
+    for (const auto& i : json_row.issues) {
+      if (i.kind != importers::RowIssue::Kind::rejected) continue;
+      detail += (detail.empty() ? "" : "; ") + i.column + (i.value.empty() ? "" : " '" + i.value + "'") +
+                ": " + i.reason;
+    }
+    throw bad_request(detail);
+  }
+  return *json_row.row;
+}
+
+Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto target = write_target(ctx.segments[1]);
+  require_writer(ctx, target);
+  auto conn = pool.acquire();
+  db::ImportStore store(*conn);
+  auto row = validated(target, ctx.request.body, store);
+  if (!row.external_id) {
+    row.external_id = "api-" + random_hex(8);
+  }
+  long long id = store.insert_row(*target.spec, "api", row);
+  require_in_circle(ctx, store, id);
+  auto after = store.row_json(*target.spec, id);
+  store.record_audit(ctx.who, "create", target.entity, id, std::nullopt, after);
+  store.commit();
+  Response r = json_response(nlohmann::json{{"id", id}}.dump());
+  r.status = 201;
+  r.headers.emplace_back("Location", fmt::format("/ogcapi/collections/{}/items/{}", ctx.segments[1], id));
+  return r;
+}
+
+Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto target = write_target(ctx.segments[1]);
+  require_writer(ctx, target);
+  long long id = id_or_404(ctx.segments[2], target.entity);
+  auto conn = pool.acquire();
+  db::ImportStore store(*conn);
+  auto before = store.row_json(*target.spec, id);
+  if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
+  require_in_circle(ctx, store, id);
+  std::string merged;
+  try {
+    merged = importers::merge_json_objects(*before, ctx.request.body);
+  } catch (const Error& e) {
+    throw bad_request(e.what());
+  }
+  auto row = validated(target, merged, store);
+  store.update_row(*target.spec, id, row);
+  require_in_circle(ctx, store, id);
+  auto after = store.row_json(*target.spec, id);
+  store.record_audit(ctx.who, "update", target.entity, id, before, after);
+  store.commit();
+  return json_response(after.value_or("{}"));
+}
+
+Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto target = write_target(ctx.segments[1]);
+  require_writer(ctx, target);
+  long long id = id_or_404(ctx.segments[2], target.entity);
+  auto conn = pool.acquire();
+  db::ImportStore store(*conn);
+  auto before = store.row_json(*target.spec, id);
+  if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
+  require_in_circle(ctx, store, id);
+  store.delete_row(*target.spec, id);
+  store.record_audit(ctx.who, "delete", target.entity, id, before, std::nullopt);
+  store.commit();
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
   return r;
 }
 
@@ -315,6 +431,12 @@ const std::vector<Route>& routes() {
       {"PATCH", {"api", "matches", "{}"}, patch_match},
       {"GET", {"api", "assignment"}, assignment},
       {"GET", {"api", "territories", "{}", "export"}, export_territory},
+      {"POST", {"api", "opportunities"}, create_row},
+      {"POST", {"api", "needs"}, create_row},
+      {"PATCH", {"api", "opportunities", "{}"}, update_row},
+      {"PATCH", {"api", "needs", "{}"}, update_row},
+      {"DELETE", {"api", "opportunities", "{}"}, delete_row},
+      {"DELETE", {"api", "needs", "{}"}, delete_row},
   };
   return table;
 }

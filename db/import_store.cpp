@@ -412,6 +412,107 @@ void ImportStore::record_run(const ImportRun& run) {
       run.read, run.inserted, run.updated, run.unchanged, run.rejected, run.deleted, run.flagged);
 }
 
+long long ImportStore::insert_row(const TableSpec& spec, const std::string& source,
+                                  const StagedRow& row) {
+  stage(spec, {row});
+  merge(spec, source, false, {});
+  return work_->exec1(fmt::format("SELECT target_id FROM {}", work_->quote_name(stage_table_)))[0]
+      .as<long long>();
+}
+
+bool ImportStore::update_row(const TableSpec& spec, long long id, const StagedRow& row) {
+  pqxx::work& w = *work_;
+  stage(spec, {row});
+  const std::string t = w.quote_name(spec.table);
+  const std::string s = w.quote_name(stage_table_);
+  std::string sets;
+  for (const auto& c : spec.columns) {
+    if (c.name == "attributes") continue;  // what the source file said stays
+    sets += fmt::format("{0} = s.{0}, ", w.quote_name(c.name));
+  }
+  auto r = w.exec_params(fmt::format("UPDATE {t} t SET {sets}content_hash = s.content_hash, "
+                                     "updated_at = now() FROM {s} s WHERE t.id = $1",
+                                     fmt::arg("t", t), fmt::arg("s", s), fmt::arg("sets", sets)),
+                         id);
+  if (r.affected_rows() == 0) return false;
+  w.exec_params(fmt::format("UPDATE {} SET target_id = $1", s), id);
+  if (!spec.private_table.empty()) {
+    std::string pcols = column_list(w, spec.private_columns);
+    std::string excluded;
+    for (const auto& c : spec.private_columns) {
+      std::string name = w.quote_name(c.name);
+      excluded += fmt::format("{}{} = EXCLUDED.{}", excluded.empty() ? "" : ", ", name, name);
+    }
+    w.exec0(fmt::format("INSERT INTO {pt} ({key}, {pcols}) SELECT target_id, {pcols} FROM {s} "
+                        "ON CONFLICT ({key}) DO UPDATE SET {excluded}",
+                        fmt::arg("pt", w.quote_name(spec.private_table)),
+                        fmt::arg("key", w.quote_name(spec.private_key)), fmt::arg("pcols", pcols),
+                        fmt::arg("s", s), fmt::arg("excluded", excluded)));
+  }
+  return true;
+}
+
+bool ImportStore::delete_row(const TableSpec& spec, long long id) {
+  return work_->exec_params(fmt::format("DELETE FROM {} WHERE id = $1", work_->quote_name(spec.table)),
+                            id)
+             .affected_rows() == 1;
+}
+
+std::optional<std::string> ImportStore::row_json(const TableSpec& spec, long long id) {
+  std::string sql;
+  if (spec.table == "opportunities") {
+    sql = "SELECT jsonb_strip_nulls(jsonb_build_object('external_id', o.external_id, 'title', "
+          "o.title, 'kind', o.kind, 'address', o.address, 'commune_insee', o.commune_insee, "
+          "'wkt', ST_AsText(o.geom), 'location_precision', o.location_precision, "
+          "'built_surface_m2', o.built_surface_m2, 'land_surface_m2', o.land_surface_m2, "
+          "'tenures', array_to_string(o.tenures, ','), 'price_eur', o.price_eur, "
+          "'rent_eur_month', o.rent_eur_month, 'available_from', o.available_from, "
+          "'available_until', o.available_until, 'owner_kind', o.owner_kind, 'status', o.status, "
+          "'visibility', o.visibility, 'last_verified', o.last_verified, 'source_status', "
+          "o.source_status, 'source_checked', o.source_checked, 'owner_name', p.owner_name, "
+          "'owner_contact', p.owner_contact, 'notes', p.notes))::text FROM opportunities o "
+          "LEFT JOIN opportunity_private p ON p.opportunity_id = o.id WHERE o.id = $1";
+  } else if (spec.table == "needs") {
+    sql = "SELECT jsonb_strip_nulls(jsonb_build_object('external_id', n.external_id, "
+          "'collective_name', n.collective_name, 'place_ref', (SELECT external_id FROM places pl "
+          "WHERE pl.id = n.place_id), 'surface_min_m2', n.surface_min_m2, 'surface_ideal_m2', "
+          "n.surface_ideal_m2, 'surface_max_m2', n.surface_max_m2, 'surface_tolerance_pct', "
+          "n.surface_tolerance_pct, 'kinds_wanted', array_to_string(n.kinds_wanted, ','), "
+          "'tenures_accepted', array_to_string(n.tenures_accepted, ','), 'rent_max_eur_month', "
+          "n.rent_max_eur_month, 'price_max_eur', n.price_max_eur, 'territory', (SELECT slug FROM "
+          "territories t WHERE t.id = n.search_territory_id), 'lon', ST_X(n.search_center), "
+          "'lat', ST_Y(n.search_center), 'radius_km', n.search_radius_m / 1000, 'wkt', "
+          "ST_AsText(n.search_polygon), 'needed_from', n.needed_from, 'description', "
+          "n.description, 'status', n.status, 'contact', p.contact, 'notes', p.notes))::text "
+          "FROM needs n LEFT JOIN need_private p ON p.need_id = n.id WHERE n.id = $1";
+  } else {
+    return std::nullopt;
+  }
+  auto rows = work_->exec_params(sql, id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+bool ImportStore::need_in_territory(long long need_id, const std::string& slug) {
+  return work_->exec_params1(
+                 "SELECT coalesce(ST_Intersects((SELECT geom FROM territories WHERE slug = $2), "
+                 "coalesce(n.search_center, ST_PointOnSurface(coalesce(n.search_polygon, (SELECT "
+                 "geom FROM territories t WHERE t.id = n.search_territory_id))))), false) "
+                 "FROM needs n WHERE n.id = $1",
+                 need_id, slug)[0]
+      .as<bool>();
+}
+
+void ImportStore::record_audit(const std::string& actor, const std::string& action,
+                               const std::string& entity, std::optional<long long> id,
+                               const std::optional<std::string>& before,
+                               const std::optional<std::string>& after) {
+  work_->exec_params(
+      "INSERT INTO audit_log (actor, action, entity, entity_id, before, after) "
+      "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)",
+      actor, action, entity, id, before, after);
+}
+
 void ImportStore::commit() { work_->commit(); }
 
 }  // namespace terrier::db

@@ -107,6 +107,20 @@ class ImportStore {
   MergeCounts merge_circles(const std::string& source, const std::vector<CircleMember>& members);
 
   void record_run(const ImportRun& run);
+
+  // One row written by the API. insert_row merges it under `source` and
+  // returns its id; update_row replaces the fields of row `id` (its source,
+  // external id and attributes stay); delete_row returns false when absent.
+  long long insert_row(const TableSpec& spec, const std::string& source, const StagedRow& row);
+  bool update_row(const TableSpec& spec, long long id, const StagedRow& row);
+  bool delete_row(const TableSpec& spec, long long id);
+  // The row in the API's canonical field names (JSON), or nullopt.
+  std::optional<std::string> row_json(const TableSpec& spec, long long id);
+  // Whether a need's area lies in (meets) a territory, for animators.
+  bool need_in_territory(long long need_id, const std::string& slug);
+  void record_audit(const std::string& actor, const std::string& action, const std::string& entity,
+                    std::optional<long long> id, const std::optional<std::string>& before,
+                    const std::optional<std::string>& after);
   void commit();
 
  private:

@@ -216,6 +216,20 @@ void translate_vector(const std::vector<TranslateSource>& sources, const std::st
   }
 }
 
+std::string geojson_geometry_to_wkb(const std::string& geometry_json) {
+  init_gdal();
+  CPLErrorReset();
+  OGRGeometryH g = OGR_G_CreateGeometryFromJson(geometry_json.c_str());
+  if (!g) throw GeometryError(fmt::format("not a GeoJSON geometry: {}", last_cpl_error()));
+  std::unique_ptr<void, void (*)(void*)> owned(g, [](void* p) {
+    OGR_G_DestroyGeometry(static_cast<OGRGeometryH>(p));
+  });
+  OGR_G_FlattenTo2D(g);
+  std::string wkb(static_cast<std::size_t>(OGR_G_WkbSize(g)), '\0');
+  OGR_G_ExportToWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
+  return wkb;
+}
+
 std::vector<std::string> vector_driver_names() {
   init_gdal();
   std::vector<std::string> names;

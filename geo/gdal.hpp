@@ -77,6 +77,10 @@ struct TranslateSource {
 void translate_vector(const std::vector<TranslateSource>& sources, const std::string& destination,
                       const std::string& driver, const std::vector<std::string>& layer_options = {});
 
+// A GeoJSON geometry object as WKB (EPSG:4326 assumed, as RFC 7946 says).
+// Throws GeometryError with OGR's reason.
+std::string geojson_geometry_to_wkb(const std::string& geometry_json);
+
 // Names of the vector drivers of this GDAL build (for messages and tests).
 std::vector<std::string> vector_driver_names();
 

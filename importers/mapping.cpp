@@ -186,6 +186,13 @@ std::vector<std::string> as_field_list(const nlohmann::json& v, const std::strin
 
 }  // namespace
 
+Mapping Mapping::canonical(ImportKind kind) {
+  Mapping m;
+  m.kind_ = kind;
+  for (const auto& f : field_names(kind)) m.aliases_.emplace(normalize_header(f), f);
+  return m;
+}
+
 Mapping Mapping::load(ImportKind kind, const std::optional<std::string>& mapping_file) {
   Mapping m;
   m.kind_ = kind;

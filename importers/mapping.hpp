@@ -34,6 +34,9 @@ class Mapping {
   // file when given. Throws ImportError naming the mapping file for a JSON
   // error or an unknown field name.
   static Mapping load(ImportKind kind, const std::optional<std::string>& mapping_file);
+  // Each field fed by a column of its own name ("built_surface_m2"): how
+  // the API's JSON bodies are read.
+  static Mapping canonical(ImportKind kind);
 
   // Binds the mapping to a file's header. Two columns feeding the same field
   // is an ImportError naming both.

@@ -421,6 +421,89 @@ TEST_F(ApiTest, CliExportToAnUnwritablePlaceFailsWithoutAPartialFile) {
   EXPECT_NE(info.find("territoire"), std::string::npos) << info;
 }
 
+class ApiWrites : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    admin_ = token("admin");
+  }
+  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& bearer) {
+    std::string headers = "Content-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n" +
+                          (bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
+    return http_request(port_, method, target, headers, body);
+  }
+  std::string admin_;
+};
+
+TEST_F(ApiWrites, AnAdminCreatesUpdatesAndDeletesAnOpportunityWithAnAuditTrail) {
+  const std::string feature = R"({"type": "Feature",
+    "geometry": {"type": "Point", "coordinates": [3.0606, 50.6359]},
+    "properties": {"title": "Atelier rue de Paris", "kind": "atelier", "built_surface_m2": 180,
+                   "tenures": ["bcus", "location"], "rent_eur_month": 900,
+                   "visibility": "public", "owner_name": "SCI Rue de Paris"}})";
+  EXPECT_EQ(send("POST", "/api/opportunities", feature, "").status, 401);
+  EXPECT_EQ(send("POST", "/api/opportunities", feature, foundation_).status, 403);
+  auto created = send("POST", "/api/opportunities", feature, admin_);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = std::to_string(json::parse(created.body)["id"].get<long long>());
+  EXPECT_EQ(value("SELECT title || ' ' || commune_insee || ' ' || tenures::text FROM opportunities "
+                  "WHERE id = " + id),
+            "Atelier rue de Paris 59350 {bcus,location}");
+  // The public sees it at once, without the owner.
+  auto pub = get("/ogcapi/collections/opportunities/items/" + id);
+  ASSERT_EQ(pub.status, 200);
+  EXPECT_EQ(pub.body.find("SCI Rue de Paris"), std::string::npos);
+
+  auto patched = send("PATCH", "/api/opportunities/" + id, R"({"rent_eur_month": 950})", admin_);
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(value("SELECT rent_eur_month || ' ' || built_surface_m2 FROM opportunities WHERE id = " + id),
+            "950 180");
+  EXPECT_EQ(send("DELETE", "/api/opportunities/" + id, "", admin_).status, 204);
+  EXPECT_EQ(get("/ogcapi/collections/opportunities/items/" + id).status, 404);
+  EXPECT_EQ(value("SELECT string_agg(action || ':' || actor, ',' ORDER BY id) FROM audit_log "
+                  "WHERE entity = 'opportunity' AND entity_id = " + id),
+            "create:test-admin,update:test-admin,delete:test-admin");
+  EXPECT_EQ(value("SELECT before->>'rent_eur_month' || ' ' || (after->>'rent_eur_month') FROM "
+                  "audit_log WHERE action = 'update' AND entity_id = " + id),
+            "900 950");
+}
+
+TEST_F(ApiWrites, InvalidBodiesAreRefusedByTheImportersRulesAndChangeNothing) {
+  std::string before = snapshot();
+  auto r = send("POST", "/api/opportunities",
+                R"({"title": "Château", "kind": "château", "built_surface_m2": -5, "lat": 48.85, "lon": 2.35})",
+                admin_);
+  EXPECT_EQ(r.status, 400);
+  auto detail = json::parse(r.body)["detail"].get<std::string>();
+  EXPECT_NE(detail.find("kind 'château'"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("built_surface_m2 '-5': must be greater than 0"), std::string::npos) << detail;
+  EXPECT_EQ(send("POST", "/api/opportunities", "{not json", admin_).status, 400);
+  EXPECT_EQ(send("POST", "/api/opportunities", R"({"title": "x", "kind": "bureau", "colour": "red", "lat": 50.63, "lon": 3.06})", admin_).status, 400);
+  EXPECT_EQ(send("PATCH", "/api/opportunities/999999", R"({"title": "x"})", admin_).status, 404);
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ApiWrites, AnAnimatorWritesNeedsInsideItsCircleOnly) {
+  auto t = run_terrier("token create --role animator --territory lille-59350 --name anim-lille",
+                       "TERRIER_DATABASE_URL=" + db_.url()).output;
+  t.pop_back();
+  std::string animator = t.substr(t.rfind('\n') + 1);
+  const std::string inside = R"({"collective_name": "Recyclerie de Fives", "surface_min_m2": 200,
+    "surface_max_m2": 600, "lat": 50.628, "lon": 3.087, "radius_km": 5, "contact": "06 11 22 33 44"})";
+  const std::string outside = R"({"collective_name": "Café de Roubaix", "lat": 50.69, "lon": 3.18, "radius_km": 3})";
+  auto ok = send("POST", "/api/needs", inside, animator);
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  std::string before = snapshot();
+  EXPECT_EQ(send("POST", "/api/needs", outside, animator).status, 403);
+  EXPECT_EQ(snapshot(), before);  // the refused insert was rolled back
+  EXPECT_EQ(send("POST", "/api/opportunities", R"({"title": "x", "kind": "bureau", "lat": 50.63, "lon": 3.06})", animator).status, 403);
+  // Nobody but foundations and admins reads the collective's contact.
+  EXPECT_EQ(get("/ogcapi/collections/needs/items").body.find("06 11 22 33 44"), std::string::npos);
+  EXPECT_NE(get("/ogcapi/collections/needs/items", foundation_).body.find("06 11 22 33 44"), std::string::npos);
+}
+
 // A database of its own, stopped and started again under the server.
 TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart) {
   char tmpl[] = "/tmp/terrier-recovery-XXXXXX";

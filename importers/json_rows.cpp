@@ -1,0 +1,104 @@
+#include "importers/json_rows.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "geo/gdal.hpp"
+#include "importers/location.hpp"
+#include "importers/rows.hpp"
+
+namespace terrier::importers {
+namespace {
+
+using json = nlohmann::json;
+
+std::string as_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& e : v) out += (out.empty() ? "" : ",") + as_text(e);
+    return out;
+  }
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+json parse_object(const std::string& body) {
+  json j;
+  try {
+    j = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw ImportError(fmt::format("the body is not JSON: {}", e.what()));
+  }
+  if (!j.is_object()) throw ImportError("the body must be a JSON object or a GeoJSON Feature");
+  return j;
+}
+
+}  // namespace
+
+JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportStore& store) {
+  json j = parse_object(body);
+  json props = j;
+  SourceRecord record;
+  record.position = 1;
+  if (j.value("type", "") == "Feature") {
+    props = j.value("properties", json::object());
+    if (j.contains("geometry") && !j["geometry"].is_null()) {
+      record.wkb = geo::geojson_geometry_to_wkb(j["geometry"].dump());
+    }
+  }
+  if (!props.is_object()) throw ImportError("properties must be a JSON object");
+  std::vector<std::string> header;
+  for (const auto& [key, value] : props.items()) {
+    header.push_back(key);
+    record.fields.push_back(value.is_null() ? std::nullopt : std::optional<std::string>(as_text(value)));
+  }
+  Mapping mapping = Mapping::canonical(kind);
+  mapping.bind(header, "body");
+
+  CommuneIndex communes;
+  for (auto& c : store.communes()) {
+    communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});
+  }
+  LocationResolver resolver(communes, store.region_outline_wkb(5000), LocationOptions{});
+  auto slugs = store.territory_ids_by_slug();
+  auto places = store.place_ids_by_external_id();
+  RowContext ctx{resolver, slugs, places};
+
+  JsonRow out;
+  RowFields row(mapping, header, record, out.issues);
+  switch (kind) {
+    case ImportKind::opportunities: out.row = build_opportunity(row, ctx); break;
+    case ImportKind::needs: out.row = build_need(row, ctx); break;
+    case ImportKind::places: out.row = build_place(row, ctx); break;
+    default: throw ImportError("only places, opportunities and needs are written one by one");
+  }
+  for (const auto& [key, value] : props.items()) {
+    if (std::find(field_names(kind).begin(), field_names(kind).end(), key) == field_names(kind).end()) {
+      out.issues.push_back({RowIssue::Kind::rejected, 1, key, "", "unknown field"});
+      out.row.reset();
+    }
+  }
+  return out;
+}
+
+std::string merge_json_objects(const std::string& base, const std::string& patch) {
+  json b = parse_object(base);
+  json p = parse_object(patch);
+  if (p.value("type", "") == "Feature") {
+    if (p.contains("geometry") && !p["geometry"].is_null()) {
+      b["geometry"] = p["geometry"];
+      b["properties"].erase("wkt");
+    }
+    p = p.value("properties", json::object());
+  }
+  json& target = b.value("type", "") == "Feature" ? b["properties"] : b;
+  for (const auto& [key, value] : p.items()) target[key] = value;
+  return b.dump();
+}
+
+}  // namespace terrier::importers
