@@ -13,7 +13,9 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
   int threads = 4;
-  std::size_t max_request_bytes = 20 * 1024 * 1024;
+  // Pistache's own limit; the service refuses bodies over its own (smaller)
+  // limit with a problem-details 413.
+  std::size_t max_request_bytes = 21 * 1024 * 1024;
 
   // "HOST:PORT" -> host and port; throws ConfigError.
   void set_listen(const std::string& listen);

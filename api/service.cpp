@@ -24,6 +24,7 @@
 #include "db/feature_store.hpp"
 #include "db/import_store.hpp"
 #include "db/match_store.hpp"
+#include "importers/importer.hpp"
 #include "importers/json_rows.hpp"
 #include "importers/rows.hpp"
 #include "db/token_store.hpp"
@@ -257,6 +258,82 @@ Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   return r;
 }
 
+// POST /api/imports?kind=...&format=csv: the body is a file, run through the
+// importer; its report comes back. Admins only.
+Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "imports need a token");
+  if (ctx.role != Role::admin) throw Problem(403, "Forbidden", "only admins import files");
+  for (const auto& [name, value] : ctx.params) {
+    if (name != "kind" && name != "format" && name != "source" && name != "strict") {
+      throw bad_request(fmt::format("unknown parameter '{}'", name));
+    }
+  }
+  auto kind_it = ctx.params.find("kind");
+  auto kind = kind_it == ctx.params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
+  if (!kind || (*kind != importers::ImportKind::opportunities && *kind != importers::ImportKind::places &&
+                *kind != importers::ImportKind::needs)) {
+    throw bad_request("kind: opportunities, places or needs");
+  }
+  std::string format = ctx.params.count("format") ? ctx.params.at("format") : "csv";
+  static const std::vector<std::string> formats = {"csv", "geojson", "gpkg", "kml", "xlsx", "ods"};
+  if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
+    throw bad_request("format: csv, geojson, gpkg, kml, xlsx or ods");
+  }
+  if (ctx.request.body.empty()) throw bad_request("the body is empty: send the file itself");
+  std::string suffix = "." + format;
+  std::string path =
+      (std::filesystem::temp_directory_path() / ("terrier-upload-XXXXXX" + suffix)).string();
+  int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw Error("cannot store the upload");
+  struct Remove {
+    std::string p;
+    ~Remove() { std::remove(p.c_str()); }
+  } remove_upload{path};
+  bool written = write(fd, ctx.request.body.data(), ctx.request.body.size()) ==
+                 static_cast<ssize_t>(ctx.request.body.size());
+  close(fd);
+  if (!written) throw Error("cannot store the upload (disk full?)");
+
+  importers::ImportOptions options;
+  options.kind = *kind;
+  options.file = path;
+  options.source = ctx.params.count("source") ? ctx.params.at("source") : "api-" + ctx.who;
+  options.strict = ctx.params.count("strict") && ctx.params.at("strict") == "true";
+  options.user = ctx.who;
+  auto conn = pool.acquire();
+  importers::ImportReport report;
+  try {
+    report = importers::run_import(*conn, options);
+  } catch (const ImportError& e) {
+    std::string message = e.what();  // names the temporary file: name the upload instead
+    for (auto at = message.find(path); at != std::string::npos; at = message.find(path)) {
+      message.replace(at, path.size(), "upload");
+    }
+    throw Problem(422, "Unprocessable Entity", message);
+  }
+  nlohmann::json issues = nlohmann::json::array();
+  for (const auto& i : report.issues) {
+    issues.push_back({{report.position_name, i.position}, {"column", i.column}, {"value", i.value},
+                      {"reason", i.reason},
+                      {"type", i.kind == importers::RowIssue::Kind::rejected  ? "rejected"
+                               : i.kind == importers::RowIssue::Kind::warning ? "warning"
+                                                                                : "flagged"}});
+  }
+  nlohmann::json out = {{"summary", report.summary()}, {"committed", report.committed},
+                        {"read", report.read}, {"inserted", report.inserted},
+                        {"updated", report.updated}, {"unchanged", report.unchanged},
+                        {"rejected", report.rejected}, {"issues", issues}};
+  if (report.committed) {
+    db::ImportStore audit(*conn);
+    audit.record_audit(ctx.who, "import", importers::kind_name(*kind), std::nullopt, std::nullopt,
+                       nlohmann::json{{"source", *options.source}, {"summary", report.summary()}}.dump());
+    audit.commit();
+  }
+  Response r = json_response(out.dump());
+  r.status = report.committed ? 200 : 422;
+  return r;
+}
+
 // One building per collective over a territory, best total score.
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   for (const auto& [name, value] : ctx.params) {
@@ -431,6 +508,7 @@ const std::vector<Route>& routes() {
       {"PATCH", {"api", "matches", "{}"}, patch_match},
       {"GET", {"api", "assignment"}, assignment},
       {"GET", {"api", "territories", "{}", "export"}, export_territory},
+      {"POST", {"api", "imports"}, import_file},
       {"POST", {"api", "opportunities"}, create_row},
       {"POST", {"api", "needs"}, create_row},
       {"PATCH", {"api", "opportunities", "{}"}, update_row},
@@ -504,6 +582,10 @@ Response Service::handle(const Request& request) {
   std::string route_label = "other";
   try {
     if (draining_) throw Problem(503, "Service Unavailable", "the server is shutting down");
+    if (request.body.size() > config_.max_body_bytes) {
+      throw Problem(413, "Payload Too Large",
+                    fmt::format("the body is larger than {} bytes", config_.max_body_bytes));
+    }
     Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, "", "public", {}};
     auto host = request.headers.find("host");
     ctx.base_url = "http://" + (host == request.headers.end() ? std::string("localhost") : host->second);

@@ -504,6 +504,29 @@ TEST_F(ApiWrites, AnAnimatorWritesNeedsInsideItsCircleOnly) {
   EXPECT_NE(get("/ogcapi/collections/needs/items", foundation_).body.find("06 11 22 33 44"), std::string::npos);
 }
 
+TEST_F(ApiWrites, AnAdminUploadsASpreadsheetAndGetsTheImportReport) {
+  std::ifstream in(fixture("conventions/mixed_rows.csv"), std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(send("POST", "/api/imports?kind=opportunities", file, foundation_).status, 403);
+  auto strict = send("POST", "/api/imports?kind=opportunities&strict=true", file, admin_);
+  EXPECT_EQ(strict.status, 422);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE external_id LIKE 'G-%'"), 0);
+  auto r = send("POST", "/api/imports?kind=opportunities&source=groupe-foncier", file, admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["summary"], "read 8, inserted 2, updated 0, unchanged 0, rejected 6");
+  EXPECT_EQ(j["issues"][0]["line"], 3);
+  EXPECT_EQ(j["issues"][0]["column"], "Surface bâtie (m²)");
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'import'"), 1);
+
+  std::ifstream tin(fixture("conventions/truncated.csv"), std::ios::binary);
+  std::string truncated((std::istreambuf_iterator<char>(tin)), {});
+  auto bad = send("POST", "/api/imports?kind=opportunities", truncated, admin_);
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("upload: line 4"), std::string::npos) << bad.body;
+  EXPECT_EQ(bad.body.find("/tmp/"), std::string::npos) << "a server path leaked: " << bad.body;
+}
+
 // A database of its own, stopped and started again under the server.
 TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart) {
   char tmpl[] = "/tmp/terrier-recovery-XXXXXX";
