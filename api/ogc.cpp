@@ -53,7 +53,8 @@ json collection_json(const std::string& base, pqxx::connection_base& conn, db::C
   json j = {{"id", id},
             {"title", title_of(c)},
             {"itemType", "feature"},
-            {"crs", {"http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+            {"crs", {kCrs84, kLambert93}},
+            {"storageCrs", kCrs84},
             {"links",
              {link(href, "self", "application/json", "cette collection"),
               link(href + "/items", "items", kGeoJson, "les objets")}}};
@@ -90,7 +91,8 @@ std::string conformance_document() {
   return json{{"conformsTo",
                {"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
                 "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"}}}
+                "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+                "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"}}}
       .dump();
 }
 

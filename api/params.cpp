@@ -39,13 +39,17 @@ std::size_t parse_count(const std::string& name, const std::string& value, std::
   return v;
 }
 
-std::array<double, 4> parse_bbox(const std::string& value) {
+std::array<double, 4> parse_bbox(const std::string& value, int srid) {
   auto parts = text::split_any(value, {","});
   if (parts.size() != 4) {
-    throw bad_request("bbox: expected 4 numbers minLon,minLat,maxLon,maxLat (WGS84)");
+    throw bad_request("bbox: expected 4 numbers minX,minY,maxX,maxY (lon/lat unless bbox-crs)");
   }
   std::array<double, 4> b{};
   for (int i = 0; i < 4; ++i) b[i] = parse_double("bbox", parts[i]);
+  if (srid != 4326) {
+    if (b[0] > b[2] || b[1] > b[3]) throw bad_request("bbox: each minimum must be at most its maximum");
+    return b;
+  }
   if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3]) {
     throw bad_request("bbox: longitudes must be in [-180, 180], latitudes in [-90, 90], "
                       "and each minimum at most its maximum");
@@ -64,7 +68,7 @@ std::vector<std::string> terms(const std::string& name, const std::string& value
   return out;
 }
 
-const std::vector<std::string> kCommon = {"bbox", "limit", "offset", "f"};
+const std::vector<std::string> kCommon = {"bbox", "bbox-crs", "crs", "limit", "offset", "f"};
 
 }  // namespace
 
@@ -87,6 +91,14 @@ std::string percent_decode(std::string_view s) {
   if (!text::is_valid_utf8(out)) throw bad_request("the URL is not valid UTF-8");
   return out;
 }
+
+int parse_crs(const std::string& name, const std::string& uri) {
+  if (uri == kCrs84) return 4326;
+  if (uri == kLambert93) return 2154;
+  throw bad_request(fmt::format("{}: '{}' is not served ({} or {})", name, uri, kCrs84, kLambert93));
+}
+
+std::string crs_uri(int srid) { return srid == 2154 ? kLambert93 : kCrs84; }
 
 std::map<std::string, std::string> parse_query(std::string_view query) {
   std::map<std::string, std::string> out;
@@ -139,7 +151,9 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   if (auto v = get("f"); v && *v != "json" && *v != "geojson") {
     throw bad_request(fmt::format("f: '{}' is not served (json)", *v));
   }
-  if (auto v = get("bbox")) q.bbox = parse_bbox(*v);
+  if (auto v = get("crs")) q.output_srid = parse_crs("crs", *v);
+  if (auto v = get("bbox-crs")) q.bbox_srid = parse_crs("bbox-crs", *v);
+  if (auto v = get("bbox")) q.bbox = parse_bbox(*v, q.bbox_srid);
   if (auto v = get("limit")) {
     q.limit = parse_count("limit", *v, limits.max_limit);
     if (q.limit == 0) throw bad_request("limit: must be at least 1");

@@ -30,6 +30,13 @@ db::FeatureQuery parse_items_query(db::Collection collection,
                                    const std::map<std::string, std::string>& params,
                                    const Limits& limits);
 
+// OGC API Part 2: the CRS URIs served, and their SRIDs.
+inline constexpr const char* kCrs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+inline constexpr const char* kLambert93 = "http://www.opengis.net/def/crs/EPSG/0/2154";
+// 4326 for CRS84, 2154 for Lambert-93; throws Problem 400 naming the parameter.
+int parse_crs(const std::string& name, const std::string& uri);
+std::string crs_uri(int srid);
+
 // Names of the filters a collection accepts, for the OpenAPI document.
 const std::vector<std::string>& filter_names(db::Collection collection);
 

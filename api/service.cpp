@@ -391,17 +391,29 @@ Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) 
                                   *query.filters.territory));
   }
   auto page = db::query_features(*conn, query);
-  return json_response(items_document(ctx.base_url, collection, query, ctx.params, page),
-                       "application/geo+json");
+  Response r = json_response(items_document(ctx.base_url, collection, query, ctx.params, page),
+                             "application/geo+json");
+  r.headers.emplace_back("Content-Crs", "<" + crs_uri(query.output_srid) + ">");
+  return r;
 }
 
 Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto collection = collection_or_404(ctx.segments[2]);
+  int srid = 4326;
+  for (const auto& [name, value] : ctx.params) {
+    if (name == "crs") {
+      srid = parse_crs("crs", value);
+    } else if (name != "f") {
+      throw bad_request(fmt::format("unknown parameter '{}' for an item", name));
+    }
+  }
   auto conn = pool.acquire();
-  auto feature = db::feature_by_id(*conn, collection, ctx.role, ctx.segments[4]);
+  auto feature = db::feature_by_id(*conn, collection, ctx.role, ctx.segments[4], srid);
   if (!feature) throw not_found(fmt::format("no feature '{}' in {}", ctx.segments[4], ctx.segments[2]));
-  return json_response(item_document(ctx.base_url, collection, ctx.segments[4], *feature),
-                       "application/geo+json");
+  Response r = json_response(item_document(ctx.base_url, collection, ctx.segments[4], *feature),
+                             "application/geo+json");
+  r.headers.emplace_back("Content-Crs", "<" + crs_uri(srid) + ">");
+  return r;
 }
 
 // /tiles/{collection}/{z}/{x}/{y}.mvt with the items' filters.

@@ -52,6 +52,10 @@ std::string like_pattern(const std::string& q) {
   return out + "%";
 }
 
+// Marks where a collection's geometry goes; sql_for() puts the output CRS's
+// expression of Sql::geom there.
+constexpr std::string_view kGeomSlot = "@GEOM@";
+
 struct Sql {
   std::string select;  // the feature JSON expression
   std::string from;
@@ -64,7 +68,7 @@ Sql opportunities_sql(Role role) {
   bool confidential = sees_confidential(role);
   return {
       "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
-      "ST_AsGeoJSON(o.geom, 6)::jsonb, 'properties', jsonb_build_object("
+      "@GEOM@::jsonb, 'properties', jsonb_build_object("
       "'title', o.title, 'kind', o.kind, 'address', o.address, 'commune_insee', o.commune_insee, "
       "'location_precision', o.location_precision, 'built_surface_m2', o.built_surface_m2, "
       "'land_surface_m2', o.land_surface_m2, 'tenures', to_jsonb(o.tenures::text[]), "
@@ -83,7 +87,7 @@ Sql opportunities_sql(Role role) {
 
 Sql places_sql() {
   return {"(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
-          "ST_AsGeoJSON(o.geom, 6)::jsonb, 'properties', jsonb_build_object("
+          "@GEOM@::jsonb, 'properties', jsonb_build_object("
           "'name', o.name, 'kind', o.kind, 'address', o.address, 'commune_insee', o.commune_insee, "
           "'location_precision', o.location_precision, 'website', o.website, 'description', "
           "o.description, 'competences', to_jsonb(o.competences), 'circle', "
@@ -96,8 +100,8 @@ Sql needs_sql(Role role) {
   const std::string area =
       "coalesce(o.search_polygon, (SELECT geom FROM territories t WHERE t.id = "
       "o.search_territory_id), ST_Buffer(o.search_center::geography, o.search_radius_m)::geometry)";
-  return {"(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', ST_AsGeoJSON(" + area +
-              ", 6)::jsonb, 'properties', jsonb_build_object('collective_name', o.collective_name, "
+  return {"(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', @GEOM@::jsonb, "
+          "'properties', jsonb_build_object('collective_name', o.collective_name, "
               "'surface_min_m2', o.surface_min_m2, 'surface_ideal_m2', o.surface_ideal_m2, "
               "'surface_max_m2', o.surface_max_m2, 'kinds_wanted', to_jsonb(o.kinds_wanted::text[]), "
               "'tenures_accepted', to_jsonb(o.tenures_accepted::text[]), 'rent_max_eur_month', "
@@ -114,20 +118,30 @@ Sql needs_sql(Role role) {
 
 Sql territories_sql() {
   return {"(jsonb_build_object('type', 'Feature', 'id', o.slug, 'geometry', "
-          "ST_AsGeoJSON(o.geom, 6)::jsonb, 'properties', jsonb_build_object('slug', o.slug, "
+          "@GEOM@::jsonb, 'properties', jsonb_build_object('slug', o.slug, "
           "'name', o.name, 'level', o.level, 'code', o.code, 'population', o.population, "
           "'parent_code', o.parent_code)))::text",
           "territories o", "o.geom", "ST_PointOnSurface(o.geom)", "o.id"};
 }
 
-Sql sql_for(Collection c, Role role) {
+// GeoJSON of a geometry in the output CRS: WGS84 lon/lat with 6 decimals
+// (RFC 7946), or Lambert-93 metres to the centimetre (OGC API Part 2).
+std::string output_geometry(const std::string& expr, int srid) {
+  if (srid == 4326) return "ST_AsGeoJSON(" + expr + ", 6)";
+  return "ST_AsGeoJSON(ST_Transform(" + expr + ", " + std::to_string(srid) + "), 2)";
+}
+
+Sql sql_for(Collection c, Role role, int srid = 4326) {
+  Sql s;
   switch (c) {
-    case Collection::opportunities: return opportunities_sql(role);
-    case Collection::places: return places_sql();
-    case Collection::needs: return needs_sql(role);
-    case Collection::territories: return territories_sql();
+    case Collection::opportunities: s = opportunities_sql(role); break;
+    case Collection::places: s = places_sql(); break;
+    case Collection::needs: s = needs_sql(role); break;
+    case Collection::territories: s = territories_sql(); break;
   }
-  return opportunities_sql(role);
+  auto at = s.select.find(kGeomSlot);
+  s.select.replace(at, kGeomSlot.size(), output_geometry(s.geom, srid));
+  return s;
 }
 
 // What a role may see of a collection, before any filter.
@@ -195,14 +209,17 @@ std::optional<Collection> parse_collection(const std::string& name) {
 }
 
 FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& query) {
-  Sql s = sql_for(query.collection, query.role);
+  Sql s = sql_for(query.collection, query.role, query.output_srid);
   Where w;
   restrict_to_role(w, query.collection, query.role);
   if (query.bbox) {
     const auto& b = *query.bbox;
-    w.add(s.geom + " && ST_MakeEnvelope(" + w.param(number(b[0])) + "::float8, " +
-          w.param(number(b[1])) + "::float8, " + w.param(number(b[2])) + "::float8, " +
-          w.param(number(b[3])) + "::float8, 4326)");
+    std::string envelope = "ST_MakeEnvelope(" + w.param(number(b[0])) + "::float8, " +
+                           w.param(number(b[1])) + "::float8, " + w.param(number(b[2])) +
+                           "::float8, " + w.param(number(b[3])) + "::float8, " +
+                           std::to_string(query.bbox_srid) + ")";
+    if (query.bbox_srid != 4326) envelope = "ST_Transform(" + envelope + ", 4326)";
+    w.add(s.geom + " && " + envelope);
   }
   add_filters(w, s, query.collection, query.filters);
 
@@ -238,8 +255,8 @@ void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
 }
 
 std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,
-                                         Role role, const std::string& id) {
-  Sql s = sql_for(collection, role);
+                                         Role role, const std::string& id, int output_srid) {
+  Sql s = sql_for(collection, role, output_srid);
   Where w;
   restrict_to_role(w, collection, role);
   if (collection == Collection::territories) {

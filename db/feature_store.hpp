@@ -34,7 +34,9 @@ struct FeatureFilters {
 struct FeatureQuery {
   Collection collection = Collection::opportunities;
   Role role = Role::anonymous;
-  std::optional<std::array<double, 4>> bbox;  // lon/lat
+  std::optional<std::array<double, 4>> bbox;  // in bbox_srid
+  int bbox_srid = 4326;
+  int output_srid = 4326;  // 4326 (CRS84) or 2154 (Lambert-93)
   std::size_t limit = 100;
   std::size_t offset = 0;
   FeatureFilters filters;
@@ -50,7 +52,8 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
 // One feature by id (a number, or a slug for territories), if the role may
 // see it.
 std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,
-                                         Role role, const std::string& id);
+                                         Role role, const std::string& id,
+                                         int output_srid = 4326);
 // lon/lat extent of a collection as the role sees it, for /collections.
 std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& conn,
                                                        Collection collection, Role role);

@@ -242,6 +242,25 @@ TEST_F(ApiTest, BadRequestsGetProblemDetails) {
   EXPECT_EQ(bad_token.status, 401);
 }
 
+TEST_F(ApiTest, Lambert93IsServedForFrenchGisUsers) {
+  const std::string l93 = "http%3A%2F%2Fwww.opengis.net%2Fdef%2Fcrs%2FEPSG%2F0%2F2154";
+  auto r = get("/ogcapi/collections/opportunities/items/" + id_of("T-1") + "?crs=" + l93);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("Content-Crs"), "<http://www.opengis.net/def/crs/EPSG/0/2154>");
+  auto c = json::parse(r.body)["geometry"]["coordinates"];
+  // 3.05858 E, 50.63297 N in Lambert-93, as PROJ's cs2cs gives it, to the centimetre.
+  EXPECT_NEAR(c[0].get<double>(), 704151.55, 0.01);
+  EXPECT_NEAR(c[1].get<double>(), 7059556.74, 0.01);
+  auto box = json::parse(get("/ogcapi/collections/opportunities/items?bbox=700000,7055000,710000,"
+                             "7065000&bbox-crs=" + l93, foundation_).body);
+  EXPECT_EQ(box["numberMatched"], 1);
+  EXPECT_EQ(get("/ogcapi/collections/opportunities/items?crs=EPSG:3857").status, 400);
+  auto col = json::parse(get("/ogcapi/collections/opportunities").body);
+  EXPECT_EQ(col["crs"][1], "http://www.opengis.net/def/crs/EPSG/0/2154");
+  EXPECT_EQ(get("/ogcapi/collections/opportunities/items").header("Content-Crs"),
+            "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>");
+}
+
 TEST_F(ApiTest, HealthzSaysTheDatabaseIsReachable) {
   auto r = get("/healthz");
   EXPECT_EQ(r.status, 200);
