@@ -127,7 +127,10 @@ std::string items_document(const std::string& base, db::Collection c, const db::
                 link(base + "/ogcapi/collections/" + db::collection_name(c), "collection",
                      "application/json", "la collection")};
   std::size_t returned = page.features.size();
-  if (q.offset + returned < static_cast<std::size_t>(page.matched)) {
+  // With an estimated count, a full page is the only sign that more may follow.
+  bool more = page.matched_is_estimate ? returned == q.limit
+                                       : q.offset + returned < static_cast<std::size_t>(page.matched);
+  if (more) {
     links.push_back(link(with_offset(q.offset + q.limit), "next", kGeoJson, "page suivante"));
   }
   if (q.offset > 0) {
@@ -142,6 +145,7 @@ std::string items_document(const std::string& base, db::Collection c, const db::
   std::string head = json{{"type", "FeatureCollection"},
                           {"numberMatched", page.matched},
                           {"numberReturned", returned},
+                          {"numberMatchedIsEstimate", page.matched_is_estimate},
                           {"timeStamp", stamp},
                           {"links", links}}
                          .dump();

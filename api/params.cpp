@@ -135,6 +135,7 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   db::FeatureQuery q;
   q.collection = collection;
   q.limit = limits.default_limit;
+  q.exact_count_limit = limits.exact_count_limit;
   const auto& filters = filter_names(collection);
   for (const auto& [name, value] : params) {
     bool known = std::find(kCommon.begin(), kCommon.end(), name) != kCommon.end() ||

@@ -15,6 +15,7 @@ namespace terrier::api {
 struct Limits {
   std::size_t default_limit = 100;
   std::size_t max_limit = 10000;
+  long long exact_count_limit = 100000;  // numberMatched is estimated above
 };
 
 // Percent-decoding of a URL component ('+' is a space); throws Problem 400

@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
   serve->add_option("--pool", serve_args.pool_size, "Database connections (default 8)");
   serve->add_option("--statement-timeout", serve_args.statement_timeout_ms,
                     "Milliseconds a query may take (default 5000)");
+  serve->add_option("--exact-count-limit", serve_args.exact_count_limit,
+                    "Above this many rows numberMatched is the planner's estimate (default 100000)");
   serve->callback([&] {
     command = [&serve_args](const cli::Settings& s) { return cli::serve(s, serve_args); };
   });

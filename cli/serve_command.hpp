@@ -12,6 +12,7 @@ struct ServeArgs {
   int threads = 4;
   std::size_t pool_size = 8;
   int statement_timeout_ms = 5000;
+  long long exact_count_limit = 100000;
 };
 
 // `terrier serve`: runs until SIGTERM or SIGINT, then drains and exits 0.

@@ -226,7 +226,17 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   pqxx::read_transaction r(conn);
   FeaturePage page;
   auto params = pqxx::prepare::make_dynamic_params(w.params());
-  page.matched = r.exec_params1("SELECT count(*) FROM " + s.from + w.sql(), params)[0].as<long long>();
+  auto plan = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(), params);
+  std::string text = plan[0].as<std::string>();
+  auto rows_at = text.find("\"Plan Rows\": ");
+  long long estimate = rows_at == std::string::npos ? 0 : std::atoll(text.c_str() + rows_at + 13);
+  if (estimate > query.exact_count_limit) {
+    page.matched = estimate;
+    page.matched_is_estimate = true;
+  } else {
+    page.matched =
+        r.exec_params1("SELECT count(*) FROM " + s.from + w.sql(), params)[0].as<long long>();
+  }
   auto rows = r.exec_params(fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT {} OFFSET {}",
                                         s.select, s.from, w.sql(), s.id, query.limit, query.offset),
                             params);

@@ -37,6 +37,9 @@ struct FeatureQuery {
   std::optional<std::array<double, 4>> bbox;  // in bbox_srid
   int bbox_srid = 4326;
   int output_srid = 4326;  // 4326 (CRS84) or 2154 (Lambert-93)
+  // Above this many rows (the planner's estimate), numberMatched is the
+  // estimate rather than an exact count, which would read the whole table.
+  long long exact_count_limit = 100000;
   std::size_t limit = 100;
   std::size_t offset = 0;
   FeatureFilters filters;
@@ -45,6 +48,7 @@ struct FeatureQuery {
 struct FeaturePage {
   std::vector<std::string> features;  // GeoJSON Feature objects
   long long matched = 0;
+  bool matched_is_estimate = false;
 };
 
 FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& query);
