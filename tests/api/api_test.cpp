@@ -561,6 +561,108 @@ TEST_F(ApiWrites, AnAdminUploadsASpreadsheetAndGetsTheImportReport) {
   EXPECT_EQ(bad.body.find("/tmp/"), std::string::npos) << "a server path leaked: " << bad.body;
 }
 
+// Every role against every path that returns opportunities: the rows it
+// sees and whether an owner's name ever reaches it.
+TEST_F(ApiMatches, RoleByEndpointMatrix) {
+  const std::string admin = token("admin");
+  auto animator = run_terrier("token create --role animator --territory lille-59350 --name anim",
+                              "TERRIER_DATABASE_URL=" + db_.url()).output;
+  animator.pop_back();
+  animator = animator.substr(animator.rfind('\n') + 1);
+  struct Expect {
+    std::string name, token;
+    int items;         // opportunities listed
+    bool owner;        // owner names visible
+    int t2_item;       // status of GET item T-2 (réseau)
+    int need_matches;  // matches listed for the need
+    int export_lille;  // status of the Lille export
+  };
+  const std::vector<Expect> matrix = {
+      {"public", "", 1, false, 404, 1, 401},
+      {"member", member_, 2, false, 200, 2, 403},
+      {"animator", animator, 2, false, 200, 2, 200},
+      {"foundation", foundation_, 3, true, 200, 2, 200},
+      {"admin", admin, 3, true, 200, 2, 200},
+  };
+  for (const auto& e : matrix) {
+    SCOPED_TRACE(e.name);
+    auto items = get("/ogcapi/collections/opportunities/items", e.token);
+    EXPECT_EQ(json::parse(items.body)["numberMatched"], e.items);
+    EXPECT_EQ(items.body.find("SCI Les Tilleuls") != std::string::npos, e.owner);
+    auto t2 = get("/ogcapi/collections/opportunities/items/" + id_of("T-2"), e.token);
+    EXPECT_EQ(t2.status, e.t2_item);
+    EXPECT_EQ(t2.body.find("SCI Les Tilleuls") != std::string::npos, e.owner && e.t2_item == 200);
+    auto tile = get("/tiles/opportunities/9/260/172.mvt", e.token);
+    EXPECT_EQ(tile.status, 200);
+    EXPECT_EQ(tile.body.find("Tilleuls"), std::string::npos);  // never in tiles
+    auto matches = get("/api/needs/" + need_ + "/matches", e.token);
+    EXPECT_EQ(json::parse(matches.body)["features"].size(), static_cast<std::size_t>(e.need_matches));
+    EXPECT_EQ(matches.body.find("Tilleuls"), std::string::npos);
+    auto exp = get("/api/territories/lille-59350/export", e.token);
+    EXPECT_EQ(exp.status, e.export_lille);
+    if (exp.status == 200) {
+      EXPECT_EQ(exp.body.find("Commune de Lille") != std::string::npos, e.owner);
+    }
+    // Error bodies name no confidential value either.
+    auto err = get("/ogcapi/collections/opportunities/items?q=Tilleuls&colour=x", e.token);
+    EXPECT_EQ(err.status, 400);
+    EXPECT_EQ(err.body.find("SCI"), std::string::npos);
+  }
+}
+
+// The whole demo data set behind the server, as ./scripts/demo serves it.
+class ApiDemo : public ApiTest {
+ protected:
+  void SetUp() override {
+    conn_ = db_.connect();
+    territories("departements_hdf.geojson", "departement");
+    territories("epci_hdf.geojson", "epci");
+    territories("communes_hdf.geojson", "commune");
+    run(importers::ImportKind::circles, data_file("circles.csv"));
+    run(importers::ImportKind::places, data_file("places_seed.csv"),
+        [](auto& o) { o.mapping_file = data_file("places_seed.mapping.json"); });
+    opportunities(data_file("friches_hdf.csv"),
+                  [](auto& o) { o.mapping_file = data_file("cartofriches.mapping.json"); });
+    opportunities(data_file("opportunites_demo.csv"));
+    run(importers::ImportKind::needs, data_file("besoins_demo.csv"));
+    ASSERT_EQ(run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url()).exit_code, 0);
+    start_server();
+    foundation_ = token("foundation");
+  }
+};
+
+TEST_F(ApiDemo, EveryEndpointAnswersOnTheDemoData) {
+  auto mel = json::parse(get("/ogcapi/collections/opportunities/items?territory=mel&limit=5").body);
+  EXPECT_EQ(mel["numberMatched"].get<long long>(),
+            count("SELECT count(*) FROM opportunities o WHERE visibility = 'public' AND "
+                  "ST_Intersects(o.point, (SELECT geom FROM territories WHERE slug = 'mel'))"));
+  EXPECT_EQ(mel["numberReturned"], 5);
+  auto places = json::parse(get("/ogcapi/collections/places/items?territory=mel").body);
+  EXPECT_GT(places["numberMatched"].get<long long>(), 20);  // 21 places share Lille's point
+  auto circles = json::parse(get("/ogcapi/collections/territories/items?level=circle").body);
+  EXPECT_EQ(circles["numberReturned"], 9);
+  auto friches = json::parse(get("/ogcapi/collections/opportunities/items?kind=friche&q=filature&limit=1").body);
+  EXPECT_GT(friches["numberMatched"].get<long long>(), 0);
+  auto tile = get("/tiles/opportunities/8/130/86.mvt");  // Lille and the mining basin
+  EXPECT_EQ(tile.status, 200);
+  EXPECT_GT(tile.body.size(), 1000u);
+  std::string need = value("SELECT id FROM needs WHERE external_id = 'BES-2025-03'");
+  auto matches = json::parse(get("/api/needs/" + need + "/matches", foundation_).body);
+  ASSERT_FALSE(matches["features"].empty());
+  EXPECT_EQ(matches["features"][0]["properties"]["opportunity_id"].get<long long>(),
+            std::stoll(value("SELECT id FROM opportunities WHERE external_id = 'OPP-2024-159'")));
+  auto assignment = get("/api/assignment?territory=bassin-minier", foundation_);
+  EXPECT_EQ(assignment.status, 200);
+  auto exp = get("/api/territories/mel/export?format=geojson&layers=places", foundation_);
+  ASSERT_EQ(exp.status, 200);
+  EXPECT_EQ(static_cast<long long>(json::parse(exp.body)["features"].size()),
+            1 + count("SELECT count(*) FROM places p JOIN territories t ON t.slug = 'mel' "
+                      "WHERE ST_Intersects(p.geom, t.geom)"));  // the outline and the places
+  std::string url = "OAPIF:http://127.0.0.1:" + std::to_string(port_) + "/ogcapi";
+  EXPECT_NE(run_command("ogrinfo -ro -so " + url + " opportunities").find("Feature Count"),
+            std::string::npos);
+}
+
 // A database of its own, stopped and started again under the server.
 TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart) {
   char tmpl[] = "/tmp/terrier-recovery-XXXXXX";
