@@ -203,20 +203,7 @@ MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source,
                             fmt::arg("s", s), fmt::arg("t", t), fmt::arg("m", key_match("t", "s"))),
                 source);
 
-  if (!spec.private_table.empty()) {
-    std::string pcols = column_list(w, spec.private_columns);
-    std::string excluded;
-    for (const auto& c : spec.private_columns) {
-      std::string name = w.quote_name(c.name);
-      excluded += fmt::format("{}{} = EXCLUDED.{}", excluded.empty() ? "" : ", ", name, name);
-    }
-    w.exec0(fmt::format(
-        "INSERT INTO {pt} ({key}, {pcols}) SELECT target_id, {pcols} FROM {s} "
-        "WHERE NOT coalesce(unchanged, false) "
-        "ON CONFLICT ({key}) DO UPDATE SET {excluded}",
-        fmt::arg("pt", w.quote_name(spec.private_table)), fmt::arg("key", w.quote_name(spec.private_key)),
-        fmt::arg("pcols", pcols), fmt::arg("s", s), fmt::arg("excluded", excluded)));
-  }
+  upsert_private(spec);
 
   if (sync) {
     counts.deleted =
@@ -228,6 +215,24 @@ MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source,
             .affected_rows();
   }
   return counts;
+}
+
+void ImportStore::upsert_private(const TableSpec& spec) {
+  if (spec.private_table.empty()) return;
+  pqxx::work& w = *work_;
+  std::string pcols = column_list(w, spec.private_columns);
+  std::string excluded;
+  for (const auto& c : spec.private_columns) {
+    std::string name = w.quote_name(c.name);
+    excluded += fmt::format("{}{} = EXCLUDED.{}", excluded.empty() ? "" : ", ", name, name);
+  }
+  // Unchanged rows (unchanged = true) keep their private row as it is.
+  w.exec0(fmt::format("INSERT INTO {pt} ({key}, {pcols}) SELECT target_id, {pcols} FROM {s} "
+                      "WHERE NOT coalesce(unchanged, false) "
+                      "ON CONFLICT ({key}) DO UPDATE SET {excluded}",
+                      fmt::arg("pt", w.quote_name(spec.private_table)),
+                      fmt::arg("key", w.quote_name(spec.private_key)), fmt::arg("pcols", pcols),
+                      fmt::arg("s", w.quote_name(stage_table_)), fmt::arg("excluded", excluded)));
 }
 
 std::vector<DuplicateFlag> ImportStore::flag_duplicate_opportunities() {
@@ -436,19 +441,7 @@ bool ImportStore::update_row(const TableSpec& spec, long long id, const StagedRo
                          id);
   if (r.affected_rows() == 0) return false;
   w.exec_params(fmt::format("UPDATE {} SET target_id = $1", s), id);
-  if (!spec.private_table.empty()) {
-    std::string pcols = column_list(w, spec.private_columns);
-    std::string excluded;
-    for (const auto& c : spec.private_columns) {
-      std::string name = w.quote_name(c.name);
-      excluded += fmt::format("{}{} = EXCLUDED.{}", excluded.empty() ? "" : ", ", name, name);
-    }
-    w.exec0(fmt::format("INSERT INTO {pt} ({key}, {pcols}) SELECT target_id, {pcols} FROM {s} "
-                        "ON CONFLICT ({key}) DO UPDATE SET {excluded}",
-                        fmt::arg("pt", w.quote_name(spec.private_table)),
-                        fmt::arg("key", w.quote_name(spec.private_key)), fmt::arg("pcols", pcols),
-                        fmt::arg("s", s), fmt::arg("excluded", excluded)));
-  }
+  upsert_private(spec);
   return true;
 }
 

@@ -124,6 +124,9 @@ class ImportStore {
   void commit();
 
  private:
+  // Owner details, contacts and notes of the staged rows that changed.
+  void upsert_private(const TableSpec& spec);
+
   pqxx::connection_base& conn_;
   std::unique_ptr<pqxx::work> work_;
   std::string stage_table_;

@@ -615,16 +615,7 @@ class ApiDemo : public ApiTest {
  protected:
   void SetUp() override {
     conn_ = db_.connect();
-    territories("departements_hdf.geojson", "departement");
-    territories("epci_hdf.geojson", "epci");
-    territories("communes_hdf.geojson", "commune");
-    run(importers::ImportKind::circles, data_file("circles.csv"));
-    run(importers::ImportKind::places, data_file("places_seed.csv"),
-        [](auto& o) { o.mapping_file = data_file("places_seed.mapping.json"); });
-    opportunities(data_file("friches_hdf.csv"),
-                  [](auto& o) { o.mapping_file = data_file("cartofriches.mapping.json"); });
-    opportunities(data_file("opportunites_demo.csv"));
-    run(importers::ImportKind::needs, data_file("besoins_demo.csv"));
+    load_demo_data(/*with_friches=*/true);
     ASSERT_EQ(run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url()).exit_code, 0);
     start_server();
     foundation_ = token("foundation");

@@ -49,6 +49,22 @@ class ImportTest : public ::testing::Test {
     return run(importers::ImportKind::opportunities, file, tweak);
   }
 
+  // Everything ./scripts/demo loads.
+  void load_demo_data(bool with_friches) {
+    territories("departements_hdf.geojson", "departement");
+    territories("epci_hdf.geojson", "epci");
+    territories("communes_hdf.geojson", "commune");
+    run(importers::ImportKind::circles, data_file("circles.csv"));
+    run(importers::ImportKind::places, data_file("places_seed.csv"),
+        [](auto& o) { o.mapping_file = data_file("places_seed.mapping.json"); });
+    if (with_friches) {
+      opportunities(data_file("friches_hdf.csv"),
+                    [](auto& o) { o.mapping_file = data_file("cartofriches.mapping.json"); });
+    }
+    opportunities(data_file("opportunites_demo.csv"));
+    run(importers::ImportKind::needs, data_file("besoins_demo.csv"));
+  }
+
   long long count(const std::string& sql) {
     pqxx::read_transaction r(*conn_);
     return r.exec1(sql)[0].as<long long>();

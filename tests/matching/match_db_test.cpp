@@ -7,20 +7,12 @@
 namespace terrier::test {
 namespace {
 
-using importers::ImportKind;
 
 class DemoMatching : public ImportTest {
  protected:
   void SetUp() override {
     conn_ = db_.connect();
-    territories("departements_hdf.geojson", "departement");
-    territories("epci_hdf.geojson", "epci");
-    territories("communes_hdf.geojson", "commune");
-    run(ImportKind::circles, data_file("circles.csv"));
-    run(ImportKind::places, data_file("places_seed.csv"),
-        [](auto& o) { o.mapping_file = data_file("places_seed.mapping.json"); });
-    opportunities(data_file("opportunites_demo.csv"));
-    run(ImportKind::needs, data_file("besoins_demo.csv"));
+    load_demo_data(/*with_friches=*/false);
   }
 
   CommandResult terrier(const std::string& args) {
