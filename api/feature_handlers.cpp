@@ -1,0 +1,151 @@
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/handlers.hpp"
+#include "api/ogc.hpp"
+#include "core/error.hpp"
+#include "db/connection.hpp"
+#include "db/feature_store.hpp"
+
+namespace terrier::api {
+
+Response json_response(std::string body, const char* type) {
+  Response r;
+  r.content_type = type;
+  r.body = std::move(body);
+  return r;
+}
+
+Response problem_response(int status, const std::string& title, const std::string& detail) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = problem_json(status, title, detail);
+  return r;
+}
+
+
+long long id_or_404(const std::string& s, const char* what) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+    throw not_found(fmt::format("no {} '{}'", what, s));
+  }
+  return std::stoll(s);
+}
+db::Collection collection_or_404(const std::string& id) {
+  auto c = db::parse_collection(id);
+  if (!c) throw not_found(fmt::format("no collection '{}'", id));
+  return *c;
+}
+
+
+namespace {
+
+std::string content_type_for(const std::filesystem::path& p) {
+  static const std::map<std::string, std::string> types = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"}, {".png", "image/png"}, {".svg", "image/svg+xml"},
+      {".pbf", "application/x-protobuf"}};
+  auto it = types.find(p.extension().string());
+  return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+}  // namespace
+
+Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  auto collection = collection_or_404(ctx.segments[2]);
+  auto query = parse_items_query(collection, ctx.params, config.limits);
+  query.role = ctx.role;
+  auto conn = pool.acquire();
+  if (query.filters.territory && !db::territory_known(*conn, *query.filters.territory)) {
+    throw bad_request(fmt::format("territory: no circle, EPCI, commune or département '{}'",
+                                  *query.filters.territory));
+  }
+  auto page = db::query_features(*conn, query);
+  Response r = json_response(items_document(ctx.base_url, collection, query, ctx.params, page),
+                             "application/geo+json");
+  r.headers.emplace_back("Content-Crs", "<" + crs_uri(query.output_srid) + ">");
+  return r;
+}
+
+Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto collection = collection_or_404(ctx.segments[2]);
+  int srid = 4326;
+  for (const auto& [name, value] : ctx.params) {
+    if (name == "crs") {
+      srid = parse_crs("crs", value);
+    } else if (name != "f") {
+      throw bad_request(fmt::format("unknown parameter '{}' for an item", name));
+    }
+  }
+  auto conn = pool.acquire();
+  auto feature = db::feature_by_id(*conn, collection, ctx.role, ctx.segments[4], srid);
+  if (!feature) throw not_found(fmt::format("no feature '{}' in {}", ctx.segments[4], ctx.segments[2]));
+  Response r = json_response(item_document(ctx.base_url, collection, ctx.segments[4], *feature),
+                             "application/geo+json");
+  r.headers.emplace_back("Content-Crs", "<" + crs_uri(srid) + ">");
+  return r;
+}
+
+// /tiles/{collection}/{z}/{x}/{y}.mvt with the items' filters.
+Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  auto collection = collection_or_404(ctx.segments[1]);
+  auto number = [](const std::string& s, const char* what) {
+    if (s.empty() || s.size() > 8 || s.find_first_not_of("0123456789") != std::string::npos) {
+      throw bad_request(fmt::format("{}: '{}' is not a tile coordinate", what, s));
+    }
+    return std::stoi(s);
+  };
+  std::string last = ctx.segments[4];
+  if (last.size() < 5 || last.substr(last.size() - 4) != ".mvt") throw not_found("tiles end in .mvt");
+  int z = number(ctx.segments[2], "z"), x = number(ctx.segments[3], "x"),
+      y = number(last.substr(0, last.size() - 4), "y");
+  if (z > 22 || x >= (1 << z) || y >= (1 << z)) {
+    throw bad_request(fmt::format("tile {}/{}/{} does not exist", z, x, y));
+  }
+  auto params = ctx.params;
+  for (const char* paging : {"limit", "offset", "bbox"}) {
+    if (params.count(paging)) throw bad_request(fmt::format("{}: not used by tiles", paging));
+  }
+  auto query = parse_items_query(collection, params, config.limits);
+  query.role = ctx.role;
+  auto conn = pool.acquire();
+  Response r;
+  r.content_type = "application/vnd.mapbox-vector-tile";
+  r.body = db::query_tile(*conn, query, z, x, y);
+  return r;
+}
+
+Response healthz(Context&, ConnectionPool& pool, const ServiceConfig&) {
+  auto conn = pool.acquire();
+  db::ping(*conn);
+  return json_response(R"({"status":"ok","database":"reachable"})");
+}
+
+
+Response static_file(Context& ctx, ConnectionPool&, const ServiceConfig& config) {
+  namespace fs = std::filesystem;
+  fs::path rel;
+  for (const auto& s : ctx.segments) {
+    if (s == ".." || s == "." || s.find('\0') != std::string::npos) throw not_found("no such file");
+    rel /= s;
+  }
+  if (rel.empty()) rel = "index.html";
+  fs::path file = config.web_root / rel;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw not_found(fmt::format("no file '{}'", rel.string()));
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream body;
+  body << in.rdbuf();
+  Response r = json_response(body.str(), "");
+  r.content_type = content_type_for(file);
+  r.headers.emplace_back("Cache-Control", rel == "index.html" ? "no-cache" : "public, max-age=300");
+  return r;
+}
+
+// The one table of routes: method, path pattern, handler. Segments in
+// braces match any one segment.
+}  // namespace terrier::api

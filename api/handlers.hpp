@@ -1,0 +1,55 @@
+#pragma once
+
+// The API's handlers, grouped by file: features (OGC API, tiles, static
+// files), matches and exports, writes and imports. service.cpp routes to
+// them. Each handler parses and validates its parameters, calls the
+// data-access layer and shapes the response.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/pool.hpp"
+#include "api/problem.hpp"
+#include "api/service.hpp"
+#include "core/roles.hpp"
+#include "db/feature_store.hpp"
+
+namespace terrier::api {
+
+struct Context {
+  const Request& request;
+  std::vector<std::string> segments;
+  std::map<std::string, std::string> params;
+  Role role = Role::anonymous;
+  std::string base_url;  // scheme://host, for links
+  std::string who = "public";  // the token's name, for the records of writes
+  std::optional<std::string> territory;  // an animator's circle
+};
+
+Response json_response(std::string body, const char* type = "application/json");
+Response problem_response(int status, const std::string& title, const std::string& detail);
+long long id_or_404(const std::string& s, const char* what);
+db::Collection collection_or_404(const std::string& id);
+
+// feature_handlers.cpp
+Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response healthz(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response static_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// match_handlers.cpp
+Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// write_handlers.cpp
+Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+}  // namespace terrier::api

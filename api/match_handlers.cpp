@@ -1,0 +1,133 @@
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "api/export.hpp"
+#include "api/handlers.hpp"
+#include "core/error.hpp"
+#include "db/feature_store.hpp"
+#include "db/match_store.hpp"
+#include "matching/assignment.hpp"
+#include "matching/engine.hpp"
+
+namespace terrier::api {
+
+Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto conn = pool.acquire();
+  auto doc = db::need_matches(*conn, id_or_404(ctx.segments[2], "need"), ctx.role);
+  if (!doc) throw not_found(fmt::format("no need '{}'", ctx.segments[2]));
+  return json_response(*doc, "application/geo+json");
+}
+
+Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto conn = pool.acquire();
+  auto doc = db::opportunity_matches(*conn, id_or_404(ctx.segments[2], "opportunity"), ctx.role);
+  if (!doc) throw not_found(fmt::format("no opportunity '{}'", ctx.segments[2]));
+  return json_response(*doc, "application/geo+json");
+}
+
+// The land group (members), foundations and admins set a match's status.
+Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "a token is needed to change a match");
+  if (ctx.role == Role::animator) throw Problem(403, "Forbidden", "animators do not change matches");
+  long long id = id_or_404(ctx.segments[2], "match");
+  std::string status;
+  try {
+    auto body = nlohmann::json::parse(ctx.request.body);
+    status = body.at("status").get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    throw bad_request("the body must be JSON: {\"status\": \"contacté\"}");
+  }
+  static const std::vector<std::string> statuses = {"proposé", "contacté", "visite", "accord", "refusé"};
+  if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
+    throw bad_request(fmt::format("status: '{}' is not proposé, contacté, visite, accord or refusé", status));
+  }
+  auto conn = pool.acquire();
+  db::MatchStore store(*conn);
+  try {
+    store.set_status(id, status, ctx.who);
+  } catch (const DbError&) {
+    throw not_found(fmt::format("no match '{}'", id));
+  }
+  return json_response(nlohmann::json{{"id", id}, {"status", status}}.dump());
+}
+
+// A territory's map for circle animators (their own circle) and foundations.
+Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  const std::string& slug = ctx.segments[2];
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "exports need a token");
+  if (ctx.role == Role::member) throw Problem(403, "Forbidden", "members do not export; ask your circle's animator");
+  if (ctx.role == Role::animator && ctx.territory != slug) {
+    throw Problem(403, "Forbidden", fmt::format("an animator exports its own circle ({})",
+                                                ctx.territory.value_or("none")));
+  }
+  ExportRequest request;
+  request.territory = slug;
+  request.role = ctx.role;
+  auto params = ctx.params;
+  std::string format = params.count("format") ? params["format"] : "geojson";
+  std::string layers = params.count("layers") ? params["layers"] : "";
+  params.erase("format");
+  params.erase("layers");
+  parse_export_options(format, layers, request);
+  request.filters = parse_items_query(db::Collection::opportunities, params, config.limits).filters;
+  auto conn = pool.acquire();
+  db::MatchStore store(*conn);
+  if (!store.territory_exists(slug)) throw not_found(fmt::format("no territory '{}'", slug));
+  // The extension matters to GDAL's drivers (CSV makes a folder without it).
+  std::string suffix = "." + request.format;
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / ("terrier-download-XXXXXX" + suffix)).string();
+  int fd = mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw Error("cannot create a temporary file for the export");
+  close(fd);
+  write_export(*conn, request, tmpl);
+  Response r;
+  r.content_type = export_content_type(request.format);
+  r.file = tmpl;
+  r.headers.emplace_back("Content-Disposition",
+                         fmt::format("attachment; filename=\"{}\"", export_file_name(request)));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// Writes: opportunities by admins; needs by admins and by an animator inside
+
+Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  for (const auto& [name, value] : ctx.params) {
+    if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));
+  }
+  auto it = ctx.params.find("territory");
+  if (it == ctx.params.end()) throw bad_request("territory: a circle, EPCI, commune or département slug");
+  auto conn = pool.acquire();
+  db::MatchStore store(*conn);
+  if (!store.territory_exists(it->second)) {
+    throw bad_request(fmt::format("territory: no territory has the slug '{}'", it->second));
+  }
+  auto visible = readable_visibilities(ctx.role);
+  std::vector<matching::Opportunity> opportunities;
+  for (auto& o : store.available_opportunities(it->second)) {
+    if (std::find(visible.begin(), visible.end(), o.visibility) != visible.end()) {
+      opportunities.push_back(std::move(o));
+    }
+  }
+  matching::MatchEngine engine(std::move(opportunities), config.matching);
+  std::vector<matching::Match> pairs;
+  for (const auto& n : store.active_needs(it->second)) {
+    auto all = engine.matches_for_need(n);
+    pairs.insert(pairs.end(), all.begin(), all.end());
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : matching::assign(pairs)) {
+    out.push_back({{"need_id", m.need_id}, {"opportunity_id", m.opportunity_id},
+                   {"score", m.score}, {"reliability", m.reliability}, {"reasons", m.reasons}});
+  }
+  return json_response(nlohmann::json{{"territory", it->second}, {"assignment", out}}.dump());
+}
+
+
+
+}  // namespace terrier::api
