@@ -1,5 +1,6 @@
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -130,13 +131,19 @@ Response static_file(Context& ctx, ConnectionPool&, const ServiceConfig& config)
   namespace fs = std::filesystem;
   fs::path rel;
   for (const auto& s : ctx.segments) {
-    if (s == ".." || s == "." || s.find('\0') != std::string::npos) throw not_found("no such file");
+    // Segments are percent-decoded: "%2F" must not make one absolute or
+    // climb out of the web root; no hidden files either.
+    if (s.empty() || s[0] == '.' || s.find_first_of(std::string("/\\\0", 3)) != std::string::npos) {
+      throw not_found("no such file");
+    }
     rel /= s;
   }
   if (rel.empty()) rel = "index.html";
-  fs::path file = config.web_root / rel;
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) throw not_found(fmt::format("no file '{}'", rel.string()));
+  fs::path root = fs::weakly_canonical(config.web_root, ec);
+  fs::path file = fs::weakly_canonical(root / rel, ec);
+  auto [r_end, f_it] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (ec || r_end != root.end() || !fs::is_regular_file(file, ec)) throw not_found("no such file");
   std::ifstream in(file, std::ios::binary);
   std::ostringstream body;
   body << in.rdbuf();

@@ -48,7 +48,7 @@ Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto conn = pool.acquire();
   db::MatchStore store(*conn);
   try {
-    store.set_status(id, status, ctx.who);
+    store.set_status(id, status, ctx.who, readable_visibilities(ctx.role));
   } catch (const DbError&) {
     throw not_found(fmt::format("no match '{}'", id));
   }
@@ -97,6 +97,8 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
 // Writes: opportunities by admins; needs by admins and by an animator inside
 
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  // A whole territory's assignment costs CPU: the network's roles only.
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "the assignment needs a token");
   for (const auto& [name, value] : ctx.params) {
     if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));
   }

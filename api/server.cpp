@@ -52,7 +52,14 @@ class HttpAdapter : public Http::Handler {
     for (const auto& [name, raw] : req.headers().rawList()) r.headers[lower(name)] = raw.value();
     r.body = req.body();
 
-    Response resp = service_->handle(r);
+    Response resp;
+    try {
+      resp = service_->handle(r);
+    } catch (...) {  // handle() maps errors itself; this is the last guard
+      resp.status = 500;
+      resp.content_type = "application/problem+json";
+      resp.body = R"({"type":"about:blank","title":"Internal Server Error","status":500})";
+    }
     if (!resp.content_type.empty()) {
       writer.headers().add<Http::Header::ContentType>(
           Http::Mime::MediaType::fromString(resp.content_type));

@@ -53,6 +53,8 @@ db::StagedRow validated(const WriteTarget& target, const std::string& body, db::
     json_row = importers::validate_json_row(target.kind, body, store);
   } catch (const Error& e) {
     throw bad_request(e.what());
+  } catch (const nlohmann::json::exception&) {
+    throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
   }
   if (!json_row.row) {
     std::string detail;
@@ -74,6 +76,11 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto conn = pool.acquire();
   db::ImportStore store(*conn);
   auto row = validated(target, ctx.request.body, store);
+  // A client-chosen reference would merge into an existing row: only admins
+  // may upsert that way; everyone else creates a new row.
+  if (row.external_id && ctx.role != Role::admin) {
+    throw bad_request("external_id: only admins choose a reference; leave it out");
+  }
   if (!row.external_id) {
     row.external_id = "api-" + random_hex(8);
   }
@@ -102,6 +109,8 @@ Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
     merged = importers::merge_json_objects(*before, ctx.request.body);
   } catch (const Error& e) {
     throw bad_request(e.what());
+  } catch (const nlohmann::json::exception&) {
+    throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
   }
   auto row = validated(target, merged, store);
   store.update_row(*target.spec, id, row);
@@ -109,6 +118,9 @@ Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto after = store.row_json(*target.spec, id);
   store.record_audit(ctx.who, "update", target.entity, id, before, after);
   store.commit();
+  if (!sees_confidential(ctx.role)) {  // an animator's need: no contact, no notes back
+    return json_response(nlohmann::json{{"id", id}}.dump());
+  }
   return json_response(after.value_or("{}"));
 }
 
@@ -201,7 +213,7 @@ Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
                        nlohmann::json{{"source", *options.source}, {"summary", report.summary()}}.dump());
     audit.commit();
   }
-  Response r = json_response(out.dump());
+  Response r = json_response(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   r.status = report.committed ? 200 : 422;
   return r;
 }

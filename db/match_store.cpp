@@ -217,12 +217,14 @@ std::vector<StoredMatch> MatchStore::matches_of_opportunity(long long opportunit
   return stored(conn_, "opportunity_id", opportunity_id);
 }
 
-void MatchStore::set_status(long long match_id, const std::string& status, const std::string& who) {
+void MatchStore::set_status(long long match_id, const std::string& status, const std::string& who,
+                            const std::vector<std::string>& visibilities) {
   pqxx::work w(conn_);
   auto r = w.exec_params(
       "UPDATE matches SET status = $2, status_changed_at = now(), status_changed_by = $3 "
-      "WHERE id = $1",
-      match_id, status, who);
+      "WHERE id = $1 AND opportunity_id IN (SELECT id FROM opportunities "
+      "WHERE visibility = ANY($4::text[]))",
+      match_id, status, who, text::pg_array_literal(visibilities));
   if (r.affected_rows() == 0) throw DbError(fmt::format("no match has id {}", match_id));
   w.commit();
 }

@@ -45,7 +45,9 @@ class MatchStore {
   std::vector<StoredMatch> matches_of_need(long long need_id);
   std::vector<StoredMatch> matches_of_opportunity(long long opportunity_id);
   // Sets a match's status (proposé, contacté, visite, accord, refusé).
-  void set_status(long long match_id, const std::string& status, const std::string& who);
+  // Only matches whose opportunity has one of `visibilities`.
+  void set_status(long long match_id, const std::string& status, const std::string& who,
+                  const std::vector<std::string>& visibilities);
 
  private:
   pqxx::connection_base& conn_;

@@ -32,7 +32,7 @@ json parse_object(const std::string& body) {
   try {
     j = json::parse(body);
   } catch (const json::parse_error& e) {
-    throw ImportError(fmt::format("the body is not JSON: {}", e.what()));
+    throw ImportError(fmt::format("the body is not JSON (byte {})", e.byte));
   }
   if (!j.is_object()) throw ImportError("the body must be a JSON object or a GeoJSON Feature");
   return j;
@@ -45,7 +45,7 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportSt
   json props = j;
   SourceRecord record;
   record.position = 1;
-  if (j.value("type", "") == "Feature") {
+  if (j.contains("type") && j["type"] == "Feature") {
     props = j.value("properties", json::object());
     if (j.contains("geometry") && !j["geometry"].is_null()) {
       record.wkb = geo::geojson_geometry_to_wkb(j["geometry"].dump());
@@ -89,16 +89,18 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportSt
 std::string merge_json_objects(const std::string& base, const std::string& patch) {
   json b = parse_object(base);
   json p = parse_object(patch);
-  if (p.value("type", "") == "Feature") {
-    if (p.contains("geometry") && !p["geometry"].is_null()) {
-      b["geometry"] = p["geometry"];
-      b["properties"].erase("wkt");
-    }
-    p = p.value("properties", json::object());
+  // The stored row is a plain object of fields; a Feature's geometry
+  // replaces its location.
+  json geometry;
+  if (p.contains("type") && p["type"] == "Feature") {
+    if (p.contains("geometry") && !p["geometry"].is_null()) geometry = p["geometry"];
+    p = p.contains("properties") ? p["properties"] : json::object();
+    if (!p.is_object()) throw ImportError("properties must be a JSON object");
   }
-  json& target = b.value("type", "") == "Feature" ? b["properties"] : b;
-  for (const auto& [key, value] : p.items()) target[key] = value;
-  return b.dump();
+  for (const auto& [key, value] : p.items()) b[key] = value;
+  if (geometry.is_null()) return b.dump();
+  for (const char* location : {"wkt", "lat", "lon"}) b.erase(location);
+  return json{{"type", "Feature"}, {"geometry", geometry}, {"properties", b}}.dump();
 }
 
 }  // namespace terrier::importers

@@ -276,6 +276,16 @@ TEST_F(ApiTest, LargeCountsAreEstimatedAndSaySo) {
   EXPECT_EQ(small["numberMatched"], 5);
 }
 
+TEST_F(ApiTest, StaticFilesNeverLeaveTheWebRoot) {
+  for (const char* target : {"/%2Fetc%2Fpasswd", "/..%2F..%2F..%2Fetc%2Fpasswd", "/../../etc/passwd",
+                             "/%2Fproc%2Fself%2Fenviron", "/.git%2Fconfig"}) {
+    auto r = get(target);
+    EXPECT_EQ(r.status, 404) << target;
+    EXPECT_EQ(r.body.find("root:"), std::string::npos) << target;
+    EXPECT_EQ(r.body.find("TERRIER"), std::string::npos) << target;
+  }
+}
+
 TEST_F(ApiTest, HealthzSaysTheDatabaseIsReachable) {
   auto r = get("/healthz");
   EXPECT_EQ(r.status, 200);
@@ -384,6 +394,14 @@ TEST_F(ApiMatches, TheLandGroupSetsAMatchStatus) {
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(value("SELECT status || ' ' || status_changed_by FROM matches WHERE id = " + match),
             "visite test-member");
+  // A member cannot touch a match on a building it may not see.
+  {
+    pqxx::work w(*conn_);
+    w.exec0("UPDATE opportunities SET visibility = 'confidentiel' WHERE external_id = 'T-1'");
+    w.commit();
+  }
+  EXPECT_EQ(patch(match, R"({"status":"accord"})", member_).status, 404);
+  EXPECT_EQ(patch(match, R"({"status":"accord"})", foundation_).status, 200);
 }
 
 TEST_F(ApiMatches, AssignmentOverATerritory) {
@@ -392,7 +410,8 @@ TEST_F(ApiMatches, AssignmentOverATerritory) {
   auto j = json::parse(r.body);
   ASSERT_EQ(j["assignment"].size(), 1u);
   EXPECT_EQ(j["assignment"][0]["opportunity_id"].get<long long>(), std::stoll(id_of("T-1")));
-  EXPECT_EQ(get("/api/assignment?territory=atlantide").status, 400);
+  EXPECT_EQ(get("/api/assignment?territory=atlantide", foundation_).status, 400);
+  EXPECT_EQ(get("/api/assignment?territory=lille-59350").status, 401);
 }
 
 TEST_F(ApiTest, MetricsCountRequestsInPrometheusFormat) {
@@ -533,6 +552,14 @@ TEST_F(ApiWrites, AnAnimatorWritesNeedsInsideItsCircleOnly) {
   EXPECT_EQ(send("POST", "/api/needs", outside, animator).status, 403);
   EXPECT_EQ(snapshot(), before);  // the refused insert was rolled back
   EXPECT_EQ(send("POST", "/api/opportunities", R"({"title": "x", "kind": "bureau", "lat": 50.63, "lon": 3.06})", animator).status, 403);
+  // An animator cannot take over another row by naming its reference.
+  EXPECT_EQ(send("POST", "/api/needs", R"({"external_id": "N-1", "collective_name": "x", "lat": 50.628, "lon": 3.087, "radius_km": 5})", animator).status, 400);
+  // Its PATCH answers without the collective's contact.
+  std::string id = std::to_string(json::parse(ok.body)["id"].get<long long>());
+  auto patched = send("PATCH", "/api/needs/" + id, R"({"surface_max_m2": 700})", animator);
+  EXPECT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.body.find("06 11 22 33 44"), std::string::npos);
+  EXPECT_EQ(send("PATCH", "/api/needs/" + id, "{\"a\": \"\xff\"}", animator).status, 400);
   // Nobody but foundations and admins reads the collective's contact.
   EXPECT_EQ(get("/ogcapi/collections/needs/items").body.find("06 11 22 33 44"), std::string::npos);
   EXPECT_NE(get("/ogcapi/collections/needs/items", foundation_).body.find("06 11 22 33 44"), std::string::npos);
