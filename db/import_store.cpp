@@ -112,6 +112,14 @@ std::map<std::string, long long> ImportStore::territory_ids_by_slug() {
   return out;
 }
 
+std::map<std::string, std::string> ImportStore::territory_slug_owners() {
+  std::map<std::string, std::string> out;
+  for (const auto& r : work_->exec("SELECT slug, level || ' ' || code FROM territories")) {
+    out.emplace(r[0].as<std::string>(), r[1].as<std::string>());
+  }
+  return out;
+}
+
 std::map<std::string, long long> ImportStore::place_ids_by_external_id() {
   std::map<std::string, long long> out;
   for (const auto& r :
@@ -356,7 +364,7 @@ std::vector<std::size_t> ImportStore::unknown_circle_members(
 }
 
 MergeCounts ImportStore::merge_circles(const std::string& source,
-                                       const std::vector<CircleMember>& members) {
+                                       const std::vector<CircleMember>& members, bool sync) {
   pqxx::work& w = *work_;
   w.exec0("DROP TABLE IF EXISTS stage_circles");
   w.exec0(
@@ -386,11 +394,13 @@ MergeCounts ImportStore::merge_circles(const std::string& source,
       "SELECT DISTINCT c.id AS circle_id, m.id AS member_id FROM stage_circles s "
       "JOIN territories c ON c.level = 'circle' AND c.code = s.slug "
       "JOIN territories m ON m.level IN ('commune', 'epci') AND m.code = s.member_code");
-  counts.deleted =
+  if (sync) {
+    counts.deleted =
       w.exec0("DELETE FROM circle_members cm WHERE cm.circle_id IN "
               "(SELECT circle_id FROM stage_members) AND NOT EXISTS (SELECT 1 FROM stage_members "
               "sm WHERE sm.circle_id = cm.circle_id AND sm.member_id = cm.member_id)")
           .affected_rows();
+  }
   counts.inserted = w.exec_params("INSERT INTO circle_members (circle_id, member_id, source) "
                                   "SELECT circle_id, member_id, $1 FROM stage_members "
                                   "ON CONFLICT DO NOTHING",

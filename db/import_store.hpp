@@ -82,6 +82,8 @@ class ImportStore {
   // when no département is loaded.
   std::optional<std::string> region_outline_wkb(double margin_m);
   std::map<std::string, long long> territory_ids_by_slug();
+  // slug -> "level code" of the territory that holds it.
+  std::map<std::string, std::string> territory_slug_owners();
   std::map<std::string, long long> place_ids_by_external_id();
 
   // COPY rows into a temporary staging table for `spec`.
@@ -104,7 +106,9 @@ class ImportStore {
   };
   // Returns the positions of members whose code is no known commune or EPCI.
   std::vector<std::size_t> unknown_circle_members(const std::vector<CircleMember>& members);
-  MergeCounts merge_circles(const std::string& source, const std::vector<CircleMember>& members);
+  // Members missing from the file are removed only with `sync`.
+  MergeCounts merge_circles(const std::string& source, const std::vector<CircleMember>& members,
+                            bool sync);
 
   void record_run(const ImportRun& run);
 

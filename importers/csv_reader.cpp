@@ -52,6 +52,11 @@ struct Scan {
   std::size_t undefined_line = 0;  // first byte undefined in Windows-1252
   unsigned char undefined_byte = 0;
   std::string utf8_tail;  // bytes after the last ASCII byte of the previous chunk
+  // UTF-8 encodings of Latin-1 letters (0xC3 then a continuation byte): in a
+  // file that is not UTF-8 as a whole, they mean mixed encodings.
+  std::size_t utf8_letters = 0;
+  std::size_t utf8_letter_line = 0;
+  unsigned char previous = 0;
   // Separators counted in the first record, outside quotes.
   bool in_header = true;
   bool in_quotes = false;
@@ -80,6 +85,10 @@ void scan_bytes(Scan& s, const std::string& path, std::string_view bytes) {
       ++s.line;
     }
     s.after_cr = c == '\r';
+    if (s.previous == 0xC3 && c >= 0x80 && c <= 0xBF && s.utf8_letters++ == 0) {
+      s.utf8_letter_line = s.line;
+    }
+    s.previous = c;
     if (s.undefined_line == 0 && is_cp1252_undefined(c)) {
       s.undefined_line = s.line;
       s.undefined_byte = c;
@@ -135,6 +144,13 @@ Encoding decide_encoding(const Scan& s, const std::string& path) {
     return Encoding::utf8_bom;
   }
   if (s.utf8) return Encoding::utf8;
+  if (s.utf8_letters > 0) {
+    // Reading it as Windows-1252 would turn every UTF-8 "é" into "Ã©".
+    throw ImportError(fmt::format(
+        "{}: line {}: UTF-8 text in a file that is not UTF-8 as a whole (mixed encodings): "
+        "save the file again in one encoding",
+        path, s.utf8_letter_line));
+  }
   if (s.undefined_line != 0) {
     throw ImportError(
         fmt::format("{}: line {}: byte 0x{:02X} is not Windows-1252 and the file is not UTF-8",

@@ -238,6 +238,9 @@ Parsed<Date> parse_date(std::string_view text) {
   if (!day_part || !read_date(*day_part, date)) {
     return {std::nullopt, fmt::format("'{}' is not a date (expected dd/mm/yyyy)", original)};
   }
+  if (date.year < 1800 || date.year > 2200) {
+    return {std::nullopt, fmt::format("'{}' is not a plausible date (year {})", original, date.year)};
+  }
   if (date.month < 1 || date.month > 12) {
     return {std::nullopt,
             fmt::format("'{}' is not a date: there is no month {}", original, date.month)};

@@ -79,9 +79,11 @@ KindPlan plan_for(ImportKind kind) {
 std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mapping,
                                      const KindPlan& plan, const RowContext& ctx,
                                      const ImportOptions& options, ImportReport& report,
-                                     std::vector<std::string>& rejected_ids) {
+                                     std::vector<std::string>& rejected_ids,
+                                     bool& rejected_without_id) {
   std::vector<db::StagedRow> rows;
-  std::map<std::string, std::size_t> seen_ids;  // external id -> position
+  std::map<std::string, std::size_t> seen_ids;     // external id -> position
+  std::map<std::string, std::size_t> seen_hashes;  // content of rows without id -> position
   Progress progress(options.progress);
   SourceRecord record;
   while (source.next(record)) {
@@ -100,12 +102,26 @@ std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mappin
                                it->second));
         staged.reset();
       }
+    } else if (staged) {
+      // Rows without a reference are known by their content: a second copy
+      // would be the same row twice.
+      auto [it, inserted] = seen_hashes.emplace(staged->content_hash, record.position);
+      if (!inserted) {
+        row.reject("external_id", "",
+                   fmt::format("the same row (no reference) is already at {} {}",
+                               source.position_name(), it->second));
+        staged.reset();
+      }
     }
     if (staged) {
       rows.push_back(std::move(*staged));
     } else {
       ++report.rejected;
-      if (auto id = row.text("external_id")) rejected_ids.push_back(*id);
+      if (auto id = row.text("external_id")) {
+        rejected_ids.push_back(*id);
+      } else {
+        rejected_without_id = true;
+      }
     }
   }
   return rows;
@@ -161,10 +177,21 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                                     : std::map<std::string, long long>{};
     RowContext ctx{resolver, slugs, places};
     std::vector<std::string> rejected_ids;
-    auto rows = read_rows(*source, mapping, plan, ctx, options, report, rejected_ids);
+    bool rejected_without_id = false;
+    auto rows = read_rows(*source, mapping, plan, ctx, options, report, rejected_ids,
+                          rejected_without_id);
+    bool sync = options.sync;
+    if (sync && rejected_without_id) {
+      // A rejected row without a reference cannot be told apart from a row
+      // that left the file: deleting would lose it.
+      sync = false;
+      report.issues.push_back({RowIssue::Kind::warning, 0, "", "",
+                               "--sync skipped: rejected rows without a reference might be rows "
+                               "still in the file; fix them and import again"});
+    }
 
     store.stage(*plan.spec, rows);
-    counts = store.merge(*plan.spec, report.source, options.sync, rejected_ids);
+    counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
       for (const auto& d : store.flag_duplicate_opportunities()) {
         report.issues.push_back(

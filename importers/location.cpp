@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <regex>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -15,6 +16,15 @@ namespace {
 constexpr int kGeosPoint = 0;
 constexpr int kGeosPolygon = 3;
 constexpr int kGeosMultiPolygon = 6;
+
+// SQL's CHECK on commune_insee, said with the likely cause.
+std::optional<LocationError> malformed_insee(const std::string& code) {
+  static const std::regex insee(R"(^[0-9][0-9AB][0-9]{3}$)");
+  if (std::regex_match(code, insee)) return std::nullopt;
+  return LocationError{"commune_insee", code,
+                       "an INSEE code has 5 characters (a spreadsheet may have dropped a "
+                       "leading zero: 02408, not 2408)"};
+}
 
 bool blank(const std::optional<std::string>& s) { return !s || text::trim(*s).empty(); }
 
@@ -155,6 +165,7 @@ LocationResult LocationResolver::from_commune(const LocationInput& in) const {
   const Commune* c = nullptr;
   std::string what;
   if (!blank(in.insee)) {
+    if (auto err = malformed_insee(text::trim(*in.insee))) return *err;
     c = communes_.by_insee(*in.insee);
     if (!c) return LocationError{"commune_insee", *in.insee, "unknown INSEE code in the region"};
   } else if (!blank(in.commune_name)) {
@@ -184,6 +195,7 @@ std::optional<LocationError> LocationResolver::check_commune(const LocationInput
                                                              Location& out) const {
   if (!blank(in.insee)) {
     std::string code = text::trim(*in.insee);
+    if (auto err = malformed_insee(code)) return err;
     if (!communes_.empty() && !communes_.by_insee(code)) {
       return LocationError{"commune_insee", code, "unknown INSEE code in the region"};
     }

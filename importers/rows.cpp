@@ -191,14 +191,20 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
   } else if (sideal && ((smin && *sideal < *smin) || (smax && *sideal > *smax))) {
     row.reject("surface_ideal_m2", sql_number(*sideal), "is outside [minimum, maximum]");
   }
-  auto tolerance = row.number("surface_tolerance_pct", 0, false, 100.0000001);
+  auto tolerance = row.number("surface_tolerance_pct", 0);
+  if (tolerance && *tolerance > 100) {
+    row.reject("surface_tolerance_pct", sql_number(*tolerance), "must be at most 100 %");
+  }
   auto kinds = row.terms("kinds_wanted", opportunity_kinds());
   auto tenure_list = row.terms("tenures_accepted", tenures());
   auto rent = row.number("rent_max_eur_month", 0);
   auto price = row.number("price_max_eur", 0);
   auto needed = row.date("needed_from");
   auto status = row.term("status", need_statuses());
-  auto radius_km = row.number("radius_km", 0, true, 300.0000001);
+  auto radius_km = row.number("radius_km", 0, true);
+  if (radius_km && *radius_km * 1000 > 300000) {
+    row.reject("radius_km", sql_number(*radius_km), "must be at most 300 km");
+  }
 
   V place_id;
   if (auto ref = row.text("place_ref")) {

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <map>
+#include <regex>
 #include <set>
 
 #include "core/error.hpp"
@@ -73,6 +75,7 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
   if (crs && *crs != "EPSG:4326") reproject = std::make_unique<geo::OgrReprojector>(*crs, "EPSG:4326");
 
   geo::GeosContext ctx;
+  auto slug_owners = store.territory_slug_owners();
   std::vector<db::TerritoryRow> rows;
   std::set<std::string> codes;
   SourceRecord record;
@@ -83,7 +86,15 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
     t.position = record.position;
     t.code = text::trim(record.fields[*code_col].value_or(""));
     t.name = text::trim(record.fields[*name_col].value_or(""));
-    if (t.code.empty()) row.reject("code", "", "the territory has no code");
+    static const std::map<std::string, std::regex> kCodes = {
+        {"commune", std::regex(R"(^[0-9][0-9AB][0-9]{3}$)")},
+        {"epci", std::regex(R"(^[0-9]{9}$)")},
+        {"departement", std::regex(R"(^([0-9]{2,3}|2A|2B)$)")}};
+    if (t.code.empty()) {
+      row.reject("code", "", "the territory has no code");
+    } else if (!std::regex_match(t.code, kCodes.at(options.level))) {
+      row.reject("code", t.code, fmt::format("not a {} code (a leading zero dropped?)", options.level));
+    }
     if (t.name.empty()) row.reject("name", "", "the territory has no name");
     if (!t.code.empty() && !codes.insert(t.code).second) {
       row.reject("code", t.code, "this code appears twice in the file");
@@ -106,10 +117,21 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
       }
     }
     if (auto pcs = row.text("postcodes")) t.postcodes = text::split_any(*pcs, {";", ",", " "});
-    if (auto pop = row.number("population", 0)) t.population = static_cast<long long>(*pop);
+    if (auto pop = row.number("population", 0, false, 2147483647.0)) {
+      t.population = static_cast<long long>(*pop);
+    }
     if (parent_col && record.fields[*parent_col]) t.parent_code = text::trim(*record.fields[*parent_col]);
     t.attributes_json = row.attributes_json();
     t.slug = slug_for(options.level, t.name, t.code);
+    std::string owner = options.level + " " + t.code;
+    if (!row.rejected()) {
+      auto [it, inserted] = slug_owners.emplace(t.slug, owner);
+      if (t.slug.empty() || t.slug.front() == '-') {
+        row.reject("name", t.name, "the name gives no usable slug");
+      } else if (!inserted && it->second != owner) {
+        row.reject("name", t.name, fmt::format("its slug '{}' is already used by {}", t.slug, it->second));
+      }
+    }
     if (row.rejected()) {
       ++report.rejected;
       continue;
@@ -120,8 +142,10 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
 }
 
 db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source,
-                               const Mapping& mapping, ImportReport& report) {
+                               const Mapping& mapping, const ImportOptions& options,
+                               ImportReport& report) {
   std::vector<db::ImportStore::CircleMember> members;
+  auto slug_owners = store.territory_slug_owners();
   SourceRecord record;
   while (source.next(record)) {
     ++report.read;
@@ -131,6 +155,11 @@ db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source,
     auto member = row.required_text("member_code");
     if (slug && text::slugify(*slug) != *slug) {
       row.reject("circle_slug", *slug, fmt::format("a circle id is a slug such as '{}'", text::slugify(*slug)));
+    } else if (slug) {
+      auto it = slug_owners.find(*slug);
+      if (it != slug_owners.end() && it->second != "circle " + *slug) {
+        row.reject("circle_slug", *slug, fmt::format("this slug is already used by {}", it->second));
+      }
     }
     if (row.rejected()) {
       ++report.rejected;
@@ -150,7 +179,7 @@ db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source,
       known.push_back(std::move(m));
     }
   }
-  return store.merge_circles(report.source, known);
+  return store.merge_circles(report.source, known, options.sync);
 }
 
 }  // namespace
@@ -158,7 +187,9 @@ db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source,
 db::MergeCounts import_territories(db::ImportStore& store, RecordSource& source,
                                    const Mapping& mapping, const ImportOptions& options,
                                    ImportReport& report) {
-  if (options.kind == ImportKind::circles) return import_circles(store, source, mapping, report);
+  if (options.kind == ImportKind::circles) {
+    return import_circles(store, source, mapping, options, report);
+  }
   return import_boundaries(store, source, mapping, options, report);
 }
 
