@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -85,8 +86,13 @@ int match(const Settings& settings, const MatchArgs& args) {
     if (need->status != "active") {
       fmt::print(stderr, "the need {} is '{}': it is not matched\n", need->id, need->status);
     }
-    result = engine.top_for_need(*need, args.limit);
-    store.save_need_matches(need->id, engine.top_for_need(*need));
+    // Rank once: store the configured top k, show `--limit` of them.
+    auto ranked = engine.matches_for_need(*need);
+    std::vector<Match> stored(ranked.begin(),
+                              ranked.begin() + std::min(ranked.size(), config.top_k));
+    store.save_need_matches(need->id, stored);
+    std::size_t shown = args.limit ? args.limit : config.top_k;
+    result.assign(ranked.begin(), ranked.begin() + std::min(ranked.size(), shown));
   } else if (args.opportunity) {
     auto opp = store.opportunity(*args.opportunity);
     if (!opp) throw ConfigError(fmt::format("no opportunity has id {}", *args.opportunity));
