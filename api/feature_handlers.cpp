@@ -1,4 +1,5 @@
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
+#include "importers/fields.hpp"
 
 namespace terrier::api {
 
@@ -126,6 +128,35 @@ Response healthz(Context&, ConnectionPool& pool, const ServiceConfig&) {
   return json_response(R"({"status":"ok","database":"reachable"})");
 }
 
+// Who the caller is, for the page's sign-in: the role its token gives (or
+// "public" without one; an unknown token is a 401 before this).
+Response session(Context& ctx, ConnectionPool&, const ServiceConfig&) {
+  nlohmann::json j = {{"role", role_name(ctx.role)},
+                      {"confidential", sees_confidential(ctx.role)},
+                      {"readable_visibilities", readable_visibilities(ctx.role)}};
+  if (ctx.role != Role::anonymous) j["name"] = ctx.who;
+  if (ctx.territory) j["territory"] = *ctx.territory;
+  Response r = json_response(j.dump());
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// What the page needs before drawing: the French vocabularies of its filters
+// and legend, and the optional basemap.
+Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
+  nlohmann::json j = {
+      {"vocabularies",
+       {{"opportunity_kinds", importers::opportunity_kinds().values()},
+        {"tenures", importers::tenures().values()},
+        {"opportunity_statuses", importers::opportunity_statuses().values()},
+        {"need_statuses", importers::need_statuses().values()},
+        {"place_kinds", importers::place_kinds().values()}}},
+      {"basemap", nullptr}};
+  if (!config.basemap_url.empty()) {
+    j["basemap"] = {{"url", config.basemap_url}, {"attribution", config.basemap_attribution}};
+  }
+  return json_response(j.dump());
+}
 
 Response static_file(Context& ctx, ConnectionPool&, const ServiceConfig& config) {
   namespace fs = std::filesystem;

@@ -38,6 +38,8 @@ Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response healthz(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response static_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response map_config(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // match_handlers.cpp
 Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

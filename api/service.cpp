@@ -37,6 +37,8 @@ struct Route {
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
       {"GET", {"healthz"}, healthz},
+      {"GET", {"api", "session"}, session},
+      {"GET", {"api", "map-config"}, map_config},
       {"GET", {"ogcapi"}, [](Context& c, ConnectionPool&, const ServiceConfig&) {
          return json_response(landing_document(c.base_url));
        }},

@@ -24,6 +24,10 @@ struct ServiceConfig {
   std::filesystem::path web_root;  // static files served at /
   std::size_t max_body_bytes = 20 * 1024 * 1024;
   matching::MatchConfig matching;
+  // An optional raster basemap for the page (XYZ template) and its credit;
+  // without it the page draws the project's own boundaries only.
+  std::string basemap_url;
+  std::string basemap_attribution;
 
   void validate() const;  // throws ConfigError
 };

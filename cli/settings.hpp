@@ -18,6 +18,10 @@ struct Settings {
   std::string sql_dir;  // TERRIER_SQL_DIR
   std::string match_config;  // TERRIER_MATCH_CONFIG
   std::string web_root;      // TERRIER_WEB_ROOT
+  // TERRIER_BASEMAP_URL (an XYZ raster template, e.g. OpenStreetMap's tiles)
+  // and TERRIER_BASEMAP_ATTRIBUTION: the page's optional basemap.
+  std::string basemap_url;
+  std::string basemap_attribution;
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

@@ -153,6 +153,14 @@ void restrict_to_role(Where& w, Collection c, Role role) {
   if (c == Collection::territories) w.add("o.geom IS NOT NULL");
 }
 
+// The text that q searches, per collection.
+std::string searched_text(Collection c) {
+  return c == Collection::opportunities ? "o.title || ' ' || coalesce(o.address, '')"
+         : c == Collection::places      ? "o.name || ' ' || coalesce(o.address, '')"
+         : c == Collection::needs       ? "o.collective_name"
+                                        : "o.name";
+}
+
 void add_filters(Where& w, const Sql& s, Collection c, const FeatureFilters& f) {
   auto any = [&](const std::vector<std::string>& values, const std::string& column) {
     if (!values.empty()) w.add(column + " = ANY(" + w.param(text::pg_array_literal(values)) + "::text[])");
@@ -179,13 +187,19 @@ void add_filters(Where& w, const Sql& s, Collection c, const FeatureFilters& f) 
     w.add("EXISTS (SELECT 1 FROM unnest(o.competences) c WHERE terrier_fold(c) = terrier_fold(" +
           w.param(*f.competence) + "))");
   }
-  if (f.q) {
-    std::string text = c == Collection::opportunities ? "o.title || ' ' || coalesce(o.address, '')"
-                       : c == Collection::places      ? "o.name || ' ' || coalesce(o.address, '')"
-                       : c == Collection::needs       ? "o.collective_name"
-                                                      : "o.name";
-    w.add("terrier_fold(" + text + ") LIKE " + w.param(like_pattern(*f.q)));
-  }
+  if (f.q) w.add("terrier_fold(" + searched_text(c) + ") LIKE " + w.param(like_pattern(*f.q)));
+}
+
+// With q, the best matches first: the name itself, then names that start
+// with it ("Lens" before "Selens"); otherwise, and then, by id.
+std::string order_by(Where& w, const Sql& s, Collection c, const FeatureFilters& f) {
+  if (!f.q) return s.id;
+  std::string name = c == Collection::opportunities ? "o.title"
+                     : c == Collection::needs       ? "o.collective_name"
+                                                    : "o.name";
+  std::string folded = "terrier_fold(" + w.param(*f.q) + ")";
+  return fmt::format("terrier_fold({0}) = {1} DESC, starts_with(terrier_fold({0}), {1}) DESC, {2}",
+                     name, folded, s.id);
 }
 
 }  // namespace
@@ -237,9 +251,10 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
     page.matched =
         r.exec_params1("SELECT count(*) FROM " + s.from + w.sql(), params)[0].as<long long>();
   }
+  std::string order = order_by(w, s, query.collection, query.filters);
   auto rows = r.exec_params(fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT {} OFFSET {}",
-                                        s.select, s.from, w.sql(), s.id, query.limit, query.offset),
-                            params);
+                                        s.select, s.from, w.sql(), order, query.limit, query.offset),
+                            pqxx::prepare::make_dynamic_params(w.params()));
   page.features.reserve(rows.size());
   for (const auto& row : rows) page.features.push_back(row[0].as<std::string>());
   return page;
@@ -304,7 +319,8 @@ namespace {
 std::string tile_columns(Collection c) {
   switch (c) {
     case Collection::opportunities:
-      return "o.id, o.title, o.kind, o.status, o.visibility, array_to_string(o.tenures, ',') AS "
+      return "o.id, o.title, o.kind, o.status, o.visibility, o.tenures[1]::text AS tenure, "
+             "array_to_string(o.tenures, ',') AS "
              "tenures, o.built_surface_m2::float8 AS built_surface_m2, o.land_surface_m2::float8 "
              "AS land_surface_m2, o.rent_eur_month::float8 AS rent_eur_month, "
              "o.price_eur::float8 AS price_eur, o.location_precision";

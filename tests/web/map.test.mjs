@@ -1,0 +1,430 @@
+// The map page in a real browser: Debian's chromium, driven by
+// playwright-core, against a real `terrier serve` with the demo data
+// (started by tests/web/run).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
+
+const BASE = process.env.TERRIER_URL;
+const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
+const TOKENS = {
+  member: process.env.TERRIER_MEMBER_TOKEN,
+  foundation: process.env.TERRIER_FOUNDATION_TOKEN,
+  animator: process.env.TERRIER_ANIMATOR_TOKEN,
+};
+
+// Flags that keep Chromium off the network and give it WebGL through
+// SwiftShader.
+const CHROMIUM_ARGS = [
+  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-gpu",
+  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
+];
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function api(path, role) {
+  const headers = role ? { Authorization: `Bearer ${TOKENS[role]}` } : {};
+  const response = await fetch(`${BASE}${path}`, { headers });
+  assert.equal(response.status, 200, `${path}: ${response.status}`);
+  return response.json();
+}
+
+// A page that records every console error, page error, failed request and
+// HTTP error, and refuses any request that leaves this server.
+async function openPage({ viewport = { width: 1400, height: 900 }, path = "/" } = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  const outside = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(BASE) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    const reason = r.failure()?.errorText ?? "";
+    // A request the page itself cancelled (a superseded count or tile) is not a failure.
+    if (!reason.includes("ERR_ABORTED")) problems.push(`request failed: ${r.url()} ${reason}`);
+  });
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(`${BASE}${path}`);
+  await ready(page);
+  return { page, context, problems, outside };
+}
+
+async function ready(page) {
+  await page.waitForFunction(() => window.terrier?.ready === true, null, { timeout: 60_000 });
+  await idle(page);
+}
+
+// Waits until the map has drawn everything it asked for.
+async function idle(page) {
+  await page.evaluate(() => new Promise((resolve) => {
+    const map = window.terrier.map;
+    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check));
+    check();
+  }));
+}
+
+async function jump(page, view) {
+  await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
+  await page.waitForTimeout(300);  // moveend handlers (the detail layer) start
+  await idle(page);
+}
+
+function rendered(page, layers) {
+  return page.evaluate((ls) => window.terrier.map.queryRenderedFeatures({ layers: ls }).length, layers);
+}
+
+// A pixel where a click lands on the given feature first, as the page's own
+// click handler orders its layers; null when none is found on screen.
+function clickablePixel(page, layer, id) {
+  return page.evaluate(({ layer, id }) => {
+    const map = window.terrier.map;
+    const order = ["opportunities-detail", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"]
+      .filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
+    const { width, height } = map.getCanvas().getBoundingClientRect();
+    const candidates = map.queryRenderedFeatures({ layers: [layer] })
+      .filter((f) => String(f.properties.id ?? f.id) === String(id));
+    const points = [];
+    for (const f of candidates) {
+      if (f.geometry.type === "Point") points.push(map.project(f.geometry.coordinates));
+    }
+    for (let y = 20; y < height - 20; y += 12) for (let x = 20; x < width - 20; x += 12) points.push({ x, y });
+    for (const p of points) {
+      if (p.x < 5 || p.y < 5 || p.x > width - 5 || p.y > height - 5) continue;
+      const hit = map.queryRenderedFeatures([p.x, p.y], { layers: order })[0];
+      if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id)) {
+        const rect = map.getCanvas().getBoundingClientRect();
+        return { x: rect.left + p.x, y: rect.top + p.y };
+      }
+    }
+    return null;
+  }, { layer, id });
+}
+
+async function signIn(page, role) {
+  await page.click("#sign-in");
+  await page.fill("#token-input", TOKENS[role]);
+  await page.click("#sign-in-submit");
+  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r, role);
+  await ready(page);
+}
+
+async function openOpportunity(page, feature) {
+  const [lon, lat] = feature.geometry.coordinates;
+  await jump(page, { center: [lon, lat], zoom: 15 });
+  const pixel = await clickablePixel(page, "opportunities-detail", feature.id);
+  assert.ok(pixel, `opportunity ${feature.id} is drawn and clickable at zoom 15`);
+  await page.mouse.click(pixel.x, pixel.y);
+  await page.waitForFunction((id) => {
+    const p = document.querySelector("#panel");
+    return !p.hidden && p.dataset.kind === "opportunity" && p.dataset.id === String(id) && p.dataset.loading === "false";
+  }, feature.id);
+}
+
+function fieldValue(page, field) {
+  return page.evaluate((f) => document.querySelector(`#panel dd[data-field="${f}"]`)?.textContent ?? null, field);
+}
+
+describe("the map page", () => {
+  test("loads with no console error, no failed request and nothing from outside", async () => {
+    const { page, context, problems, outside } = await openPage();
+    assert.equal(await page.title(), "Terrier — tiers-lieux et foncier des Hauts-de-France");
+    assert.equal(await page.getAttribute("html", "lang"), "fr");
+    const count = await page.textContent("#opportunity-count");
+    const all = await api("/ogcapi/collections/opportunities/items?limit=1");
+    assert.match(count, /opportunités$/);
+    assert.equal(Number((await page.getAttribute("#opportunity-count", "data-count"))), all.numberMatched);
+    // Zoom in so the tile, detail and label layers load too.
+    await jump(page, { center: [3.06, 50.63], zoom: 13 });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(outside, []);
+    const attribution = await page.textContent(".maplibregl-ctrl-attrib");
+    assert.match(attribution, /IGN/);
+    assert.match(attribution, /Cartofriches/);
+    await context.close();
+  });
+
+  test("every layer draws features", async () => {
+    const { page, context, problems } = await openPage();
+    // The whole region: boundaries, circles, needs' areas, places and the
+    // opportunities' density.
+    assert.ok(await rendered(page, ["departements-line"]) >= 5, "départements");
+    const circles = (await api("/ogcapi/collections/territories/items?level=circle")).numberMatched;
+    const drawnCircles = await page.evaluate(() => new Set(window.terrier.map.queryRenderedFeatures({ layers: ["circles-fill"] })
+      .map((f) => f.properties.slug)).size);
+    assert.equal(drawnCircles, circles, "every circle's territory");
+    // Labels that would collide are left out by MapLibre; most are placed.
+    assert.ok(await rendered(page, ["circles-label"]) >= circles - 2, "circles' names");
+    assert.ok(await rendered(page, ["needs-fill"]) > 0, "needs' areas");
+    assert.ok(await rendered(page, ["places-points", "places-clusters"]) > 0, "places");
+    assert.ok(await rendered(page, ["opportunities-heat"]) > 1000, "opportunities' density");
+    // Lille at zoom 10: opportunities from the tiles, communes.
+    await jump(page, { center: [3.06, 50.63], zoom: 10 });
+    assert.ok(await rendered(page, ["opportunities-tiles"]) > 20, "opportunities from tiles");
+    assert.ok(await rendered(page, ["communes-line"]) > 10, "communes");
+    assert.equal(await rendered(page, ["opportunities-detail"]), 0, "no detail layer below its zoom");
+    // Zoom 13: the detail layer from /ogcapi, the places' labels.
+    await jump(page, { center: [3.06, 50.63], zoom: 13 });
+    assert.ok(await rendered(page, ["opportunities-detail"]) > 0, "opportunities from /ogcapi");
+    // The layer switcher hides a layer.
+    await page.uncheck('#layer-switcher input[value="needs"]');
+    await jump(page, { center: [2.8, 50.4], zoom: 8 });
+    assert.equal(await rendered(page, ["needs-fill"]), 0);
+    assert.match(page.url(), /layers=circles%2Copportunities%2Cplaces%2Crestricted/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a filter changes the count and the URL, and the URL restores it", async () => {
+    const { page, context, problems } = await openPage();
+    const before = await page.getAttribute("#opportunity-count", "data-count");
+    await page.check('#kind-choices input[value="friche"]');
+    await page.fill('input[name="surface_min"]', "300");
+    await page.waitForFunction((b) => {
+      const c = document.querySelector("#opportunity-count").dataset.count;
+      return c && c !== b && window.location.search.includes("surface_min=300");
+    }, before);
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get("kind"), "friche");
+    assert.equal(url.searchParams.get("surface_min"), "300");
+    const expected = (await api("/ogcapi/collections/opportunities/items?kind=friche&surface_min=300&limit=1")).numberMatched;
+    const count = Number(await page.getAttribute("#opportunity-count", "data-count"));
+    assert.equal(count, expected);
+    assert.ok(count < Number(before));
+    assert.match(await page.textContent("#opportunity-count"), /opportunités?$|Aucune/);
+    // The tiles follow the filter: every drawn opportunity is a friche.
+    await jump(page, { center: [3.06, 50.63], zoom: 10 });
+    const kinds = await page.evaluate(() => [...new Set(window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles"] }).map((f) => f.properties.kind))]);
+    assert.deepEqual(kinds, ["friche"]);
+
+    // A territory too, then reload the shared link.
+    await page.selectOption("#territory-select", "mel");
+    await page.waitForFunction(() => window.location.search.includes("territory=mel"));
+    await page.waitForFunction(() => !document.querySelector("#opportunity-count").textContent.includes("…"));
+    const withTerritory = (await api("/ogcapi/collections/opportunities/items?kind=friche&surface_min=300&territory=mel&limit=1")).numberMatched;
+    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), withTerritory);
+    const shared = page.url();
+    const second = await openPage({ path: new URL(shared).pathname + new URL(shared).search + new URL(shared).hash });
+    assert.equal(Number(await second.page.getAttribute("#opportunity-count", "data-count")), withTerritory);
+    assert.equal(await second.page.isChecked('#kind-choices input[value="friche"]'), true);
+    assert.equal(await second.page.isChecked('#kind-choices input[value="bureau"]'), false);
+    assert.equal(await second.page.inputValue('input[name="surface_min"]'), "300");
+    assert.equal(await second.page.inputValue("#territory-select"), "mel");
+    assert.deepEqual(second.problems, []);
+    await second.context.close();
+
+    // Clearing the filters gives the whole count back.
+    await page.click("#filters-reset");
+    await page.waitForFunction((b) => document.querySelector("#opportunity-count").dataset.count === b, before);
+    assert.equal(new URL(page.url()).search, "");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("clicking an opportunity opens its details and the needs it fits", async () => {
+    const { page, context, problems } = await openPage();
+    // A public opportunity that a need was matched with.
+    const needs = await api("/ogcapi/collections/needs/items?limit=100");
+    let match;
+    for (const need of needs.features) {
+      const m = await api(`/api/needs/${need.id}/matches`);
+      if (m.features.length) { match = m.features[0]; break; }
+    }
+    assert.ok(match, "the demo data has matches");
+    const opportunity = await api(`/ogcapi/collections/opportunities/items/${match.properties.opportunity_id}`);
+    await openOpportunity(page, opportunity);
+    assert.equal(await page.textContent("#panel-title"), opportunity.properties.title);
+    assert.equal(await fieldValue(page, "kind"), opportunity.properties.kind);
+    const names = await page.$$eval("#panel .matches > li strong", (els) => els.map((e) => e.textContent));
+    const expected = await api(`/api/opportunities/${opportunity.id}/matches`);
+    assert.deepEqual(names, expected.features.map((f) => f.properties.collective_name));
+    assert.ok(names.length > 0);
+    assert.equal(await page.evaluate(() => window.terrier.state.matchLines.features.length), names.length);
+    await page.keyboard.press("Escape");
+    assert.equal(await page.isHidden("#panel"), true);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("clicking a need's area shows its ranked matches, their reasons and lines to them", async () => {
+    const { page, context, problems } = await openPage();
+    const needs = await api("/ogcapi/collections/needs/items?limit=100");
+    let need;
+    let matches;
+    for (const n of needs.features) {
+      const m = await api(`/api/needs/${n.id}/matches`);
+      if (m.features.length >= 2 && n.geometry.type === "Polygon") { need = n; matches = m; break; }
+    }
+    assert.ok(need, "a need with two matches or more");
+    const anchor = await page.evaluate((g) => {
+      const ring = g.coordinates[0];
+      const xs = ring.map((c) => c[0]);
+      const ys = ring.map((c) => c[1]);
+      return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+    }, need.geometry);
+    await jump(page, { center: anchor, zoom: 11 });
+    const pixel = await clickablePixel(page, "needs-fill", need.id);
+    assert.ok(pixel, "the need's area is clickable");
+    await page.mouse.click(pixel.x, pixel.y);
+    await page.waitForFunction((id) => {
+      const p = document.querySelector("#panel");
+      return !p.hidden && p.dataset.kind === "need" && p.dataset.id === String(id) && p.dataset.loading === "false";
+    }, need.id);
+    assert.equal(await page.textContent("#panel-title"), need.properties.collective_name);
+    const shown = await page.$$eval("#panel .matches > li", (els) => els.map((e) => ({
+      id: e.dataset.matchId, score: e.querySelector(".score").textContent, reasons: e.querySelectorAll("ul li").length })));
+    assert.deepEqual(shown.map((s) => s.id), matches.features.map((f) => String(f.properties.match_id)));
+    // Ranked: scores do not increase down the list (valid matches first).
+    const valid = matches.features.filter((f) => f.properties.still_valid).map((f) => f.properties.score);
+    assert.deepEqual(valid, [...valid].sort((a, b) => b - a));
+    assert.ok(shown.every((s) => s.reasons > 0), "every match gives its reasons");
+    const lines = await page.evaluate(() => window.terrier.state.matchLines.features.map((f) => f.geometry.coordinates[1]));
+    assert.deepEqual(lines, matches.features.map((f) => f.geometry.coordinates));
+    await idle(page);
+    assert.equal(await rendered(page, ["match-lines"]) > 0, true);
+    // No contact for a visitor.
+    assert.equal(await page.$("#panel .confidential"), null);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a foundation's token shows the owner that a visitor does not see", async () => {
+    // A public opportunity whose owner is known.
+    const page1 = await api("/ogcapi/collections/opportunities/items?limit=10000", "foundation");
+    const target = page1.features.find((f) => f.properties.visibility === "public" && f.properties.owner_name &&
+      f.properties.location_precision !== "commune");
+    assert.ok(target, "a public opportunity with an owner");
+    const { page, context, problems } = await openPage();
+    await openOpportunity(page, target);
+    assert.equal(await fieldValue(page, "owner_name"), null);
+    assert.equal(await page.$("#panel .confidential"), null);
+    assert.equal(await page.textContent("#role-badge"), "Visiteur");
+
+    await signIn(page, "foundation");
+    assert.match(await page.textContent("#role-badge"), /^Foncière solidaire — Foncière test/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("terrier.token")), TOKENS.foundation);
+    assert.equal(await page.isVisible("#restricted-layer"), true, "the restricted layer appears");
+    await openOpportunity(page, target);
+    assert.equal(await fieldValue(page, "owner_name"), target.properties.owner_name);
+    assert.ok(await page.$("#panel .confidential"));
+    // More opportunities for a foundation (réseau and private ones).
+    const publicCount = (await api("/ogcapi/collections/opportunities/items?limit=1")).numberMatched;
+    const foundationCount = (await api("/ogcapi/collections/opportunities/items?limit=1", "foundation")).numberMatched;
+    assert.ok(foundationCount > publicCount);
+    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), foundationCount);
+
+    // Signing out forgets the token and the fields.
+    await page.click("#sign-out");
+    await page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "public");
+    await ready(page);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("terrier.token")), null);
+    await openOpportunity(page, target);
+    assert.equal(await fieldValue(page, "owner_name"), null);
+    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), publicCount);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("an unknown token is refused with a message, and nothing is kept", async () => {
+    const { page, context } = await openPage();
+    await page.click("#sign-in");
+    await page.fill("#token-input", "trr_0000000000000000000000000000000000000000000000000000000000000000");
+    await page.click("#sign-in-submit");
+    await page.waitForFunction(() => document.querySelector("#sign-in-error").textContent !== "");
+    assert.equal(await page.textContent("#sign-in-error"), "Jeton inconnu ou révoqué.");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("terrier.token")), null);
+    await context.close();
+  });
+
+  test("an animator exports the circle's GeoJSON; a visitor cannot", async () => {
+    const { page, context, problems } = await openPage();
+    await page.selectOption("#export-territory", "mel");
+    assert.equal(await page.isDisabled('#export-buttons button[data-format="geojson"]'), true);
+    await signIn(page, "animator");
+    assert.equal(await page.inputValue("#export-territory"), "mel");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click('#export-buttons button[data-format="geojson"]'),
+    ]);
+    const file = join(ARTIFACTS, "export-mel.geojson");
+    await download.saveAs(file);
+    const data = JSON.parse(await readFile(file, "utf8"));
+    assert.equal(data.type, "FeatureCollection");
+    const count = (layer) => data.features.filter((f) => f.properties.couche === layer).length;
+    const expected = (await api("/ogcapi/collections/opportunities/items?territory=mel&limit=1", "animator")).numberMatched;
+    assert.equal(count("opportunites"), expected);
+    assert.equal(count("lieux"), (await api("/ogcapi/collections/places/items?territory=mel&limit=1")).numberMatched);
+    assert.ok(expected > 0);
+    // An animator's export never holds an owner.
+    assert.ok(data.features.every((f) => !("owner_name" in f.properties)));
+    // Another circle is not theirs.
+    await page.selectOption("#export-territory", "littoral");
+    assert.equal(await page.isDisabled('#export-buttons button[data-format="geojson"]'), true);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("the search flies to a commune", async () => {
+    const { page, context, problems } = await openPage();
+    await page.fill("#search-input", "Lens");
+    await page.waitForSelector("#search-results li");
+    const first = await page.textContent("#search-results li");
+    assert.match(first, /Lens/);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(500);
+    await idle(page);
+    const center = await page.evaluate(() => window.terrier.map.getCenter().toArray());
+    assert.ok(Math.abs(center[0] - 2.83) < 0.1 && Math.abs(center[1] - 50.43) < 0.1, `centre ${center}`);
+    assert.ok(await page.evaluate(() => window.terrier.map.getZoom()) > 10);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("on a phone the filters open as a drawer and the controls are reachable by keyboard", async () => {
+    const { page, context, problems } = await openPage({ viewport: { width: 390, height: 844 } });
+    const mapBox = await page.locator("#map").boundingBox();
+    assert.ok(mapBox.width >= 380, "the map takes the width");
+    const sidebar = await page.locator("#sidebar").boundingBox();
+    assert.ok(sidebar.x + sidebar.width <= 0, "the drawer starts closed");
+    await page.focus("#drawer-toggle");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(400);
+    assert.equal(await page.getAttribute("#drawer-toggle", "aria-expanded"), "true");
+    const opened = await page.locator("#sidebar").boundingBox();
+    assert.ok(opened.x >= 0);
+    // Tab reaches the filters' first field.
+    await page.focus('input[name="surface_min"]');
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.name), "surface_max");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a screenshot of the map with the demo data is saved", async () => {
+    const { page, context } = await openPage({ viewport: { width: 1280, height: 800 } });
+    await page.evaluate(() => window.terrier.map.jumpTo({ center: [2.85, 50.45], zoom: 8.6 }));
+    await page.waitForTimeout(300);
+    await idle(page);
+    const file = join(ARTIFACTS, "map.png");
+    await page.screenshot({ path: file });
+    const png = await readFile(file);
+    assert.equal(png.subarray(1, 4).toString(), "PNG");
+    assert.ok(png.length > 50_000, "a drawn map, not a blank page");
+    await context.close();
+  });
+});

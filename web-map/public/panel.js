@@ -1,0 +1,204 @@
+// The side panel: a feature's details, only what the server returned for the
+// visitor's role (the server leaves confidential fields out; the page never
+// has them to hide), and the matches of a need or an opportunity.
+
+const euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+const number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long" });
+
+const m2 = (v) => `${number.format(v)} m²`;
+const date = (v) => {
+  const d = new Date(`${v}T00:00:00`);
+  return Number.isNaN(d.getTime()) ? String(v) : dateFormat.format(d);
+};
+const list = (v) => (Array.isArray(v) ? v.join(", ") : String(v));
+const meters = (v) => (v >= 1000 ? `${number.format(v / 1000)} km` : `${number.format(v)} m`);
+
+// [property, French label, formatter]
+const OPPORTUNITY_FIELDS = [
+  ["kind", "Type de bien"],
+  ["status", "Statut"],
+  ["tenures", "Mise à disposition", list],
+  ["address", "Adresse"],
+  ["commune_insee", "Commune (INSEE)"],
+  ["built_surface_m2", "Surface bâtie", m2],
+  ["land_surface_m2", "Surface du terrain", m2],
+  ["price_eur", "Prix", (v) => euro.format(v)],
+  ["rent_eur_month", "Loyer mensuel", (v) => euro.format(v)],
+  ["available_from", "Disponible à partir du", date],
+  ["available_until", "Disponible jusqu'au", date],
+  ["owner_kind", "Type de propriétaire"],
+  ["visibility", "Visibilité"],
+  ["last_verified", "Vérifiée le", date],
+  ["location_precision", "Précision de la localisation"],
+  ["source", "Source"],
+  ["duplicate_of", "Doublon probable de la fiche"],
+];
+const OPPORTUNITY_CONFIDENTIAL = [
+  ["owner_name", "Propriétaire"],
+  ["owner_contact", "Contact du propriétaire"],
+  ["notes", "Notes"],
+];
+const NEED_FIELDS = [
+  ["status", "Statut"],
+  ["surface_min_m2", "Surface minimale", m2],
+  ["surface_ideal_m2", "Surface idéale", m2],
+  ["surface_max_m2", "Surface maximale", m2],
+  ["kinds_wanted", "Types recherchés", list],
+  ["tenures_accepted", "Modes acceptés", list],
+  ["rent_max_eur_month", "Loyer maximal", (v) => `${euro.format(v)} / mois`],
+  ["price_max_eur", "Prix maximal", (v) => euro.format(v)],
+  ["needed_from", "Besoin à partir du", date],
+  ["territory", "Territoire recherché"],
+  ["radius_m", "Rayon de recherche", meters],
+  ["description", "Description"],
+];
+const NEED_CONFIDENTIAL = [
+  ["contact", "Contact du collectif"],
+  ["notes", "Notes"],
+];
+const PLACE_FIELDS = [
+  ["kind", "Type de lieu"],
+  ["address", "Adresse"],
+  ["commune_insee", "Commune (INSEE)"],
+  ["circle", "Cercle"],
+  ["competences", "Compétences", list],
+  ["description", "Description"],
+];
+
+function element(tag, text, className) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (className) e.className = className;
+  return e;
+}
+
+function definitionList(properties, fields) {
+  const dl = document.createElement("dl");
+  for (const [key, label, format] of fields) {
+    const value = properties[key];
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) continue;
+    dl.append(element("dt", label), element("dd", format ? format(value) : String(value)));
+    dl.lastChild.dataset.field = key;
+  }
+  return dl;
+}
+
+function confidentialBlock(properties, fields) {
+  if (!fields.some(([key]) => key in properties)) return null;
+  const box = element("section", undefined, "confidential");
+  box.append(element("h3", "Confidentiel — foncières et administrateurs"), definitionList(properties, fields));
+  return box;
+}
+
+export class Panel {
+  constructor({ root, title, body, close, onClose }) {
+    Object.assign(this, { root, title, body });
+    close.addEventListener("click", () => this.hide());
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !this.root.hidden) this.hide();
+    });
+    this.onClose = onClose;
+  }
+
+  show(titleText, ...children) {
+    this.title.textContent = titleText;
+    this.body.replaceChildren(...children.filter(Boolean));
+    this.root.hidden = false;
+    this.root.dataset.loading = "false";
+  }
+
+  loading(titleText) {
+    this.show(titleText, element("p", "Chargement…", "hint"));
+    this.root.dataset.loading = "true";
+  }
+
+  error(titleText, message) {
+    this.show(titleText, element("p", message, "error"));
+  }
+
+  hide() {
+    this.root.hidden = true;
+    this.onClose?.();
+  }
+
+  opportunity(feature, matches, { onFocus }) {
+    const p = feature.properties;
+    this.root.dataset.kind = "opportunity";
+    this.root.dataset.id = String(feature.id);
+    this.show(p.title || "Opportunité sans titre",
+      definitionList(p, OPPORTUNITY_FIELDS),
+      confidentialBlock(p, OPPORTUNITY_CONFIDENTIAL),
+      element("h3", matches.features.length ? "Besoins de collectifs compatibles" : "Aucun besoin compatible pour l'instant"),
+      matchList(matches.features, (m) => m.properties.collective_name, (m) => m.properties.need_status, onFocus));
+  }
+
+  need(feature, matches, { onFocus }) {
+    const p = feature.properties;
+    this.root.dataset.kind = "need";
+    this.root.dataset.id = String(feature.id);
+    this.show(p.collective_name || "Besoin",
+      definitionList(p, NEED_FIELDS),
+      confidentialBlock(p, NEED_CONFIDENTIAL),
+      element("h3", matches.features.length ? "Lieux proposés, du meilleur au moins bon" : "Aucun lieu proposé pour l'instant"),
+      matchList(matches.features, (m) => m.properties.title || "Opportunité", (m) => m.properties.kind, onFocus));
+  }
+
+  place(feature) {
+    const p = feature.properties;
+    this.root.dataset.kind = "place";
+    this.root.dataset.id = String(feature.id);
+    const children = [definitionList(p, PLACE_FIELDS)];
+    if (typeof p.website === "string" && /^https?:\/\//i.test(p.website)) {
+      const a = element("a", p.website);
+      a.href = p.website;
+      a.rel = "noopener noreferrer";
+      a.target = "_blank";
+      const para = element("p");
+      para.append("Site : ", a);
+      children.push(para);
+    }
+    this.show(p.name || "Lieu", ...children);
+  }
+
+  circle(feature, { count, onFilter, onExport }) {
+    const p = feature.properties;
+    this.root.dataset.kind = "circle";
+    this.root.dataset.id = String(p.slug);
+    const filter = element("button", "Filtrer les opportunités sur ce cercle");
+    filter.type = "button";
+    filter.addEventListener("click", onFilter);
+    const exp = element("button", "Exporter ce territoire", "secondary");
+    exp.type = "button";
+    exp.addEventListener("click", onExport);
+    const actions = element("div", undefined, "export-buttons");
+    actions.append(filter, exp);
+    this.show(`Cercle ${p.name}`, element("p", count), actions);
+  }
+}
+
+function matchList(features, name, subtitle, onFocus) {
+  const ol = element("ol", undefined, "matches");
+  for (const m of features) {
+    const p = m.properties;
+    const li = document.createElement("li");
+    li.dataset.matchId = String(p.match_id);
+    li.append(element("span", `${number.format(p.score)} / 100`, "score"), element("strong", name(m)));
+    const meta = [subtitle(m), `fiabilité ${p.reliability}/10`, `suivi : ${p.status}`];
+    if (!p.still_valid) meta.push("ne correspond plus");
+    li.append(element("div", meta.filter(Boolean).join(" · "), "hint"));
+    if (Array.isArray(p.reasons) && p.reasons.length) {
+      const ul = document.createElement("ul");
+      for (const r of p.reasons) ul.append(element("li", r));
+      li.append(ul);
+    }
+    if (m.geometry) {
+      const b = element("button", "Voir sur la carte", "secondary");
+      b.type = "button";
+      b.addEventListener("click", () => onFocus(m));
+      li.append(b);
+    }
+    ol.append(li);
+  }
+  return ol;
+}

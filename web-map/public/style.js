@@ -1,0 +1,228 @@
+// The map's style, built from the page's state: the project's own boundaries
+// as the default basemap (so the page works offline), an optional raster
+// basemap, then circles, needs' search areas, places and opportunities.
+
+import { tilesUrl } from "./api.js";
+
+// Colour-blind-safe palettes (Okabe–Ito, then two darker hues).
+export const KIND_COLORS = {
+  "bureau": "#0072b2",
+  "atelier": "#e69f00",
+  "entrepôt": "#8c564b",
+  "commerce": "#cc79a7",
+  "terrain": "#009e73",
+  "bâtiment mixte": "#56b4e9",
+  "friche": "#d55e00",
+  "logement": "#6a3d9a",
+};
+export const TENURE_COLORS = {
+  "vente": "#d55e00",
+  "location": "#0072b2",
+  "bcus": "#009e73",
+  "bail emphytéotique": "#6a3d9a",
+  "occupation temporaire": "#e69f00",
+  "mise à disposition": "#cc79a7",
+};
+export const TENURE_LABELS = { "bcus": "BCUS (bail commercial d'utilité sociale)" };
+export const STATUS_STYLE = {
+  "disponible": { label: "disponible : plein, liseré blanc" },
+  "en discussion": { label: "en discussion : liseré noir épais" },
+  "attribuée": { label: "attribuée : pâle" },
+  "retirée": { label: "retirée : très pâle, liseré gris" },
+};
+const OTHER = "#7b868e";
+export const CIRCLE_COLOR = "#0b5c7a";
+export const PLACE_COLOR = "#2b7a3e";
+export const NEED_COLOR = "#7b3294";
+export const MATCH_COLOR = "#b45c00";
+
+// Layers the switcher turns on and off, by its checkbox value.
+export const LAYER_GROUPS = {
+  circles: ["circles-fill", "circles-line", "circles-label"],
+  places: ["places-clusters", "places-cluster-count", "places-points", "places-label"],
+  opportunities: ["opportunities-heat", "opportunities-tiles", "opportunities-detail"],
+  needs: ["needs-fill", "needs-line", "needs-label"],
+  restricted: ["restricted-tiles", "restricted-detail"],
+};
+
+// Opportunities come from vector tiles below this zoom, from /ogcapi items
+// of the visible area at and above it (every attribute, fewer features).
+export const DETAIL_ZOOM = 12;
+
+function match(property, colors) {
+  const expr = ["match", ["coalesce", ["get", property], ""]];
+  for (const [value, color] of Object.entries(colors)) expr.push(value, color);
+  expr.push(OTHER);
+  return expr;
+}
+
+export function opportunityColor(colorBy) {
+  return colorBy === "tenure" ? match("tenure", TENURE_COLORS) : match("kind", KIND_COLORS);
+}
+
+// Radius grows with the surface (built, else a tenth of the land) and with
+// the zoom.
+function radius(scale) {
+  const surface = ["sqrt", ["coalesce", ["get", "built_surface_m2"],
+    ["/", ["coalesce", ["get", "land_surface_m2"], 400], 10]]];
+  return ["interpolate", ["linear"], surface, 0, 2.5 * scale, 10, 4 * scale, 30, 7 * scale, 100, 12 * scale];
+}
+
+function opportunityPaint(colorBy, scale) {
+  const status = ["get", "status"];
+  return {
+    "circle-color": opportunityColor(colorBy),
+    "circle-radius": radius(scale),
+    "circle-opacity": ["match", status, "attribuée", 0.35, "retirée", 0.2, 0.9],
+    "circle-stroke-color": ["match", status, "en discussion", "#111111", "retirée", "#7b868e", "#ffffff"],
+    "circle-stroke-width": ["match", status, "en discussion", 2.5, 1],
+  };
+}
+
+function restrictedPaint(scale) {
+  return {
+    "circle-color": "rgba(0,0,0,0)",
+    "circle-radius": ["+", radius(scale), 3],
+    "circle-stroke-color": "#7a3e00",
+    "circle-stroke-width": 2,
+  };
+}
+
+const TEXT = {
+  "text-font": ["sans-serif"],
+  "text-size": 12,
+};
+const HALO = { "text-color": "#1d2327", "text-halo-color": "#ffffff", "text-halo-width": 1.5 };
+
+export function buildStyle(state, config) {
+  const visible = (group) => (state.layers.has(group) ? "visible" : "none");
+  const filters = state.apiFilters();
+  const sources = {
+    departements: { type: "vector", tiles: [tilesUrl("territories", { level: "departement" })], minzoom: 0, maxzoom: 12 },
+    communes: { type: "vector", tiles: [tilesUrl("territories", { level: "commune" })], minzoom: 8, maxzoom: 12 },
+    circles: { type: "geojson", data: state.circles },
+    "circle-labels": { type: "geojson", data: state.circleLabels },
+    needs: { type: "geojson", data: state.needs },
+    places: { type: "geojson", data: state.places, cluster: true, clusterRadius: 40, clusterMaxZoom: 10 },
+    opportunities: { type: "vector", tiles: [tilesUrl("opportunities", filters)], minzoom: 0, maxzoom: 14 },
+    "opportunities-detail": { type: "geojson", data: state.detail },
+    "match-lines": { type: "geojson", data: state.matchLines },
+  };
+  const layers = [{ id: "background", type: "background", paint: { "background-color": "#e8ece9" } }];
+  if (config.basemap) {
+    sources.basemap = { type: "raster", tiles: [config.basemap.url], tileSize: 256, attribution: config.basemap.attribution || "" };
+    layers.push({ id: "basemap", type: "raster", source: "basemap" });
+  } else {
+    layers.push({ id: "departements-fill", type: "fill", source: "departements", "source-layer": "territories",
+      paint: { "fill-color": "#fbfbf7" } });
+  }
+  layers.push(
+    { id: "communes-line", type: "line", source: "communes", "source-layer": "territories", minzoom: 8,
+      paint: { "line-color": "#b3bcc2", "line-width": 0.6 } },
+    { id: "departements-line", type: "line", source: "departements", "source-layer": "territories",
+      paint: { "line-color": "#6b757c", "line-width": ["interpolate", ["linear"], ["zoom"], 6, 1, 12, 2.5] } },
+    { id: "communes-label", type: "symbol", source: "communes", "source-layer": "territories", minzoom: 10,
+      layout: { ...TEXT, "text-field": ["get", "name"], "text-size": 11 },
+      paint: { "text-color": "#4a545c", "text-halo-color": "#ffffff", "text-halo-width": 1 } },
+    { id: "circles-fill", type: "fill", source: "circles", layout: { visibility: visible("circles") },
+      paint: { "fill-color": CIRCLE_COLOR, "fill-opacity": 0.05 } },
+    { id: "circles-line", type: "line", source: "circles", layout: { visibility: visible("circles") },
+      paint: { "line-color": CIRCLE_COLOR, "line-width": ["interpolate", ["linear"], ["zoom"], 6, 2, 12, 4], "line-opacity": 0.8 } },
+    { id: "needs-fill", type: "fill", source: "needs", layout: { visibility: visible("needs") },
+      paint: { "fill-color": NEED_COLOR, "fill-opacity": ["match", ["get", "status"], "active", 0.12, 0.05] } },
+    { id: "needs-line", type: "line", source: "needs", layout: { visibility: visible("needs") },
+      paint: { "line-color": NEED_COLOR, "line-width": 1.5, "line-dasharray": [3, 2] } },
+    { id: "match-lines", type: "line", source: "match-lines",
+      paint: { "line-color": MATCH_COLOR, "line-width": 2.5, "line-dasharray": [2, 1] } },
+    { id: "opportunities-heat", type: "heatmap", source: "opportunities", "source-layer": "opportunities", maxzoom: 9,
+      layout: { visibility: visible("opportunities") },
+      paint: {
+        "heatmap-radius": ["interpolate", ["linear"], ["zoom"], 5, 5, 9, 14],
+        "heatmap-opacity": ["interpolate", ["linear"], ["zoom"], 7.5, 0.8, 9, 0],
+        // A density ramp of its own, apart from the kinds' and tenures' hues.
+        "heatmap-color": ["interpolate", ["linear"], ["heatmap-density"], 0, "rgba(33,102,172,0)", 0.2, "rgba(103,169,207,0.5)",
+          0.5, "rgba(33,102,172,0.7)", 1, "rgba(5,48,97,0.95)"],
+      } },
+    { id: "opportunities-tiles", type: "circle", source: "opportunities", "source-layer": "opportunities",
+      minzoom: 7, maxzoom: DETAIL_ZOOM, layout: { visibility: visible("opportunities") },
+      paint: { ...opportunityPaint(state.colorBy, 0.6),
+        "circle-opacity": ["interpolate", ["linear"], ["zoom"], 7, 0, 8.5, opportunityPaint(state.colorBy, 0.6)["circle-opacity"]],
+        "circle-stroke-opacity": ["interpolate", ["linear"], ["zoom"], 7, 0, 8.5, 1] } },
+    { id: "restricted-tiles", type: "circle", source: "opportunities", "source-layer": "opportunities",
+      minzoom: 8, maxzoom: DETAIL_ZOOM, filter: ["!=", ["get", "visibility"], "public"],
+      layout: { visibility: state.restrictedVisible() ? "visible" : "none" }, paint: restrictedPaint(0.6) },
+    { id: "opportunities-detail", type: "circle", source: "opportunities-detail", minzoom: DETAIL_ZOOM,
+      layout: { visibility: visible("opportunities") }, paint: opportunityPaint(state.colorBy, 1) },
+    { id: "restricted-detail", type: "circle", source: "opportunities-detail", minzoom: DETAIL_ZOOM,
+      filter: ["!=", ["get", "visibility"], "public"],
+      layout: { visibility: state.restrictedVisible() ? "visible" : "none" }, paint: restrictedPaint(1) },
+    { id: "places-clusters", type: "circle", source: "places", filter: ["has", "point_count"],
+      layout: { visibility: visible("places") },
+      paint: { "circle-color": PLACE_COLOR, "circle-radius": ["step", ["get", "point_count"], 13, 10, 17, 30, 22],
+        "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } },
+    { id: "places-cluster-count", type: "symbol", source: "places", filter: ["has", "point_count"],
+      layout: { ...TEXT, visibility: visible("places"), "text-field": ["get", "point_count_abbreviated"], "text-allow-overlap": true },
+      paint: { "text-color": "#ffffff" } },
+    { id: "places-points", type: "circle", source: "places", filter: ["!", ["has", "point_count"]],
+      layout: { visibility: visible("places") },
+      paint: { "circle-color": PLACE_COLOR, "circle-radius": 7, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } },
+    { id: "places-label", type: "symbol", source: "places", filter: ["!", ["has", "point_count"]], minzoom: 10,
+      layout: { ...TEXT, visibility: visible("places"), "text-field": ["get", "name"], "text-offset": [0, 1.1], "text-anchor": "top" },
+      paint: { ...HALO, "text-color": "#1f5c2f" } },
+    { id: "needs-label", type: "symbol", source: "needs", minzoom: 9, layout: { ...TEXT, visibility: visible("needs"),
+      "text-field": ["get", "collective_name"], "text-size": 11 }, paint: { ...HALO, "text-color": NEED_COLOR } },
+    { id: "circles-label", type: "symbol", source: "circle-labels", maxzoom: 11,
+      layout: { ...TEXT, visibility: visible("circles"), "text-field": ["get", "name"], "text-size": 14,
+        "text-transform": "uppercase", "text-letter-spacing": 0.05, "text-max-width": 9 },
+      paint: { ...HALO, "text-color": CIRCLE_COLOR, "text-halo-width": 2 } },
+  );
+  return {
+    version: 8,
+    // No "glyphs": MapLibre draws labels with the browser's own fonts, so
+    // nothing is fetched from a font server.
+    sources,
+    layers,
+  };
+}
+
+function swatch(color, area = false) {
+  const span = document.createElement("span");
+  span.className = area ? "swatch area" : "swatch";
+  span.style.background = color;
+  return span;
+}
+
+function row(node, text) {
+  const div = document.createElement("div");
+  div.className = "row";
+  div.append(node, document.createTextNode(text));
+  return div;
+}
+
+export function renderLegend(container, state) {
+  container.replaceChildren();
+  const title = (text) => {
+    const h = document.createElement("h3");
+    h.textContent = text;
+    return h;
+  };
+  if (state.layers.has("opportunities")) {
+    const colors = state.colorBy === "tenure" ? TENURE_COLORS : KIND_COLORS;
+    container.append(title(state.colorBy === "tenure" ? "Opportunités, par mode" : "Opportunités, par type"));
+    for (const [value, color] of Object.entries(colors)) container.append(row(swatch(color), TENURE_LABELS[value] ?? value));
+    container.append(row(swatch(OTHER), "non renseigné"));
+    container.append(title("Statut"));
+    for (const s of Object.values(STATUS_STYLE)) container.append(row(swatch("#9aa5ad"), s.label));
+    container.append(row(document.createTextNode(""), "taille : surface"));
+  }
+  if (state.restrictedVisible()) {
+    const ring = swatch("transparent");
+    ring.style.border = "2px solid #7a3e00";
+    container.append(row(ring, "visibilité réseau ou privée"));
+  }
+  container.append(title("Réseau"));
+  if (state.layers.has("places")) container.append(row(swatch(PLACE_COLOR), "tiers-lieu du réseau"));
+  if (state.layers.has("circles")) container.append(row(swatch(CIRCLE_COLOR, true), "territoire d'un cercle"));
+  if (state.layers.has("needs")) container.append(row(swatch(NEED_COLOR, true), "zone recherchée par un collectif"));
+  container.append(row(swatch(MATCH_COLOR, true), "mise en relation (fiche ouverte)"));
+}
