@@ -8,6 +8,7 @@
 #include "api/export.hpp"
 #include "api/handlers.hpp"
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "db/feature_store.hpp"
 #include "db/match_store.hpp"
 #include "matching/assignment.hpp"
@@ -36,8 +37,10 @@ Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   long long id = id_or_404(ctx.segments[2], "match");
   std::string status;
   try {
-    auto body = nlohmann::json::parse(ctx.request.body);
+    auto body = parse_json(ctx.request.body);
     status = body.at("status").get<std::string>();
+  } catch (const JsonTooDeep&) {
+    throw bad_request("the body must be JSON: {\"status\": \"contacté\"}");
   } catch (const nlohmann::json::exception&) {
     throw bad_request("the body must be JSON: {\"status\": \"contacté\"}");
   }

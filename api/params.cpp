@@ -48,6 +48,12 @@ std::array<double, 4> parse_bbox(const std::string& value, int srid) {
   for (int i = 0; i < 4; ++i) b[i] = parse_double("bbox", parts[i]);
   if (srid != 4326) {
     if (b[0] > b[2] || b[1] > b[3]) throw bad_request("bbox: each minimum must be at most its maximum");
+    // Lambert-93 is defined over metropolitan France: far outside, PROJ
+    // cannot transform the box back to lon/lat.
+    if (b[0] < -1'000'000 || b[2] > 2'500'000 || b[1] < 5'000'000 || b[3] > 8'000'000) {
+      throw bad_request("bbox: Lambert-93 coordinates must lie in x [-1000000, 2500000], "
+                        "y [5000000, 8000000] metres");
+    }
     return b;
   }
   if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3]) {
@@ -106,6 +112,9 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
     auto eq = pair.find('=');
     std::string name = percent_decode(pair.substr(0, eq));
     std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1));
+    if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
+      throw bad_request(fmt::format("{}: the URL holds a NUL byte (%00)", name.substr(0, name.find('\0'))));
+    }
     if (!out.emplace(name, value).second) {
       throw bad_request(fmt::format("{}: given more than once", name));
     }

@@ -118,6 +118,50 @@ void add_cache_headers(const Request& request, Response& r) {
   }
 }
 
+// The origin of a URL template ("https://tile.example.org/{z}/…" gives
+// "https://tile.example.org"), for the page's Content-Security-Policy.
+std::string origin_of(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "";
+  auto end = url.find('/', scheme + 3);
+  return url.substr(0, end);
+}
+
+// Headers every response carries; the page also gets a CSP that allows this
+// server only (plus the basemap's origin when one is configured): no inline
+// script, no framing.
+void add_security_headers(const ServiceConfig& config, Response& r) {
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
+  if (r.content_type.rfind("text/html", 0) == 0) {
+    std::string basemap = config.basemap_url.empty() ? "" : " " + origin_of(config.basemap_url);
+    r.headers.emplace_back(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
+            basemap + "; connect-src 'self'" + basemap +
+            "; worker-src 'self' blob:; child-src 'self' blob:; font-src 'self'; object-src 'none'; "
+            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  }
+}
+
+const std::string* allowed_origin(const ServiceConfig& config, const Request& request) {
+  auto origin = request.headers.find("origin");
+  if (origin == request.headers.end() || config.cors_origins.empty()) return nullptr;
+  for (const auto& o : config.cors_origins) {
+    if (o == "*" || o == origin->second) return &origin->second;
+  }
+  return nullptr;
+}
+
+void add_cors_headers(const ServiceConfig& config, const Request& request, Response& r) {
+  const std::string* origin = allowed_origin(config, request);
+  if (!origin) return;
+  r.headers.emplace_back("Access-Control-Allow-Origin", *origin);
+  r.headers.emplace_back("Vary", "Origin");
+  r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Content-Disposition, Retry-After");
+}
+
 }  // namespace
 
 void ServiceConfig::validate() const {
@@ -156,6 +200,16 @@ Response Service::handle(const Request& request) {
         if (request.method == route.method) found = &route;
       }
     }
+    if (request.method == "OPTIONS" && allowed_origin(config_, request)) {
+      // A CORS preflight from an allowed origin.
+      response.status = 204;
+      response.content_type.clear();
+      response.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
+                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match"},
+                          {"Access-Control-Max-Age", "600"}};
+      add_cors_headers(config_, request, response);
+      return response;
+    }
     if (!found && path_known) throw Problem(405, "Method Not Allowed", request.method + " is not allowed here");
     if (found) {
       route_label.clear();
@@ -190,6 +244,8 @@ Response Service::handle(const Request& request) {
     log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
     response = problem_response(500, "Internal Server Error", "the request failed; it was logged");
   }
+  add_security_headers(config_, response);
+  add_cors_headers(config_, request, response);
   metrics_.record(route_label, response.status,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return response;

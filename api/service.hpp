@@ -28,6 +28,9 @@ struct ServiceConfig {
   // without it the page draws the project's own boundaries only.
   std::string basemap_url;
   std::string basemap_attribution;
+  // Origins allowed to call the API from another site's pages (CORS); empty:
+  // none (the default), "*": any.
+  std::vector<std::string> cors_origins;
 
   void validate() const;  // throws ConfigError
 };

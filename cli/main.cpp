@@ -8,6 +8,7 @@
 
 #include <pqxx/except>
 
+#include "cli/backup_command.hpp"
 #include "cli/db_commands.hpp"
 #include "cli/import_command.hpp"
 #include "cli/match_command.hpp"
@@ -46,6 +47,18 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("migrate", "Apply the pending migrations of sql/")
       ->callback(run(cli::migrate));
+
+  std::string backup_file;
+  auto* backup = app.add_subcommand("backup", "Save the whole database to FILE (pg_dump)");
+  backup->add_option("file", backup_file, "The backup file to write")->required();
+  backup->callback([&] {
+    command = [&backup_file](const cli::Settings& s) { return cli::backup(s, backup_file); };
+  });
+  auto* restore = app.add_subcommand("restore", "Replace the database by a backup, in one transaction");
+  restore->add_option("file", backup_file, "A file written by 'terrier backup'")->required();
+  restore->callback([&] {
+    command = [&backup_file](const cli::Settings& s) { return cli::restore(s, backup_file); };
+  });
 
   cli::ImportArgs import_args;
   auto& io = import_args.options;

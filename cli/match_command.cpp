@@ -117,11 +117,13 @@ int match(const Settings& settings, const MatchArgs& args) {
   } else if (args.all) {
     auto needs = store.active_needs(args.territory);
     std::size_t pairs = 0;
+    std::vector<std::pair<long long, std::vector<Match>>> tops;
+    tops.reserve(needs.size());
     for (const auto& n : needs) {
-      auto top = engine.top_for_need(n);
-      pairs += top.size();
-      store.save_need_matches(n.id, top);
+      tops.emplace_back(n.id, engine.top_for_need(n));
+      pairs += tops.back().second.size();
     }
+    store.save_matches(tops);  // one transaction: all or nothing
     fmt::print("{} need(s) matched, {} match(es) stored\n", needs.size(), pairs);
     return 0;
   } else {

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 
 namespace terrier::cli {
 namespace {
@@ -42,6 +43,16 @@ Settings Settings::from_environment() {
       s.basemap_url.rfind("http://", 0) != 0) {
     throw ConfigError(fmt::format("TERRIER_BASEMAP_URL='{}' is not an http(s) URL template",
                                   s.basemap_url));
+  }
+  if (auto origins = env("TERRIER_CORS_ORIGINS")) {
+    for (const auto& o : text::split_any(*origins, {","})) {
+      std::string origin = text::trim(o);
+      if (origin.empty()) continue;
+      if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
+        throw ConfigError(fmt::format("TERRIER_CORS_ORIGINS: '{}' is not an origin (https://host[:port]) or *", origin));
+      }
+      s.cors_origins.push_back(origin);
+    }
   }
   if (auto level = env("TERRIER_LOG_LEVEL")) log::set_level(log::parse_level(*level));
   return s;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/cluster.hpp"
 
@@ -22,6 +23,9 @@ struct Settings {
   // and TERRIER_BASEMAP_ATTRIBUTION: the page's optional basemap.
   std::string basemap_url;
   std::string basemap_attribution;
+  // TERRIER_CORS_ORIGINS: comma-separated origins allowed to call the API
+  // from their pages ("*" for any); none by default.
+  std::vector<std::string> cors_origins;
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "core/text.hpp"
@@ -237,26 +238,33 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   }
   add_filters(w, s, query.collection, query.filters);
 
+  // One statement, one plan: the count (bounded: past the limit the
+  // planner's estimate is enough) and the page.
+  std::string order = order_by(w, s, query.collection, query.filters);
+  const long long cap = query.exact_count_limit;
   pqxx::read_transaction r(conn);
   FeaturePage page;
-  auto params = pqxx::prepare::make_dynamic_params(w.params());
-  auto plan = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(), params);
-  std::string text = plan[0].as<std::string>();
-  auto rows_at = text.find("\"Plan Rows\": ");
-  long long estimate = rows_at == std::string::npos ? 0 : std::atoll(text.c_str() + rows_at + 13);
-  if (estimate > query.exact_count_limit) {
-    page.matched = estimate;
+  auto rows = r.exec_params(
+      fmt::format("WITH c AS (SELECT count(*) AS n FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x) "
+                  "SELECT c.n, p.f FROM c LEFT JOIN LATERAL (SELECT {select} AS f FROM {from}{where} "
+                  "ORDER BY {order} LIMIT {limit} OFFSET {offset}) p ON true",
+                  fmt::arg("from", s.from), fmt::arg("where", w.sql()), fmt::arg("cap", cap + 1),
+                  fmt::arg("select", s.select), fmt::arg("order", order), fmt::arg("limit", query.limit),
+                  fmt::arg("offset", query.offset)),
+      pqxx::prepare::make_dynamic_params(w.params()));
+  page.matched = rows.empty() ? 0 : rows[0][0].as<long long>();
+  if (page.matched > cap) {
+    auto plan = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(),
+                               pqxx::prepare::make_dynamic_params(w.params()));
+    std::string text = plan[0].as<std::string>();
+    auto rows_at = text.find("\"Plan Rows\": ");
+    long long estimate = rows_at == std::string::npos ? 0 : std::atoll(text.c_str() + rows_at + 13);
+    page.matched = std::max(estimate, cap + 1);
     page.matched_is_estimate = true;
-  } else {
-    page.matched =
-        r.exec_params1("SELECT count(*) FROM " + s.from + w.sql(), params)[0].as<long long>();
   }
-  std::string order = order_by(w, s, query.collection, query.filters);
-  auto rows = r.exec_params(fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT {} OFFSET {}",
-                                        s.select, s.from, w.sql(), order, query.limit, query.offset),
-                            pqxx::prepare::make_dynamic_params(w.params()));
+  if (!rows.empty() && rows[0][1].is_null()) rows = pqxx::result();  // no feature on this page
   page.features.reserve(rows.size());
-  for (const auto& row : rows) page.features.push_back(row[0].as<std::string>());
+  for (const auto& row : rows) page.features.push_back(row[1].as<std::string>());
   return page;
 }
 

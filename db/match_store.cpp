@@ -163,8 +163,24 @@ std::vector<long long> MatchStore::needs_matched_to(long long opportunity_id) {
   return out;
 }
 
+namespace {
+void save_in(pqxx::work& w, long long need_id, const std::vector<matching::Match>& matches);
+}  // namespace
+
 void MatchStore::save_need_matches(long long need_id, const std::vector<matching::Match>& matches) {
   pqxx::work w(conn_);
+  save_in(w, need_id, matches);
+  w.commit();
+}
+
+void MatchStore::save_matches(const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need) {
+  pqxx::work w(conn_);
+  for (const auto& [need_id, matches] : by_need) save_in(w, need_id, matches);
+  w.commit();
+}
+
+namespace {
+void save_in(pqxx::work& w, long long need_id, const std::vector<matching::Match>& matches) {
   std::string ids = "{";
   for (const auto& m : matches) ids += (ids.size() > 1 ? "," : "") + std::to_string(m.opportunity_id);
   ids += "}";
@@ -172,6 +188,9 @@ void MatchStore::save_need_matches(long long need_id, const std::vector<matching
       "UPDATE matches SET still_valid = false, computed_at = now() WHERE need_id = $1 "
       "AND still_valid AND NOT (opportunity_id = ANY($2::bigint[]))",
       need_id, ids);
+  if (matches.empty()) return;
+  // One statement per need: its matches travel as one JSON array.
+  nlohmann::json rows = nlohmann::json::array();
   for (const auto& m : matches) {
     nlohmann::json components = {{"surface", m.components.surface},
                                  {"distance", m.components.distance},
@@ -180,17 +199,19 @@ void MatchStore::save_need_matches(long long need_id, const std::vector<matching
                                  {"timing", m.components.timing},
                                  {"distance_m", std::round(m.distance_m)},
                                  {"tenure_chosen", m.tenure}};
-    w.exec_params(
-        "INSERT INTO matches (need_id, opportunity_id, score, reliability, components, reasons) "
-        "VALUES ($1, $2, $3, $4, $5::jsonb, $6::text[]) "
-        "ON CONFLICT (need_id, opportunity_id) DO UPDATE SET score = EXCLUDED.score, "
-        "reliability = EXCLUDED.reliability, components = EXCLUDED.components, "
-        "reasons = EXCLUDED.reasons, still_valid = true, computed_at = now()",
-        m.need_id, m.opportunity_id, m.score, m.reliability, components.dump(),
-        text::pg_array_literal(m.reasons));
+    rows.push_back({{"o", m.opportunity_id}, {"s", m.score}, {"r", m.reliability},
+                    {"c", std::move(components)}, {"reasons", m.reasons}});
   }
-  w.commit();
+  w.exec_params(
+      "INSERT INTO matches (need_id, opportunity_id, score, reliability, components, reasons) "
+      "SELECT $1, (e->>'o')::bigint, (e->>'s')::float8, (e->>'r')::float8, e->'c', "
+      "ARRAY(SELECT jsonb_array_elements_text(e->'reasons')) FROM jsonb_array_elements($2::jsonb) e "
+      "ON CONFLICT (need_id, opportunity_id) DO UPDATE SET score = EXCLUDED.score, "
+      "reliability = EXCLUDED.reliability, components = EXCLUDED.components, "
+      "reasons = EXCLUDED.reasons, still_valid = true, computed_at = now()",
+      need_id, rows.dump());
 }
+}  // namespace
 
 namespace {
 std::vector<StoredMatch> stored(pqxx::connection_base& conn, const char* where, long long id) {

@@ -41,6 +41,9 @@ class MatchStore {
   // get their new score and reasons and keep their status; pairs that are no
   // longer in the list are kept, marked still_valid = false.
   void save_need_matches(long long need_id, const std::vector<matching::Match>& matches);
+  // The same for many needs, in one transaction (one commit, not one per
+  // need).
+  void save_matches(const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need);
 
   std::vector<StoredMatch> matches_of_need(long long need_id);
   std::vector<StoredMatch> matches_of_opportunity(long long opportunity_id);

@@ -2,12 +2,15 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <fmt/core.h>
 #include <gdal.h>
 #include <gdal_utils.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <fstream>
 #include <mutex>
 
 #include "core/error.hpp"
@@ -240,6 +243,24 @@ std::vector<std::string> vector_driver_names() {
     }
   }
   return names;
+}
+
+std::optional<unsigned long long> zip_unpacked_bytes(const std::string& path) {
+  char magic[4] = {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(magic, 4) || std::string(magic, 4) != std::string("PK\x03\x04", 4)) return std::nullopt;
+  init_gdal();
+  std::string root = "/vsizip/{" + path + "}";
+  char** entries = VSIReadDirRecursive(root.c_str());
+  unsigned long long total = 0;
+  for (char** e = entries; e && *e; ++e) {
+    VSIStatBufL st;
+    if (VSIStatL((root + "/" + *e).c_str(), &st) == 0 && !VSI_ISDIR(st.st_mode)) {
+      total += static_cast<unsigned long long>(st.st_size);
+    }
+  }
+  CSLDestroy(entries);
+  return total;
 }
 
 }  // namespace terrier::geo

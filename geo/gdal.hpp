@@ -13,6 +13,11 @@ namespace terrier::geo {
 // Registers GDAL drivers once and routes CPLError messages to the logger.
 void init_gdal();
 
+// For a zip file (XLSX, ODS, KMZ, zipped shapefiles): the bytes its entries
+// declare once unpacked, summed over every entry; nullopt when the file is
+// not a zip. Read from the central directory, nothing is inflated.
+std::optional<unsigned long long> zip_unpacked_bytes(const std::string& path);
+
 // One feature read from a layer: its attributes as text and its geometry as
 // WKB in the layer's CRS.
 struct OgrRecord {

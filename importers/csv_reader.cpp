@@ -76,6 +76,12 @@ void scan_bytes(Scan& s, const std::string& path, std::string_view bytes) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     auto c = static_cast<unsigned char>(bytes[i]);
     if (c == 0) {
+      bool utf16 = s.size == 0 && bytes.size() >= 2 &&
+                   ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
+      if (utf16) {
+        throw ImportError(fmt::format(
+            "{}: the file is UTF-16 text: save it again as CSV UTF-8 (or Windows-1252)", path));
+      }
       throw ImportError(
           fmt::format("{}: byte {} is NUL: this is not a text CSV file", path, s.size + i + 1));
     }
@@ -193,11 +199,16 @@ struct ByteSource {
 // closing quote; "" stands for one quote. Newlines are kept as written and
 // counted so that the next record knows its physical line. False at the end
 // of the file: the quote is never closed.
+// No cell of a real spreadsheet comes near this; a longer field is a damaged
+// file or not a CSV, and would cost seconds and memory for nothing.
+constexpr std::size_t kMaxFieldBytes = 1 << 20;
+
 bool read_quoted(ByteSource& source, std::string& field, std::size_t& line,
                  bool& ended_on_newline) {
   for (;;) {
     int c = source.get();
     if (c == EOF) return false;
+    if (field.size() >= kMaxFieldBytes) return true;  // the caller reports it
     ended_on_newline = c == '\r' || c == '\n';
     if (c == '"') {
       if (!source.next_is('"')) return true;
@@ -303,6 +314,13 @@ bool CsvReader::read_raw_record(CsvRecord& out) {
   std::string field;
   bool field_start = true;
   for (;; c = source.get()) {
+    if (field.size() >= kMaxFieldBytes) {
+      std::size_t column = out.fields.size();
+      throw ImportError(fmt::format(
+          "{}: line {}: column '{}' holds more than {} bytes: the file is damaged or not a CSV",
+          path_, out.line, column < header_.size() ? header_[column] : fmt::format("#{}", column + 1),
+          kMaxFieldBytes));
+    }
     if (field_start && c == '"') {
       std::size_t opened_line = line_;
       bool ended_on_newline = false;

@@ -180,6 +180,10 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     bool rejected_without_id = false;
     auto rows = read_rows(*source, mapping, plan, ctx, options, report, rejected_ids,
                           rejected_without_id);
+    if (report.read == 0) {
+      // Nothing to load, and with --sync it would delete the whole source.
+      throw ImportError(fmt::format("{}: no data row below the header: nothing to import", options.file));
+    }
     bool sync = options.sync;
     if (sync && rejected_without_id) {
       // A rejected row without a reference cannot be told apart from a row

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
+
 #include "core/error.hpp"
 #include "geo/gdal.hpp"
 #include "importers/location.hpp"
@@ -30,9 +32,11 @@ std::string as_text(const json& v) {
 json parse_object(const std::string& body) {
   json j;
   try {
-    j = json::parse(body);
+    j = parse_json(body);
   } catch (const json::parse_error& e) {
     throw ImportError(fmt::format("the body is not JSON (byte {})", e.byte));
+  } catch (const JsonTooDeep& e) {
+    throw ImportError(fmt::format("the body is {}", e.what()));
   }
   if (!j.is_object()) throw ImportError("the body must be a JSON object or a GeoJSON Feature");
   return j;

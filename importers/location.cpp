@@ -220,6 +220,11 @@ LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const Locati
                                                    : "only points are accepted"};
   }
   Location loc;
+  if (polygonal && g.num_coordinates() > kMaxPolygonVertices) {
+    return LocationError{field, "",
+                         fmt::format("the polygon has {} vertices, at most {}: simplify it",
+                                     g.num_coordinates(), kMaxPolygonVertices)};
+  }
   if (polygonal) {
     auto v = g.validity();
     if (!v.valid) {

@@ -66,6 +66,11 @@ struct NoLocation {};
 
 using LocationResult = std::variant<Location, LocationError, NoLocation>;
 
+// A polygon with more vertices than this is refused: the region's largest
+// boundary has under 3,000, and a search area of a million vertices would
+// slow every match and every map that draws it.
+constexpr std::size_t kMaxPolygonVertices = 100'000;
+
 struct LocationOptions {
   std::optional<std::string> srs;       // --srs or the mapping's srs: coordinates' CRS
   std::optional<std::string> file_crs;  // CRS the file declares for its geometries

@@ -101,6 +101,13 @@ class GdalSource final : public RecordSource {
 std::unique_ptr<RecordSource> open_source(const std::string& path) {
   std::string ext = text::fold(std::filesystem::path(path).extension().string());
   if (ext == ".csv" || ext == ".txt" || ext == ".tsv") return std::make_unique<CsvSource>(path);
+  // A spreadsheet is a zip: refuse one that would unpack to more than any
+  // sheet of the network could hold (a zip bomb) before GDAL inflates it.
+  constexpr unsigned long long kMaxUnpacked = 256ULL << 20;
+  if (auto unpacked = geo::zip_unpacked_bytes(path); unpacked && *unpacked > kMaxUnpacked) {
+    throw ImportError(fmt::format("{}: unpacks to {} MB, more than {} MB: a zip bomb, or not a spreadsheet",
+                                  path, *unpacked >> 20, kMaxUnpacked >> 20));
+  }
   return std::make_unique<GdalSource>(path);
 }
 

@@ -10,6 +10,7 @@
 #include "core/text.hpp"
 #include "geo/gdal.hpp"
 #include "geo/geos.hpp"
+#include "importers/location.hpp"
 
 namespace terrier::importers {
 namespace {
@@ -104,13 +105,18 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
     } else {
       try {
         auto g = ctx.from_wkb(reproject ? reproject->transform_wkb(*record.wkb) : *record.wkb);
-        auto v = g.validity();
-        auto poly = (v.valid ? std::move(g) : g.make_valid()).polygonal_part();
-        if (poly.is_empty()) {
-          row.reject("geometry", "", "no polygon in the geometry");
+        if (g.num_coordinates() > kMaxPolygonVertices) {
+          row.reject("geometry", "", fmt::format("the polygon has {} vertices, at most {}: simplify it",
+                                                  g.num_coordinates(), kMaxPolygonVertices));
         } else {
-          if (!v.valid) row.warn("geometry", "", "invalid polygon repaired (" + v.reason + ")");
-          t.ewkb_hex = poly.to_hex_ewkb(4326);
+          auto v = g.validity();
+          auto poly = (v.valid ? std::move(g) : g.make_valid()).polygonal_part();
+          if (poly.is_empty()) {
+            row.reject("geometry", "", "no polygon in the geometry");
+          } else {
+            if (!v.valid) row.warn("geometry", "", "invalid polygon repaired (" + v.reason + ")");
+            t.ewkb_hex = poly.to_hex_ewkb(4326);
+          }
         }
       } catch (const Error& e) {
         row.reject("geometry", "", e.what());

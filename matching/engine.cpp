@@ -133,7 +133,9 @@ std::vector<Match> MatchEngine::matches_for_need(const Need& need) const {
   if (need.status != "active") return out;
   for (std::size_t i : index_->opportunities.query(index_->area_box(need))) {
     const Opportunity& opp = opportunities_[i];
-    if (!in_area(need, opp.lon, opp.lat)) continue;
+    // The attribute rules first: they cost a comparison, the area test a
+    // geodesic or a point-in-polygon.
+    if (!may_match(need, opp) || !in_area(need, opp.lon, opp.lat)) continue;
     if (auto m = evaluate(need, opp, reference_distance(need, opp), config_)) {
       out.push_back(std::move(*m));
     }

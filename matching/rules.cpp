@@ -115,14 +115,15 @@ void MatchConfig::validate() const {
   if (top_k == 0) throw ConfigError("top_k must be at least 1");
 }
 
+bool may_match(const Need& need, const Opportunity& opp) {
+  return opp.status == "disponible" &&
+         (need.kinds_wanted.empty() ||
+          std::find(need.kinds_wanted.begin(), need.kinds_wanted.end(), opp.kind) != need.kinds_wanted.end());
+}
+
 std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double distance_m,
                               const MatchConfig& config) {
-  if (opp.status != "disponible") return std::nullopt;
-  if (!need.kinds_wanted.empty() &&
-      std::find(need.kinds_wanted.begin(), need.kinds_wanted.end(), opp.kind) ==
-          need.kinds_wanted.end()) {
-    return std::nullopt;
-  }
+  if (!may_match(need, opp)) return std::nullopt;
 
   Match m;
   m.need_id = need.id;

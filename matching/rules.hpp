@@ -13,6 +13,10 @@ namespace terrier::matching {
 // The pair's match, or nullopt when a hard constraint fails. distance_m is
 // the geodesic distance from the need's reference point (its place, or the
 // area's centre) to the opportunity.
+// The rules that need no geometry (the opportunity is available, of a kind
+// the need wants): checked before any distance is measured.
+bool may_match(const Need& need, const Opportunity& opp);
+
 std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double distance_m,
                               const MatchConfig& config);
 

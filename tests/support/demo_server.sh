@@ -1,0 +1,57 @@
+# Sourced by the tests that need a real `terrier serve` with the demo data
+# (tests/web/run, tests/load/run): a database of their own on the test
+# cluster (TERRIER_TEST_ADMIN_URL, from scripts/test), the demo data loaded
+# and matched, three tokens, and the server on a free port. Sets TERRIER_URL,
+# TERRIER_MEMBER_TOKEN, TERRIER_FOUNDATION_TOKEN, TERRIER_ANIMATOR_TOKEN,
+# demo_server_pid and demo_work; demo_server_stop cleans up.
+
+demo_server_start() {  # demo_server_start BUILD_DIR NAME [SERVE OPTIONS...]
+  local build=$1 name=$2
+  shift 2
+  : "${TERRIER_TEST_ADMIN_URL:?run through scripts/test, which starts the database}"
+  demo_terrier=$build/cli/terrier
+  demo_db=terrier_${name}_$$
+  export TERRIER_DATABASE_URL=${TERRIER_TEST_ADMIN_URL%/*}/$demo_db
+  demo_work=$(mktemp -d "/tmp/terrier-$name-XXXXXX")
+  demo_server_pid=""
+  psql -q "$TERRIER_TEST_ADMIN_URL" -c "CREATE DATABASE $demo_db" >/dev/null
+  "$demo_terrier" migrate >/dev/null
+  TERRIER_BIN=$demo_terrier TERRIER_REPORTS=$demo_work/reports "$demo_root/scripts/load-demo" >"$demo_work/load.log"
+
+  token() { "$demo_terrier" token create "$@" | tail -n 1; }
+  TERRIER_MEMBER_TOKEN=$(token --role member --name "Membre test")
+  TERRIER_FOUNDATION_TOKEN=$(token --role foundation --name "Foncière test")
+  TERRIER_ANIMATOR_TOKEN=$(token --role animator --territory mel --name "Animateur MEL")
+  export TERRIER_MEMBER_TOKEN TERRIER_FOUNDATION_TOKEN TERRIER_ANIMATOR_TOKEN
+
+  local port attempt
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port $((18080 + RANDOM % 2000)) 21000)
+    "$demo_terrier" serve --listen "127.0.0.1:$port" "$@" >"$demo_work/serve.log" 2>&1 &
+    demo_server_pid=$!
+    for _ in $(seq 50); do
+      if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+        export TERRIER_URL=http://127.0.0.1:$port
+        return 0
+      fi
+      kill -0 "$demo_server_pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill "$demo_server_pid" 2>/dev/null || true
+    demo_server_pid=""
+  done
+  echo "terrier serve did not start:" >&2
+  cat "$demo_work/serve.log" >&2
+  return 1
+}
+
+demo_server_stop() {
+  if [ -n "${demo_server_pid:-}" ]; then
+    kill "$demo_server_pid" 2>/dev/null || true
+    wait "$demo_server_pid" 2>/dev/null || true
+  fi
+  if [ -n "${demo_db:-}" ]; then
+    psql -q "$TERRIER_TEST_ADMIN_URL" -c "DROP DATABASE IF EXISTS $demo_db" >/dev/null 2>&1 || true
+  fi
+  [ -n "${demo_work:-}" ] && rm -rf "$demo_work"
+}
