@@ -211,6 +211,9 @@ MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source,
                     source)
           .affected_rows();
   // The new rows' ids; `unchanged` stays NULL for them.
+  // After a bulk insert the planner's statistics are stale (an empty table
+  // at first): gather them before the joins that follow.
+  if (counts.inserted > 10'000) w.exec0("ANALYZE " + t);
   match_stored_rows(w, s, t, source, "target_id = t.id");
 
   upsert_private(spec);
@@ -250,7 +253,7 @@ std::vector<DuplicateFlag> ImportStore::flag_duplicate_opportunities() {
   const std::string s = w.quote_name(stage_table_);
   w.exec0(fmt::format(
       "UPDATE opportunities o SET duplicate_of = NULL FROM {} s "
-      "WHERE o.id = s.target_id AND NOT coalesce(s.unchanged, false)",
+      "WHERE o.id = s.target_id AND s.unchanged = false",  // new rows have none yet
       s));
   auto rows = w.exec(fmt::format(
       "WITH cand AS ("

@@ -119,14 +119,17 @@ double reference_distance(const Need& need, const Opportunity& opp) {
 }
 }  // namespace
 
-void sort_matches(std::vector<Match>& matches) {
-  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.reliability != b.reliability) return a.reliability > b.reliability;
-    if (a.opportunity_id != b.opportunity_id) return a.opportunity_id < b.opportunity_id;
-    return a.need_id < b.need_id;
-  });
+namespace {
+// Best score first, then reliability; ids break ties so the order is stable.
+bool ranks_before(const Match& a, const Match& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.reliability != b.reliability) return a.reliability > b.reliability;
+  if (a.opportunity_id != b.opportunity_id) return a.opportunity_id < b.opportunity_id;
+  return a.need_id < b.need_id;
 }
+}  // namespace
+
+void sort_matches(std::vector<Match>& matches) { std::sort(matches.begin(), matches.end(), ranks_before); }
 
 std::vector<Match> MatchEngine::matches_for_need(const Need& need) const {
   std::vector<Match> out;
@@ -145,9 +148,27 @@ std::vector<Match> MatchEngine::matches_for_need(const Need& need) const {
 }
 
 std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k) const {
-  auto all = matches_for_need(need);
-  all.resize(std::min(all.size(), k ? k : config_.top_k));
-  return all;
+  if (need.status != "active") return {};
+  // Rank every candidate on its score alone, then write the reasons of the
+  // k kept: formatting them for every candidate is wasted work.
+  std::vector<std::pair<Match, std::size_t>> ranked;
+  for (std::size_t i : index_->opportunities.query(index_->area_box(need))) {
+    const Opportunity& opp = opportunities_[i];
+    if (!may_match(need, opp) || !in_area(need, opp.lon, opp.lat)) continue;
+    if (auto m = evaluate(need, opp, reference_distance(need, opp), config_, /*with_reasons=*/false)) {
+      ranked.emplace_back(std::move(*m), i);
+    }
+  }
+  std::size_t keep = std::min(ranked.size(), k ? k : config_.top_k);
+  auto before = [](const auto& a, const auto& b) { return ranks_before(a.first, b.first); };
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(), before);
+  std::vector<Match> out;
+  out.reserve(keep);
+  for (std::size_t j = 0; j < keep; ++j) {
+    const Opportunity& opp = opportunities_[ranked[j].second];
+    out.push_back(*evaluate(need, opp, reference_distance(need, opp), config_));
+  }
+  return out;
 }
 
 std::vector<Match> MatchEngine::top_for_opportunity(const Opportunity& opp,

@@ -122,7 +122,7 @@ bool may_match(const Need& need, const Opportunity& opp) {
 }
 
 std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double distance_m,
-                              const MatchConfig& config) {
+                              const MatchConfig& config, bool with_reasons) {
   if (!may_match(need, opp)) return std::nullopt;
 
   Match m;
@@ -139,7 +139,8 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
   double lo = need.surface_min_m2.value_or(0) * (100 - pct) / 100 * (1 - 1e-9);
   double hi = need.surface_max_m2 ? *need.surface_max_m2 * (100 + pct) / 100 * (1 + 1e-9) : INFINITY;
   std::string range =
-      need.surface_min_m2 && need.surface_max_m2
+      !with_reasons ? std::string()
+      : need.surface_min_m2 && need.surface_max_m2
           ? fmt::format("{}–{}", french_number(*need.surface_min_m2), french_number(*need.surface_max_m2))
       : need.surface_min_m2 ? fmt::format("{} et plus", french_number(*need.surface_min_m2))
       : need.surface_max_m2 ? fmt::format("jusqu'à {}", french_number(*need.surface_max_m2))
@@ -151,13 +152,13 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
                                                    : need.surface_min_m2.value_or(need.surface_max_m2.value_or(*surface)));
     double span = *surface <= ideal ? ideal - lo : (std::isfinite(hi) ? hi - ideal : ideal);
     m.components.surface = span > 0 ? std::clamp(1 - 0.7 * std::fabs(*surface - ideal) / span, 0.0, 1.0) : 1;
-    m.reasons.push_back(range.empty() ? fmt::format("{}{}m²", french_number(*surface), kNbsp)
+    if (with_reasons) m.reasons.push_back(range.empty() ? fmt::format("{}{}m²", french_number(*surface), kNbsp)
                                       : fmt::format("{}{}m² pour {}{}demandés", french_number(*surface),
                                                     kNbsp, range, kNbsp));
   } else {
     m.components.surface = 0.5;
     reliability -= 3;
-    m.reasons.push_back(uses_land_surface(opp.kind) ? "surface du terrain inconnue"
+    if (with_reasons) m.reasons.push_back(uses_land_surface(opp.kind) ? "surface du terrain inconnue"
                                                     : "surface bâtie inconnue");
   }
 
@@ -169,7 +170,7 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
     m.components.tenure = 0.5;
     m.components.budget = 0.5;
     reliability -= 2;
-    m.reasons.push_back("mode de mise à disposition inconnu");
+    if (with_reasons) m.reasons.push_back("mode de mise à disposition inconnu");
   } else {
     std::size_t n = need.tenures_accepted.size();
     m.components.tenure = n <= 1 ? 1 : 1 - 0.5 * double(choice->rank) / double(n - 1);
@@ -179,17 +180,17 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
     if (choice->cost && choice->budget) {
       double budget = *choice->budget;
       m.components.budget = budget > 0 ? 0.5 + 0.5 * (1 - *choice->cost / budget) : 1;
-      m.reasons.push_back(fmt::format("{} {}{}€{} ≤ {}{}€", what, french_number(*choice->cost), kNbsp,
+      if (with_reasons) m.reasons.push_back(fmt::format("{} {}{}€{} ≤ {}{}€", what, french_number(*choice->cost), kNbsp,
                                       unit, french_number(budget), kNbsp));
     } else if (choice->cost) {
       m.components.budget = 0.75;
-      m.reasons.push_back(fmt::format("{} {}{}€{}", what, french_number(*choice->cost), kNbsp, unit));
+      if (with_reasons) m.reasons.push_back(fmt::format("{} {}{}€{}", what, french_number(*choice->cost), kNbsp, unit));
     } else {
       m.components.budget = 0.5;
       if (choice->budget) reliability -= 2;
-      m.reasons.push_back(fmt::format("{} inconnu", what));
+      if (with_reasons) m.reasons.push_back(fmt::format("{} inconnu", what));
     }
-    m.reasons.push_back(fmt::format("{} {}", tenure_label(choice->tenure),
+    if (with_reasons) m.reasons.push_back(fmt::format("{} {}", tenure_label(choice->tenure),
                                     is_masculine(choice->tenure) ? "accepté" : "acceptée"));
   }
 
@@ -198,12 +199,12 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
                                                                    : config.distance_scale_m;
   m.components.distance = std::clamp(1 - distance_m / scale, 0.0, 1.0);
   std::string from = need.place_lon ? " du lieu actuel" : "";
-  m.reasons.insert(m.reasons.begin() + 1,
+  if (with_reasons) m.reasons.insert(m.reasons.begin() + 1,
                    std::round(distance_m) < 1000 ? fmt::format("à {}{}m{}", french_number(distance_m), kNbsp, from)
                                      : fmt::format("à {}{}km{}", french_number(distance_m / 1000, 1), kNbsp, from));
   if (opp.precision == "commune") {
     reliability -= 2;
-    m.reasons.push_back("localisé à la commune près");
+    if (with_reasons) m.reasons.push_back("localisé à la commune près");
   }
 
   // Timing.
@@ -215,12 +216,12 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
     if (delay > config.availability_slack_days) return std::nullopt;
     m.components.timing =
         delay <= 0 ? 1 : 1 - 0.5 * double(delay) / std::max(1, config.availability_slack_days);
-    m.reasons.push_back(fmt::format("disponible le {}", date_label(*opp.available_from)));
+    if (with_reasons) m.reasons.push_back(fmt::format("disponible le {}", date_label(*opp.available_from)));
   } else {
     m.components.timing = 0.7;
     if (!opp.available_from) {
       reliability -= 1;
-      m.reasons.push_back("date de disponibilité inconnue");
+      if (with_reasons) m.reasons.push_back("date de disponibilité inconnue");
     }
   }
 

@@ -17,8 +17,10 @@ namespace terrier::matching {
 // the need wants): checked before any distance is measured.
 bool may_match(const Need& need, const Opportunity& opp);
 
+// Without reasons, the score and reliability only (the same ones): ranking
+// many candidates formats the French reasons of the few kept.
 std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double distance_m,
-                              const MatchConfig& config);
+                              const MatchConfig& config, bool with_reasons = true);
 
 // Geodesic distance in metres on the WGS84 ellipsoid (PROJ's geodesic).
 double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2);

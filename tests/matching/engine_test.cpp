@@ -381,6 +381,33 @@ TEST(MatchEngine, RadiusPrefilterLosesNothingOnRandomInstances) {
   EXPECT_GT(matched, 200u);
 }
 
+// top_for_need ranks without reasons and writes them for the k kept: the
+// same matches, scores, order and reasons as the full ranking's first k.
+TEST(MatchEngine, TopKEqualsTheFullRankingsFirstKWithTheSameReasons) {
+  RandomWorld world(7);
+  std::vector<Opportunity> opps;
+  for (long long id = 1; id <= 400; ++id) opps.push_back(world.opportunity(id));
+  MatchEngine engine(opps, MatchConfig{});
+  std::size_t compared = 0;
+  for (long long id = 1; id <= 60; ++id) {
+    Need need = world.need(id);
+    auto all = engine.matches_for_need(need);
+    for (std::size_t k : {std::size_t{1}, std::size_t{3}, std::size_t{10}}) {
+      auto top = engine.top_for_need(need, k);
+      ASSERT_EQ(top.size(), std::min(k, all.size())) << "need " << id;
+      for (std::size_t i = 0; i < top.size(); ++i) {
+        EXPECT_EQ(top[i].opportunity_id, all[i].opportunity_id) << "need " << id << " rank " << i;
+        EXPECT_EQ(top[i].score, all[i].score);
+        EXPECT_EQ(top[i].reliability, all[i].reliability);
+        EXPECT_EQ(top[i].reasons, all[i].reasons);
+        EXPECT_FALSE(top[i].reasons.empty());
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 200u);
+}
+
 TEST(MatchEngine, PolygonPrefilterLosesNothingOnRandomInstances) {
   RandomWorld world(42);
   std::vector<Opportunity> opps;
