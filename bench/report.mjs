@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Turns the raw figures scripts/bench collected (a TSV of "key<TAB>value"
+// lines) into bench/results/latest.md and latest.json.
+//
+//   node bench/report.mjs RAW.tsv OUT.md OUT.json
+
+import fs from "node:fs";
+
+const [rawFile, mdFile, jsonFile] = process.argv.slice(2);
+const raw = {};
+for (const line of fs.readFileSync(rawFile, "utf8").split("\n")) {
+  const tab = line.indexOf("\t");
+  if (tab > 0) raw[line.slice(0, tab)] = line.slice(tab + 1);
+}
+const num = (k) => (raw[k] === undefined || raw[k] === "" || raw[k] === "timeout" ? null : Number(raw[k]));
+const fmt = (v, d = 0) => (v === null || Number.isNaN(v) ? "—"
+  : v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }).replace(/,/g, " "));
+const rows = [];
+
+// One table row. higherIsBetter tells how to read the ratio and the target;
+// target is {ratio: x} (Terrier/reference ≥ x or ≤ x) or {value: x}.
+function row(name, t, ref, unit, { higherIsBetter = true, target = null, d = 0, note = "" } = {}) {
+  const ratio = t !== null && ref !== null && ref !== 0 ? t / ref : null;
+  let targetText = "—", status = "—";
+  if (target) {
+    const cmp = higherIsBetter ? ">=" : "<=";
+    const goal = target.ratio !== undefined ? target.ratio : target.value;
+    const got = target.ratio !== undefined ? ratio : t;
+    const what = target.ratio !== undefined ? "ratio" : unit;
+    targetText = target.text ?? `${higherIsBetter ? "≥" : "≤"} ${goal} ${what === "ratio" ? "(ratio)" : what}`;
+    if (got === null) {
+      status = target.timeout ? `**missed** (${target.timeout})` : "not measured";
+    } else {
+      const met = cmp === ">=" ? got >= goal : got <= goal;
+      const by = higherIsBetter ? goal / got : got / goal;
+      status = met ? "met" : `**missed** (×${fmt(by, 1)} off)`;
+    }
+  }
+  rows.push({ name, terrier: t, reference: ref, unit, ratio, target: targetText, status, d, note });
+}
+
+const scale = raw.scale;
+const n = raw.opportunities, ng = raw.growth_opportunities;
+const importTimeout = raw.import_timeout;
+const tOrTimeout = (k) => (raw[k] === "timeout" ? `> ${importTimeout} s (timeout)` : null);
+
+// 1. Import (and 6. growth of it).
+for (const size of [n, ng]) {
+  const tr = num(`import_terrier_rows_s_${size}`), or = num(`import_ogr_rows_s_${size}`);
+  row(`Import ${fmt(Number(size))} opportunities (rows/s; ref. ogr2ogr COPY)`, tr, or, "rows/s", {
+    target: { ratio: 1, timeout: tOrTimeout(`import_terrier_s_${size}`) },
+    note: raw[`import_terrier_s_${size}`] === "timeout"
+      ? `terrier import did not finish in ${importTimeout} s; ogr2ogr took ${raw[`import_ogr_s_${size}`]} s`
+      : `terrier ${raw[`import_terrier_s_${size}`]} s, ogr2ogr ${raw[`import_ogr_s_${size}`]} s`,
+  });
+}
+// 2. Features API.
+row("Features API, 16 conn. (req/s; ref. pgbench tps, same SQL)", num("api16_rps"), num("pg16_tps"), "req/s",
+    { target: { ratio: 0.8 }, note: `threads ${raw.threads}, pool ${raw.pool}; pgbench latency avg ${raw.pg16_lat_ms} ms` });
+row("Features API, 16 conn., p50 (ms; ref. pgbench avg)", num("api16_p50_ms"), num("pg16_lat_ms"), "ms",
+    { higherIsBetter: false, d: 1 });
+row("Features API, 16 conn., p99 (ms)", num("api16_p99_ms"), null, "ms", { higherIsBetter: false, d: 1 });
+row("Features API, 4 conn., p99 (ms; ref. pgbench 4 conn. avg)", num("api4_p99_ms"), num("pg4_lat_ms"), "ms",
+    { higherIsBetter: false, d: 1, target: { value: 50, text: "< 50 ms" } });
+// 3. Vector tiles.
+for (const z of [8, 11, 14]) {
+  row(`Tiles z${z} (req/s; ref. pgbench same ST_AsMVT SQL)`, num(`tiles${z}_rps`), num(`pgtiles${z}_tps`), "req/s",
+      { note: `p99 ${raw[`tiles${z}_p99_ms`]} ms; errors/timeouts ${raw[`tiles${z}_errors`] ?? 0}` });
+}
+// 4. Matching (and 6. growth).
+for (const [size, needs] of [[n, raw.needs], [ng, raw.needs]]) {
+  const t = num(`match_terrier_s_${size}`), s = num(`match_sql_s_${size}`);
+  const main = size === n;
+  row(`match --all, ${fmt(Number(needs))} needs × ${fmt(Number(size))} opp. (s; ref. one SQL query)`, t, s, "s", {
+    higherIsBetter: false, d: 1,
+    target: main ? { ratio: 0.2, text: "< 10 s and ≥ 5× faster (ratio ≤ 0.2)",
+                     timeout: raw[`match_terrier_s_${size}`] === "timeout" ? "timeout" : undefined } : null,
+    note: `${raw[`match_pairs_${size}`] ?? "?"} matches; SQL and Terrier top-10 differ on ${raw[`match_diff_${size}`] ?? "?"} pairs`,
+  });
+  if (main && t !== null && t > 10) rows[rows.length - 1].status = `**missed** (${fmt(t, 1)} s > 10 s${rows[rows.length - 1].status.startsWith("met") ? "" : "; " + rows[rows.length - 1].status.replace(/\*\*missed\*\* /, "")})`;
+}
+// 5. Memory.
+row("Peak RSS of terrier serve under API load (MB)", num("serve_hwm_mb"), null, "MB",
+    { higherIsBetter: false, d: 1, target: { value: 100, text: "< 100 MB" } });
+for (const size of [n, ng]) {
+  row(`Peak RSS of export ${raw.export_territory} (${fmt(num(`export_features_${size}`))} features of ${fmt(Number(size))}) (MB; ref. ogr2ogr PG→GeoJSON)`,
+      num(`export_rss_mb_${size}`), num(`export_ogr_rss_mb_${size}`), "MB",
+      { higherIsBetter: false, d: 1, target: size === n ? { value: 100, text: "< 100 MB, flat" } : null,
+        note: `${raw[`export_s_${size}`]} s` });
+}
+
+const header = [
+  `# Terrier benchmarks — ${raw.date}`, "",
+  `Scale: **${scale}** (${fmt(Number(n))} opportunities, ${fmt(Number(raw.needs))} needs; growth at ${fmt(Number(ng))}); ` +
+  `median of ${raw.runs} runs (${raw.duration} s each for wrk/pgbench).`, "",
+  "| Machine | |", "|---|---|",
+  `| CPU | ${raw.cpu} (${raw.cores} cores) |`, `| RAM | ${raw.ram} |`, `| Kernel | ${raw.kernel} |`,
+  `| PostgreSQL / PostGIS | ${raw.pg_version} / ${raw.postgis_version} |`, `| GDAL | ${raw.gdal_version} |`,
+  `| Commit | ${raw.commit} |`, `| Load | shared machine: load average ${raw.loadavg} at start |`, "",
+  "| Measurement | Terrier | Reference | Ratio T/R | Target | Result | Notes |",
+  "|---|---:|---:|---:|---|---|---|",
+];
+const lines = rows.map((r) => `| ${r.name} | ${fmt(r.terrier, r.d)} | ${fmt(r.reference, r.d)} | ${r.ratio === null ? "—" : fmt(r.ratio, 2)} | ${r.target} | ${r.status} | ${r.note} |`);
+fs.writeFileSync(mdFile, header.concat(lines).join("\n") + "\n\n" +
+  "Ratios are Terrier / reference: above 1 is better for rates, below 1 for times and memory.\n");
+fs.writeFileSync(jsonFile, JSON.stringify({ raw, rows }, null, 2) + "\n");
