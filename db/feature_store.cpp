@@ -242,7 +242,9 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   // planner's estimate is enough) and the page.
   std::string order = order_by(w, s, query.collection, query.filters);
   const long long cap = query.exact_count_limit;
-  pqxx::read_transaction r(conn);
+  // A single statement needs no BEGIN and COMMIT around it: two round trips
+  // fewer for every page and tile.
+  pqxx::nontransaction r(conn);
   FeaturePage page;
   auto rows = r.exec_params(
       fmt::format("WITH c AS (SELECT count(*) AS n FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x) "
@@ -363,7 +365,7 @@ std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, i
       fmt::arg("layer", collection_name(query.collection)), fmt::arg("geom", s.geom),
       fmt::arg("env", envelope), fmt::arg("cols", tile_columns(query.collection)),
       fmt::arg("from", s.from), fmt::arg("where", w.sql()));
-  pqxx::read_transaction r(conn);
+  pqxx::nontransaction r(conn);
   auto row = r.exec_params1(sql, pqxx::prepare::make_dynamic_params(w.params()));
   if (row[0].is_null()) return {};
   return pqxx::binarystring(row[0]).str();

@@ -381,6 +381,23 @@ TEST_F(Reliability, PathTraversalInNamesReachesNoFile) {
   expect_serving();
 }
 
+// The same zip bomb sent as a spreadsheet upload: refused before GDAL
+// inflates it, the server unharmed.
+TEST_F(Reliability, AZipBombUploadIsRefused) {
+  BadFiles files;
+  std::ifstream in(files.zip_bomb(), std::ios::binary);
+  std::string bomb((std::istreambuf_iterator<char>(in)), {});
+  const std::string before = model();
+  auto r = http_request(port_, "POST", "/api/imports?kind=opportunities&format=xlsx",
+                        "Authorization: Bearer " + admin_ + "\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n",
+                        bomb);
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("unpacks to 1024 MB, more than 256 MB: a zip bomb"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("/tmp/"), std::string::npos) << "the server's paths stay private: " << r.body;
+  EXPECT_EQ(model(), before);
+  expect_serving();
+}
+
 // A crowd of clients that open connections and never finish their request
 // does not keep the others from being served.
 TEST_F(Reliability, SlowClientsDoNotStarveTheOthers) {

@@ -214,6 +214,8 @@ export function renderLegend(container, state) {
     container.append(title("Statut"));
     for (const s of Object.values(STATUS_STYLE)) container.append(row(swatch("#9aa5ad"), s.label));
     container.append(row(document.createTextNode(""), "taille : surface"));
+    const density = swatch("linear-gradient(90deg, rgba(103,169,207,0.6), rgba(5,48,97,0.95))", true);
+    container.append(row(density, "vue régionale : densité des opportunités"));
   }
   if (state.restrictedVisible()) {
     const ring = swatch("transparent");
