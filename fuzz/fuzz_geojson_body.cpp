@@ -71,55 +71,12 @@ struct Fixture {
   }
 };
 
-std::string as_text(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_array()) {
-    std::string out;
-    for (const auto& e : v) out += (out.empty() ? "" : ",") + as_text(e);
-    return out;
-  }
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  return v.dump();
-}
-
-// importers::validate_json_row without its ImportStore: the same steps.
+// importers::validate_json_row against the fixed in-memory context: the
+// same steps the write endpoints run, without a database.
 void validate(const Fixture& fx, ImportKind kind, const std::string& body) {
-  json j = parse_json(body);  // as importers' parse_object does
-  if (!j.is_object()) return;
-  json props = j;
-  importers::SourceRecord record;
-  record.position = 1;
-  if (j.contains("type") && j["type"] == "Feature") {
-    props = j.value("properties", json::object());
-    if (j.contains("geometry") && !j["geometry"].is_null()) {
-      record.wkb = geo::geojson_geometry_to_wkb(j["geometry"].dump());
-    }
-  }
-  if (!props.is_object()) return;
-  std::vector<std::string> header;
-  for (const auto& [key, value] : props.items()) {
-    header.push_back(key);
-    record.fields.push_back(value.is_null() ? std::nullopt
-                                            : std::optional<std::string>(as_text(value)));
-  }
-  auto mapping = importers::Mapping::canonical(kind);
-  mapping.bind(header, "body");
-  std::vector<importers::RowIssue> issues;
-  importers::RowFields row(mapping, header, record, issues);
   importers::RowContext ctx{*fx.resolver, fx.territory_ids, fx.place_ids};
-  std::optional<db::StagedRow> staged;
-  switch (kind) {
-    case ImportKind::opportunities:
-      staged = importers::build_opportunity(row, ctx);
-      break;
-    case ImportKind::needs:
-      staged = importers::build_need(row, ctx);
-      break;
-    default:
-      staged = importers::build_place(row, ctx);
-      break;
-  }
-  if (staged && staged->content_hash.size() != 64) std::abort();
+  auto out = importers::validate_json_row(kind, body, ctx);  // refusals throw Error
+  if (out.row && out.row->content_hash.size() != 64) std::abort();
 }
 
 // A stored opportunity as ImportStore::row_json gives it, for PATCH.

@@ -45,6 +45,17 @@ json parse_object(const std::string& body) {
 }  // namespace
 
 JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportStore& store) {
+  CommuneIndex communes;
+  for (auto& c : store.communes()) {
+    communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});
+  }
+  LocationResolver resolver(communes, store.region_outline_wkb(5000), LocationOptions{});
+  auto slugs = store.territory_ids_by_slug();
+  auto places = store.place_ids_by_external_id();
+  return validate_json_row(kind, body, RowContext{resolver, slugs, places});
+}
+
+JsonRow validate_json_row(ImportKind kind, const std::string& body, const RowContext& ctx) {
   json j = parse_object(body);
   json props = j;
   SourceRecord record;
@@ -63,15 +74,6 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportSt
   }
   Mapping mapping = Mapping::canonical(kind);
   mapping.bind(header, "body");
-
-  CommuneIndex communes;
-  for (auto& c : store.communes()) {
-    communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});
-  }
-  LocationResolver resolver(communes, store.region_outline_wkb(5000), LocationOptions{});
-  auto slugs = store.territory_ids_by_slug();
-  auto places = store.place_ids_by_external_id();
-  RowContext ctx{resolver, slugs, places};
 
   JsonRow out;
   RowFields row(mapping, header, record, out.issues);

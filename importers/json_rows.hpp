@@ -10,6 +10,7 @@
 #include "db/import_store.hpp"
 #include "importers/mapping.hpp"
 #include "importers/row_fields.hpp"
+#include "importers/rows.hpp"
 
 namespace terrier::importers {
 
@@ -22,6 +23,10 @@ struct JsonRow {
 // properties hold the fields (canonical names: see field_names()). Throws
 // ImportError when the body is not a JSON object at all.
 JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportStore& store);
+
+// The same against a given context (communes, region, slugs, places): no
+// database, for callers that hold one already, and for the fuzzer.
+JsonRow validate_json_row(ImportKind kind, const std::string& body, const RowContext& ctx);
 
 // A stored row's fields in the same canonical form, for PATCH.
 std::string merge_json_objects(const std::string& base, const std::string& patch);
