@@ -202,6 +202,25 @@ MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source,
                        .affected_rows();
   counts.unchanged =
       w.exec1(fmt::format("SELECT count(*) FROM {} WHERE unchanged", s))[0].as<long long>();
+  // A first load (more new rows than the table holds, and many): maintaining
+  // the search and spatial indexes row by row cost more than the rest of the
+  // insert, so the secondary indexes are dropped and built again once, in
+  // this transaction (a failure rolls both back). Readers wait for the
+  // import's end meanwhile: acceptable for a table this much smaller.
+  const long long waiting =
+      w.exec1(fmt::format("SELECT count(*) FROM {} WHERE target_id IS NULL", s))[0].as<long long>();
+  std::vector<std::string> rebuild;
+  if (waiting > 20'000 &&
+      waiting > w.exec_params1("SELECT reltuples::bigint FROM pg_class WHERE oid = $1::regclass", spec.table)[0]
+                    .as<long long>()) {
+    for (const auto& row : w.exec_params(
+             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+             "WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary",
+             spec.table)) {
+      w.exec0("DROP INDEX " + row[0].as<std::string>());
+      rebuild.push_back(row[1].as<std::string>());
+    }
+  }
   counts.inserted =
       w.exec_params(fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
                                 "SELECT $1, external_id, content_hash, {cols} FROM {s} "
@@ -210,6 +229,7 @@ MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source,
                                 fmt::arg("cols", column_list(w, spec.columns))),
                     source)
           .affected_rows();
+  for (const auto& definition : rebuild) w.exec0(definition);
   // The new rows' ids; `unchanged` stays NULL for them.
   // After a bulk insert the planner's statistics are stale (an empty table
   // at first): gather them before the joins that follow.

@@ -47,6 +47,37 @@ void write_all(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
 }
 
+// A first load of many rows builds the secondary indexes once, after the
+// insert: afterwards every index is there, as the migrations define it, and
+// the text and spatial searches find the rows.
+TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
+  auto indexes = [&] {
+    std::string out;
+    pqxx::read_transaction t(*conn_);
+    for (const auto& row : t.exec("SELECT indexdef FROM pg_indexes WHERE tablename = 'opportunities' ORDER BY 1")) {
+      out += row[0].as<std::string>() + "\n";
+    }
+    return out;
+  };
+  const std::string before = indexes();
+  std::string file = "/tmp/terrier-bulk-" + db_.name() + ".csv";
+  {
+    std::ofstream out(file);
+    out << "Réf.;Intitulé;Type de bien;Code INSEE;Latitude;Longitude;Surface bâtie (m²);Statut\n";
+    for (int i = 0; i < 25'000; ++i) {
+      out << fmt::format("B-{};Atelier n°{} rue Solférino;atelier;59350;{:.6f};{:.6f};{};disponible\n", i, i,
+                         50.60 + (i % 100) * 0.0006, 3.02 + (i / 100) * 0.0003, 50 + i % 900);
+    }
+  }
+  auto report = opportunities(file);
+  std::remove(file.c_str());
+  EXPECT_EQ(report.inserted, 25'000);
+  EXPECT_EQ(indexes(), before);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE terrier_fold(title || ' ' || coalesce(address, '')) "
+                  "LIKE '%atelier n°2499 %'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE point && ST_MakeEnvelope(3.0199, 50.5999, 3.0201, 50.6001, 4326)"), 1);
+}
+
 TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
   opportunities(fixture("conventions/cp1252_french.csv"));
   std::string before = snapshot();
