@@ -138,16 +138,12 @@ std::string items_document(const std::string& base, db::Collection c, const db::
     links.push_back(link(with_offset(q.offset > q.limit ? q.offset - q.limit : 0), "prev", kGeoJson,
                          "page précédente"));
   }
-  char stamp[32];
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  // No "timeStamp" (optional in OGC API – Features): it changed every
+  // second, and with it the page's ETag, so a map never got its 304.
   std::string head = json{{"type", "FeatureCollection"},
                           {"numberMatched", page.matched},
                           {"numberReturned", returned},
                           {"numberMatchedIsEstimate", page.matched_is_estimate},
-                          {"timeStamp", stamp},
                           {"links", links}}
                          .dump();
   // The features are JSON already (built by PostGIS): splice them in.

@@ -240,6 +240,7 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
 
   // One statement, one plan: the count (bounded: past the limit the
   // planner's estimate is enough) and the page.
+  const std::vector<std::string> where_params = w.params();  // before ORDER BY adds its own
   std::string order = order_by(w, s, query.collection, query.filters);
   const long long cap = query.exact_count_limit;
   // A single statement needs no BEGIN and COMMIT around it: two round trips
@@ -257,7 +258,7 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   page.matched = rows.empty() ? 0 : rows[0][0].as<long long>();
   if (page.matched > cap) {
     auto plan = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(),
-                               pqxx::prepare::make_dynamic_params(w.params()));
+                               pqxx::prepare::make_dynamic_params(where_params));
     std::string text = plan[0].as<std::string>();
     auto rows_at = text.find("\"Plan Rows\": ");
     long long estimate = rows_at == std::string::npos ? 0 : std::atoll(text.c_str() + rows_at + 13);
