@@ -95,7 +95,11 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   return r;
 }
 
-Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+// PATCH and DELETE of /api/{opportunities,needs}/{id}: the writer's rights,
+// the stored row (404 without one), the animator's circle; then `change`
+// runs in the same transaction with the row as it was.
+template <class Change>
+Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
   auto target = write_target(ctx.segments[1]);
   require_writer(ctx, target);
   long long id = id_or_404(ctx.segments[2], target.entity);
@@ -104,42 +108,44 @@ Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto before = store.row_json(*target.spec, id);
   if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
   require_in_circle(ctx, store, id);
-  std::string merged;
-  try {
-    merged = importers::merge_json_objects(*before, ctx.request.body);
-  } catch (const Error& e) {
-    throw bad_request(e.what());
-  } catch (const nlohmann::json::exception&) {
-    throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
-  }
-  auto row = validated(target, merged, store);
-  store.update_row(*target.spec, id, row);
-  require_in_circle(ctx, store, id);
-  auto after = store.row_json(*target.spec, id);
-  store.record_audit(ctx.who, "update", target.entity, id, before, after);
-  store.commit();
-  if (!sees_confidential(ctx.role)) {  // an animator's need: no contact, no notes back
-    return json_response(nlohmann::json{{"id", id}}.dump());
-  }
-  return json_response(after.value_or("{}"));
+  return change(target, id, store, *before);
+}
+
+Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  return change_stored_row(ctx, pool, [&](const WriteTarget& target, long long id, db::ImportStore& store,
+                                          const std::string& before) {
+    std::string merged;
+    try {
+      merged = importers::merge_json_objects(before, ctx.request.body);
+    } catch (const Error& e) {
+      throw bad_request(e.what());
+    } catch (const nlohmann::json::exception&) {
+      throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
+    }
+    auto row = validated(target, merged, store);
+    store.update_row(*target.spec, id, row);
+    require_in_circle(ctx, store, id);
+    auto after = store.row_json(*target.spec, id);
+    store.record_audit(ctx.who, "update", target.entity, id, before, after);
+    store.commit();
+    if (!sees_confidential(ctx.role)) {  // an animator's need: no contact, no notes back
+      return json_response(nlohmann::json{{"id", id}}.dump());
+    }
+    return json_response(after.value_or("{}"));
+  });
 }
 
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  auto target = write_target(ctx.segments[1]);
-  require_writer(ctx, target);
-  long long id = id_or_404(ctx.segments[2], target.entity);
-  auto conn = pool.acquire();
-  db::ImportStore store(*conn);
-  auto before = store.row_json(*target.spec, id);
-  if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
-  require_in_circle(ctx, store, id);
-  store.delete_row(*target.spec, id);
-  store.record_audit(ctx.who, "delete", target.entity, id, before, std::nullopt);
-  store.commit();
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
+  return change_stored_row(ctx, pool, [&](const WriteTarget& target, long long id, db::ImportStore& store,
+                                          const std::string& before) {
+    store.delete_row(*target.spec, id);
+    store.record_audit(ctx.who, "delete", target.entity, id, before, std::nullopt);
+    store.commit();
+    Response r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  });
 }
 
 // POST /api/imports?kind=...&format=csv: the body is a file, run through the
