@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -67,17 +68,14 @@ class HttpAdapter : public Http::Handler {
     for (const auto& [k, v] : resp.headers) writer.headers().add(std::make_shared<NamedHeader>(k, v));
     writer.headers().add(std::make_shared<NamedHeader>("X-Content-Type-Options", "nosniff"));
     if (!resp.file.empty()) {
-      // Sent from disk: memory stays flat. The file is deleted once sent
-      // (or once sending failed).
-      std::string file = resp.file;
-      try {
-        Http::serveFile(writer, file, Http::Mime::MediaType::fromString(resp.content_type))
-            .then([file](ssize_t) { std::remove(file.c_str()); },
-                  [file](std::exception_ptr) { std::remove(file.c_str()); });
-      } catch (const std::exception&) {
-        std::remove(file.c_str());
-      }
-      return;
+      // An export, written to disk first: read back and sent whole, then
+      // deleted. Pistache 0.0.5's asynchronous serveFile dropped connections
+      // (and once the server) when several exports ran under load.
+      std::ifstream in(resp.file, std::ios::binary);
+      std::ostringstream body;
+      body << in.rdbuf();
+      std::remove(resp.file.c_str());
+      resp.body = body.str();
     }
     writer.send(static_cast<Http::Code>(resp.status), resp.body);
   }
