@@ -48,7 +48,8 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  // When set, the body is this file, sent from disk and then deleted.
+  // When set, the body is this file (an export written to disk), read back,
+  // sent and then deleted.
   std::string file;
 };
 
