@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "db/match_store.hpp"
 #include "db/migrations.hpp"
 #include "matching/assignment.hpp"
@@ -73,10 +75,20 @@ int match(const Settings& settings, const MatchArgs& args) {
     throw ConfigError(fmt::format("no territory has the slug '{}'", *args.territory));
   }
 
-  matching::MatchEngine engine(store.available_opportunities(args.assign ? args.territory : std::nullopt),
-                               config);
+  auto started = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  // --all stores ids and prints no title.
+  auto opportunities = args.all ? store.available_opportunities_for_ranking()
+                                : store.available_opportunities(args.assign ? args.territory : std::nullopt);
+  log::debug("match: {} available opportunities loaded at {:.2f} s", opportunities.size(), seconds());
+  matching::MatchEngine engine(std::move(opportunities), config);
+  log::debug("match: opportunities indexed at {:.2f} s", seconds());
   Names names;
-  for (const auto& o : engine.opportunities()) names.opportunities[o.id] = o.title;
+  if (!args.all) {
+    for (const auto& o : engine.opportunities()) names.opportunities[o.id] = o.title;
+  }
   std::vector<Match> result;
   bool by_need = true;
 
@@ -117,13 +129,17 @@ int match(const Settings& settings, const MatchArgs& args) {
   } else if (args.all) {
     auto needs = store.active_needs(args.territory);
     std::size_t pairs = 0;
+    log::debug("match: {} active needs loaded at {:.2f} s", needs.size(), seconds());
+    auto ranked = engine.top_for_needs(needs);
+    log::debug("match: needs ranked at {:.2f} s", seconds());
     std::vector<std::pair<long long, std::vector<Match>>> tops;
     tops.reserve(needs.size());
-    for (const auto& n : needs) {
-      tops.emplace_back(n.id, engine.top_for_need(n));
-      pairs += tops.back().second.size();
+    for (std::size_t i = 0; i < needs.size(); ++i) {
+      pairs += ranked[i].size();
+      tops.emplace_back(needs[i].id, std::move(ranked[i]));
     }
     store.save_matches(tops);  // one transaction: all or nothing
+    log::debug("match: matches saved at {:.2f} s", seconds());
     fmt::print("{} need(s) matched, {} match(es) stored\n", needs.size(), pairs);
     return 0;
   } else {

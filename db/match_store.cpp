@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <charconv>
+#include <string_view>
 #include <cmath>
+#include <type_traits>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -24,10 +27,25 @@ std::vector<std::string> split_bar(const std::string& s) {
   return out;
 }
 
+// libpqxx 6.4 reads a double through a stream, which is most of the cost of
+// loading a million opportunities: from_chars reads PostgreSQL's output.
+double number(const pqxx::field& f) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(f.c_str(), f.c_str() + f.size(), v);
+  if (ec != std::errc() || end != f.c_str() + f.size()) {
+    throw DbError(fmt::format("column {}: '{}' is not a number", f.name(), f.c_str()));
+  }
+  return v;
+}
+
 template <typename T>
 std::optional<T> opt(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
-  return f.as<T>();
+  if constexpr (std::is_same_v<T, double>) {
+    return number(f);
+  } else {
+    return f.as<T>();
+  }
 }
 
 const char* kOpportunityColumns =
@@ -41,8 +59,8 @@ matching::Opportunity opportunity_from(const pqxx::row& r) {
   o.id = r[0].as<long long>();
   o.title = r[1].as<std::string>();
   o.kind = r[2].as<std::string>();
-  o.lon = r[3].as<double>();
-  o.lat = r[4].as<double>();
+  o.lon = number(r[3]);
+  o.lat = number(r[4]);
   o.precision = r[5].as<std::string>();
   o.built_surface_m2 = opt<double>(r[6]);
   o.land_surface_m2 = opt<double>(r[7]);
@@ -122,6 +140,86 @@ std::vector<matching::Opportunity> MatchStore::available_opportunities(
   return out;
 }
 
+namespace {
+// COPY's text format: a field, unescaped; nullopt for \N.
+std::optional<std::string> copy_field(std::string_view raw) {
+  if (raw == "\\N") return std::nullopt;
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\' || i + 1 == raw.size()) {
+      out += raw[i];
+      continue;
+    }
+    char c = raw[++i];
+    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 'b' ? '\b' : c == 'f' ? '\f'
+         : c == 'v' ? '\v' : c;
+  }
+  return out;
+}
+
+template <typename T>
+std::optional<T> copy_number(std::string_view raw, const char* column) {
+  if (raw == "\\N") return std::nullopt;
+  T v{};
+  auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
+  if (ec != std::errc() || end != raw.data() + raw.size()) {
+    throw DbError(fmt::format("column {}: '{}' is not a number", column, raw));
+  }
+  return v;
+}
+
+// The available opportunities streamed through COPY: a million rows in a
+// PGresult cost more to allocate than to read.
+std::vector<matching::Opportunity> ranking_rows(pqxx::transaction_base& t) {
+  const char* query =
+      "(SELECT o.id, o.kind, ST_X(o.point), ST_Y(o.point), o.location_precision, "
+      "o.built_surface_m2::float8, o.land_surface_m2::float8, array_to_string(o.tenures, '|'), "
+      "o.price_eur::float8, o.rent_eur_month::float8, o.available_from - DATE '1970-01-01', "
+      "o.available_until - DATE '1970-01-01', o.status, o.visibility "
+      "FROM opportunities o WHERE o.status = 'disponible')";
+  // libpqxx 6.4's stream_from puts its "table" after COPY as it is, which
+  // makes it COPY (query) TO STDOUT (libpqxx 7 names this from_query).
+  pqxx::stream_from copy(t, query);
+  std::vector<matching::Opportunity> out;
+  std::string line;
+  std::vector<std::string_view> f;
+  while (copy.get_raw_line(line)) {
+    f.clear();
+    for (std::size_t start = 0;;) {
+      auto tab = line.find('\t', start);
+      f.emplace_back(line.data() + start, (tab == std::string::npos ? line.size() : tab) - start);
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    if (f.size() != 14) throw DbError(fmt::format("COPY of opportunities: {} fields, not 14", f.size()));
+    matching::Opportunity o;
+    o.id = *copy_number<long long>(f[0], "id");
+    o.kind = copy_field(f[1]).value_or("");
+    o.lon = copy_number<double>(f[2], "lon").value_or(0);
+    o.lat = copy_number<double>(f[3], "lat").value_or(0);
+    o.precision = copy_field(f[4]).value_or("");
+    o.built_surface_m2 = copy_number<double>(f[5], "built_surface_m2");
+    o.land_surface_m2 = copy_number<double>(f[6], "land_surface_m2");
+    if (auto tenures = copy_field(f[7])) o.tenures = split_bar(*tenures);
+    o.price_eur = copy_number<double>(f[8], "price_eur");
+    o.rent_eur_month = copy_number<double>(f[9], "rent_eur_month");
+    o.available_from = copy_number<int>(f[10], "available_from");
+    o.available_until = copy_number<int>(f[11], "available_until");
+    o.status = copy_field(f[12]).value_or("");
+    o.visibility = copy_field(f[13]).value_or("");
+    out.push_back(std::move(o));
+  }
+  copy.complete();
+  return out;
+}
+}  // namespace
+
+std::vector<matching::Opportunity> MatchStore::available_opportunities_for_ranking() {
+  pqxx::read_transaction r(conn_);
+  return ranking_rows(r);
+}
+
 std::optional<matching::Opportunity> MatchStore::opportunity(long long id) {
   pqxx::read_transaction r(conn_);
   auto rows = r.exec_params(
@@ -163,55 +261,53 @@ std::vector<long long> MatchStore::needs_matched_to(long long opportunity_id) {
   return out;
 }
 
-namespace {
-void save_in(pqxx::work& w, long long need_id, const std::vector<matching::Match>& matches);
-}  // namespace
-
 void MatchStore::save_need_matches(long long need_id, const std::vector<matching::Match>& matches) {
-  pqxx::work w(conn_);
-  save_in(w, need_id, matches);
-  w.commit();
+  save_matches({{need_id, matches}});
 }
 
 void MatchStore::save_matches(const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need) {
+  // The new matches and the needs they replace go in through COPY; two
+  // statements then retire the pairs that fell out and upsert the others.
   pqxx::work w(conn_);
-  for (const auto& [need_id, matches] : by_need) save_in(w, need_id, matches);
-  w.commit();
-}
-
-namespace {
-void save_in(pqxx::work& w, long long need_id, const std::vector<matching::Match>& matches) {
-  std::string ids = "{";
-  for (const auto& m : matches) ids += (ids.size() > 1 ? "," : "") + std::to_string(m.opportunity_id);
-  ids += "}";
-  w.exec_params(
-      "UPDATE matches SET still_valid = false, computed_at = now() WHERE need_id = $1 "
-      "AND still_valid AND NOT (opportunity_id = ANY($2::bigint[]))",
-      need_id, ids);
-  if (matches.empty()) return;
-  // One statement per need: its matches travel as one JSON array.
-  nlohmann::json rows = nlohmann::json::array();
-  for (const auto& m : matches) {
-    nlohmann::json components = {{"surface", m.components.surface},
-                                 {"distance", m.components.distance},
-                                 {"budget", m.components.budget},
-                                 {"tenure", m.components.tenure},
-                                 {"timing", m.components.timing},
-                                 {"distance_m", std::round(m.distance_m)},
-                                 {"tenure_chosen", m.tenure}};
-    rows.push_back({{"o", m.opportunity_id}, {"s", m.score}, {"r", m.reliability},
-                    {"c", std::move(components)}, {"reasons", m.reasons}});
+  w.exec(
+      "CREATE TEMP TABLE match_stage (need_id bigint, opportunity_id bigint, score float8, "
+      "reliability float8, components jsonb, reasons text[]) ON COMMIT DROP");
+  w.exec("CREATE TEMP TABLE match_needs (need_id bigint PRIMARY KEY) ON COMMIT DROP");
+  {
+    pqxx::stream_to needs(w, "match_needs");
+    for (const auto& entry : by_need) needs << std::make_tuple(entry.first);
+    needs.complete();
   }
-  w.exec_params(
+  {
+    pqxx::stream_to stage(w, "match_stage");
+    for (const auto& [need_id, matches] : by_need) {
+      for (const auto& m : matches) {
+        nlohmann::json components = {{"surface", m.components.surface},
+                                     {"distance", m.components.distance},
+                                     {"budget", m.components.budget},
+                                     {"tenure", m.components.tenure},
+                                     {"timing", m.components.timing},
+                                     {"distance_m", std::round(m.distance_m)},
+                                     {"tenure_chosen", m.tenure}};
+        stage << std::make_tuple(need_id, m.opportunity_id, m.score, m.reliability, components.dump(),
+                                 text::pg_array_literal(m.reasons));
+      }
+    }
+    stage.complete();
+  }
+  w.exec("ANALYZE match_stage");
+  w.exec(
+      "UPDATE matches m SET still_valid = false, computed_at = now() FROM match_needs n "
+      "WHERE m.need_id = n.need_id AND m.still_valid AND NOT EXISTS (SELECT 1 FROM match_stage s "
+      "WHERE s.need_id = m.need_id AND s.opportunity_id = m.opportunity_id)");
+  w.exec(
       "INSERT INTO matches (need_id, opportunity_id, score, reliability, components, reasons) "
-      "SELECT $1, (e->>'o')::bigint, (e->>'s')::float8, (e->>'r')::float8, e->'c', "
-      "ARRAY(SELECT jsonb_array_elements_text(e->'reasons')) FROM jsonb_array_elements($2::jsonb) e "
+      "SELECT need_id, opportunity_id, score, reliability, components, reasons FROM match_stage "
       "ON CONFLICT (need_id, opportunity_id) DO UPDATE SET score = EXCLUDED.score, "
       "reliability = EXCLUDED.reliability, components = EXCLUDED.components, "
-      "reasons = EXCLUDED.reasons, still_valid = true, computed_at = now()",
-      need_id, rows.dump());
+      "reasons = EXCLUDED.reasons, still_valid = true, computed_at = now()");
+  w.commit();
 }
-}  // namespace
 
 namespace {
 std::vector<StoredMatch> stored(pqxx::connection_base& conn, const char* where, long long id) {

@@ -29,6 +29,9 @@ class MatchStore {
   // territory (circle, EPCI, commune or département slug).
   std::vector<matching::Opportunity> available_opportunities(
       const std::optional<std::string>& territory = std::nullopt);
+  // All of them without their titles, in no order: what ranking every need
+  // reads of a million rows.
+  std::vector<matching::Opportunity> available_opportunities_for_ranking();
   std::optional<matching::Opportunity> opportunity(long long id);
   // Active needs, optionally those whose area meets a territory.
   std::vector<matching::Need> active_needs(const std::optional<std::string>& territory = std::nullopt);

@@ -63,6 +63,12 @@ GeosGeometry GeosContext::point(double x, double y) const {
   return GeosGeometry(*this, g);
 }
 
+GeosGeometry GeosContext::rectangle(double min_x, double min_y, double max_x, double max_y) const {
+  GEOSGeometry* g = GEOSGeom_createRectangle_r(h(*this), min_x, min_y, max_x, max_y);
+  if (!g) throw GeometryError(fmt::format("cannot create rectangle: {}", *last_error_));
+  return GeosGeometry(*this, g);
+}
+
 GeosGeometry::GeosGeometry(const GeosContext& ctx, void* geom) : ctx_(&ctx), geom_(geom) {}
 
 GeosGeometry::~GeosGeometry() {
@@ -177,6 +183,17 @@ std::size_t GeosGeometry::num_coordinates() const {
   return n < 0 ? 0 : static_cast<std::size_t>(n);
 }
 
+Envelope GeosGeometry::envelope() const {
+  Envelope b;
+  if (GEOSGeom_getXMin_r(h(*ctx_), g(*this), &b.min_x) != 1 ||
+      GEOSGeom_getYMin_r(h(*ctx_), g(*this), &b.min_y) != 1 ||
+      GEOSGeom_getXMax_r(h(*ctx_), g(*this), &b.max_x) != 1 ||
+      GEOSGeom_getYMax_r(h(*ctx_), g(*this), &b.max_y) != 1) {
+    throw GeometryError(fmt::format("no envelope: {}", ctx_->last_error()));
+  }
+  return b;
+}
+
 std::string GeosGeometry::to_hex_ewkb(int srid) const {
   GEOSGeometry* copy = GEOSGeom_clone_r(h(*ctx_), g(*this));
   GeosGeometry owned(*ctx_, copy);
@@ -221,6 +238,13 @@ bool GeosPrepared::intersects(const GeosGeometry& other) const {
                                     static_cast<const GEOSPreparedGeometry*>(prepared_),
                                     g(other));
   if (r == 2) throw GeometryError("prepared intersects failed");
+  return r == 1;
+}
+
+bool GeosPrepared::contains(const GeosGeometry& other) const {
+  char r = GEOSPreparedContains_r(h(geometry_->context()),
+                                  static_cast<const GEOSPreparedGeometry*>(prepared_), g(other));
+  if (r == 2) throw GeometryError("prepared contains failed");
   return r == 1;
 }
 

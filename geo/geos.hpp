@@ -23,6 +23,7 @@ class GeosContext {
   GeosGeometry from_wkt(std::string_view wkt) const;
   GeosGeometry from_wkb(std::string_view wkb) const;
   GeosGeometry point(double x, double y) const;
+  GeosGeometry rectangle(double min_x, double min_y, double max_x, double max_y) const;
 
   void* handle() const { return handle_; }
   const std::string& last_error() const { return *last_error_; }
@@ -30,6 +31,10 @@ class GeosContext {
  private:
   void* handle_;  // GEOSContextHandle_t, owned
   std::unique_ptr<std::string> last_error_;
+};
+
+struct Envelope {
+  double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
 };
 
 struct Validity {
@@ -63,6 +68,7 @@ class GeosGeometry {
   double x() const;  // for points
   double y() const;
   std::size_t num_coordinates() const;
+  Envelope envelope() const;  // of a non-empty geometry
 
   // Hex-encoded EWKB with SRID, what PostGIS reads in COPY text format.
   std::string to_hex_ewkb(int srid) const;
@@ -86,6 +92,7 @@ class GeosPrepared {
   GeosPrepared& operator=(const GeosPrepared&) = delete;
 
   bool intersects(const GeosGeometry& other) const;
+  bool contains(const GeosGeometry& other) const;
 
  private:
   const GeosGeometry* geometry_;

@@ -16,8 +16,6 @@ constexpr const char* kNbsp = "\xC2\xA0";
 
 bool uses_land_surface(const std::string& kind) { return kind == "terrain" || kind == "friche"; }
 
-bool is_purchase(const std::string& tenure) { return tenure == "vente"; }
-
 // "BCUS accepté" (un bail), "vente acceptée", "location acceptée".
 bool is_masculine(const std::string& tenure) {
   return tenure == "bcus" || tenure == "bail emphytéotique";
@@ -115,6 +113,59 @@ void MatchConfig::validate() const {
   if (top_k == 0) throw ConfigError("top_k must be at least 1");
 }
 
+const std::optional<double>& judged_surface(const Opportunity& opp) {
+  return uses_land_surface(opp.kind) ? opp.land_surface_m2 : opp.built_surface_m2;
+}
+
+SurfaceRange accepted_surfaces(const Need& need) {
+  // A relative epsilon keeps a surface exactly at the edge (230 m² for
+  // 200 m² + 15 %) from being lost to rounding.
+  double pct = need.surface_tolerance_pct;
+  return {need.surface_min_m2.value_or(0) * (100 - pct) / 100 * (1 - 1e-9),
+          need.surface_max_m2 ? *need.surface_max_m2 * (100 + pct) / 100 * (1 + 1e-9) : INFINITY};
+}
+
+bool dates_allow(const Need& need, std::optional<Day> available_from,
+                 std::optional<Day> available_until, const MatchConfig& config) {
+  if (!need.needed_from) return true;
+  if (available_until && *available_until < *need.needed_from) return false;
+  return !available_from || *available_from - *need.needed_from <= config.availability_slack_days;
+}
+
+bool is_purchase(const std::string& tenure) { return tenure == "vente"; }
+
+double surface_component(const Need& need, double surface) {
+  auto [lo, hi] = accepted_surfaces(need);
+  double ideal = need.surface_ideal_m2.value_or(
+      need.surface_min_m2 && need.surface_max_m2 ? (*need.surface_min_m2 + *need.surface_max_m2) / 2
+                                                 : need.surface_min_m2.value_or(need.surface_max_m2.value_or(surface)));
+  double span = surface <= ideal ? ideal - lo : (std::isfinite(hi) ? hi - ideal : ideal);
+  return span > 0 ? std::clamp(1 - 0.7 * std::fabs(surface - ideal) / span, 0.0, 1.0) : 1;
+}
+
+double distance_scale_m(const Need& need, const MatchConfig& config) {
+  return need.area == AreaKind::radius && need.radius_m > 0 ? need.radius_m : config.distance_scale_m;
+}
+
+double distance_component(const Need& need, double distance_m, const MatchConfig& config) {
+  return std::clamp(1 - distance_m / distance_scale_m(need, config), 0.0, 1.0);
+}
+
+double timing_component(const Need& need, std::optional<Day> available_from, const MatchConfig& config) {
+  if (!need.needed_from || !available_from) return 0.7;
+  int delay = *available_from - *need.needed_from;
+  return delay <= 0 ? 1 : 1 - 0.5 * double(delay) / std::max(1, config.availability_slack_days);
+}
+
+double weighted_score(const Components& c, const MatchConfig& config) {
+  double total = config.weight_surface + config.weight_distance + config.weight_budget +
+                 config.weight_tenure + config.weight_timing;
+  return 100 *
+         (config.weight_surface * c.surface + config.weight_distance * c.distance +
+          config.weight_budget * c.budget + config.weight_tenure * c.tenure + config.weight_timing * c.timing) /
+         total;
+}
+
 bool may_match(const Need& need, const Opportunity& opp) {
   return opp.status == "disponible" &&
          (need.kinds_wanted.empty() ||
@@ -124,6 +175,11 @@ bool may_match(const Need& need, const Opportunity& opp) {
 std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double distance_m,
                               const MatchConfig& config, bool with_reasons) {
   if (!may_match(need, opp)) return std::nullopt;
+  return score_pair(need, opp, distance_m, config, with_reasons);
+}
+
+std::optional<Match> score_pair(const Need& need, const Opportunity& opp, double distance_m,
+                                const MatchConfig& config, bool with_reasons) {
 
   Match m;
   m.need_id = need.id;
@@ -132,12 +188,8 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
   double reliability = 10;
 
   // Surface, within [min, max] widened by the tolerance.
-  const auto& surface = uses_land_surface(opp.kind) ? opp.land_surface_m2 : opp.built_surface_m2;
-  // Bounds widened by the tolerance, with a relative epsilon so that a surface
-  // exactly at the edge (230 m² for 200 m² + 15 %) is not lost to rounding.
-  double pct = need.surface_tolerance_pct;
-  double lo = need.surface_min_m2.value_or(0) * (100 - pct) / 100 * (1 - 1e-9);
-  double hi = need.surface_max_m2 ? *need.surface_max_m2 * (100 + pct) / 100 * (1 + 1e-9) : INFINITY;
+  const auto& surface = judged_surface(opp);
+  auto [lo, hi] = accepted_surfaces(need);
   std::string range =
       !with_reasons ? std::string()
       : need.surface_min_m2 && need.surface_max_m2
@@ -147,11 +199,7 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
                             : std::string();
   if (surface) {
     if (*surface < lo || *surface > hi) return std::nullopt;
-    double ideal = need.surface_ideal_m2.value_or(
-        need.surface_min_m2 && need.surface_max_m2 ? (*need.surface_min_m2 + *need.surface_max_m2) / 2
-                                                   : need.surface_min_m2.value_or(need.surface_max_m2.value_or(*surface)));
-    double span = *surface <= ideal ? ideal - lo : (std::isfinite(hi) ? hi - ideal : ideal);
-    m.components.surface = span > 0 ? std::clamp(1 - 0.7 * std::fabs(*surface - ideal) / span, 0.0, 1.0) : 1;
+    m.components.surface = surface_component(need, *surface);
     if (with_reasons) m.reasons.push_back(range.empty() ? fmt::format("{}{}m²", french_number(*surface), kNbsp)
                                       : fmt::format("{}{}m² pour {}{}demandés", french_number(*surface),
                                                     kNbsp, range, kNbsp));
@@ -195,9 +243,7 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
   }
 
   // Distance.
-  double scale = need.area == AreaKind::radius && need.radius_m > 0 ? need.radius_m
-                                                                   : config.distance_scale_m;
-  m.components.distance = std::clamp(1 - distance_m / scale, 0.0, 1.0);
+  m.components.distance = distance_component(need, distance_m, config);
   std::string from = need.place_lon ? " du lieu actuel" : "";
   if (with_reasons) m.reasons.insert(m.reasons.begin() + 1,
                    std::round(distance_m) < 1000 ? fmt::format("à {}{}m{}", french_number(distance_m), kNbsp, from)
@@ -208,32 +254,18 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
   }
 
   // Timing.
-  if (need.needed_from && opp.available_until && *opp.available_until < *need.needed_from) {
-    return std::nullopt;
-  }
+  if (!dates_allow(need, opp.available_from, opp.available_until, config)) return std::nullopt;
+  m.components.timing = timing_component(need, opp.available_from, config);
   if (need.needed_from && opp.available_from) {
-    int delay = *opp.available_from - *need.needed_from;
-    if (delay > config.availability_slack_days) return std::nullopt;
-    m.components.timing =
-        delay <= 0 ? 1 : 1 - 0.5 * double(delay) / std::max(1, config.availability_slack_days);
     if (with_reasons) m.reasons.push_back(fmt::format("disponible le {}", date_label(*opp.available_from)));
   } else {
-    m.components.timing = 0.7;
     if (!opp.available_from) {
       reliability -= 1;
       if (with_reasons) m.reasons.push_back("date de disponibilité inconnue");
     }
   }
 
-  const auto& c = m.components;
-  double total_weight = config.weight_surface + config.weight_distance + config.weight_budget +
-                        config.weight_tenure + config.weight_timing;
-  m.score = 100 *
-            (config.weight_surface * c.surface + config.weight_distance * c.distance +
-             config.weight_budget * c.budget + config.weight_tenure * c.tenure +
-             config.weight_timing * c.timing) /
-            total_weight;
-  m.score = std::round(m.score * 100) / 100;
+  m.score = std::round(weighted_score(m.components, config) * 100) / 100;
   m.reliability = std::max(0.0, reliability);
   return m;
 }
