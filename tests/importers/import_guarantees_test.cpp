@@ -78,6 +78,32 @@ TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
   EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE point && ST_MakeEnvelope(3.0199, 50.5999, 3.0201, 50.6001, 4326)"), 1);
 }
 
+TEST_F(ImportTest, TheRegionOutlineIsKeptUntilATerritoryChanges) {
+  std::string file = "/tmp/terrier-outline-" + db_.name() + ".csv";
+  {
+    std::ofstream out(file);
+    out << "Réf.;Intitulé;Type de bien;Code INSEE;Latitude;Longitude;Statut\n"
+        << "O-1;Atelier rue Solférino;atelier;59350;50.6300;3.0500;disponible\n";
+  }
+  ASSERT_EQ(opportunities(file).inserted, 1);
+  // Kept, and the same outline as computing it again.
+  EXPECT_EQ(count("SELECT count(*) FROM region_outline_cache WHERE wkb IS NOT NULL"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM region_outline_cache c WHERE c.wkb = (SELECT ST_AsBinary(ST_Buffer("
+                  "ST_Union(geom)::geography, c.margin_m)::geometry) FROM territories WHERE level = 'departement')"),
+            1);
+  // Any change to the territories forgets it; the next import finds no
+  // département and says so by a NULL outline.
+  {
+    pqxx::work w(*conn_);
+    w.exec0("DELETE FROM territories WHERE level = 'departement'");
+    w.commit();
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM region_outline_cache"), 0);
+  opportunities(file);
+  std::remove(file.c_str());
+  EXPECT_EQ(count("SELECT count(*) FROM region_outline_cache WHERE wkb IS NULL"), 1);
+}
+
 TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
   opportunities(fixture("conventions/cp1252_french.csv"));
   std::string before = snapshot();

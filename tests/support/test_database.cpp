@@ -36,13 +36,24 @@ void ensure_template(const std::string& admin) {
   auto conn = db::connect(admin);
   pqxx::nontransaction n(*conn);
   n.exec_params("SELECT pg_advisory_lock($1)", kTemplateLock);
-  if (n.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", kTemplate).empty()) {
+  // The template says which migrations it holds; one left by an older
+  // checkout is made again. (Connecting to it for nothing would make other
+  // test processes' CREATE DATABASE ... TEMPLATE fail meanwhile.)
+  auto migrations = db::load_migrations(TERRIER_SQL_DIR_DEFAULT);
+  std::string holds = "migrations";
+  for (const auto& m : migrations) holds += " " + m.checksum.substr(0, 8);
+  auto found = n.exec_params("SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
+                             "WHERE datname = $1",
+                             kTemplate);
+  if (found.empty() || found[0][0].as<std::string>() != holds) {
+    if (!found.empty()) n.exec0(fmt::format("DROP DATABASE {}", kTemplate));
     n.exec0(fmt::format("CREATE DATABASE {}", kTemplate));
     try {
       auto tconn = db::connect(db::with_database(admin, kTemplate));
-      db::migrate(*tconn, db::load_migrations(TERRIER_SQL_DIR_DEFAULT));
+      db::migrate(*tconn, migrations);
+      n.exec0(fmt::format("COMMENT ON DATABASE {} IS {}", kTemplate, n.quote(holds)));
     } catch (...) {
-      n.exec0(fmt::format("DROP DATABASE {}", kTemplate));
+      n.exec0(fmt::format("DROP DATABASE IF EXISTS {}", kTemplate));
       n.exec_params("SELECT pg_advisory_unlock($1)", kTemplateLock);
       throw;
     }
