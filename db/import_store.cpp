@@ -273,6 +273,41 @@ void ImportStore::upsert_private(const TableSpec& spec) {
                       fmt::arg("s", w.quote_name(stage_table_)), fmt::arg("excluded", excluded)));
 }
 
+namespace {
+// The pairs of `cand` (o: a row of this import, dup: the other) become the
+// flags, and their rows' duplicate_of.
+std::vector<DuplicateFlag> flag_candidates(pqxx::work& w, const std::string& cand) {
+  auto rows = w.exec(
+      "WITH cand AS (" + cand + "), "
+      "upd AS (UPDATE opportunities o SET duplicate_of = cand.dup FROM cand WHERE o.id = cand.id) "
+      "SELECT position, dsource, coalesce(dext, ''), dtitle, dist FROM cand ORDER BY position");
+  std::vector<DuplicateFlag> out;
+  for (const auto& r : rows) {
+    out.push_back({r[0].as<std::size_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<std::string>(), r[4].as<double>()});
+  }
+  return out;
+}
+
+// The rule, on a pair o (this import's) and d (known before it): the titles
+// or the addresses are alike. In a CASE after the distance: the planner
+// would test the similarity first, which costs more and rules out fewer.
+constexpr const char* kAlike =
+    "CASE WHEN ST_DWithin(d.point::geography, o.point::geography, 50) "
+    "THEN similarity(terrier_fold(d.title), terrier_fold(o.title)) >= 0.3 "
+    "  OR similarity(terrier_fold(coalesce(d.address, '')), terrier_fold(coalesce(o.address, ''))) >= 0.5 "
+    "ELSE false END";
+}  // namespace
+
+DuplicateSearchSize ImportStore::duplicate_search_size() {
+  auto r = work_->exec1(fmt::format(
+      "SELECT (SELECT count(*) FROM {} s JOIN opportunities o ON o.id = s.target_id "
+      "        WHERE NOT coalesce(s.unchanged, false) AND o.location_precision <> 'commune'), "
+      "       (SELECT count(*) FROM opportunities WHERE location_precision <> 'commune')",
+      work_->quote_name(stage_table_)));
+  return {r[0].as<long long>(), r[1].as<long long>()};
+}
+
 std::vector<DuplicateFlag> ImportStore::flag_duplicate_opportunities() {
   pqxx::work& w = *work_;
   const std::string s = w.quote_name(stage_table_);
@@ -280,32 +315,72 @@ std::vector<DuplicateFlag> ImportStore::flag_duplicate_opportunities() {
       "UPDATE opportunities o SET duplicate_of = NULL FROM {} s "
       "WHERE o.id = s.target_id AND s.unchanged = false",  // new rows have none yet
       s));
-  auto rows = w.exec(fmt::format(
-      "WITH cand AS ("
-      "  SELECT o.id, s.position, d.id AS dup, d.source AS dsource, d.external_id AS dext, "
-      "         d.title AS dtitle, ST_Distance(o.point::geography, d.point::geography) AS dist "
-      "  FROM {s} s JOIN opportunities o ON o.id = s.target_id "
-      "  CROSS JOIN LATERAL (SELECT d.* FROM opportunities d "
-      "     WHERE d.id < o.id AND d.kind = o.kind AND d.location_precision <> 'commune' "
-      "       AND d.point && ST_Expand(o.point, 0.001) "
-      // CASE: the planner would test the titles' similarity first, which
-      // costs more than the distance and rules out fewer pairs.
-      "       AND CASE WHEN ST_DWithin(d.point::geography, o.point::geography, 50) "
-      "           THEN similarity(terrier_fold(d.title), terrier_fold(o.title)) >= 0.3 "
-      "             OR similarity(terrier_fold(coalesce(d.address, '')), "
-      "                           terrier_fold(coalesce(o.address, ''))) >= 0.5 "
-      "           ELSE false END "
-      "     ORDER BY d.point <-> o.point LIMIT 1) d "
-      "  WHERE NOT coalesce(s.unchanged, false) AND o.location_precision <> 'commune'), "
-      "upd AS (UPDATE opportunities o SET duplicate_of = cand.dup FROM cand WHERE o.id = cand.id) "
-      "SELECT position, dsource, coalesce(dext, ''), dtitle, dist FROM cand ORDER BY position",
-      fmt::arg("s", s)));
-  std::vector<DuplicateFlag> out;
-  for (const auto& r : rows) {
-    out.push_back({r[0].as<std::size_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                   r[3].as<std::string>(), r[4].as<double>()});
+  return flag_candidates(
+      w, fmt::format("SELECT o.id, s.position, d.id AS dup, d.source AS dsource, d.external_id AS dext, "
+                     "       d.title AS dtitle, ST_Distance(o.point::geography, d.point::geography) AS dist "
+                     "FROM {s} s JOIN opportunities o ON o.id = s.target_id "
+                     "CROSS JOIN LATERAL (SELECT d.* FROM opportunities d "
+                     "   WHERE d.id < o.id AND d.kind = o.kind AND d.location_precision <> 'commune' "
+                     "     AND d.point && ST_Expand(o.point, 0.001) AND {alike} "
+                     "   ORDER BY d.point <-> o.point LIMIT 1) d "
+                     "WHERE NOT coalesce(s.unchanged, false) AND o.location_precision <> 'commune'",
+                     fmt::arg("s", s), fmt::arg("alike", kAlike)));
+}
+
+std::vector<DuplicatePoint> ImportStore::duplicate_points() {
+  pqxx::work& w = *work_;
+  // Streamed: a million rows.
+  pqxx::stream_from copy(
+      w, fmt::format("(SELECT o.id, o.kind, ST_X(o.point), ST_Y(o.point), s.target_id IS NOT NULL "
+                     "FROM opportunities o LEFT JOIN {} s ON s.target_id = o.id "
+                     "AND NOT coalesce(s.unchanged, false) WHERE o.location_precision <> 'commune')",
+                     w.quote_name(stage_table_)));
+  std::vector<DuplicatePoint> out;
+  std::string line;
+  while (copy.get_raw_line(line)) {
+    if (!line.empty() && line.back() == '\n') line.pop_back();  // libpqxx 6.4 keeps it
+    // id, kind, x, y, changed: the kind is a vocabulary word (no tab, no
+    // backslash), the numbers PostgreSQL's own output.
+    DuplicatePoint p;
+    std::size_t a = line.find('\t'), b = line.find('\t', a + 1), c = line.find('\t', b + 1),
+                d = line.find('\t', c + 1);
+    if (d == std::string::npos) throw DbError("duplicate search: a row of fewer than 5 fields");
+    p.id = std::stoll(line.substr(0, a));
+    p.kind = line.substr(a + 1, b - a - 1);
+    p.lon = std::stod(line.substr(b + 1, c - b - 1));
+    p.lat = std::stod(line.substr(c + 1, d - c - 1));
+    p.changed = line.compare(d + 1, std::string::npos, "t") == 0;
+    out.push_back(std::move(p));
   }
+  copy.complete();
   return out;
+}
+
+std::vector<DuplicateFlag> ImportStore::flag_duplicate_pairs(
+    const std::vector<std::pair<long long, long long>>& pairs) {
+  pqxx::work& w = *work_;
+  const std::string s = w.quote_name(stage_table_);
+  w.exec0(fmt::format(
+      "UPDATE opportunities o SET duplicate_of = NULL FROM {} s "
+      "WHERE o.id = s.target_id AND s.unchanged = false",
+      s));
+  w.exec0("CREATE TEMP TABLE duplicate_pairs (o bigint, d bigint) ON COMMIT DROP");
+  {
+    pqxx::stream_to copy(w, "duplicate_pairs");
+    for (const auto& [o, d] : pairs) copy << std::make_tuple(o, d);
+    copy.complete();
+  }
+  // The nearest alike, as the row-by-row search orders them.
+  auto flags = flag_candidates(
+      w, fmt::format("SELECT DISTINCT ON (o.id) o.id, s.position, d.id AS dup, d.source AS dsource, "
+                     "       d.external_id AS dext, d.title AS dtitle, "
+                     "       ST_Distance(o.point::geography, d.point::geography) AS dist "
+                     "FROM duplicate_pairs p JOIN opportunities o ON o.id = p.o "
+                     "JOIN opportunities d ON d.id = p.d JOIN {s} s ON s.target_id = o.id "
+                     "WHERE {alike} ORDER BY o.id, d.point <-> o.point, d.id",
+                     fmt::arg("s", s), fmt::arg("alike", kAlike)));
+  w.exec0("DROP TABLE duplicate_pairs");
+  return flags;
 }
 
 void ImportStore::assign_place_circles() {

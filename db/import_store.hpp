@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pqxx/transaction>
@@ -45,6 +46,18 @@ struct StagedRow {
 
 struct MergeCounts {
   long long inserted = 0, updated = 0, unchanged = 0, deleted = 0;
+};
+
+// The duplicate search's inputs: how many rows of this import to check,
+// among how many located opportunities; each opportunity's kind and point.
+struct DuplicateSearchSize {
+  long long changed = 0, located = 0;
+};
+struct DuplicatePoint {
+  long long id = 0;
+  std::string kind;
+  double lon = 0, lat = 0;
+  bool changed = false;  // a row of this import, new or changed
 };
 
 struct DuplicateFlag {
@@ -91,8 +104,15 @@ class ImportStore {
   MergeCounts merge(const TableSpec& spec, const std::string& source, bool sync,
                     const std::vector<std::string>& protected_external_ids);
   // After merge(): rows of this import that look like another row already
-  // known (same kind, within 50 m, similar title or address).
+  // known (same kind, within 50 m, similar title or address), searched row
+  // by row (a GiST probe each: right for a few rows).
   std::vector<DuplicateFlag> flag_duplicate_opportunities();
+  // The same for a large import, in two steps: every located opportunity's
+  // kind and point, read once and paired in memory by the caller
+  // (importers/duplicates.hpp), then the pairs' titles compared here.
+  DuplicateSearchSize duplicate_search_size();
+  std::vector<DuplicatePoint> duplicate_points();
+  std::vector<DuplicateFlag> flag_duplicate_pairs(const std::vector<std::pair<long long, long long>>& pairs);
   // After merge(): the circle of every place, from its location.
   void assign_place_circles();
 

@@ -185,6 +185,7 @@ std::vector<matching::Opportunity> ranking_rows(pqxx::transaction_base& t) {
   std::string line;
   std::vector<std::string_view> f;
   while (copy.get_raw_line(line)) {
+    if (!line.empty() && line.back() == '\n') line.pop_back();  // libpqxx 6.4 keeps it
     f.clear();
     for (std::size_t start = 0;;) {
       auto tab = line.find('\t', start);

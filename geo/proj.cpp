@@ -1,6 +1,7 @@
 #include "geo/proj.hpp"
 
 #include <fmt/core.h>
+#include <geodesic.h>
 #include <proj.h>
 
 #include <cmath>
@@ -8,6 +9,17 @@
 #include "core/error.hpp"
 
 namespace terrier::geo {
+
+double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2) {
+  static const geod_geodesic wgs84 = [] {
+    geod_geodesic g{};
+    geod_init(&g, 6378137.0, 1 / 298.257223563);
+    return g;
+  }();
+  double s12 = 0;
+  geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s12, nullptr, nullptr);
+  return s12;
+}
 
 struct ProjTransform::Handles {
   PJ_CONTEXT* ctx = nullptr;

@@ -13,6 +13,10 @@ struct XY {
   double y = 0;
 };
 
+// Geodesic distance in metres on the WGS84 ellipsoid (PROJ's geod_inverse),
+// what PostGIS's geography distances measure.
+double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2);
+
 class ProjTransform {
  public:
   // from/to: anything PROJ accepts ("EPSG:2154", "EPSG:4326"). Throws

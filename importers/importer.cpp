@@ -16,6 +16,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "db/import_store.hpp"
+#include "importers/duplicates.hpp"
 #include "importers/rows.hpp"
 #include "importers/territories.hpp"
 
@@ -23,6 +24,11 @@ namespace terrier::importers {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Two opportunities of a kind closer than this, with alike titles or
+// addresses, are probable duplicates (the SQL in db/import_store.cpp says 50
+// too).
+constexpr double kDuplicateDistanceM = 50;
 
 std::string now_iso() {
   std::time_t t = std::time(nullptr);
@@ -127,6 +133,18 @@ std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mappin
   return rows;
 }
 
+std::vector<db::DuplicateFlag> find_duplicates(db::ImportStore& store, DuplicateSearch search) {
+  if (search == DuplicateSearch::automatic) {
+    // A probe costs some 25 µs per row of the import; reading a point some
+    // 1 µs per row of the table.
+    auto size = store.duplicate_search_size();
+    search = size.changed > 1000 && size.changed * 25 > size.located ? DuplicateSearch::in_memory
+                                                                       : DuplicateSearch::row_by_row;
+  }
+  if (search == DuplicateSearch::row_by_row) return store.flag_duplicate_opportunities();
+  return store.flag_duplicate_pairs(nearby_pairs(store.duplicate_points(), kDuplicateDistanceM));
+}
+
 std::string default_source(const ImportOptions& options, const Mapping& mapping) {
   if (options.source) return *options.source;
   if (mapping.source()) return *mapping.source();
@@ -197,7 +215,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     store.stage(*plan.spec, rows);
     counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
-      for (const auto& d : store.flag_duplicate_opportunities()) {
+      for (const auto& d : find_duplicates(store, options.duplicate_search)) {
         report.issues.push_back(
             {RowIssue::Kind::flagged, d.position, "", d.other_external_id,
              fmt::format("probable duplicate of '{}' ({} {}), {:.0f} m away: check and merge by hand",

@@ -14,6 +14,12 @@
 
 namespace terrier::importers {
 
+// How probable duplicates are searched: row by row in PostGIS (a GiST probe
+// each), or, for an import that is a large part of the table, with every
+// point read once and paired in memory. Both find the same pairs; automatic
+// picks the cheaper.
+enum class DuplicateSearch { automatic, row_by_row, in_memory };
+
 struct ImportOptions {
   ImportKind kind = ImportKind::opportunities;
   std::string file;
@@ -25,6 +31,7 @@ struct ImportOptions {
   bool sync = false;
   bool strict = false;
   bool progress = false;  // rows/s on stderr
+  DuplicateSearch duplicate_search = DuplicateSearch::automatic;
   std::string user;
   // territories only
   std::string level;  // commune, epci, departement

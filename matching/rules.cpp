@@ -1,13 +1,13 @@
 #include "matching/rules.hpp"
 
 #include <fmt/core.h>
-#include <geodesic.h>
 
 #include <algorithm>
 #include <cmath>
 #include <ctime>
 
 #include "core/error.hpp"
+#include "geo/proj.hpp"
 
 namespace terrier::matching {
 namespace {
@@ -82,14 +82,7 @@ std::string french_number(double v, int decimals) {
 }
 
 double geodesic_distance_m(double lon1, double lat1, double lon2, double lat2) {
-  static const geod_geodesic wgs84 = [] {
-    geod_geodesic g{};
-    geod_init(&g, 6378137.0, 1 / 298.257223563);
-    return g;
-  }();
-  double s12 = 0;
-  geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s12, nullptr, nullptr);
-  return s12;
+  return geo::geodesic_distance_m(lon1, lat1, lon2, lat2);
 }
 
 std::string Match::reasons_text() const {

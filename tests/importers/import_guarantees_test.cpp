@@ -248,6 +248,64 @@ TEST_F(ImportTest, ProbableDuplicatesAreFlaggedNotMerged) {
   EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 3);  // nothing merged
 }
 
+// A large import pairs points in memory, a small one asks PostGIS row by
+// row: the same rows must come out flagged, against the same others, both
+// within the file and against what the table held before.
+TEST_F(ImportTest, BothDuplicateSearchesFlagTheSameRows) {
+  TempDir dir;
+  // Clusters of two to four rows around points of Lille: kinds, distances
+  // (10 to 80 m) and titles vary, so that some pairs are duplicates and
+  // some are not.
+  auto write_rows = [&](const std::string& name, int first, int count) {
+    std::string file = dir.file(name);
+    std::ofstream out(file);
+    out << "Réf.;Intitulé;Type de bien;Adresse;Latitude;Longitude\n";
+    const char* kinds[] = {"atelier", "bureau", "entrepôt"};
+    const char* titles[] = {"Atelier rue Solférino", "Ateliers Solférino", "Bureaux Vauban", "Hangar du port"};
+    for (int i = first; i < first + count; ++i) {
+      int cluster = i / 3;
+      double lat = 50.60 + (cluster % 60) * 0.002 + (i % 3) * 0.00018 * (1 + i % 4);
+      double lon = 3.00 + (cluster / 60) * 0.003 + (i % 3) * 0.00011 * (i % 5);
+      out << fmt::format("X-{};{} {};{};{} rue {};{:.6f};{:.6f}\n", i, titles[(i * 7 + cluster) % 4],
+                         cluster % 5, kinds[(i / 2 + cluster) % 3], cluster % 40, cluster % 3 ? "Nationale" : "Solférino",
+                         lat, lon);
+    }
+    return file;
+  };
+  auto flags = [&](const importers::ImportReport& r) {
+    std::vector<std::string> out;
+    for (const auto& i : r.issues) {
+      if (i.kind == RowIssue::Kind::flagged) out.push_back(fmt::format("{} {} {}", i.position, i.value, i.reason));
+    }
+    return out;
+  };
+  auto search = [&](const std::string& file, importers::DuplicateSearch how, bool dry) {
+    return opportunities(file, [&](auto& o) {
+      o.duplicate_search = how;
+      o.dry_run = dry;
+      o.source = "bulk";
+    });
+  };
+  // Within one file.
+  std::string first = write_rows("premier.csv", 0, 3000);
+  auto by_row = search(first, importers::DuplicateSearch::row_by_row, true);
+  auto in_memory = search(first, importers::DuplicateSearch::in_memory, true);
+  ASSERT_GT(by_row.flagged, 100);
+  ASSERT_LT(by_row.flagged, 2900);
+  EXPECT_EQ(flags(in_memory), flags(by_row));
+  // Against rows already in the table: the first file loaded, then a second
+  // that overlaps it.
+  // (3000 rows into an empty table: automatic searches in memory.)
+  auto loaded = search(first, importers::DuplicateSearch::automatic, false);
+  EXPECT_EQ(flags(loaded), flags(by_row));
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE duplicate_of IS NOT NULL"), by_row.flagged);
+  std::string second = write_rows("second.csv", 1500, 3000);
+  by_row = search(second, importers::DuplicateSearch::row_by_row, true);
+  in_memory = search(second, importers::DuplicateSearch::in_memory, true);
+  ASSERT_GE(by_row.flagged, 50);
+  EXPECT_EQ(flags(in_memory), flags(by_row));
+}
+
 TEST_F(ImportTest, NeedsTakeATerritoryAPointWithARadiusOrACommune) {
   TempDir dir;
   std::string needs = dir.file("besoins.csv");
