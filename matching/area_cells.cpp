@@ -14,9 +14,9 @@ struct Classifier {
   std::vector<CellSpan>& out;
 
   void run(CellBox b) {
-    double min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, unused = 0;
-    grid.cell_bounds(b.col0, b.row0, min_lon, min_lat, unused, unused);
-    grid.cell_bounds(b.col1 - 1, b.row1 - 1, unused, unused, max_lon, max_lat);
+    double min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0, unused_x = 0, unused_y = 0;
+    grid.cell_bounds(b.col0, b.row0, min_lon, min_lat, unused_x, unused_y);
+    grid.cell_bounds(b.col1 - 1, b.row1 - 1, unused_x, unused_y, max_lon, max_lat);
     auto rect = ctx.rectangle(min_lon - kEdge, min_lat - kEdge, max_lon + kEdge, max_lat + kEdge);
     if (!prepared.intersects(rect)) return;
     bool inside = prepared.contains(rect);

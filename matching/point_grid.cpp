@@ -63,10 +63,11 @@ CellBox PointGrid::cells_of(double min_lon, double min_lat, double max_lon, doub
 
 void PointGrid::cell_bounds(int col, int row, double& min_lon, double& min_lat, double& max_lon,
                             double& max_lat) const {
+  // Computed from the grid alone: the outputs may be the same variable.
   min_lon = min_lon_ + col * cell_;
   min_lat = min_lat_ + row * cell_;
-  max_lon = min_lon + cell_;
-  max_lat = min_lat + cell_;
+  max_lon = min_lon_ + (col + 1) * cell_;
+  max_lat = min_lat_ + (row + 1) * cell_;
 }
 
 }  // namespace terrier::matching
