@@ -64,20 +64,23 @@ void write_layer(pqxx::connection_base& conn, const db::FeatureQuery& query, std
   });
 }
 
-// The outline first, then each layer inside the territory.
+// The outline first, then each layer inside the territory (everything, with
+// no outline, for the whole region).
 std::vector<db::FeatureQuery> queries_for(const ExportRequest& request) {
   std::vector<db::FeatureQuery> out;
-  db::FeatureQuery outline;
-  outline.collection = db::Collection::territories;
-  outline.role = request.role;
-  outline.filters.slug = request.territory;
-  out.push_back(outline);
+  if (!request.territory.empty()) {
+    db::FeatureQuery outline;
+    outline.collection = db::Collection::territories;
+    outline.role = request.role;
+    outline.filters.slug = request.territory;
+    out.push_back(outline);
+  }
   for (auto c : request.layers) {
     db::FeatureQuery q;
     q.collection = c;
     q.role = request.role;
     if (c == db::Collection::opportunities) q.filters = request.filters;
-    q.filters.territory = request.territory;
+    if (!request.territory.empty()) q.filters.territory = request.territory;
     out.push_back(q);
   }
   return out;
@@ -128,7 +131,8 @@ std::string export_file_name(const ExportRequest& request) {
   char date[16];
   std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
   // The slug is already [a-z0-9-]: safe in a header and a file name.
-  return fmt::format("terrier-{}-{}.{}", text::slugify(request.territory), date, request.format);
+  return fmt::format("terrier-{}-{}.{}", request.territory.empty() ? "hauts-de-france" : text::slugify(request.territory),
+                     date, request.format);
 }
 
 void write_export(pqxx::connection_base& conn, const ExportRequest& request, const std::string& path) {

@@ -14,7 +14,7 @@
 namespace terrier::api {
 
 struct ExportRequest {
-  std::string territory;  // slug
+  std::string territory;  // slug; empty: the whole region (the command line only)
   std::string format = "geojson";  // geojson, gpkg, kml, csv
   std::vector<db::Collection> layers = {db::Collection::places, db::Collection::opportunities,
                                         db::Collection::needs};

@@ -69,21 +69,28 @@ for (const z of [8, 11, 14]) {
 }
 // 4. Matching (and 6. growth).
 for (const [size, needs] of [[n, raw.needs], [ng, raw.needs]]) {
-  const t = num(`match_terrier_s_${size}`), s = num(`match_sql_s_${size}`);
+  const t = num(`match_terrier_s_${size}`);
+  const sqlTimedOut = raw[`match_sql_s_${size}`] === "timeout";
+  // A SQL reference that did not finish counts as the timeout: the ratio is
+  // then at most the one shown.
+  const s = sqlTimedOut ? Number(raw.match_timeout) : num(`match_sql_s_${size}`);
   const main = size === n;
   row(`match --all, ${fmt(Number(needs))} needs × ${fmt(Number(size))} opp. (s; ref. one SQL query)`, t, s, "s", {
     higherIsBetter: false, d: 1,
     target: main ? { ratio: 0.2, text: "< 10 s and ≥ 5× faster (ratio ≤ 0.2)",
                      timeout: raw[`match_terrier_s_${size}`] === "timeout" ? "timeout" : undefined } : null,
-    note: `${raw[`match_pairs_${size}`] ?? "?"} matches; SQL and Terrier top-10 differ on ${raw[`match_diff_${size}`] ?? "?"} pairs`,
+    note: `${raw[`match_pairs_${size}`] ?? "?"} matches; SQL and Terrier top-10 differ on ${raw[`match_diff_${size}`] ?? "?"} pairs` +
+      (sqlTimedOut ? `; the SQL query did not finish in ${raw.match_timeout} s (ratio: at most)` : "") +
+      (raw[`match_phases_${size}`] ? `; terrier's phases: ${raw[`match_phases_${size}`]}` : ""),
   });
+  if (sqlTimedOut) rows[rows.length - 1].reference_text = `> ${fmt(s)}`;
   if (main && t !== null && t > 10) rows[rows.length - 1].status = `**missed** (${fmt(t, 1)} s > 10 s${rows[rows.length - 1].status.startsWith("met") ? "" : "; " + rows[rows.length - 1].status.replace(/\*\*missed\*\* /, "")})`;
 }
 // 5. Memory.
 row("Peak RSS of terrier serve under API load (MB)", num("serve_hwm_mb"), null, "MB",
     { higherIsBetter: false, d: 1, target: { value: 100, text: "< 100 MB" } });
 for (const size of [n, ng]) {
-  row(`Peak RSS of export ${raw.export_territory} (${fmt(num(`export_features_${size}`))} features of ${fmt(Number(size))}) (MB; ref. ogr2ogr PG→GeoJSON)`,
+  row(`Peak RSS of a GeoJSON export of all ${fmt(num(`export_features_${size}`))} opportunities (MB; ref. ogr2ogr PG→GeoJSON)`,
       num(`export_rss_mb_${size}`), num(`export_ogr_rss_mb_${size}`), "MB",
       { higherIsBetter: false, d: 1, target: size === n ? { value: 100, text: "< 100 MB, flat" } : null,
         note: `${raw[`export_s_${size}`]} s` });
@@ -100,7 +107,7 @@ const header = [
   "| Measurement | Terrier | Reference | Ratio T/R | Target | Result | Notes |",
   "|---|---:|---:|---:|---|---|---|",
 ];
-const lines = rows.map((r) => `| ${r.name} | ${fmt(r.terrier, r.d)} | ${fmt(r.reference, r.d)} | ${r.ratio === null ? "—" : fmt(r.ratio, 2)} | ${r.target} | ${r.status} | ${r.note} |`);
+const lines = rows.map((r) => `| ${r.name} | ${fmt(r.terrier, r.d)} | ${r.reference_text ?? fmt(r.reference, r.d)} | ${r.ratio === null ? "—" : (r.reference_text ? "< " : "") + fmt(r.ratio, 2)} | ${r.target} | ${r.status} | ${r.note} |`);
 fs.writeFileSync(mdFile, header.concat(lines).join("\n") + "\n\n" +
   "Ratios are Terrier / reference: above 1 is better for rates, below 1 for times and memory.\n");
 fs.writeFileSync(jsonFile, JSON.stringify({ raw, rows }, null, 2) + "\n");

@@ -100,7 +100,7 @@ int export_territory(const Settings& settings, const ExportArgs& args) {
   }
   auto conn = db::connect(database_url(settings));
   db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
-  if (!db::territory_known(*conn, args.territory)) {
+  if (!args.territory.empty() && !db::territory_known(*conn, args.territory)) {
     throw ConfigError(fmt::format("no territory has the slug '{}'", args.territory));
   }
   namespace fs = std::filesystem;

@@ -338,6 +338,19 @@ TEST_F(ApiTest, CliExportToAnUnwritablePlaceFailsWithoutAPartialFile) {
   EXPECT_NE(info.find("territoire"), std::string::npos) << info;
 }
 
+TEST_F(ApiTest, CliExportWithoutTerritoryHoldsEveryOpportunityAndNoOutline) {
+  std::string file = "/tmp/terrier-cli-all-" + db_.name() + ".geojson";
+  auto ok = run_terrier("export --format geojson --layers opportunities -o " + file,
+                        "TERRIER_DATABASE_URL=" + db_.url());
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  auto info = run_command("ogrinfo -ro -so -al " + file);
+  std::remove(file.c_str());
+  pqxx::read_transaction r(*conn_);
+  long long all = r.exec1("SELECT count(*) FROM opportunities")[0].as<long long>();
+  ASSERT_GT(all, 1);
+  EXPECT_NE(info.find("Feature Count: " + std::to_string(all)), std::string::npos) << info;
+}
+
 class ApiWrites : public ApiTest {
  protected:
   void SetUp() override {
