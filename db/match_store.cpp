@@ -296,11 +296,18 @@ void MatchStore::save_matches(const std::vector<std::pair<long long, std::vector
     }
     stage.complete();
   }
-  w.exec("ANALYZE match_stage");
-  w.exec(
-      "UPDATE matches m SET still_valid = false, computed_at = now() FROM match_needs n "
-      "WHERE m.need_id = n.need_id AND m.still_valid AND NOT EXISTS (SELECT 1 FROM match_stage s "
-      "WHERE s.need_id = m.need_id AND s.opportunity_id = m.opportunity_id)");
+  // Pairs that fell out of the needs' lists are kept, no longer valid (their
+  // status was set by people). Nothing to retire when these needs have no
+  // valid match yet, as at a first computation.
+  if (w.exec1("SELECT EXISTS (SELECT 1 FROM matches m JOIN match_needs n ON n.need_id = m.need_id "
+              "WHERE m.still_valid)")[0]
+          .as<bool>()) {
+    w.exec("ANALYZE match_stage");  // for the anti-join's plan
+    w.exec(
+        "UPDATE matches m SET still_valid = false, computed_at = now() FROM match_needs n "
+        "WHERE m.need_id = n.need_id AND m.still_valid AND NOT EXISTS (SELECT 1 FROM match_stage s "
+        "WHERE s.need_id = m.need_id AND s.opportunity_id = m.opportunity_id)");
+  }
   w.exec(
       "INSERT INTO matches (need_id, opportunity_id, score, reliability, components, reasons) "
       "SELECT need_id, opportunity_id, score, reliability, components, reasons FROM match_stage "
