@@ -145,6 +145,7 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   q.collection = collection;
   q.limit = limits.default_limit;
   q.exact_count_limit = limits.exact_count_limit;
+  q.exact_count_cost = limits.exact_count_cost;
   const auto& filters = filter_names(collection);
   for (const auto& [name, value] : params) {
     bool known = std::find(kCommon.begin(), kCommon.end(), name) != kCommon.end() ||

@@ -16,6 +16,7 @@ struct Limits {
   std::size_t default_limit = 100;
   std::size_t max_limit = 10000;
   long long exact_count_limit = 100000;  // numberMatched is estimated above
+  double exact_count_cost = 5000;        // or when counting would cost more (db/feature_store.hpp)
 };
 
 // Percent-decoding of a URL component ('+' is a space); throws Problem 400

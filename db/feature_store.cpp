@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <pqxx/pqxx>
 
 #include "core/text.hpp"
@@ -238,34 +240,59 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   }
   add_filters(w, s, query.collection, query.filters);
 
-  // One statement, one plan: the count (bounded: past the limit the
-  // planner's estimate is enough) and the page.
   const std::vector<std::string> where_params = w.params();  // before ORDER BY adds its own
   std::string order = order_by(w, s, query.collection, query.filters);
   const long long cap = query.exact_count_limit;
-  // A single statement needs no BEGIN and COMMIT around it: two round trips
+  // Single statements need no BEGIN and COMMIT around them: two round trips
   // fewer for every page and tile.
   pqxx::nontransaction r(conn);
+  // What the planner expects of the matching rows: how many, and what
+  // reading them would cost.
+  auto plan = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(),
+                             pqxx::prepare::make_dynamic_params(where_params))[0]
+                  .as<std::string>();
+  auto plan_number = [&](const char* key) {
+    auto at = plan.find(key);
+    return at == std::string::npos ? 0.0 : std::atof(plan.c_str() + at + std::strlen(key));
+  };
+  const long long estimate = static_cast<long long>(plan_number("\"Plan Rows\": "));
+  const bool count = estimate <= cap && plan_number("\"Total Cost\": ") <= query.exact_count_cost;
+  if (query.bbox && order == s.id && estimate <= 20 * static_cast<long long>(query.limit + query.offset)) {
+    // A bbox of a few thousand rows: fetch them through the spatial index
+    // and sort the page out of them. Left to itself the planner walks the
+    // primary key in order and filters on the bbox, which read 250,000 rows
+    // of a million for a bbox of 6,700 (380 ms instead of 12). "+ 0" makes
+    // the id an expression the key cannot order. Larger bboxes (a dense
+    // city) keep the key walk: 500 of their rows come quickly.
+    order = s.id + " + 0";
+  }
+  std::string page_sql = fmt::format("SELECT {select} AS f FROM {from}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                                     fmt::arg("from", s.from), fmt::arg("where", w.sql()),
+                                     fmt::arg("select", s.select), fmt::arg("order", order),
+                                     fmt::arg("limit", query.limit), fmt::arg("offset", query.offset));
   FeaturePage page;
-  auto rows = r.exec_params(
-      fmt::format("WITH c AS (SELECT count(*) AS n FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x) "
-                  "SELECT c.n, p.f FROM c LEFT JOIN LATERAL (SELECT {select} AS f FROM {from}{where} "
-                  "ORDER BY {order} LIMIT {limit} OFFSET {offset}) p ON true",
-                  fmt::arg("from", s.from), fmt::arg("where", w.sql()), fmt::arg("cap", cap + 1),
-                  fmt::arg("select", s.select), fmt::arg("order", order), fmt::arg("limit", query.limit),
-                  fmt::arg("offset", query.offset)),
-      pqxx::prepare::make_dynamic_params(w.params()));
-  page.matched = rows.empty() ? 0 : rows[0][0].as<long long>();
-  if (page.matched > cap) {
-    auto plan = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(),
-                               pqxx::prepare::make_dynamic_params(where_params));
-    std::string text = plan[0].as<std::string>();
-    auto rows_at = text.find("\"Plan Rows\": ");
-    long long estimate = rows_at == std::string::npos ? 0 : std::atoll(text.c_str() + rows_at + 13);
-    page.matched = std::max(estimate, cap + 1);
+  pqxx::result rows;
+  if (count) {
+    // One statement, one plan: the count (bounded: past the limit the
+    // estimate is enough) and the page.
+    rows = r.exec_params(fmt::format("WITH c AS (SELECT count(*) AS n FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x) "
+                                     "SELECT c.n, p.f FROM c LEFT JOIN LATERAL ({page}) p ON true",
+                                     fmt::arg("from", s.from), fmt::arg("where", w.sql()), fmt::arg("cap", cap + 1),
+                                     fmt::arg("page", page_sql)),
+                         pqxx::prepare::make_dynamic_params(w.params()));
+    page.matched = rows.empty() ? 0 : rows[0][0].as<long long>();
+    if (!rows.empty() && rows[0][1].is_null()) rows = pqxx::result();  // no feature on this page
+  } else {
+    rows = r.exec_params("SELECT NULL::bigint, p.f FROM (" + page_sql + ") p",
+                         pqxx::prepare::make_dynamic_params(w.params()));
+    page.matched = cap + 1;  // unknown yet
+  }
+  if (!count && ((rows.size() > 0 && rows.size() < query.limit) || (rows.empty() && query.offset == 0))) {
+    page.matched = static_cast<long long>(query.offset + rows.size());  // the last page: exact
+  } else if (page.matched > cap || !count) {
+    page.matched = std::max(estimate, static_cast<long long>(query.offset + rows.size()));
     page.matched_is_estimate = true;
   }
-  if (!rows.empty() && rows[0][1].is_null()) rows = pqxx::result();  // no feature on this page
   page.features.reserve(rows.size());
   for (const auto& row : rows) page.features.push_back(row[1].as<std::string>());
   return page;
