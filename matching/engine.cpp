@@ -136,7 +136,8 @@ struct MatchEngine::Index {
   template <typename Visit>
   void each_candidate(const Need& need, const MatchConfig& config, Tester& tester, Visit&& visit,
                       Part part = Part::all, CellBox near = {}) {
-    auto [lo, hi] = accepted_surfaces(need);
+    const SurfaceRange surfaces = accepted_surfaces(need);  // (clang 14 cannot capture a structured binding)
+    const double lo = surfaces.lo, hi = surfaces.hi;
     // The tenures the need accepts (all when it names none), and whether a
     // sale or a lease within its budget is still possible: choose_tenure's
     // refusal, on bits.
