@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -79,6 +80,15 @@ int match(const Settings& settings, const MatchArgs& args) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
+  // --all reads the needs on a second connection while the opportunities
+  // stream in on this one: the server works on both at once.
+  std::future<std::vector<matching::Need>> needs_ahead;
+  if (args.all) {
+    needs_ahead = std::async(std::launch::async, [&settings, territory = args.territory] {
+      auto second = db::connect(database_url(settings));
+      return db::MatchStore(*second).active_needs(territory);
+    });
+  }
   // --all stores ids and prints no title.
   auto opportunities = args.all ? store.available_opportunities_for_ranking()
                                 : store.available_opportunities(args.assign ? args.territory : std::nullopt);
@@ -127,7 +137,7 @@ int match(const Settings& settings, const MatchArgs& args) {
     }
     by_need = false;
   } else if (args.all) {
-    auto needs = store.active_needs(args.territory);
+    auto needs = needs_ahead.get();
     std::size_t pairs = 0;
     log::debug("match: {} active needs loaded at {:.2f} s", needs.size(), seconds());
     auto ranked = engine.top_for_needs(needs);
