@@ -290,7 +290,9 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   if (!count && ((rows.size() > 0 && rows.size() < query.limit) || (rows.empty() && query.offset == 0))) {
     page.matched = static_cast<long long>(query.offset + rows.size());  // the last page: exact
   } else if (page.matched > cap || !count) {
-    page.matched = std::max(estimate, static_cast<long long>(query.offset + rows.size()));
+    // At least what was counted or seen.
+    long long at_least = count ? cap + 1 : static_cast<long long>(query.offset + rows.size());
+    page.matched = std::max(estimate, at_least);
     page.matched_is_estimate = true;
   }
   page.features.reserve(rows.size());

@@ -146,6 +146,11 @@ TEST_F(ApiTest, LargeCountsAreEstimatedAndSaySo) {
   auto small = json::parse(get("/ogcapi/collections/territories/items?level=departement").body);
   EXPECT_FALSE(small["numberMatchedIsEstimate"].get<bool>());
   EXPECT_EQ(small["numberMatched"], 5);
+  // Not counted (above the limit), but a last page says exactly how many.
+  auto whole = json::parse(get("/ogcapi/collections/territories/items?level=commune&limit=1000").body);
+  EXPECT_FALSE(whole["numberMatchedIsEstimate"].get<bool>());
+  EXPECT_GT(whole["features"].size(), 50u);
+  EXPECT_EQ(whole["numberMatched"], whole["features"].size());
 }
 
 TEST_F(ApiTest, StaticFilesNeverLeaveTheWebRoot) {
