@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "db/copy_reader.hpp"
 
 namespace terrier::db {
 namespace {
@@ -289,6 +290,15 @@ std::vector<DuplicateFlag> flag_candidates(pqxx::work& w, const std::string& can
   return out;
 }
 
+// The changed rows of this import are searched again: their flags go first
+// (new rows have none yet).
+void forget_duplicates(pqxx::work& w, const std::string& stage) {
+  w.exec0(fmt::format(
+      "UPDATE opportunities o SET duplicate_of = NULL FROM {} s "
+      "WHERE o.id = s.target_id AND s.unchanged = false",
+      stage));
+}
+
 // The rule, on a pair o (this import's) and d (known before it): the titles
 // or the addresses are alike. In a CASE after the distance: the planner
 // would test the similarity first, which costs more and rules out fewer.
@@ -311,10 +321,7 @@ DuplicateSearchSize ImportStore::duplicate_search_size() {
 std::vector<DuplicateFlag> ImportStore::flag_duplicate_opportunities() {
   pqxx::work& w = *work_;
   const std::string s = w.quote_name(stage_table_);
-  w.exec0(fmt::format(
-      "UPDATE opportunities o SET duplicate_of = NULL FROM {} s "
-      "WHERE o.id = s.target_id AND s.unchanged = false",  // new rows have none yet
-      s));
+  forget_duplicates(w, s);
   return flag_candidates(
       w, fmt::format("SELECT o.id, s.position, d.id AS dup, d.source AS dsource, d.external_id AS dext, "
                      "       d.title AS dtitle, ST_Distance(o.point::geography, d.point::geography) AS dist "
@@ -330,29 +337,17 @@ std::vector<DuplicateFlag> ImportStore::flag_duplicate_opportunities() {
 std::vector<DuplicatePoint> ImportStore::duplicate_points() {
   pqxx::work& w = *work_;
   // Streamed: a million rows.
-  pqxx::stream_from copy(
-      w, fmt::format("(SELECT o.id, o.kind, ST_X(o.point), ST_Y(o.point), s.target_id IS NOT NULL "
-                     "FROM opportunities o LEFT JOIN {} s ON s.target_id = o.id "
-                     "AND NOT coalesce(s.unchanged, false) WHERE o.location_precision <> 'commune')",
-                     w.quote_name(stage_table_)));
+  CopyReader rows(w,
+                  fmt::format("SELECT o.id, o.kind, ST_X(o.point), ST_Y(o.point), s.target_id IS NOT NULL "
+                              "FROM opportunities o LEFT JOIN {} s ON s.target_id = o.id "
+                              "AND NOT coalesce(s.unchanged, false) WHERE o.location_precision <> 'commune'",
+                              w.quote_name(stage_table_)),
+                  5);
   std::vector<DuplicatePoint> out;
-  std::string line;
-  while (copy.get_raw_line(line)) {
-    if (!line.empty() && line.back() == '\n') line.pop_back();  // libpqxx 6.4 keeps it
-    // id, kind, x, y, changed: the kind is a vocabulary word (no tab, no
-    // backslash), the numbers PostgreSQL's own output.
-    DuplicatePoint p;
-    std::size_t a = line.find('\t'), b = line.find('\t', a + 1), c = line.find('\t', b + 1),
-                d = line.find('\t', c + 1);
-    if (d == std::string::npos) throw DbError("duplicate search: a row of fewer than 5 fields");
-    p.id = std::stoll(line.substr(0, a));
-    p.kind = line.substr(a + 1, b - a - 1);
-    p.lon = std::stod(line.substr(b + 1, c - b - 1));
-    p.lat = std::stod(line.substr(c + 1, d - c - 1));
-    p.changed = line.compare(d + 1, std::string::npos, "t") == 0;
-    out.push_back(std::move(p));
+  while (rows.next()) {
+    out.push_back({rows.number<long long>(0).value_or(0), rows.text(1).value_or(""),
+                   rows.number<double>(2).value_or(0), rows.number<double>(3).value_or(0), rows.boolean(4)});
   }
-  copy.complete();
   return out;
 }
 
@@ -360,10 +355,7 @@ std::vector<DuplicateFlag> ImportStore::flag_duplicate_pairs(
     const std::vector<std::pair<long long, long long>>& pairs) {
   pqxx::work& w = *work_;
   const std::string s = w.quote_name(stage_table_);
-  w.exec0(fmt::format(
-      "UPDATE opportunities o SET duplicate_of = NULL FROM {} s "
-      "WHERE o.id = s.target_id AND s.unchanged = false",
-      s));
+  forget_duplicates(w, s);
   w.exec0("CREATE TEMP TABLE duplicate_pairs (o bigint, d bigint) ON COMMIT DROP");
   {
     pqxx::stream_to copy(w, "duplicate_pairs");

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "db/copy_reader.hpp"
 
 namespace terrier::db {
 namespace {
@@ -142,82 +143,40 @@ std::vector<matching::Opportunity> MatchStore::available_opportunities(
 }
 
 namespace {
-// COPY's text format: a field, unescaped; nullopt for \N.
-std::optional<std::string> copy_field(std::string_view raw) {
-  if (raw == "\\N") return std::nullopt;
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\\' || i + 1 == raw.size()) {
-      out += raw[i];
-      continue;
-    }
-    char c = raw[++i];
-    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 'b' ? '\b' : c == 'f' ? '\f'
-         : c == 'v' ? '\v' : c;
-  }
-  return out;
-}
-
-template <typename T>
-std::optional<T> copy_number(std::string_view raw, const char* column) {
-  if (raw == "\\N") return std::nullopt;
-  T v{};
-  auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
-  if (ec != std::errc() || end != raw.data() + raw.size()) {
-    throw DbError(fmt::format("column {}: '{}' is not a number", column, raw));
-  }
-  return v;
-}
-
 // The available opportunities streamed through COPY: a million rows in a
 // PGresult cost more to allocate than to read.
 std::vector<matching::Opportunity> ranking_rows(pqxx::transaction_base& t) {
-  const char* query =
-      "(SELECT o.id, o.kind, ST_X(o.point), ST_Y(o.point), o.location_precision, "
-      "o.built_surface_m2::float8, o.land_surface_m2::float8, array_to_string(o.tenures, '|'), "
-      "o.price_eur::float8, o.rent_eur_month::float8, o.available_from - DATE '1970-01-01', "
-      "o.available_until - DATE '1970-01-01', o.status, o.visibility "
-      "FROM opportunities o WHERE o.status = 'disponible')";
-  // libpqxx 6.4's stream_from puts its "table" after COPY as it is, which
-  // makes it COPY (query) TO STDOUT (libpqxx 7 names this from_query).
   // Room for them all at once (the planner's row count): growing a vector of
   // 700,000 opportunities by doubling moved and faulted in twice the memory.
   std::vector<matching::Opportunity> out;
   out.reserve(static_cast<std::size_t>(std::clamp(
       t.exec1("SELECT reltuples FROM pg_class WHERE oid = 'opportunities'::regclass")[0].as<double>(), 0.0,
       5e7)));
-  pqxx::stream_from copy(t, query);
-  std::string line;
-  std::vector<std::string_view> f;
-  while (copy.get_raw_line(line)) {
-    if (!line.empty() && line.back() == '\n') line.pop_back();  // libpqxx 6.4 keeps it
-    f.clear();
-    for (std::size_t start = 0;;) {
-      auto tab = line.find('\t', start);
-      f.emplace_back(line.data() + start, (tab == std::string::npos ? line.size() : tab) - start);
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
-    if (f.size() != 14) throw DbError(fmt::format("COPY of opportunities: {} fields, not 14", f.size()));
+  CopyReader rows(t,
+                  "SELECT o.id, o.kind, ST_X(o.point), ST_Y(o.point), o.location_precision, "
+                  "o.built_surface_m2::float8, o.land_surface_m2::float8, array_to_string(o.tenures, '|'), "
+                  "o.price_eur::float8, o.rent_eur_month::float8, o.available_from - DATE '1970-01-01', "
+                  "o.available_until - DATE '1970-01-01', o.status, o.visibility "
+                  "FROM opportunities o WHERE o.status = 'disponible'",
+                  14);
+  while (rows.next()) {
     matching::Opportunity o;
-    o.id = *copy_number<long long>(f[0], "id");
-    o.kind = copy_field(f[1]).value_or("");
-    o.lon = copy_number<double>(f[2], "lon").value_or(0);
-    o.lat = copy_number<double>(f[3], "lat").value_or(0);
-    o.precision = copy_field(f[4]).value_or("");
-    o.built_surface_m2 = copy_number<double>(f[5], "built_surface_m2");
-    o.land_surface_m2 = copy_number<double>(f[6], "land_surface_m2");
-    if (auto tenures = copy_field(f[7])) o.tenures = split_bar(*tenures);
-    o.price_eur = copy_number<double>(f[8], "price_eur");
-    o.rent_eur_month = copy_number<double>(f[9], "rent_eur_month");
-    o.available_from = copy_number<int>(f[10], "available_from");
-    o.available_until = copy_number<int>(f[11], "available_until");
-    o.status = copy_field(f[12]).value_or("");
-    o.visibility = copy_field(f[13]).value_or("");
+    o.id = rows.number<long long>(0).value_or(0);
+    o.kind = rows.text(1).value_or("");
+    o.lon = rows.number<double>(2).value_or(0);
+    o.lat = rows.number<double>(3).value_or(0);
+    o.precision = rows.text(4).value_or("");
+    o.built_surface_m2 = rows.number<double>(5);
+    o.land_surface_m2 = rows.number<double>(6);
+    if (auto tenures = rows.text(7)) o.tenures = split_bar(*tenures);
+    o.price_eur = rows.number<double>(8);
+    o.rent_eur_month = rows.number<double>(9);
+    o.available_from = rows.number<int>(10);
+    o.available_until = rows.number<int>(11);
+    o.status = rows.text(12).value_or("");
+    o.visibility = rows.text(13).value_or("");
     out.push_back(std::move(o));
   }
-  copy.complete();
   return out;
 }
 }  // namespace

@@ -19,6 +19,7 @@
 #include "geo/geos.hpp"
 #include "matching/engine.hpp"
 #include "matching/rules.hpp"
+#include "tests/matching/random_draws.hpp"
 
 namespace terrier::matching {
 namespace {
@@ -73,9 +74,9 @@ std::vector<Territory> territories() {
   };
 }
 
-class World {
+class World : public RandomDraws<std::mt19937_64> {
  public:
-  explicit World(std::uint64_t seed) : rng_(seed) {
+  explicit World(std::uint64_t seed) : RandomDraws(seed) {
     for (int c = 0; c < 40; ++c) communes_.push_back(in_disc(55));
   }
 
@@ -145,26 +146,11 @@ class World {
                                                            "occupation temporaire",
                                                            "mise à disposition"};
 
-  double uniform(double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng_); }
-  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
-  template <typename T>
-  const T& pick(const std::vector<T>& v) {
-    return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng_)];
-  }
-  std::vector<std::string> subset(const std::vector<std::string>& v, double p) {
-    std::vector<std::string> out;
-    for (const auto& s : v) {
-      if (chance(p)) out.push_back(s);
-    }
-    std::shuffle(out.begin(), out.end(), rng_);
-    return out;
-  }
   std::pair<double, double> in_disc(double km) {
     double r = km * std::sqrt(uniform(0, 1)), a = uniform(0, 2 * std::numbers::pi);
     return near_lens(r * std::cos(a), r * std::sin(a));
   }
 
-  std::mt19937_64 rng_;
   std::vector<std::pair<double, double>> communes_;
 };
 

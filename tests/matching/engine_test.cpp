@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "geo/geos.hpp"
 #include "matching/rules.hpp"
+#include "tests/matching/random_draws.hpp"
 
 namespace terrier::matching {
 namespace {
@@ -275,24 +276,9 @@ TEST(MatchEngine, RejectsAnInvalidConfig) {
 
 // --- Random instances against brute force --------------------------------------
 
-class RandomWorld {
+class RandomWorld : public RandomDraws<std::mt19937> {
  public:
-  explicit RandomWorld(unsigned seed) : rng_(seed) {}
-
-  double uniform(double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng_); }
-  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
-  template <typename T>
-  const T& pick(const std::vector<T>& v) {
-    return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng_)];
-  }
-  std::vector<std::string> subset(const std::vector<std::string>& v, double p) {
-    std::vector<std::string> out;
-    for (const auto& s : v) {
-      if (chance(p)) out.push_back(s);
-    }
-    std::shuffle(out.begin(), out.end(), rng_);
-    return out;
-  }
+  explicit RandomWorld(unsigned seed) : RandomDraws(seed) {}
 
   Opportunity opportunity(long long id) {
     Opportunity o;
@@ -338,7 +324,6 @@ class RandomWorld {
 
  private:
   static constexpr Day kToday = 20148;
-  std::mt19937 rng_;
   std::vector<std::string> kinds_ = {"bureau", "atelier", "entrepôt", "commerce",
                                      "terrain", "bâtiment mixte", "friche", "logement"};
   std::vector<std::string> tenures_ = {"vente", "location", "bcus", "bail emphytéotique",
