@@ -596,6 +596,19 @@ TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart)
     _exit(127);
   }
   close(out[1]);
+  // Whatever fails below, the server is stopped and the cluster with it:
+  // a server left running would hold ctest's output pipe open for ever.
+  struct StopAll {
+    pid_t pid;
+    std::string env;
+    ~StopAll() {
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+      run_terrier("db stop", env);
+    }
+  } stop_all{pid, env};
   std::string line;
   char c;
   while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
@@ -620,6 +633,7 @@ TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart)
   kill(pid, SIGTERM);
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
+  stop_all.pid = 0;
   close(out[0]);
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
   run_terrier("db stop", env);
