@@ -4,14 +4,17 @@
 // vendor/, data from /tiles, /ogcapi and /api), except the base layers' tiles.
 
 import * as maplibregl from "./vendor/maplibre-gl.mjs";
+import { wireAccount } from "./account.js";
 import * as api from "./api.js";
 import { Basemaps } from "./basemap.js";
 import { $, EMPTY, ctx, debounce, setData } from "./context.js";
 import { updateExportAccess, wireExports } from "./exports.js";
 import { openCircle, openNeed, openOpportunity } from "./features.js";
 import { fillCircleSelects, fillFilterForm, wireFilters } from "./filters.js";
+import { wireFollowup } from "./followup.js";
 import { loadOverlays, refreshCount, refreshDetail } from "./layers.js";
 import { Panel } from "./panel.js";
+import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
 import { loadSession, onSessionChange, showSession, wireSignIn } from "./session.js";
 import { State } from "./state.js";
@@ -145,6 +148,9 @@ async function start() {
   wireFilters();
   wireExports();
   wireSignIn(reloadForRole);
+  wireFollowup();
+  wireAccount();
+  wireRequests();
   wireSearch();
   wireClicks();
   onSessionChange((s) => {

@@ -42,6 +42,12 @@ export function signedIn() {
   return ctx.state.session.role !== "public";
 }
 
+// A person signed in with their account (not a pasted script token): the
+// page's working views (follow-up, requests, history) are theirs.
+export function personSignedIn(session = ctx.state.session) {
+  return session.role !== "public" && session.via === "cookie";
+}
+
 export function showSession() {
   const { role, name } = ctx.state.session;
   const circle = ctx.state.circle;
