@@ -60,7 +60,7 @@ describe("the follow-up of matches", () => {
     await page.waitForFunction((id) => document.querySelector("#panel").dataset.kind === "match" &&
       document.querySelector("#panel").dataset.id === String(id), matchId);
     await page.getByLabel("Suivi", { exact: true }).selectOption("contacté");
-    await page.getByLabel("Note").fill("Appel au propriétaire : visite à caler");
+    await page.getByLabel("Note", { exact: true }).fill("Appel au propriétaire : visite à caler");
     const started = Date.now();
     await page.getByRole("button", { name: "Enregistrer le suivi" }).click();
     await page.waitForFunction(() => document.querySelector("#followup-message").textContent === "Suivi enregistré.");
