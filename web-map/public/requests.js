@@ -48,7 +48,7 @@ function filtered() {
   const channel = $("requests-channel-filter").value;
   const q = $("requests-q").value.trim().toLocaleLowerCase("fr");
   return rows.filter((r) => (!status || r.status === status) && (!channel || r.channel === channel) &&
-    (!q || ["requester", "organisation", "commune", "subject", "orientation"].some((k) => String(r[k] ?? "").toLocaleLowerCase("fr").includes(q))));
+    (!q || ["requester", "organisation", "commune", "commune_name", "subject", "orientation"].some((k) => String(r[k] ?? "").toLocaleLowerCase("fr").includes(q))));
 }
 
 function render() {
@@ -59,7 +59,8 @@ function render() {
     tr.dataset.id = String(r.id);
     tr.tabIndex = 0;
     for (const [key] of COLUMNS) {
-      const td = element("td", key === "received_on" ? frenchDate(r[key]) : r[key] ?? "");
+      const value = key === "received_on" ? frenchDate(r[key]) : key === "commune" ? r.commune_name ?? r.commune : r[key];
+      const td = element("td", value ?? "");
       td.dataset.field = key;
       tr.append(td);
     }
