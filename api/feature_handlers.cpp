@@ -151,10 +151,7 @@ Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
         {"opportunity_statuses", importers::opportunity_statuses().values()},
         {"need_statuses", importers::need_statuses().values()},
         {"place_kinds", importers::place_kinds().values()}}},
-      {"basemap", nullptr}};
-  if (!config.basemap_url.empty()) {
-    j["basemap"] = {{"url", config.basemap_url}, {"attribution", config.basemap_attribution}};
-  }
+      {"basemap", basemap_json(config.basemap)}};
   return json_response(j.dump());
 }
 

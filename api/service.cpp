@@ -119,24 +119,19 @@ void add_cache_headers(const Request& request, Response& r) {
   }
 }
 
-// The origin of a URL template ("https://tile.example.org/{z}/…" gives
-// "https://tile.example.org"), for the page's Content-Security-Policy.
-std::string origin_of(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return "";
-  auto end = url.find('/', scheme + 3);
-  return url.substr(0, end);
-}
-
 // Headers every response carries; the page also gets a CSP that allows this
-// server only (plus the basemap's origin when one is configured): no inline
-// script, no framing.
+// server only (plus the base layers' origins: IGN's by default): no inline
+// script, no framing. OpenStreetMap's tiles want the page's origin as
+// Referer; nothing else gets one.
 void add_security_headers(const ServiceConfig& config, Response& r) {
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  bool html = r.content_type.rfind("text/html", 0) == 0;
+  r.headers.emplace_back("Referrer-Policy",
+                         html && config.basemap.needs_referrer ? "strict-origin" : "no-referrer");
   r.headers.emplace_back("X-Frame-Options", "DENY");
   r.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
-  if (r.content_type.rfind("text/html", 0) == 0) {
-    std::string basemap = config.basemap_url.empty() ? "" : " " + origin_of(config.basemap_url);
+  if (html) {
+    std::string basemap;
+    for (const auto& origin : config.basemap.origins()) basemap += " " + origin;
     r.headers.emplace_back(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
