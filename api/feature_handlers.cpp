@@ -22,11 +22,12 @@ Response json_response(std::string body, const char* type) {
   return r;
 }
 
-Response problem_response(int status, const std::string& title, const std::string& detail) {
+Response problem_response(int status, const std::string& title, const std::string& detail,
+                          const std::string& extensions) {
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = problem_json(status, title, detail);
+  r.body = problem_json(status, title, detail, extensions);
   return r;
 }
 

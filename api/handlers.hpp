@@ -28,7 +28,8 @@ struct Context {
 };
 
 Response json_response(std::string body, const char* type = "application/json");
-Response problem_response(int status, const std::string& title, const std::string& detail);
+Response problem_response(int status, const std::string& title, const std::string& detail,
+                          const std::string& extensions = "");
 long long id_or_404(const std::string& s, const char* what);
 db::Collection collection_or_404(const std::string& id);
 
@@ -52,6 +53,8 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// import_handlers.cpp
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 }  // namespace terrier::api

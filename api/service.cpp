@@ -229,7 +229,7 @@ Response Service::handle(const Request& request) {
     }
     add_cache_headers(request, response);
   } catch (const Problem& p) {
-    response = problem_response(p.status(), p.title(), p.what());
+    response = problem_response(p.status(), p.title(), p.what(), p.extensions());
   } catch (const DatabaseUnavailable& e) {
     response = problem_response(503, "Service Unavailable", "the database is not reachable; try again");
     response.headers.emplace_back("Retry-After", "2");

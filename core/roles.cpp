@@ -31,4 +31,8 @@ std::vector<std::string> readable_visibilities(Role role) {
   return {"public"};
 }
 
+bool is_confidential_field(std::string_view field) {
+  return field == "owner_name" || field == "owner_contact" || field == "contact" || field == "notes";
+}
+
 }  // namespace terrier

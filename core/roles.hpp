@@ -21,4 +21,14 @@ std::vector<std::string> readable_visibilities(Role role);
 // Owner name and contact, needs' contacts, notes.
 inline bool sees_confidential(Role role) { return role == Role::foundation || role == Role::admin; }
 
+// The confidential fields of opportunities and needs, by their JSON names:
+// owner_name, owner_contact, contact, notes.
+bool is_confidential_field(std::string_view field);
+
+// What a role may not read it may not write: a confidential field only by
+// the roles that read it.
+inline bool may_write_field(Role role, std::string_view field) {
+  return sees_confidential(role) || !is_confidential_field(field);
+}
+
 }  // namespace terrier
