@@ -31,4 +31,10 @@ std::vector<std::string> readable_visibilities(Role role) {
   return {"public"};
 }
 
+bool confidential_field(std::string_view entity, std::string_view field) {
+  if (entity == "opportunity") return field == "owner_name" || field == "owner_contact" || field == "notes";
+  if (entity == "need" || entity == "request") return field == "contact" || field == "notes";
+  return false;
+}
+
 }  // namespace terrier
