@@ -45,9 +45,21 @@ Response map_config(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 // match_handlers.cpp
 Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
-Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// followup_handlers.cpp
+Response get_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response object_history(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response followup_board(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// request_handlers.cpp
+Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // write_handlers.cpp
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

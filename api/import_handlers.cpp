@@ -125,6 +125,8 @@ const char* issue_type(importers::RowIssue::Kind kind) {
       return "warning";
     case importers::RowIssue::Kind::flagged:
       return "flagged";
+    case importers::RowIssue::Kind::conflict:
+      return "conflict";
   }
   return "warning";
 }
@@ -144,6 +146,7 @@ json report_json(const importers::ImportReport& report, bool dry_run, json heade
           {"read", report.read},         {"inserted", report.inserted},
           {"updated", report.updated},   {"unchanged", report.unchanged},
           {"rejected", report.rejected}, {"flagged", report.flagged},
+          {"conflicts", report.conflicts},
           {"header", std::move(header)}, {"issues", issues}};
 }
 

@@ -7,6 +7,7 @@
 #include <pqxx/except>
 #include <regex>
 
+#include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
 #include "api/problem.hpp"
@@ -64,6 +65,17 @@ const std::vector<Route>& routes() {
       {"GET", {"api", "needs", "{}", "matches"}, need_matches},
       {"GET", {"api", "opportunities", "{}", "matches"}, opportunity_matches},
       {"PATCH", {"api", "matches", "{}"}, patch_match},
+      {"GET", {"api", "matches", "{}"}, get_match},
+      {"GET", {"api", "matches", "{}", "history"}, object_history},
+      {"GET", {"api", "opportunities", "{}", "history"}, object_history},
+      {"GET", {"api", "needs", "{}", "history"}, object_history},
+      {"GET", {"api", "followup"}, followup_board},
+      {"GET", {"api", "requests"}, list_requests},
+      {"POST", {"api", "requests"}, create_request},
+      {"GET", {"api", "requests", "{}"}, get_request},
+      {"PATCH", {"api", "requests", "{}"}, update_request},
+      {"DELETE", {"api", "requests", "{}"}, delete_request},
+      {"GET", {"api", "requests", "{}", "history"}, object_history},
       {"GET", {"api", "assignment"}, assignment},
       {"GET", {"api", "territories", "{}", "export"}, export_territory},
       {"POST", {"api", "imports"}, import_file},
@@ -105,8 +117,14 @@ void add_cache_headers(const Request& request, Response& r) {
   if (r.status != 200 || !r.file.empty()) return;
   // A validator, not a secret: a 64-bit hash and the length, at memory
   // speed (SHA-256 of a 500-feature page cost a millisecond).
-  std::string etag = fmt::format("\"{:016x}-{:x}\"", std::hash<std::string_view>{}(r.body), r.body.size());
-  r.headers.emplace_back("ETag", etag);
+  std::string etag;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "ETag") etag = v;  // an object's version, set by its handler
+  }
+  if (etag.empty()) {
+    etag = fmt::format("\"{:016x}-{:x}\"", std::hash<std::string_view>{}(r.body), r.body.size());
+    r.headers.emplace_back("ETag", etag);
+  }
   // Revalidate every time: an edit is visible at once, an unchanged map
   // costs a 304.
   bool has_cache_control = false;
@@ -201,7 +219,7 @@ Response Service::handle(const Request& request) {
       response.status = 204;
       response.content_type.clear();
       response.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
-                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match"},
+                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, If-Match"},
                           {"Access-Control-Max-Age", "600"}};
       add_cors_headers(config_, request, response);
       return response;
@@ -228,6 +246,9 @@ Response Service::handle(const Request& request) {
       throw not_found(fmt::format("no resource at {}", request.path));
     }
     add_cache_headers(request, response);
+  } catch (const FieldProblem& p) {
+    response = problem_response(p.status(), p.title(), p.what());
+    response.body = field_problem_json(p);
   } catch (const Problem& p) {
     response = problem_response(p.status(), p.title(), p.what(), p.extensions());
   } catch (const DatabaseUnavailable& e) {

@@ -114,6 +114,12 @@ struct TerritoryRow {
   std::string attributes_json;
 };
 
+// A field the file would change although it was edited through the API.
+struct EditConflict {
+  std::size_t position = 0;
+  std::string field, terrier_value, file_value, edited_by, edited_at;
+};
+
 class ImportStore {
  public:
   explicit ImportStore(pqxx::connection_base& conn);
@@ -182,6 +188,20 @@ class ImportStore {
                     std::optional<long long> id, const std::optional<std::string>& before,
                     const std::optional<std::string>& after);
   void commit();
+
+  // Page edits and re-imports (db/edit_store.cpp). Whether row `id` is at
+  // `version` (its updated_at in microseconds), locked for the update.
+  bool lock_at_version(const TableSpec& spec, long long id, long long version);
+  // The columns an API update changed (before and after in row_json's
+  // names), remembered so that a re-import does not undo them.
+  void record_page_edits(const TableSpec& spec, long long id, const std::string& before,
+                         const std::string& after, const std::string& who);
+  // After stage(), before merge(): staged rows that would overwrite a field
+  // edited through the API with another value keep Terrier's value (their
+  // content hash is marked so that the next import looks again), unless
+  // prefer_file, which applies the file's and forgets the edit.
+  std::vector<EditConflict> keep_page_edits(const TableSpec& spec, const std::string& source,
+                                            bool prefer_file);
 
  private:
   // Owner details, contacts and notes of the staged rows that changed.

@@ -17,6 +17,7 @@
 #include "core/text.hpp"
 #include "db/import_store.hpp"
 #include "importers/duplicates.hpp"
+#include "importers/edit_conflicts.hpp"
 #include "importers/rows.hpp"
 #include "importers/territories.hpp"
 
@@ -156,6 +157,7 @@ std::string ImportReport::summary() const {
                               inserted, updated, unchanged, rejected);
   if (deleted) s += fmt::format(", deleted {}", deleted);
   if (flagged) s += fmt::format(", flagged {}", flagged);
+  if (conflicts) s += fmt::format(", conflicts {}", conflicts);
   return s;
 }
 
@@ -213,6 +215,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                "still in the file; fix them and import again"});
     }
 
+    keep_page_edits(store, *plan.spec, report, options.prefer_file);
     counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
       for (const auto& d : find_duplicates(store, options.duplicate_search)) {
@@ -260,6 +263,7 @@ void write_issue_report(const std::string& path, const std::string& file,
     for (const auto& i : report.issues) {
       const char* kind = i.kind == RowIssue::Kind::rejected  ? "rejetée"
                          : i.kind == RowIssue::Kind::warning ? "avertissement"
+                         : i.kind == RowIssue::Kind::conflict ? "conflit avec une modification"
                                                              : "doublon probable";
       out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value)
           << ';' << cell(i.reason) << ';' << kind << "\r\n";
