@@ -21,4 +21,7 @@ std::vector<std::string> readable_visibilities(Role role);
 // Owner name and contact, needs' contacts, notes.
 inline bool sees_confidential(Role role) { return role == Role::foundation || role == Role::admin; }
 
+// The server's counters (/metrics: routes, traffic, pool use).
+inline bool reads_metrics(Role role) { return role == Role::admin; }
+
 }  // namespace terrier
