@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <pqxx/pqxx>
+#include <thread>
 #include <vector>
 
 #include "tests/support/test_database.hpp"
@@ -160,15 +162,26 @@ TEST(CliDatabase, RestartsAtOnceAfterClientsWereConnected) {
   auto url = run_terrier("db url", env);
   ASSERT_EQ(url.exit_code, 0) << url.output;
   std::string uri = url.output.substr(0, url.output.find('\n'));
-  {
-    std::vector<std::unique_ptr<pqxx::connection>> clients;
-    for (int i = 0; i < 3; ++i) {
-      clients.push_back(std::make_unique<pqxx::connection>(uri));
-      pqxx::nontransaction(*clients.back()).exec("SELECT 1");
-    }
-    auto stop = run_terrier("db stop", env);
-    ASSERT_EQ(stop.exit_code, 0) << stop.output;
+  // Clients in the middle of a statement: the stop ends their sessions, they
+  // see the connection closed and close too (as psql, or a server's pool).
+  std::atomic<int> running{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&] {
+      try {
+        pqxx::connection c(uri);
+        pqxx::nontransaction n(c);
+        ++running;
+        n.exec("SELECT pg_sleep(60)");
+      } catch (const std::exception&) {  // the stop breaks the connection
+      }
+    });
   }
+  while (running < 3) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto stop = run_terrier("db stop", env);
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(stop.exit_code, 0) << stop.output;
   auto restart = run_terrier("db start", env);
   EXPECT_EQ(restart.exit_code, 0) << restart.output;
   EXPECT_NE(restart.output.find(fmt::format("database started on 127.0.0.1:{}", port)),
