@@ -25,6 +25,8 @@ struct Context {
   std::string base_url;  // scheme://host, for links
   std::string who = "public";  // the token's name, for the records of writes
   std::optional<std::string> territory;  // an animator's circle
+  const Metrics* metrics = nullptr;      // the service's counters, for /metrics
+  std::size_t in_flight = 0;             // requests being answered, this one included
 };
 
 Response json_response(std::string body, const char* type = "application/json");
@@ -60,6 +62,9 @@ Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& co
 Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// metrics.cpp: Prometheus' text, for admins' tokens only
+Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // write_handlers.cpp
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <pqxx/except>
@@ -85,11 +86,19 @@ const std::vector<Route>& routes() {
       {"PATCH", {"api", "needs", "{}"}, update_row},
       {"DELETE", {"api", "opportunities", "{}"}, delete_row},
       {"DELETE", {"api", "needs", "{}"}, delete_row},
+      {"GET", {"metrics"}, metrics_page},
+      // Last: the page's files, at any path outside the API's roots.
+      {"GET", {"**"}, static_file},
   };
   return table;
 }
 
 bool matches(const Route& route, const Context& ctx) {
+  if (route.pattern.size() == 1 && std::string(route.pattern[0]) == "**") {
+    static const std::vector<std::string> api_roots = {"ogcapi", "api", "tiles", "metrics", "healthz"};
+    return ctx.segments.empty() ||
+           std::find(api_roots.begin(), api_roots.end(), ctx.segments[0]) == api_roots.end();
+  }
   if (route.pattern.size() != ctx.segments.size()) return false;
   for (std::size_t i = 0; i < route.pattern.size(); ++i) {
     if (std::string(route.pattern[i]) != "{}" && route.pattern[i] != ctx.segments[i]) return false;
@@ -211,7 +220,7 @@ Response Service::handle(const Request& request) {
     for (const auto& route : routes()) {
       if (matches(route, ctx)) {
         path_known = true;
-        if (request.method == route.method) found = &route;
+        if (request.method == route.method && !found) found = &route;
       }
     }
     if (request.method == "OPTIONS" && allowed_origin(config_, request)) {
@@ -229,19 +238,11 @@ Response Service::handle(const Request& request) {
       route_label.clear();
       for (const char* s : found->pattern) route_label += std::string("/") + s;
     }
-    if (request.method == "GET" && ctx.segments.size() == 1 && ctx.segments[0] == "metrics") {
-      Response m;
-      m.content_type = "text/plain; version=0.0.4";
-      m.body = metrics_.render(pool_.in_use(), pool_.size(), in_flight_.load());
-      return m;
-    }
     authenticate(request, pool_, ctx);
     if (found) {
+      ctx.metrics = &metrics_;
+      ctx.in_flight = in_flight_.load();
       response = found->handler(ctx, pool_, config_);
-    } else if (request.method == "GET" &&
-               (ctx.segments.empty() ||
-                (ctx.segments[0] != "ogcapi" && ctx.segments[0] != "api" && ctx.segments[0] != "tiles"))) {
-      response = static_file(ctx, pool_, config_);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));
     }
@@ -257,6 +258,18 @@ Response Service::handle(const Request& request) {
   } catch (const pqxx::broken_connection& e) {
     response = problem_response(503, "Service Unavailable", "the database connection was lost; try again");
     response.headers.emplace_back("Retry-After", "2");
+  } catch (const pqxx::sql_error& e) {
+    // A statement timeout (57014) or a backend stopped under the request
+    // (57P01 and the rest of class 57) is temporary: 503, and the client
+    // may try again. Anything else is a fault of ours: 500. Neither says
+    // which statement or table was involved.
+    log::error("{} {}: [{}] {}", request.method, request.path, e.sqlstate(), first_line(e.what()));
+    if (e.sqlstate().rfind("57", 0) == 0) {
+      response = problem_response(503, "Service Unavailable", "the database did not answer in time; try again");
+      response.headers.emplace_back("Retry-After", "2");
+    } else {
+      response = problem_response(500, "Internal Server Error", "the request failed; it was logged");
+    }
   } catch (const std::exception& e) {
     log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
     response = problem_response(500, "Internal Server Error", "the request failed; it was logged");

@@ -49,4 +49,7 @@ inline bool may_write_field(Role role, std::string_view field) {
   return sees_confidential(role) || !is_confidential_field(field);
 }
 
+// The server's counters (/metrics: routes, traffic, pool use).
+inline bool reads_metrics(Role role) { return role == Role::admin; }
+
 }  // namespace terrier
