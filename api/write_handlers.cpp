@@ -209,7 +209,12 @@ Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
                                : i.kind == importers::RowIssue::Kind::warning ? "warning"
                                                                                 : "flagged"}});
   }
-  nlohmann::json out = {{"summary", report.summary()}, {"committed", report.committed},
+  nlohmann::json header = nlohmann::json::array();  // how each column was read
+  for (const auto& c : report.header) {
+    header.push_back({{"column", c.column}, {"field", c.field ? nlohmann::json(*c.field) : nlohmann::json()},
+                      {"suggestion", c.suggestion ? nlohmann::json(*c.suggestion) : nlohmann::json()}});
+  }
+  nlohmann::json out = {{"summary", report.summary()}, {"committed", report.committed}, {"header", header},
                         {"read", report.read}, {"inserted", report.inserted},
                         {"updated", report.updated}, {"unchanged", report.unchanged},
                         {"rejected", report.rejected}, {"issues", issues}};
