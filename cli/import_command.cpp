@@ -73,6 +73,10 @@ int import_file(const Settings& settings, ImportArgs args) {
   }
   options.user = current_user();
   options.progress = true;
+  // Before any row: how the header was read (the dry run shows it too).
+  options.on_header = [&options](const std::vector<importers::ColumnReading>& reading) {
+    fmt::print(stderr, "{}: header read as:\n{}", options.file, importers::describe_reading(reading));
+  };
 
   auto conn = db::connect(database_url(settings));
   db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
@@ -81,6 +85,11 @@ int import_file(const Settings& settings, ImportArgs args) {
   for (const auto& issue : report.issues) {
     std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
     std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
+    if (issue.position == 0) {  // about the file as a whole, or its header
+      fmt::print(stderr, "{}: {}:{}{} {}\n", options.file, issue_label(issue.kind), where, value,
+                 issue.reason);
+      continue;
+    }
     fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name,
                issue.position, issue_label(issue.kind), where, value, issue.reason);
   }

@@ -127,6 +127,15 @@ std::map<std::string, long long> ImportStore::territory_ids_by_slug() {
   return out;
 }
 
+std::vector<TerritoryKey> ImportStore::territory_keys() {
+  std::vector<TerritoryKey> out;
+  for (const auto& r : work_->exec("SELECT id, level::text, code, slug, name FROM territories")) {
+    out.push_back({r[0].as<long long>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<std::string>(), r[4].as<std::string>()});
+  }
+  return out;
+}
+
 std::map<std::string, std::string> ImportStore::territory_slug_owners() {
   std::map<std::string, std::string> out;
   for (const auto& r : work_->exec("SELECT slug, level || ' ' || code FROM territories")) {

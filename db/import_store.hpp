@@ -24,6 +24,12 @@ struct CommuneRow {
   double lon = 0, lat = 0;  // ST_PointOnSurface
 };
 
+// A territory as a need's search area may name it: by slug, code or name.
+struct TerritoryKey {
+  long long id = 0;
+  std::string level, code, slug, name;
+};
+
 struct StageColumn {
   std::string name;
   std::string sql_type;  // as in the target table: "numeric", "tenure[]", "geometry", ...
@@ -132,6 +138,7 @@ class ImportStore {
   // when no département is loaded.
   std::optional<std::string> region_outline_wkb(double margin_m);
   std::map<std::string, long long> territory_ids_by_slug();
+  std::vector<TerritoryKey> territory_keys();
   // slug -> "level code" of the territory that holds it.
   std::map<std::string, std::string> territory_slug_owners();
   std::map<std::string, long long> place_ids_by_external_id();

@@ -4,6 +4,7 @@
 // rows in one transaction through a COPY into staging and a merge, report the
 // bad ones with their line, column and reason.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ struct ImportOptions {
   bool prefer_file = false;
   bool progress = false;  // rows/s on stderr
   DuplicateSearch duplicate_search = DuplicateSearch::automatic;
+  // Called once the header is read, before any row: how each column is read.
+  std::function<void(const std::vector<ColumnReading>&)> on_header;
   std::string user;
   // territories only
   std::string level;  // commune, epci, departement
@@ -48,6 +51,7 @@ struct ImportReport {
   std::vector<RowIssue> issues;
   bool committed = false;  // false: dry run, or --strict with rejected rows
   std::string position_name = "line";
+  std::vector<ColumnReading> header;  // how each column was read
 
   // "read N, inserted N, updated N, unchanged N, rejected N"
   std::string summary() const;
