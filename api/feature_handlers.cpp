@@ -9,6 +9,7 @@
 #include "api/etag.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
+#include "core/vocabulary.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
@@ -147,6 +148,23 @@ Response session(Context& ctx, ConnectionPool&, const ServiceConfig&) {
   return r;
 }
 
+namespace {
+std::vector<std::string> values_of(vocabulary::Values values) {
+  return {values.begin(), values.end()};
+}
+
+// Stored values whose label differs ("bcus" reads "BCUS").
+nlohmann::json vocabulary_labels() {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& domain : vocabulary::kDomains) {
+    for (std::string_view v : domain.values) {
+      if (vocabulary::label(v) != v) out[std::string(v)] = std::string(vocabulary::label(v));
+    }
+  }
+  return out;
+}
+}  // namespace
+
 // What the page needs before drawing: the French vocabularies of its filters
 // and legend, and the optional basemap.
 Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
@@ -156,7 +174,12 @@ Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
         {"tenures", importers::tenures().values()},
         {"opportunity_statuses", importers::opportunity_statuses().values()},
         {"need_statuses", importers::need_statuses().values()},
-        {"place_kinds", importers::place_kinds().values()}}},
+        {"place_kinds", importers::place_kinds().values()},
+        {"visibilities", importers::visibilities().values()},
+        {"match_statuses", values_of(vocabulary::kMatchStatuses)},
+        {"request_channels", values_of(vocabulary::kRequestChannels)},
+        {"request_statuses", values_of(vocabulary::kRequestStatuses)}}},
+      {"labels", vocabulary_labels()},
       {"basemap", basemap_json(config.basemap)}};
   return json_response(j.dump());
 }

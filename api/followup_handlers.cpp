@@ -8,20 +8,15 @@
 #include "api/handlers.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
+#include "core/vocabulary.hpp"
 #include "db/feature_store.hpp"
 #include "db/followup_store.hpp"
 
 namespace terrier::api {
 namespace {
 
-const std::vector<std::string>& match_statuses() {
-  static const std::vector<std::string> statuses = {"proposé", "contacté", "visite",
-                                                    "accord",  "refusé",   "abandonné"};
-  return statuses;
-}
-
 bool is_match_status(const std::string& s) {
-  const auto& all = match_statuses();
+  const auto& all = vocabulary::kMatchStatuses;
   return std::find(all.begin(), all.end(), s) != all.end();
 }
 

@@ -1,3 +1,4 @@
+#include "core/vocabulary.hpp"
 #include "db/followup_store.hpp"
 
 #include <fmt/core.h>
@@ -159,8 +160,7 @@ std::string followup(pqxx::connection_base& conn, const FollowupQuery& query, Ro
   std::optional<std::string> statuses;
   if (!query.statuses.empty()) statuses = text::pg_array_literal(query.statuses);
   json counts = json::object();
-  for (const char* s : {"proposé", "contacté", "visite", "accord", "refusé", "abandonné"})
-    counts[s] = 0;
+  for (std::string_view s : vocabulary::kMatchStatuses) counts[std::string(s)] = 0;
   for (const auto& row : r.exec_params(
            std::string("SELECT m.status, count(*)") + kMatchFrom + where + "GROUP BY m.status",
            visibilities(role), query.circle)) {

@@ -322,8 +322,7 @@ Parsed<std::vector<std::string>> Vocabulary::parse_list(std::string_view text) c
 
 const Vocabulary& opportunity_kinds() {
   static const Vocabulary v("type de bien",
-                            {"bureau", "atelier", "entrepôt", "commerce", "terrain",
-                             "bâtiment mixte", "friche", "logement"},
+                            vocabulary::kOpportunityKinds,
                             {{"bureaux", "bureau"},
                              {"local commercial", "commerce"},
                              {"local d'activite", "atelier"},
@@ -339,8 +338,7 @@ const Vocabulary& opportunity_kinds() {
 
 const Vocabulary& tenures() {
   static const Vocabulary v("mode de mise à disposition",
-                            {"vente", "location", "bcus", "bail emphytéotique",
-                             "occupation temporaire", "mise à disposition"},
+                            vocabulary::kTenures,
                             {{"bail commercial d'utilite sociale", "bcus"},
                              {"bail commercial d\u2019utilit\u00e9 sociale", "bcus"},
                              {"cession", "vente"},
@@ -364,7 +362,7 @@ const Vocabulary& owner_kinds() {
   // agencies: for matching they behave as a collectivité.
   static const Vocabulary v(
       "type de propriétaire",
-      {"collectivité", "bailleur social", "état", "privé", "association", "foncière"},
+      vocabulary::kOwnerKinds,
       {{"commune", "collectivité"},
        {"mairie", "collectivité"},
        {"departement", "collectivité"},
@@ -383,7 +381,7 @@ const Vocabulary& owner_kinds() {
 }
 
 const Vocabulary& opportunity_statuses() {
-  static const Vocabulary v("statut", {"disponible", "en discussion", "attribuée", "retirée"},
+  static const Vocabulary v("statut", vocabulary::kOpportunityStatuses,
                             {{"libre", "disponible"},
                              {"en cours", "en discussion"},
                              {"en negociation", "en discussion"},
@@ -394,7 +392,7 @@ const Vocabulary& opportunity_statuses() {
 }
 
 const Vocabulary& visibilities() {
-  static const Vocabulary v("visibilité", {"public", "réseau", "confidentiel"},
+  static const Vocabulary v("visibilité", vocabulary::kVisibilities,
                             {{"publique", "public"},
                              {"interne", "réseau"},
                              {"reseau", "réseau"},
@@ -404,7 +402,7 @@ const Vocabulary& visibilities() {
 }
 
 const Vocabulary& need_statuses() {
-  static const Vocabulary v("statut du besoin", {"active", "satisfaite", "close"},
+  static const Vocabulary v("statut du besoin", vocabulary::kNeedStatuses,
                             {{"actif", "active"},
                              {"en cours", "active"},
                              {"satisfait", "satisfaite"},
@@ -418,8 +416,7 @@ const Vocabulary& need_statuses() {
 const Vocabulary& place_kinds() {
   static const Vocabulary v(
       "type de lieu",
-      {"tiers-lieu", "fablab", "café associatif", "recyclerie", "ressourcerie", "coworking",
-       "résidence seniors", "jardin partagé", "lieu culturel", "épicerie solidaire", "autre"},
+      vocabulary::kPlaceKinds,
       {{"tiers lieu", "tiers-lieu"},
        {"tiers-lieux", "tiers-lieu"},
        {"fab lab", "fablab"},
@@ -435,7 +432,7 @@ const Vocabulary& place_kinds() {
 }
 
 const Vocabulary& location_precisions() {
-  static const Vocabulary v("précision de localisation", {"exact", "adresse", "commune"},
+  static const Vocabulary v("précision de localisation", vocabulary::kLocationPrecisions,
                             {{"address", "adresse"}, {"exacte", "exact"}, {"gps", "exact"}});
   return v;
 }

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/vocabulary.hpp"
+
 namespace terrier::importers {
 
 template <typename T>
@@ -45,6 +47,11 @@ class Vocabulary {
   // canonical values, and synonyms as {alias, canonical} pairs.
   Vocabulary(std::string name, std::vector<std::string> values,
              std::vector<std::pair<std::string, std::string>> synonyms = {});
+  // The canonical values from core/vocabulary.hpp, with the synonyms files use.
+  Vocabulary(std::string name, vocabulary::Values values,
+             std::vector<std::pair<std::string, std::string>> synonyms = {})
+      : Vocabulary(std::move(name), std::vector<std::string>(values.begin(), values.end()),
+                   std::move(synonyms)) {}
 
   // The canonical value, or an error listing the accepted values.
   Parsed<std::string> parse(std::string_view text) const;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/vocabulary.hpp"
 #include "geo/geos.hpp"
 #include "matching/area_cells.hpp"
 #include "matching/distance.hpp"
@@ -226,7 +227,7 @@ MatchEngine::MatchEngine(std::vector<Opportunity> opportunities, MatchConfig con
   std::vector<std::uint32_t> available;
   for (std::size_t i = 0; i < opportunities_.size(); ++i) {
     const Opportunity& o = opportunities_[i];
-    if (o.status != "disponible") continue;  // may_match refuses the others
+    if (o.status != vocabulary::kAvailable) continue;  // may_match refuses the others
     auto [it, added] = index_->kinds.emplace(o.kind, static_cast<std::uint8_t>(index_->kinds.size()));
     if (added && index_->kinds.size() > 250) throw Error("matching: more than 250 opportunity kinds");
     for (const auto& t : o.tenures) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/vocabulary.hpp"
+
 namespace terrier::matching {
 
 // Days since 1970-01-01, for availability arithmetic.
@@ -23,7 +25,7 @@ struct Opportunity {
   std::vector<std::string> tenures;  // empty: not known
   std::optional<double> price_eur, rent_eur_month;
   std::optional<Day> available_from, available_until;
-  std::string status = "disponible";
+  std::string status{vocabulary::kAvailable};
   std::string visibility = "public";  // who may see it: the API filters on it
 };
 

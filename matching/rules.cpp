@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "core/error.hpp"
+#include "core/vocabulary.hpp"
 #include "geo/proj.hpp"
 
 namespace terrier::matching {
@@ -160,7 +161,7 @@ double weighted_score(const Components& c, const MatchConfig& config) {
 }
 
 bool may_match(const Need& need, const Opportunity& opp) {
-  return opp.status == "disponible" &&
+  return opp.status == vocabulary::kAvailable &&
          (need.kinds_wanted.empty() ||
           std::find(need.kinds_wanted.begin(), need.kinds_wanted.end(), opp.kind) != need.kinds_wanted.end());
 }
