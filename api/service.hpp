@@ -63,6 +63,7 @@ class Service {
   // Requests being handled, for graceful shutdown and /metrics.
   std::size_t in_flight() const { return in_flight_.load(); }
   void start_draining() { draining_ = true; }
+  bool draining() const { return draining_.load(); }
 
  private:
   ServiceConfig config_;

@@ -32,6 +32,14 @@ Settings Settings::from_environment() {
     }
     s.cluster.port = value;
   }
+  if (auto months = env("TERRIER_REVERIFY_MONTHS")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(months->data(), months->data() + months->size(), value);
+    if (ec != std::errc() || end != months->data() + months->size() || value < 1 || value > 120) {
+      throw ConfigError(fmt::format("TERRIER_REVERIFY_MONTHS='{}' is not a number of months (1 to 120)", *months));
+    }
+    s.reverify_months = value;
+  }
   if (auto user = env("TERRIER_DB_OS_USER")) s.cluster.os_user = *user;
   if (auto bindir = env("TERRIER_PG_BINDIR")) s.cluster.pg_bindir = *bindir;
   s.sql_dir = env("TERRIER_SQL_DIR").value_or(TERRIER_SQL_DIR_DEFAULT);

@@ -71,6 +71,22 @@ demo_server_also() {  # demo_server_also URL_VARIABLE [NAME=VALUE...]
   return 1
 }
 
+# Stops the server with SIGTERM and fails (returns 1, with its log) when it
+# did not exit 0: a crash, a sanitizer report (ASan exits 1, UBSan aborts)
+# or a shutdown that did not finish.
+demo_server_finish() {
+  [ -n "${demo_server_pid:-}" ] || return 0
+  local code=0
+  kill -TERM "$demo_server_pid" 2>/dev/null || true
+  wait "$demo_server_pid" || code=$?
+  demo_server_pid=""
+  if [ $code -ne 0 ] || grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$demo_work/serve.log"; then
+    echo "FAIL: terrier serve exited $code; its log:" >&2
+    tail -n 60 "$demo_work/serve.log" >&2
+    return 1
+  fi
+}
+
 demo_server_stop() {
   local pid
   for pid in ${demo_extra_pids:-}; do
