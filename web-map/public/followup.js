@@ -128,7 +128,12 @@ export async function openMatchPanel(m, need) {
     actions.append(seeOpportunity);
   }
   let history = historySection(`/api/matches/${id}/history`);
-  ctx.panel.custom("match", id, "Mise en relation", summary, reasons, form, actions, history);
+  // Who moves a match along is the server's rule (core/roles); the page only
+  // spares an animator a form the server would refuse.
+  const mayMove = ["member", "foundation", "admin"].includes(ctx.state.session.role);
+  const readOnly = element("p", `Suivi : ${p.status}. Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`, "hint");
+  ctx.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);
+  if (!mayMove) return;
 
   let etag = await matchEtag(id);
   form.addEventListener("submit", async (e) => {

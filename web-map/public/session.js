@@ -42,10 +42,10 @@ export function signedIn() {
   return ctx.state.session.role !== "public";
 }
 
-// A person signed in with their account (not a pasted script token): the
-// page's working views (follow-up, requests, history) are theirs.
+// Anyone signed in (an account or a pasted token) gets the page's working
+// views: follow-up, requests, history; the server answers for the role.
 export function personSignedIn(session = ctx.state.session) {
-  return session.role !== "public" && session.via === "cookie";
+  return session.role !== "public";
 }
 
 export function showSession() {

@@ -5,11 +5,19 @@
 // anywhere in the page, not even in the answers the page receives.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage } from "../lib/browser.mjs";
-import { account, signInWithPassword } from "./accounts.mjs";
+import { launch, openPage, ready } from "./lib/browser.mjs";
 
 const BASE = process.env.TERRIER_URL;
 const FOUNDATION = { Authorization: `Bearer ${process.env.TERRIER_FOUNDATION_TOKEN}` };
+
+// Signs in on the page with the member's token (from tests/web/run).
+async function signInAsMember(page) {
+  await page.click("#sign-in");
+  await page.fill("#token-input", process.env.TERRIER_MEMBER_TOKEN);
+  await page.click("#sign-in-submit");
+  await page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "member");
+  await ready(page);
+}
 
 let browser;
 before(async () => {
@@ -25,11 +33,13 @@ async function json(path, headers = FOUNDATION) {
   return response.json();
 }
 
-// A need of the MEL circle with a match still "proposé", its first one.
+// A need of the MEL circle with a match still "proposé" that a member sees
+// (not one with a confidential building), its first one.
 async function proposedMatch() {
-  const needs = await json("/ogcapi/collections/needs/items?territory=mel&limit=200");
+  const member = { Authorization: `Bearer ${process.env.TERRIER_MEMBER_TOKEN}` };
+  const needs = await json("/ogcapi/collections/needs/items?territory=mel&limit=200", member);
   for (const need of needs.features) {
-    const matches = await json(`/api/needs/${need.id}/matches`);
+    const matches = await json(`/api/needs/${need.id}/matches`, member);
     const m = matches.features.find((f) => f.properties.status === "proposé" && f.properties.still_valid);
     if (m) return { need, match: m };
   }
@@ -50,11 +60,10 @@ async function openNeedPanel(page, needId) {
 
 describe("the follow-up of matches", () => {
   test("a match moved to « contacté » with a note: Historique says who and when, Suivi counts it", async () => {
-    const member = await account(BASE, "member", { circle: "mel", name: "Morgane Suivi" });
     const { need, match } = await proposedMatch();
     const matchId = match.properties.match_id;
     const { page, context, problems } = await openPage(browser, BASE);
-    await signInWithPassword(page, member);
+    await signInAsMember(page);
     await openNeedPanel(page, need.id);
     await page.locator(`#panel .matches > li[data-match-id="${matchId}"] button.followup-button`).click();
     await page.waitForFunction((id) => document.querySelector("#panel").dataset.kind === "match" &&
@@ -67,7 +76,7 @@ describe("the follow-up of matches", () => {
     const history = page.locator("#panel .history-section");
     await page.waitForFunction(() => document.querySelector("#panel .history-section")?.dataset.state === "done");
     const latest = history.locator(".history > li").first();
-    assert.match(await latest.textContent(), /Morgane Suivi/);
+    assert.match(await latest.textContent(), /Membre test/);
     assert.match(await latest.locator('[data-field="status"]').textContent(), /proposé → contacté/);
     assert.match(await latest.textContent(), /Appel au propriétaire : visite à caler/);
     const at = new Date(await latest.locator("time").getAttribute("datetime"));
@@ -107,14 +116,13 @@ describe("confidentiality on the page", () => {
     assert.ok(secrets.size > 3, "the demo data has confidential fields");
     const target = all.features.find((f) => f.properties.owner_name && f.properties.visibility !== "confidentiel");
 
-    const member = await account(BASE, "member", { circle: "mel", name: "Lou Membre" });
     const { page, context, problems } = await openPage(browser, BASE);
     const bodies = [];
     page.on("response", async (r) => {
       if (!r.url().startsWith(BASE) || !(r.headers()["content-type"] ?? "").includes("json")) return;
       try { bodies.push({ url: r.url(), text: await r.text() }); } catch { /* a body already gone */ }
     });
-    await signInWithPassword(page, member);
+    await signInAsMember(page);
     await openNeedPanel(page, needs.features[0].id);
     await page.evaluate(async (id) => {
       const { openOpportunity } = await import("/features.js");
