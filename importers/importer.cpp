@@ -17,6 +17,7 @@
 #include "core/text.hpp"
 #include "db/import_store.hpp"
 #include "importers/duplicates.hpp"
+#include "importers/edit_conflicts.hpp"
 #include "importers/rows.hpp"
 #include "importers/territories.hpp"
 
@@ -85,7 +86,6 @@ KindPlan plan_for(ImportKind kind) {
   throw ImportError(fmt::format("{} are not row imports", kind_name(kind)));
 }
 
-// Reads every record, builds the staged rows and collects the issues.
 Date today() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -93,17 +93,15 @@ Date today() {
   return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
-// Reads every record, builds the staged rows and collects the issues. A row
-// holding a number only the whole file's decimal mark can read ("1.250") is
-// put aside and read again at the end, once that mark is known.
-std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mapping,
-                                     const KindPlan& plan, const RowContext& ctx,
-                                     const ImportOptions& options, ImportReport& report,
-                                     std::vector<std::string>& rejected_ids,
-                                     bool& rejected_without_id) {
-  std::vector<db::StagedRow> rows;
-  std::map<std::string, std::size_t> seen_ids;     // external id -> position
-  std::map<std::string, std::size_t> seen_hashes;  // content of rows without id -> position
+// Reads every record, builds each row and streams the good ones into the
+// staging COPY as they come (nothing is held but the issues), collecting the
+// issues and the references of rejected rows. A row holding a number only
+// the whole file's decimal mark can read ("1.250") is put aside and read
+// again at the end, once that mark is known (only those rows are held).
+void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& plan,
+               const RowContext& ctx, const ImportOptions& options, ImportReport& report,
+               db::StageWriter& stage, std::vector<std::string>& rejected_ids,
+               bool& rejected_without_id) {
   Progress progress(options.progress);
   FileConventions conventions;
   conventions.spreadsheet = source.spreadsheet();
@@ -122,27 +120,8 @@ std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mappin
       deferred.push_back(rec);
       return;
     }
-    if (staged && staged->external_id) {
-      auto [it, inserted] = seen_ids.emplace(*staged->external_id, rec.position);
-      if (!inserted) {
-        row.reject("external_id", *staged->external_id,
-                   fmt::format("the same reference is already at {} {}", source.position_name(),
-                               it->second));
-        staged.reset();
-      }
-    } else if (staged) {
-      // Rows without a reference are known by their content: a second copy
-      // would be the same row twice.
-      auto [it, inserted] = seen_hashes.emplace(staged->content_hash, rec.position);
-      if (!inserted) {
-        row.reject("external_id", "",
-                   fmt::format("the same row (no reference) is already at {} {}",
-                               source.position_name(), it->second));
-        staged.reset();
-      }
-    }
     if (staged) {
-      rows.push_back(std::move(*staged));
+      stage.write(*staged);
     } else {
       ++report.rejected;
       if (auto id = row.text("external_id")) {
@@ -159,7 +138,26 @@ std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mappin
   }
   conventions.decide();
   for (const auto& r : deferred) read_one(r);
-  return rows;
+}
+
+// A row whose reference (or, without one, whose content) an earlier row of
+// the file has is refused: found in the staging table, once the file is read.
+void reject_repeated_rows(db::ImportStore& store, const RecordSource& source,
+                          const Mapping& mapping, ImportReport& report) {
+  auto col = mapping.column("external_id");
+  const std::string column = col ? source.header()[*col] : std::string("external_id");
+  for (const auto& r : store.drop_repeated_rows()) {
+    ++report.rejected;
+    if (r.external_id) {
+      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, *r.external_id,
+                               fmt::format("the same reference is already at {} {}",
+                                           source.position_name(), r.first_position)});
+    } else {
+      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, "",
+                               fmt::format("the same row (no reference) is already at {} {}",
+                                           source.position_name(), r.first_position)});
+    }
+  }
 }
 
 // Every column that feeds no field is named in the report, with a
@@ -198,6 +196,7 @@ std::string ImportReport::summary() const {
                               inserted, updated, unchanged, rejected);
   if (deleted) s += fmt::format(", deleted {}", deleted);
   if (flagged) s += fmt::format(", flagged {}", flagged);
+  if (conflicts) s += fmt::format(", conflicts {}", conflicts);
   return s;
 }
 
@@ -244,8 +243,11 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     RowContext ctx{resolver, slugs, places, &territories};
     std::vector<std::string> rejected_ids;
     bool rejected_without_id = false;
-    auto rows =
-        read_rows(*source, mapping, plan, ctx, options, report, rejected_ids, rejected_without_id);
+    auto stage = store.begin_stage(*plan.spec);
+    read_rows(*source, mapping, plan, ctx, options, report, stage, rejected_ids,
+              rejected_without_id);
+    stage.finish();
+    reject_repeated_rows(store, *source, mapping, report);
     if (report.read == 0) {
       // Nothing to load, and with --sync it would delete the whole source.
       throw ImportError(
@@ -261,7 +263,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                "still in the file; fix them and import again"});
     }
 
-    store.stage(*plan.spec, rows);
+    keep_page_edits(store, *plan.spec, report, options.prefer_file);
     counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
       for (const auto& d : find_duplicates(store, options.duplicate_search)) {
@@ -311,6 +313,7 @@ void write_issue_report(const std::string& path, const std::string& file,
     for (const auto& i : report.issues) {
       const char* kind = i.kind == RowIssue::Kind::rejected  ? "rejetée"
                          : i.kind == RowIssue::Kind::warning ? "avertissement"
+                         : i.kind == RowIssue::Kind::conflict ? "conflit avec une modification"
                                                              : "doublon probable";
       out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value) << ';'
           << cell(i.reason) << ';' << kind << "\r\n";

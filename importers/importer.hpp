@@ -31,6 +31,9 @@ struct ImportOptions {
   bool dry_run = false;
   bool sync = false;
   bool strict = false;
+  // A field edited through the API since the row's last import keeps
+  // Terrier's value (a conflict is reported) unless the file is preferred.
+  bool prefer_file = false;
   bool progress = false;  // rows/s on stderr
   DuplicateSearch duplicate_search = DuplicateSearch::automatic;
   // Called once the header is read, before any row: how each column is read.
@@ -44,7 +47,7 @@ struct ImportOptions {
 struct ImportReport {
   std::string source;
   long long read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, deleted = 0,
-            flagged = 0;
+            flagged = 0, conflicts = 0;
   std::vector<RowIssue> issues;
   bool committed = false;  // false: dry run, or --strict with rejected rows
   std::string position_name = "line";

@@ -17,7 +17,7 @@
 namespace terrier::importers {
 
 struct RowIssue {
-  enum class Kind { rejected, warning, flagged };
+  enum class Kind { rejected, warning, flagged, conflict };  // conflict: with a page edit
   Kind kind = Kind::rejected;
   std::size_t position = 0;
   std::string column;  // the file's header, or the field name
