@@ -1,0 +1,211 @@
+#include "importers/field_table.hpp"
+
+namespace terrier::importers {
+namespace {
+
+// Location fields shared by places, opportunities and needs.
+const std::vector<FieldAliases> kLocation = {
+    {"address",
+     "Adresse",
+     {"adresse", "address", "adresse postale", "rue", "adresse du bien", "adresse du site",
+      "localisation"}},
+    {"postcode", "Code postal", {"code postal", "cp", "postcode", "code_postal"}},
+    {"commune_name",
+     "Commune",
+     {"commune", "ville", "localite", "nom commune", "commune nom", "nom de la commune",
+      "libelle commune"}},
+    {"commune_insee",
+     "Code INSEE",
+     {"code insee", "insee", "code commune", "commune insee", "insee com", "code insee commune",
+      "cog", "code commune insee"}},
+    {"lon",
+     "Longitude",
+     {"longitude", "lon", "lng", "long", "x", "coord x", "x l93", "x lambert 93"}},
+    {"lat", "Latitude", {"latitude", "lat", "y", "coord y", "y l93", "y lambert 93"}},
+    {"wkt", "Géométrie (WKT)", {"wkt", "geometrie", "geometry", "geom", "wkt geom", "the geom"}},
+    {"wkt_surface",
+     "Géométrie surfacique (WKT)",
+     {"geomsurf", "geometrie surfacique", "wkt surface"}},
+    {"location_precision",
+     "Précision de localisation",
+     {"precision", "precision de localisation", "location precision"}},
+};
+
+const std::vector<FieldAliases> kOpportunity = {
+    {"external_id",
+     "Référence",
+     {"ref", "reference", "id", "identifiant", "external id", "n", "numero", "no", "num",
+      "ref du bien"}},
+    {"title",
+     "Intitulé",
+     {"intitule", "titre", "title", "designation", "libelle", "nom du bien", "nom", "nom du site"}},
+    {"kind",
+     "Type de bien",
+     {"type de bien", "type", "nature", "kind", "type de local", "nature du bien", "typologie",
+      "categorie de bien"}},
+    {"built_surface_m2",
+     "Surface bâtie (m²)",
+     {"surface batie", "surface plancher", "surface de plancher", "surface", "superficie",
+      "surface utile", "shon", "sdp", "surface bati", "surface du bati", "built surface",
+      "surface des batiments", "surface batiment", "surface totale", "superficie batie"}},
+    {"land_surface_m2",
+     "Surface du terrain (m²)",
+     {"surface terrain", "surface du terrain", "surface parcelle", "surface de la parcelle",
+      "surface fonciere", "land surface", "emprise fonciere", "unite fonciere",
+      "surface de l unite fonciere", "superficie terrain", "superficie du terrain",
+      "superficie parcelle", "surface parcellaire", "contenance cadastrale"}},
+    {"tenures",
+     "Modalité(s)",
+     {"mode de mise a disposition", "mode", "modalite", "modalites", "type de contrat", "tenure",
+      "tenures", "bail", "type de bail", "modalite de mise a disposition",
+      "modalites de mise a disposition"}},
+    {"price_eur",
+     "Prix (€)",
+     {"prix", "prix de vente", "price", "prix demande", "valeur venale", "prix net vendeur",
+      "prix de cession"}},
+    {"rent_eur_month",
+     "Loyer (€/mois)",
+     {"loyer", "loyer mensuel", "rent", "loyer mois", "loyer par mois", "rent month",
+      "loyer mensuel charges"}},
+    {"rent_eur_year",
+     "Loyer annuel (€/an)",
+     {"loyer annuel", "loyer an", "loyer par an", "loyer annee", "loyer annuelle", "rent year"}},
+    {"rent_eur_m2_year",
+     "Loyer au m² par an (€/m²/an)",
+     {"loyer m2 an", "loyer au m2 par an", "loyer m2 par an", "loyer au m2 an", "loyer annuel m2",
+      "loyer annuel au m2", "loyer par m2 par an", "rent m2 year"}},
+    {"available_from",
+     "Disponible à partir du",
+     {"disponible a partir du", "disponible le", "disponibilite", "date de disponibilite",
+      "available from", "disponible a partir de", "disponible des", "date de liberation",
+      "liberation"}},
+    {"available_until",
+     "Disponible jusqu'au",
+     {"disponible jusqu au", "fin de disponibilite", "available until", "disponible jusqu a"}},
+    {"owner_kind",
+     "Type de propriétaire",
+     {"type de proprietaire", "owner kind", "categorie de proprietaire", "statut du proprietaire"}},
+    {"owner_name", "Propriétaire", {"proprietaire", "nom du proprietaire", "owner", "owner name"}},
+    {"owner_contact",
+     "Contact du propriétaire",
+     {"contact proprietaire", "contact du proprietaire", "owner contact", "contact"}},
+    {"status", "Statut", {"statut", "status", "etat d avancement"}},
+    {"visibility", "Visibilité", {"visibilite", "diffusion", "visibility"}},
+    {"last_verified",
+     "Dernière vérification",
+     {"derniere verification", "date de verification", "verifie le", "last verified",
+      "date de mise a jour", "mis a jour le"}},
+    {"source_status", "Statut dans la source", {"statut source"}},
+    {"source_checked", "Vérifié", {"verifie", "checked"}},
+    {"notes",
+     "Remarques",
+     {"remarques", "notes", "commentaire", "commentaires", "observations", "remarque"}},
+};
+
+const std::vector<FieldAliases> kPlace = {
+    {"external_id",
+     "Référence",
+     {"ref", "reference", "id", "identifiant", "external id", "place id"}},
+    {"name", "Nom", {"nom", "name", "nom du lieu", "lieu"}},
+    {"kind", "Type de lieu", {"type", "kind", "type de lieu", "categorie"}},
+    {"website", "Site web", {"site web", "site", "website", "url", "site internet"}},
+    {"description", "Description", {"description", "presentation"}},
+    {"competences", "Compétences", {"competences", "competences offertes", "savoir faire"}},
+};
+
+const std::vector<FieldAliases> kNeed = {
+    {"external_id", "Référence", {"ref", "reference", "id", "identifiant", "external id"}},
+    {"collective_name",
+     "Collectif",
+     {"collectif", "nom du collectif", "collective", "porteur", "structure", "porteur de projet"}},
+    {"place_ref", "Lieu actuel", {"lieu actuel", "lieu", "place", "place id"}},
+    {"contact", "Contact", {"contact", "contact du collectif"}},
+    {"surface_range",
+     "Surface recherchée (m²)",
+     {"surface recherchee", "surface", "superficie", "surface souhaitee", "superficie recherchee",
+      "surface demandee", "besoin en surface"}},
+    {"surface_min_m2",
+     "Surface minimum (m²)",
+     {"surface min", "surface minimum", "surface minimale"}},
+    {"surface_ideal_m2", "Surface idéale (m²)", {"surface ideale", "surface ideal"}},
+    {"surface_max_m2",
+     "Surface maximum (m²)",
+     {"surface max", "surface maximum", "surface maximale"}},
+    {"surface_tolerance_pct", "Tolérance (%)", {"tolerance", "tolerance surface"}},
+    {"kinds_wanted",
+     "Types recherchés",
+     {"types recherches", "types", "types de bien", "type de bien recherche", "type de bien",
+      "type"}},
+    {"tenures_accepted",
+     "Modalités acceptées",
+     {"modes acceptes", "modes", "modes de mise a disposition acceptes", "modalites acceptees",
+      "modalite acceptee", "modalites", "modalite", "baux acceptes", "bail accepte", "type de bail",
+      "bail", "mode", "tenures accepted"}},
+    {"rent_max_eur_month",
+     "Loyer maximum (€/mois)",
+     {"loyer max", "loyer maximum", "budget loyer", "loyer maximal"}},
+    {"price_max_eur",
+     "Prix maximum (€)",
+     {"prix max", "prix maximum", "budget achat", "prix maximal"}},
+    {"territory",
+     "Secteur de recherche",
+     {"territoire", "cercle", "territory", "secteur", "secteur de recherche", "zone",
+      "zone de recherche", "secteur geographique"}},
+    {"radius_km",
+     "Rayon (km)",
+     {"rayon", "rayon km", "radius", "distance max", "rayon de recherche",
+      "rayon de recherche km"}},
+    {"needed_from",
+     "Besoin à partir du",
+     {"besoin a partir du", "a partir du", "date du besoin", "needed from", "echeance",
+      "date souhaitee"}},
+    {"description", "Description", {"description", "projet"}},
+    {"status", "Statut", {"statut", "status"}},
+    {"notes", "Remarques", {"notes", "remarques", "commentaire"}},
+};
+
+// Code, name and parent columns depend on the level: territories.cpp picks them.
+const std::vector<FieldAliases> kTerritory = {
+    {"postcodes", "Codes postaux", {"codes postaux", "code postal", "postcodes"}},
+    {"population", "Population", {"population", "pop"}},
+};
+
+const std::vector<FieldAliases> kCircle = {
+    {"circle_slug", "Cercle", {"circle id", "cercle id", "slug", "circle", "cercle"}},
+    {"circle_name", "Nom du cercle", {"circle name", "nom du cercle", "cercle nom"}},
+    {"member_code",
+     "Code membre",
+     {"epci siren", "member code", "code membre", "insee", "siren", "code"}},
+};
+
+}  // namespace
+
+std::vector<FieldAliases> table_for(ImportKind kind) {
+  std::vector<FieldAliases> out;
+  auto add = [&out](const std::vector<FieldAliases>& t) {
+    out.insert(out.end(), t.begin(), t.end());
+  };
+  switch (kind) {
+    case ImportKind::opportunities:
+      add(kOpportunity);
+      add(kLocation);
+      break;
+    case ImportKind::places:
+      add(kPlace);
+      add(kLocation);
+      break;
+    case ImportKind::needs:
+      add(kNeed);
+      add(kLocation);
+      break;
+    case ImportKind::territories:
+      add(kTerritory);
+      break;
+    case ImportKind::circles:
+      add(kCircle);
+      break;
+  }
+  return out;
+}
+
+}  // namespace terrier::importers
