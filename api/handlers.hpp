@@ -30,7 +30,8 @@ struct Context {
 };
 
 Response json_response(std::string body, const char* type = "application/json");
-Response problem_response(int status, const std::string& title, const std::string& detail);
+Response problem_response(int status, const std::string& title, const std::string& detail,
+                          const std::string& extensions = "");
 long long id_or_404(const std::string& s, const char* what);
 db::Collection collection_or_404(const std::string& id);
 
@@ -46,9 +47,21 @@ Response map_config(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 // match_handlers.cpp
 Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
-Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// followup_handlers.cpp
+Response get_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response object_history(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response followup_board(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// request_handlers.cpp
+Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // metrics.cpp: Prometheus' text, for admins' tokens only
 Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
@@ -57,6 +70,8 @@ Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig& c
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// import_handlers.cpp
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 }  // namespace terrier::api

@@ -68,10 +68,19 @@ json collection_json(const std::string& base, pqxx::connection_base& conn, db::C
 
 }  // namespace
 
-std::string problem_json(int status, const std::string& title, const std::string& detail) {
+std::string problem_json(int status, const std::string& title, const std::string& detail,
+                         const std::string& extensions) {
+  json j = {{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
+  if (!extensions.empty()) {
+    auto extra = json::parse(extensions, nullptr, false);
+    if (extra.is_object()) {
+      for (auto& [key, value] : extra.items()) {
+        if (!j.contains(key)) j[key] = std::move(value);
+      }
+    }
+  }
   // Details may quote the client's bytes: never let invalid UTF-8 throw here.
-  return json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string landing_document(const std::string& base) {

@@ -139,8 +139,8 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
 
 const std::vector<std::string>& filter_names(db::Collection collection) {
   static const std::vector<std::string> opportunities = {
-      "kind",     "tenure",    "status",           "surface_min", "surface_max",
-      "rent_max", "price_max", "available_before", "territory",   "q"};
+      "kind", "tenure", "status", "surface_min", "surface_max", "rent_max", "price_max",
+      "available_before", "territory", "q", "to_reverify"};
   static const std::vector<std::string> places = {"kind", "territory", "competence", "q"};
   static const std::vector<std::string> needs = {"status", "territory", "q"};
   static const std::vector<std::string> territories = {"level", "q"};
@@ -165,6 +165,7 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   q.limit = limits.default_limit;
   q.exact_count_limit = limits.exact_count_limit;
   q.exact_count_cost = limits.exact_count_cost;
+  q.reverify_months = limits.reverify_months;
   const auto& filters = filter_names(collection);
   for (const auto& [name, value] : params) {
     bool known = std::find(kCommon.begin(), kCommon.end(), name) != kCommon.end() ||
@@ -220,6 +221,10 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   }
   if (auto v = get("territory")) f.territory = text::trim(*v);
   if (auto v = get("competence")) f.competence = text::trim(*v);
+  if (auto v = get("to_reverify")) {
+    if (*v != "true" && *v != "false") throw bad_request("to_reverify: true or false");
+    f.to_reverify = *v == "true";
+  }
   if (auto v = get("q")) {
     if (v->size() > 200) throw bad_request("q: at most 200 characters");
     f.q = text::trim(*v);

@@ -17,6 +17,7 @@ struct Limits {
   std::size_t max_limit = 10000;
   long long exact_count_limit = 100000;  // numberMatched is estimated above
   double exact_count_cost = 5000;        // or when counting would cost more (db/feature_store.hpp)
+  int reverify_months = db::kDefaultReverifyMonths;  // TERRIER_REVERIFY_MONTHS
 };
 
 // Percent-decoding of a URL component ('+' is a space); throws Problem 400

@@ -8,6 +8,7 @@
 #include <pqxx/except>
 #include <regex>
 
+#include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
 #include "api/problem.hpp"
@@ -65,6 +66,17 @@ const std::vector<Route>& routes() {
       {"GET", {"api", "needs", "{}", "matches"}, need_matches},
       {"GET", {"api", "opportunities", "{}", "matches"}, opportunity_matches},
       {"PATCH", {"api", "matches", "{}"}, patch_match},
+      {"GET", {"api", "matches", "{}"}, get_match},
+      {"GET", {"api", "matches", "{}", "history"}, object_history},
+      {"GET", {"api", "opportunities", "{}", "history"}, object_history},
+      {"GET", {"api", "needs", "{}", "history"}, object_history},
+      {"GET", {"api", "followup"}, followup_board},
+      {"GET", {"api", "requests"}, list_requests},
+      {"POST", {"api", "requests"}, create_request},
+      {"GET", {"api", "requests", "{}"}, get_request},
+      {"PATCH", {"api", "requests", "{}"}, update_request},
+      {"DELETE", {"api", "requests", "{}"}, delete_request},
+      {"GET", {"api", "requests", "{}", "history"}, object_history},
       {"GET", {"api", "assignment"}, assignment},
       {"GET", {"api", "territories", "{}", "export"}, export_territory},
       {"POST", {"api", "imports"}, import_file},
@@ -114,8 +126,14 @@ void add_cache_headers(const Request& request, Response& r) {
   if (r.status != 200 || !r.file.empty()) return;
   // A validator, not a secret: a 64-bit hash and the length, at memory
   // speed (SHA-256 of a 500-feature page cost a millisecond).
-  std::string etag = fmt::format("\"{:016x}-{:x}\"", std::hash<std::string_view>{}(r.body), r.body.size());
-  r.headers.emplace_back("ETag", etag);
+  std::string etag;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "ETag") etag = v;  // an object's version, set by its handler
+  }
+  if (etag.empty()) {
+    etag = fmt::format("\"{:016x}-{:x}\"", std::hash<std::string_view>{}(r.body), r.body.size());
+    r.headers.emplace_back("ETag", etag);
+  }
   // Revalidate every time: an edit is visible at once, an unchanged map
   // costs a 304.
   bool has_cache_control = false;
@@ -128,24 +146,19 @@ void add_cache_headers(const Request& request, Response& r) {
   }
 }
 
-// The origin of a URL template ("https://tile.example.org/{z}/…" gives
-// "https://tile.example.org"), for the page's Content-Security-Policy.
-std::string origin_of(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return "";
-  auto end = url.find('/', scheme + 3);
-  return url.substr(0, end);
-}
-
 // Headers every response carries; the page also gets a CSP that allows this
-// server only (plus the basemap's origin when one is configured): no inline
-// script, no framing.
+// server only (plus the base layers' origins: IGN's by default): no inline
+// script, no framing. OpenStreetMap's tiles want the page's origin as
+// Referer; nothing else gets one.
 void add_security_headers(const ServiceConfig& config, Response& r) {
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  bool html = r.content_type.rfind("text/html", 0) == 0;
+  r.headers.emplace_back("Referrer-Policy",
+                         html && config.basemap.needs_referrer ? "strict-origin" : "no-referrer");
   r.headers.emplace_back("X-Frame-Options", "DENY");
   r.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
-  if (r.content_type.rfind("text/html", 0) == 0) {
-    std::string basemap = config.basemap_url.empty() ? "" : " " + origin_of(config.basemap_url);
+  if (html) {
+    std::string basemap;
+    for (const auto& origin : config.basemap.origins()) basemap += " " + origin;
     r.headers.emplace_back(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
@@ -215,7 +228,7 @@ Response Service::handle(const Request& request) {
       response.status = 204;
       response.content_type.clear();
       response.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
-                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match"},
+                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, If-Match"},
                           {"Access-Control-Max-Age", "600"}};
       add_cors_headers(config_, request, response);
       return response;
@@ -234,8 +247,11 @@ Response Service::handle(const Request& request) {
       throw not_found(fmt::format("no resource at {}", request.path));
     }
     add_cache_headers(request, response);
-  } catch (const Problem& p) {
+  } catch (const FieldProblem& p) {
     response = problem_response(p.status(), p.title(), p.what());
+    response.body = field_problem_json(p);
+  } catch (const Problem& p) {
+    response = problem_response(p.status(), p.title(), p.what(), p.extensions());
   } catch (const DatabaseUnavailable& e) {
     response = problem_response(503, "Service Unavailable", "the database is not reachable; try again");
     response.headers.emplace_back("Retry-After", "2");

@@ -299,7 +299,7 @@ TEST_F(Reliability, BadBodiesOnWriteEndpointsAreRefusedAndChangeNothing) {
       {"invalid UTF-8", "POST", "/api/opportunities", feature("{\"title\":\"caf\xe9\",\"kind\":\"atelier\"}"), 400, "not JSON"},
       {"25 MB body", "POST", "/api/opportunities", big, 413, ""},
       {"a polygon of a million vertices", "POST", "/api/needs", million, 413, ""},
-      {"a polygon of 150,000 vertices", "POST", "/api/needs", many, 400, "the polygon has 150001 vertices, at most 100000"},
+      {"a polygon of 150,000 vertices", "POST", "/api/needs", many, 400, "le polygone a 150001 sommets, au plus 100000"},
       {"patch nested deep", "PATCH", "/api/opportunities/" + id_of("T-1"), deep, 400, "nested deeper"},
       {"match status nested deep", "PATCH", "/api/matches/1", deep, 400, "JSON"},
   };
