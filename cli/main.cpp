@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "Export a territory's map (outline, places, opportunities, needs)");
   exp->add_option("--territory", export_args.territory,
                   "Circle, EPCI, commune or département slug (default: the whole region, without outline)");
-  exp->add_option("--format", export_args.format, "geojson, gpkg, kml or csv");
+  exp->add_option("--format", export_args.format, "geojson, gpkg, kml, csv, xlsx or ods");
   exp->add_option("--layers", export_args.layers, "places,opportunities,needs (default: all)");
   exp->add_option("-o,--output", export_args.output, "The file to write")->required();
   exp->callback([&] {

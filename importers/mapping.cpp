@@ -259,7 +259,9 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
   unmapped_.clear();
   for (std::size_t i = 0; i < header.size(); ++i) {
     std::string key = normalize_header(header[i]);
-    if (key.empty() || ignored_.count(key)) continue;
+    // "Source Terrier": the provenance column of Terrier's own spreadsheet
+    // exports; an import's source is --source, so re-importing a sheet adds nothing.
+    if (key.empty() || ignored_.count(key) || key == "source terrier") continue;
     auto [begin, end] = aliases_.equal_range(key);
     if (begin == end) {
       unmapped_.push_back(i);
