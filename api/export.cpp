@@ -40,10 +40,14 @@ class TempDir {
 
 const char* layer_label(db::Collection c) {
   switch (c) {
-    case db::Collection::places: return "lieux";
-    case db::Collection::opportunities: return "opportunites";
-    case db::Collection::needs: return "besoins";
-    case db::Collection::territories: return "territoire";
+    case db::Collection::places:
+      return "lieux";
+    case db::Collection::opportunities:
+      return "opportunites";
+    case db::Collection::needs:
+      return "besoins";
+    case db::Collection::territories:
+      return "territoire";
   }
   return "";
 }
@@ -74,7 +78,8 @@ void write_layer(pqxx::connection_base& conn, const db::FeatureQuery& query, std
       // {"id":..., "properties": {...}} -> add "couche" inside properties.
       auto p = feature.find("\"properties\": {");
       if (p != std::string::npos) {
-        feature = feature.substr(0, p + 15) + "\"couche\": \"" + tag + "\", " + feature.substr(p + 15);
+        feature =
+            feature.substr(0, p + 15) + "\"couche\": \"" + tag + "\", " + feature.substr(p + 15);
       }
     }
     out << (rows == Rows::csv_text ? neutralised_feature(feature) : feature);
@@ -193,7 +198,8 @@ std::string format_names() {
 
 }  // namespace
 
-void parse_export_options(const std::string& format, const std::string& layers, ExportRequest& out) {
+void parse_export_options(const std::string& format, const std::string& layers,
+                          ExportRequest& out) {
   if (!find_format(format)) {
     throw bad_request(fmt::format("format: '{}' is not one of {}", format, format_names()));
   }
@@ -222,11 +228,14 @@ std::string export_file_name(const ExportRequest& request) {
   char date[16];
   std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
   // The slug is already [a-z0-9-]: safe in a header and a file name.
-  return fmt::format("terrier-{}-{}.{}", request.territory.empty() ? "hauts-de-france" : text::slugify(request.territory),
-                     date, request.format);
+  return fmt::format(
+      "terrier-{}-{}.{}",
+      request.territory.empty() ? "hauts-de-france" : text::slugify(request.territory), date,
+      request.format);
 }
 
-void write_export(pqxx::connection_base& conn, const ExportRequest& request, const std::string& path) {
+void write_export(pqxx::connection_base& conn, const ExportRequest& request,
+                  const std::string& path) {
   const Format* format = find_format(request.format);
   if (!format) throw Error(fmt::format("{}: unknown export format '{}'", path, request.format));
   TempDir tmp;

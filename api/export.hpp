@@ -14,7 +14,7 @@
 namespace terrier::api {
 
 struct ExportRequest {
-  std::string territory;  // slug; empty: the whole region (the command line only)
+  std::string territory;           // slug; empty: the whole region (the command line only)
   std::string format = "geojson";  // geojson, gpkg, kml, csv, xlsx, ods
   std::vector<db::Collection> layers = {db::Collection::places, db::Collection::opportunities,
                                         db::Collection::needs};
@@ -31,6 +31,7 @@ std::string export_file_name(const ExportRequest& request);
 
 // Writes the export to `path` (replaced if it exists). On any failure the
 // partial file is removed and Error is thrown naming the destination.
-void write_export(pqxx::connection_base& conn, const ExportRequest& request, const std::string& path);
+void write_export(pqxx::connection_base& conn, const ExportRequest& request,
+                  const std::string& path);
 
 }  // namespace terrier::api
