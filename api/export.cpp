@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/export_sheets.hpp"
+#include "api/cnig_export.hpp"
 #include "api/problem.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
@@ -181,6 +182,8 @@ const Format kFormats[] = {
     {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
      write_layers_file<kXlsx, Rows::sheet>},
     {"ods", "application/vnd.oasis.opendocument.spreadsheet", write_layers_file<kOds, Rows::sheet>},
+    // The CNIG Friches standard: its own writer (api/cnig_export), see write_export.
+    {"cnig", "text/csv; charset=utf-8", nullptr},
 };
 
 const Format* find_format(const std::string& name) {
@@ -231,13 +234,25 @@ std::string export_file_name(const ExportRequest& request) {
   return fmt::format(
       "terrier-{}-{}.{}",
       request.territory.empty() ? "hauts-de-france" : text::slugify(request.territory), date,
-      request.format);
+      request.format == "cnig" ? "cnig.csv" : request.format);
 }
 
 void write_export(pqxx::connection_base& conn, const ExportRequest& request,
                   const std::string& path) {
+  if (request.format == "cnig") {
+    try {
+      write_cnig_export(conn, request.role, request.territory, path);
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(path, ec);  // no partial file left behind
+      throw;
+    }
+    return;
+  }
   const Format* format = find_format(request.format);
-  if (!format) throw Error(fmt::format("{}: unknown export format '{}'", path, request.format));
+  if (!format || !format->write) {
+    throw Error(fmt::format("{}: unknown export format '{}'", path, request.format));
+  }
   TempDir tmp;
   auto queries = queries_for(request);
   try {
