@@ -7,9 +7,12 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
+#include "api/export_sheets.hpp"
 #include "api/cnig_export.hpp"
 #include "api/problem.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "geo/gdal.hpp"
@@ -38,30 +41,49 @@ class TempDir {
 
 const char* layer_label(db::Collection c) {
   switch (c) {
-    case db::Collection::places: return "lieux";
-    case db::Collection::opportunities: return "opportunites";
-    case db::Collection::needs: return "besoins";
-    case db::Collection::territories: return "territoire";
+    case db::Collection::places:
+      return "lieux";
+    case db::Collection::opportunities:
+      return "opportunites";
+    case db::Collection::needs:
+      return "besoins";
+    case db::Collection::territories:
+      return "territoire";
   }
   return "";
+}
+
+// How a feature is rewritten before it is written: as it is, with its text
+// neutralised for CSV, or as a spreadsheet row.
+enum class Rows { as_is, csv_text, sheet };
+
+// A feature whose text properties cannot be read as a formula (CSV
+// injection); numbers stay numbers.
+std::string neutralised_feature(const std::string& feature) {
+  auto j = nlohmann::ordered_json::parse(feature);  // written by the feature store
+  for (auto& [key, value] : j["properties"].items()) {
+    if (value.is_string()) value = csv::neutralise(value.get<std::string>());
+  }
+  return j.dump();
 }
 
 // One layer as a GeoJSON file; each feature gets a "couche" property when
 // `tag` is set (for the single-file formats).
 void write_layer(pqxx::connection_base& conn, const db::FeatureQuery& query, std::ofstream& out,
-                 bool& first, const char* tag) {
-  db::for_each_feature(conn, query, [&](const std::string& feature) {
+                 bool& first, const char* tag, Rows rows) {
+  db::for_each_feature(conn, query, [&](const std::string& stored) {
     if (!first) out << ",\n";
     first = false;
+    std::string feature = rows == Rows::sheet ? sheet_row(query.collection, stored) : stored;
     if (tag) {
       // {"id":..., "properties": {...}} -> add "couche" inside properties.
       auto p = feature.find("\"properties\": {");
       if (p != std::string::npos) {
-        out << feature.substr(0, p + 15) << "\"couche\": \"" << tag << "\", " << feature.substr(p + 15);
-        return;
+        feature =
+            feature.substr(0, p + 15) + "\"couche\": \"" + tag + "\", " + feature.substr(p + 15);
       }
     }
-    out << feature;
+    out << (rows == Rows::csv_text ? neutralised_feature(feature) : feature);
   });
 }
 
@@ -89,21 +111,100 @@ std::vector<db::FeatureQuery> queries_for(const ExportRequest& request) {
 
 // Writes the queries' features as one GeoJSON FeatureCollection.
 void write_geojson(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
-                   const fs::path& file, bool tag_layers) {
+                   const fs::path& file, bool tag_layers, Rows rows = Rows::as_is) {
   std::ofstream out(file);
   out << "{\"type\": \"FeatureCollection\", \"features\": [\n";
   bool first = true;
-  for (const auto& q : queries) write_layer(conn, q, out, first, tag_layers ? layer_label(q.collection) : nullptr);
+  for (const auto& q : queries) {
+    write_layer(conn, q, out, first, tag_layers ? layer_label(q.collection) : nullptr, rows);
+  }
   out << "\n]}\n";
   out.close();
   if (!out) throw Error(fmt::format("{}: cannot write (disk full?)", file.string()));
 }
 
+// Each format: its name, its media type, and how it is written to `path`
+// from the queries (the outline first when there is one), through `tmp`.
+using Writer = void (*)(pqxx::connection_base&, const std::vector<db::FeatureQuery>&,
+                        const TempDir& tmp, const std::string& path);
+struct Format {
+  const char* name;
+  const char* content_type;
+  Writer write;
+};
+
+void write_geojson_file(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
+                        const TempDir& tmp, const std::string& path) {
+  fs::path all = tmp / "export.geojson";
+  write_geojson(conn, queries, all, true);
+  fs::copy_file(all, path, fs::copy_options::overwrite_existing);
+}
+
+// One table, every layer tagged by "couche", the geometry as WKT; text
+// cells neutralised (CSV injection).
+void write_csv_file(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
+                    const TempDir& tmp, const std::string& path) {
+  fs::path all = tmp / "export.geojson";
+  write_geojson(conn, queries, all, true, Rows::csv_text);
+  geo::translate_vector({{all.string(), "export"}}, path, "CSV",
+                        {"GEOMETRY=AS_WKT", "SEPARATOR=SEMICOLON", "WRITE_BOM=YES"});
+}
+
+// One layer per query in a GDAL format; spreadsheets get the importer's rows
+// and no outline (a sheet is for reading and re-importing rows).
+template <const char* Driver, Rows RowKind>
+void write_layers_file(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
+                       const TempDir& tmp, const std::string& path) {
+  std::vector<geo::TranslateSource> sources;
+  for (const auto& q : queries) {
+    if (RowKind == Rows::sheet && q.collection == db::Collection::territories) continue;
+    fs::path layer = tmp / (std::string(layer_label(q.collection)) + ".geojson");
+    db::FeatureQuery query = q;
+    query.spreadsheet = RowKind == Rows::sheet;
+    write_geojson(conn, {query}, layer, false, RowKind);
+    sources.push_back({layer.string(), layer_label(q.collection)});
+  }
+  if (RowKind != Rows::sheet) return geo::translate_vector(sources, path, Driver);
+  // A zipped format is written under a plain name first: GDAL's /vsizip/
+  // would take "x.xlsx.part.xlsx" for a file inside the archive "x.xlsx".
+  fs::path sheet = tmp / ("export." + text::fold(Driver));
+  geo::translate_vector(sources, sheet.string(), Driver);
+  fs::copy_file(sheet, path, fs::copy_options::overwrite_existing);
+}
+
+constexpr char kGpkg[] = "GPKG", kKml[] = "KML", kXlsx[] = "XLSX", kOds[] = "ODS";
+
+const Format kFormats[] = {
+    {"geojson", "application/geo+json", write_geojson_file},
+    {"gpkg", "application/geopackage+sqlite3", write_layers_file<kGpkg, Rows::as_is>},
+    {"kml", "application/vnd.google-earth.kml+xml", write_layers_file<kKml, Rows::as_is>},
+    {"csv", "text/csv; charset=utf-8", write_csv_file},
+    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     write_layers_file<kXlsx, Rows::sheet>},
+    {"ods", "application/vnd.oasis.opendocument.spreadsheet", write_layers_file<kOds, Rows::sheet>},
+    // The CNIG Friches standard: its own writer (api/cnig_export), see write_export.
+    {"cnig", "text/csv; charset=utf-8", nullptr},
+};
+
+const Format* find_format(const std::string& name) {
+  for (const auto& f : kFormats) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+std::string format_names() {
+  std::string out;
+  for (const auto& f : kFormats) out += (out.empty() ? "" : ", ") + std::string(f.name);
+  return out;
+}
+
 }  // namespace
 
-void parse_export_options(const std::string& format, const std::string& layers, ExportRequest& out) {
-  if (format != "geojson" && format != "gpkg" && format != "kml" && format != "csv" && format != "cnig") {
-    throw bad_request(fmt::format("format: '{}' is not geojson, gpkg, kml, csv or cnig", format));
+void parse_export_options(const std::string& format, const std::string& layers,
+                          ExportRequest& out) {
+  if (!find_format(format)) {
+    throw bad_request(fmt::format("format: '{}' is not one of {}", format, format_names()));
   }
   out.format = format;
   if (!layers.empty()) {
@@ -119,10 +220,8 @@ void parse_export_options(const std::string& format, const std::string& layers, 
 }
 
 const char* export_content_type(const std::string& format) {
-  if (format == "gpkg") return "application/geopackage+sqlite3";
-  if (format == "kml") return "application/vnd.google-earth.kml+xml";
-  if (format == "csv" || format == "cnig") return "text/csv; charset=utf-8";
-  return "application/geo+json";
+  const Format* f = find_format(format);
+  return f ? f->content_type : kFormats[0].content_type;
 }
 
 std::string export_file_name(const ExportRequest& request) {
@@ -132,11 +231,14 @@ std::string export_file_name(const ExportRequest& request) {
   char date[16];
   std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
   // The slug is already [a-z0-9-]: safe in a header and a file name.
-  return fmt::format("terrier-{}-{}.{}", request.territory.empty() ? "hauts-de-france" : text::slugify(request.territory),
-                     date, request.format == "cnig" ? "cnig.csv" : request.format);
+  return fmt::format(
+      "terrier-{}-{}.{}",
+      request.territory.empty() ? "hauts-de-france" : text::slugify(request.territory), date,
+      request.format == "cnig" ? "cnig.csv" : request.format);
 }
 
-void write_export(pqxx::connection_base& conn, const ExportRequest& request, const std::string& path) {
+void write_export(pqxx::connection_base& conn, const ExportRequest& request,
+                  const std::string& path) {
   if (request.format == "cnig") {
     try {
       write_cnig_export(conn, request.role, request.territory, path);
@@ -147,31 +249,16 @@ void write_export(pqxx::connection_base& conn, const ExportRequest& request, con
     }
     return;
   }
+  const Format* format = find_format(request.format);
+  if (!format || !format->write) {
+    throw Error(fmt::format("{}: unknown export format '{}'", path, request.format));
+  }
   TempDir tmp;
   auto queries = queries_for(request);
   try {
-    if (request.format == "geojson" || request.format == "csv") {
-      fs::path all = tmp / "export.geojson";
-      write_geojson(conn, queries, all, true);
-      if (request.format == "geojson") {
-        fs::copy_file(all, path, fs::copy_options::overwrite_existing);
-      } else {
-        std::error_code ec;
-        fs::remove(path, ec);
-        geo::translate_vector({{all.string(), "export"}}, path, "CSV",
-                              {"GEOMETRY=AS_WKT", "SEPARATOR=SEMICOLON", "WRITE_BOM=YES"});
-      }
-    } else {
-      std::vector<geo::TranslateSource> sources;
-      for (const auto& q : queries) {
-        fs::path layer = tmp / (std::string(layer_label(q.collection)) + ".geojson");
-        write_geojson(conn, {q}, layer, false);
-        sources.push_back({layer.string(), layer_label(q.collection)});
-      }
-      std::error_code ec;
-      fs::remove(path, ec);
-      geo::translate_vector(sources, path, request.format == "gpkg" ? "GPKG" : "KML");
-    }
+    std::error_code ec;
+    fs::remove(path, ec);
+    format->write(conn, queries, tmp, path);
   } catch (...) {
     std::error_code ec;
     fs::remove(path, ec);  // no partial file left behind

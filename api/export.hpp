@@ -2,9 +2,9 @@
 
 // Exports of a territory for circle animators: the territory's outline and
 // what lies inside it (places, opportunities, needs), with the items'
-// filters and the role's rows and fields, as GeoJSON, GeoPackage, KML or
-// CSV. Features are read through a cursor and written to a file, so memory
-// stays flat however large the territory.
+// filters and the role's rows and fields, as GeoJSON, GeoPackage, KML, CSV,
+// XLSX or ODS (api/export_sheets). Features are read through a cursor and
+// written to a file, so memory stays flat however large the territory.
 
 #include <string>
 #include <vector>
@@ -14,8 +14,8 @@
 namespace terrier::api {
 
 struct ExportRequest {
-  std::string territory;  // slug; empty: the whole region (the command line only)
-  std::string format = "geojson";  // geojson, gpkg, kml, csv
+  std::string territory;           // slug; empty: the whole region (the command line only)
+  std::string format = "geojson";  // geojson, gpkg, kml, csv, xlsx, ods
   std::vector<db::Collection> layers = {db::Collection::places, db::Collection::opportunities,
                                         db::Collection::needs};
   db::FeatureFilters filters;  // applied to the opportunities layer
@@ -31,6 +31,7 @@ std::string export_file_name(const ExportRequest& request);
 
 // Writes the export to `path` (replaced if it exists). On any failure the
 // partial file is removed and Error is thrown naming the destination.
-void write_export(pqxx::connection_base& conn, const ExportRequest& request, const std::string& path);
+void write_export(pqxx::connection_base& conn, const ExportRequest& request,
+                  const std::string& path);
 
 }  // namespace terrier::api

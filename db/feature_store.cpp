@@ -79,8 +79,8 @@ Sql opportunities_sql(Role role, int reverify_months) {
   return {
       "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
       "@GEOM@::jsonb, 'properties', jsonb_build_object("
-      "'title', o.title, 'kind', o.kind, 'address', o.address, 'commune_insee', o.commune_insee, "
-      "'location_precision', o.location_precision, 'built_surface_m2', o.built_surface_m2, "
+      "'external_id', o.external_id, 'title', o.title, 'kind', o.kind, 'address', o.address, "
+      "'commune_insee', o.commune_insee, 'location_precision', o.location_precision, 'built_surface_m2', o.built_surface_m2, "
       "'land_surface_m2', o.land_surface_m2, 'tenures', to_jsonb(o.tenures::text[]), "
       "'price_eur', o.price_eur, 'rent_eur_month', o.rent_eur_month, 'available_from', "
       "o.available_from, 'available_until', o.available_until, 'owner_kind', o.owner_kind, "
@@ -99,7 +99,8 @@ Sql opportunities_sql(Role role, int reverify_months) {
 Sql places_sql() {
   return {"(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
           "@GEOM@::jsonb, 'properties', jsonb_build_object("
-          "'name', o.name, 'kind', o.kind, 'address', o.address, 'commune_insee', o.commune_insee, "
+          "'external_id', o.external_id, 'name', o.name, 'kind', o.kind, 'address', o.address, "
+          "'commune_insee', o.commune_insee, "
           "'location_precision', o.location_precision, 'website', o.website, 'description', "
           "o.description, 'competences', to_jsonb(o.competences), 'circle', "
           "(SELECT slug FROM territories c WHERE c.id = o.circle_id), 'source', o.source)))::text",
@@ -112,14 +113,18 @@ Sql needs_sql(Role role) {
       "coalesce(o.search_polygon, (SELECT geom FROM territories t WHERE t.id = "
       "o.search_territory_id), ST_Buffer(o.search_center::geography, o.search_radius_m)::geometry)";
   return {"(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', @GEOM@::jsonb, "
-          "'properties', jsonb_build_object('collective_name', o.collective_name, "
+          "'properties', jsonb_build_object('external_id', o.external_id, 'collective_name', "
+              "o.collective_name, 'search_center', CASE WHEN o.search_center IS NOT NULL THEN "
+              "jsonb_build_array(ST_X(o.search_center), ST_Y(o.search_center)) END, "
+              "'source', o.source, "
               "'surface_min_m2', o.surface_min_m2, 'surface_ideal_m2', o.surface_ideal_m2, "
               "'surface_max_m2', o.surface_max_m2, 'kinds_wanted', to_jsonb(o.kinds_wanted::text[]), "
               "'tenures_accepted', to_jsonb(o.tenures_accepted::text[]), 'rent_max_eur_month', "
               "o.rent_max_eur_month, 'price_max_eur', o.price_max_eur, 'needed_from', "
               "o.needed_from, 'status', o.status, 'description', o.description, 'territory', "
               "(SELECT slug FROM territories t WHERE t.id = o.search_territory_id), 'radius_m', "
-              "o.search_radius_m, 'place_id', o.place_id)" +
+              "o.search_radius_m, 'place_id', o.place_id, 'place_ref', (SELECT external_id FROM "
+              "places pl WHERE pl.id = o.place_id), 'surface_tolerance_pct', o.surface_tolerance_pct)" +
               std::string(confidential ? " || jsonb_build_object('contact', p.contact, 'notes', p.notes)"
                                        : "") +
               "))::text",
@@ -312,6 +317,21 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
 void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
                       const std::function<void(const std::string&)>& sink) {
   Sql s = sql_for(query.collection, query.role, 4326, query.reverify_months);
+  if (query.spreadsheet && query.collection != Collection::territories) {
+    constexpr std::string_view cast = "::text";
+    std::string feature = s.select.substr(0, s.select.size() - cast.size());
+    if (query.collection != Collection::needs) {
+      feature = "jsonb_set(" + feature + ", '{properties,exact_lonlat}', CASE WHEN " +
+                "GeometryType(" + s.point + ") = 'POINT' THEN jsonb_build_array(ST_X(" + s.point +
+                "), ST_Y(" + s.point + ")) ELSE 'null'::jsonb END)";
+    }
+    // A file's free columns may hold anything: only for the roles that read
+    // confidential fields.
+    if (sees_confidential(query.role)) {
+      feature = "jsonb_set(" + feature + ", '{properties,attributes}', o.attributes)";
+    }
+    s.select = feature + "::text";
+  }
   Where w;
   restrict_to_role(w, query.collection, query.role);
   add_filters(w, s, query.collection, query.filters, query.reverify_months);

@@ -53,6 +53,11 @@ struct FeatureQuery {
   std::size_t offset = 0;
   int reverify_months = kDefaultReverifyMonths;
   FeatureFilters filters;
+  // for_each_feature only, for spreadsheets: each point's exact coordinates
+  // ("exact_lonlat", not rounded to 6 decimals) and, for the roles that see
+  // confidential fields, the "attributes" (the columns of its file that feed
+  // no field), so that a sheet re-imports unchanged.
+  bool spreadsheet = false;
 };
 
 struct FeaturePage {

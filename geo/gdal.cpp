@@ -40,6 +40,10 @@ void init_gdal() {
   std::call_once(once, [] {
     GDALAllRegister();
     CPLSetErrorHandler(route_cpl_error);
+    // A sheet's first row is its header, even when the rows below are text
+    // too (GDAL 3.6 guesses "no header" then; it has no open option for it).
+    CPLSetConfigOption("OGR_XLSX_HEADERS", "FORCE");
+    CPLSetConfigOption("OGR_ODS_HEADERS", "FORCE");
   });
 }
 
@@ -217,6 +221,25 @@ std::string geojson_geometry_to_wkb(const std::string& geometry_json) {
   std::string wkb(static_cast<std::size_t>(OGR_G_WkbSize(g)), '\0');
   OGR_G_ExportToWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
   return wkb;
+}
+
+std::string geojson_geometry_to_wkt(const std::string& geometry_json) {
+  init_gdal();
+  CPLErrorReset();
+  OGRGeometryH g = OGR_G_CreateGeometryFromJson(geometry_json.c_str());
+  if (!g) throw GeometryError(fmt::format("not a GeoJSON geometry: {}", last_cpl_error()));
+  std::unique_ptr<void, void (*)(void*)> owned(g, [](void* p) {
+    OGR_G_DestroyGeometry(static_cast<OGRGeometryH>(p));
+  });
+  OGR_G_FlattenTo2D(g);
+  char* wkt = nullptr;
+  if (OGR_G_ExportToWkt(g, &wkt) != OGRERR_NONE || !wkt) {
+    CPLFree(wkt);
+    throw GeometryError("cannot write the geometry as WKT");
+  }
+  std::string out(wkt);
+  CPLFree(wkt);
+  return out;
 }
 
 std::vector<std::string> vector_driver_names() {

@@ -86,6 +86,9 @@ void translate_vector(const std::vector<TranslateSource>& sources, const std::st
 // Throws GeometryError with OGR's reason.
 std::string geojson_geometry_to_wkb(const std::string& geometry_json);
 
+// The same geometry as WKT (for spreadsheets' "WKT" column).
+std::string geojson_geometry_to_wkt(const std::string& geometry_json);
+
 // Names of the vector drivers of this GDAL build (for messages and tests).
 std::vector<std::string> vector_driver_names();
 

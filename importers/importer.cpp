@@ -11,6 +11,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
@@ -303,11 +304,7 @@ void write_issue_report(const std::string& path, const std::string& file,
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(fmt::format("{}: cannot write the report", path));
-    auto cell = [](const std::string& s) {
-      std::string q = "\"";
-      for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-      return q + "\"";
-    };
+    auto cell = [](const std::string& s) { return csv::quoted_cell(s); };  // no formula
     out << "\xEF\xBB\xBF"
         << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
     for (const auto& i : report.issues) {

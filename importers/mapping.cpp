@@ -187,7 +187,9 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
   for (std::size_t i = 0; i < header.size(); ++i) {
     std::string key = normalize_header(header[i]);
     reading_.push_back({header[i], std::nullopt, std::nullopt, true});
-    if (key.empty() || ignored_.count(key)) {
+    // "Source Terrier": the provenance column of Terrier's own spreadsheet
+    // exports; an import's source is --source, so re-importing a sheet adds nothing.
+    if (key.empty() || ignored_.count(key) || key == "source terrier") {
       reading_.back().kept = false;
       continue;
     }
