@@ -23,11 +23,12 @@ Response json_response(std::string body, const char* type) {
   return r;
 }
 
-Response problem_response(int status, const std::string& title, const std::string& detail) {
+Response problem_response(int status, const std::string& title, const std::string& detail,
+                          const std::string& extensions) {
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = problem_json(status, title, detail);
+  r.body = problem_json(status, title, detail, extensions);
   return r;
 }
 
@@ -156,10 +157,7 @@ Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
         {"opportunity_statuses", importers::opportunity_statuses().values()},
         {"need_statuses", importers::need_statuses().values()},
         {"place_kinds", importers::place_kinds().values()}}},
-      {"basemap", nullptr}};
-  if (!config.basemap_url.empty()) {
-    j["basemap"] = {{"url", config.basemap_url}, {"attribution", config.basemap_attribution}};
-  }
+      {"basemap", basemap_json(config.basemap)}};
   return json_response(j.dump());
 }
 

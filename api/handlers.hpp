@@ -25,10 +25,13 @@ struct Context {
   std::string base_url;  // scheme://host, for links
   std::string who = "public";  // the token's name, for the records of writes
   std::optional<std::string> territory;  // an animator's circle
+  const Metrics* metrics = nullptr;      // the service's counters, for /metrics
+  std::size_t in_flight = 0;             // requests being answered, this one included
 };
 
 Response json_response(std::string body, const char* type = "application/json");
-Response problem_response(int status, const std::string& title, const std::string& detail);
+Response problem_response(int status, const std::string& title, const std::string& detail,
+                          const std::string& extensions = "");
 long long id_or_404(const std::string& s, const char* what);
 db::Collection collection_or_404(const std::string& id);
 
@@ -60,10 +63,15 @@ Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&
 Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
+// metrics.cpp: Prometheus' text, for admins' tokens only
+Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
 // write_handlers.cpp
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// import_handlers.cpp
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 }  // namespace terrier::api

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/etag.hpp"
+#include "api/field_errors.hpp"
 #include "api/handlers.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
@@ -63,16 +64,25 @@ db::StagedRow validated(const WriteTarget& target, const std::string& body,
   } catch (const nlohmann::json::exception&) {
     throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
   }
-  if (!json_row.row) {
-    std::string detail;
-    for (const auto& i : json_row.issues) {
-      if (i.kind != importers::RowIssue::Kind::rejected) continue;
-      detail += (detail.empty() ? "" : "; ") + i.column +
-                (i.value.empty() ? "" : " '" + i.value + "'") + ": " + i.reason;
-    }
-    throw bad_request(detail);
-  }
+  if (!json_row.row) throw refused_fields(target.kind, json_row.issues);
   return *json_row.row;
+}
+
+// A body naming a field the role may not read is refused whole (403, the
+// field named): the page never shows such a field to that role.
+void require_writable_fields(const Context& ctx, const WriteTarget& target, const std::string& body) {
+  nlohmann::json j;
+  try {
+    j = parse_json(body);
+  } catch (const std::exception&) {
+    return;  // not JSON: validated() says so
+  }
+  if (!j.is_object()) return;
+  if (j.contains("type") && j["type"] == "Feature" && j.contains("properties")) j = j["properties"];
+  if (!j.is_object()) return;
+  for (const auto& [key, value] : j.items()) {
+    if (!may_write_field(ctx.role, key)) throw forbidden_field(target.kind, key);
+  }
 }
 
 // {"last_verified": "today"} (or "aujourd'hui"), at the top or in a
@@ -116,6 +126,7 @@ void add_etag(Response& r, pqxx::connection_base& conn, const std::string& colle
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto target = write_target(ctx.segments[1]);
   require_writer(ctx, target);
+  require_writable_fields(ctx, target, ctx.request.body);
   auto conn = pool.acquire();
   long long id = 0;
   {
@@ -124,7 +135,8 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
     // A client-chosen reference would merge into an existing row: only admins
     // may upsert that way; everyone else creates a new row.
     if (row.external_id && ctx.role != Role::admin) {
-      throw bad_request("external_id: only admins choose a reference; leave it out");
+      throw bad_request("external_id: only admins choose a reference; leave it out")
+          .with_extensions(R"({"field":"external_id"})");
     }
     if (!row.external_id) {
       row.external_id = "api-" + random_hex(8);
@@ -180,6 +192,7 @@ Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
       ctx, pool,
       [&](const WriteTarget& target, long long id, db::ImportStore& store,
           const std::string& before) {
+        require_writable_fields(ctx, target, ctx.request.body);
         std::string merged;
         try {
           merged = importers::merge_json_objects(before, verified_today(ctx.request.body));
@@ -214,91 +227,6 @@ Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
                              r.content_type.clear();
                              return r;
                            });
-}
-
-// POST /api/imports?kind=...&format=csv: the body is a file, run through the
-// importer; its report comes back. Admins only.
-Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "imports need a token");
-  if (ctx.role != Role::admin) throw Problem(403, "Forbidden", "only admins import files");
-  for (const auto& [name, value] : ctx.params) {
-    if (name != "kind" && name != "format" && name != "source" && name != "strict") {
-      throw bad_request(fmt::format("unknown parameter '{}'", name));
-    }
-  }
-  auto kind_it = ctx.params.find("kind");
-  auto kind = kind_it == ctx.params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
-  if (!kind || (*kind != importers::ImportKind::opportunities &&
-                *kind != importers::ImportKind::places && *kind != importers::ImportKind::needs)) {
-    throw bad_request("kind: opportunities, places or needs");
-  }
-  std::string format = ctx.params.count("format") ? ctx.params.at("format") : "csv";
-  static const std::vector<std::string> formats = {"csv", "geojson", "gpkg", "kml", "xlsx", "ods"};
-  if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
-    throw bad_request("format: csv, geojson, gpkg, kml, xlsx or ods");
-  }
-  if (ctx.request.body.empty()) throw bad_request("the body is empty: send the file itself");
-  std::string suffix = "." + format;
-  std::string path =
-      (std::filesystem::temp_directory_path() / ("terrier-upload-XXXXXX" + suffix)).string();
-  int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
-  if (fd < 0) throw Error("cannot store the upload");
-  struct Remove {
-    std::string p;
-    ~Remove() { std::remove(p.c_str()); }
-  } remove_upload{path};
-  bool written = write(fd, ctx.request.body.data(), ctx.request.body.size()) ==
-                 static_cast<ssize_t>(ctx.request.body.size());
-  close(fd);
-  if (!written) throw Error("cannot store the upload (disk full?)");
-
-  importers::ImportOptions options;
-  options.kind = *kind;
-  options.file = path;
-  options.source = ctx.params.count("source") ? ctx.params.at("source") : "api-" + ctx.who;
-  options.strict = ctx.params.count("strict") && ctx.params.at("strict") == "true";
-  options.user = ctx.who;
-  auto conn = pool.acquire();
-  importers::ImportReport report;
-  try {
-    report = importers::run_import(*conn, options);
-  } catch (const ImportError& e) {
-    std::string message = e.what();  // names the temporary file: name the upload instead
-    for (auto at = message.find(path); at != std::string::npos; at = message.find(path)) {
-      message.replace(at, path.size(), "upload");
-    }
-    throw Problem(422, "Unprocessable Entity", message);
-  }
-  nlohmann::json issues = nlohmann::json::array();
-  for (const auto& i : report.issues) {
-    issues.push_back({{report.position_name, i.position},
-                      {"column", i.column},
-                      {"value", i.value},
-                      {"reason", i.reason},
-                      {"type", i.kind == importers::RowIssue::Kind::rejected   ? "rejected"
-                               : i.kind == importers::RowIssue::Kind::warning  ? "warning"
-                               : i.kind == importers::RowIssue::Kind::conflict ? "conflict"
-                                                                               : "flagged"}});
-  }
-  nlohmann::json out = {{"summary", report.summary()},
-                        {"committed", report.committed},
-                        {"read", report.read},
-                        {"inserted", report.inserted},
-                        {"updated", report.updated},
-                        {"unchanged", report.unchanged},
-                        {"rejected", report.rejected},
-                        {"conflicts", report.conflicts},
-                        {"issues", issues}};
-  if (report.committed) {
-    db::ImportStore audit(*conn);
-    audit.record_audit(
-        ctx.who, "import", importers::kind_name(*kind), std::nullopt, std::nullopt,
-        nlohmann::json{{"source", *options.source}, {"summary", report.summary()}}.dump());
-    audit.commit();
-  }
-  Response r = json_response(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  r.status = report.committed ? 200 : 422;
-  return r;
 }
 
 // One building per collective over a territory, best total score.

@@ -32,8 +32,8 @@ int serve(const Settings& settings, const ServeArgs& args) {
   server_config.threads = args.threads;
   api::ServiceConfig service_config;
   service_config.web_root = settings.web_root;
-  service_config.basemap_url = settings.basemap_url;
-  service_config.basemap_attribution = settings.basemap_attribution;
+  service_config.basemap =
+      api::make_basemap(settings.basemap, settings.basemap_url, settings.basemap_attribution);
   service_config.cors_origins = settings.cors_origins;
   service_config.limits.exact_count_limit = args.exact_count_limit;
   service_config.limits.reverify_months = settings.reverify_months;

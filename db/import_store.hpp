@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
+#include <pqxx/stream_to>
 #include <pqxx/transaction>
 
 #include "db/connection.hpp"
@@ -42,6 +44,35 @@ struct StagedRow {
   std::optional<std::string> external_id;
   std::string content_hash;
   std::vector<std::optional<std::string>> values;  // columns then private_columns
+};
+
+// A COPY into the staging table of one import, fed row by row as the file is
+// read, so that memory stays flat whatever the file's size. While it is open
+// the import's transaction runs nothing else; finish() ends the COPY (a
+// writer destroyed unfinished leaves the transaction to roll back).
+class StageWriter {
+ public:
+  StageWriter(StageWriter&&) noexcept;
+  ~StageWriter();
+  void write(const StagedRow& row);
+  void finish();
+
+ private:
+  friend class ImportStore;
+  StageWriter(pqxx::work& w, const std::string& table, const std::vector<std::string>& names);
+
+  pqxx::work* work_;
+  std::string table_;
+  std::unique_ptr<pqxx::stream_to> copy_;
+  std::vector<const char*> line_;
+  std::string position_;
+};
+
+// A staged row dropped because an earlier row of the file has its reference
+// (or, without one, its whole content).
+struct RepeatedRow {
+  std::size_t position = 0, first_position = 0;
+  std::optional<std::string> external_id;
 };
 
 struct MergeCounts {
@@ -105,8 +136,13 @@ class ImportStore {
   std::map<std::string, std::string> territory_slug_owners();
   std::map<std::string, long long> place_ids_by_external_id();
 
-  // COPY rows into a temporary staging table for `spec`.
+  // A temporary staging table for `spec`, fed through the returned COPY.
+  StageWriter begin_stage(const TableSpec& spec);
+  // The same for a few rows held in memory (the API's writes).
   void stage(const TableSpec& spec, const std::vector<StagedRow>& rows);
+  // After the COPY: drops the rows whose reference (or content, for rows
+  // without one) an earlier row of the file already has, and returns them.
+  std::vector<RepeatedRow> drop_repeated_rows();
   MergeCounts merge(const TableSpec& spec, const std::string& source, bool sync,
                     const std::vector<std::string>& protected_external_ids);
   // After merge(): rows of this import that look like another row already

@@ -82,15 +82,13 @@ KindPlan plan_for(ImportKind kind) {
   throw ImportError(fmt::format("{} are not row imports", kind_name(kind)));
 }
 
-// Reads every record, builds the staged rows and collects the issues.
-std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mapping,
-                                     const KindPlan& plan, const RowContext& ctx,
-                                     const ImportOptions& options, ImportReport& report,
-                                     std::vector<std::string>& rejected_ids,
-                                     bool& rejected_without_id) {
-  std::vector<db::StagedRow> rows;
-  std::map<std::string, std::size_t> seen_ids;     // external id -> position
-  std::map<std::string, std::size_t> seen_hashes;  // content of rows without id -> position
+// Reads every record, builds each row and streams the good ones into the
+// staging COPY as they come (nothing is held but the issues), collecting the
+// issues and the references of rejected rows.
+void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& plan,
+               const RowContext& ctx, const ImportOptions& options, ImportReport& report,
+               db::StageWriter& stage, std::vector<std::string>& rejected_ids,
+               bool& rejected_without_id) {
   Progress progress(options.progress);
   SourceRecord record;
   while (source.next(record)) {
@@ -101,27 +99,8 @@ std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mappin
       row.reject("external_id", "", record.shape_error + " (an unquoted separator?)");
     }
     auto staged = row.rejected() ? std::nullopt : plan.build(row, ctx);
-    if (staged && staged->external_id) {
-      auto [it, inserted] = seen_ids.emplace(*staged->external_id, record.position);
-      if (!inserted) {
-        row.reject("external_id", *staged->external_id,
-                   fmt::format("the same reference is already at {} {}", source.position_name(),
-                               it->second));
-        staged.reset();
-      }
-    } else if (staged) {
-      // Rows without a reference are known by their content: a second copy
-      // would be the same row twice.
-      auto [it, inserted] = seen_hashes.emplace(staged->content_hash, record.position);
-      if (!inserted) {
-        row.reject("external_id", "",
-                   fmt::format("the same row (no reference) is already at {} {}",
-                               source.position_name(), it->second));
-        staged.reset();
-      }
-    }
     if (staged) {
-      rows.push_back(std::move(*staged));
+      stage.write(*staged);
     } else {
       ++report.rejected;
       if (auto id = row.text("external_id")) {
@@ -131,7 +110,26 @@ std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mappin
       }
     }
   }
-  return rows;
+}
+
+// A row whose reference (or, without one, whose content) an earlier row of
+// the file has is refused: found in the staging table, once the file is read.
+void reject_repeated_rows(db::ImportStore& store, const RecordSource& source,
+                          const Mapping& mapping, ImportReport& report) {
+  auto col = mapping.column("external_id");
+  const std::string column = col ? source.header()[*col] : std::string("external_id");
+  for (const auto& r : store.drop_repeated_rows()) {
+    ++report.rejected;
+    if (r.external_id) {
+      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, *r.external_id,
+                               fmt::format("the same reference is already at {} {}",
+                                           source.position_name(), r.first_position)});
+    } else {
+      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, "",
+                               fmt::format("the same row (no reference) is already at {} {}",
+                                           source.position_name(), r.first_position)});
+    }
+  }
 }
 
 std::vector<db::DuplicateFlag> find_duplicates(db::ImportStore& store, DuplicateSearch search) {
@@ -198,8 +196,11 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     RowContext ctx{resolver, slugs, places};
     std::vector<std::string> rejected_ids;
     bool rejected_without_id = false;
-    auto rows = read_rows(*source, mapping, plan, ctx, options, report, rejected_ids,
-                          rejected_without_id);
+    auto stage = store.begin_stage(*plan.spec);
+    read_rows(*source, mapping, plan, ctx, options, report, stage, rejected_ids,
+              rejected_without_id);
+    stage.finish();
+    reject_repeated_rows(store, *source, mapping, report);
     if (report.read == 0) {
       // Nothing to load, and with --sync it would delete the whole source.
       throw ImportError(fmt::format("{}: no data row below the header: nothing to import", options.file));
@@ -214,7 +215,6 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                "still in the file; fix them and import again"});
     }
 
-    store.stage(*plan.spec, rows);
     keep_page_edits(store, *plan.spec, report, options.prefer_file);
     counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
