@@ -69,10 +69,4 @@ Response precondition_failed(const std::string& current_json, const std::string&
   return r;
 }
 
-std::string field_problem_json(const FieldProblem& p) {
-  auto body = nlohmann::json::parse(problem_json(p.status(), p.title(), p.what()));
-  body["field"] = p.field();
-  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 }  // namespace terrier::api

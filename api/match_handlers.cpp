@@ -13,6 +13,7 @@
 #include "db/match_store.hpp"
 #include "matching/assignment.hpp"
 #include "matching/engine.hpp"
+#include "matching/service.hpp"
 
 namespace terrier::api {
 
@@ -88,21 +89,9 @@ Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
   if (!store.territory_exists(it->second)) {
     throw bad_request(fmt::format("territory: no territory has the slug '{}'", it->second));
   }
-  auto visible = readable_visibilities(ctx.role);
-  std::vector<matching::Opportunity> opportunities;
-  for (auto& o : store.available_opportunities(it->second)) {
-    if (std::find(visible.begin(), visible.end(), o.visibility) != visible.end()) {
-      opportunities.push_back(std::move(o));
-    }
-  }
-  matching::MatchEngine engine(std::move(opportunities), config.matching);
-  std::vector<matching::Match> pairs;
-  for (const auto& n : store.active_needs(it->second)) {
-    auto all = engine.matches_for_need(n);
-    pairs.insert(pairs.end(), all.begin(), all.end());
-  }
+  matching::MatchService service(store, config.matching);
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& m : matching::assign(pairs)) {
+  for (const auto& m : service.assignment(it->second, readable_visibilities(ctx.role))) {
     out.push_back({{"need_id", m.need_id},
                    {"opportunity_id", m.opportunity_id},
                    {"score", m.score},

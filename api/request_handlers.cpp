@@ -50,8 +50,8 @@ importers::RequestDraft draft_of(const nlohmann::json& j, Role role) {
   importers::RequestDraft d;
   for (const auto& [k, v] : j.items()) {
     if (!may_read_field(role, "request", k) && !v.is_null()) {
-      throw FieldProblem(403, "Forbidden", k,
-                         fmt::format("le rôle {} ne peut pas écrire « {} »", role_name(role), k));
+      throw field_problem(403, "Forbidden", k,
+                          fmt::format("le rôle {} ne peut pas écrire « {} »", role_name(role), k));
     }
     if (v.is_null()) continue;
     if (v.is_string()) {

@@ -247,9 +247,6 @@ Response Service::handle(const Request& request) {
       throw not_found(fmt::format("no resource at {}", request.path));
     }
     add_cache_headers(request, response);
-  } catch (const FieldProblem& p) {
-    response = problem_response(p.status(), p.title(), p.what());
-    response.body = field_problem_json(p);
   } catch (const Problem& p) {
     response = problem_response(p.status(), p.title(), p.what(), p.extensions());
   } catch (const DatabaseUnavailable& e) {

@@ -16,6 +16,7 @@
 #include "matching/assignment.hpp"
 #include "matching/config.hpp"
 #include "matching/engine.hpp"
+#include "matching/service.hpp"
 
 namespace terrier::cli {
 namespace {
@@ -61,6 +62,36 @@ void print_json(const std::vector<Match>& matches) {
   fmt::print("{}\n", out.dump(2));
 }
 
+// --all: every active need ranked and stored in one transaction. The needs
+// are read on a second connection while the opportunities stream in on this
+// one: the server works on both at once.
+template <class Clock>
+int match_all(const Settings& settings, const MatchArgs& args, const matching::MatchConfig& config,
+              db::MatchStore& store, Clock seconds) {
+  auto needs_ahead = std::async(std::launch::async, [&settings, territory = args.territory] {
+    auto second = db::connect(database_url(settings));
+    return db::MatchStore(*second).active_needs(territory);
+  });
+  // Ids only, no titles: nothing is printed.
+  matching::MatchEngine engine(store.available_opportunities_for_ranking(), config);
+  log::debug("match: {} available opportunities indexed at {:.2f} s", engine.opportunities().size(), seconds());
+  auto needs = needs_ahead.get();
+  std::size_t pairs = 0;
+  log::debug("match: {} active needs loaded at {:.2f} s", needs.size(), seconds());
+  auto ranked = engine.top_for_needs(needs);
+  log::debug("match: needs ranked at {:.2f} s", seconds());
+  std::vector<std::pair<long long, std::vector<Match>>> tops;
+  tops.reserve(needs.size());
+  for (std::size_t i = 0; i < needs.size(); ++i) {
+    pairs += ranked[i].size();
+    tops.emplace_back(needs[i].id, std::move(ranked[i]));
+  }
+  store.save_matches(tops);  // one transaction: all or nothing
+  log::debug("match: matches saved at {:.2f} s", seconds());
+  fmt::print("{} need(s) matched, {} match(es) stored\n", needs.size(), pairs);
+  return 0;
+}
+
 }  // namespace
 
 int match(const Settings& settings, const MatchArgs& args) {
@@ -80,89 +111,35 @@ int match(const Settings& settings, const MatchArgs& args) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  // --all reads the needs on a second connection while the opportunities
-  // stream in on this one: the server works on both at once.
-  std::future<std::vector<matching::Need>> needs_ahead;
-  if (args.all) {
-    needs_ahead = std::async(std::launch::async, [&settings, territory = args.territory] {
-      auto second = db::connect(database_url(settings));
-      return db::MatchStore(*second).active_needs(territory);
-    });
-  }
-  // --all stores ids and prints no title.
-  auto opportunities = args.all ? store.available_opportunities_for_ranking()
-                                : store.available_opportunities(args.assign ? args.territory : std::nullopt);
-  log::debug("match: {} available opportunities loaded at {:.2f} s", opportunities.size(), seconds());
-  matching::MatchEngine engine(std::move(opportunities), config);
-  log::debug("match: opportunities indexed at {:.2f} s", seconds());
+  if (args.all) return match_all(settings, args, config, store, seconds);
+
+  matching::MatchService service(store, config);
   Names names;
-  if (!args.all) {
-    for (const auto& o : engine.opportunities()) names.opportunities[o.id] = o.title;
-  }
   std::vector<Match> result;
   bool by_need = true;
-
   if (args.need) {
     auto need = store.need(*args.need);
     if (!need) throw ConfigError(fmt::format("no need has id {}", *args.need));
     if (need->status != "active") {
       fmt::print(stderr, "the need {} is '{}': it is not matched\n", need->id, need->status);
     }
-    // Rank once: store the configured top k, show `--limit` of them.
-    auto ranked = engine.matches_for_need(*need);
-    std::vector<Match> stored(ranked.begin(),
-                              ranked.begin() + std::min(ranked.size(), config.top_k));
-    store.save_need_matches(need->id, stored);
+    auto ranked = *service.rank_need(need->id);
     std::size_t shown = args.limit ? args.limit : config.top_k;
     result.assign(ranked.begin(), ranked.begin() + std::min(ranked.size(), shown));
   } else if (args.opportunity) {
-    auto opp = store.opportunity(*args.opportunity);
-    if (!opp) throw ConfigError(fmt::format("no opportunity has id {}", *args.opportunity));
-    auto needs = store.active_needs();
-    for (const auto& n : needs) names.needs[n.id] = n.collective_name;
-    // Recompute only the needs this opportunity touches: those whose area
-    // holds it, and those that had it among their matches.
-    std::set<long long> touched;
-    for (long long id : store.needs_matched_to(opp->id)) touched.insert(id);
-    for (const auto& n : needs) {
-      if (engine.in_area(n, opp->lon, opp->lat)) touched.insert(n.id);
+    auto ranked = service.rank_opportunity(*args.opportunity, args.limit);
+    if (!ranked) throw ConfigError(fmt::format("no opportunity has id {}", *args.opportunity));
+    if (ranked->empty() && store.opportunity(*args.opportunity)->status != "disponible") {
+      fmt::print(stderr, "the opportunity {} is not 'disponible': it is not matched\n", *args.opportunity);
     }
-    for (const auto& n : needs) {
-      if (touched.count(n.id)) store.save_need_matches(n.id, engine.top_for_need(n));
-    }
-    if (opp->status != "disponible") {
-      fmt::print(stderr, "the opportunity {} is '{}': it is not matched\n", opp->id, opp->status);
-    } else {
-      result = engine.top_for_opportunity(*opp, needs, args.limit);
-    }
+    result = std::move(*ranked);
     by_need = false;
-  } else if (args.all) {
-    auto needs = needs_ahead.get();
-    std::size_t pairs = 0;
-    log::debug("match: {} active needs loaded at {:.2f} s", needs.size(), seconds());
-    auto ranked = engine.top_for_needs(needs);
-    log::debug("match: needs ranked at {:.2f} s", seconds());
-    std::vector<std::pair<long long, std::vector<Match>>> tops;
-    tops.reserve(needs.size());
-    for (std::size_t i = 0; i < needs.size(); ++i) {
-      pairs += ranked[i].size();
-      tops.emplace_back(needs[i].id, std::move(ranked[i]));
-    }
-    store.save_matches(tops);  // one transaction: all or nothing
-    log::debug("match: matches saved at {:.2f} s", seconds());
-    fmt::print("{} need(s) matched, {} match(es) stored\n", needs.size(), pairs);
-    return 0;
   } else {
-    auto needs = store.active_needs(args.territory);
-    for (const auto& n : needs) names.needs[n.id] = n.collective_name;
-    std::vector<Match> pairs;
-    for (const auto& n : needs) {
-      auto all = engine.matches_for_need(n);
-      pairs.insert(pairs.end(), all.begin(), all.end());
-    }
-    result = matching::assign(pairs);
+    result = service.assignment(args.territory, {});
     if (args.limit && result.size() > args.limit) result.resize(args.limit);
   }
+  for (const auto& o : service.opportunities()) names.opportunities[o.id] = o.title;
+  for (const auto& n : service.needs()) names.needs[n.id] = n.collective_name;
 
   if (args.json) {
     print_json(result);

@@ -107,6 +107,11 @@ std::vector<EditConflict> ImportStore::keep_page_edits(const TableSpec& spec,
                    ? std::string()
                    : fmt::format("LEFT JOIN {} p ON p.{} = t.id", w.quote_name(spec.private_table),
                                  w.quote_name(spec.private_key))));
+  // Most imports meet no edit at all: no join over a large staging table.
+  if (!w.exec_params1("SELECT EXISTS (SELECT 1 FROM row_edits WHERE entity = $1)", entity)[0]
+           .as<bool>()) {
+    return {};
+  }
   std::vector<std::string> fields;
   for (const auto& r :
        w.exec_params(fmt::format("SELECT DISTINCT e.field FROM {s} s JOIN {t} t ON t.source = $1 "

@@ -1,0 +1,68 @@
+#include "matching/service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "matching/assignment.hpp"
+
+namespace terrier::matching {
+
+MatchEngine& MatchService::load(std::vector<Opportunity> opportunities) {
+  engine_.reset();
+  engine_.emplace(std::move(opportunities), config_);
+  return *engine_;
+}
+
+std::vector<Match> MatchService::assignment(const std::optional<std::string>& territory,
+                                            const std::vector<std::string>& visibilities) {
+  std::vector<Opportunity> opportunities;
+  for (auto& o : store_.available_opportunities(territory)) {
+    if (visibilities.empty() ||
+        std::find(visibilities.begin(), visibilities.end(), o.visibility) != visibilities.end()) {
+      opportunities.push_back(std::move(o));
+    }
+  }
+  auto& engine = load(std::move(opportunities));
+  needs_ = store_.active_needs(territory);
+  std::vector<Match> pairs;
+  for (const auto& n : needs_) {
+    auto all = engine.matches_for_need(n);
+    pairs.insert(pairs.end(), all.begin(), all.end());
+  }
+  return assign(pairs);
+}
+
+std::optional<std::vector<Match>> MatchService::rank_need(long long need_id) {
+  auto need = store_.need(need_id);
+  if (!need) return std::nullopt;
+  auto& engine = load(store_.available_opportunities());
+  auto ranked = engine.matches_for_need(*need);
+  // Rank once: store the configured top k.
+  std::vector<Match> stored(ranked.begin(),
+                            ranked.begin() + std::min(ranked.size(), config_.top_k));
+  store_.save_need_matches(need->id, stored);
+  needs_ = {*need};
+  return ranked;
+}
+
+std::optional<std::vector<Match>> MatchService::rank_opportunity(long long opportunity_id,
+                                                                 std::size_t limit) {
+  auto opp = store_.opportunity(opportunity_id);
+  if (!opp) return std::nullopt;
+  auto& engine = load(store_.available_opportunities());
+  needs_ = store_.active_needs();
+  // Recompute only the needs this opportunity touches: those whose area
+  // holds it, and those that had it among their matches.
+  std::set<long long> touched;
+  for (long long id : store_.needs_matched_to(opp->id)) touched.insert(id);
+  for (const auto& n : needs_) {
+    if (engine.in_area(n, opp->lon, opp->lat)) touched.insert(n.id);
+  }
+  for (const auto& n : needs_) {
+    if (touched.count(n.id)) store_.save_need_matches(n.id, engine.top_for_need(n));
+  }
+  if (opp->status != "disponible") return std::vector<Match>{};
+  return engine.top_for_opportunity(*opp, needs_, limit);
+}
+
+}  // namespace terrier::matching
