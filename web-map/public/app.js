@@ -6,6 +6,7 @@ import * as maplibregl from "./vendor/maplibre-gl.mjs";
 import * as api from "./api.js";
 import { buildStyle, renderLegend, LAYER_GROUPS, DETAIL_ZOOM } from "./style.js";
 import { Panel } from "./panel.js";
+import { wireEditing, editButton } from "./forms-hooks.js";
 
 const $ = (id) => document.getElementById(id);
 const EMPTY = { type: "FeatureCollection", features: [] };
@@ -70,6 +71,7 @@ const state = new State();
 let config = { vocabularies: {}, basemap: null };
 let map;
 let panel;
+let editing;
 let countRequest;
 let detailRequest;
 
@@ -350,6 +352,7 @@ function showSession() {
   $("sign-in").hidden = role !== "public";
   $("sign-out").hidden = role === "public";
   $("restricted-layer").hidden = state.session.readable_visibilities.length <= 1;
+  editing?.showFor(state.session);
   if (role === "animator" && territory) $("export-territory").value = territory;
   updateExportAccess();
 }
@@ -493,6 +496,7 @@ async function openOpportunity(id) {
       api.getJson(`/api/opportunities/${id}/matches`),
     ]);
     panel.opportunity(feature, matches, { onFocus: focusOn });
+    editButton(panel, editing, "opportunity", feature);
     drawMatchLines(anchorOf(feature.geometry), matches);
   } catch (e) {
     panel.error("Opportunité", `Fiche indisponible : ${e.message}`);
@@ -507,6 +511,7 @@ async function openNeed(id) {
       api.getJson(`/api/needs/${id}/matches`),
     ]);
     panel.need(feature, matches, { onFocus: focusOn });
+    editButton(panel, editing, "need", feature);
     drawMatchLines(anchorOf(feature.geometry), matches);
   } catch (e) {
     panel.error("Besoin", `Fiche indisponible : ${e.message}`);
@@ -546,6 +551,7 @@ function wireClicks() {
     map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
   }
   map.on("click", async (e) => {
+    if (editing?.capturesClicks) return;  // the open form places its point
     const layers = CLICKABLE.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
     const hit = map.queryRenderedFeatures(e.point, { layers })[0];
     if (!hit) return;
@@ -608,6 +614,19 @@ async function start() {
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
 
+  editing = wireEditing({
+    map, maplibregl, state, config: () => config, panel,
+    onSaved: async (kind) => {
+      if (kind === "need") {
+        await loadOverlays();
+        setData("needs", state.needs);
+      } else {
+        map.getSource("opportunities")?.setTiles([api.tilesUrl("opportunities", state.apiFilters())]);
+        refreshCount();
+        refreshDetail();
+      }
+    },
+  });
   fillCircleSelects();
   fillFilterForm();
   wireSidebar();
@@ -624,7 +643,7 @@ async function start() {
 }
 
 // For the browser tests and for curious users in the console.
-window.terrier = { get map() { return map; }, state, ready: false };
+window.terrier = { get map() { return map; }, get editing() { return editing; }, state, ready: false };
 start().catch((e) => {
   console.error("Terrier : la carte n'a pas pu démarrer :", e);
   $("opportunity-count").textContent = `La carte n'a pas pu démarrer : ${e.message}`;
