@@ -25,6 +25,8 @@ struct Context {
   std::string base_url;  // scheme://host, for links
   std::string who = "public";  // the token's name, for the records of writes
   std::optional<std::string> territory;  // an animator's circle
+  const Metrics* metrics = nullptr;      // the service's counters, for /metrics
+  std::size_t in_flight = 0;             // requests being answered, this one included
 };
 
 Response json_response(std::string body, const char* type = "application/json");
@@ -45,9 +47,24 @@ Response map_config(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 // match_handlers.cpp
 Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
-Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// followup_handlers.cpp
+Response get_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response object_history(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response followup_board(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// request_handlers.cpp
+Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// metrics.cpp: Prometheus' text, for admins' tokens only
+Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // write_handlers.cpp
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

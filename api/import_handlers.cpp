@@ -98,21 +98,14 @@ class UploadFile {
   std::string path_;
 };
 
-// How the importer reads the file's header: each column and the field it
-// feeds, or null for a column kept only in the row's attributes.
-json header_reading(importers::ImportKind kind, const std::string& path) {
-  auto source = importers::open_source(path);
-  const auto& header = source->header();
-  auto mapping = importers::Mapping::load(kind, std::nullopt);
-  mapping.bind(header, "upload");
-  std::vector<json> fields(header.size(), nullptr);
-  for (const auto& field : importers::field_names(kind)) {
-    if (auto column = mapping.column(field); column && *column < fields.size())
-      fields[*column] = field;
-  }
+// How the importer read the file's header (importers/headers): each column,
+// the field it feeds or null, and for an ignored column a close field.
+json header_json(const std::vector<importers::ColumnReading>& reading) {
   json out = json::array();
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    out.push_back({{"column", header[i]}, {"field", fields[i]}, {"suggestion", nullptr}});
+  for (const auto& c : reading) {
+    out.push_back({{"column", c.column},
+                   {"field", c.field ? json(*c.field) : json()},
+                   {"suggestion", c.suggestion ? json(*c.suggestion) : json()}});
   }
   return out;
 }
@@ -125,6 +118,8 @@ const char* issue_type(importers::RowIssue::Kind kind) {
       return "warning";
     case importers::RowIssue::Kind::flagged:
       return "flagged";
+    case importers::RowIssue::Kind::conflict:
+      return "conflict";
   }
   return "warning";
 }
@@ -144,6 +139,7 @@ json report_json(const importers::ImportReport& report, bool dry_run, json heade
           {"read", report.read},         {"inserted", report.inserted},
           {"updated", report.updated},   {"unchanged", report.unchanged},
           {"rejected", report.rejected}, {"flagged", report.flagged},
+          {"conflicts", report.conflicts},
           {"header", std::move(header)}, {"issues", issues}};
 }
 
@@ -169,9 +165,7 @@ Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   options.user = ctx.who;
   auto conn = pool.acquire();
   importers::ImportReport report;
-  json header;
   try {
-    header = header_reading(params.kind, upload.path());
     report = importers::run_import(*conn, options);
   } catch (const ImportError& e) {
     throw Problem(422, "Unprocessable Entity", upload.hide_path(e.what()));
@@ -183,7 +177,7 @@ Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
                        json{{"source", *options.source}, {"summary", report.summary()}}.dump());
     audit.commit();
   }
-  Response r = json_response(report_json(report, params.dry_run, std::move(header))
+  Response r = json_response(report_json(report, params.dry_run, header_json(report.header))
                                  .dump(-1, ' ', false, json::error_handler_t::replace));
   r.status = report.committed || params.dry_run ? 200 : 422;
   return r;

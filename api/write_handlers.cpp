@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "api/etag.hpp"
 #include "api/field_errors.hpp"
 #include "api/handlers.hpp"
 #include "core/error.hpp"
@@ -26,7 +28,8 @@ struct WriteTarget {
 };
 
 WriteTarget write_target(const std::string& segment) {
-  if (segment == "opportunities") return {importers::ImportKind::opportunities, &importers::opportunity_spec(), "opportunity"};
+  if (segment == "opportunities")
+    return {importers::ImportKind::opportunities, &importers::opportunity_spec(), "opportunity"};
   if (segment == "needs") return {importers::ImportKind::needs, &importers::need_spec(), "need"};
   throw not_found(fmt::format("no resource /api/{}", segment));
 }
@@ -36,20 +39,23 @@ void require_writer(const Context& ctx, const WriteTarget& target) {
   bool allowed = ctx.role == Role::admin ||
                  (ctx.role == Role::animator && target.kind == importers::ImportKind::needs);
   if (!allowed) {
-    throw Problem(403, "Forbidden", fmt::format("the {} role cannot write {}s", role_name(ctx.role),
-                                                target.entity));
+    throw Problem(403, "Forbidden",
+                  fmt::format("the {} role cannot write {}s", role_name(ctx.role), target.entity));
   }
 }
 
 // An animator's need must lie in its circle: checked inside the transaction.
 void require_in_circle(const Context& ctx, db::ImportStore& store, long long id) {
-  if (ctx.role == Role::animator && (!ctx.territory || !store.need_in_territory(id, *ctx.territory))) {
-    throw Problem(403, "Forbidden", fmt::format("an animator writes needs inside its circle ({})",
-                                                ctx.territory.value_or("none")));
+  if (ctx.role == Role::animator &&
+      (!ctx.territory || !store.need_in_territory(id, *ctx.territory))) {
+    throw Problem(403, "Forbidden",
+                  fmt::format("an animator writes needs inside its circle ({})",
+                              ctx.territory.value_or("none")));
   }
 }
 
-db::StagedRow validated(const WriteTarget& target, const std::string& body, db::ImportStore& store) {
+db::StagedRow validated(const WriteTarget& target, const std::string& body,
+                        db::ImportStore& store) {
   importers::JsonRow json_row;
   try {
     json_row = importers::validate_json_row(target.kind, body, store);
@@ -79,6 +85,42 @@ void require_writable_fields(const Context& ctx, const WriteTarget& target, cons
   }
 }
 
+// {"last_verified": "today"} (or "aujourd'hui"), at the top or in a
+// Feature's properties, becomes today's date: "Vérifiée aujourd'hui".
+std::string verified_today(const std::string& body) {
+  if (body.find("last_verified") == std::string::npos) return body;
+  nlohmann::json j;
+  try {
+    j = parse_json(body);
+  } catch (const std::exception&) {
+    return body;  // refused later, with the usual message
+  }
+  auto replace = [](nlohmann::json& o) {
+    if (!o.is_object() || !o.contains("last_verified") || !o["last_verified"].is_string())
+      return false;
+    auto v = o["last_verified"].get<std::string>();
+    if (v != "today" && v != "aujourd'hui" && v != "aujourd’hui") return false;
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char date[11];
+    std::strftime(date, sizeof date, "%Y-%m-%d", &local);
+    o["last_verified"] = date;
+    return true;
+  };
+  bool changed = replace(j);
+  if (j.is_object() && j.contains("properties")) changed |= replace(j["properties"]);
+  return changed ? j.dump() : body;
+}
+
+// The new version's ETag on a write's answer.
+void add_etag(Response& r, pqxx::connection_base& conn, const std::string& collection, long long id,
+              Role role) {
+  if (auto etag = item_etag(conn, *db::parse_collection(collection), std::to_string(id), role)) {
+    r.headers.emplace_back("ETag", *etag);
+  }
+}
+
 }  // namespace
 
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
@@ -86,80 +128,105 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   require_writer(ctx, target);
   require_writable_fields(ctx, target, ctx.request.body);
   auto conn = pool.acquire();
-  db::ImportStore store(*conn);
-  auto row = validated(target, ctx.request.body, store);
-  // A client-chosen reference would merge into an existing row: only admins
-  // may upsert that way; everyone else creates a new row.
-  if (row.external_id && ctx.role != Role::admin) {
-    throw bad_request("external_id: only admins choose a reference; leave it out")
-        .with_extensions(R"({"field":"external_id"})");
+  long long id = 0;
+  {
+    db::ImportStore store(*conn);
+    auto row = validated(target, ctx.request.body, store);
+    // A client-chosen reference would merge into an existing row: only admins
+    // may upsert that way; everyone else creates a new row.
+    if (row.external_id && ctx.role != Role::admin) {
+      throw bad_request("external_id: only admins choose a reference; leave it out")
+          .with_extensions(R"({"field":"external_id"})");
+    }
+    if (!row.external_id) {
+      row.external_id = "api-" + random_hex(8);
+    }
+    id = store.insert_row(*target.spec, "api", row);
+    require_in_circle(ctx, store, id);
+    auto after = store.row_json(*target.spec, id);
+    store.record_audit(ctx.who, "create", target.entity, id, std::nullopt, after);
+    store.commit();
   }
-  if (!row.external_id) {
-    row.external_id = "api-" + random_hex(8);
-  }
-  long long id = store.insert_row(*target.spec, "api", row);
-  require_in_circle(ctx, store, id);
-  auto after = store.row_json(*target.spec, id);
-  store.record_audit(ctx.who, "create", target.entity, id, std::nullopt, after);
-  store.commit();
   Response r = json_response(nlohmann::json{{"id", id}}.dump());
+  add_etag(r, *conn, ctx.segments[1], id, ctx.role);
   r.status = 201;
-  r.headers.emplace_back("Location", fmt::format("/ogcapi/collections/{}/items/{}", ctx.segments[1], id));
+  r.headers.emplace_back("Location",
+                         fmt::format("/ogcapi/collections/{}/items/{}", ctx.segments[1], id));
   return r;
 }
 
 // PATCH and DELETE of /api/{opportunities,needs}/{id}: the writer's rights,
-// the stored row (404 without one), the animator's circle; then `change`
-// runs in the same transaction with the row as it was.
+// the stored row (404 without one), the animator's circle, the version
+// If-Match names (412 with the row as it is now when it changed); then
+// `change` runs in the same transaction with the row as it was.
 template <class Change>
 Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
   auto target = write_target(ctx.segments[1]);
   require_writer(ctx, target);
   long long id = id_or_404(ctx.segments[2], target.entity);
+  auto expected = if_match_version(ctx.request, target.entity, id);
   auto conn = pool.acquire();
-  db::ImportStore store(*conn);
-  auto before = store.row_json(*target.spec, id);
-  if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
-  require_in_circle(ctx, store, id);
-  return change(target, id, store, *before);
+  std::optional<Response> done;
+  {
+    db::ImportStore store(*conn);
+    auto before = store.row_json(*target.spec, id);
+    if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
+    require_in_circle(ctx, store, id);
+    if (!expected || store.lock_at_version(*target.spec, id, *expected)) {
+      done = change(target, id, store, *before);
+    }
+  }  // committed by `change`, or rolled back: the row changed meanwhile
+  if (done) {
+    if (done->status == 200) add_etag(*done, *conn, ctx.segments[1], id, ctx.role);
+    return *done;
+  }
+  auto collection = *db::parse_collection(ctx.segments[1]);
+  auto current = db::feature_by_id(*conn, collection, ctx.role, std::to_string(id));
+  auto etag = item_etag(*conn, collection, std::to_string(id), ctx.role);
+  if (!current || !etag) throw not_found(fmt::format("no {} '{}'", target.entity, id));
+  return precondition_failed(*current, *etag);
 }
 
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  return change_stored_row(ctx, pool, [&](const WriteTarget& target, long long id, db::ImportStore& store,
-                                          const std::string& before) {
-    require_writable_fields(ctx, target, ctx.request.body);
-    std::string merged;
-    try {
-      merged = importers::merge_json_objects(before, ctx.request.body);
-    } catch (const Error& e) {
-      throw bad_request(e.what());
-    } catch (const nlohmann::json::exception&) {
-      throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
-    }
-    auto row = validated(target, merged, store);
-    store.update_row(*target.spec, id, row);
-    require_in_circle(ctx, store, id);
-    auto after = store.row_json(*target.spec, id);
-    store.record_audit(ctx.who, "update", target.entity, id, before, after);
-    store.commit();
-    if (!sees_confidential(ctx.role)) {  // an animator's need: no contact, no notes back
-      return json_response(nlohmann::json{{"id", id}}.dump());
-    }
-    return json_response(after.value_or("{}"));
-  });
+  return change_stored_row(
+      ctx, pool,
+      [&](const WriteTarget& target, long long id, db::ImportStore& store,
+          const std::string& before) {
+        require_writable_fields(ctx, target, ctx.request.body);
+        std::string merged;
+        try {
+          merged = importers::merge_json_objects(before, verified_today(ctx.request.body));
+        } catch (const Error& e) {
+          throw bad_request(e.what());
+        } catch (const nlohmann::json::exception&) {
+          throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
+        }
+        auto row = validated(target, merged, store);
+        store.update_row(*target.spec, id, row);
+        require_in_circle(ctx, store, id);
+        auto after = store.row_json(*target.spec, id);
+        store.record_audit(ctx.who, "update", target.entity, id, before, after);
+        if (after) store.record_page_edits(*target.spec, id, before, *after, ctx.who);
+        store.commit();
+        // An animator's need: no contact, no notes back.
+        return json_response(sees_confidential(ctx.role) ? after.value_or("{}")
+                                                         : nlohmann::json{{"id", id}}.dump());
+      });
 }
 
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  return change_stored_row(ctx, pool, [&](const WriteTarget& target, long long id, db::ImportStore& store,
-                                          const std::string& before) {
-    store.delete_row(*target.spec, id);
-    store.record_audit(ctx.who, "delete", target.entity, id, before, std::nullopt);
-    store.commit();
-    Response r;
-    r.status = 204;
-    r.content_type.clear();
-    return r;
-  });
+  return change_stored_row(ctx, pool,
+                           [&](const WriteTarget& target, long long id, db::ImportStore& store,
+                               const std::string& before) {
+                             store.delete_row(*target.spec, id);
+                             store.record_audit(ctx.who, "delete", target.entity, id, before,
+                                                std::nullopt);
+                             store.commit();
+                             Response r;
+                             r.status = 204;
+                             r.content_type.clear();
+                             return r;
+                           });
 }
 
 // One building per collective over a territory, best total score.

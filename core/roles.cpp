@@ -31,8 +31,14 @@ std::vector<std::string> readable_visibilities(Role role) {
   return {"public"};
 }
 
+bool confidential_field(std::string_view entity, std::string_view field) {
+  if (entity == "opportunity") return field == "owner_name" || field == "owner_contact" || field == "notes";
+  if (entity == "need" || entity == "request") return field == "contact" || field == "notes";
+  return false;
+}
+
 bool is_confidential_field(std::string_view field) {
-  return field == "owner_name" || field == "owner_contact" || field == "contact" || field == "notes";
+  return confidential_field("opportunity", field) || confidential_field("need", field);
 }
 
 }  // namespace terrier

@@ -286,7 +286,14 @@ TEST_F(ApiMatches, AssignmentOverATerritory) {
 TEST_F(ApiTest, MetricsCountRequestsInPrometheusFormat) {
   get("/ogcapi/collections");
   get("/ogcapi/nothing");
-  auto r = get("/metrics");
+  // Routes, traffic and the pool are for admins only.
+  auto anonymous = get("/metrics");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(anonymous.body.find("terrier_http"), std::string::npos);
+  EXPECT_EQ(get("/metrics", foundation_).status, 403);
+  EXPECT_EQ(get("/metrics", member_).status, 403);
+  auto r = get("/metrics", token("admin"));
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("terrier_http_requests_total{route=\"/ogcapi/collections\",status=\"200\"} 1"),
             std::string::npos)
@@ -630,11 +637,25 @@ TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart)
   pid_t pid = fork();
   if (pid == 0) {
     setenv("TERRIER_DATABASE_URL", url.c_str(), 1);
+    allow_broken_connection_leak();
     dup2(out[1], STDOUT_FILENO);
     execl(TERRIER_BINARY, "terrier", "serve", "--listen", "127.0.0.1:0", nullptr);
     _exit(127);
   }
   close(out[1]);
+  // Whatever fails below, the server is stopped and the cluster with it:
+  // a server left running would hold ctest's output pipe open for ever.
+  struct StopAll {
+    pid_t pid;
+    std::string env;
+    ~StopAll() {
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+      run_terrier("db stop", env);
+    }
+  } stop_all{pid, env};
   std::string line;
   char c;
   while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
@@ -659,6 +680,7 @@ TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart)
   kill(pid, SIGTERM);
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
+  stop_all.pid = 0;
   close(out[0]);
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
   run_terrier("db stop", env);

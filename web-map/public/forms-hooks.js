@@ -40,8 +40,9 @@ function needPoint(geometry) {
 // centre lies in the circle; the server checks again).
 export function mayEdit(session, kind, feature, circles) {
   if (session.role === "admin") return true;
-  if (session.role !== "animator" || kind !== "need" || !session.territory) return false;
-  const circle = circles.features.find((c) => c.properties.slug === session.territory);
+  const slug = session.circle ?? session.territory;
+  if (session.role !== "animator" || kind !== "need" || !slug) return false;
+  const circle = circles.features.find((c) => c.properties.slug === slug);
   const point = needPoint(feature.geometry);
   return Boolean(circle && point && geometryContains(circle.geometry, point));
 }

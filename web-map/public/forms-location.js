@@ -158,7 +158,7 @@ export class AreaPicker {
     this.errorKey = "area";
     this.missing = "Choisissez une zone de recherche.";
     const session = context.session();
-    const circles = context.circles().filter((c) => session.role !== "animator" || c.slug === session.territory);
+    const circles = context.circles().filter((c) => session.role !== "animator" || c.slug === (session.circle ?? session.territory));
     const p = feature?.properties ?? {};
     const known = (slug) => circles.some((c) => c.slug === slug);
     this.mode = p.territory ? (known(p.territory) || context.circles().some((c) => c.slug === p.territory) ? "circle" : "commune")

@@ -207,7 +207,8 @@ export class Editor {
     } catch {
       // deleted meanwhile, or no longer readable
     }
-    const theirs = formValues(current ?? fresh?.feature?.properties ?? {});
+    // The version read again (the 412's "current" when it cannot be).
+    const theirs = formValues(fresh?.feature?.properties ?? current?.properties ?? current ?? {});
     showConflict(this.status, {
       fields: this.fields,
       mine,

@@ -137,13 +137,16 @@ export class ImportDialog {
     const ignored = header.filter((h) => !h.field).map((h) => h.column);
     const rejected = report.issues.filter((i) => i.type === "rejected");
     const flagged = report.issues.filter((i) => i.type === "flagged");
-    const conflicts = report.conflicts ?? [];
+    // A field edited in Terrier since the row's last import that the file
+    // would change: the import keeps Terrier's value and says so.
+    const conflicts = report.issues.filter((i) => i.type === "conflict");
     const where = report.position_name === "line" ? "Ligne" : "Objet";
     const counts = element("ul", { class: "import-counts" },
       element("li", { dataset: { count: "inserted" }, text: `À ajouter : ${COUNT.format(report.inserted)}` }),
       element("li", { dataset: { count: "updated" }, text: `À mettre à jour : ${COUNT.format(report.updated)}` }),
       element("li", { dataset: { count: "unchanged" }, text: `Inchangées : ${COUNT.format(report.unchanged)}` }),
-      element("li", { dataset: { count: "rejected" }, text: `Refusées : ${COUNT.format(report.rejected)}` }));
+      element("li", { dataset: { count: "rejected" }, text: `Refusées : ${COUNT.format(report.rejected)}` }),
+      conflicts.length ? element("li", { dataset: { count: "conflicts" }, text: `Conflits : ${COUNT.format(conflicts.length)}` }) : null);
     this.result.replaceChildren(
       element("h3", { text: "Lecture de l'en-tête" }),
       table(["Colonne du fichier", "Champ de Terrier"],
@@ -158,8 +161,8 @@ export class ImportDialog {
       flagged.length ? element("h3", { text: "Doublons probables" }) : null,
       flagged.length ? table([where, "Colonne", "Raison"], flagged.map((i) => [i.position, i.column, i.reason]), "import-duplicates") : null,
       conflicts.length ? element("h3", { text: "Conflits avec des modifications faites dans Terrier" }) : null,
-      conflicts.length ? table([where, "Champ", "Dans Terrier", "Dans le fichier"],
-        conflicts.map((c) => [c.line ?? c.position, c.field, c.terrier ?? c.current, c.file]), "import-conflicts") : null,
+      conflicts.length ? table([where, "Colonne", "Valeur du fichier", "Raison"],
+        conflicts.map((c) => [c.position, c.column, c.value, c.reason]), "import-conflicts") : null,
     );
   }
 
