@@ -1,9 +1,9 @@
 # Sourced by the tests that need a real `terrier serve` with the demo data
 # (tests/web/run, tests/load/run): a database of their own on the test
 # cluster (TERRIER_TEST_ADMIN_URL, from scripts/test), the demo data loaded
-# and matched, three tokens, and the server on a free port. Sets TERRIER_URL,
+# and matched, four tokens, and the server on a free port. Sets TERRIER_URL,
 # TERRIER_MEMBER_TOKEN, TERRIER_FOUNDATION_TOKEN, TERRIER_ANIMATOR_TOKEN,
-# demo_server_pid and demo_work; demo_server_stop cleans up.
+# TERRIER_ADMIN_TOKEN, demo_server_pid and demo_work; demo_server_stop cleans up.
 
 demo_server_start() {  # demo_server_start BUILD_DIR NAME [SERVE OPTIONS...]
   local build=$1 name=$2
@@ -22,7 +22,8 @@ demo_server_start() {  # demo_server_start BUILD_DIR NAME [SERVE OPTIONS...]
   TERRIER_MEMBER_TOKEN=$(token --role member --name "Membre test")
   TERRIER_FOUNDATION_TOKEN=$(token --role foundation --name "Foncière test")
   TERRIER_ANIMATOR_TOKEN=$(token --role animator --territory mel --name "Animateur MEL")
-  export TERRIER_MEMBER_TOKEN TERRIER_FOUNDATION_TOKEN TERRIER_ANIMATOR_TOKEN
+  TERRIER_ADMIN_TOKEN=$(token --role admin --name "Admin test")
+  export TERRIER_MEMBER_TOKEN TERRIER_FOUNDATION_TOKEN TERRIER_ANIMATOR_TOKEN TERRIER_ADMIN_TOKEN
 
   local port attempt
   for attempt in 1 2 3 4 5; do

@@ -9,10 +9,11 @@ import * as api from "./api.js";
 import { Basemaps } from "./basemap.js";
 import { $, EMPTY, ctx, debounce, setData } from "./context.js";
 import { updateExportAccess, wireExports } from "./exports.js";
-import { openCircle, openNeed, openOpportunity } from "./features.js";
+import { extendPanels, openCircle, openNeed, openOpportunity } from "./features.js";
 import { fillCircleSelects, fillFilterForm, wireFilters } from "./filters.js";
+import { editButton, wireEditing } from "./forms-hooks.js";
 import { wireFollowup } from "./followup.js";
-import { loadOverlays, refreshCount, refreshDetail } from "./layers.js";
+import { applyFilters, loadOverlays, refreshCount, refreshDetail } from "./layers.js";
 import { Panel } from "./panel.js";
 import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
@@ -153,6 +154,21 @@ async function start() {
   wireRequests();
   wireSearch();
   wireClicks();
+  // The editing forms and the import (forms*.js, import.js): while a form is
+  // open a click on the map places its point.
+  const editing = wireEditing({
+    map, maplibregl, state, config: () => ctx.config, panel: ctx.panel,
+    onSaved: async (kind) => {
+      if (kind === "need") {
+        await loadOverlays();
+        setData("needs", state.needs);
+      } else applyFilters();
+    },
+  });
+  window.terrier.editing = editing;
+  Object.defineProperty(ctx, "placing", { get: () => editing.capturesClicks, configurable: true });
+  extendPanels((kind, feature) => editButton(ctx.panel, editing, kind, feature));
+  onSessionChange((s) => editing.showFor(s));
   onSessionChange((s) => {
     if (s.role === "animator" && state.circle) $("export-territory").value = state.circle;
     updateExportAccess();

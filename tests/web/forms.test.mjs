@@ -1,0 +1,421 @@
+// The editing forms and the import from the page, in a real browser (Debian's
+// chromium through playwright-core) against a real `terrier serve` with the
+// demo data (started by tests/web/run): what is saved is read back from the
+// API and the tiles.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
+
+const BASE = process.env.TERRIER_URL;
+const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
+const TOKENS = {
+  member: process.env.TERRIER_MEMBER_TOKEN,
+  foundation: process.env.TERRIER_FOUNDATION_TOKEN,
+  animator: process.env.TERRIER_ANIMATOR_TOKEN,
+  admin: process.env.TERRIER_ADMIN_TOKEN,
+};
+const CHROMIUM_ARGS = [
+  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-gpu",
+  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
+];
+const OPPORTUNITY_LABELS = ["Intitulé", "Type de bien", "Adresse", "Commune", "Surface bâtie (m²)",
+  "Surface du terrain (m²)", "Modalités", "Loyer mensuel (€)", "Prix (€)", "Disponible à partir du", "Statut",
+  "Visibilité"];
+const CONFIDENTIAL_LABELS = ["Propriétaire", "Contact du propriétaire", "Remarques"];
+// Names of this run's rows, so that a second run against the same database
+// finds only its own.
+const RUN = Date.now().toString(36);
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function call(method, path, role, body, headers = {}) {
+  const h = { ...headers };
+  if (role) h.Authorization = `Bearer ${TOKENS[role]}`;
+  if (body !== undefined) h["Content-Type"] = "application/json";
+  const response = await fetch(`${BASE}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, etag: response.headers.get("ETag"), json: text ? JSON.parse(text) : null };
+}
+
+async function get(path, role) {
+  const r = await call("GET", path, role);
+  assert.equal(r.status, 200, `${path}: ${r.status}`);
+  return r.json;
+}
+
+// A page signed in as `role`, recording console errors and page errors.
+async function openPage(role, { viewport = { width: 1400, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport, locale: "fr-FR" });
+  const page = await context.newPage();
+  const problems = [];
+  await context.route("**/*", (route) => (route.request().url().startsWith(BASE) ? route.continue() : route.abort()));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(BASE);
+  await page.waitForFunction(() => window.terrier?.ready === true, null, { timeout: 60_000 });
+  if (role) {
+    await page.click("#sign-in");
+    await page.fill("#token-input", TOKENS[role]);
+    await page.click("#sign-in-submit");
+    await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r, role);
+  }
+  await idle(page);
+  return { page, context, problems };
+}
+
+async function idle(page) {
+  await page.evaluate(() => new Promise((resolve) => {
+    const map = window.terrier.map;
+    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check));
+    check();
+  }));
+}
+
+async function jump(page, view) {
+  await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
+  await page.waitForTimeout(300);
+  await idle(page);
+}
+
+// The page pixel of a longitude and latitude on the map.
+function pixelOf(page, lngLat) {
+  return page.evaluate((ll) => {
+    const map = window.terrier.map;
+    const p = map.project(ll);
+    const rect = map.getCanvas().getBoundingClientRect();
+    return { x: rect.left + p.x, y: rect.top + p.y };
+  }, lngLat);
+}
+
+// A pixel where a click lands on the given feature first (as the page's click
+// handler orders its layers), or null.
+function clickablePixel(page, layer, id) {
+  return page.evaluate(({ layer, id }) => {
+    const map = window.terrier.map;
+    const order = ["opportunities-detail", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"]
+      .filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
+    const rect = map.getCanvas().getBoundingClientRect();
+    for (let y = 20; y < rect.height - 20; y += 10) {
+      for (let x = 20; x < rect.width - 20; x += 10) {
+        const hit = map.queryRenderedFeatures([x, y], { layers: order })[0];
+        if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id)) return { x: rect.left + x, y: rect.top + y };
+      }
+    }
+    return null;
+  }, { layer, id });
+}
+
+// Opens the panel of the first of `ids` that a click reaches at `view`;
+// returns its id.
+async function openFeature(page, kind, ids, view) {
+  await jump(page, view);
+  const layer = kind === "opportunity" ? "opportunities-detail" : "needs-fill";
+  let pixel = null;
+  let id = null;
+  for (id of [ids].flat()) {
+    pixel = await clickablePixel(page, layer, id);
+    if (pixel) break;
+  }
+  assert.ok(pixel, `${kind} ${ids} is drawn and clickable`);
+  await page.mouse.click(pixel.x, pixel.y);
+  await page.waitForFunction(({ kind, id }) => {
+    const p = document.querySelector("#panel");
+    return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
+  }, { kind, id });
+  return id;
+}
+
+// The labels of the open form's controls and fieldsets.
+function formLabels(page) {
+  return page.evaluate(() => [...document.querySelectorAll("#editor label[for], #editor legend")].map((l) => l.textContent.trim()));
+}
+
+async function saved(page, text) {
+  try {
+    await page.waitForFunction((t) => document.querySelector("#editor .editor-status")?.textContent === t, text, { timeout: 30_000 });
+  } catch (e) {
+    const status = await page.textContent("#editor .editor-status").catch(() => null);
+    const errors = await page.$$eval("#editor .field-error", (ps) => ps.map((p) => p.textContent).filter(Boolean)).catch(() => []);
+    assert.fail(`expected « ${text} », the form says « ${status} » ${errors.join(" ")} (${e.message})`);
+  }
+  return Number(await page.getAttribute("#editor", "data-id"));
+}
+
+describe("editing on the map", () => {
+  test("an admin places a new opportunity by a click and another by a commune; both reach the API and the tiles", async () => {
+    const { page, context, problems } = await openPage("admin");
+    await page.click("#new-opportunity");
+    const labels = await formLabels(page);
+    for (const l of [...OPPORTUNITY_LABELS, ...CONFIDENTIAL_LABELS]) assert.ok(labels.includes(l), `label « ${l} » in ${labels}`);
+    const tenures = (await get("/api/map-config")).vocabularies.tenures;
+    assert.equal(await page.locator('#editor input[name="tenures"]').count(), tenures.length, "one checkbox per tenure");
+    assert.ok(await page.isVisible('#editor button[type="submit"]:has-text("Enregistrer")'));
+
+    // By a click on the map.
+    const where = [3.0573, 50.6292];
+    await jump(page, { center: where, zoom: 15 });
+    await page.locator("#editor").getByLabel("Intitulé", { exact: true }).fill("Atelier posé d'un clic");
+    await page.locator("#editor").getByLabel("Type de bien", { exact: true }).selectOption("atelier");
+    await page.locator("#editor").getByLabel("Surface bâtie (m²)", { exact: true }).fill("140");
+    await page.check('#editor input[name="tenures"][value="location"]');
+    await page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true }).fill("850");
+    await page.locator("#editor").getByLabel("Propriétaire", { exact: true }).fill("SCI du Clic");
+    const pixel = await pixelOf(page, where);
+    await page.mouse.click(pixel.x, pixel.y);
+    await page.click('#editor button[type="submit"]');
+    const clicked = await saved(page, "Fiche créée.");
+    const item = await get(`/ogcapi/collections/opportunities/items/${clicked}`, "admin");
+    assert.equal(item.properties.title, "Atelier posé d'un clic");
+    assert.equal(item.properties.owner_name, "SCI du Clic");
+    assert.deepEqual(item.properties.tenures, ["location"]);
+    assert.equal(item.properties.commune_insee, "59350");
+    assert.ok(Math.abs(item.geometry.coordinates[0] - where[0]) < 1e-4 && Math.abs(item.geometry.coordinates[1] - where[1]) < 1e-4,
+      `placed where clicked: ${item.geometry.coordinates}`);
+    assert.equal((await get(`/ogcapi/collections/opportunities/items/${clicked}`)).properties.owner_name, undefined,
+      "the public reads it without its owner");
+    // In the vector tiles, at once.
+    await page.click("#editor .panel-close");
+    await jump(page, { center: where, zoom: 11 });
+    const inTiles = await page.evaluate((id) => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles"] })
+      .some((f) => String(f.properties.id ?? f.id) === String(id)), clicked);
+    assert.ok(inTiles, "the new opportunity is drawn from the tiles");
+
+    // By a commune typed in "Commune".
+    await page.click("#new-opportunity");
+    await page.locator("#editor").getByLabel("Intitulé", { exact: true }).fill(`Local placé par sa commune ${RUN}`);
+    await page.locator("#editor").getByLabel("Type de bien", { exact: true }).selectOption("commerce");
+    await page.locator("#editor").getByLabel("Commune", { exact: true }).pressSequentially("Roubai");
+    await page.click('#editor .commune-suggestions li[data-code="59512"]');
+    await page.click('#editor button[type="submit"]');
+    const byCommune = await saved(page, "Fiche créée.");
+    const placed = await get(`/ogcapi/collections/opportunities/items/${byCommune}`, "admin");
+    assert.equal(placed.properties.commune_insee, "59512");
+    assert.equal(placed.properties.location_precision, "commune");
+    const inRoubaix = await get(`/ogcapi/collections/opportunities/items?territory=roubaix-59512&q=${encodeURIComponent(`placé par sa commune ${RUN}`)}`);
+    assert.equal(inRoubaix.numberMatched, 1, "the point lies inside Roubaix");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a refused field is shown next to that field, in French, and nothing is saved", async () => {
+    const { page, context } = await openPage("admin");
+    const before = (await get("/ogcapi/collections/opportunities/items?limit=1", "admin")).numberMatched;
+    await page.click("#new-opportunity");
+    await page.locator("#editor").getByLabel("Intitulé", { exact: true }).fill("Surface impossible");
+    await page.locator("#editor").getByLabel("Type de bien", { exact: true }).selectOption("bureau");
+    await page.locator("#editor").getByLabel("Surface bâtie (m²)", { exact: true }).fill("-5");
+    const pixel = await pixelOf(page, [2.83, 50.43]);
+    await page.mouse.click(pixel.x, pixel.y);
+    await page.click('#editor button[type="submit"]');
+    const error = page.locator('#editor .field-error[data-error-for="built_surface_m2"]');
+    await error.waitFor({ state: "visible" });
+    assert.match(await error.textContent(), /Surface bâtie \(m²\).*doit être supérieur à 0/);
+    assert.equal(await page.locator("#editor .form-field.invalid").count(), 1);
+    assert.equal((await get("/ogcapi/collections/opportunities/items?limit=1", "admin")).numberMatched, before);
+    await context.close();
+  });
+
+  test("\"Modifier\" in a panel opens the form filled in; \"Vérifiée aujourd'hui\" sets last_verified", async () => {
+    const created = await call("POST", "/api/opportunities", "admin",
+      { title: "Hangar à vérifier", kind: "entrepôt", lat: 50.6265, lon: 3.0702, rent_eur_month: 1000, visibility: "public" });
+    assert.equal(created.status, 201);
+    const id = created.json.id;
+    const { page, context } = await openPage("admin");
+    await openFeature(page, "opportunity", id, { center: [3.0702, 50.6265], zoom: 15 });
+    await page.click('#panel button:has-text("Modifier")');
+    const rent = page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true });
+    await rent.waitFor();
+    assert.equal(await rent.inputValue(), "1000");
+    assert.equal(await page.locator("#editor").getByLabel("Intitulé", { exact: true }).inputValue(), "Hangar à vérifier");
+    await rent.fill("1150");
+    await page.click('#editor button[type="submit"]');
+    await saved(page, "Modifications enregistrées.");
+    assert.equal((await get(`/ogcapi/collections/opportunities/items/${id}`, "admin")).properties.rent_eur_month, 1150);
+    await page.click('#editor button:has-text("Vérifiée aujourd\'hui")');
+    await saved(page, "Vérification enregistrée.");
+    const today = new Date();
+    const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+    assert.equal((await get(`/ogcapi/collections/opportunities/items/${id}`, "admin")).properties.last_verified, iso);
+    await context.close();
+  });
+
+  test("an edit from the panel against a version changed meanwhile shows both and lets the person choose", async () => {
+    const created = await call("POST", "/api/opportunities", "admin",
+      { title: "Hangar disputé", kind: "entrepôt", lat: 50.6245, lon: 3.0722, rent_eur_month: 1000, visibility: "public" });
+    assert.equal(created.status, 201);
+    const id = created.json.id;
+    const { page, context } = await openPage("admin");
+    await openFeature(page, "opportunity", [id], { center: [3.0722, 50.6245], zoom: 15 });
+    await page.click('#panel button:has-text("Modifier")');
+    await page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true }).waitFor();
+    assert.equal(await page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true }).inputValue(), "1000");
+    // Someone else changes the rent meanwhile.
+    const item = await call("GET", `/ogcapi/collections/opportunities/items/${id}`, "admin");
+    assert.equal((await call("PATCH", `/api/opportunities/${id}`, "admin", { rent_eur_month: 1100 }, { "If-Match": item.etag })).status, 200);
+    await page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true }).fill("1250");
+    await page.click('#editor button[type="submit"]');
+    const row = page.locator('#editor .conflict tr[data-field="rent_eur_month"]');
+    await row.waitFor();
+    assert.deepEqual(await row.locator("td").allTextContents(), ["1250", "1100"]);
+    assert.equal((await get(`/ogcapi/collections/opportunities/items/${id}`, "admin")).properties.rent_eur_month, 1100,
+      "the stale edit was not applied");
+    await page.click('#editor .conflict button:has-text("Garder ma version")');
+    await saved(page, "Votre version est enregistrée.");
+    assert.equal((await get(`/ogcapi/collections/opportunities/items/${id}`, "admin")).properties.rent_eur_month, 1250);
+    await context.close();
+  });
+
+  test("a need's search area drawn as a polygon on the map", async () => {
+    const { page, context, problems } = await openPage("admin");
+    await jump(page, { center: [2.78, 50.43], zoom: 13 });
+    await page.click("#new-need");
+    await page.locator("#editor").getByLabel("Collectif", { exact: true }).fill("Collectif du polygone");
+    await page.locator("#editor").getByLabel("Surface minimale (m²)", { exact: true }).fill("100");
+    await page.check('#editor input[name="area-mode"][value="polygon"]');
+    await page.click('#editor button:has-text("Dessiner sur la carte")');
+    const corners = [[2.76, 50.42], [2.80, 50.42], [2.80, 50.44], [2.76, 50.44]];
+    for (const c of corners) {
+      const p = await pixelOf(page, c);
+      await page.mouse.click(p.x, p.y);
+      await page.waitForTimeout(150);
+    }
+    const first = await pixelOf(page, corners[0]);
+    await page.mouse.click(first.x, first.y);
+    await page.waitForFunction(() => /Polygone dessiné/.test(document.querySelector("#editor .area-status")?.textContent ?? ""));
+    await page.click('#editor button[type="submit"]');
+    const id = await saved(page, "Fiche créée.");
+    const need = await get(`/ogcapi/collections/needs/items/${id}`, "admin");
+    // Stored as a MultiPolygon of the one polygon drawn.
+    assert.equal(need.geometry.type, "MultiPolygon");
+    assert.equal(need.geometry.coordinates.length, 1);
+    const ring = need.geometry.coordinates[0][0];
+    assert.equal(ring.length, 5, `four corners and the closing one: ${JSON.stringify(ring)}`);
+    for (const c of corners) {
+      assert.ok(ring.some(([x, y]) => Math.abs(x - c[0]) < 2e-4 && Math.abs(y - c[1]) < 2e-4), `corner ${c} in ${JSON.stringify(ring)}`);
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("the animator creates and edits only needs of its circle, without the collectives' contacts", async () => {
+    const { page, context } = await openPage("animator");
+    assert.ok(await page.isHidden("#new-opportunity"));
+    assert.ok(await page.isHidden("#open-import"));
+    await page.click("#new-need");
+    const labels = await formLabels(page);
+    assert.ok(!labels.includes("Contact du collectif") && !labels.includes("Remarques"), `no confidential field: ${labels}`);
+    const circles = await page.evaluate(() => [...document.querySelectorAll("#form-area-circle option")].map((o) => o.value));
+    assert.deepEqual(circles, ["mel"]);
+    await page.click("#editor .panel-close");
+
+    // Needs whose area is in the MEL circle, and needs of the Douaisis-Pévèle.
+    const inMel = (await get("/ogcapi/collections/needs/items?territory=mel&limit=100")).features.map((f) => f.id);
+    const inDouaisis = (await get("/ogcapi/collections/needs/items?territory=douaisis-pevele&limit=100")).features
+      .map((f) => f.id).filter((id) => !inMel.includes(id));
+    assert.ok(inMel.length && inDouaisis.length);
+    const inside = { id: await openFeature(page, "need", inMel, { center: [3.07, 50.64], zoom: 11 }) };
+    assert.equal(await page.locator('#panel button:has-text("Modifier")').count(), 1, "a need of its circle");
+    await page.click('#panel button:has-text("Modifier")');
+    const surfaces = await Promise.all(["Surface minimale (m²)", "Surface idéale (m²)", "Surface maximale (m²)"]
+      .map((l) => page.locator("#editor").getByLabel(l, { exact: true }).inputValue()));
+    const larger = Math.max(0, ...surfaces.map(Number)) + 150;
+    await page.locator("#editor").getByLabel("Surface maximale (m²)", { exact: true }).fill(String(larger));
+    await page.click('#editor button[type="submit"]');
+    await saved(page, "Modifications enregistrées.");
+    assert.equal((await get(`/ogcapi/collections/needs/items/${inside.id}`)).properties.surface_max_m2, larger);
+    assert.ok((await get(`/ogcapi/collections/needs/items/${inside.id}`, "foundation")).properties.contact,
+      "the contact the animator could not see is still there");
+    await page.click("#editor .panel-close");
+    const outside = { id: await openFeature(page, "need", inDouaisis, { center: [3.1, 50.37], zoom: 10 }) };
+    assert.equal(await page.locator('#panel button:has-text("Modifier")').count(), 0, "a need of another circle");
+    const refused = await call("PATCH", `/api/needs/${outside.id}`, "animator", { surface_max_m2: 5000 });
+    assert.equal(refused.status, 403);
+    await context.close();
+  });
+
+  test("a member neither sees nor edits a confidential row, and has no form", async () => {
+    const { page, context } = await openPage("member");
+    assert.ok(await page.isHidden("#editing"));
+    const all = await get("/ogcapi/collections/opportunities/items?limit=10000", "admin");
+    const secret = all.features.find((f) => f.properties.visibility === "confidentiel" && f.geometry);
+    assert.ok(secret, "the demo data has a confidential opportunity");
+    assert.equal((await call("GET", `/ogcapi/collections/opportunities/items/${secret.id}`, "member")).status, 404);
+    assert.equal((await call("PATCH", `/api/opportunities/${secret.id}`, "member", { title: "x" })).status, 403);
+    await jump(page, { center: secret.geometry.coordinates, zoom: 15 });
+    const drawn = await page.evaluate((id) => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-detail", "opportunities-tiles"] })
+      .some((f) => String(f.properties.id ?? f.id) === String(id)), secret.id);
+    assert.equal(drawn, false, "the confidential opportunity is not on the member's map");
+    const network = all.features.find((f) => f.properties.visibility === "réseau" && f.geometry?.type === "Point");
+    await openFeature(page, "opportunity", network.id, { center: network.geometry.coordinates, zoom: 15 });
+    assert.equal(await page.locator('#panel button:has-text("Modifier")').count(), 0);
+    assert.equal(await page.locator("#panel .confidential").count(), 0);
+    await context.close();
+  });
+});
+
+describe("importing from the page", () => {
+  test("an admin drops a spreadsheet: the header as read, the dry run's report, then the import", async () => {
+    const { page, context, problems } = await openPage("admin");
+    const tag = `imp${RUN}`;
+    const csv = [
+      "Réf.;Intitulé;Type de bien;Code INSEE;Surface bâtie (m²);Loyer (€/mois);Couleur du volet",
+      `PAGE-${RUN}-1;Atelier importé un ${tag};atelier;59350;120;700;vert`,
+      `PAGE-${RUN}-2;Bureau importé deux ${tag};bureau;59512;80;;bleu`,
+      `PAGE-${RUN}-3;Surface négative;bureau;59350;-40;;rouge`,
+    ].join("\r\n");
+    await page.click("#open-import");
+    await page.selectOption("#import-kind", "opportunities");
+    await page.setInputFiles("#import-file", { name: "suivi.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+    await page.locator("#import-result .import-header").waitFor();
+    const header = await page.$$eval("#import-result .import-header tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(header[0], ["Réf.", "Référence"]);
+    assert.deepEqual(header[4], ["Surface bâtie (m²)", "Surface bâtie (m²)"]);
+    assert.equal(header[6][0], "Couleur du volet");
+    assert.match(header[6][1], /^ignorée/);
+    assert.match(await page.textContent("#import-result .import-ignored"), /Couleur du volet/);
+    assert.equal(await page.textContent('#import-result li[data-count="inserted"]'), "À ajouter : 2");
+    assert.equal(await page.textContent('#import-result li[data-count="rejected"]'), "Refusées : 1");
+    const rejected = await page.$$eval("#import-result .import-rejected tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0][0], "4");
+    assert.equal(rejected[0][1], "Surface bâtie (m²)");
+    assert.equal((await get(`/ogcapi/collections/opportunities/items?q=${encodeURIComponent(tag)}`, "admin")).numberMatched, 0, "the dry run wrote nothing");
+
+    await page.click("#import-confirm");
+    await page.waitForFunction(() => /^Import terminé/.test(document.querySelector("#import-status").textContent), null, { timeout: 60_000 });
+    assert.match(await page.textContent("#import-status"), /2 ajoutée\(s\).*1 refusée\(s\)/);
+    const imported = await get(`/ogcapi/collections/opportunities/items?q=${encodeURIComponent(tag)}`, "admin");
+    assert.deepEqual(imported.features.map((f) => f.properties.title).sort(), [`Atelier importé un ${tag}`, `Bureau importé deux ${tag}`]);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a screenshot of the page with the new opportunity form open", async () => {
+    const { page, context } = await openPage("admin", { viewport: { width: 1280, height: 800 } });
+    await jump(page, { center: [3.06, 50.63], zoom: 13 });
+    await page.click("#new-opportunity");
+    await page.locator("#editor").getByLabel("Intitulé", { exact: true }).fill("Ancienne menuiserie rue de Wazemmes");
+    await page.locator("#editor").getByLabel("Type de bien", { exact: true }).selectOption("atelier");
+    await page.locator("#editor").getByLabel("Surface bâtie (m²)", { exact: true }).fill("320");
+    await page.check('#editor input[name="tenures"][value="bcus"]');
+    const p = await pixelOf(page, [3.052, 50.628]);
+    await page.mouse.click(p.x, p.y);
+    await idle(page);
+    const file = join(ARTIFACTS, "formulaire.png");
+    await page.screenshot({ path: file });
+    const png = await readFile(file);
+    assert.equal(png.subarray(1, 4).toString(), "PNG");
+    assert.ok(png.length > 50_000, "a drawn page, not a blank one");
+    await context.close();
+  });
+});

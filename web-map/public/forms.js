@@ -1,0 +1,226 @@
+// The editing forms: "Nouvelle opportunité", "Nouveau besoin", and "Modifier"
+// from a panel. The location of an opportunity comes from a click on the map,
+// a commune chosen in "Commune" (the server places the point inside it,
+// precision "commune") or the dragged marker; a need's search area is a
+// circle, a commune, a radius around a clicked point or a drawn polygon.
+// Every PATCH sends If-Match; a 412 shows both versions (forms-conflict.js).
+
+import * as writes from "./forms-api.js";
+import {
+  OPPORTUNITY_FIELDS, OPPORTUNITY_CONFIDENTIAL, NEED_FIELDS, NEED_CONFIDENTIAL, LOCATION_FIELDS, AREA_FIELDS,
+  element, fieldControl, formValues,
+} from "./forms-fields.js";
+import { LocationPicker, AreaPicker } from "./forms-location.js";
+import { showConflict } from "./forms-conflict.js";
+
+const KINDS = {
+  opportunity: { collection: "opportunities", fields: OPPORTUNITY_FIELDS, confidential: OPPORTUNITY_CONFIDENTIAL,
+    create: "Nouvelle opportunité", edit: "Modifier l'opportunité" },
+  need: { collection: "needs", fields: NEED_FIELDS, confidential: NEED_CONFIDENTIAL,
+    create: "Nouveau besoin", edit: "Modifier le besoin" },
+};
+
+const todayIso = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
+
+// Who may write what, as the server's rules say (core/roles, write
+// handlers): admins everything, animators the needs of their circle.
+export function mayCreate(session, kind) {
+  return session.role === "admin" || (kind === "need" && session.role === "animator");
+}
+
+export class Editor {
+  // root: the <aside> that holds the form; context: {map, maplibregl,
+  // session(), config(), circles(), onSaved(kind, id), onClose()}
+  constructor(root, context) {
+    this.root = root;
+    this.context = context;
+    this.picker = null;
+    this.open = false;
+  }
+
+  // While a form is open a click on the map places its point, not a panel.
+  get capturesClicks() {
+    return this.open;
+  }
+
+  async edit(kind, id) {
+    try {
+      const { feature, etag } = await writes.readItem(KINDS[kind].collection, id);
+      this.show(kind, { id, etag, feature });
+    } catch (e) {
+      this.show(kind, null);
+      this.message(`Fiche indisponible : ${e.message}`, "error");
+    }
+  }
+
+  create(kind) {
+    this.show(kind, null);
+  }
+
+  close() {
+    this.picker?.dispose();
+    this.picker = null;
+    this.open = false;
+    this.root.hidden = true;
+    this.root.replaceChildren();
+    this.context.onClose?.();
+  }
+
+  show(kind, existing) {
+    this.picker?.dispose();
+    const spec = KINDS[kind];
+    const session = this.context.session();
+    const vocabularies = { ...this.context.config().vocabularies, visibilities: session.readable_visibilities ?? ["public"] };
+    const fields = [...spec.fields, ...(session.confidential ? spec.confidential : [])];
+    this.kind = kind;
+    this.existing = existing;
+    this.fields = fields;
+    this.controls = new Map();
+
+    const form = element("form", { class: "editor-form", novalidate: true, "aria-labelledby": "editor-title" });
+    const title = element("h2", { id: "editor-title", text: existing ? spec.edit : spec.create });
+    const closeButton = element("button", { type: "button", class: "panel-close", "aria-label": "Fermer le formulaire", text: "×" });
+    closeButton.addEventListener("click", () => this.close());
+    this.status = element("p", { class: "editor-status", role: "status", "aria-live": "polite" });
+
+    const picker = kind === "opportunity"
+      ? new LocationPicker(this.context, existing?.feature)
+      : new AreaPicker(this.context, existing?.feature);
+    this.picker = picker;
+    for (const field of fields) {
+      if (field[2] === "commune") {
+        form.append(picker.block);
+        continue;
+      }
+      const c = fieldControl(field, vocabularies);
+      this.controls.set(field[0], c);
+      form.append(c.block);
+    }
+    if (kind === "need") form.append(picker.block);
+
+    const values = existing ? formValues(existing.feature.properties) : { status: kind === "opportunity" ? "disponible" : "active", visibility: "public" };
+    for (const [name, c] of this.controls) c.write(values[name]);
+
+    const save = element("button", { type: "submit", text: "Enregistrer" });
+    const buttons = element("div", { class: "dialog-buttons" });
+    if (existing && kind === "opportunity") {
+      const verified = element("button", { type: "button", class: "secondary", text: "Vérifiée aujourd'hui" });
+      verified.addEventListener("click", () => this.submit({ last_verified: todayIso() }, "Vérification enregistrée."));
+      buttons.append(verified);
+    }
+    const cancel = element("button", { type: "button", class: "secondary", text: "Annuler" });
+    cancel.addEventListener("click", () => this.close());
+    buttons.append(cancel, save);
+    form.append(buttons);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.submit(this.body(), existing ? "Modifications enregistrées." : "Fiche créée.");
+    });
+
+    this.form = form;
+    this.root.replaceChildren(closeButton, title, this.status, form);
+    this.root.dataset.kind = kind;
+    this.root.dataset.id = existing ? String(existing.id) : "";
+    this.root.hidden = false;
+    this.open = true;
+    picker.attach();
+    this.context.onOpen?.();
+    form.querySelector("input, select, textarea")?.focus();
+  }
+
+  // The write body: every field the form shows, empty ones as null (so an
+  // edit can clear them), plus the location or search area.
+  body() {
+    const out = {};
+    for (const [name, c] of this.controls) out[name] = c.read();
+    Object.assign(out, this.picker.body());
+    return out;
+  }
+
+  message(text, kind = "") {
+    this.status.textContent = text;
+    this.status.className = `editor-status ${kind}`;
+  }
+
+  clearErrors() {
+    for (const p of this.root.querySelectorAll(".field-error")) p.textContent = "";
+    for (const b of this.root.querySelectorAll(".form-field.invalid")) b.classList.remove("invalid");
+  }
+
+  // A refused field's message next to that field (or next to the location or
+  // search area for the fields of a place).
+  showFieldErrors(errors) {
+    const zone = this.kind === "opportunity" ? LOCATION_FIELDS : AREA_FIELDS;
+    for (const { field, detail } of errors) {
+      const target = this.controls.has(field) ? field : zone.includes(field) ? this.picker.errorKey : null;
+      const p = target && this.root.querySelector(`.field-error[data-error-for="${target}"]`);
+      if (!p) continue;
+      p.textContent = p.textContent ? `${p.textContent} ${detail}` : detail;
+      p.closest(".form-field")?.classList.add("invalid");
+    }
+  }
+
+  async submit(body, done) {
+    this.clearErrors();
+    const spec = KINDS[this.kind];
+    if (!this.existing && !this.picker.ready()) {
+      this.showFieldErrors([{ field: this.picker.errorKey, detail: this.picker.missing }]);
+      this.message("La fiche n'est pas enregistrée : elle n'a pas encore d'emplacement.", "error");
+      return;
+    }
+    this.message("Enregistrement…");
+    try {
+      let id;
+      if (this.existing) {
+        await writes.send("PATCH", `/api/${spec.collection}/${this.existing.id}`, body, { ifMatch: this.existing.etag });
+        id = this.existing.id;
+      } else {
+        id = (await writes.send("POST", `/api/${spec.collection}`, body)).id;
+      }
+      const fresh = await writes.readItem(spec.collection, id).catch(() => null);
+      this.existing = fresh ? { id, etag: fresh.etag, feature: fresh.feature } : { id, etag: null, feature: { properties: body } };
+      this.root.dataset.id = String(id);
+      this.message(done, "ok");
+      await this.context.onSaved?.(this.kind, id);
+      if (fresh) this.show(this.kind, this.existing);
+      this.message(done, "ok");
+    } catch (e) {
+      if (e.status === 412) return this.conflict(body, e.problem.current);
+      const fields = e.fields ?? [];
+      if (fields.length) this.showFieldErrors(fields);
+      this.message(fields.length ? "La fiche n'est pas enregistrée : corrigez les champs signalés." : `Enregistrement impossible : ${e.message}`, "error");
+      return undefined;
+    }
+    return undefined;
+  }
+
+  // Someone else changed the row meanwhile: both versions side by side; keep
+  // mine (sent again against the new version) or take theirs.
+  async conflict(mine, current) {
+    const spec = KINDS[this.kind];
+    let fresh = null;
+    try {
+      fresh = await writes.readItem(spec.collection, this.existing.id);
+    } catch {
+      // deleted meanwhile, or no longer readable
+    }
+    // The version read again (the 412's "current" when it cannot be).
+    const theirs = formValues(fresh?.feature?.properties ?? current?.properties ?? current ?? {});
+    showConflict(this.status, {
+      fields: this.fields,
+      mine,
+      theirs,
+      onKeepMine: () => {
+        this.existing = { ...this.existing, etag: fresh?.etag ?? null };
+        return this.submit(mine, "Votre version est enregistrée.");
+      },
+      onTakeTheirs: () => {
+        if (fresh) this.show(this.kind, { id: this.existing.id, etag: fresh.etag, feature: fresh.feature });
+        this.message("Version actuelle reprise.", "ok");
+      },
+    });
+  }
+}

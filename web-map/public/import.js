@@ -1,0 +1,188 @@
+// "Importer un tableau": a spreadsheet or GIS file dropped on the page goes to
+// POST /api/imports twice, first as a dry run (how its header was read, what
+// would be inserted, updated, left unchanged or rejected, probable
+// duplicates, conflicts with page edits), then, on "Confirmer l'import", for
+// real. Uploads go through XMLHttpRequest for their progress bar.
+
+import * as api from "./api.js";
+import { element } from "./forms-fields.js";
+
+const FORMATS = { csv: "csv", xlsx: "xlsx", ods: "ods", geojson: "geojson", json: "geojson", gpkg: "gpkg", kml: "kml" };
+const KIND_LABELS = { opportunities: "Opportunités", needs: "Besoins des collectifs", places: "Tiers-lieux" };
+const FIELD_LABELS = {
+  external_id: "Référence", title: "Intitulé", kind: "Type", address: "Adresse", postcode: "Code postal",
+  commune_name: "Commune", commune_insee: "Code INSEE", lon: "Longitude", lat: "Latitude", wkt: "Géométrie",
+  built_surface_m2: "Surface bâtie (m²)", land_surface_m2: "Surface du terrain (m²)", tenures: "Modalités",
+  price_eur: "Prix (€)", rent_eur_month: "Loyer mensuel (€)", available_from: "Disponible à partir du",
+  available_until: "Disponible jusqu'au", owner_kind: "Type de propriétaire", owner_name: "Propriétaire",
+  owner_contact: "Contact du propriétaire", status: "Statut", visibility: "Visibilité", last_verified: "Vérifiée le",
+  notes: "Remarques", name: "Nom", website: "Site web", description: "Description", competences: "Compétences",
+  collective_name: "Collectif", contact: "Contact", surface_min_m2: "Surface minimale", surface_max_m2: "Surface maximale",
+  surface_ideal_m2: "Surface idéale", territory: "Territoire", radius_km: "Rayon (km)", needed_from: "Besoin à partir du",
+  kinds_wanted: "Types recherchés", tenures_accepted: "Modalités acceptées", rent_max_eur_month: "Loyer maximal",
+  price_max_eur: "Prix maximal", place_ref: "Lieu actuel", location_precision: "Précision",
+};
+const COUNT = new Intl.NumberFormat("fr-FR");
+
+export function formatOf(name) {
+  return FORMATS[name.split(".").pop().toLowerCase()] ?? null;
+}
+
+// Sends the file; onProgress(fraction of the upload sent). Resolves to
+// {status, body}.
+function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", api.absolute(path));
+    for (const [k, v] of Object.entries(api.authHeaders({ "Content-Type": "application/octet-stream" }))) xhr.setRequestHeader(k, v);
+    xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); });
+    xhr.addEventListener("load", () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { body = { detail: xhr.statusText }; }
+      resolve({ status: xhr.status, body });
+    });
+    xhr.addEventListener("error", () => reject(new Error("le serveur ne répond pas")));
+    xhr.send(file);
+  });
+}
+
+function table(headers, rows, className) {
+  return element("table", { class: className },
+    element("thead", {}, element("tr", {}, ...headers.map((h) => element("th", { scope: "col", text: h })))),
+    element("tbody", {}, ...rows.map((r) => element("tr", {}, ...r.map((c) => element("td", { text: String(c ?? "—") }))))));
+}
+
+export class ImportDialog {
+  // dialog: the <dialog> of index.html; onImported(kind) refreshes the map.
+  constructor(dialog, { onImported }) {
+    this.dialog = dialog;
+    this.onImported = onImported;
+    this.kind = dialog.querySelector("#import-kind");
+    this.fileInput = dialog.querySelector("#import-file");
+    this.drop = dialog.querySelector("#import-drop");
+    this.progress = dialog.querySelector("#import-progress");
+    this.status = dialog.querySelector("#import-status");
+    this.result = dialog.querySelector("#import-result");
+    this.confirm = dialog.querySelector("#import-confirm");
+    dialog.querySelector("#import-close").addEventListener("click", () => dialog.close());
+    this.fileInput.addEventListener("change", () => this.fileInput.files[0] && this.preview(this.fileInput.files[0]));
+    for (const type of ["dragenter", "dragover"]) {
+      this.drop.addEventListener(type, (e) => { e.preventDefault(); this.drop.classList.add("over"); });
+    }
+    this.drop.addEventListener("dragleave", () => this.drop.classList.remove("over"));
+    this.drop.addEventListener("drop", (e) => {
+      e.preventDefault();
+      this.drop.classList.remove("over");
+      const file = e.dataTransfer?.files?.[0];
+      if (file) this.preview(file);
+    });
+    this.kind.addEventListener("change", () => this.file && this.preview(this.file));
+    this.confirm.addEventListener("click", () => this.run());
+  }
+
+  show() {
+    this.file = null;
+    this.fileInput.value = "";
+    this.result.replaceChildren();
+    this.status.textContent = "";
+    this.progress.hidden = true;
+    this.confirm.hidden = true;
+    this.dialog.showModal();
+  }
+
+  path(dryRun) {
+    const format = formatOf(this.file.name);
+    const qs = new URLSearchParams({ kind: this.kind.value, format });
+    if (dryRun) qs.set("dry_run", "true");
+    return `/api/imports?${qs}`;
+  }
+
+  async send(dryRun, label) {
+    this.progress.hidden = false;
+    this.progress.value = 0;
+    this.status.textContent = label;
+    const { status, body } = await upload(this.path(dryRun), this.file, (f) => {
+      this.progress.value = f;
+      this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
+    });
+    this.progress.hidden = true;
+    return { status, body };
+  }
+
+  async preview(file) {
+    this.file = file;
+    this.confirm.hidden = true;
+    this.result.replaceChildren();
+    if (!formatOf(file.name)) {
+      this.status.textContent = `« ${file.name} » : format non reconnu (CSV, XLSX, ODS, GeoJSON, GPKG, KML).`;
+      return;
+    }
+    try {
+      const { status, body } = await this.send(true, "Lecture du fichier…");
+      if (status !== 200) {
+        this.status.textContent = `Fichier refusé : ${body.detail ?? status}`;
+        return;
+      }
+      this.status.textContent = `Essai sans rien enregistrer : ${file.name} (${KIND_LABELS[this.kind.value]}).`;
+      this.render(body);
+      this.confirm.hidden = false;
+      this.confirm.focus();
+    } catch (e) {
+      this.status.textContent = `Envoi impossible : ${e.message}`;
+    }
+  }
+
+  render(report) {
+    const header = report.header ?? [];
+    const ignored = header.filter((h) => !h.field).map((h) => h.column);
+    const rejected = report.issues.filter((i) => i.type === "rejected");
+    const flagged = report.issues.filter((i) => i.type === "flagged");
+    // A field edited in Terrier since the row's last import that the file
+    // would change: the import keeps Terrier's value and says so.
+    const conflicts = report.issues.filter((i) => i.type === "conflict");
+    const where = report.position_name === "line" ? "Ligne" : "Objet";
+    const counts = element("ul", { class: "import-counts" },
+      element("li", { dataset: { count: "inserted" }, text: `À ajouter : ${COUNT.format(report.inserted)}` }),
+      element("li", { dataset: { count: "updated" }, text: `À mettre à jour : ${COUNT.format(report.updated)}` }),
+      element("li", { dataset: { count: "unchanged" }, text: `Inchangées : ${COUNT.format(report.unchanged)}` }),
+      element("li", { dataset: { count: "rejected" }, text: `Refusées : ${COUNT.format(report.rejected)}` }),
+      conflicts.length ? element("li", { dataset: { count: "conflicts" }, text: `Conflits : ${COUNT.format(conflicts.length)}` }) : null);
+    this.result.replaceChildren(
+      element("h3", { text: "Lecture de l'en-tête" }),
+      table(["Colonne du fichier", "Champ de Terrier"],
+        header.map((h) => [h.column, h.field ? FIELD_LABELS[h.field] ?? h.field : `ignorée${h.suggestion ? ` (suggestion : ${FIELD_LABELS[h.suggestion] ?? h.suggestion})` : ""}`]),
+        "import-header"),
+      element("p", { class: "hint import-ignored",
+        text: ignored.length ? `Colonnes ignorées (gardées dans les attributs) : ${ignored.join(", ")}` : "Aucune colonne ignorée." }),
+      element("h3", { text: report.dry_run ? "Ce que l'import ferait" : "Import terminé" }),
+      counts,
+      rejected.length ? element("h3", { text: "Lignes refusées" }) : null,
+      rejected.length ? table([where, "Colonne", "Valeur", "Raison"], rejected.map((i) => [i.position, i.column, i.value, i.reason]), "import-rejected") : null,
+      flagged.length ? element("h3", { text: "Doublons probables" }) : null,
+      flagged.length ? table([where, "Colonne", "Raison"], flagged.map((i) => [i.position, i.column, i.reason]), "import-duplicates") : null,
+      conflicts.length ? element("h3", { text: "Conflits avec des modifications faites dans Terrier" }) : null,
+      conflicts.length ? table([where, "Colonne", "Valeur du fichier", "Raison"],
+        conflicts.map((c) => [c.position, c.column, c.value, c.reason]), "import-conflicts") : null,
+    );
+  }
+
+  async run() {
+    this.confirm.disabled = true;
+    try {
+      const { status, body } = await this.send(false, "Import en cours…");
+      if (status !== 200) {
+        this.status.textContent = `Import refusé : ${body.detail ?? body.summary ?? status}`;
+        if (body.issues) this.render(body);
+        return;
+      }
+      this.render(body);
+      this.status.textContent = `Import terminé : ${COUNT.format(body.inserted)} ajoutée(s), ${COUNT.format(body.updated)} mise(s) à jour, ${COUNT.format(body.unchanged)} inchangée(s), ${COUNT.format(body.rejected)} refusée(s).`;
+      this.confirm.hidden = true;
+      await this.onImported?.(this.kind.value);
+    } catch (e) {
+      this.status.textContent = `Import impossible : ${e.message}`;
+    } finally {
+      this.confirm.disabled = false;
+    }
+  }
+}
