@@ -11,7 +11,9 @@ import { anchorOf } from "./geometry.js";
 import { drawMatchLines } from "./layers.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
-export const MATCH_STATUSES = ["proposé", "contacté", "visite", "accord", "refusé", "abandonné"];
+// The statuses, in their order, as the server lists them (core/vocabulary.hpp
+// through /api/map-config): one list for the page, the API and the database.
+const matchStatuses = () => ctx.config.vocabularies.match_statuses ?? [];
 const when = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
 const FIELD_LABELS = {
   status: "suivi", note: "note", title: "intitulé", kind: "type de bien", tenures: "modalités", address: "adresse",
@@ -95,8 +97,8 @@ export async function openMatchPanel(m, need) {
   const status = element("select");
   status.id = "followup-status-input";
   status.name = "status";
-  for (const s of MATCH_STATUSES) status.add(new Option(s, s));
-  status.value = MATCH_STATUSES.includes(p.status) ? p.status : MATCH_STATUSES[0];
+  for (const s of matchStatuses()) status.add(new Option(s, s));
+  status.value = matchStatuses().includes(p.status) ? p.status : matchStatuses()[0];
   const note = element("textarea");
   note.id = "followup-note";
   note.name = "note";
@@ -227,7 +229,7 @@ async function refreshBoard() {
 
 function renderCounts(counts) {
   const out = $("followup-counts");
-  out.replaceChildren(...MATCH_STATUSES.map((s) => {
+  out.replaceChildren(...matchStatuses().map((s) => {
     const chip = element("span", `${s} : ${COUNT.format(counts[s] ?? 0)}`, "count-chip");
     chip.dataset.status = s;
     chip.dataset.count = String(counts[s] ?? 0);
@@ -237,7 +239,7 @@ function renderCounts(counts) {
 
 function renderBoard(matches, only) {
   const board = $("followup-board");
-  const columns = (only ? [only] : MATCH_STATUSES).map((s) => {
+  const columns = (only ? [only] : matchStatuses()).map((s) => {
     const items = matches.filter((m) => m.status === s);
     const column = element("section", undefined, "board-column");
     column.dataset.status = s;
@@ -281,10 +283,10 @@ function closeView() {
 
 export function wireFollowup() {
   const statusSelect = $("followup-status");
-  for (const s of MATCH_STATUSES) statusSelect.add(new Option(s, s));
+  for (const s of matchStatuses()) statusSelect.add(new Option(s, s));
   const q = new URLSearchParams(window.location.search);
   const wanted = { circle: q.get("followup_circle") ?? "", status: q.get("followup_status") ?? "" };
-  statusSelect.value = MATCH_STATUSES.includes(wanted.status) ? wanted.status : "";
+  statusSelect.value = matchStatuses().includes(wanted.status) ? wanted.status : "";
   if (wanted.circle && ![...$("followup-circle").options].some((o) => o.value === wanted.circle)) {
     $("followup-circle").add(new Option(wanted.circle, wanted.circle));
   }

@@ -9,8 +9,6 @@ import * as api from "./api.js";
 import { $, ctx, debounce, element } from "./context.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
-const CHANNELS = ["téléphone", "e-mail", "courrier", "rencontre", "formulaire", "autre"];
-const STATUSES = ["ouverte", "orientée", "close"];
 const COLUMNS = [
   ["received_on", "Reçue le"], ["requester", "Demandeur"], ["organisation", "Organisation"], ["commune", "Commune"],
   ["subject", "Objet"], ["channel", "Canal"], ["orientation", "Orientation"], ["status", "Statut"],
@@ -28,8 +26,10 @@ const frenchDate = (v) => {
   return v && !Number.isNaN(d.getTime()) ? dateFormat.format(d) : (v ?? "");
 };
 
-function vocabulary(name, fallback) {
-  return ctx.config.vocabularies?.[name] ?? fallback;
+// The channels and statuses as the server lists them (core/vocabulary.hpp
+// through /api/map-config).
+function vocabulary(name) {
+  return ctx.config.vocabularies?.[name] ?? [];
 }
 
 async function load() {
@@ -80,8 +80,8 @@ function clearErrors() {
 function fill(r) {
   const form = $("request-form");
   for (const k of [...FORM_FIELDS, ...CONFIDENTIAL]) form.elements[k].value = r[k] ?? "";
-  if (!r.channel) form.elements.channel.value = CHANNELS[0];
-  if (!r.status) form.elements.status.value = STATUSES[0];
+  if (!r.channel) form.elements.channel.value = vocabulary("request_channels")[0];
+  if (!r.status) form.elements.status.value = vocabulary("request_statuses")[0];
 }
 
 function read() {
@@ -207,10 +207,10 @@ function closeView() {
 
 export function wireRequests() {
   const form = $("request-form");
-  for (const [select, values] of [[form.elements.channel, vocabulary("request_channels", CHANNELS)],
-    [form.elements.status, vocabulary("request_statuses", STATUSES)],
-    [$("requests-channel-filter"), vocabulary("request_channels", CHANNELS)],
-    [$("requests-status-filter"), vocabulary("request_statuses", STATUSES)]]) {
+  for (const [select, values] of [[form.elements.channel, vocabulary("request_channels")],
+    [form.elements.status, vocabulary("request_statuses")],
+    [$("requests-channel-filter"), vocabulary("request_channels")],
+    [$("requests-status-filter"), vocabulary("request_statuses")]]) {
     for (const v of values) select.add(new Option(v, v));
   }
   $("requests-open").addEventListener("click", () => ($("requests-view").hidden ? openView() : closeView()));
