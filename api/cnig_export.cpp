@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "db/cnig_store.hpp"
 #include "importers/cnig.hpp"
@@ -16,7 +17,11 @@
 namespace terrier::api {
 namespace {
 
-std::string csv_cell(const std::string& s) {
+// A cell of the CNIG CSV: a number as it is, text neutralised against
+// formula injection (core/csv) and quoted when it must be.
+std::string csv_cell(const std::string& raw) {
+  static const std::regex number(R"(-?\d+(\.\d+)?)");
+  const std::string s = std::regex_match(raw, number) ? raw : csv::neutralise(raw);
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
