@@ -22,11 +22,12 @@ Response json_response(std::string body, const char* type) {
   return r;
 }
 
-Response problem_response(int status, const std::string& title, const std::string& detail) {
+Response problem_response(int status, const std::string& title, const std::string& detail,
+                          const std::string& field) {
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = problem_json(status, title, detail);
+  r.body = problem_json(status, title, detail, field);
   return r;
 }
 
@@ -126,19 +127,6 @@ Response healthz(Context&, ConnectionPool& pool, const ServiceConfig&) {
   auto conn = pool.acquire();
   db::ping(*conn);
   return json_response(R"({"status":"ok","database":"reachable"})");
-}
-
-// Who the caller is, for the page's sign-in: the role its token gives (or
-// "public" without one; an unknown token is a 401 before this).
-Response session(Context& ctx, ConnectionPool&, const ServiceConfig&) {
-  nlohmann::json j = {{"role", role_name(ctx.role)},
-                      {"confidential", sees_confidential(ctx.role)},
-                      {"readable_visibilities", readable_visibilities(ctx.role)}};
-  if (ctx.role != Role::anonymous) j["name"] = ctx.who;
-  if (ctx.territory) j["territory"] = *ctx.territory;
-  Response r = json_response(j.dump());
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
 }
 
 // What the page needs before drawing: the French vocabularies of its filters

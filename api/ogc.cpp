@@ -68,10 +68,12 @@ json collection_json(const std::string& base, pqxx::connection_base& conn, db::C
 
 }  // namespace
 
-std::string problem_json(int status, const std::string& title, const std::string& detail) {
+std::string problem_json(int status, const std::string& title, const std::string& detail,
+                         const std::string& field) {
+  json j{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
+  if (!field.empty()) j["field"] = field;
   // Details may quote the client's bytes: never let invalid UTF-8 throw here.
-  return json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string landing_document(const std::string& base) {

@@ -51,6 +51,13 @@ class HttpAdapter : public Http::Handler {
       r.headers[lower(header->name())] = value.str();
     }
     for (const auto& [name, raw] : req.headers().rawList()) r.headers[lower(name)] = raw.value();
+    // Pistache parses Cookie into a jar of its own: put it back as a header.
+    std::string cookies;
+    for (const auto& cookie : req.cookies()) {
+      cookies += (cookies.empty() ? "" : "; ") + cookie.name + "=" + cookie.value;
+    }
+    if (!cookies.empty()) r.headers["cookie"] = cookies;
+    r.peer = req.address().host();
     r.body = req.body();
 
     Response resp;

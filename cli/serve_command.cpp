@@ -34,6 +34,7 @@ int serve(const Settings& settings, const ServeArgs& args) {
   service_config.basemap_url = settings.basemap_url;
   service_config.basemap_attribution = settings.basemap_attribution;
   service_config.cors_origins = settings.cors_origins;
+  service_config.trust_proxy = settings.trust_proxy;
   service_config.limits.exact_count_limit = args.exact_count_limit;
   service_config.matching = matching::load_match_config(settings.match_config);
 

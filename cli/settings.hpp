@@ -26,6 +26,9 @@ struct Settings {
   // TERRIER_CORS_ORIGINS: comma-separated origins allowed to call the API
   // from their pages ("*" for any); none by default.
   std::vector<std::string> cors_origins;
+  // TERRIER_TRUST_PROXY=1: a reverse proxy's X-Forwarded-* headers are
+  // believed (scheme for Secure cookies, client address for sign-in limits).
+  bool trust_proxy = false;
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

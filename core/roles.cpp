@@ -31,4 +31,12 @@ std::vector<std::string> readable_visibilities(Role role) {
   return {"public"};
 }
 
+bool is_account_role(Role role) { return role != Role::anonymous; }
+
+bool may_manage_users(Role role) { return role == Role::admin; }
+
+bool may_create_personal_tokens(Role role, bool by_session) {
+  return by_session && is_account_role(role);
+}
+
 }  // namespace terrier
