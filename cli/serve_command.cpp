@@ -13,6 +13,7 @@
 #include "api/service.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/password.hpp"
 #include "db/migrations.hpp"
 #include "db/feature_store.hpp"
 #include "db/token_store.hpp"
@@ -46,6 +47,9 @@ int serve(const Settings& settings, const ServeArgs& args) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The dummy hash an unknown address is checked against, computed now: the
+  // first such sign-in must not take twice as long as a wrong password.
+  password::dummy_hash();
   api::ConnectionPool pool(url, args.pool_size, args.statement_timeout_ms);
   api::Service service(service_config, pool);
   api::Server server(server_config, service);

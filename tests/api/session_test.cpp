@@ -2,6 +2,7 @@
 // real `terrier serve` and PostGIS.
 
 #include <algorithm>
+#include <iostream>
 
 #include "tests/api/account_fixture.hpp"
 
@@ -106,6 +107,8 @@ TEST_F(AccountTest, WrongPasswordUnknownAddressAndDisabledAccountGetTheSame401In
     t_disabled.push_back(failed_sign_in_ms("denis@example.org", kPassword));
   }
   double w = median(t_wrong), u = median(t_unknown), d = median(t_disabled);
+  std::cout << "refused sign-ins, median ms: wrong password " << w << ", unknown address " << u
+            << ", disabled account " << d << "\n";
   EXPECT_GT(u, 0.5 * w) << "unknown " << u << " ms, wrong password " << w << " ms";
   EXPECT_GT(d, 0.5 * w) << "disabled " << d << " ms, wrong password " << w << " ms";
   EXPECT_LT(u, 2.0 * w) << "unknown " << u << " ms, wrong password " << w << " ms";
