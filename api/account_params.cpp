@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/problem.hpp"
+#include "api/field_problem.hpp"
 #include "core/json.hpp"
 
 namespace terrier::api {

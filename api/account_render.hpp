@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/problem.hpp"
+#include "api/field_problem.hpp"
 #include "db/user_store.hpp"
 
 namespace terrier::api {
@@ -30,11 +30,11 @@ inline nlohmann::json account_json(const db::User& u) {
   return j;
 }
 
-inline Problem account_problem(const db::AccountError& e) {
+inline FieldProblem account_problem(const db::AccountError& e) {
   const char* title = e.status() == 404   ? "Not Found"
                       : e.status() == 409 ? "Conflict"
                                           : "Bad Request";
-  return Problem(e.status(), title, e.what(), e.field());
+  return FieldProblem(e.status(), title, e.field(), e.what());
 }
 
 }  // namespace terrier::api

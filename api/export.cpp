@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "api/cnig_export.hpp"
 #include "api/problem.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -101,8 +102,8 @@ void write_geojson(pqxx::connection_base& conn, const std::vector<db::FeatureQue
 }  // namespace
 
 void parse_export_options(const std::string& format, const std::string& layers, ExportRequest& out) {
-  if (format != "geojson" && format != "gpkg" && format != "kml" && format != "csv") {
-    throw bad_request(fmt::format("format: '{}' is not geojson, gpkg, kml or csv", format));
+  if (format != "geojson" && format != "gpkg" && format != "kml" && format != "csv" && format != "cnig") {
+    throw bad_request(fmt::format("format: '{}' is not geojson, gpkg, kml, csv or cnig", format));
   }
   out.format = format;
   if (!layers.empty()) {
@@ -120,7 +121,7 @@ void parse_export_options(const std::string& format, const std::string& layers, 
 const char* export_content_type(const std::string& format) {
   if (format == "gpkg") return "application/geopackage+sqlite3";
   if (format == "kml") return "application/vnd.google-earth.kml+xml";
-  if (format == "csv") return "text/csv; charset=utf-8";
+  if (format == "csv" || format == "cnig") return "text/csv; charset=utf-8";
   return "application/geo+json";
 }
 
@@ -132,10 +133,20 @@ std::string export_file_name(const ExportRequest& request) {
   std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
   // The slug is already [a-z0-9-]: safe in a header and a file name.
   return fmt::format("terrier-{}-{}.{}", request.territory.empty() ? "hauts-de-france" : text::slugify(request.territory),
-                     date, request.format);
+                     date, request.format == "cnig" ? "cnig.csv" : request.format);
 }
 
 void write_export(pqxx::connection_base& conn, const ExportRequest& request, const std::string& path) {
+  if (request.format == "cnig") {
+    try {
+      write_cnig_export(conn, request.role, request.territory, path);
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(path, ec);  // no partial file left behind
+      throw;
+    }
+    return;
+  }
   TempDir tmp;
   auto queries = queries_for(request);
   try {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/etag.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
 #include "core/error.hpp"
@@ -23,11 +24,11 @@ Response json_response(std::string body, const char* type) {
 }
 
 Response problem_response(int status, const std::string& title, const std::string& detail,
-                          const std::string& field) {
+                          const std::string& extensions) {
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = problem_json(status, title, detail, field);
+  r.body = problem_json(status, title, detail, extensions);
   return r;
 }
 
@@ -75,7 +76,7 @@ Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) 
   return r;
 }
 
-Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   auto collection = collection_or_404(ctx.segments[2]);
   int srid = 4326;
   for (const auto& [name, value] : ctx.params) {
@@ -86,11 +87,15 @@ Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
     }
   }
   auto conn = pool.acquire();
-  auto feature = db::feature_by_id(*conn, collection, ctx.role, ctx.segments[4], srid);
+  auto feature = db::feature_by_id(*conn, collection, ctx.role, ctx.segments[4], srid,
+                                   config.limits.reverify_months);
   if (!feature) throw not_found(fmt::format("no feature '{}' in {}", ctx.segments[4], ctx.segments[2]));
   Response r = json_response(item_document(ctx.base_url, collection, ctx.segments[4], *feature),
                              "application/geo+json");
   r.headers.emplace_back("Content-Crs", "<" + crs_uri(srid) + ">");
+  if (auto etag = item_etag(*conn, collection, ctx.segments[4], ctx.role); etag && srid == 4326) {
+    r.headers.emplace_back("ETag", *etag);  // the one PATCH and DELETE take in If-Match
+  }
   return r;
 }
 
@@ -139,10 +144,7 @@ Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
         {"opportunity_statuses", importers::opportunity_statuses().values()},
         {"need_statuses", importers::need_statuses().values()},
         {"place_kinds", importers::place_kinds().values()}}},
-      {"basemap", nullptr}};
-  if (!config.basemap_url.empty()) {
-    j["basemap"] = {{"url", config.basemap_url}, {"attribution", config.basemap_attribution}};
-  }
+      {"basemap", basemap_json(config.basemap)}};
   return json_response(j.dump());
 }
 

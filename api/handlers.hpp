@@ -34,11 +34,13 @@ struct Context {
   std::string email{};
   std::string name{};
   std::string token_name{};  // the bearer token's name
+  const Metrics* metrics = nullptr;      // the service's counters, for /metrics
+  std::size_t in_flight = 0;             // requests being answered, this one included
 };
 
 Response json_response(std::string body, const char* type = "application/json");
 Response problem_response(int status, const std::string& title, const std::string& detail,
-                          const std::string& field = "");
+                          const std::string& extensions = "");
 long long id_or_404(const std::string& s, const char* what);
 db::Collection collection_or_404(const std::string& id);
 
@@ -53,7 +55,6 @@ Response map_config(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 // match_handlers.cpp
 Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
-Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
@@ -72,11 +73,28 @@ Response reset_user(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 Response create_token(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response list_tokens(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_token(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+// followup_handlers.cpp
+Response get_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response object_history(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response followup_board(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// request_handlers.cpp
+Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// metrics.cpp: Prometheus' text, for admins' tokens only
+Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // write_handlers.cpp
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// import_handlers.cpp
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 }  // namespace terrier::api

@@ -30,42 +30,16 @@ Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceCo
   return json_response(*doc, "application/geo+json");
 }
 
-// The land group (members), foundations and admins set a match's status.
-Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "a token is needed to change a match");
-  if (ctx.role == Role::animator) throw Problem(403, "Forbidden", "animators do not change matches");
-  long long id = id_or_404(ctx.segments[2], "match");
-  std::string status;
-  try {
-    auto body = parse_json(ctx.request.body);
-    status = body.at("status").get<std::string>();
-  } catch (const JsonTooDeep&) {
-    throw bad_request("the body must be JSON: {\"status\": \"contacté\"}");
-  } catch (const nlohmann::json::exception&) {
-    throw bad_request("the body must be JSON: {\"status\": \"contacté\"}");
-  }
-  static const std::vector<std::string> statuses = {"proposé", "contacté", "visite", "accord", "refusé"};
-  if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
-    throw bad_request(fmt::format("status: '{}' is not proposé, contacté, visite, accord or refusé", status));
-  }
-  auto conn = pool.acquire();
-  db::MatchStore store(*conn);
-  try {
-    store.set_status(id, status, ctx.who, readable_visibilities(ctx.role));
-  } catch (const DbError&) {
-    throw not_found(fmt::format("no match '{}'", id));
-  }
-  return json_response(nlohmann::json{{"id", id}, {"status", status}}.dump());
-}
-
 // A territory's map for circle animators (their own circle) and foundations.
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   const std::string& slug = ctx.segments[2];
   if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "exports need a token");
-  if (ctx.role == Role::member) throw Problem(403, "Forbidden", "members do not export; ask your circle's animator");
+  if (ctx.role == Role::member)
+    throw Problem(403, "Forbidden", "members do not export; ask your circle's animator");
   if (ctx.role == Role::animator && ctx.territory != slug) {
-    throw Problem(403, "Forbidden", fmt::format("an animator exports its own circle ({})",
-                                                ctx.territory.value_or("none")));
+    throw Problem(
+        403, "Forbidden",
+        fmt::format("an animator exports its own circle ({})", ctx.territory.value_or("none")));
   }
   ExportRequest request;
   request.territory = slug;
@@ -101,12 +75,14 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
 
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   // A whole territory's assignment costs CPU: the network's roles only.
-  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "the assignment needs a token");
+  if (ctx.role == Role::anonymous)
+    throw Problem(401, "Unauthorized", "the assignment needs a token");
   for (const auto& [name, value] : ctx.params) {
     if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));
   }
   auto it = ctx.params.find("territory");
-  if (it == ctx.params.end()) throw bad_request("territory: a circle, EPCI, commune or département slug");
+  if (it == ctx.params.end())
+    throw bad_request("territory: a circle, EPCI, commune or département slug");
   auto conn = pool.acquire();
   db::MatchStore store(*conn);
   if (!store.territory_exists(it->second)) {
@@ -127,12 +103,13 @@ Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
   }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& m : matching::assign(pairs)) {
-    out.push_back({{"need_id", m.need_id}, {"opportunity_id", m.opportunity_id},
-                   {"score", m.score}, {"reliability", m.reliability}, {"reasons", m.reasons}});
+    out.push_back({{"need_id", m.need_id},
+                   {"opportunity_id", m.opportunity_id},
+                   {"score", m.score},
+                   {"reliability", m.reliability},
+                   {"reasons", m.reasons}});
   }
   return json_response(nlohmann::json{{"territory", it->second}, {"assignment", out}}.dump());
 }
-
-
 
 }  // namespace terrier::api

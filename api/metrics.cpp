@@ -2,6 +2,9 @@
 
 #include <fmt/core.h>
 
+#include "api/handlers.hpp"
+#include "core/roles.hpp"
+
 namespace terrier::api {
 
 void Metrics::record(const std::string& route, int status, double seconds) {
@@ -24,11 +27,12 @@ std::string Metrics::render(std::size_t pool_in_use, std::size_t pool_size,
     out += fmt::format("terrier_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", key.first,
                        key.second, n);
   }
-  out += "# HELP terrier_http_request_duration_seconds Time to answer a request.\n"
-         "# TYPE terrier_http_request_duration_seconds histogram\n";
+  out +=
+      "# HELP terrier_http_request_duration_seconds Time to answer a request.\n"
+      "# TYPE terrier_http_request_duration_seconds histogram\n";
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    out += fmt::format("terrier_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],
-                       bucket_counts_[i]);
+    out += fmt::format("terrier_http_request_duration_seconds_bucket{{le=\"{}\"}} {}\n",
+                       kBuckets[i], bucket_counts_[i]);
   }
   out += fmt::format("terrier_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", count_);
   out += fmt::format("terrier_http_request_duration_seconds_sum {}\n", sum_);
@@ -43,6 +47,20 @@ std::string Metrics::render(std::size_t pool_in_use, std::size_t pool_size,
       "terrier_http_requests_in_flight {}\n",
       pool_in_use, pool_size, in_flight);
   return out;
+}
+
+Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  if (ctx.role == Role::anonymous) {
+    Response r = problem_response(401, "Unauthorized", "/metrics needs an admin's token");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (!reads_metrics(ctx.role))
+    throw Problem(403, "Forbidden", "/metrics is for admins' tokens only");
+  Response m;
+  m.content_type = "text/plain; version=0.0.4";
+  m.body = ctx.metrics ? ctx.metrics->render(pool.in_use(), pool.size(), ctx.in_flight) : "";
+  return m;
 }
 
 }  // namespace terrier::api

@@ -69,9 +69,16 @@ json collection_json(const std::string& base, pqxx::connection_base& conn, db::C
 }  // namespace
 
 std::string problem_json(int status, const std::string& title, const std::string& detail,
-                         const std::string& field) {
-  json j{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
-  if (!field.empty()) j["field"] = field;
+                         const std::string& extensions) {
+  json j = {{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
+  if (!extensions.empty()) {
+    auto extra = json::parse(extensions, nullptr, false);
+    if (extra.is_object()) {
+      for (auto& [key, value] : extra.items()) {
+        if (!j.contains(key)) j[key] = std::move(value);
+      }
+    }
+  }
   // Details may quote the client's bytes: never let invalid UTF-8 throw here.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -176,11 +183,19 @@ std::string openapi_document(const std::string& base, const Limits& limits) {
                  db::Collection::territories}) {
     std::string id = db::collection_name(c);
     json parameters = {
-        param("bbox", "string", "minLon,minLat,maxLon,maxLat (WGS84)"),
+        param("bbox", "string", "minX,minY,maxX,maxY: lon/lat (CRS84), or in bbox-crs"),
         {{"name", "limit"}, {"in", "query"}, {"required", false},
          {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", limits.max_limit},
                      {"default", limits.default_limit}}}},
         param("offset", "integer", "index of the first feature")};
+    // OGC API – Features Part 2: the CRS of the answer and of the bbox.
+    auto crs_param = [](const char* name, const char* description) {
+      return json{{"name", name}, {"in", "query"}, {"required", false}, {"description", description},
+                  {"schema", {{"type", "string"}, {"format", "uri"}, {"enum", {kCrs84, kLambert93}},
+                              {"default", kCrs84}}}};
+    };
+    parameters.push_back(crs_param("crs", "CRS of the geometries in the answer"));
+    parameters.push_back(crs_param("bbox-crs", "CRS of the bbox's coordinates"));
     for (const auto& f : filter_names(c)) parameters.push_back(param(f, "string", "filter"));
     paths["/collections/" + id + "/items"] = {
         {"get", {{"operationId", "get_" + id}, {"summary", title_of(c)},
@@ -189,7 +204,10 @@ std::string openapi_document(const std::string& base, const Limits& limits) {
     paths["/collections/" + id + "/items/{featureId}"] = {
         {"get", {{"operationId", "get_" + id + "_item"},
                  {"parameters", {{{"name", "featureId"}, {"in", "path"}, {"required", true},
-                                  {"schema", {{"type", "string"}}}}}},
+                                  {"schema", {{"type", "string"}}}},
+                                 {{"name", "crs"}, {"in", "query"}, {"required", false},
+                                  {"schema", {{"type", "string"}, {"format", "uri"},
+                                              {"enum", {kCrs84, kLambert93}}, {"default", kCrs84}}}}}},
                  {"responses", {{"200", {{"description", "GeoJSON Feature"}}}}}}}};
   }
   paths["/"] = {{"get", {{"operationId", "landing"}, {"responses", {{"200", {{"description", "landing page"}}}}}}}};

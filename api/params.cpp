@@ -47,18 +47,21 @@ std::array<double, 4> parse_bbox(const std::string& value, int srid) {
   std::array<double, 4> b{};
   for (int i = 0; i < 4; ++i) b[i] = parse_double("bbox", parts[i]);
   if (srid != 4326) {
-    if (b[0] > b[2] || b[1] > b[3]) throw bad_request("bbox: each minimum must be at most its maximum");
+    if (b[0] > b[2] || b[1] > b[3])
+      throw bad_request("bbox: each minimum must be at most its maximum");
     // Lambert-93 is defined over metropolitan France: far outside, PROJ
     // cannot transform the box back to lon/lat.
     if (b[0] < -1'000'000 || b[2] > 2'500'000 || b[1] < 5'000'000 || b[3] > 8'000'000) {
-      throw bad_request("bbox: Lambert-93 coordinates must lie in x [-1000000, 2500000], "
-                        "y [5000000, 8000000] metres");
+      throw bad_request(
+          "bbox: Lambert-93 coordinates must lie in x [-1000000, 2500000], "
+          "y [5000000, 8000000] metres");
     }
     return b;
   }
   if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3]) {
-    throw bad_request("bbox: longitudes must be in [-180, 180], latitudes in [-90, 90], "
-                      "and each minimum at most its maximum");
+    throw bad_request(
+        "bbox: longitudes must be in [-180, 180], latitudes in [-90, 90], "
+        "and each minimum at most its maximum");
   }
   return b;
 }
@@ -73,6 +76,9 @@ std::vector<std::string> terms(const std::string& name, const std::string& value
   }
   return out;
 }
+
+// Parameters that take a comma-separated list of values.
+const std::vector<std::string> kListParameters = {"kind", "tenure", "status", "level", "layers"};
 
 const std::vector<std::string> kCommon = {"bbox", "bbox-crs", "crs", "limit", "offset", "f"};
 
@@ -101,10 +107,13 @@ std::string percent_decode(std::string_view s) {
 int parse_crs(const std::string& name, const std::string& uri) {
   if (uri == kCrs84) return 4326;
   if (uri == kLambert93) return 2154;
-  throw bad_request(fmt::format("{}: '{}' is not served ({} or {})", name, uri, kCrs84, kLambert93));
+  throw bad_request(
+      fmt::format("{}: '{}' is not served ({} or {})", name, uri, kCrs84, kLambert93));
 }
 
-std::string crs_uri(int srid) { return srid == 2154 ? kLambert93 : kCrs84; }
+std::string crs_uri(int srid) {
+  return srid == 2154 ? kLambert93 : kCrs84;
+}
 
 std::map<std::string, std::string> parse_query(std::string_view query) {
   std::map<std::string, std::string> out;
@@ -113,11 +122,17 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
     std::string name = percent_decode(pair.substr(0, eq));
     std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1));
     if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
-      throw bad_request(fmt::format("{}: the URL holds a NUL byte (%00)", name.substr(0, name.find('\0'))));
+      throw bad_request(
+          fmt::format("{}: the URL holds a NUL byte (%00)", name.substr(0, name.find('\0'))));
     }
-    if (!out.emplace(name, value).second) {
+    auto [it, inserted] = out.emplace(name, value);
+    if (inserted) continue;
+    // A repeated list filter means any of its values, as a comma list does;
+    // any other parameter given twice is refused, never reduced to one.
+    if (std::find(kListParameters.begin(), kListParameters.end(), name) == kListParameters.end()) {
       throw bad_request(fmt::format("{}: given more than once", name));
     }
+    it->second += "," + value;
   }
   return out;
 }
@@ -125,15 +140,19 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
 const std::vector<std::string>& filter_names(db::Collection collection) {
   static const std::vector<std::string> opportunities = {
       "kind", "tenure", "status", "surface_min", "surface_max", "rent_max", "price_max",
-      "available_before", "territory", "q"};
+      "available_before", "territory", "q", "to_reverify"};
   static const std::vector<std::string> places = {"kind", "territory", "competence", "q"};
   static const std::vector<std::string> needs = {"status", "territory", "q"};
   static const std::vector<std::string> territories = {"level", "q"};
   switch (collection) {
-    case db::Collection::opportunities: return opportunities;
-    case db::Collection::places: return places;
-    case db::Collection::needs: return needs;
-    case db::Collection::territories: return territories;
+    case db::Collection::opportunities:
+      return opportunities;
+    case db::Collection::places:
+      return places;
+    case db::Collection::needs:
+      return needs;
+    case db::Collection::territories:
+      return territories;
   }
   return opportunities;
 }
@@ -146,13 +165,14 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   q.limit = limits.default_limit;
   q.exact_count_limit = limits.exact_count_limit;
   q.exact_count_cost = limits.exact_count_cost;
+  q.reverify_months = limits.reverify_months;
   const auto& filters = filter_names(collection);
   for (const auto& [name, value] : params) {
     bool known = std::find(kCommon.begin(), kCommon.end(), name) != kCommon.end() ||
                  std::find(filters.begin(), filters.end(), name) != filters.end();
     if (!known) {
-      throw bad_request(fmt::format("unknown parameter '{}' for {}", name,
-                                    db::collection_name(collection)));
+      throw bad_request(
+          fmt::format("unknown parameter '{}' for {}", name, db::collection_name(collection)));
     }
   }
   auto get = [&](const char* name) -> const std::string* {
@@ -178,12 +198,14 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   }
   if (auto v = get("tenure")) f.tenures = terms("tenure", *v, importers::tenures());
   if (auto v = get("status")) {
-    f.statuses = terms("status", *v, opps ? importers::opportunity_statuses() : importers::need_statuses());
+    f.statuses =
+        terms("status", *v, opps ? importers::opportunity_statuses() : importers::need_statuses());
   }
   if (auto v = get("level")) {
     for (const auto& l : text::split_any(*v, {","})) {
       if (l != "circle" && l != "epci" && l != "commune" && l != "departement") {
-        throw bad_request(fmt::format("level: '{}' is not circle, epci, commune or departement", l));
+        throw bad_request(
+            fmt::format("level: '{}' is not circle, epci, commune or departement", l));
       }
       f.levels.push_back(l);
     }
@@ -199,6 +221,10 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   }
   if (auto v = get("territory")) f.territory = text::trim(*v);
   if (auto v = get("competence")) f.competence = text::trim(*v);
+  if (auto v = get("to_reverify")) {
+    if (*v != "true" && *v != "false") throw bad_request("to_reverify: true or false");
+    f.to_reverify = *v == "true";
+  }
   if (auto v = get("q")) {
     if (v->size() > 200) throw bad_request("q: at most 200 characters");
     f.q = text::trim(*v);

@@ -17,13 +17,16 @@ struct Limits {
   std::size_t max_limit = 10000;
   long long exact_count_limit = 100000;  // numberMatched is estimated above
   double exact_count_cost = 5000;        // or when counting would cost more (db/feature_store.hpp)
+  int reverify_months = db::kDefaultReverifyMonths;  // TERRIER_REVERIFY_MONTHS
 };
 
 // Percent-decoding of a URL component ('+' is a space); throws Problem 400
 // on a malformed escape or invalid UTF-8.
 std::string percent_decode(std::string_view s);
 
-// Raw query string "a=1&b=2" -> decoded pairs; a repeated name is a 400.
+// Raw query string "a=1&b=2" -> decoded pairs. A repeated list filter
+// (kind, tenure, status, level, layers) means any of its values
+// ("kind=a&kind=b" is "kind=a,b"); any other repeated name is a 400.
 std::map<std::string, std::string> parse_query(std::string_view query);
 
 // Items parameters of one collection: bbox, limit, offset and the

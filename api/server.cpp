@@ -1,15 +1,22 @@
 #include "api/server.hpp"
 
 #include <fmt/core.h>
+#include <netinet/in.h>
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
+#include <pistache/transport.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "api/http_wire.hpp"
+#include "api/problem.hpp"
 #include "core/error.hpp"
 
 namespace terrier::api {
@@ -17,49 +24,92 @@ namespace {
 
 using namespace Pistache;
 
-// Pistache 0.0.5 writes only typed headers in responses (raw ones are
-// dropped), so every other header goes out through this one type.
-class NamedHeader final : public Http::Header::Header {
- public:
-  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void parse(const std::string& data) override { value_ = data; }
-  void write(std::ostream& stream) const override { stream << value_; }
-#ifdef SAFE_HEADER_CAST
-  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
-#endif
-
- private:
-  std::string name_;
-  std::string value_;
+// The bytes of the current request's head, kept beside Pistache's parser
+// (which drops a repeated query parameter and a repeated Content-Length).
+struct RawHead {
+  std::string bytes;
+  bool complete = false;
+  HeadCheck check;
+  void reset() { *this = RawHead{}; }
 };
 
+constexpr const char* kRawHeadData = "terrier.head";
+// A head larger than this (request line and fields) is refused.
+constexpr std::size_t kMaxHeadBytes = 64 * 1024;
+
+// Pistache's Http::Handler with its input step replaced: the same parser,
+// but the raw head is checked before the body is read, and responses are
+// serialised here (HEAD answers, Connection honoured, a 400 that closes).
 class HttpAdapter : public Http::Handler {
  public:
   HTTP_PROTOTYPE(HttpAdapter)
   explicit HttpAdapter(Service* service) : service_(service) {}
 
-  void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
-    Request r;
-    r.method = Http::methodString(req.method());
-    r.path = req.resource();
-    std::string query = req.query().as_str();
-    r.query = query.empty() || query[0] != '?' ? query : query.substr(1);
-    for (const auto& header : req.headers().list()) {
-      std::ostringstream value;
-      header->write(value);
-      r.headers[lower(header->name())] = value.str();
-    }
-    for (const auto& [name, raw] : req.headers().rawList()) r.headers[lower(name)] = raw.value();
-    // Pistache parses Cookie into a jar of its own: put it back as a header.
-    std::string cookies;
-    for (const auto& cookie : req.cookies()) {
-      cookies += (cookies.empty() ? "" : "; ") + cookie.name + "=" + cookie.value;
-    }
-    if (!cookies.empty()) r.headers["cookie"] = cookies;
-    r.peer = req.address().host();
-    r.body = req.body();
+  void onRequest(const Http::Request&, Http::ResponseWriter) override {}  // unused: see onInput
 
+ private:
+  void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    peer->putData(ParserData, std::make_shared<Http::RequestParser>(getMaxRequestSize()));
+    peer->putData(kRawHeadData, std::make_shared<RawHead>());
+  }
+
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto parser = getParser(peer);
+    auto raw = std::static_pointer_cast<RawHead>(peer->getData(kRawHeadData));
+    try {
+      if (!raw->complete) keep_head(*raw, buffer, len);
+      if (!parser->feed(buffer, len)) {
+        throw Http::HttpError(Http::Code::Request_Entity_Too_Large, "the request is too large");
+      }
+      // Framing errors are answered before Pistache reads a body by them.
+      if (raw->complete && raw->check.problem) {
+        throw Http::HttpError(Http::Code::Bad_Request, *raw->check.problem);
+      }
+      if (parser->parse() != Http::Private::State::Done) return;
+      peer->setIdle(false);
+      const auto& head = raw->check.head;
+      // While shutting down, clients are told not to send another request.
+      bool keep_alive = head.keep_alive() && !service_->draining();
+      bool head_only = head.method == "HEAD";
+      Response resp = answer(parser->request, head, peer->address().host());
+      parser->reset();
+      raw->reset();
+      send(peer, resp, head_only, keep_alive);
+    } catch (const Http::HttpError& e) {
+      refuse(peer, *parser, *raw, e.code(), e.reason());
+    } catch (const std::exception& e) {
+      // Pistache's parser throws plain exceptions on some malformed input:
+      // the request is refused, never answered 500.
+      refuse(peer, *parser, *raw, 400, e.what());
+    }
+  }
+
+  static void keep_head(RawHead& raw, const char* buffer, size_t len) {
+    std::size_t from = raw.bytes.size() >= 3 ? raw.bytes.size() - 3 : 0;
+    raw.bytes.append(
+        buffer, std::min(len, kMaxHeadBytes + 4 - std::min(raw.bytes.size(), kMaxHeadBytes + 4)));
+    auto end = raw.bytes.find("\r\n\r\n", from);
+    if (end == std::string::npos) {
+      if (raw.bytes.size() > kMaxHeadBytes) {
+        throw Http::HttpError(Http::Code::Request_Header_Fields_Too_Large,
+                              "the request head is too large");
+      }
+      return;
+    }
+    raw.complete = true;
+    raw.check = check_request_head(std::string_view(raw.bytes).substr(0, end));
+    raw.bytes.clear();
+  }
+
+  Response answer(const Http::Request& req, const RequestHead& head, std::string peer_address) {
+    Request r;
+    // HEAD is answered as GET; the body is left out when sent.
+    r.method = head.method == "HEAD" ? "GET" : Http::methodString(req.method());
+    r.path = req.resource();
+    r.query = head.query();
+    for (const auto& [name, value] : head.fields) r.headers[name] = value;
+    r.body = req.body();
+    r.peer = std::move(peer_address);
     Response resp;
     try {
       resp = service_->handle(r);
@@ -68,12 +118,6 @@ class HttpAdapter : public Http::Handler {
       resp.content_type = "application/problem+json";
       resp.body = R"({"type":"about:blank","title":"Internal Server Error","status":500})";
     }
-    if (!resp.content_type.empty()) {
-      writer.headers().add<Http::Header::ContentType>(
-          Http::Mime::MediaType::fromString(resp.content_type));
-    }
-    for (const auto& [k, v] : resp.headers) writer.headers().add(std::make_shared<NamedHeader>(k, v));
-    writer.headers().add(std::make_shared<NamedHeader>("X-Content-Type-Options", "nosniff"));
     if (!resp.file.empty()) {
       // An export, written to disk first: read back and sent whole, then
       // deleted. Pistache 0.0.5's asynchronous serveFile dropped connections
@@ -84,14 +128,47 @@ class HttpAdapter : public Http::Handler {
       std::remove(resp.file.c_str());
       resp.body = body.str();
     }
-    writer.send(static_cast<Http::Code>(resp.status), resp.body);
+    return resp;
   }
 
- private:
-  static std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
+  void send(const std::shared_ptr<Tcp::Peer>& peer, const Response& resp, bool head_only,
+            bool keep_alive) {
+    auto headers = resp.headers;
+    if (!resp.content_type.empty())
+      headers.insert(headers.begin(), {"Content-Type", resp.content_type});
+    headers.emplace_back("X-Content-Type-Options", "nosniff");
+    std::string out = serialize_response(resp.status, headers, resp.body, head_only, keep_alive);
+    write(peer, std::move(out), keep_alive);
   }
+
+  // A request that cannot be read: 400 (or 413, 431) and the connection
+  // closed, so nothing after it is taken for another request.
+  void refuse(const std::shared_ptr<Tcp::Peer>& peer, Http::RequestParser& parser, RawHead& raw,
+              int status, const std::string& reason) {
+    parser.reset();
+    raw.reset();
+    Response resp;
+    resp.status = status;
+    resp.content_type = "application/problem+json";
+    resp.body = problem_json(status, reason_phrase(status), reason);
+    send(peer, resp, false, false);
+  }
+
+  void write(const std::shared_ptr<Tcp::Peer>& peer, std::string bytes, bool keep_alive) {
+    peer->setIdle(true);
+    std::size_t size = bytes.size();
+    auto written = transport()->asyncWrite(peer->fd(), RawBuffer(std::move(bytes), size));
+    if (keep_alive) return;
+    // Once the answer is out, on the transport's thread (where the peer is
+    // still registered, so its descriptor is still its own): no more input.
+    std::weak_ptr<Tcp::Peer> weak = peer;
+    written.then(
+        [weak](ssize_t) {
+          if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_RDWR);
+        },
+        [](std::exception_ptr) {});
+  }
+
   Service* service_;
 };
 
@@ -99,7 +176,8 @@ class HttpAdapter : public Http::Handler {
 
 void ServerConfig::set_listen(const std::string& listen) {
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw ConfigError(fmt::format("--listen '{}': expected HOST:PORT", listen));
+  if (colon == std::string::npos)
+    throw ConfigError(fmt::format("--listen '{}': expected HOST:PORT", listen));
   host = listen.substr(0, colon);
   try {
     port = std::stoi(listen.substr(colon + 1));
@@ -149,11 +227,48 @@ void Server::start() {
   }
 }
 
-int Server::port() const { return impl_->endpoint ? static_cast<int>(impl_->endpoint->getPort()) : 0; }
+int Server::port() const {
+  return impl_->endpoint ? static_cast<int>(impl_->endpoint->getPort()) : 0;
+}
+
+namespace {
+
+// Pistache 0.0.5 keeps its listening socket open until the endpoint is
+// destroyed, after its threads stopped: connections the kernel completed in
+// between were reset without an answer. Shutting the socket's reading side
+// makes new connections refused at once while the accepted ones are still
+// answered. Found by its port, as Pistache does not expose it.
+void stop_listening(int port) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = 0;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) continue;
+    int bound = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                : addr.ss_family == AF_INET6
+                    ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                    : -1;
+    if (bound == port) ::shutdown(fd, SHUT_RD);
+  }
+}
+
+}  // namespace
 
 void Server::shutdown_gracefully(std::chrono::milliseconds grace) {
-  impl_->service.start_draining();
+  impl_->service.start_draining();  // new requests: 503 and Connection: close
+  if (impl_->endpoint) stop_listening(port());
   auto deadline = std::chrono::steady_clock::now() + grace;
+  // Connections accepted just before are read and answered (503) by now.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   while (impl_->service.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

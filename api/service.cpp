@@ -2,12 +2,14 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <pqxx/except>
 #include <regex>
 
 #include "api/auth.hpp"
+#include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
 #include "api/problem.hpp"
@@ -75,6 +77,17 @@ const std::vector<Route>& routes() {
       {"GET", {"api", "needs", "{}", "matches"}, need_matches},
       {"GET", {"api", "opportunities", "{}", "matches"}, opportunity_matches},
       {"PATCH", {"api", "matches", "{}"}, patch_match},
+      {"GET", {"api", "matches", "{}"}, get_match},
+      {"GET", {"api", "matches", "{}", "history"}, object_history},
+      {"GET", {"api", "opportunities", "{}", "history"}, object_history},
+      {"GET", {"api", "needs", "{}", "history"}, object_history},
+      {"GET", {"api", "followup"}, followup_board},
+      {"GET", {"api", "requests"}, list_requests},
+      {"POST", {"api", "requests"}, create_request},
+      {"GET", {"api", "requests", "{}"}, get_request},
+      {"PATCH", {"api", "requests", "{}"}, update_request},
+      {"DELETE", {"api", "requests", "{}"}, delete_request},
+      {"GET", {"api", "requests", "{}", "history"}, object_history},
       {"GET", {"api", "assignment"}, assignment},
       {"GET", {"api", "territories", "{}", "export"}, export_territory},
       {"POST", {"api", "imports"}, import_file},
@@ -84,11 +97,19 @@ const std::vector<Route>& routes() {
       {"PATCH", {"api", "needs", "{}"}, update_row},
       {"DELETE", {"api", "opportunities", "{}"}, delete_row},
       {"DELETE", {"api", "needs", "{}"}, delete_row},
+      {"GET", {"metrics"}, metrics_page},
+      // Last: the page's files, at any path outside the API's roots.
+      {"GET", {"**"}, static_file},
   };
   return table;
 }
 
 bool matches(const Route& route, const Context& ctx) {
+  if (route.pattern.size() == 1 && std::string(route.pattern[0]) == "**") {
+    static const std::vector<std::string> api_roots = {"ogcapi", "api", "tiles", "metrics", "healthz"};
+    return ctx.segments.empty() ||
+           std::find(api_roots.begin(), api_roots.end(), ctx.segments[0]) == api_roots.end();
+  }
   if (route.pattern.size() != ctx.segments.size()) return false;
   for (std::size_t i = 0; i < route.pattern.size(); ++i) {
     if (std::string(route.pattern[i]) != "{}" && route.pattern[i] != ctx.segments[i]) return false;
@@ -100,8 +121,14 @@ void add_cache_headers(const Request& request, Response& r) {
   if (r.status != 200 || !r.file.empty()) return;
   // A validator, not a secret: a 64-bit hash and the length, at memory
   // speed (SHA-256 of a 500-feature page cost a millisecond).
-  std::string etag = fmt::format("\"{:016x}-{:x}\"", std::hash<std::string_view>{}(r.body), r.body.size());
-  r.headers.emplace_back("ETag", etag);
+  std::string etag;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "ETag") etag = v;  // an object's version, set by its handler
+  }
+  if (etag.empty()) {
+    etag = fmt::format("\"{:016x}-{:x}\"", std::hash<std::string_view>{}(r.body), r.body.size());
+    r.headers.emplace_back("ETag", etag);
+  }
   // Revalidate every time: an edit is visible at once, an unchanged map
   // costs a 304.
   bool has_cache_control = false;
@@ -114,24 +141,19 @@ void add_cache_headers(const Request& request, Response& r) {
   }
 }
 
-// The origin of a URL template ("https://tile.example.org/{z}/…" gives
-// "https://tile.example.org"), for the page's Content-Security-Policy.
-std::string origin_of(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return "";
-  auto end = url.find('/', scheme + 3);
-  return url.substr(0, end);
-}
-
 // Headers every response carries; the page also gets a CSP that allows this
-// server only (plus the basemap's origin when one is configured): no inline
-// script, no framing.
+// server only (plus the base layers' origins: IGN's by default): no inline
+// script, no framing. OpenStreetMap's tiles want the page's origin as
+// Referer; nothing else gets one.
 void add_security_headers(const ServiceConfig& config, Response& r) {
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  bool html = r.content_type.rfind("text/html", 0) == 0;
+  r.headers.emplace_back("Referrer-Policy",
+                         html && config.basemap.needs_referrer ? "strict-origin" : "no-referrer");
   r.headers.emplace_back("X-Frame-Options", "DENY");
   r.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
-  if (r.content_type.rfind("text/html", 0) == 0) {
-    std::string basemap = config.basemap_url.empty() ? "" : " " + origin_of(config.basemap_url);
+  if (html) {
+    std::string basemap;
+    for (const auto& origin : config.basemap.origins()) basemap += " " + origin;
     r.headers.emplace_back(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
@@ -193,7 +215,7 @@ Response Service::handle(const Request& request) {
     for (const auto& route : routes()) {
       if (matches(route, ctx)) {
         path_known = true;
-        if (request.method == route.method) found = &route;
+        if (request.method == route.method && !found) found = &route;
       }
     }
     if (request.method == "OPTIONS" && allowed_origin(config_, request)) {
@@ -201,7 +223,7 @@ Response Service::handle(const Request& request) {
       response.status = 204;
       response.content_type.clear();
       response.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
-                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match"},
+                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, If-Match"},
                           {"Access-Control-Max-Age", "600"}};
       add_cors_headers(config_, request, response);
       return response;
@@ -211,31 +233,38 @@ Response Service::handle(const Request& request) {
       route_label.clear();
       for (const char* s : found->pattern) route_label += std::string("/") + s;
     }
-    if (request.method == "GET" && ctx.segments.size() == 1 && ctx.segments[0] == "metrics") {
-      Response m;
-      m.content_type = "text/plain; version=0.0.4";
-      m.body = metrics_.render(pool_.in_use(), pool_.size(), in_flight_.load());
-      return m;
-    }
     authenticate(request, pool_, config_, ctx);
     if (found) {
+      ctx.metrics = &metrics_;
+      ctx.in_flight = in_flight_.load();
       response = found->handler(ctx, pool_, config_);
-    } else if (request.method == "GET" &&
-               (ctx.segments.empty() ||
-                (ctx.segments[0] != "ogcapi" && ctx.segments[0] != "api" && ctx.segments[0] != "tiles"))) {
-      response = static_file(ctx, pool_, config_);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));
     }
     add_cache_headers(request, response);
+  } catch (const FieldProblem& p) {
+    response = problem_response(p.status(), p.title(), p.what());
+    response.body = field_problem_json(p);
   } catch (const Problem& p) {
-    response = problem_response(p.status(), p.title(), p.what(), p.field());
+    response = problem_response(p.status(), p.title(), p.what(), p.extensions());
   } catch (const DatabaseUnavailable& e) {
     response = problem_response(503, "Service Unavailable", "the database is not reachable; try again");
     response.headers.emplace_back("Retry-After", "2");
   } catch (const pqxx::broken_connection& e) {
     response = problem_response(503, "Service Unavailable", "the database connection was lost; try again");
     response.headers.emplace_back("Retry-After", "2");
+  } catch (const pqxx::sql_error& e) {
+    // A statement timeout (57014) or a backend stopped under the request
+    // (57P01 and the rest of class 57) is temporary: 503, and the client
+    // may try again. Anything else is a fault of ours: 500. Neither says
+    // which statement or table was involved.
+    log::error("{} {}: [{}] {}", request.method, request.path, e.sqlstate(), first_line(e.what()));
+    if (e.sqlstate().rfind("57", 0) == 0) {
+      response = problem_response(503, "Service Unavailable", "the database did not answer in time; try again");
+      response.headers.emplace_back("Retry-After", "2");
+    } else {
+      response = problem_response(500, "Internal Server Error", "the request failed; it was logged");
+    }
   } catch (const std::exception& e) {
     log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
     response = problem_response(500, "Internal Server Error", "the request failed; it was logged");

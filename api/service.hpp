@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "api/basemap.hpp"
 #include "api/metrics.hpp"
 #include "api/params.hpp"
 #include "api/pool.hpp"
@@ -24,10 +25,9 @@ struct ServiceConfig {
   std::filesystem::path web_root;  // static files served at /
   std::size_t max_body_bytes = 20 * 1024 * 1024;
   matching::MatchConfig matching;
-  // An optional raster basemap for the page (XYZ template) and its credit;
-  // without it the page draws the project's own boundaries only.
-  std::string basemap_url;
-  std::string basemap_attribution;
+  // The page's raster base layers (IGN by default); with none the page
+  // draws the project's own boundaries only.
+  BasemapConfig basemap;
   // Origins allowed to call the API from another site's pages (CORS); empty:
   // none (the default), "*": any.
   std::vector<std::string> cors_origins;
@@ -68,6 +68,7 @@ class Service {
   // Requests being handled, for graceful shutdown and /metrics.
   std::size_t in_flight() const { return in_flight_.load(); }
   void start_draining() { draining_ = true; }
+  bool draining() const { return draining_.load(); }
 
  private:
   ServiceConfig config_;

@@ -1,7 +1,6 @@
 #include "cli/backup_command.hpp"
 
 #include <fmt/core.h>
-#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -27,25 +26,14 @@ struct Target {
 };
 
 Target target_of(const std::string& url) {
-  char* error = nullptr;
-  PQconninfoOption* info = PQconninfoParse(url.c_str(), &error);
-  if (!info) {
-    std::string message = error ? error : "cannot parse";
-    PQfreemem(error);
-    throw ConfigError(fmt::format("the database URL {} is not valid: {}", redact_database_url(url),
-                                  first_line(message)));
-  }
   Target t;
-  for (auto* o = info; o->keyword; ++o) {
-    if (!o->val || !*o->val) continue;
-    std::string key = o->keyword, val = o->val;
+  for (const auto& [key, val] : db::conninfo_values(url)) {
     if (key == "host") t.options.push_back("--host=" + val);
     if (key == "port") t.options.push_back("--port=" + val);
     if (key == "user") t.options.push_back("--username=" + val);
     if (key == "dbname") t.options.push_back("--dbname=" + val);
     if (key == "password") t.password = val;
   }
-  PQconninfoFree(info);
   return t;
 }
 

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
+#include "importers/request_rows.hpp"
 
 namespace terrier::cli {
 namespace {
@@ -24,13 +25,42 @@ const char* issue_label(importers::RowIssue::Kind k) {
     case importers::RowIssue::Kind::rejected: return "rejected";
     case importers::RowIssue::Kind::warning: return "warning";
     case importers::RowIssue::Kind::flagged: return "flagged";
+    case importers::RowIssue::Kind::conflict: return "conflict";
   }
   return "";
+}
+
+// Prints a report's issues and summary; the exit code.
+int print_report(const importers::ImportOptions& options, const importers::ImportReport& report) {
+  for (const auto& issue : report.issues) {
+    std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
+    std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
+    fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name, issue.position,
+               issue_label(issue.kind), where, value, issue.reason);
+  }
+  if (options.reject_report) importers::write_issue_report(*options.reject_report, options.file, report);
+  if (options.dry_run) {
+    fmt::print(stderr, "dry run: nothing was written\n");
+  } else if (!report.committed) {
+    fmt::print(stderr, "--strict: {} row(s) rejected, nothing was written\n", report.rejected);
+  }
+  fmt::print("{}\n", report.summary());
+  return options.strict && report.rejected > 0 ? 2 : 0;
+}
+
+// `terrier import requests FILE`: the land group's requests (sollicitations).
+int import_requests_file(const Settings& settings, ImportArgs& args) {
+  auto& options = args.options;
+  options.user = current_user();
+  auto conn = db::connect(database_url(settings));
+  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
+  return print_report(options, importers::import_requests(*conn, options));
 }
 
 }  // namespace
 
 int import_file(const Settings& settings, ImportArgs args) {
+  if (args.kind == "requests") return import_requests_file(settings, args);
   auto kind = importers::parse_kind(args.kind);
   if (!kind) {
     throw ConfigError(fmt::format(
@@ -43,6 +73,10 @@ int import_file(const Settings& settings, ImportArgs args) {
   }
   options.user = current_user();
   options.progress = true;
+  // Before any row: how the header was read (the dry run shows it too).
+  options.on_header = [&options](const std::vector<importers::ColumnReading>& reading) {
+    fmt::print(stderr, "{}: header read as:\n{}", options.file, importers::describe_reading(reading));
+  };
 
   auto conn = db::connect(database_url(settings));
   db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
@@ -51,6 +85,11 @@ int import_file(const Settings& settings, ImportArgs args) {
   for (const auto& issue : report.issues) {
     std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
     std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
+    if (issue.position == 0) {  // about the file as a whole, or its header
+      fmt::print(stderr, "{}: {}:{}{} {}\n", options.file, issue_label(issue.kind), where, value,
+                 issue.reason);
+      continue;
+    }
     fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name,
                issue.position, issue_label(issue.kind), where, value, issue.reason);
   }

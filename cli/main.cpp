@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   auto* import = app.add_subcommand("import", "Load a file of territories, circles, places, "
                                               "opportunities or needs");
   import->add_option("kind", import_args.kind,
-                     "territories, circles, places, opportunities or needs")
+                     "territories, circles, places, opportunities, needs or requests")
       ->required();
   import->add_option("file", io.file, "CSV, GeoJSON, GeoPackage, Shapefile, KML, XLSX, ODS…")
       ->required()
@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
   import->add_option("--reject-report", io.reject_report, "Write the rejected rows to this CSV");
   import->add_flag("--sync", io.sync, "Delete the rows of this source missing from the file");
   import->add_flag("--strict", io.strict, "Load nothing when a row is rejected");
+  import->add_flag("--prefer-file", io.prefer_file,
+                   "Apply the file's values over fields edited in Terrier since the last import");
   import->add_option("--level", io.level, "territories: commune, epci or departement");
   import->add_option("--code-field", io.code_field, "territories: the code column");
   import->add_option("--name-field", io.name_field, "territories: the name column");
@@ -120,8 +122,8 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand("export", "Export a territory's map (outline, places, opportunities, needs)");
   exp->add_option("--territory", export_args.territory,
                   "Circle, EPCI, commune or département slug (default: the whole region, without outline)");
-  exp->add_option("--format", export_args.format, "geojson, gpkg, kml or csv");
-  exp->add_option("--layers", export_args.layers, "places,opportunities,needs (default: all)");
+  exp->add_option("--format", export_args.format, "geojson, gpkg, kml, csv, xlsx, ods or cnig (CNIG Friches standard)");
+  exp->add_option("--layers", export_args.layers, "places,opportunities,needs (default: all), or requests alone (csv)");
   exp->add_option("-o,--output", export_args.output, "The file to write")->required();
   exp->callback([&] {
     command = [&export_args](const cli::Settings& s) { return cli::export_territory(s, export_args); };

@@ -17,6 +17,7 @@
 #include "db/migrations.hpp"
 #include "db/feature_store.hpp"
 #include "db/token_store.hpp"
+#include "importers/request_rows.hpp"
 #include "matching/config.hpp"
 
 namespace terrier::cli {
@@ -32,11 +33,12 @@ int serve(const Settings& settings, const ServeArgs& args) {
   server_config.threads = args.threads;
   api::ServiceConfig service_config;
   service_config.web_root = settings.web_root;
-  service_config.basemap_url = settings.basemap_url;
-  service_config.basemap_attribution = settings.basemap_attribution;
+  service_config.basemap =
+      api::make_basemap(settings.basemap, settings.basemap_url, settings.basemap_attribution);
   service_config.cors_origins = settings.cors_origins;
   service_config.trust_proxy = settings.trust_proxy;
   service_config.limits.exact_count_limit = args.exact_count_limit;
+  service_config.limits.reverify_months = settings.reverify_months;
   service_config.matching = matching::load_match_config(settings.match_config);
 
   // The signals are taken by this thread only; the server's threads, started
@@ -93,8 +95,34 @@ int token_revoke(const Settings& settings, const TokenArgs& args) {
 }  // namespace terrier::cli
 
 namespace terrier::cli {
+namespace {
+
+// `terrier export --layers requests --format csv -o FILE`: the requests
+// ("sollicitations"), with the headers `terrier import requests` reads.
+int export_requests(const Settings& settings, const ExportArgs& args) {
+  if (args.format != "csv") throw ConfigError("requests are exported as csv (--format csv)");
+  if (!args.territory.empty()) throw ConfigError("requests are exported whole: leave --territory out");
+  auto conn = db::connect(database_url(settings));
+  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
+  namespace fs = std::filesystem;
+  fs::path out = fs::absolute(args.output);
+  fs::path part = out.parent_path() / ("." + out.filename().string() + ".part.csv");
+  try {
+    importers::write_requests_csv(*conn, part.string());
+    fs::rename(part, out);
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    fs::remove(part, ec);
+    throw Error(fmt::format("{}: export failed, nothing written: {}", out.string(), first_line(e.what())));
+  }
+  fmt::print("{} written ({} bytes)\n", out.string(), fs::file_size(out));
+  return 0;
+}
+
+}  // namespace
 
 int export_territory(const Settings& settings, const ExportArgs& args) {
+  if (args.layers == "requests") return export_requests(settings, args);
   api::ExportRequest request;
   request.territory = args.territory;
   request.role = Role::admin;  // the command line is trusted: it holds the database URL

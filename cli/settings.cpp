@@ -32,18 +32,22 @@ Settings Settings::from_environment() {
     }
     s.cluster.port = value;
   }
+  if (auto months = env("TERRIER_REVERIFY_MONTHS")) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(months->data(), months->data() + months->size(), value);
+    if (ec != std::errc() || end != months->data() + months->size() || value < 1 || value > 120) {
+      throw ConfigError(fmt::format("TERRIER_REVERIFY_MONTHS='{}' is not a number of months (1 to 120)", *months));
+    }
+    s.reverify_months = value;
+  }
   if (auto user = env("TERRIER_DB_OS_USER")) s.cluster.os_user = *user;
   if (auto bindir = env("TERRIER_PG_BINDIR")) s.cluster.pg_bindir = *bindir;
   s.sql_dir = env("TERRIER_SQL_DIR").value_or(TERRIER_SQL_DIR_DEFAULT);
   s.match_config = env("TERRIER_MATCH_CONFIG").value_or(TERRIER_MATCH_CONFIG_DEFAULT);
   s.web_root = env("TERRIER_WEB_ROOT").value_or(TERRIER_WEB_ROOT_DEFAULT);
+  s.basemap = env("TERRIER_BASEMAP").value_or("");
   s.basemap_url = env("TERRIER_BASEMAP_URL").value_or("");
   s.basemap_attribution = env("TERRIER_BASEMAP_ATTRIBUTION").value_or("");
-  if (!s.basemap_url.empty() && s.basemap_url.rfind("https://", 0) != 0 &&
-      s.basemap_url.rfind("http://", 0) != 0) {
-    throw ConfigError(fmt::format("TERRIER_BASEMAP_URL='{}' is not an http(s) URL template",
-                                  s.basemap_url));
-  }
   if (auto origins = env("TERRIER_CORS_ORIGINS")) {
     for (const auto& o : text::split_any(*origins, {","})) {
       std::string origin = text::trim(o);

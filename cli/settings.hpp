@@ -19,8 +19,10 @@ struct Settings {
   std::string sql_dir;  // TERRIER_SQL_DIR
   std::string match_config;  // TERRIER_MATCH_CONFIG
   std::string web_root;      // TERRIER_WEB_ROOT
-  // TERRIER_BASEMAP_URL (an XYZ raster template, e.g. OpenStreetMap's tiles)
-  // and TERRIER_BASEMAP_ATTRIBUTION: the page's optional basemap.
+  // TERRIER_BASEMAP (ign, osm, custom, none; empty: ign, or custom with a
+  // URL), TERRIER_BASEMAP_URL (an XYZ/WMTS raster template) and
+  // TERRIER_BASEMAP_ATTRIBUTION: the page's base layers (api::make_basemap).
+  std::string basemap;
   std::string basemap_url;
   std::string basemap_attribution;
   // TERRIER_CORS_ORIGINS: comma-separated origins allowed to call the API
@@ -29,6 +31,9 @@ struct Settings {
   // TERRIER_TRUST_PROXY=1: a reverse proxy's X-Forwarded-* headers are
   // believed (scheme for Secure cookies, client address for sign-in limits).
   bool trust_proxy = false;
+  // TERRIER_REVERIFY_MONTHS: an opportunity not verified for this long is
+  // "à revérifier" (1 to 120).
+  int reverify_months = 6;
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

@@ -39,4 +39,14 @@ bool may_create_personal_tokens(Role role, bool by_session) {
   return by_session && is_account_role(role);
 }
 
+bool confidential_field(std::string_view entity, std::string_view field) {
+  if (entity == "opportunity") return field == "owner_name" || field == "owner_contact" || field == "notes";
+  if (entity == "need" || entity == "request") return field == "contact" || field == "notes";
+  return false;
+}
+
+bool is_confidential_field(std::string_view field) {
+  return confidential_field("opportunity", field) || confidential_field("need", field);
+}
+
 }  // namespace terrier

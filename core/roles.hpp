@@ -31,5 +31,35 @@ bool may_manage_users(Role role);
 bool may_create_personal_tokens(Role role, bool by_session);
 // An animator's account needs a circle; other roles may have one.
 inline bool role_needs_circle(Role role) { return role == Role::animator; }
+// Whether a field of an entity ("opportunity", "need", "request") is
+// confidential (owners, contacts, notes), and whether a role may read it.
+bool confidential_field(std::string_view entity, std::string_view field);
+inline bool may_read_field(Role role, std::string_view entity, std::string_view field) {
+  return sees_confidential(role) || !confidential_field(entity, field);
+}
+
+// The follow-up (matches' statuses and notes, histories, the board and the
+// requests) is the network's work: any signed-in role reads it.
+inline bool may_read_followup(Role role) { return role != Role::anonymous; }
+// The land group (members), foundations and admins move a match along.
+inline bool may_set_match_status(Role role) {
+  return role == Role::member || role == Role::foundation || role == Role::admin;
+}
+// Requests ("sollicitations") are logged by the land group, foundations,
+// animators and admins; what a role may not read (contact, notes) it may
+// not write either.
+inline bool may_write_requests(Role role) { return role != Role::anonymous; }
+
+// The same for a field of an opportunity or a need, by its JSON name.
+bool is_confidential_field(std::string_view field);
+
+// What a role may not read it may not write: a confidential field only by
+// the roles that read it.
+inline bool may_write_field(Role role, std::string_view field) {
+  return sees_confidential(role) || !is_confidential_field(field);
+}
+
+// The server's counters (/metrics: routes, traffic, pool use).
+inline bool reads_metrics(Role role) { return role == Role::admin; }
 
 }  // namespace terrier

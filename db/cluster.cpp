@@ -45,6 +45,10 @@ std::string log_tail(const fs::path& log, std::size_t lines) {
 void check_port_free(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw ClusterError(fmt::format("cannot open a socket: {}", std::strerror(errno)));
+  // As PostgreSQL binds: connections in TIME_WAIT on the port (left by a
+  // stop that closed its clients' connections) do not make it "in use".
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <libpq-fe.h>
+
 #include <pqxx/pqxx>
 
 #include "core/error.hpp"
@@ -42,6 +44,32 @@ std::string with_database(const std::string& url, const std::string& dbname) {
   std::string authority = url.substr(0, std::min(path, query));
   std::string params = query == std::string::npos ? "" : url.substr(query);
   return authority + "/" + dbname + params;
+}
+
+namespace {
+// libpq's parsed connection options and its error message, each freed by its
+// own function.
+struct ConninfoFree {
+  void operator()(PQconninfoOption* p) const noexcept { PQconninfoFree(p); }
+};
+struct PqFree {
+  void operator()(char* p) const noexcept { PQfreemem(p); }
+};
+}  // namespace
+
+std::map<std::string, std::string> conninfo_values(const std::string& url) {
+  char* raw_error = nullptr;
+  std::unique_ptr<PQconninfoOption, ConninfoFree> info(PQconninfoParse(url.c_str(), &raw_error));
+  std::unique_ptr<char, PqFree> error(raw_error);
+  if (!info) {
+    throw ConfigError(fmt::format("the database URL {} is not valid: {}", redact_database_url(url),
+                                  first_line(error ? error.get() : "cannot parse")));
+  }
+  std::map<std::string, std::string> out;
+  for (const auto* o = info.get(); o->keyword; ++o) {
+    if (o->val && *o->val) out.emplace(o->keyword, o->val);
+  }
+  return out;
 }
 
 }  // namespace terrier::db

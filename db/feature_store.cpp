@@ -67,7 +67,14 @@ struct Sql {
   std::string id;
 };
 
-Sql opportunities_sql(Role role) {
+// Whether an opportunity (o) was last verified, or else created, more than
+// `months` ago. The months are a validated integer from the configuration.
+std::string to_reverify_sql(int months) {
+  return fmt::format("(coalesce(o.last_verified, o.created_at::date) < current_date - make_interval(months => {}))",
+                     months);
+}
+
+Sql opportunities_sql(Role role, int reverify_months) {
   bool confidential = sees_confidential(role);
   return {
       "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
@@ -78,7 +85,8 @@ Sql opportunities_sql(Role role) {
       "'price_eur', o.price_eur, 'rent_eur_month', o.rent_eur_month, 'available_from', "
       "o.available_from, 'available_until', o.available_until, 'owner_kind', o.owner_kind, "
       "'status', o.status, 'visibility', o.visibility, 'last_verified', o.last_verified, "
-      "'source', o.source, 'source_status', o.source_status, 'duplicate_of', o.duplicate_of)" +
+      "'source', o.source, 'source_status', o.source_status, 'duplicate_of', o.duplicate_of, "
+      "'to_reverify', " + to_reverify_sql(reverify_months) + ")" +
           std::string(confidential ? " || jsonb_build_object('owner_name', p.owner_name, "
                                      "'owner_contact', p.owner_contact, 'notes', p.notes)"
                                    : "") +
@@ -134,10 +142,10 @@ std::string output_geometry(const std::string& expr, int srid) {
   return "ST_AsGeoJSON(ST_Transform(" + expr + ", " + std::to_string(srid) + "), 2)";
 }
 
-Sql sql_for(Collection c, Role role, int srid = 4326) {
+Sql sql_for(Collection c, Role role, int srid = 4326, int reverify_months = kDefaultReverifyMonths) {
   Sql s;
   switch (c) {
-    case Collection::opportunities: s = opportunities_sql(role); break;
+    case Collection::opportunities: s = opportunities_sql(role, reverify_months); break;
     case Collection::places: s = places_sql(); break;
     case Collection::needs: s = needs_sql(role); break;
     case Collection::territories: s = territories_sql(); break;
@@ -164,7 +172,8 @@ std::string searched_text(Collection c) {
                                         : "o.name";
 }
 
-void add_filters(Where& w, const Sql& s, Collection c, const FeatureFilters& f) {
+void add_filters(Where& w, const Sql& s, Collection c, const FeatureFilters& f, int reverify_months) {
+  if (f.to_reverify && c == Collection::opportunities) w.add(to_reverify_sql(reverify_months));
   auto any = [&](const std::vector<std::string>& values, const std::string& column) {
     if (!values.empty()) w.add(column + " = ANY(" + w.param(text::pg_array_literal(values)) + "::text[])");
   };
@@ -226,7 +235,7 @@ std::optional<Collection> parse_collection(const std::string& name) {
 }
 
 FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& query) {
-  Sql s = sql_for(query.collection, query.role, query.output_srid);
+  Sql s = sql_for(query.collection, query.role, query.output_srid, query.reverify_months);
   Where w;
   restrict_to_role(w, query.collection, query.role);
   if (query.bbox) {
@@ -238,7 +247,7 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
     if (query.bbox_srid != 4326) envelope = "ST_Transform(" + envelope + ", 4326)";
     w.add(s.geom + " && " + envelope);
   }
-  add_filters(w, s, query.collection, query.filters);
+  add_filters(w, s, query.collection, query.filters, query.reverify_months);
 
   const std::vector<std::string> where_params = w.params();  // before ORDER BY adds its own
   std::string order = order_by(w, s, query.collection, query.filters);
@@ -302,10 +311,10 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
 
 void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
                       const std::function<void(const std::string&)>& sink) {
-  Sql s = sql_for(query.collection, query.role);
+  Sql s = sql_for(query.collection, query.role, 4326, query.reverify_months);
   Where w;
   restrict_to_role(w, query.collection, query.role);
-  add_filters(w, s, query.collection, query.filters);
+  add_filters(w, s, query.collection, query.filters, query.reverify_months);
   pqxx::work tx(conn);
   tx.exec_params("DECLARE export_cursor NO SCROLL CURSOR FOR SELECT " + s.select + " FROM " +
                      s.from + w.sql() + " ORDER BY " + s.id,
@@ -320,8 +329,9 @@ void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
 }
 
 std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,
-                                         Role role, const std::string& id, int output_srid) {
-  Sql s = sql_for(collection, role, output_srid);
+                                         Role role, const std::string& id, int output_srid,
+                                         int reverify_months) {
+  Sql s = sql_for(collection, role, output_srid, reverify_months);
   Where w;
   restrict_to_role(w, collection, role);
   if (collection == Collection::territories) {
@@ -356,10 +366,11 @@ std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& co
 namespace {
 
 // Per collection: the tile's attributes (never a confidential one).
-std::string tile_columns(Collection c) {
+std::string tile_columns(Collection c, int reverify_months) {
   switch (c) {
     case Collection::opportunities:
-      return "o.id, o.title, o.kind, o.status, o.visibility, o.tenures[1]::text AS tenure, "
+      return "o.id, o.title, o.kind, o.status, o.visibility, " + to_reverify_sql(reverify_months) +
+             " AS to_reverify, o.tenures[1]::text AS tenure, "
              "array_to_string(o.tenures, ',') AS "
              "tenures, o.built_surface_m2::float8 AS built_surface_m2, o.land_surface_m2::float8 "
              "AS land_surface_m2, o.rent_eur_month::float8 AS rent_eur_month, "
@@ -387,13 +398,13 @@ std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, i
               yp = w.param(std::to_string(y));
   std::string envelope = fmt::format("ST_TileEnvelope({}::int, {}::int, {}::int)", zp, xp, yp);
   w.add(s.geom + " && ST_Transform(" + envelope + ", 4326)");
-  add_filters(w, s, query.collection, query.filters);
+  add_filters(w, s, query.collection, query.filters, query.reverify_months);
   std::string sql = fmt::format(
       "SELECT ST_AsMVT(t.*, '{layer}', 4096, 'geom') FROM ("
       "SELECT ST_AsMVTGeom(ST_Transform({geom}, 3857), {env}, 4096, 64, true) AS geom, {cols} "
       "FROM {from}{where}) t WHERE t.geom IS NOT NULL",
       fmt::arg("layer", collection_name(query.collection)), fmt::arg("geom", s.geom),
-      fmt::arg("env", envelope), fmt::arg("cols", tile_columns(query.collection)),
+      fmt::arg("env", envelope), fmt::arg("cols", tile_columns(query.collection, query.reverify_months)),
       fmt::arg("from", s.from), fmt::arg("where", w.sql()));
   pqxx::nontransaction r(conn);
   auto row = r.exec_params1(sql, pqxx::prepare::make_dynamic_params(w.params()));

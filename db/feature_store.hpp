@@ -29,7 +29,12 @@ struct FeatureFilters {
   std::optional<std::string> competence;
   std::optional<std::string> q;
   std::optional<std::string> slug;  // territories: exactly this one
+  bool to_reverify = false;         // opportunities not verified for reverify_months
 };
+
+// Opportunities not verified (last_verified, else created_at) for this many
+// months are "à revérifier" (to_reverify in items and tiles).
+inline constexpr int kDefaultReverifyMonths = 6;
 
 struct FeatureQuery {
   Collection collection = Collection::opportunities;
@@ -46,6 +51,7 @@ struct FeatureQuery {
   double exact_count_cost = 5000;
   std::size_t limit = 100;
   std::size_t offset = 0;
+  int reverify_months = kDefaultReverifyMonths;
   FeatureFilters filters;
 };
 
@@ -61,7 +67,8 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
 // see it.
 std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,
                                          Role role, const std::string& id,
-                                         int output_srid = 4326);
+                                         int output_srid = 4326,
+                                         int reverify_months = kDefaultReverifyMonths);
 // lon/lat extent of a collection as the role sees it, for /collections.
 std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& conn,
                                                        Collection collection, Role role);

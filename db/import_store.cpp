@@ -127,6 +127,15 @@ std::map<std::string, long long> ImportStore::territory_ids_by_slug() {
   return out;
 }
 
+std::vector<TerritoryKey> ImportStore::territory_keys() {
+  std::vector<TerritoryKey> out;
+  for (const auto& r : work_->exec("SELECT id, level::text, code, slug, name FROM territories")) {
+    out.push_back({r[0].as<long long>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<std::string>(), r[4].as<std::string>()});
+  }
+  return out;
+}
+
 std::map<std::string, std::string> ImportStore::territory_slug_owners() {
   std::map<std::string, std::string> out;
   for (const auto& r : work_->exec("SELECT slug, level || ' ' || code FROM territories")) {
@@ -144,7 +153,34 @@ std::map<std::string, long long> ImportStore::place_ids_by_external_id() {
   return out;
 }
 
-void ImportStore::stage(const TableSpec& spec, const std::vector<StagedRow>& rows) {
+StageWriter::StageWriter(pqxx::work& w, const std::string& table, const std::vector<std::string>& names)
+    : work_(&w), table_(table), copy_(std::make_unique<pqxx::stream_to>(w, table, names)),
+      line_(names.size()) {}
+
+StageWriter::StageWriter(StageWriter&&) noexcept = default;
+
+StageWriter::~StageWriter() = default;
+
+void StageWriter::write(const StagedRow& row) {
+  if (!copy_) throw DbError("the staging COPY is already finished");
+  position_ = std::to_string(row.position);
+  line_[0] = position_.c_str();
+  line_[1] = row.external_id ? row.external_id->c_str() : nullptr;
+  line_[2] = row.content_hash.c_str();
+  for (std::size_t i = 0; i < row.values.size(); ++i) {
+    line_[3 + i] = row.values[i] ? row.values[i]->c_str() : nullptr;
+  }
+  copy_row(*copy_, line_);
+}
+
+void StageWriter::finish() {
+  if (!copy_) return;
+  copy_->complete();
+  copy_.reset();
+  work_->exec0(fmt::format("ANALYZE {}", work_->quote_name(table_)));
+}
+
+StageWriter ImportStore::begin_stage(const TableSpec& spec) {
   pqxx::work& w = *work_;
   stage_table_ = "stage_" + spec.table;
   std::string defs;
@@ -160,21 +196,32 @@ void ImportStore::stage(const TableSpec& spec, const std::vector<StagedRow>& row
       "CREATE TEMP TABLE {} (position bigint, external_id text, content_hash text{}, "
       "target_id bigint, unchanged boolean) ON COMMIT DROP",
       w.quote_name(stage_table_), defs));
-  pqxx::stream_to copy(w, stage_table_, names);
-  std::vector<const char*> line(names.size());
-  std::string position;
-  for (const auto& row : rows) {
-    position = std::to_string(row.position);
-    line[0] = position.c_str();
-    line[1] = row.external_id ? row.external_id->c_str() : nullptr;
-    line[2] = row.content_hash.c_str();
-    for (std::size_t i = 0; i < row.values.size(); ++i) {
-      line[3 + i] = row.values[i] ? row.values[i]->c_str() : nullptr;
-    }
-    copy_row(copy, line);
+  return StageWriter(w, stage_table_, names);
+}
+
+void ImportStore::stage(const TableSpec& spec, const std::vector<StagedRow>& rows) {
+  auto writer = begin_stage(spec);
+  for (const auto& row : rows) writer.write(row);
+  writer.finish();
+}
+
+std::vector<RepeatedRow> ImportStore::drop_repeated_rows() {
+  pqxx::work& w = *work_;
+  // One key per row: its reference, or its content when it has none.
+  auto rows = w.exec(fmt::format(
+      "WITH ranked AS (SELECT position, min(position) OVER (PARTITION BY "
+      "  coalesce('r' || external_id, 'c' || content_hash)) AS first FROM {s}) "
+      "DELETE FROM {s} s USING ranked r WHERE s.position = r.position AND r.position <> r.first "
+      "RETURNING s.position, r.first, s.external_id",
+      fmt::arg("s", w.quote_name(stage_table_))));
+  std::vector<RepeatedRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    RepeatedRow repeated{r[0].as<std::size_t>(), r[1].as<std::size_t>(), std::nullopt};
+    if (!r[2].is_null()) repeated.external_id = r[2].as<std::string>();
+    out.push_back(std::move(repeated));
   }
-  copy.complete();
-  w.exec0(fmt::format("ANALYZE {}", w.quote_name(stage_table_)));
+  return out;
 }
 
 MergeCounts ImportStore::merge(const TableSpec& spec, const std::string& source, bool sync,

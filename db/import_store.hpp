@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
+#include <pqxx/stream_to>
 #include <pqxx/transaction>
 
 #include "db/connection.hpp"
@@ -20,6 +22,12 @@ struct CommuneRow {
   std::string insee, name;
   std::vector<std::string> postcodes;
   double lon = 0, lat = 0;  // ST_PointOnSurface
+};
+
+// A territory as a need's search area may name it: by slug, code or name.
+struct TerritoryKey {
+  long long id = 0;
+  std::string level, code, slug, name;
 };
 
 struct StageColumn {
@@ -42,6 +50,35 @@ struct StagedRow {
   std::optional<std::string> external_id;
   std::string content_hash;
   std::vector<std::optional<std::string>> values;  // columns then private_columns
+};
+
+// A COPY into the staging table of one import, fed row by row as the file is
+// read, so that memory stays flat whatever the file's size. While it is open
+// the import's transaction runs nothing else; finish() ends the COPY (a
+// writer destroyed unfinished leaves the transaction to roll back).
+class StageWriter {
+ public:
+  StageWriter(StageWriter&&) noexcept;
+  ~StageWriter();
+  void write(const StagedRow& row);
+  void finish();
+
+ private:
+  friend class ImportStore;
+  StageWriter(pqxx::work& w, const std::string& table, const std::vector<std::string>& names);
+
+  pqxx::work* work_;
+  std::string table_;
+  std::unique_ptr<pqxx::stream_to> copy_;
+  std::vector<const char*> line_;
+  std::string position_;
+};
+
+// A staged row dropped because an earlier row of the file has its reference
+// (or, without one, its whole content).
+struct RepeatedRow {
+  std::size_t position = 0, first_position = 0;
+  std::optional<std::string> external_id;
 };
 
 struct MergeCounts {
@@ -83,6 +120,12 @@ struct TerritoryRow {
   std::string attributes_json;
 };
 
+// A field the file would change although it was edited through the API.
+struct EditConflict {
+  std::size_t position = 0;
+  std::string field, terrier_value, file_value, edited_by, edited_at;
+};
+
 class ImportStore {
  public:
   explicit ImportStore(pqxx::connection_base& conn);
@@ -95,12 +138,18 @@ class ImportStore {
   // when no département is loaded.
   std::optional<std::string> region_outline_wkb(double margin_m);
   std::map<std::string, long long> territory_ids_by_slug();
+  std::vector<TerritoryKey> territory_keys();
   // slug -> "level code" of the territory that holds it.
   std::map<std::string, std::string> territory_slug_owners();
   std::map<std::string, long long> place_ids_by_external_id();
 
-  // COPY rows into a temporary staging table for `spec`.
+  // A temporary staging table for `spec`, fed through the returned COPY.
+  StageWriter begin_stage(const TableSpec& spec);
+  // The same for a few rows held in memory (the API's writes).
   void stage(const TableSpec& spec, const std::vector<StagedRow>& rows);
+  // After the COPY: drops the rows whose reference (or content, for rows
+  // without one) an earlier row of the file already has, and returns them.
+  std::vector<RepeatedRow> drop_repeated_rows();
   MergeCounts merge(const TableSpec& spec, const std::string& source, bool sync,
                     const std::vector<std::string>& protected_external_ids);
   // After merge(): rows of this import that look like another row already
@@ -146,6 +195,20 @@ class ImportStore {
                     std::optional<long long> id, const std::optional<std::string>& before,
                     const std::optional<std::string>& after);
   void commit();
+
+  // Page edits and re-imports (db/edit_store.cpp). Whether row `id` is at
+  // `version` (its updated_at in microseconds), locked for the update.
+  bool lock_at_version(const TableSpec& spec, long long id, long long version);
+  // The columns an API update changed (before and after in row_json's
+  // names), remembered so that a re-import does not undo them.
+  void record_page_edits(const TableSpec& spec, long long id, const std::string& before,
+                         const std::string& after, const std::string& who);
+  // After stage(), before merge(): staged rows that would overwrite a field
+  // edited through the API with another value keep Terrier's value (their
+  // content hash is marked so that the next import looks again), unless
+  // prefer_file, which applies the file's and forgets the edit.
+  std::vector<EditConflict> keep_page_edits(const TableSpec& spec, const std::string& source,
+                                            bool prefer_file);
 
  private:
   // Owner details, contacts and notes of the staged rows that changed.

@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "geo/gdal_handles.hpp"
 
 namespace terrier::geo {
 namespace {
@@ -42,12 +43,18 @@ void init_gdal() {
   });
 }
 
-struct GdalVectorReader::Handles {
-  GDALDatasetH ds = nullptr;
-  OGRLayerH layer = nullptr;  // owned by ds
-  ~Handles() {
-    if (ds) GDALClose(ds);
+void close_written(GdalDataset& dataset, const std::string& destination) {
+  if (!dataset) return;
+  CPLErrorReset();
+  dataset.reset();  // writes what is buffered: a full disk shows here
+  if (CPLGetLastErrorType() >= CE_Failure) {
+    throw Error(fmt::format("{}: cannot finish writing: {}", destination, last_cpl_error()));
   }
+}
+
+struct GdalVectorReader::Handles {
+  GdalDataset ds;
+  OGRLayerH layer = nullptr;  // owned by ds
 };
 
 GdalVectorReader::GdalVectorReader(const std::string& path,
@@ -62,18 +69,18 @@ GdalVectorReader::GdalVectorReader(const std::string& path,
   for (const auto& d : allowed_drivers) drivers.push_back(d.c_str());
   drivers.push_back(nullptr);
   CPLErrorReset();
-  handles_->ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                            allowed_drivers.empty() ? nullptr : drivers.data(), options.data(),
-                            nullptr);
+  handles_->ds.reset(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                allowed_drivers.empty() ? nullptr : drivers.data(), options.data(),
+                                nullptr));
   if (!handles_->ds) {
     throw ImportError(fmt::format("{}: cannot be read as a vector file ({})", path,
                                   last_cpl_error()));
   }
-  driver_ = GDALGetDriverShortName(GDALGetDatasetDriver(handles_->ds));
-  if (GDALDatasetGetLayerCount(handles_->ds) < 1) {
+  driver_ = GDALGetDriverShortName(GDALGetDatasetDriver(handles_->ds.get()));
+  if (GDALDatasetGetLayerCount(handles_->ds.get()) < 1) {
     throw ImportError(fmt::format("{}: no layer in this {} file", path, driver_));
   }
-  handles_->layer = GDALDatasetGetLayer(handles_->ds, 0);
+  handles_->layer = GDALDatasetGetLayer(handles_->ds.get(), 0);
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn(handles_->layer);
   for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
     field_names_.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
@@ -101,8 +108,7 @@ std::optional<long long> GdalVectorReader::feature_count() const {
 
 bool GdalVectorReader::next(OgrRecord& out) {
   CPLErrorReset();
-  std::unique_ptr<void, void (*)(void*)> feature(OGR_L_GetNextFeature(handles_->layer),
-                                                 [](void* f) { OGR_F_Destroy(f); });
+  OgrFeature feature(OGR_L_GetNextFeature(handles_->layer));
   if (!feature) {
     if (CPLGetLastErrorType() >= CE_Failure) {
       throw ImportError(fmt::format("{}: read error after feature {}: {}", path_, out.fid,
@@ -110,7 +116,7 @@ bool GdalVectorReader::next(OgrRecord& out) {
     }
     return false;
   }
-  auto* f = static_cast<OGRFeatureH>(feature.get());
+  OGRFeatureH f = feature.get();
   out.fid = OGR_F_GetFID(f);
   out.fields.assign(field_names_.size(), std::nullopt);
   for (int i = 0; i < static_cast<int>(field_names_.size()); ++i) {
@@ -127,30 +133,24 @@ bool GdalVectorReader::next(OgrRecord& out) {
 }
 
 struct OgrReprojector::Handles {
-  OGRSpatialReferenceH from = nullptr;
-  OGRSpatialReferenceH to = nullptr;
-  OGRCoordinateTransformationH ct = nullptr;
-  ~Handles() {
-    if (ct) OCTDestroyCoordinateTransformation(ct);
-    if (from) OSRDestroySpatialReference(from);
-    if (to) OSRDestroySpatialReference(to);
-  }
+  // Declared before ct, which is destroyed first.
+  OgrSpatialReference from{OSRNewSpatialReference(nullptr)};
+  OgrSpatialReference to{OSRNewSpatialReference(nullptr)};
+  OgrTransformation ct;
 };
 
 OgrReprojector::OgrReprojector(const std::string& from, const std::string& to)
     : handles_(std::make_unique<Handles>()), from_(from), to_(to) {
   init_gdal();
-  handles_->from = OSRNewSpatialReference(nullptr);
-  handles_->to = OSRNewSpatialReference(nullptr);
-  if (OSRSetFromUserInput(handles_->from, from.c_str()) != OGRERR_NONE) {
+  if (OSRSetFromUserInput(handles_->from.get(), from.c_str()) != OGRERR_NONE) {
     throw ProjectionError(fmt::format("unknown spatial reference '{}'", from));
   }
-  if (OSRSetFromUserInput(handles_->to, to.c_str()) != OGRERR_NONE) {
+  if (OSRSetFromUserInput(handles_->to.get(), to.c_str()) != OGRERR_NONE) {
     throw ProjectionError(fmt::format("unknown spatial reference '{}'", to));
   }
-  OSRSetAxisMappingStrategy(handles_->from, OAMS_TRADITIONAL_GIS_ORDER);
-  OSRSetAxisMappingStrategy(handles_->to, OAMS_TRADITIONAL_GIS_ORDER);
-  handles_->ct = OCTNewCoordinateTransformation(handles_->from, handles_->to);
+  OSRSetAxisMappingStrategy(handles_->from.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  OSRSetAxisMappingStrategy(handles_->to.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  handles_->ct.reset(OCTNewCoordinateTransformation(handles_->from.get(), handles_->to.get()));
   if (!handles_->ct) {
     throw ProjectionError(fmt::format("cannot transform from {} to {}: {}", from, to,
                                       last_cpl_error()));
@@ -164,10 +164,8 @@ std::string OgrReprojector::transform_wkb(const std::string& wkb) const {
   if (OGR_G_CreateFromWkbEx(wkb.data(), nullptr, &geom, wkb.size()) != OGRERR_NONE || !geom) {
     throw ProjectionError("cannot read geometry for reprojection");
   }
-  std::unique_ptr<void, void (*)(void*)> owned(geom, [](void* p) {
-    OGR_G_DestroyGeometry(static_cast<OGRGeometryH>(p));
-  });
-  if (OGR_G_Transform(geom, handles_->ct) != OGRERR_NONE) {
+  OgrGeometry owned(geom);
+  if (OGR_G_Transform(geom, handles_->ct.get()) != OGRERR_NONE) {
     throw ProjectionError(fmt::format("cannot transform geometry from {} to {}", from_, to_));
   }
   std::string out(static_cast<std::size_t>(OGR_G_WkbSize(geom)), '\0');
@@ -178,14 +176,12 @@ std::string OgrReprojector::transform_wkb(const std::string& wkb) const {
 void translate_vector(const std::vector<TranslateSource>& sources, const std::string& destination,
                       const std::string& driver, const std::vector<std::string>& layer_options) {
   init_gdal();
-  GDALDatasetH dst = nullptr;
+  // Owned from the first source on: a later source that cannot be read
+  // closes it on the way out.
+  GdalDataset dst;
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    std::unique_ptr<void, void (*)(void*)> src(
-        GDALOpenEx(sources[i].path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
-                   nullptr),
-        [](void* d) {
-          if (d) GDALClose(d);
-        });
+    GdalDataset src(GDALOpenEx(sources[i].path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                               nullptr, nullptr));
     if (!src) throw Error(fmt::format("{}: cannot be read: {}", sources[i].path, last_cpl_error()));
     std::vector<std::string> args = {"-nln", sources[i].layer_name};
     if (i == 0) {
@@ -197,36 +193,26 @@ void translate_vector(const std::vector<TranslateSource>& sources, const std::st
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    GDALVectorTranslateOptions* options = GDALVectorTranslateOptionsNew(argv.data(), nullptr);
+    VectorTranslateOptions options(GDALVectorTranslateOptionsNew(argv.data(), nullptr));
     GDALDatasetH src_handle = src.get();
     int usage_error = 0;
     CPLErrorReset();
-    GDALDatasetH out = GDALVectorTranslate(i == 0 ? destination.c_str() : nullptr, dst, 1,
-                                           &src_handle, options, &usage_error);
-    GDALVectorTranslateOptionsFree(options);
-    if (!out) {
-      if (dst) GDALClose(dst);
-      throw Error(fmt::format("{}: cannot write {}: {}", destination, driver, last_cpl_error()));
-    }
-    dst = out;
+    GDALDatasetH out = GDALVectorTranslate(i == 0 ? destination.c_str() : nullptr, dst.get(), 1,
+                                           &src_handle, options.get(), &usage_error);
+    if (!out) throw Error(fmt::format("{}: cannot write {}: {}", destination, driver, last_cpl_error()));
+    // GDALVectorTranslate returns the destination it was given after the
+    // first source: take ownership once.
+    if (out != dst.get()) dst.reset(out);
   }
-  if (dst) {
-    CPLErrorReset();
-    GDALClose(dst);  // writes what is buffered: a full disk shows here
-    if (CPLGetLastErrorType() >= CE_Failure) {
-      throw Error(fmt::format("{}: cannot finish writing: {}", destination, last_cpl_error()));
-    }
-  }
+  close_written(dst, destination);
 }
 
 std::string geojson_geometry_to_wkb(const std::string& geometry_json) {
   init_gdal();
   CPLErrorReset();
-  OGRGeometryH g = OGR_G_CreateGeometryFromJson(geometry_json.c_str());
-  if (!g) throw GeometryError(fmt::format("not a GeoJSON geometry: {}", last_cpl_error()));
-  std::unique_ptr<void, void (*)(void*)> owned(g, [](void* p) {
-    OGR_G_DestroyGeometry(static_cast<OGRGeometryH>(p));
-  });
+  OgrGeometry owned(OGR_G_CreateGeometryFromJson(geometry_json.c_str()));
+  if (!owned) throw GeometryError(fmt::format("not a GeoJSON geometry: {}", last_cpl_error()));
+  OGRGeometryH g = owned.get();
   OGR_G_FlattenTo2D(g);
   std::string wkb(static_cast<std::size_t>(OGR_G_WkbSize(g)), '\0');
   OGR_G_ExportToWkb(g, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
@@ -251,15 +237,14 @@ std::optional<unsigned long long> zip_unpacked_bytes(const std::string& path) {
   if (!in.read(magic, 4) || std::string(magic, 4) != std::string("PK\x03\x04", 4)) return std::nullopt;
   init_gdal();
   std::string root = "/vsizip/{" + path + "}";
-  char** entries = VSIReadDirRecursive(root.c_str());
+  CplStringList entries(VSIReadDirRecursive(root.c_str()));
   unsigned long long total = 0;
-  for (char** e = entries; e && *e; ++e) {
+  for (char** e = entries.get(); e && *e; ++e) {
     VSIStatBufL st;
     if (VSIStatL((root + "/" + *e).c_str(), &st) == 0 && !VSI_ISDIR(st.st_mode)) {
       total += static_cast<unsigned long long>(st.st_size);
     }
   }
-  CSLDestroy(entries);
   return total;
 }
 

@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 #include <geos_c.h>
 
-#include <functional>
 #include <vector>
 #include <utility>
 
@@ -29,6 +28,21 @@ struct GeosFree {
   void operator()(void* p) const { GEOSFree_r(ctx, p); }
 };
 
+// GEOS objects are freed through the context that made them: one owner type
+// per kind, each holding that context.
+template <typename T, void (*Destroy)(GEOSContextHandle_t, T*)>
+struct GeosDestroy {
+  GEOSContextHandle_t ctx;
+  void operator()(T* p) const noexcept {
+    if (p) Destroy(ctx, p);
+  }
+};
+using WktReader = std::unique_ptr<GEOSWKTReader, GeosDestroy<GEOSWKTReader, GEOSWKTReader_destroy_r>>;
+using WktWriter = std::unique_ptr<GEOSWKTWriter, GeosDestroy<GEOSWKTWriter, GEOSWKTWriter_destroy_r>>;
+using WkbWriter = std::unique_ptr<GEOSWKBWriter, GeosDestroy<GEOSWKBWriter, GEOSWKBWriter_destroy_r>>;
+using MakeValidParams =
+    std::unique_ptr<GEOSMakeValidParams, GeosDestroy<GEOSMakeValidParams, GEOSMakeValidParams_destroy_r>>;
+
 }  // namespace
 
 GeosContext::GeosContext()
@@ -41,9 +55,7 @@ GeosContext::GeosContext()
 GeosContext::~GeosContext() { GEOS_finish_r(h(*this)); }
 
 GeosGeometry GeosContext::from_wkt(std::string_view wkt) const {
-  std::unique_ptr<GEOSWKTReader, std::function<void(GEOSWKTReader*)>> reader(
-      GEOSWKTReader_create_r(h(*this)),
-      [this](GEOSWKTReader* r) { GEOSWKTReader_destroy_r(h(*this), r); });
+  WktReader reader(GEOSWKTReader_create_r(h(*this)), {h(*this)});
   std::string copy(wkt);
   GEOSGeometry* g = GEOSWKTReader_read_r(h(*this), reader.get(), copy.c_str());
   if (!g) throw GeometryError(fmt::format("invalid WKT: {}", *last_error_));
@@ -109,11 +121,10 @@ Validity GeosGeometry::validity() const {
 }
 
 GeosGeometry GeosGeometry::make_valid() const {
-  GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(h(*ctx_));
-  GEOSMakeValidParams_setMethod_r(h(*ctx_), params, GEOS_MAKE_VALID_STRUCTURE);
-  GEOSMakeValidParams_setKeepCollapsed_r(h(*ctx_), params, 0);
-  GEOSGeometry* out = GEOSMakeValidWithParams_r(h(*ctx_), g(*this), params);
-  GEOSMakeValidParams_destroy_r(h(*ctx_), params);
+  MakeValidParams params(GEOSMakeValidParams_create_r(h(*ctx_)), {h(*ctx_)});
+  GEOSMakeValidParams_setMethod_r(h(*ctx_), params.get(), GEOS_MAKE_VALID_STRUCTURE);
+  GEOSMakeValidParams_setKeepCollapsed_r(h(*ctx_), params.get(), 0);
+  GEOSGeometry* out = GEOSMakeValidWithParams_r(h(*ctx_), g(*this), params.get());
   if (!out) throw GeometryError(fmt::format("cannot repair geometry: {}", ctx_->last_error()));
   return GeosGeometry(*ctx_, out);
 }
@@ -156,12 +167,11 @@ GeosGeometry GeosGeometry::buffer(double distance) const {
 int GeosGeometry::type_id() const { return GEOSGeomTypeId_r(h(*ctx_), g(*this)); }
 
 std::string GeosGeometry::to_wkb() const {
-  GEOSWKBWriter* writer = GEOSWKBWriter_create_r(h(*ctx_));
-  GEOSWKBWriter_setByteOrder_r(h(*ctx_), writer, GEOS_WKB_NDR);
+  WkbWriter writer(GEOSWKBWriter_create_r(h(*ctx_)), {h(*ctx_)});
+  GEOSWKBWriter_setByteOrder_r(h(*ctx_), writer.get(), GEOS_WKB_NDR);
   std::size_t size = 0;
-  unsigned char* wkb = GEOSWKBWriter_write_r(h(*ctx_), writer, g(*this), &size);
-  GEOSWKBWriter_destroy_r(h(*ctx_), writer);
-  std::unique_ptr<unsigned char, GeosFree> buf(wkb, GeosFree{h(*ctx_)});
+  std::unique_ptr<unsigned char, GeosFree> buf(
+      GEOSWKBWriter_write_r(h(*ctx_), writer.get(), g(*this), &size), GeosFree{h(*ctx_)});
   if (!buf) throw GeometryError(fmt::format("cannot write WKB: {}", ctx_->last_error()));
   return std::string(reinterpret_cast<const char*>(buf.get()), size);
 }
@@ -198,23 +208,21 @@ std::string GeosGeometry::to_hex_ewkb(int srid) const {
   GEOSGeometry* copy = GEOSGeom_clone_r(h(*ctx_), g(*this));
   GeosGeometry owned(*ctx_, copy);
   GEOSSetSRID_r(h(*ctx_), copy, srid);
-  GEOSWKBWriter* writer = GEOSWKBWriter_create_r(h(*ctx_));
-  GEOSWKBWriter_setIncludeSRID_r(h(*ctx_), writer, 1);
+  WkbWriter writer(GEOSWKBWriter_create_r(h(*ctx_)), {h(*ctx_)});
+  GEOSWKBWriter_setIncludeSRID_r(h(*ctx_), writer.get(), 1);
   std::size_t size = 0;
-  unsigned char* hex = GEOSWKBWriter_writeHEX_r(h(*ctx_), writer, copy, &size);
-  GEOSWKBWriter_destroy_r(h(*ctx_), writer);
-  std::unique_ptr<unsigned char, GeosFree> buf(hex, GeosFree{h(*ctx_)});
+  std::unique_ptr<unsigned char, GeosFree> buf(
+      GEOSWKBWriter_writeHEX_r(h(*ctx_), writer.get(), copy, &size), GeosFree{h(*ctx_)});
   if (!buf) throw GeometryError(fmt::format("cannot write WKB: {}", ctx_->last_error()));
   return std::string(reinterpret_cast<const char*>(buf.get()), size);
 }
 
 std::string GeosGeometry::to_wkt(int precision) const {
-  GEOSWKTWriter* writer = GEOSWKTWriter_create_r(h(*ctx_));
-  GEOSWKTWriter_setRoundingPrecision_r(h(*ctx_), writer, precision);
-  GEOSWKTWriter_setTrim_r(h(*ctx_), writer, 1);
-  std::unique_ptr<char, GeosFree> wkt(GEOSWKTWriter_write_r(h(*ctx_), writer, g(*this)),
+  WktWriter writer(GEOSWKTWriter_create_r(h(*ctx_)), {h(*ctx_)});
+  GEOSWKTWriter_setRoundingPrecision_r(h(*ctx_), writer.get(), precision);
+  GEOSWKTWriter_setTrim_r(h(*ctx_), writer.get(), 1);
+  std::unique_ptr<char, GeosFree> wkt(GEOSWKTWriter_write_r(h(*ctx_), writer.get(), g(*this)),
                                       GeosFree{h(*ctx_)});
-  GEOSWKTWriter_destroy_r(h(*ctx_), writer);
   return wkt ? std::string(wkt.get()) : std::string();
 }
 

@@ -77,7 +77,8 @@ void scan_bytes(Scan& s, const std::string& path, std::string_view bytes) {
     auto c = static_cast<unsigned char>(bytes[i]);
     if (c == 0) {
       bool utf16 = s.size == 0 && bytes.size() >= 2 &&
-                   ((bytes[0] == '\xFF' && bytes[1] == '\xFE') || (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
+                   ((bytes[0] == '\xFF' && bytes[1] == '\xFE') ||
+                    (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
       if (utf16) {
         throw ImportError(fmt::format(
             "{}: the file is UTF-16 text: save it again as CSV UTF-8 (or Windows-1252)", path));
@@ -318,7 +319,8 @@ bool CsvReader::read_raw_record(CsvRecord& out) {
       std::size_t column = out.fields.size();
       throw ImportError(fmt::format(
           "{}: line {}: column '{}' holds more than {} bytes: the file is damaged or not a CSV",
-          path_, out.line, column < header_.size() ? header_[column] : fmt::format("#{}", column + 1),
+          path_, out.line,
+          column < header_.size() ? header_[column] : fmt::format("#{}", column + 1),
           kMaxFieldBytes));
     }
     if (field_start && c == '"') {

@@ -14,8 +14,8 @@ constexpr double kMetresPerDegreeLat = 110'500;  // fewer than anywhere: cells e
 
 }  // namespace
 
-std::vector<std::pair<long long, long long>> nearby_pairs(const std::vector<db::DuplicatePoint>& points,
-                                                          double metres) {
+std::vector<std::pair<long long, long long>> nearby_pairs(
+    const std::vector<db::DuplicatePoint>& points, double metres) {
   std::vector<std::pair<long long, long long>> out;
   if (points.empty()) return out;
   // Cells at least `metres` wide everywhere in the data: a pair is then in
@@ -27,7 +27,8 @@ std::vector<std::pair<long long, long long>> nearby_pairs(const std::vector<db::
 
   std::unordered_map<std::string, std::uint32_t> kinds;
   auto key = [](std::uint32_t kind, std::int64_t col, std::int64_t row) {
-    return (std::uint64_t(kind) << 48) ^ (std::uint64_t(col & 0xFFFFFF) << 24) ^ std::uint64_t(row & 0xFFFFFF);
+    return (std::uint64_t(kind) << 48) ^ (std::uint64_t(col & 0xFFFFFF) << 24) ^
+           std::uint64_t(row & 0xFFFFFF);
   };
   struct Cell {
     std::int64_t col, row;
@@ -58,7 +59,8 @@ std::vector<std::pair<long long, long long>> nearby_pairs(const std::vector<db::
               cells[j].row != cells[i].row + dr) {
             continue;
           }
-          if (geo::geodesic_distance_m(o.lon, o.lat, d.lon, d.lat) <= metres + 0.01) out.emplace_back(o.id, d.id);
+          if (geo::geodesic_distance_m(o.lon, o.lat, d.lon, d.lat) <= metres + 0.01)
+            out.emplace_back(o.id, d.id);
         }
       }
     }

@@ -15,7 +15,7 @@ namespace terrier::importers {
 
 // Pairs (o, d): o changed, d.id < o.id, the same kind, and a geodesic
 // distance of at most `metres` (a centimetre more: PostGIS measures again).
-std::vector<std::pair<long long, long long>> nearby_pairs(const std::vector<db::DuplicatePoint>& points,
-                                                          double metres);
+std::vector<std::pair<long long, long long>> nearby_pairs(
+    const std::vector<db::DuplicatePoint>& points, double metres);
 
 }  // namespace terrier::importers

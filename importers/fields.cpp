@@ -239,7 +239,8 @@ Parsed<Date> parse_date(std::string_view text) {
     return {std::nullopt, fmt::format("'{}' is not a date (expected dd/mm/yyyy)", original)};
   }
   if (date.year < 1800 || date.year > 2200) {
-    return {std::nullopt, fmt::format("'{}' is not a plausible date (year {})", original, date.year)};
+    return {std::nullopt,
+            fmt::format("'{}' is not a plausible date (year {})", original, date.year)};
   }
   if (date.month < 1 || date.month > 12) {
     return {std::nullopt,
@@ -256,10 +257,10 @@ Parsed<bool> parse_bool(std::string_view text) {
   std::string original = text::trim(text);
   if (original.empty()) return {};
   std::string folded = text::fold(original);
-  for (std::string_view yes : {"oui", "vrai", "true", "yes", "1", "x"}) {
+  for (std::string_view yes : {"oui", "o", "vrai", "true", "yes", "y", "1", "x"}) {
     if (folded == yes) return {true, {}};
   }
-  for (std::string_view no : {"non", "faux", "false", "no", "0"}) {
+  for (std::string_view no : {"non", "n", "faux", "false", "no", "0"}) {
     if (folded == no) return {false, {}};
   }
   return {std::nullopt, fmt::format("'{}' is not yes/no", original)};
@@ -299,6 +300,13 @@ Parsed<std::vector<std::string>> Vocabulary::parse_list(std::string_view text) c
   // ("bureau", "atelier") are never cut.
   static const std::vector<std::string> kSeparators = {
       "/", ",", ";", "+", ">", "|", " ou ", " et ", " OU ", " ET ", " Ou ", " Et "};
+  // "toutes", "indifférent": any value of the vocabulary.
+  static const std::vector<std::string> kAny = {
+      "toutes",           "tous",        "tout",         "indifferent",
+      "indifferente",     "peu importe", "n'importe",    "n'importe lequel",
+      "toutes modalites", "tous types",  "toutes formes"};
+  std::string whole = collapse_blanks(text::fold(text::trim(text)));
+  if (std::find(kAny.begin(), kAny.end(), whole) != kAny.end()) return {values_, {}};
   std::vector<std::string> pieces = text::split_any(text, kSeparators);
   if (pieces.empty()) return {};
   std::vector<std::string> values;

@@ -34,7 +34,8 @@ struct Date {
 // "2025-03-12T10:00:00" (time ignored). Checks the calendar (no 31/02).
 Parsed<Date> parse_date(std::string_view text);
 
-// "oui"/"non", "vrai"/"faux", "true"/"false", "yes"/"no", "1"/"0", "x" (true).
+// "oui"/"non", "o"/"n", "vrai"/"faux", "true"/"false", "yes"/"no", "1"/"0",
+// "x" (true).
 Parsed<bool> parse_bool(std::string_view text);
 
 // A closed French vocabulary with synonyms: matching ignores case, accents,
@@ -48,7 +49,8 @@ class Vocabulary {
   // The canonical value, or an error listing the accepted values.
   Parsed<std::string> parse(std::string_view text) const;
   // Several values in one cell, split on "/", ",", ";", "+", ">", " ou ",
-  // " et ", "|"; order kept, duplicates removed.
+  // " et ", "|"; order kept, duplicates removed. "toutes", "tous",
+  // "indifférent", "peu importe": every value.
   Parsed<std::vector<std::string>> parse_list(std::string_view text) const;
 
   const std::string& name() const { return name_; }

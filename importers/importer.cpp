@@ -17,6 +17,7 @@
 #include "core/text.hpp"
 #include "db/import_store.hpp"
 #include "importers/duplicates.hpp"
+#include "importers/edit_conflicts.hpp"
 #include "importers/rows.hpp"
 #include "importers/territories.hpp"
 
@@ -73,54 +74,54 @@ struct KindPlan {
 
 KindPlan plan_for(ImportKind kind) {
   switch (kind) {
-    case ImportKind::opportunities: return {&opportunity_spec(), build_opportunity, true};
-    case ImportKind::places: return {&place_spec(), build_place, false};
-    case ImportKind::needs: return {&need_spec(), build_need, true};
-    default: break;
+    case ImportKind::opportunities:
+      return {&opportunity_spec(), build_opportunity, true};
+    case ImportKind::places:
+      return {&place_spec(), build_place, false};
+    case ImportKind::needs:
+      return {&need_spec(), build_need, true};
+    default:
+      break;
   }
   throw ImportError(fmt::format("{} are not row imports", kind_name(kind)));
 }
 
-// Reads every record, builds the staged rows and collects the issues.
-std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mapping,
-                                     const KindPlan& plan, const RowContext& ctx,
-                                     const ImportOptions& options, ImportReport& report,
-                                     std::vector<std::string>& rejected_ids,
-                                     bool& rejected_without_id) {
-  std::vector<db::StagedRow> rows;
-  std::map<std::string, std::size_t> seen_ids;     // external id -> position
-  std::map<std::string, std::size_t> seen_hashes;  // content of rows without id -> position
+Date today() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+// Reads every record, builds each row and streams the good ones into the
+// staging COPY as they come (nothing is held but the issues), collecting the
+// issues and the references of rejected rows. A row holding a number only
+// the whole file's decimal mark can read ("1.250") is put aside and read
+// again at the end, once that mark is known (only those rows are held).
+void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& plan,
+               const RowContext& ctx, const ImportOptions& options, ImportReport& report,
+               db::StageWriter& stage, std::vector<std::string>& rejected_ids,
+               bool& rejected_without_id) {
   Progress progress(options.progress);
+  FileConventions conventions;
+  conventions.spreadsheet = source.spreadsheet();
+  conventions.today = today();
+  std::vector<SourceRecord> deferred;
   SourceRecord record;
-  while (source.next(record)) {
-    ++report.read;
-    progress.tick(report.read, source.progress());
-    RowFields row(mapping, source.header(), record, report.issues);
-    if (!record.shape_error.empty()) {
-      row.reject("external_id", "", record.shape_error + " (an unquoted separator?)");
+  auto read_one = [&](const SourceRecord& rec) {
+    std::size_t issues_before = report.issues.size();
+    RowFields row(mapping, source.header(), rec, report.issues, &conventions);
+    if (!rec.shape_error.empty()) {
+      row.reject("external_id", "", rec.shape_error + " (an unquoted separator?)");
     }
     auto staged = row.rejected() ? std::nullopt : plan.build(row, ctx);
-    if (staged && staged->external_id) {
-      auto [it, inserted] = seen_ids.emplace(*staged->external_id, record.position);
-      if (!inserted) {
-        row.reject("external_id", *staged->external_id,
-                   fmt::format("the same reference is already at {} {}", source.position_name(),
-                               it->second));
-        staged.reset();
-      }
-    } else if (staged) {
-      // Rows without a reference are known by their content: a second copy
-      // would be the same row twice.
-      auto [it, inserted] = seen_hashes.emplace(staged->content_hash, record.position);
-      if (!inserted) {
-        row.reject("external_id", "",
-                   fmt::format("the same row (no reference) is already at {} {}",
-                               source.position_name(), it->second));
-        staged.reset();
-      }
+    if (row.needs_convention()) {
+      report.issues.resize(issues_before);  // its issues come with the second reading
+      deferred.push_back(rec);
+      return;
     }
     if (staged) {
-      rows.push_back(std::move(*staged));
+      stage.write(*staged);
     } else {
       ++report.rejected;
       if (auto id = row.text("external_id")) {
@@ -129,8 +130,45 @@ std::vector<db::StagedRow> read_rows(RecordSource& source, const Mapping& mappin
         rejected_without_id = true;
       }
     }
+  };
+  while (source.next(record)) {
+    ++report.read;
+    progress.tick(report.read, source.progress());
+    read_one(record);
   }
-  return rows;
+  conventions.decide();
+  for (const auto& r : deferred) read_one(r);
+}
+
+// A row whose reference (or, without one, whose content) an earlier row of
+// the file has is refused: found in the staging table, once the file is read.
+void reject_repeated_rows(db::ImportStore& store, const RecordSource& source,
+                          const Mapping& mapping, ImportReport& report) {
+  auto col = mapping.column("external_id");
+  const std::string column = col ? source.header()[*col] : std::string("external_id");
+  for (const auto& r : store.drop_repeated_rows()) {
+    ++report.rejected;
+    if (r.external_id) {
+      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, *r.external_id,
+                               fmt::format("the same reference is already at {} {}",
+                                           source.position_name(), r.first_position)});
+    } else {
+      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, "",
+                               fmt::format("the same row (no reference) is already at {} {}",
+                                           source.position_name(), r.first_position)});
+    }
+  }
+}
+
+// Every column that feeds no field is named in the report, with a
+// suggestion when its header is close to a known field's.
+void report_ignored_columns(const Mapping& mapping, ImportReport& report) {
+  for (const auto& c : mapping.reading()) {
+    if (c.field || !c.kept) continue;
+    std::string reason = "ignorée (gardée dans attributes)";
+    if (c.suggestion) reason += fmt::format("; did you mean '{}'?", *c.suggestion);
+    report.issues.push_back({RowIssue::Kind::warning, 0, c.column, "", reason});
+  }
 }
 
 std::vector<db::DuplicateFlag> find_duplicates(db::ImportStore& store, DuplicateSearch search) {
@@ -139,7 +177,7 @@ std::vector<db::DuplicateFlag> find_duplicates(db::ImportStore& store, Duplicate
     // 1 µs per row of the table.
     auto size = store.duplicate_search_size();
     search = size.changed > 1000 && size.changed * 25 > size.located ? DuplicateSearch::in_memory
-                                                                       : DuplicateSearch::row_by_row;
+                                                                     : DuplicateSearch::row_by_row;
   }
   if (search == DuplicateSearch::row_by_row) return store.flag_duplicate_opportunities();
   return store.flag_duplicate_pairs(nearby_pairs(store.duplicate_points(), kDuplicateDistanceM));
@@ -158,6 +196,7 @@ std::string ImportReport::summary() const {
                               inserted, updated, unchanged, rejected);
   if (deleted) s += fmt::format(", deleted {}", deleted);
   if (flagged) s += fmt::format(", flagged {}", flagged);
+  if (conflicts) s += fmt::format(", conflicts {}", conflicts);
   return s;
 }
 
@@ -173,6 +212,9 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
   report.position_name = source->position_name();
   log::debug("{}: {}", options.file, source->description());
   mapping.bind(source->header(), options.file);
+  report.header = mapping.reading();
+  if (options.on_header) options.on_header(report.header);
+  if (options.kind != ImportKind::territories) report_ignored_columns(mapping, report);
 
   db::ImportStore store(conn);
   db::MergeCounts counts;
@@ -184,23 +226,32 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     for (auto& c : store.communes()) {
       communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});
     }
-    if (communes.empty()) log::warn("no commune is loaded: rows can only be located by coordinates");
+    if (communes.empty())
+      log::warn("no commune is loaded: rows can only be located by coordinates");
     LocationOptions lo;
     lo.srs = options.srs ? options.srs : mapping.srs();
     lo.file_crs = source->crs();
     lo.polygons_allowed = plan.polygons_allowed;
+    lo.wkt_either_axis_order = mapping.profile() == Mapping::Profile::cnig;
     LocationResolver resolver(communes, store.region_outline_wkb(5000), lo);
     auto slugs = store.territory_ids_by_slug();
     auto places = options.kind == ImportKind::needs ? store.place_ids_by_external_id()
                                                     : std::map<std::string, long long>{};
-    RowContext ctx{resolver, slugs, places};
+    TerritoryLookup territories(options.kind == ImportKind::needs
+                                    ? store.territory_keys()
+                                    : std::vector<db::TerritoryKey>{});
+    RowContext ctx{resolver, slugs, places, &territories};
     std::vector<std::string> rejected_ids;
     bool rejected_without_id = false;
-    auto rows = read_rows(*source, mapping, plan, ctx, options, report, rejected_ids,
-                          rejected_without_id);
+    auto stage = store.begin_stage(*plan.spec);
+    read_rows(*source, mapping, plan, ctx, options, report, stage, rejected_ids,
+              rejected_without_id);
+    stage.finish();
+    reject_repeated_rows(store, *source, mapping, report);
     if (report.read == 0) {
       // Nothing to load, and with --sync it would delete the whole source.
-      throw ImportError(fmt::format("{}: no data row below the header: nothing to import", options.file));
+      throw ImportError(
+          fmt::format("{}: no data row below the header: nothing to import", options.file));
     }
     bool sync = options.sync;
     if (sync && rejected_without_id) {
@@ -212,14 +263,15 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                "still in the file; fix them and import again"});
     }
 
-    store.stage(*plan.spec, rows);
+    keep_page_edits(store, *plan.spec, report, options.prefer_file);
     counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
       for (const auto& d : find_duplicates(store, options.duplicate_search)) {
         report.issues.push_back(
             {RowIssue::Kind::flagged, d.position, "", d.other_external_id,
-             fmt::format("probable duplicate of '{}' ({} {}), {:.0f} m away: check and merge by hand",
-                         d.other_title, d.other_source, d.other_external_id, d.distance_m)});
+             fmt::format(
+                 "probable duplicate of '{}' ({} {}), {:.0f} m away: check and merge by hand",
+                 d.other_title, d.other_source, d.other_external_id, d.distance_m)});
         ++report.flagged;
       }
     }
@@ -230,8 +282,8 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
   report.unchanged = counts.unchanged;
   report.deleted = counts.deleted;
 
-  std::sort(report.issues.begin(), report.issues.end(),
-            [](const RowIssue& a, const RowIssue& b) { return a.position < b.position; });
+  std::stable_sort(report.issues.begin(), report.issues.end(),
+                   [](const RowIssue& a, const RowIssue& b) { return a.position < b.position; });
   bool strict_failure = options.strict && report.rejected > 0;
   if (!options.dry_run && !strict_failure) {
     store.record_run({kind_name(options.kind), report.source,
@@ -256,13 +308,15 @@ void write_issue_report(const std::string& path, const std::string& file,
       for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
       return q + "\"";
     };
-    out << "\xEF\xBB\xBF" << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
+    out << "\xEF\xBB\xBF"
+        << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
     for (const auto& i : report.issues) {
       const char* kind = i.kind == RowIssue::Kind::rejected  ? "rejetée"
                          : i.kind == RowIssue::Kind::warning ? "avertissement"
+                         : i.kind == RowIssue::Kind::conflict ? "conflit avec une modification"
                                                              : "doublon probable";
-      out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value)
-          << ';' << cell(i.reason) << ';' << kind << "\r\n";
+      out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value) << ';'
+          << cell(i.reason) << ';' << kind << "\r\n";
     }
     if (!out.flush()) throw Error(fmt::format("{}: cannot write the report", path));
   }

@@ -4,6 +4,7 @@
 // rows in one transaction through a COPY into staging and a merge, report the
 // bad ones with their line, column and reason.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,8 +31,13 @@ struct ImportOptions {
   bool dry_run = false;
   bool sync = false;
   bool strict = false;
+  // A field edited through the API since the row's last import keeps
+  // Terrier's value (a conflict is reported) unless the file is preferred.
+  bool prefer_file = false;
   bool progress = false;  // rows/s on stderr
   DuplicateSearch duplicate_search = DuplicateSearch::automatic;
+  // Called once the header is read, before any row: how each column is read.
+  std::function<void(const std::vector<ColumnReading>&)> on_header;
   std::string user;
   // territories only
   std::string level;  // commune, epci, departement
@@ -41,10 +47,11 @@ struct ImportOptions {
 struct ImportReport {
   std::string source;
   long long read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, deleted = 0,
-            flagged = 0;
+            flagged = 0, conflicts = 0;
   std::vector<RowIssue> issues;
   bool committed = false;  // false: dry run, or --strict with rejected rows
   std::string position_name = "line";
+  std::vector<ColumnReading> header;  // how each column was read
 
   // "read N, inserted N, updated N, unchanged N, rejected N"
   std::string summary() const;

@@ -3,12 +3,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
-#include "core/json.hpp"
-
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "geo/gdal.hpp"
 #include "importers/location.hpp"
 #include "importers/rows.hpp"
@@ -70,7 +68,8 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, const RowCon
   std::vector<std::string> header;
   for (const auto& [key, value] : props.items()) {
     header.push_back(key);
-    record.fields.push_back(value.is_null() ? std::nullopt : std::optional<std::string>(as_text(value)));
+    record.fields.push_back(value.is_null() ? std::nullopt
+                                            : std::optional<std::string>(as_text(value)));
   }
   Mapping mapping = Mapping::canonical(kind);
   mapping.bind(header, "body");
@@ -78,13 +77,21 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, const RowCon
   JsonRow out;
   RowFields row(mapping, header, record, out.issues);
   switch (kind) {
-    case ImportKind::opportunities: out.row = build_opportunity(row, ctx); break;
-    case ImportKind::needs: out.row = build_need(row, ctx); break;
-    case ImportKind::places: out.row = build_place(row, ctx); break;
-    default: throw ImportError("only places, opportunities and needs are written one by one");
+    case ImportKind::opportunities:
+      out.row = build_opportunity(row, ctx);
+      break;
+    case ImportKind::needs:
+      out.row = build_need(row, ctx);
+      break;
+    case ImportKind::places:
+      out.row = build_place(row, ctx);
+      break;
+    default:
+      throw ImportError("only places, opportunities and needs are written one by one");
   }
   for (const auto& [key, value] : props.items()) {
-    if (std::find(field_names(kind).begin(), field_names(kind).end(), key) == field_names(kind).end()) {
+    if (std::find(field_names(kind).begin(), field_names(kind).end(), key) ==
+        field_names(kind).end()) {
       out.issues.push_back({RowIssue::Kind::rejected, 1, key, "", "unknown field"});
       out.row.reset();
     }

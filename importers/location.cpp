@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 
@@ -26,7 +27,9 @@ std::optional<LocationError> malformed_insee(const std::string& code) {
                        "leading zero: 02408, not 2408)"};
 }
 
-bool blank(const std::optional<std::string>& s) { return !s || text::trim(*s).empty(); }
+bool blank(const std::optional<std::string>& s) {
+  return !s || text::trim(*s).empty();
+}
 
 std::string normalized_srs(const std::string& srs) {
   std::string s = text::fold(text::trim(srs));
@@ -103,17 +106,68 @@ const geo::OgrReprojector& LocationResolver::reprojector(const std::string& from
   return *slot;
 }
 
+std::string swap_wkt_axes(std::string_view wkt) {
+  // Within each pair of delimiters ('(' or ',' to ',' or ')'), the first
+  // two numbers trade places.
+  std::string out;
+  std::size_t i = 0;
+  while (i < wkt.size()) {
+    std::size_t end = wkt.find_first_of("(),", i);
+    std::string_view chunk =
+        wkt.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+    std::vector<std::string_view> numbers;
+    std::size_t k = 0;
+    while (k < chunk.size()) {
+      while (k < chunk.size() && chunk[k] == ' ') ++k;
+      std::size_t start = k;
+      while (k < chunk.size() && chunk[k] != ' ') ++k;
+      if (k > start) numbers.push_back(chunk.substr(start, k - start));
+    }
+    bool numeric =
+        numbers.size() >= 2 && std::all_of(numbers.begin(), numbers.end(), [](std::string_view n) {
+          return n.find_first_not_of("0123456789.-+eE") == std::string_view::npos;
+        });
+    if (numeric) {
+      std::swap(numbers[0], numbers[1]);
+      std::string joined;
+      for (auto n : numbers) joined += (joined.empty() ? "" : " ") + std::string(n);
+      out += joined;
+    } else {
+      out += chunk;
+    }
+    if (end == std::string_view::npos) break;
+    out += wkt[end];
+    i = end + 1;
+  }
+  return out;
+}
+
+LocationResult LocationResolver::from_wkt(const std::string& wkt, const LocationInput& in) const {
+  try {
+    auto g = ctx_.from_wkt(wkt);
+    if (!is_wgs84(options_.srs)) {
+      g = ctx_.from_wkb(reprojector(*options_.srs).transform_wkb(g.to_wkb()));
+    }
+    return from_geometry(std::move(g), in, "wkt");
+  } catch (const Error& e) {
+    return LocationError{"wkt", wkt.substr(0, 60), e.what()};
+  }
+}
+
 LocationResult LocationResolver::resolve(const LocationInput& in) const {
   if (!blank(in.wkt)) {
-    try {
-      auto g = ctx_.from_wkt(text::trim(*in.wkt));
-      if (!is_wgs84(options_.srs)) {
-        g = ctx_.from_wkb(reprojector(*options_.srs).transform_wkb(g.to_wkb()));
+    std::string wkt = text::trim(*in.wkt);
+    auto result = from_wkt(wkt, in);
+    auto* err = std::get_if<LocationError>(&result);
+    if (err && options_.wkt_either_axis_order && is_wgs84(options_.srs) &&
+        err->reason.find("outside Hauts-de-France") != std::string::npos) {
+      auto swapped = from_wkt(swap_wkt_axes(wkt), in);
+      if (auto* loc = std::get_if<Location>(&swapped)) {
+        loc->axes_swapped = true;
+        return swapped;
       }
-      return from_geometry(std::move(g), in, "wkt");
-    } catch (const Error& e) {
-      return LocationError{"wkt", in.wkt->substr(0, 60), e.what()};
     }
+    return result;
   }
   if (in.wkb) {
     try {
@@ -143,7 +197,8 @@ LocationResult LocationResolver::from_coordinates(const LocationInput& in) const
       p = t.transform(p);
     } else {
       switch (geo::guess_coordinates(p)) {
-        case geo::CoordinateGuess::lon_lat: break;
+        case geo::CoordinateGuess::lon_lat:
+          break;
         case geo::CoordinateGuess::lat_lon_swapped:
           return LocationError{"lat", shown,
                                "latitude and longitude look swapped (latitude is about 49-51 "
@@ -172,13 +227,14 @@ LocationResult LocationResolver::from_commune(const LocationInput& in) const {
     c = blank(in.postcode) ? communes_.by_unique_name(*in.commune_name)
                            : communes_.by_postcode_and_name(*in.postcode, *in.commune_name);
     if (!c) {
-      return LocationError{"commune_name", *in.commune_name + (blank(in.postcode) ? "" : " " + *in.postcode),
-                           blank(in.postcode)
-                               ? "no single commune of the region has this name (add a postcode)"
-                               : "no commune of the region has this postcode and name"};
+      return LocationError{
+          "commune_name", *in.commune_name + (blank(in.postcode) ? "" : " " + *in.postcode),
+          blank(in.postcode) ? "no single commune of the region has this name (add a postcode)"
+                             : "no commune of the region has this postcode and name"};
     }
   } else if (!blank(in.postcode)) {
-    return LocationError{"postcode", *in.postcode, "a postcode alone does not locate a row: add the commune"};
+    return LocationError{"postcode", *in.postcode,
+                         "a postcode alone does not locate a row: add the commune"};
   } else {
     return NoLocation{};
   }

@@ -47,11 +47,12 @@ struct LocationInput {
 };
 
 struct Location {
-  std::string ewkb_hex;   // EPSG:4326; a Point or a MultiPolygon
+  std::string ewkb_hex;  // EPSG:4326; a Point or a MultiPolygon
   bool is_point = true;
   std::string precision;  // exact, adresse, commune
   bool repaired = false;
   std::string repair_reason;
+  bool axes_swapped = false;         // the WKT was written latitude first
   std::optional<std::string> insee;  // given, or found from postcode and name
   double lon = 0, lat = 0;           // the point, or a point on the surface
 };
@@ -75,7 +76,13 @@ struct LocationOptions {
   std::optional<std::string> srs;       // --srs or the mapping's srs: coordinates' CRS
   std::optional<std::string> file_crs;  // CRS the file declares for its geometries
   bool polygons_allowed = true;         // false: points only
+  // A WKT column may write latitude first (the CNIG Friches standard's own
+  // example does): read it swapped when only that reading is in the region.
+  bool wkt_either_axis_order = false;
 };
+
+// "POINT(50.63 3.06)" -> "POINT(3.06 50.63)": every coordinate pair swapped.
+std::string swap_wkt_axes(std::string_view wkt);
 
 class LocationResolver {
  public:
@@ -92,6 +99,7 @@ class LocationResolver {
   LocationResult from_geometry(geo::GeosGeometry g, const LocationInput& in,
                                const char* field) const;
   LocationResult from_coordinates(const LocationInput& in) const;
+  LocationResult from_wkt(const std::string& wkt, const LocationInput& in) const;
   LocationResult from_commune(const LocationInput& in) const;
   std::optional<LocationError> check_commune(const LocationInput& in, Location& out) const;
   const geo::OgrReprojector& reprojector(const std::string& from) const;

@@ -11,17 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "importers/headers.hpp"
+
 namespace terrier::importers {
 
 enum class ImportKind { territories, circles, places, opportunities, needs };
 
 const char* kind_name(ImportKind kind);
 std::optional<ImportKind> parse_kind(std::string_view name);
-
-// A header reduced to what identifies it: folded (no accents, lower case),
-// units in parentheses dropped, punctuation as single spaces.
-// "Surface bâtie (m²)" -> "surface batie"; "Réf." -> "ref".
-std::string normalize_header(std::string_view header);
 
 // The fields an import kind knows, in a fixed order.
 const std::vector<std::string>& field_names(ImportKind kind);
@@ -50,14 +47,26 @@ class Mapping {
   std::string translate(std::string_view field, const std::string& value) const;
   // Columns that feed no field (kept in the row's attributes), after bind().
   const std::vector<std::size_t>& unmapped_columns() const { return unmapped_; }
+  // How each column of the header was read, after bind().
+  const std::vector<ColumnReading>& reading() const { return reading_; }
+  // A known file layout recognised from its header, after bind().
+  enum class Profile { none, cnig };
+  Profile profile() const { return profile_; }
   // The source name given by the mapping file, if any.
   const std::optional<std::string>& source() const { return source_; }
   // Spatial reference of coordinates given by the mapping file ("EPSG:2154").
   const std::optional<std::string>& srs() const { return srs_; }
 
  private:
+  std::vector<std::string> fields_for(const std::string& key) const;
+  std::optional<std::string> suggestion_for(const std::string& key) const;
+
   ImportKind kind_ = ImportKind::opportunities;
-  std::multimap<std::string, std::string> aliases_;  // normalized header -> field
+  bool canonical_ = false;
+  Profile profile_ = Profile::none;
+  std::multimap<std::string, std::string> aliases_;            // normalized header -> field
+  std::map<std::string, std::vector<std::string>> overrides_;  // the mapping file's columns
+  std::vector<ColumnReading> reading_;
   std::map<std::string, std::string> constants_;
   std::map<std::string, std::map<std::string, std::string>> values_;  // field -> folded -> value
   std::set<std::string> ignored_;

@@ -39,13 +39,14 @@ class CsvSource final : public RecordSource {
   const char* position_name() const override { return "line"; }
   std::optional<std::string> crs() const override { return std::nullopt; }
   std::string description() const override {
-    return fmt::format("CSV, {}, separator '{}'", encoding_name(reader_.encoding()),
-                       reader_.separator() == '\t' ? std::string("tab")
-                                                   : std::string(1, reader_.separator()));
+    return fmt::format(
+        "CSV, {}, separator '{}'", encoding_name(reader_.encoding()),
+        reader_.separator() == '\t' ? std::string("tab") : std::string(1, reader_.separator()));
   }
   std::optional<double> progress() const override {
-    return reader_.size() ? std::optional<double>(double(reader_.bytes_read()) / double(reader_.size()))
-                          : std::nullopt;
+    return reader_.size()
+               ? std::optional<double>(double(reader_.bytes_read()) / double(reader_.size()))
+               : std::nullopt;
   }
 
  private:
@@ -60,8 +61,8 @@ class GdalSource final : public RecordSource {
     // KML's own styling fields ("visibility" = -1) must not be read as ours.
     if (reader_.driver_name() == "LIBKML" || reader_.driver_name() == "KML") {
       static const std::set<std::string> kKmlFields = {
-          "visibility", "tessellate", "extrude", "altitudeMode", "drawOrder", "icon",
-          "begin", "end", "timestamp", "snippet"};
+          "visibility", "tessellate", "extrude", "altitudeMode", "drawOrder",
+          "icon",       "begin",      "end",     "timestamp",    "snippet"};
       for (auto& name : header_) {
         if (kKmlFields.count(name)) name = "kml:" + name;
       }
@@ -83,6 +84,9 @@ class GdalSource final : public RecordSource {
   const char* position_name() const override { return "feature"; }
   std::optional<std::string> crs() const override { return reader_.layer_crs(); }
   std::string description() const override { return "GDAL " + reader_.driver_name(); }
+  bool spreadsheet() const override {
+    return reader_.driver_name() == "XLSX" || reader_.driver_name() == "ODS";
+  }
   std::optional<double> progress() const override {
     if (!total_ || *total_ <= 0) return std::nullopt;
     return double(count_) / double(*total_);
@@ -105,8 +109,9 @@ std::unique_ptr<RecordSource> open_source(const std::string& path) {
   // sheet of the network could hold (a zip bomb) before GDAL inflates it.
   constexpr unsigned long long kMaxUnpacked = 256ULL << 20;
   if (auto unpacked = geo::zip_unpacked_bytes(path); unpacked && *unpacked > kMaxUnpacked) {
-    throw ImportError(fmt::format("{}: unpacks to {} MB, more than {} MB: a zip bomb, or not a spreadsheet",
-                                  path, *unpacked >> 20, kMaxUnpacked >> 20));
+    throw ImportError(
+        fmt::format("{}: unpacks to {} MB, more than {} MB: a zip bomb, or not a spreadsheet", path,
+                    *unpacked >> 20, kMaxUnpacked >> 20));
   }
   return std::make_unique<GdalSource>(path);
 }

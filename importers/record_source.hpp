@@ -16,7 +16,7 @@ struct SourceRecord {
   std::size_t position = 0;  // CSV: line; other formats: feature number (1-based)
   std::vector<std::optional<std::string>> fields;  // UTF-8, aligned with header()
   std::optional<std::string> wkb;                  // the file's own geometry
-  std::string shape_error;  // non-empty: the record does not fit the header
+  std::string shape_error;                         // non-empty: the record does not fit the header
 };
 
 class RecordSource {
@@ -32,6 +32,8 @@ class RecordSource {
   virtual std::string description() const = 0;
   // Progress in [0, 1] when known.
   virtual std::optional<double> progress() const = 0;
+  // A spreadsheet (XLSX, ODS): numbers in date columns are Excel serials.
+  virtual bool spreadsheet() const { return false; }
 };
 
 // Opens a file by its content and extension. Throws ImportError naming the

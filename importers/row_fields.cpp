@@ -2,23 +2,89 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
 
 namespace terrier::importers {
+namespace {
+
+// Fields whose values are yes/no: "x" there means yes, not "unknown".
+bool is_boolean_field(std::string_view field) {
+  return field == "source_checked";
+}
+
+// A number in scientific notation ("1e308", "-2.5E+20").
+bool is_scientific(const std::string& v) {
+  std::size_t e = v.find_first_of("eE");
+  if (e == std::string::npos || e == 0 || e + 1 >= v.size()) return false;
+  std::size_t i = (v[0] == '-' || v[0] == '+') ? 1 : 0;
+  bool digits = false;
+  for (; i < e; ++i) {
+    if (std::isdigit(static_cast<unsigned char>(v[i]))) {
+      digits = true;
+    } else if (v[i] != '.' && v[i] != ',') {
+      return false;
+    }
+  }
+  std::size_t k = e + 1;
+  if (v[k] == '-' || v[k] == '+') ++k;
+  if (k >= v.size()) return false;
+  for (; k < v.size(); ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(v[k]))) return false;
+  }
+  return digits;
+}
+
+}  // namespace
+
+void FileConventions::decide() {
+  decided = true;
+  mark = comma_seen == point_seen ? DecimalMark::unknown
+                                  : (comma_seen ? DecimalMark::comma : DecimalMark::point);
+}
 
 RowFields::RowFields(const Mapping& mapping, const std::vector<std::string>& header,
-                     const SourceRecord& record, std::vector<RowIssue>& issues)
-    : mapping_(mapping), header_(header), record_(record), issues_(issues) {}
+                     const SourceRecord& record, std::vector<RowIssue>& issues,
+                     FileConventions* conventions)
+    : mapping_(mapping),
+      header_(header),
+      record_(record),
+      issues_(issues),
+      conventions_(conventions) {
+  check_other_columns();
+}
+
+// A column that feeds no field is kept as text; a number there that no
+// field could hold (1e308, 1e999) is a broken cell or an export gone wrong,
+// and loading the row as if nothing happened would hide it: the row is
+// refused. Plain digits (references, SIRET codes) are text and kept.
+void RowFields::check_other_columns() {
+  for (std::size_t col : mapping_.unmapped_columns()) {
+    if (col >= record_.fields.size() || !record_.fields[col]) continue;
+    std::string v = text::trim(*record_.fields[col]);
+    if (!is_scientific(v)) continue;
+    std::string dotted = v;
+    std::replace(dotted.begin(), dotted.end(), ',', '.');
+    double d = std::strtod(dotted.c_str(), nullptr);
+    if (!std::isfinite(d) || std::fabs(d) >= 1e15) {
+      rejected_ = true;
+      issues_.push_back({RowIssue::Kind::rejected, record_.position, header_[col], v,
+                         "an impossible number in a column that feeds no field (kept in "
+                         "attributes otherwise): fix the cell, or map the column with --mapping"});
+    }
+  }
+}
 
 std::string RowFields::column_name(const char* field) const {
   auto col = mapping_.column(field);
   return col ? header_[*col] : std::string(field);
 }
 
-std::optional<std::string> RowFields::text(const char* field) const {
+std::optional<std::string> RowFields::raw_text(const char* field) const {
   std::optional<std::string> raw;
   if (auto col = mapping_.column(field); col && *col < record_.fields.size()) {
     raw = record_.fields[*col];
@@ -30,9 +96,35 @@ std::optional<std::string> RowFields::text(const char* field) const {
   return v;
 }
 
+std::optional<std::string> RowFields::text(const char* field) const {
+  auto v = raw_text(field);
+  if (!v || is_boolean_field(field) || !is_placeholder(*v)) return v;
+  if (placeholders_.emplace(field, *v).second) {
+    issues_.push_back({RowIssue::Kind::warning, record_.position, column_name(field), *v,
+                       "a placeholder for an unknown value: read as unknown"});
+  }
+  return std::nullopt;
+}
+
+void RowFields::reject_missing(const char* field) {
+  auto it = placeholders_.find(field);
+  if (it == placeholders_.end()) {
+    reject(field, "", "this field is required");
+    return;
+  }
+  // The warning said "read as unknown": the refusal replaces it.
+  std::string column = column_name(field);
+  auto warning = std::find_if(issues_.begin(), issues_.end(), [&](const RowIssue& i) {
+    return i.kind == RowIssue::Kind::warning && i.position == record_.position &&
+           i.column == column;
+  });
+  if (warning != issues_.end()) issues_.erase(warning);
+  reject(field, it->second, "a placeholder for an unknown value, and this field is required");
+}
+
 std::optional<std::string> RowFields::required_text(const char* field) {
   auto v = text(field);
-  if (!v) reject(field, "", "this field is required");
+  if (!v) reject_missing(field);
   return v;
 }
 
@@ -40,13 +132,23 @@ std::optional<double> RowFields::number(const char* field, double minimum, bool 
                                         double maximum) {
   auto raw = text(field);
   if (!raw) return std::nullopt;
-  auto p = parse_number(*raw);
-  if (!p.ok()) {
-    reject(field, *raw, p.error);
+  DecimalMark mark = conventions_ ? conventions_->mark : DecimalMark::point;
+  if (conventions_ && !conventions_->decided) {
+    DecimalMark seen = decimal_mark_of(*raw);
+    conventions_->comma_seen = conventions_->comma_seen || seen == DecimalMark::comma;
+    conventions_->point_seen = conventions_->point_seen || seen == DecimalMark::point;
+  }
+  Quantity q = parse_quantity(*raw, mark);
+  if (q.ambiguous && conventions_ && !conventions_->decided) {
+    needs_convention_ = true;  // read again once the whole file is seen
     return std::nullopt;
   }
-  if (!p.value) return std::nullopt;
-  double v = *p.value;
+  if (!q.ok()) {
+    reject(field, *raw, q.error);
+    return std::nullopt;
+  }
+  if (!q.value) return std::nullopt;
+  double v = *q.value;
   if (exclusive ? v <= minimum : v < minimum) {
     reject(field, *raw,
            exclusive ? fmt::format("must be greater than {}", minimum)
@@ -57,15 +159,51 @@ std::optional<double> RowFields::number(const char* field, double minimum, bool 
     reject(field, *raw, fmt::format("is implausibly large (limit {:g})", maximum));
     return std::nullopt;
   }
+  if (q.approximate) annotate("approximate", field, *raw);
   return v;
+}
+
+Range RowFields::range(const char* field) {
+  auto raw = text(field);
+  if (!raw) return {};
+  DecimalMark mark = conventions_ ? conventions_->mark : DecimalMark::point;
+  Range r = parse_range(*raw, mark);
+  if (r.ambiguous && conventions_ && !conventions_->decided) {
+    needs_convention_ = true;
+    return {};
+  }
+  if (!r.ok()) {
+    reject(field, *raw, r.error);
+    return {};
+  }
+  for (const auto& v : {r.min, r.max, r.ideal}) {
+    if (v && (*v <= 0 || *v >= 1e9)) {
+      reject(field, *raw, "a surface must be greater than 0 and below 1e9 m²");
+      return {};
+    }
+  }
+  if (r.approximate) annotate("approximate", field, *raw);
+  return r;
 }
 
 std::optional<Date> RowFields::date(const char* field) {
   auto raw = text(field);
   if (!raw) return std::nullopt;
-  auto p = parse_date(*raw);
-  if (!p.ok()) reject(field, *raw, p.error);
-  return p.value;
+  bool spreadsheet = conventions_ && conventions_->spreadsheet;
+  Date today = conventions_ ? conventions_->today : Date{};
+  FuzzyDate d = parse_fuzzy_date(*raw, spreadsheet, today);
+  if (d.precision == DatePrecision::immediate && !conventions_) {
+    reject(field, *raw, "give a date");
+    return std::nullopt;
+  }
+  if (!d.ok()) {
+    reject(field, *raw, d.error);
+    return std::nullopt;
+  }
+  if (d.precision != DatePrecision::day) annotate("precision", field, precision_name(d.precision));
+  if (d.precision == DatePrecision::immediate) immediate_.insert(field);
+  if (d.excel_serial) annotate("excel_serial", field, *raw);
+  return d.date;
 }
 
 std::optional<bool> RowFields::boolean(const char* field) {
@@ -95,9 +233,15 @@ std::vector<std::string> RowFields::terms(const char* field, const Vocabulary& v
   return p.value.value_or(std::vector<std::string>{});
 }
 
+void RowFields::annotate(const std::string& group, const std::string& field,
+                         const std::string& value) {
+  notes_[group][field] = value;
+}
+
 void RowFields::reject(const char* field, const std::string& value, const std::string& reason) {
   rejected_ = true;
-  issues_.push_back({RowIssue::Kind::rejected, record_.position, column_name(field), value, reason});
+  issues_.push_back(
+      {RowIssue::Kind::rejected, record_.position, column_name(field), value, reason});
 }
 
 void RowFields::warn(const char* field, const std::string& value, const std::string& reason) {
@@ -112,6 +256,12 @@ std::string RowFields::attributes_json() const {
       if (!v.empty()) j[header_[col]] = v;
     }
   }
+  // What the import read with a caveat: approximate numbers, dates coarser
+  // than a day, values converted (annual rents), placeholders.
+  for (const auto& [group, fields] : notes_) {
+    for (const auto& [field, value] : fields) j[group][field] = value;
+  }
+  for (const auto& [field, value] : placeholders_) j["unknown"][field] = value;
   return j.dump();
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <cmath>
+
 #include "core/hash.hpp"
 #include "core/text.hpp"
 
@@ -10,9 +12,15 @@ namespace {
 
 using V = std::optional<std::string>;
 
-V num(const std::optional<double>& v) { return v ? V(sql_number(*v)) : std::nullopt; }
-V iso(const std::optional<Date>& d) { return d ? V(d->iso()) : std::nullopt; }
-V boolean(const std::optional<bool>& b) { return b ? V(*b ? "t" : "f") : std::nullopt; }
+V num(const std::optional<double>& v) {
+  return v ? V(sql_number(*v)) : std::nullopt;
+}
+V iso(const std::optional<Date>& d) {
+  return d ? V(d->iso()) : std::nullopt;
+}
+V boolean(const std::optional<bool>& b) {
+  return b ? V(*b ? "t" : "f") : std::nullopt;
+}
 
 // Content hash over every staged value, so that a changed row is updated and
 // an identical one left alone.
@@ -29,12 +37,20 @@ std::string content_hash(const std::vector<V>& values) {
   return h.hex_digest();
 }
 
+// `immediate`: the index of a date read from "immédiatement" (today), hashed
+// as the word, so that importing the same file tomorrow changes nothing.
 db::StagedRow staged(const RowFields& row, std::optional<std::string> external_id,
-                     std::vector<V> values) {
+                     std::vector<V> values, std::optional<std::size_t> immediate = std::nullopt) {
   db::StagedRow out;
   out.position = row.record().position;
   out.external_id = std::move(external_id);
-  out.content_hash = content_hash(values);
+  if (immediate) {
+    std::vector<V> hashed = values;
+    hashed[*immediate] = "immédiatement";
+    out.content_hash = content_hash(hashed);
+  } else {
+    out.content_hash = content_hash(values);
+  }
   out.values = std::move(values);
   return out;
 }
@@ -43,7 +59,8 @@ LocationInput location_input(const RowFields& row) {
   LocationInput in;
   in.lon = row.text("lon");
   in.lat = row.text("lat");
-  in.wkt = row.text("wkt");
+  in.wkt = row.text("wkt_surface");  // a site's outline (CNIG geomsurf) before its point
+  if (!in.wkt) in.wkt = row.text("wkt");
   in.insee = row.text("commune_insee");
   in.postcode = row.text("postcode");
   in.commune_name = row.text("commune_name");
@@ -59,6 +76,13 @@ std::optional<Location> locate(RowFields& row, const RowContext& ctx, bool requi
     if (loc->repaired) {
       row.warn("wkt", "", "invalid polygon repaired (" + loc->repair_reason + ")");
     }
+    if (loc->axes_swapped) {
+      const char* field = row.text("wkt_surface") ? "wkt_surface" : "wkt";
+      row.warn(
+          field, "",
+          "written latitude first: read as longitude, latitude (only that order is in the region)");
+      row.annotate("axis_order", field, "latitude longitude");
+    }
     return *loc;
   }
   if (auto* err = std::get_if<LocationError>(&result)) {
@@ -71,22 +95,73 @@ std::optional<Location> locate(RowFields& row, const RowContext& ctx, bool requi
   return std::nullopt;
 }
 
-const db::StageColumn col(const char* name, const char* type) { return {name, type}; }
+const db::StageColumn col(const char* name, const char* type) {
+  return {name, type};
+}
+
+double cents(double v) {
+  return std::round(v * 100) / 100;
+}
+
+// The monthly rent, from the file's monthly, annual (÷ 12) or per m² and
+// per year (× surface ÷ 12) column; a conversion is noted in the
+// attributes and warned about.
+std::optional<double> monthly_rent(RowFields& row, std::optional<double> surface) {
+  auto month = row.number("rent_eur_month", 0);
+  auto year = row.number("rent_eur_year", 0);
+  auto per_m2 = row.number("rent_eur_m2_year", 0);
+  if (month) return month;
+  if (year) {
+    double v = cents(*year / 12);
+    std::string how = fmt::format("loyer annuel {} € ÷ 12", sql_number(*year));
+    row.annotate("converted", "rent_eur_month", how);
+    row.warn("rent_eur_year", sql_number(*year),
+             fmt::format("annual rent read as {} €/month ({})", sql_number(v), how));
+    return v;
+  }
+  if (per_m2) {
+    if (!surface) {
+      row.reject("rent_eur_m2_year", sql_number(*per_m2),
+                 "a rent per m² and per year needs the surface, which is unknown: give the surface "
+                 "or the monthly rent");
+      return std::nullopt;
+    }
+    double v = cents(*per_m2 * *surface / 12);
+    std::string how =
+        fmt::format("{} €/m²/an × {} m² ÷ 12", sql_number(*per_m2), sql_number(*surface));
+    row.annotate("converted", "rent_eur_month", how);
+    row.warn("rent_eur_m2_year", sql_number(*per_m2),
+             fmt::format("rent per m² and per year read as {} €/month ({})", sql_number(v), how));
+    return v;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
 const db::TableSpec& opportunity_spec() {
   static const db::TableSpec spec{
       "opportunities",
-      {col("title", "text"), col("kind", "opportunity_kind"), col("address", "text"),
-       col("commune_insee", "text"), col("geom", "geometry"),
-       col("location_precision", "location_precision"), col("geom_repaired", "boolean"),
-       col("built_surface_m2", "numeric"), col("land_surface_m2", "numeric"),
-       col("tenures", "tenure[]"), col("price_eur", "numeric"), col("rent_eur_month", "numeric"),
-       col("available_from", "date"), col("available_until", "date"),
-       col("owner_kind", "owner_kind"), col("status", "opportunity_status"),
-       col("visibility", "visibility"), col("last_verified", "date"),
-       col("source_status", "text"), col("source_checked", "boolean"),
+      {col("title", "text"),
+       col("kind", "opportunity_kind"),
+       col("address", "text"),
+       col("commune_insee", "text"),
+       col("geom", "geometry"),
+       col("location_precision", "location_precision"),
+       col("geom_repaired", "boolean"),
+       col("built_surface_m2", "numeric"),
+       col("land_surface_m2", "numeric"),
+       col("tenures", "tenure[]"),
+       col("price_eur", "numeric"),
+       col("rent_eur_month", "numeric"),
+       col("available_from", "date"),
+       col("available_until", "date"),
+       col("owner_kind", "owner_kind"),
+       col("status", "opportunity_status"),
+       col("visibility", "visibility"),
+       col("last_verified", "date"),
+       col("source_status", "text"),
+       col("source_checked", "boolean"),
        col("attributes", "jsonb")},
       "opportunity_private",
       "opportunity_id",
@@ -110,15 +185,14 @@ const db::TableSpec& place_spec() {
 const db::TableSpec& need_spec() {
   static const db::TableSpec spec{
       "needs",
-      {col("collective_name", "text"), col("place_id", "bigint"),
-       col("surface_min_m2", "numeric"), col("surface_ideal_m2", "numeric"),
-       col("surface_max_m2", "numeric"), col("surface_tolerance_pct", "numeric"),
-       col("kinds_wanted", "opportunity_kind[]"), col("tenures_accepted", "tenure[]"),
-       col("rent_max_eur_month", "numeric"), col("price_max_eur", "numeric"),
-       col("search_territory_id", "bigint"), col("search_center", "geometry"),
-       col("search_radius_m", "numeric"), col("search_polygon", "geometry"),
-       col("needed_from", "date"), col("description", "text"), col("status", "need_status"),
-       col("attributes", "jsonb")},
+      {col("collective_name", "text"), col("place_id", "bigint"), col("surface_min_m2", "numeric"),
+       col("surface_ideal_m2", "numeric"), col("surface_max_m2", "numeric"),
+       col("surface_tolerance_pct", "numeric"), col("kinds_wanted", "opportunity_kind[]"),
+       col("tenures_accepted", "tenure[]"), col("rent_max_eur_month", "numeric"),
+       col("price_max_eur", "numeric"), col("search_territory_id", "bigint"),
+       col("search_center", "geometry"), col("search_radius_m", "numeric"),
+       col("search_polygon", "geometry"), col("needed_from", "date"), col("description", "text"),
+       col("status", "need_status"), col("attributes", "jsonb")},
       "need_private",
       "need_id",
       {col("contact", "text"), col("notes", "text")}};
@@ -128,7 +202,7 @@ const db::TableSpec& need_spec() {
 std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext& ctx) {
   constexpr double kMaxSurface = 1e9;
   auto kind = row.term("kind", opportunity_kinds());
-  if (!kind && !row.text("kind")) row.reject("kind", "", "this field is required");
+  if (!kind && !row.text("kind")) row.reject_missing("kind");
   auto title = row.text("title");
   if (!title && kind) {
     // Sources such as Cartofriches leave some names empty: name the row by
@@ -141,7 +215,7 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
   auto land = row.number("land_surface_m2", 0, true, kMaxSurface);
   auto tenure_list = row.terms("tenures", tenures());
   auto price = row.number("price_eur", 0);
-  auto rent = row.number("rent_eur_month", 0);
+  auto rent = monthly_rent(row, built ? built : land);
   auto from = row.date("available_from");
   auto until = row.date("available_until");
   if (from && until && *until < *from) {
@@ -156,12 +230,31 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
   if (row.rejected() || !loc) return std::nullopt;
 
   return staged(row, row.text("external_id"),
-                {title, kind, row.text("address"), loc->insee, loc->ewkb_hex, loc->precision,
-                 V(loc->repaired ? "t" : "f"), num(built), num(land), text::pg_array_literal(tenure_list),
-                 num(price), num(rent), iso(from), iso(until), owner_kind,
-                 status.value_or("disponible"), visibility.value_or("réseau"), iso(verified),
-                 row.text("source_status"), boolean(checked), row.attributes_json(),
-                 row.text("owner_name"), row.text("owner_contact"), row.text("notes")});
+                {title,
+                 kind,
+                 row.text("address"),
+                 loc->insee,
+                 loc->ewkb_hex,
+                 loc->precision,
+                 V(loc->repaired ? "t" : "f"),
+                 num(built),
+                 num(land),
+                 text::pg_array_literal(tenure_list),
+                 num(price),
+                 num(rent),
+                 iso(from),
+                 iso(until),
+                 owner_kind,
+                 status.value_or("disponible"),
+                 visibility.value_or("réseau"),
+                 iso(verified),
+                 row.text("source_status"),
+                 boolean(checked),
+                 row.attributes_json(),
+                 row.text("owner_name"),
+                 row.text("owner_contact"),
+                 row.text("notes")},
+                row.is_immediate("available_from") ? std::optional<std::size_t>(12) : std::nullopt);
 }
 
 std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) {
@@ -173,11 +266,12 @@ std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) 
   if (row.rejected()) return std::nullopt;
   if (!loc) row.warn("lat", "", "no location: the place is kept but not shown on the map");
 
-  return staged(row, row.text("external_id"),
-                {name, kind.value_or("tiers-lieu"), row.text("address"),
-                 loc ? loc->insee : std::nullopt, loc ? V(loc->ewkb_hex) : std::nullopt,
-                 loc ? V(loc->precision) : std::nullopt, row.text("website"),
-                 row.text("description"), text::pg_array_literal(competences), row.attributes_json()});
+  return staged(
+      row, row.text("external_id"),
+      {name, kind.value_or("tiers-lieu"), row.text("address"), loc ? loc->insee : std::nullopt,
+       loc ? V(loc->ewkb_hex) : std::nullopt, loc ? V(loc->precision) : std::nullopt,
+       row.text("website"), row.text("description"), text::pg_array_literal(competences),
+       row.attributes_json()});
 }
 
 std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
@@ -186,6 +280,11 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
   auto smin = row.number("surface_min_m2", 0, true, kMaxSurface);
   auto sideal = row.number("surface_ideal_m2", 0, true, kMaxSurface);
   auto smax = row.number("surface_max_m2", 0, true, kMaxSurface);
+  // "100 à 200 m²", "≥ 150", "environ 250": what the own columns leave open.
+  Range range = row.range("surface_range");
+  if (!smin) smin = range.min;
+  if (!smax) smax = range.max;
+  if (!sideal) sideal = range.ideal;
   if (smin && smax && *smin > *smax) {
     row.reject("surface_max_m2", sql_number(*smax), "is smaller than the minimum surface");
   } else if (sideal && ((smin && *sideal < *smin) || (smax && *sideal > *smax))) {
@@ -218,11 +317,18 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
 
   V territory_id, center, radius_m, polygon;
   if (auto slug = row.text("territory")) {
-    auto it = ctx.territory_ids.find(text::slugify(*slug));
-    if (it == ctx.territory_ids.end()) {
-      row.reject("territory", *slug, "no circle, EPCI, commune or département has this slug");
-    } else {
+    if (ctx.territories) {
+      auto found = ctx.territories->find(*slug);
+      if (auto* id = std::get_if<long long>(&found)) {
+        territory_id = std::to_string(*id);
+      } else {
+        row.reject("territory", *slug, std::get<std::string>(found));
+      }
+    } else if (auto it = ctx.territory_ids.find(text::slugify(*slug));
+               it != ctx.territory_ids.end()) {
       territory_id = std::to_string(it->second);
+    } else {
+      row.reject("territory", *slug, "no circle, EPCI, commune or département has this slug");
     }
   } else if (auto loc = locate(row, ctx, /*required=*/false)) {
     if (loc->is_point) {  // a point needs a radius
@@ -242,11 +348,27 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
   if (row.rejected()) return std::nullopt;
 
   return staged(row, row.text("external_id"),
-                {collective, place_id, num(smin), num(sideal), num(smax),
-                 V(sql_number(tolerance.value_or(10))), text::pg_array_literal(kinds), text::pg_array_literal(tenure_list),
-                 num(rent), num(price), territory_id, center, radius_m, polygon, iso(needed),
-                 row.text("description"), status.value_or("active"), row.attributes_json(),
-                 row.text("contact"), row.text("notes")});
+                {collective,
+                 place_id,
+                 num(smin),
+                 num(sideal),
+                 num(smax),
+                 V(sql_number(tolerance.value_or(10))),
+                 text::pg_array_literal(kinds),
+                 text::pg_array_literal(tenure_list),
+                 num(rent),
+                 num(price),
+                 territory_id,
+                 center,
+                 radius_m,
+                 polygon,
+                 iso(needed),
+                 row.text("description"),
+                 status.value_or("active"),
+                 row.attributes_json(),
+                 row.text("contact"),
+                 row.text("notes")},
+                row.is_immediate("needed_from") ? std::optional<std::size_t>(14) : std::nullopt);
 }
 
 }  // namespace terrier::importers

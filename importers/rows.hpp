@@ -10,6 +10,7 @@
 #include "db/import_store.hpp"
 #include "importers/location.hpp"
 #include "importers/row_fields.hpp"
+#include "importers/territory_lookup.hpp"
 
 namespace terrier::importers {
 
@@ -17,6 +18,8 @@ struct RowContext {
   const LocationResolver& locations;
   const std::map<std::string, long long>& territory_ids;  // by slug
   const std::map<std::string, long long>& place_ids;      // by external id
+  // Territories by slug, code or name; without it, by slug only.
+  const TerritoryLookup* territories = nullptr;
 };
 
 const db::TableSpec& opportunity_spec();

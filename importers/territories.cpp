@@ -26,12 +26,16 @@ LevelColumns defaults_for(const std::string& level) {
             {"epci siren", "siren epci", "epci"}};
   }
   if (level == "epci") {
-    return {{"epci siren", "siren", "code siren", "code"}, {"epci nom", "nom", "name", "libelle"}, {}};
+    return {
+        {"epci siren", "siren", "code siren", "code"}, {"epci nom", "nom", "name", "libelle"}, {}};
   }
   if (level == "departement") {
-    return {{"dep", "code dep", "code departement", "insee dep", "code"}, {"nom", "name", "libelle"}, {}};
+    return {{"dep", "code dep", "code departement", "insee dep", "code"},
+            {"nom", "name", "libelle"},
+            {}};
   }
-  throw ImportError(fmt::format("unknown territory level '{}' (commune, epci, departement)", level));
+  throw ImportError(
+      fmt::format("unknown territory level '{}' (commune, epci, departement)", level));
 }
 
 // The first header matching the explicit field name or one of the defaults.
@@ -73,7 +77,8 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
   }
   std::optional<std::string> crs = options.srs ? options.srs : source.crs();
   std::unique_ptr<geo::OgrReprojector> reproject;
-  if (crs && *crs != "EPSG:4326") reproject = std::make_unique<geo::OgrReprojector>(*crs, "EPSG:4326");
+  if (crs && *crs != "EPSG:4326")
+    reproject = std::make_unique<geo::OgrReprojector>(*crs, "EPSG:4326");
 
   geo::GeosContext ctx;
   auto slug_owners = store.territory_slug_owners();
@@ -94,7 +99,8 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
     if (t.code.empty()) {
       row.reject("code", "", "the territory has no code");
     } else if (!std::regex_match(t.code, kCodes.at(options.level))) {
-      row.reject("code", t.code, fmt::format("not a {} code (a leading zero dropped?)", options.level));
+      row.reject("code", t.code,
+                 fmt::format("not a {} code (a leading zero dropped?)", options.level));
     }
     if (t.name.empty()) row.reject("name", "", "the territory has no name");
     if (!t.code.empty() && !codes.insert(t.code).second) {
@@ -106,8 +112,9 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
       try {
         auto g = ctx.from_wkb(reproject ? reproject->transform_wkb(*record.wkb) : *record.wkb);
         if (g.num_coordinates() > kMaxPolygonVertices) {
-          row.reject("geometry", "", fmt::format("the polygon has {} vertices, at most {}: simplify it",
-                                                  g.num_coordinates(), kMaxPolygonVertices));
+          row.reject("geometry", "",
+                     fmt::format("the polygon has {} vertices, at most {}: simplify it",
+                                 g.num_coordinates(), kMaxPolygonVertices));
         } else {
           auto v = g.validity();
           auto poly = (v.valid ? std::move(g) : g.make_valid()).polygonal_part();
@@ -126,7 +133,8 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
     if (auto pop = row.number("population", 0, false, 2147483647.0)) {
       t.population = static_cast<long long>(*pop);
     }
-    if (parent_col && record.fields[*parent_col]) t.parent_code = text::trim(*record.fields[*parent_col]);
+    if (parent_col && record.fields[*parent_col])
+      t.parent_code = text::trim(*record.fields[*parent_col]);
     t.attributes_json = row.attributes_json();
     t.slug = slug_for(options.level, t.name, t.code);
     std::string owner = options.level + " " + t.code;
@@ -135,7 +143,8 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
       if (t.slug.empty() || t.slug.front() == '-') {
         row.reject("name", t.name, "the name gives no usable slug");
       } else if (!inserted && it->second != owner) {
-        row.reject("name", t.name, fmt::format("its slug '{}' is already used by {}", t.slug, it->second));
+        row.reject("name", t.name,
+                   fmt::format("its slug '{}' is already used by {}", t.slug, it->second));
       }
     }
     if (row.rejected()) {
@@ -147,9 +156,8 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
   return store.merge_territories(options.level, report.source, rows);
 }
 
-db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source,
-                               const Mapping& mapping, const ImportOptions& options,
-                               ImportReport& report) {
+db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source, const Mapping& mapping,
+                               const ImportOptions& options, ImportReport& report) {
   std::vector<db::ImportStore::CircleMember> members;
   auto slug_owners = store.territory_slug_owners();
   SourceRecord record;
@@ -160,11 +168,13 @@ db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source,
     auto name = row.text("circle_name");
     auto member = row.required_text("member_code");
     if (slug && text::slugify(*slug) != *slug) {
-      row.reject("circle_slug", *slug, fmt::format("a circle id is a slug such as '{}'", text::slugify(*slug)));
+      row.reject("circle_slug", *slug,
+                 fmt::format("a circle id is a slug such as '{}'", text::slugify(*slug)));
     } else if (slug) {
       auto it = slug_owners.find(*slug);
       if (it != slug_owners.end() && it->second != "circle " + *slug) {
-        row.reject("circle_slug", *slug, fmt::format("this slug is already used by {}", it->second));
+        row.reject("circle_slug", *slug,
+                   fmt::format("this slug is already used by {}", it->second));
       }
     }
     if (row.rejected()) {

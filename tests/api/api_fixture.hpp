@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -76,6 +77,17 @@ inline HttpResponse http_request(int port, const std::string& method, const std:
   r.body = raw.substr(end + 4);
   r.status = std::atoi(raw.c_str() + 9);
   return r;
+}
+
+// In a forked `terrier serve` about to break its own database connections
+// on purpose (the database stopped, a session killed): LeakSanitizer gets
+// the one suppression for libpqxx's PGresult lost on a broken connection
+// (tests/sanitizers/lsan.supp, given by scripts/test --sanitize). No other
+// process gets it.
+inline void allow_broken_connection_leak() {
+  if (const char* supp = std::getenv("TERRIER_LSAN_BROKEN_CONNECTION")) {
+    setenv("LSAN_OPTIONS", (std::string("suppressions=") + supp + ":print_suppressions=0").c_str(), 1);
+  }
 }
 
 // A shell command's output, stdout and stderr.

@@ -286,7 +286,14 @@ TEST_F(ApiMatches, AssignmentOverATerritory) {
 TEST_F(ApiTest, MetricsCountRequestsInPrometheusFormat) {
   get("/ogcapi/collections");
   get("/ogcapi/nothing");
-  auto r = get("/metrics");
+  // Routes, traffic and the pool are for admins only.
+  auto anonymous = get("/metrics");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(anonymous.body.find("terrier_http"), std::string::npos);
+  EXPECT_EQ(get("/metrics", foundation_).status, 403);
+  EXPECT_EQ(get("/metrics", member_).status, 403);
+  auto r = get("/metrics", token("admin"));
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("terrier_http_requests_total{route=\"/ogcapi/collections\",status=\"200\"} 1"),
             std::string::npos)
@@ -411,9 +418,18 @@ TEST_F(ApiWrites, InvalidBodiesAreRefusedByTheImportersRulesAndChangeNothing) {
                 R"({"title": "Château", "kind": "château", "built_surface_m2": -5, "lat": 48.85, "lon": 2.35})",
                 admin_);
   EXPECT_EQ(r.status, 400);
-  auto detail = json::parse(r.body)["detail"].get<std::string>();
-  EXPECT_NE(detail.find("kind 'château'"), std::string::npos) << detail;
-  EXPECT_NE(detail.find("built_surface_m2 '-5': must be greater than 0"), std::string::npos) << detail;
+  // The first refused field is named for the page, every one is in "errors",
+  // and the detail is in French.
+  auto problem = json::parse(r.body);
+  EXPECT_EQ(problem["field"], "kind");
+  ASSERT_EQ(problem["errors"].size(), 3u) << r.body;
+  EXPECT_EQ(problem["errors"][1]["field"], "built_surface_m2");
+  EXPECT_EQ(problem["errors"][1]["detail"], "Surface bâtie (m²) (built_surface_m2) : doit être supérieur à 0 (« -5 »)");
+  EXPECT_EQ(problem["errors"][2]["field"], "lat");  // Paris
+  EXPECT_NE(problem["errors"][2]["detail"].get<std::string>().find("hors des Hauts-de-France"), std::string::npos);
+  auto detail = problem["detail"].get<std::string>();
+  EXPECT_NE(detail.find("Type de bien (kind) : « château » n'est pas un type de bien connu"), std::string::npos)
+      << detail;
   EXPECT_EQ(send("POST", "/api/opportunities", "{not json", admin_).status, 400);
   EXPECT_EQ(send("POST", "/api/opportunities", R"({"title": "x", "kind": "bureau", "colour": "red", "lat": 50.63, "lon": 3.06})", admin_).status, 400);
   EXPECT_EQ(send("PATCH", "/api/opportunities/999999", R"({"title": "x"})", admin_).status, 404);
@@ -426,7 +442,11 @@ TEST_F(ApiWrites, AnAnimatorWritesNeedsInsideItsCircleOnly) {
   t.pop_back();
   std::string animator = t.substr(t.rfind('\n') + 1);
   const std::string inside = R"({"collective_name": "Recyclerie de Fives", "surface_min_m2": 200,
-    "surface_max_m2": 600, "lat": 50.628, "lon": 3.087, "radius_km": 5, "contact": "06 11 22 33 44"})";
+    "surface_max_m2": 600, "lat": 50.628, "lon": 3.087, "radius_km": 5})";
+  // What the animator may not read it may not write: the collective's contact.
+  auto with_contact = send("POST", "/api/needs", inside.substr(0, inside.size() - 1) + R"(, "contact": "06 11 22 33 44"})", animator);
+  EXPECT_EQ(with_contact.status, 403);
+  EXPECT_EQ(json::parse(with_contact.body)["field"], "contact");
   const std::string outside = R"({"collective_name": "Café de Roubaix", "lat": 50.69, "lon": 3.18, "radius_km": 3})";
   auto ok = send("POST", "/api/needs", inside, animator);
   EXPECT_EQ(ok.status, 201) << ok.body;
@@ -438,6 +458,8 @@ TEST_F(ApiWrites, AnAnimatorWritesNeedsInsideItsCircleOnly) {
   EXPECT_EQ(send("POST", "/api/needs", R"({"external_id": "N-1", "collective_name": "x", "lat": 50.628, "lon": 3.087, "radius_km": 5})", animator).status, 400);
   // Its PATCH answers without the collective's contact.
   std::string id = std::to_string(json::parse(ok.body)["id"].get<long long>());
+  ASSERT_EQ(send("PATCH", "/api/needs/" + id, R"({"contact": "06 11 22 33 44"})", admin_).status, 200);
+  EXPECT_EQ(send("PATCH", "/api/needs/" + id, R"({"notes": "x"})", animator).status, 403);
   auto patched = send("PATCH", "/api/needs/" + id, R"({"surface_max_m2": 700})", animator);
   EXPECT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.body.find("06 11 22 33 44"), std::string::npos);
@@ -468,6 +490,30 @@ TEST_F(ApiWrites, AnAdminUploadsASpreadsheetAndGetsTheImportReport) {
   EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.body.find("upload: line 4"), std::string::npos) << bad.body;
   EXPECT_EQ(bad.body.find("/tmp/"), std::string::npos) << "a server path leaked: " << bad.body;
+}
+
+TEST_F(ApiWrites, ADryRunUploadShowsTheHeaderReadingAndTheReportAndWritesNothing) {
+  std::ifstream in(fixture("conventions/mixed_rows.csv"), std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(in)), {});
+  std::string before = snapshot();
+  auto runs = count("SELECT count(*) FROM audit_log WHERE action = 'import'");
+  auto r = send("POST", "/api/imports?kind=opportunities&dry_run=true&source=groupe-foncier", file, admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["dry_run"], true);
+  EXPECT_EQ(j["committed"], false);
+  EXPECT_EQ(j["inserted"], 2);
+  EXPECT_EQ(j["rejected"], 6);
+  ASSERT_EQ(j["header"].size(), 20u) << j["header"].dump();
+  EXPECT_EQ(j["header"][0]["column"], "Réf.");
+  EXPECT_EQ(j["header"][0]["field"], "external_id");
+  EXPECT_EQ(j["header"][9]["column"], "Surface bâtie (m²)");
+  EXPECT_EQ(j["header"][9]["field"], "built_surface_m2");
+  EXPECT_EQ(j["issues"][0]["line"], 3);
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'import'"), runs);
+  EXPECT_EQ(send("POST", "/api/imports?kind=opportunities&dry_run=maybe", file, admin_).status, 400);
+  EXPECT_EQ(send("POST", "/api/imports?kind=opportunities&dry_run=true", file, foundation_).status, 403);
 }
 
 // Every role against every path that returns opportunities: the rows it
@@ -591,11 +637,25 @@ TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart)
   pid_t pid = fork();
   if (pid == 0) {
     setenv("TERRIER_DATABASE_URL", url.c_str(), 1);
+    allow_broken_connection_leak();
     dup2(out[1], STDOUT_FILENO);
     execl(TERRIER_BINARY, "terrier", "serve", "--listen", "127.0.0.1:0", nullptr);
     _exit(127);
   }
   close(out[1]);
+  // Whatever fails below, the server is stopped and the cluster with it:
+  // a server left running would hold ctest's output pipe open for ever.
+  struct StopAll {
+    pid_t pid;
+    std::string env;
+    ~StopAll() {
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+      run_terrier("db stop", env);
+    }
+  } stop_all{pid, env};
   std::string line;
   char c;
   while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
@@ -620,6 +680,7 @@ TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart)
   kill(pid, SIGTERM);
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
+  stop_all.pid = 0;
   close(out[0]);
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
   run_terrier("db stop", env);

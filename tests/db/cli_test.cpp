@@ -8,8 +8,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <pqxx/pqxx>
+#include <thread>
+#include <vector>
 
 #include "tests/support/test_database.hpp"
 
@@ -143,6 +148,46 @@ TEST(CliDatabase, StartMigrateStatusUrlStopLifecycle) {
   EXPECT_NE(stop.output.find("database stopped"), std::string::npos);
   status = run_terrier("db status", env);
   EXPECT_EQ(status.exit_code, 3) << status.output;
+}
+
+// A stop closes the clients' connections from the server's side, which
+// leaves them in TIME_WAIT on the cluster's port: the next start must not
+// take that for a port in use.
+TEST(CliDatabase, RestartsAtOnceAfterClientsWereConnected) {
+  TempHome home;
+  int port = free_port();
+  auto env = home.env() + fmt::format(" TERRIER_DB_PORT={}", port);
+  auto start = run_terrier("db start", env);
+  ASSERT_EQ(start.exit_code, 0) << start.output;
+  auto url = run_terrier("db url", env);
+  ASSERT_EQ(url.exit_code, 0) << url.output;
+  std::string uri = url.output.substr(0, url.output.find('\n'));
+  // Clients in the middle of a statement: the stop ends their sessions, they
+  // see the connection closed and close too (as psql, or a server's pool).
+  std::atomic<int> running{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&] {
+      try {
+        pqxx::connection c(uri);
+        pqxx::nontransaction n(c);
+        ++running;
+        n.exec("SELECT pg_sleep(60)");
+      } catch (const std::exception&) {  // the stop breaks the connection
+      }
+    });
+  }
+  while (running < 3) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto stop = run_terrier("db stop", env);
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(stop.exit_code, 0) << stop.output;
+  auto restart = run_terrier("db start", env);
+  EXPECT_EQ(restart.exit_code, 0) << restart.output;
+  EXPECT_NE(restart.output.find(fmt::format("database started on 127.0.0.1:{}", port)),
+            std::string::npos)
+      << restart.output;
+  EXPECT_EQ(run_terrier("db status", env).exit_code, 0);
 }
 
 TEST(CliDatabase, EditedMigrationIsRefusedWithOneLine) {

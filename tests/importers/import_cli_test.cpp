@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "tests/importers/import_fixture.hpp"
 
@@ -41,7 +42,9 @@ TEST_F(ImportCli, StrictImportWithBadRowsExitsTwoNamesEachRowAndWritesTheReport)
   std::ifstream in(report, std::ios::binary);
   std::string header;
   std::getline(in, header);
-  EXPECT_EQ(header, "\xEF\xBB\xBF" "fichier;line;colonne;valeur;motif;type\r");
+  EXPECT_EQ(header,
+            "\xEF\xBB\xBF"
+            "fichier;line;colonne;valeur;motif;type\r");
   int lines = 0;
   for (std::string l; std::getline(in, l);) ++lines;
   EXPECT_EQ(lines, 6);
@@ -54,10 +57,23 @@ TEST_F(ImportCli, WithoutStrictGoodRowsLandAndExitIsZero) {
   EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 2);
 }
 
+// The header's reading, printed before any row ("file: header read as:"
+// and one "  'column' -> field" line per column), left out.
+std::string without_header_reading(const std::string& output) {
+  std::string out;
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(": header read as:") != std::string::npos || line.rfind("  '", 0) == 0) continue;
+    out += line + "\n";
+  }
+  return out;
+}
+
 TEST_F(ImportCli, UnreadableFilesExitOneWithOneLine) {
   auto r = terrier("import opportunities " + fixture("conventions/truncated.csv"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.output.find('\n'), r.output.size() - 1) << r.output;
+  std::string error = without_header_reading(r.output);
+  EXPECT_EQ(error.find('\n'), error.size() - 1) << r.output;
   EXPECT_NE(r.output.find("the file looks truncated"), std::string::npos);
 
   std::string fake = fs::temp_directory_path() / ("terrier-fake-" + db_.name() + ".geojson");
@@ -67,6 +83,56 @@ TEST_F(ImportCli, UnreadableFilesExitOneWithOneLine) {
   EXPECT_EQ(g.exit_code, 1);
   EXPECT_NE(g.output.find("cannot be read as a vector file"), std::string::npos) << g.output;
   EXPECT_EQ(count("SELECT count(*) FROM import_runs WHERE kind = 'opportunities'"), 0);
+}
+
+}  // namespace
+}  // namespace terrier::test
+
+namespace terrier::test {
+namespace {
+
+class ImportHeaderCli : public ImportTest {
+ protected:
+  CommandResult terrier(const std::string& args) {
+    return run_terrier(args, "TERRIER_DATABASE_URL=" + db_.url());
+  }
+};
+
+TEST_F(ImportHeaderCli, DryRunPrintsHowTheHeaderWasReadBeforeAnyRow) {
+  auto file = fixture("real/qgis_snake_case.csv");
+  auto r = terrier("import opportunities " + file + " --dry-run");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::size_t table = r.output.find(file +
+                                    ": header read as:\n  'WKT' -> wkt\n  'fid' -> ignorée "
+                                    "(gardée dans attributes)\n  'ref' -> external_id\n");
+  ASSERT_NE(table, std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  'surface_batie_m2' -> built_surface_m2\n"), std::string::npos);
+  EXPECT_NE(r.output.find("  'loyer_eur_mois' -> rent_eur_month\n"), std::string::npos);
+  EXPECT_NE(r.output.find(
+                "  'visibilte' -> ignorée (gardée dans attributes); did you mean 'Visibilité'?\n"),
+            std::string::npos);
+  // The ignored columns are in the report too, and the table comes first.
+  std::size_t ignored =
+      r.output.find(file +
+                    ": warning: column 'visibilte': ignorée (gardée dans attributes); did you mean "
+                    "'Visibilité'?");
+  ASSERT_NE(ignored, std::string::npos) << r.output;
+  std::size_t first_row = r.output.find(file + ":line ");
+  ASSERT_NE(first_row, std::string::npos);
+  EXPECT_LT(table, first_row);
+  EXPECT_NE(r.output.find("dry run: nothing was written"), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 0);
+}
+
+TEST_F(ImportHeaderCli, MappingStillOverridesTheReading) {
+  std::string mapping = ::testing::TempDir() + "/visibilte.mapping.json";
+  std::ofstream(mapping) << R"({"columns": {"visibilte": "visibility"}, "ignore": ["fid"]})";
+  auto r = terrier("import opportunities " + fixture("real/qgis_snake_case.csv") + " --mapping " +
+                   mapping + " --dry-run");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("  'visibilte' -> visibility\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  'fid' -> ignorée (--mapping)\n"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("warning: column 'fid'"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -357,34 +357,79 @@ std::string big_sheet(const TempDir& dir, int rows) {
   return path;
 }
 
-void kill_import_halfway(const std::string& url, const std::string& file, int signal_number) {
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    setenv("TERRIER_DATABASE_URL", url.c_str(), 1);
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    execl(TERRIER_BINARY, "terrier", "import", "opportunities", file.c_str(), nullptr);
-    _exit(127);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  kill(pid, signal_number);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed: make the "
-                                      "file bigger";
-  EXPECT_EQ(WTERMSIG(status), signal_number);
-}
+// Where the import is when it is killed: streaming rows into the staging
+// COPY, or merging the staging table into the model (seen by the database
+// itself, in pg_stat_activity, not guessed from a delay).
+enum class KillPoint { during_copy, during_merge };
 
-TEST_F(ImportTest, AnImportKilledHalfwayLeavesTheDatabaseAsItWas) {
+class ImportKiller : public ImportTest {
+ protected:
+  // The import's statement that is running now, or "" when none is.
+  std::string running_import_statement() {
+    return value(
+        "SELECT coalesce(min(query), '') FROM pg_stat_activity WHERE state = 'active' "
+        "AND pid <> pg_backend_pid() AND query LIKE '%stage_opportunities%'");
+  }
+
+  void kill_import(const std::string& file, KillPoint point, int signal_number) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      setenv("TERRIER_DATABASE_URL", db_.url().c_str(), 1);
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+      execl(TERRIER_BINARY, "terrier", "import", "opportunities", file.c_str(), nullptr);
+      _exit(127);
+    }
+    std::string seen;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    int status = 0;
+    bool exited = false;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      std::string q = running_import_statement();
+      bool copying = q.rfind("COPY", 0) == 0;
+      if (!q.empty() && (point == KillPoint::during_copy ? copying : !copying)) {
+        seen = q;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (!exited) {
+      kill(pid, signal_number);
+      waitpid(pid, &status, 0);
+    }
+    ASSERT_FALSE(seen.empty()) << "the import was never seen "
+                               << (point == KillPoint::during_copy ? "copying" : "merging")
+                               << ": make the file bigger";
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed";
+    EXPECT_EQ(WTERMSIG(status), signal_number);
+  }
+};
+
+TEST_F(ImportKiller, AnImportKilledDuringItsCopyLeavesTheDatabaseAsItWas) {
   opportunities(fixture("conventions/cp1252_french.csv"));
   TempDir dir;
   std::string file = big_sheet(dir, 400000);
   std::string before = snapshot();
-  kill_import_halfway(db_.url(), file, SIGKILL);
+  kill_import(file, KillPoint::during_copy, SIGKILL);
   EXPECT_EQ(snapshot(), before);
-  kill_import_halfway(db_.url(), file, SIGINT);
+  kill_import(file, KillPoint::during_copy, SIGINT);
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(ImportKiller, AnImportKilledDuringItsMergeLeavesTheDatabaseAsItWas) {
+  opportunities(fixture("conventions/cp1252_french.csv"));
+  TempDir dir;
+  std::string file = big_sheet(dir, 400000);
+  std::string before = snapshot();
+  kill_import(file, KillPoint::during_merge, SIGKILL);
+  EXPECT_EQ(snapshot(), before);
+  kill_import(file, KillPoint::during_merge, SIGINT);
   EXPECT_EQ(snapshot(), before);
 }
 

@@ -45,7 +45,54 @@ demo_server_start() {  # demo_server_start BUILD_DIR NAME [SERVE OPTIONS...]
   return 1
 }
 
+# A second server on the same database with other settings, e.g.
+# `demo_server_also TERRIER_IGN_URL TERRIER_BASEMAP=ign`: exports its URL
+# in the variable named first.
+demo_server_also() {  # demo_server_also URL_VARIABLE [NAME=VALUE...]
+  local variable=$1 port pid attempt
+  shift
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port $((21000 + RANDOM % 2000)) 23500)
+    env "$@" "$demo_terrier" serve --listen "127.0.0.1:$port" >"$demo_work/serve-$variable.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 50); do
+      if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+        demo_extra_pids="${demo_extra_pids:-} $pid"
+        export "$variable=http://127.0.0.1:$port"
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill "$pid" 2>/dev/null || true
+  done
+  echo "terrier serve ($*) did not start:" >&2
+  cat "$demo_work/serve-$variable.log" >&2
+  return 1
+}
+
+# Stops the server with SIGTERM and fails (returns 1, with its log) when it
+# did not exit 0: a crash, a sanitizer report (ASan exits 1, UBSan aborts)
+# or a shutdown that did not finish.
+demo_server_finish() {
+  [ -n "${demo_server_pid:-}" ] || return 0
+  local code=0
+  kill -TERM "$demo_server_pid" 2>/dev/null || true
+  wait "$demo_server_pid" || code=$?
+  demo_server_pid=""
+  if [ $code -ne 0 ] || grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$demo_work/serve.log"; then
+    echo "FAIL: terrier serve exited $code; its log:" >&2
+    tail -n 60 "$demo_work/serve.log" >&2
+    return 1
+  fi
+}
+
 demo_server_stop() {
+  local pid
+  for pid in ${demo_extra_pids:-}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   if [ -n "${demo_server_pid:-}" ]; then
     kill "$demo_server_pid" 2>/dev/null || true
     wait "$demo_server_pid" 2>/dev/null || true

@@ -414,17 +414,4 @@ describe("the map page", () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
-
-  test("a screenshot of the map with the demo data is saved", async () => {
-    const { page, context } = await openPage({ viewport: { width: 1280, height: 800 } });
-    await page.evaluate(() => window.terrier.map.jumpTo({ center: [2.85, 50.45], zoom: 8.6 }));
-    await page.waitForTimeout(300);
-    await idle(page);
-    const file = join(ARTIFACTS, "map.png");
-    await page.screenshot({ path: file });
-    const png = await readFile(file);
-    assert.equal(png.subarray(1, 4).toString(), "PNG");
-    assert.ok(png.length > 50_000, "a drawn map, not a blank page");
-    await context.close();
-  });
 });

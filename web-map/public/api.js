@@ -1,6 +1,8 @@
 // Talking to terrier serve: the token, the JSON calls and the URLs of tiles
-// and items. The token stays in this tab's sessionStorage and is sent only to
-// this server, never to a basemap.
+// and items. A person signed in with a password is known by the session
+// cookie the server set (HttpOnly: the page never sees it); a pasted token
+// stays in this tab's sessionStorage and is sent only to this server, never
+// to a basemap.
 
 const TOKEN_KEY = "terrier.token";
 
@@ -22,22 +24,54 @@ export function authHeaders(extra = {}) {
   return t ? { ...extra, Authorization: `Bearer ${t}` } : extra;
 }
 
+// A refused call: the HTTP status, the problem's French detail, the JSON
+// field it names (if any) and the whole problem body (a 412 carries the
+// current object in "current").
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, problem = {}) {
     super(detail);
     this.status = status;
+    this.field = problem.field ?? null;
+    this.problem = problem;
+    this.retryAfter = null;
   }
 }
 
 async function failure(response) {
   let detail = `${response.status} ${response.statusText}`;
+  let problem = {};
   try {
-    const body = await response.json();
-    if (body.detail) detail = body.detail;
+    problem = await response.json();
+    if (problem.detail) detail = problem.detail;
   } catch {
     // not a problem-details body
   }
-  return new ApiError(response.status, detail);
+  const error = new ApiError(response.status, detail, problem);
+  error.retryAfter = Number(response.headers.get("Retry-After")) || null;
+  return error;
+}
+
+// A write (POST, PATCH, PUT, DELETE) with a JSON body; the session cookie
+// goes with it (same origin) and the pasted token when there is one. With
+// `etag`, If-Match asks the server to refuse it (412) when the object
+// changed meanwhile. Gives {status, body, etag}; throws ApiError.
+export async function send(method, path, body, { etag, signal } = {}) {
+  const headers = authHeaders(body === undefined ? {} : { "Content-Type": "application/json" });
+  if (etag) headers["If-Match"] = etag;
+  const response = await fetch(absolute(path), {
+    method, headers, signal, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw await failure(response);
+  const text = response.status === 204 ? "" : await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, etag: response.headers.get("ETag") };
+}
+
+// A GET that also gives the object's ETag, for a later If-Match.
+export async function getWithEtag(path, { signal } = {}) {
+  const response = await fetch(absolute(path), { headers: authHeaders(), signal });
+  if (!response.ok) throw await failure(response);
+  return { body: await response.json(), etag: response.headers.get("ETag") };
 }
 
 export async function getJson(path, { signal, headers } = {}) {
@@ -54,8 +88,9 @@ export async function getBlob(path) {
   return { blob: await response.blob(), name };
 }
 
-// Who a token is: {role, name, territory, confidential}. Throws ApiError 401
-// for an unknown or revoked token.
+// Who the caller is (the session cookie, or a token): {role, name, email,
+// circle, via, confidential, readable_visibilities}. Throws ApiError 401 for
+// an unknown or revoked token.
 export function session(candidate) {
   const headers = candidate ? { Authorization: `Bearer ${candidate}` } : authHeaders();
   return getJson("/api/session", { headers });

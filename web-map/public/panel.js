@@ -66,14 +66,14 @@ const PLACE_FIELDS = [
   ["description", "Description"],
 ];
 
-function element(tag, text, className) {
+export function element(tag, text, className) {
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
   if (className) e.className = className;
   return e;
 }
 
-function definitionList(properties, fields) {
+export function definitionList(properties, fields) {
   const dl = document.createElement("dl");
   for (const [key, label, format] of fields) {
     const value = properties[key];
@@ -92,8 +92,8 @@ function confidentialBlock(properties, fields) {
 }
 
 export class Panel {
-  constructor({ root, title, body, close, onClose }) {
-    Object.assign(this, { root, title, body });
+  constructor({ root, title, body, parcel, close, onClose }) {
+    Object.assign(this, { root, title, body, parcelSlot: parcel });
     close.addEventListener("click", () => this.hide());
     document.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && !this.root.hidden) this.hide();
@@ -109,8 +109,22 @@ export class Panel {
   }
 
   loading(titleText) {
+    this.parcel(null);
     this.show(titleText, element("p", "Chargement…", "hint"));
     this.root.dataset.loading = "true";
+  }
+
+  // Adds to the panel shown (a section another module builds).
+  append(...nodes) {
+    this.body.append(...nodes.filter(Boolean));
+  }
+
+  // A panel another module builds whole (the follow-up of a match).
+  custom(kind, id, titleText, ...children) {
+    this.parcel(null);
+    this.root.dataset.kind = kind;
+    this.root.dataset.id = String(id);
+    this.show(titleText, ...children);
   }
 
   error(titleText, message) {
@@ -119,6 +133,7 @@ export class Panel {
 
   hide() {
     this.root.hidden = true;
+    this.parcel(null);
     this.onClose?.();
   }
 
@@ -159,6 +174,42 @@ export class Panel {
       children.push(para);
     }
     this.show(p.name || "Lieu", ...children);
+  }
+
+  // A spot on the map with no feature of Terrier's: its coordinates (the
+  // parcel under it follows).
+  location(lngLat) {
+    this.parcel(null);
+    this.root.dataset.kind = "location";
+    this.root.dataset.id = `${lngLat.lng.toFixed(6)},${lngLat.lat.toFixed(6)}`;
+    const coords = `${lngLat.lat.toFixed(5).replace(".", ",")} N, ${lngLat.lng.toFixed(5).replace(".", ",")} E`;
+    this.show("Lieu sur la carte", element("p", coords, "hint"));
+  }
+
+  // The cadastral parcel under the click: null hides it, "loading" while
+  // asked, else {parcel} (null when the service knows none) or {error}.
+  parcel(result) {
+    const slot = this.parcelSlot;
+    if (!slot) return;
+    slot.hidden = result === null;
+    slot.dataset.state = result === null ? "" : result === "loading" ? "loading" : result.error ? "error" : "done";
+    if (result === null) {
+      slot.replaceChildren();
+      return;
+    }
+    const heading = element("h3", "Parcelle cadastrale");
+    if (result === "loading") {
+      slot.replaceChildren(heading, element("p", "Recherche de la parcelle…", "hint"));
+    } else if (result.error) {
+      slot.replaceChildren(heading, element("p", "Référence cadastrale indisponible (service IGN injoignable).", "hint"));
+    } else if (!result.parcel) {
+      slot.replaceChildren(heading, element("p", "Aucune parcelle cadastrale à cet endroit.", "hint"));
+    } else {
+      const p = result.parcel;
+      slot.replaceChildren(heading, definitionList(p, [
+        ["reference", "Référence"], ["commune", "Commune"], ["idu", "Identifiant (IDU)"], ["surface", "Contenance"],
+      ]), element("p", "Source : IGN – Parcellaire Express (PCI)", "hint"));
+    }
   }
 
   circle(feature, { count, onFilter, onExport }) {

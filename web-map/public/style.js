@@ -1,6 +1,6 @@
 // The map's style, built from the page's state: the project's own boundaries
-// as the default basemap (so the page works offline), an optional raster
-// basemap, then circles, needs' search areas, places and opportunities.
+// (so the page works offline), the raster base layers (basemap.js: IGN's by
+// default), then circles, needs' search areas, places and opportunities.
 
 import { tilesUrl } from "./api.js";
 
@@ -94,7 +94,7 @@ const TEXT = {
 };
 const HALO = { "text-color": "#1d2327", "text-halo-color": "#ffffff", "text-halo-width": 1.5 };
 
-export function buildStyle(state, config) {
+export function buildStyle(state) {
   const visible = (group) => (state.layers.has(group) ? "visible" : "none");
   const filters = state.apiFilters();
   const sources = {
@@ -108,14 +108,14 @@ export function buildStyle(state, config) {
     "opportunities-detail": { type: "geojson", data: state.detail },
     "match-lines": { type: "geojson", data: state.matchLines },
   };
-  const layers = [{ id: "background", type: "background", paint: { "background-color": "#e8ece9" } }];
-  if (config.basemap) {
-    sources.basemap = { type: "raster", tiles: [config.basemap.url], tileSize: 256, attribution: config.basemap.attribution || "" };
-    layers.push({ id: "basemap", type: "raster", source: "basemap" });
-  } else {
-    layers.push({ id: "departements-fill", type: "fill", source: "departements", "source-layer": "territories",
-      paint: { "fill-color": "#fbfbf7" } });
-  }
+  // Terrier's own départements under the raster layers: what shows when
+  // there are none, or when their service cannot be reached.
+  const layers = [
+    { id: "background", type: "background", paint: { "background-color": "#e8ece9" } },
+    { id: "departements-fill", type: "fill", source: "departements", "source-layer": "territories",
+      paint: { "fill-color": "#fbfbf7" } },
+  ];
+  state.basemaps?.addToStyle(sources, layers);
   layers.push(
     { id: "communes-line", type: "line", source: "communes", "source-layer": "territories", minzoom: 8,
       paint: { "line-color": "#b3bcc2", "line-width": 0.6 } },

@@ -1,0 +1,31 @@
+#pragma once
+
+// Refused fields of a write, as the page shows them: problem details whose
+// "field" names the first refused JSON field and whose "detail" says why in
+// French, with every refused field in "errors" ([{"field","detail","value"}]).
+// The rules are the importers' own; only their words are translated here.
+
+#include <string>
+#include <vector>
+
+#include "api/problem.hpp"
+#include "importers/mapping.hpp"
+#include "importers/row_fields.hpp"
+
+namespace terrier::api {
+
+// The French label of a field as the page's forms show it ("Surface bâtie (m²)").
+std::string field_label(importers::ImportKind kind, const std::string& field);
+
+// An importer's reason ("must be greater than 0") in French
+// ("doit être supérieur à 0"); an unknown reason is quoted as it is.
+std::string french_reason(const std::string& reason);
+
+// 400 with "field", a French "detail" and "errors", from the rejected issues
+// of one row.
+Problem refused_fields(importers::ImportKind kind, const std::vector<importers::RowIssue>& issues);
+
+// 403 for a field the role may not write, with "field".
+Problem forbidden_field(importers::ImportKind kind, const std::string& field);
+
+}  // namespace terrier::api

@@ -1,0 +1,221 @@
+// The land group's requests ("sollicitations"): list with filters, read,
+// create, change and delete, with ETags and If-Match like every object.
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/etag.hpp"
+#include "api/field_problem.hpp"
+#include "api/handlers.hpp"
+#include "core/json.hpp"
+#include "core/text.hpp"
+#include "db/request_store.hpp"
+#include "importers/fields.hpp"
+#include "importers/request_rows.hpp"
+
+namespace terrier::api {
+namespace {
+
+void require_reader(const Context& ctx) {
+  if (!may_read_followup(ctx.role)) {
+    throw Problem(401, "Unauthorized",
+                  "les sollicitations sont réservées aux personnes connectées");
+  }
+}
+
+void require_writer(const Context& ctx) {
+  if (ctx.role == Role::anonymous)
+    throw Problem(401, "Unauthorized", "écrire une sollicitation demande un compte");
+  if (!may_write_requests(ctx.role)) {
+    throw Problem(403, "Forbidden",
+                  fmt::format("le rôle {} n'écrit pas de sollicitation", role_name(ctx.role)));
+  }
+}
+
+nlohmann::json body_object(const std::string& body) {
+  nlohmann::json j;
+  try {
+    j = parse_json(body);
+  } catch (const std::exception&) {
+    throw bad_request("le corps doit être un objet JSON de champs");
+  }
+  if (!j.is_object()) throw bad_request("le corps doit être un objet JSON de champs");
+  return j;
+}
+
+// JSON fields -> the draft the importer's rules check; null removes a field.
+// A role writes no field it may not read.
+importers::RequestDraft draft_of(const nlohmann::json& j, Role role) {
+  importers::RequestDraft d;
+  for (const auto& [k, v] : j.items()) {
+    if (!may_read_field(role, "request", k) && !v.is_null()) {
+      throw FieldProblem(403, "Forbidden", k,
+                         fmt::format("le rôle {} ne peut pas écrire « {} »", role_name(role), k));
+    }
+    if (v.is_null()) continue;
+    if (v.is_string()) {
+      d[k] = v.get<std::string>();
+    } else if (v.is_number_integer()) {
+      d[k] = std::to_string(v.get<long long>());
+    } else {
+      throw field_error(k, fmt::format("« {} » doit être un texte", k));
+    }
+  }
+  return d;
+}
+
+db::RequestRow validated(const importers::RequestDraft& draft, db::RequestStore& store) {
+  auto checked = importers::validate_request(draft, store);
+  if (checked.row) return *checked.row;
+  std::string detail;
+  for (const auto& i : checked.issues) {
+    detail +=
+        (detail.empty() ? "" : " ; ") + (i.field.empty() ? i.value : i.field) + " : " + i.reason;
+  }
+  throw field_error(checked.issues.front().field.empty() ? checked.issues.front().value
+                                                         : checked.issues.front().field,
+                    detail);
+}
+
+Response object_response(const db::Versioned& v, long long id, Role role, int status = 200) {
+  Response r = json_response(v.json);
+  r.status = status;
+  r.headers.emplace_back("ETag", entity_etag("request", id, v.version, role));
+  return r;
+}
+
+std::string date_param(const char* name, const std::string& value) {
+  auto d = importers::parse_date(value);
+  if (!d.ok() || !d.value)
+    throw field_error(name, fmt::format("{} : une date comme 2025-03-12", name));
+  return d.value->iso();
+}
+
+std::size_t count_param(const char* name, const std::string& value, std::size_t max) {
+  if (value.empty() || value.size() > 9 ||
+      value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) > max) {
+    throw field_error(name, fmt::format("{} : un nombre entre 0 et {}", name, max));
+  }
+  return std::stoul(value);
+}
+
+}  // namespace
+
+// GET /api/requests?status=&circle=&from=&to=&q=&limit=&offset=
+Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  require_reader(ctx);
+  db::RequestFilter f;
+  for (const auto& [name, value] : ctx.params) {
+    if (name == "status") {
+      for (auto& s : text::split_any(value, {","})) {
+        if (s != "ouverte" && s != "orientée" && s != "close") {
+          throw field_error("status", fmt::format("« {} » : ouverte, orientée ou close", s));
+        }
+        f.statuses.push_back(s);
+      }
+    } else if (name == "circle") {
+      f.circle = value;
+    } else if (name == "from") {
+      f.from = date_param("from", value);
+    } else if (name == "to") {
+      f.to = date_param("to", value);
+    } else if (name == "q") {
+      if (value.size() > 200) throw field_error("q", "q : au plus 200 caractères");
+      f.q = text::trim(value);
+    } else if (name == "limit") {
+      f.limit = count_param("limit", value, 5000);
+      if (f.limit == 0) throw field_error("limit", "limit : au moins 1");
+    } else if (name == "offset") {
+      f.offset = count_param("offset", value, 100'000'000);
+    } else {
+      throw bad_request(fmt::format("unknown parameter '{}'", name));
+    }
+  }
+  auto conn = pool.acquire();
+  return json_response(db::list_requests(*conn, f, ctx.role));
+}
+
+Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  require_reader(ctx);
+  long long id = id_or_404(ctx.segments[2], "request");
+  auto conn = pool.acquire();
+  auto v = db::request_object(*conn, id, ctx.role);
+  if (!v) throw not_found(fmt::format("no request '{}'", id));
+  return object_response(*v, id, ctx.role);
+}
+
+Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  require_writer(ctx);
+  auto draft = draft_of(body_object(ctx.request.body), ctx.role);
+  auto conn = pool.acquire();
+  long long id = 0;
+  {
+    db::RequestStore store(*conn);
+    id = store.insert(validated(draft, store), "api", std::nullopt);
+    store.record_audit(ctx.who, "create", id, std::nullopt, store.row_json(id));
+    store.commit();
+  }
+  auto v = db::request_object(*conn, id, ctx.role);
+  Response r = object_response(*v, id, ctx.role, 201);
+  r.headers.emplace_back("Location", fmt::format("/api/requests/{}", id));
+  return r;
+}
+
+// PATCH and DELETE: the stored row (404), the If-Match version (412 with the
+// request as it is now); `change` runs in the same transaction.
+template <class Change>
+Response change_request(Context& ctx, ConnectionPool& pool, Change change) {
+  require_writer(ctx);
+  long long id = id_or_404(ctx.segments[2], "request");
+  auto expected = if_match_version(ctx.request, "request", id);
+  auto conn = pool.acquire();
+  bool done = false;
+  {
+    db::RequestStore store(*conn);
+    auto before = store.row_json(id);
+    if (!before) throw not_found(fmt::format("no request '{}'", id));
+    if (!expected || store.lock_at_version(id, *expected)) {
+      change(store, id, *before);
+      store.commit();
+      done = true;
+    }
+  }
+  auto v = db::request_object(*conn, id, ctx.role);
+  if (!done && !v) throw not_found(fmt::format("no request '{}'", id));
+  if (!done) return precondition_failed(v->json, entity_etag("request", id, v->version, ctx.role));
+  if (!v) {  // deleted
+    Response r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  }
+  return object_response(*v, id, ctx.role);
+}
+
+Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto body = body_object(ctx.request.body);
+  draft_of(body, ctx.role);  // the role's rights on each field sent
+  return change_request(ctx, pool,
+                        [&](db::RequestStore& store, long long id, const std::string& before) {
+                          auto merged = nlohmann::json::parse(before);
+                          for (const auto& [k, v] : body.items()) {
+                            if (v.is_null())
+                              merged.erase(k);
+                            else
+                              merged[k] = v;
+                          }
+                          store.update(id, validated(draft_of(merged, Role::admin), store));
+                          store.record_audit(ctx.who, "update", id, before, store.row_json(id));
+                        });
+}
+
+Response delete_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  return change_request(ctx, pool,
+                        [&](db::RequestStore& store, long long id, const std::string& before) {
+                          store.remove(id);
+                          store.record_audit(ctx.who, "delete", id, before, std::nullopt);
+                        });
+}
+
+}  // namespace terrier::api

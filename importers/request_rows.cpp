@@ -1,0 +1,314 @@
+#include "importers/request_rows.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/text.hpp"
+#include "importers/fields.hpp"
+#include "importers/record_source.hpp"
+
+namespace terrier::importers {
+namespace {
+
+// Header slugs (text::slugify) -> field.
+const std::map<std::string, std::string>& header_table() {
+  static const std::map<std::string, std::string> table = {
+      {"ref", "external_id"},
+      {"reference", "external_id"},
+      {"id", "external_id"},
+      {"numero", "external_id"},
+      {"date", "received_on"},
+      {"date-de-la-demande", "received_on"},
+      {"date-de-reception", "received_on"},
+      {"recu-le", "received_on"},
+      {"received-on", "received_on"},
+      {"demandeur", "requester"},
+      {"demandeuse", "requester"},
+      {"nom", "requester"},
+      {"requester", "requester"},
+      {"structure", "organisation"},
+      {"organisation", "organisation"},
+      {"organisme", "organisation"},
+      {"commune", "commune"},
+      {"ville", "commune"},
+      {"code-insee", "commune"},
+      {"objet", "subject"},
+      {"sujet", "subject"},
+      {"objet-de-la-demande", "subject"},
+      {"subject", "subject"},
+      {"canal", "channel"},
+      {"channel", "channel"},
+      {"orientation", "orientation"},
+      {"orientation-donnee", "orientation"},
+      {"suite-donnee", "orientation"},
+      {"statut", "status"},
+      {"etat", "status"},
+      {"status", "status"},
+      {"besoin", "need_id"},
+      {"need-id", "need_id"},
+      {"lieu", "place_id"},
+      {"place-id", "place_id"},
+      {"contact", "contact"},
+      {"coordonnees", "contact"},
+      {"notes", "notes"},
+      {"remarques", "notes"},
+      {"commentaire", "notes"},
+  };
+  return table;
+}
+
+// Folded spellings -> the vocabulary's word.
+std::optional<std::string> channel_of(const std::string& v) {
+  static const std::map<std::string, std::string> words = {
+      {"telephone", "téléphone"}, {"tel", "téléphone"},         {"appel", "téléphone"},
+      {"e-mail", "e-mail"},       {"email", "e-mail"},          {"mail", "e-mail"},
+      {"courriel", "e-mail"},     {"courrier", "courrier"},     {"lettre", "courrier"},
+      {"rencontre", "rencontre"}, {"rendez-vous", "rencontre"}, {"formulaire", "formulaire"},
+      {"autre", "autre"}};
+  auto it = words.find(text::slugify(v));
+  if (it == words.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> status_of(const std::string& v) {
+  static const std::map<std::string, std::string> words = {
+      {"ouverte", "ouverte"},   {"ouvert", "ouverte"},   {"en-cours", "ouverte"},
+      {"orientee", "orientée"}, {"oriente", "orientée"}, {"close", "close"},
+      {"clos", "close"},        {"fermee", "close"},     {"terminee", "close"}};
+  auto it = words.find(text::slugify(v));
+  if (it == words.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> get(const RequestDraft& d, const char* field) {
+  auto it = d.find(field);
+  if (it == d.end()) return std::nullopt;
+  auto v = text::trim(it->second);
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+const std::vector<std::string>& request_fields() {
+  static const std::vector<std::string> fields = {
+      "received_on", "requester", "organisation", "commune",  "subject", "channel",
+      "orientation", "status",    "need_id",      "place_id", "contact", "notes"};
+  return fields;
+}
+
+std::optional<std::string> request_field_of_header(const std::string& header) {
+  std::string slug = text::slugify(header);
+  for (const char* unit : {"-ou-organisation", "-ou-structure"}) {
+    if (auto at = slug.find(unit); at != std::string::npos) slug.erase(at);
+  }
+  auto it = header_table().find(slug);
+  if (it == header_table().end()) return std::nullopt;
+  return it->second;
+}
+
+ValidatedRequest validate_request(const RequestDraft& draft, db::RequestStore& store) {
+  ValidatedRequest out;
+  db::RequestRow row;
+  auto refuse = [&](const char* field, const std::string& value, const std::string& reason) {
+    out.issues.push_back({field, value, reason});
+  };
+  for (const auto& [field, value] : draft) {
+    if (std::find(request_fields().begin(), request_fields().end(), field) ==
+        request_fields().end()) {
+      refuse("", field, fmt::format("champ inconnu « {} »", field));
+    } else if (value.size() > 4000) {
+      refuse(field.c_str(), value.substr(0, 40) + "…", "au plus 4 000 caractères");
+    }
+  }
+  if (auto v = get(draft, "received_on")) {
+    auto d = parse_date(*v);
+    if (!d.ok() || !d.value) {
+      refuse("received_on", *v, "une date comme 12/03/2025");
+    } else {
+      row.received_on = d.value->iso();
+    }
+  } else {
+    refuse("received_on", "", "la date de la demande est obligatoire");
+  }
+  if (auto v = get(draft, "requester"))
+    row.requester = *v;
+  else
+    refuse("requester", "", "le demandeur est obligatoire");
+  if (auto v = get(draft, "subject"))
+    row.subject = *v;
+  else
+    refuse("subject", "", "l'objet de la demande est obligatoire");
+  row.organisation = get(draft, "organisation");
+  row.orientation = get(draft, "orientation");
+  row.contact = get(draft, "contact");
+  row.notes = get(draft, "notes");
+  if (auto v = get(draft, "commune")) {
+    if (auto c = store.commune(*v)) {
+      row.commune_code = c->first;
+      row.commune_name = c->second;
+    } else {
+      refuse("commune", *v, "aucune commune de la région n'a ce code INSEE ou ce nom");
+    }
+  }
+  if (auto v = get(draft, "channel")) {
+    row.channel = channel_of(*v);
+    if (!row.channel)
+      refuse("channel", *v, "téléphone, e-mail, courrier, rencontre, formulaire ou autre");
+  }
+  if (auto v = get(draft, "status")) {
+    auto s = status_of(*v);
+    if (!s)
+      refuse("status", *v, "ouverte, orientée ou close");
+    else
+      row.status = *s;
+  }
+  if (auto v = get(draft, "need_id")) {
+    row.need_id = store.need_id(*v);
+    if (!row.need_id) refuse("need_id", *v, "aucun besoin n'a cet identifiant ou cette référence");
+  }
+  if (auto v = get(draft, "place_id")) {
+    row.place_id = store.place_id(*v);
+    if (!row.place_id) refuse("place_id", *v, "aucun lieu n'a cet identifiant ou cette référence");
+  }
+  if (out.issues.empty()) out.row = std::move(row);
+  return out;
+}
+
+void write_requests_csv(pqxx::connection_base& conn, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error(fmt::format("{}: cannot write the export", path));
+  auto cell = [](std::string s) {
+    if (!s.empty() && std::string("=+-@\t\r").find(s[0]) != std::string::npos) s = "'" + s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  out << "\xEF\xBB\xBF"
+      << "Réf.;Date;Demandeur;Structure;Commune;Objet;Canal;Orientation;Statut;Besoin;Lieu;Contact;"
+         "Remarques\r\n";
+  for (const auto& text : db::all_requests(conn, Role::admin)) {
+    auto r = nlohmann::json::parse(text);
+    auto field = [&](const char* name) -> std::string {
+      if (!r.contains(name) || r[name].is_null()) return "";
+      return r[name].is_string() ? r[name].get<std::string>() : r[name].dump();
+    };
+    std::string date = field("received_on");  // ISO -> dd/mm/yyyy
+    if (date.size() == 10)
+      date = date.substr(8, 2) + "/" + date.substr(5, 2) + "/" + date.substr(0, 4);
+    out << cell("#" + field("id")) << ';' << cell(date) << ';' << cell(field("requester")) << ';'
+        << cell(field("organisation")) << ';'
+        << cell(r["commune"].is_null() ? "" : field("commune_name")) << ';'
+        << cell(field("subject")) << ';' << cell(field("channel")) << ';'
+        << cell(field("orientation")) << ';' << cell(field("status")) << ';'
+        << cell(field("need_id")) << ';' << cell(field("place_id")) << ';' << cell(field("contact"))
+        << ';' << cell(field("notes")) << "\r\n";
+  }
+  if (!out.flush()) throw Error(fmt::format("{}: cannot write the export", path));
+}
+
+ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& options) {
+  ImportReport report;
+  report.source = options.source.value_or(std::filesystem::path(options.file).stem().string());
+  auto source = open_source(options.file);
+  report.position_name = source->position_name();
+  // Columns -> fields; the others are named once and ignored.
+  std::vector<std::optional<std::string>> columns;
+  std::set<std::string> seen;
+  for (const auto& h : source->header()) {
+    auto field = request_field_of_header(h);
+    if (field && seen.count(*field)) field.reset();  // the first column wins
+    if (field) seen.insert(*field);
+    if (!field)
+      report.issues.push_back(
+          {RowIssue::Kind::warning, 0, h, "", "column ignored: it feeds no field"});
+    columns.push_back(field);
+  }
+  db::RequestStore store(conn);
+  SourceRecord record;
+  std::set<std::string> refs;
+  while (source->next(record)) {
+    ++report.read;
+    RequestDraft draft;
+    std::optional<std::string> ref;
+    for (std::size_t i = 0; i < columns.size() && i < record.fields.size(); ++i) {
+      if (!columns[i] || !record.fields[i]) continue;
+      std::string cell = *record.fields[i];
+      // A formula neutralised by an export ("'=…") is read back as written.
+      if (cell.size() > 1 && cell[0] == '\'' &&
+          std::string("=+-@\t\r").find(cell[1]) != std::string::npos) {
+        cell.erase(0, 1);
+      }
+      if (*columns[i] == "external_id") {
+        ref = text::trim(cell);
+      } else {
+        draft[*columns[i]] = cell;
+      }
+    }
+    auto checked = validate_request(draft, store);
+    if (!record.shape_error.empty()) checked.issues.push_back({"", "", record.shape_error});
+    if (!checked.row) {
+      ++report.rejected;
+      for (const auto& i : checked.issues) {
+        report.issues.push_back(
+            {RowIssue::Kind::rejected, record.position, i.field, i.value, i.reason});
+      }
+      continue;
+    }
+    if (!ref || ref->empty()) {
+      std::string content;
+      for (const auto& f : request_fields())
+        content += (draft.count(f) ? text::trim(draft[f]) : "") + '\x1f';
+      ref = "h:" + sha256_hex(content).substr(0, 32);
+    }
+    if (!refs.insert(*ref).second) {
+      ++report.rejected;
+      report.issues.push_back({RowIssue::Kind::rejected, record.position, "external_id", *ref,
+                               "the same request is already in the file"});
+      continue;
+    }
+    long long id = 0;
+    std::string outcome;
+    if ((*ref)[0] == '#') {  // Terrier's own id, as exports write it
+      auto known = ref->size() > 1 && ref->size() < 19 &&
+                           ref->find_first_not_of("0123456789", 1) == std::string::npos
+                       ? store.update_if_changed(std::stoll(ref->substr(1)), *checked.row)
+                       : std::nullopt;
+      if (!known) {
+        ++report.rejected;
+        report.issues.push_back({RowIssue::Kind::rejected, record.position, "external_id", *ref,
+                                 "no request has this id in Terrier"});
+        continue;
+      }
+      outcome = *known;
+    } else {
+      outcome = store.upsert(*checked.row, report.source, *ref, id);
+    }
+    if (outcome == "inserted")
+      ++report.inserted;
+    else if (outcome == "updated")
+      ++report.updated;
+    else
+      ++report.unchanged;
+  }
+  if (report.read == 0)
+    throw ImportError(
+        fmt::format("{}: no data row below the header: nothing to import", options.file));
+  if (!options.dry_run && !(options.strict && report.rejected > 0)) {
+    store.record_audit(
+        options.user, "import", std::nullopt, std::nullopt,
+        nlohmann::json{{"source", report.source}, {"summary", report.summary()}}.dump());
+    store.commit();
+    report.committed = true;
+  }
+  return report;
+}
+
+}  // namespace terrier::importers

@@ -1,0 +1,114 @@
+// What the browser tests share: Debian's chromium through playwright-core,
+// a page that records every console error, page error, failed request and
+// HTTP error, refuses anything outside the server under test (IGN's
+// Géoplateforme is answered with drawn tiles, or refused, on request), and
+// helpers that wait for the map to settle.
+import { join } from "node:path";
+
+const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
+
+export const IGN_ORIGIN = "https://data.geopf.fr";
+
+// Flags that keep Chromium off the network and give it WebGL through
+// SwiftShader.
+const CHROMIUM_ARGS = [
+  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-gpu",
+  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+}
+
+// Opens `path` on `base`. ign: "tiles" answers IGN's WMTS with tiles drawn by
+// `painter` (and GetFeatureInfo with `featureInfo(url)`), "refuse" aborts
+// those requests; either way they are recorded in `ign`.
+export async function openPage(browser, base, {
+  viewport = { width: 1400, height: 900 }, path = "/", ign = "refuse", painter = null, featureInfo = null, wait = true,
+} = {}) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  const outside = [];
+  const ignRequests = [];
+  await context.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(base) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
+    if (url.startsWith(`${IGN_ORIGIN}/`)) {
+      ignRequests.push(new URL(url));
+      if (ign === "tiles") return answerIgn(route, new URL(url), painter, featureInfo);
+      return route.abort("internetdisconnected");
+    }
+    outside.push(url);
+    return route.abort();
+  });
+  // Chromium itself notes a refused request in the console ("Failed to load
+  // resource"): for IGN's origin those lines are counted apart, in ignLog.
+  const ignLog = [];
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    if ((m.location()?.url ?? "").startsWith(`${IGN_ORIGIN}/`)) ignLog.push(m.text());
+    else problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    const reason = r.failure()?.errorText ?? "";
+    // A request the page itself cancelled (a superseded count or tile) is not
+    // a failure; IGN's refused requests are counted apart.
+    if (reason.includes("ERR_ABORTED") || r.url().startsWith(`${IGN_ORIGIN}/`)) return;
+    problems.push(`request failed: ${r.url()} ${reason}`);
+  });
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(`${base}${path}`);
+  if (wait) await ready(page);
+  return { page, context, problems, outside, ign: ignRequests, ignLog };
+}
+
+async function answerIgn(route, url, painter, featureInfo) {
+  const q = url.searchParams;
+  const headers = { "Access-Control-Allow-Origin": "*" };
+  if (q.get("REQUEST") === "GetFeatureInfo") {
+    const answer = featureInfo ? await featureInfo(url) : { type: "FeatureCollection", features: [] };
+    if (answer === "abort") return route.abort("internetdisconnected");
+    return route.fulfill({ status: 200, headers, contentType: "application/json", body: JSON.stringify(answer) });
+  }
+  if (q.get("REQUEST") !== "GetTile" || !painter) return route.fulfill({ status: 400, headers, body: "" });
+  const tile = await painter.tile(q.get("LAYER"), Number(q.get("TILEMATRIX")), Number(q.get("TILECOL")), Number(q.get("TILEROW")));
+  return route.fulfill({ status: 200, headers, contentType: q.get("FORMAT"), body: tile });
+}
+
+export async function ready(page) {
+  await page.waitForFunction(() => window.terrier?.ready === true, null, { timeout: 60_000 });
+  await idle(page);
+}
+
+// Waits until the map has drawn everything it asked for.
+export async function idle(page) {
+  await page.evaluate(() => new Promise((resolve) => {
+    const map = window.terrier.map;
+    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check));
+    check();
+  }));
+}
+
+export async function jump(page, view) {
+  await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
+  await page.waitForTimeout(300);  // moveend handlers (the detail layer) start
+  await idle(page);
+}
+
+export function rendered(page, layers) {
+  return page.evaluate((ls) => window.terrier.map.queryRenderedFeatures({ layers: ls }).length, layers);
+}
+
+// The Web Mercator tile (WMTS "PM" matrix z) and pixel under lon, lat.
+export function tileAt(lon, lat, z) {
+  const size = 256 * 2 ** z;
+  const phi = (lat * Math.PI) / 180;
+  const x = ((lon + 180) / 360) * size;
+  const y = ((1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2) * size;
+  const col = Math.floor(x / 256);
+  const row = Math.floor(y / 256);
+  return { z, col, row, i: Math.floor(x - col * 256), j: Math.floor(y - row * 256) };
+}

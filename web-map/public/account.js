@@ -1,0 +1,169 @@
+// "Mon compte": a signed-in person's personal API tokens (created, shown
+// once, revoked) and, for an administrator, the network's accounts: invite,
+// change a role or a circle, disable or enable, send a new invitation.
+
+import * as api from "./api.js";
+import { $, ctx, element } from "./context.js";
+import { ROLE_LABELS, onSessionChange } from "./session.js";
+
+const ROLES = ["member", "foundation", "animator", "admin"];
+const date = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
+const formatDate = (v) => (v ? date.format(new Date(v)) : "—");
+
+function button(text, onClick, className = "secondary") {
+  const b = element("button", text, className);
+  b.type = "button";
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function cell(...content) {
+  const td = element("td");
+  td.append(...content.filter((c) => c !== null && c !== undefined));
+  return td;
+}
+
+// --- personal tokens -------------------------------------------------------
+
+async function loadTokens() {
+  const body = $("tokens-table").tBodies[0];
+  try {
+    const tokens = await api.getJson("/api/tokens");
+    body.replaceChildren(...tokens.map((t) => {
+      const tr = element("tr");
+      tr.dataset.id = String(t.id);
+      tr.append(cell(t.name), cell(formatDate(t.created_at ?? t.created)), cell(button("Révoquer", async () => {
+        try {
+          await api.send("DELETE", `/api/tokens/${t.id}`);
+          await loadTokens();
+        } catch (e) {
+          $("tokens-error").textContent = `Révocation impossible : ${e.message}`;
+        }
+      })));
+      return tr;
+    }));
+  } catch (e) {
+    $("tokens-error").textContent = `Jetons indisponibles : ${e.message}`;
+  }
+}
+
+// --- accounts (administrators) ---------------------------------------------
+
+function invitationUrl(path) {
+  return new URL(path, window.location.origin).href;
+}
+
+function showInvitation(path) {
+  $("invitation-url").value = invitationUrl(path);
+  $("invitation-link").hidden = false;
+  $("invitation-url").select();
+}
+
+function roleSelect(value) {
+  const select = element("select");
+  for (const r of ROLES) select.add(new Option(ROLE_LABELS[r], r));
+  select.value = value;
+  select.setAttribute("aria-label", "Rôle");
+  return select;
+}
+
+function circleSelect(value) {
+  const select = element("select");
+  select.add(new Option("—", ""));
+  for (const c of ctx.state.circles.features) select.add(new Option(c.properties.name, c.properties.slug));
+  select.value = value ?? "";
+  select.setAttribute("aria-label", "Cercle");
+  return select;
+}
+
+async function patchUser(id, changes) {
+  try {
+    await api.send("PATCH", `/api/users/${id}`, changes);
+    await loadUsers();
+  } catch (e) {
+    $("users-error").textContent = `Modification refusée : ${e.message}`;
+  }
+}
+
+async function loadUsers() {
+  const body = $("users-table").tBodies[0];
+  $("users-error").textContent = "";
+  try {
+    const users = await api.getJson("/api/users");
+    body.replaceChildren(...users.map((u) => {
+      const tr = element("tr");
+      tr.dataset.id = String(u.id);
+      tr.dataset.email = u.email;
+      const role = roleSelect(u.role);
+      const circle = circleSelect(u.circle);
+      const disabled = u.status === "désactivée";
+      tr.append(cell(u.email), cell(u.name ?? ""), cell(role), cell(circle), cell(u.status), cell(formatDate(u.last_sign_in)),
+        cell(
+          button("Enregistrer", () => patchUser(u.id, { role: role.value, circle: circle.value || null })),
+          button(disabled ? "Réactiver" : "Désactiver", () => patchUser(u.id, { disabled: !disabled })),
+          button("Nouvelle invitation", async () => {
+            try {
+              const r = await api.send("POST", `/api/users/${u.id}/reset`);
+              showInvitation(r.body.invitation_path);
+              await loadUsers();
+            } catch (e) {
+              $("users-error").textContent = `Invitation impossible : ${e.message}`;
+            }
+          })));
+      return tr;
+    }));
+  } catch (e) {
+    $("users-error").textContent = `Comptes indisponibles : ${e.message}`;
+  }
+}
+
+function wireInvite() {
+  const roles = $("invite-role");
+  for (const r of ROLES) roles.add(new Option(ROLE_LABELS[r], r));
+  $("invite-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    $("users-error").textContent = "";
+    const body = { email: $("invite-email").value.trim(), name: $("invite-name").value.trim() || null,
+      role: roles.value, circle: $("invite-circle").value || null };
+    try {
+      const r = await api.send("POST", "/api/users", body);
+      showInvitation(r.body.invitation_path);
+      $("invite-form").reset();
+      await loadUsers();
+    } catch (err) {
+      $("users-error").textContent = `Invitation refusée : ${err.message}`;
+    }
+  });
+}
+
+export function wireAccount() {
+  const dialog = $("account-dialog");
+  $("account-open").addEventListener("click", async () => {
+    $("tokens-error").textContent = "";
+    $("token-created").hidden = true;
+    $("invitation-link").hidden = true;
+    const admin = ctx.state.session.role === "admin";
+    $("users-section").hidden = !admin;
+    dialog.showModal();
+    await Promise.all([loadTokens(), admin ? loadUsers() : null]);
+  });
+  $("account-close").addEventListener("click", () => dialog.close());
+  $("token-create-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    $("tokens-error").textContent = "";
+    try {
+      const r = await api.send("POST", "/api/tokens", { name: $("token-name").value.trim() });
+      $("token-value").value = r.body.token;
+      $("token-created").hidden = false;
+      $("token-value").select();
+      $("token-name").value = "";
+      await loadTokens();
+    } catch (err) {
+      $("tokens-error").textContent = `Création refusée : ${err.message}`;
+    }
+  });
+  wireInvite();
+  onSessionChange(() => {
+    if (dialog.open) dialog.close();
+  });
+}

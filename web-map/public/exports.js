@@ -1,0 +1,54 @@
+// Exports of a circle's territory: who may (foundations and admins, an
+// animator for its own circle) and the download itself.
+
+import * as api from "./api.js";
+import { $, ctx } from "./context.js";
+
+function mayExport(slug) {
+  const { role } = ctx.state.session;
+  return role === "foundation" || role === "admin" || (role === "animator" && ctx.state.circle === slug);
+}
+
+export function updateExportAccess() {
+  const slug = $("export-territory").value;
+  const allowed = mayExport(slug);
+  for (const b of document.querySelectorAll("#export-buttons button")) b.disabled = !allowed;
+  const { role } = ctx.state.session;
+  $("export-status").textContent = allowed ? "" : role === "animator"
+    ? `En tant qu'animateur, vous exportez votre cercle (${ctx.state.circle}).`
+    : "Réservé aux foncières et à l'animateur du cercle : connectez-vous.";
+}
+
+async function exportTerritory(slug, format) {
+  const status = $("export-status");
+  status.textContent = "Préparation de l'export…";
+  try {
+    const { blob, name } = await api.getBlob(`/api/territories/${encodeURIComponent(slug)}/export?format=${format}`);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name ?? `terrier-${slug}.${format}`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    status.textContent = `Export téléchargé : ${a.download}`;
+  } catch (e) {
+    status.textContent = `Export impossible : ${e.message}`;
+  }
+}
+
+export function wireExports() {
+  for (const button of document.querySelectorAll("#export-buttons button")) {
+    button.addEventListener("click", () => exportTerritory($("export-territory").value, button.dataset.format));
+  }
+  $("export-territory").addEventListener("change", updateExportAccess);
+}
+
+// Selects an export of this circle in the sidebar.
+export function offerExport(slug) {
+  $("export-territory").value = slug;
+  updateExportAccess();
+  $("sidebar").classList.add("open");
+  $("export-territory").focus();
+}

@@ -1,0 +1,63 @@
+// Opening one of Terrier's features in the side panel: an opportunity or a
+// need with its matches (and lines to them on the map), a circle with its
+// count and actions.
+
+import * as api from "./api.js";
+import { COUNT, ctx } from "./context.js";
+import { offerExport } from "./exports.js";
+import { fillFilterForm } from "./filters.js";
+import { anchorOf } from "./geometry.js";
+import { applyFilters, drawMatchLines } from "./layers.js";
+
+export const focusOn = (m) => ctx.map.flyTo({ center: m.geometry.coordinates, zoom: Math.max(ctx.map.getZoom(), 13) });
+
+// Other modules add to every opened opportunity or need (the follow-up adds
+// its controls and history): fn(kind, feature, matches).
+const extensions = [];
+export function extendPanels(fn) {
+  extensions.push(fn);
+}
+
+async function open(kind, id, title) {
+  const { panel } = ctx;
+  panel.loading(title);
+  const collection = kind === "opportunity" ? "opportunities" : "needs";
+  try {
+    const [feature, matches] = await Promise.all([
+      api.getJson(`/ogcapi/collections/${collection}/items/${id}`),
+      api.getJson(`/api/${collection}/${id}/matches`),
+    ]);
+    const options = { onFocus: focusOn };
+    if (kind === "opportunity") panel.opportunity(feature, matches, options);
+    else panel.need(feature, matches, options);
+    drawMatchLines(anchorOf(feature.geometry), matches);
+    for (const fn of extensions) fn(kind, feature, matches);
+    return { feature, matches };
+  } catch (e) {
+    panel.error(title, `Fiche indisponible : ${e.message}`);
+    return null;
+  }
+}
+
+export const openOpportunity = (id) => open("opportunity", id, "Opportunité");
+export const openNeed = (id) => open("need", id, "Besoin");
+
+export async function openCircle(feature) {
+  const slug = feature.properties.slug;
+  let count = "";
+  try {
+    const page = await api.getJson(api.itemsPath("opportunities", { territory: slug, limit: 1 }));
+    count = `${COUNT.format(page.numberMatched)} opportunité(s) visibles sur ce territoire.`;
+  } catch (e) {
+    count = e.message;
+  }
+  ctx.panel.circle(feature, {
+    count,
+    onFilter: () => {
+      ctx.state.filters.territory = slug;
+      fillFilterForm();
+      applyFilters();
+    },
+    onExport: () => offerExport(slug),
+  });
+}

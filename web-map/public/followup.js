@@ -1,0 +1,309 @@
+// The follow-up of matches ("mises en relation"): in a match's panel the
+// "Suivi" status, a "Note" and "Enregistrer le suivi", and everywhere the
+// "Historique" (who, when, what changed, the note); the "Suivi" view lists
+// every match the person may see, grouped by status, filterable by circle and
+// status, and opens one on the map.
+
+import * as api from "./api.js";
+import { $, COUNT, ctx, element } from "./context.js";
+import { extendPanels, focusOn } from "./features.js";
+import { anchorOf } from "./geometry.js";
+import { drawMatchLines } from "./layers.js";
+import { onSessionChange, personSignedIn } from "./session.js";
+
+export const MATCH_STATUSES = ["proposé", "contacté", "visite", "accord", "refusé", "abandonné"];
+const when = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
+const FIELD_LABELS = {
+  status: "suivi", note: "note", title: "intitulé", kind: "type de bien", tenures: "modalités", address: "adresse",
+  commune_insee: "commune", built_surface_m2: "surface bâtie", land_surface_m2: "surface du terrain",
+  rent_eur_month: "loyer mensuel", price_eur: "prix", available_from: "disponible à partir du",
+  visibility: "visibilité", last_verified: "vérifiée le", owner_name: "propriétaire",
+  owner_contact: "contact du propriétaire", notes: "remarques", contact: "contact",
+};
+const ACTION_LABELS = { insert: "création", create: "création", update: "modification", delete: "suppression" };
+
+const formatDate = (v) => {
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? String(v ?? "") : when.format(d);
+};
+const show = (v) => (v === null || v === undefined || v === "" ? "—" : Array.isArray(v) ? v.join(", ") : String(v));
+
+// --- history ---------------------------------------------------------------
+
+export function historyList(entries) {
+  const ol = element("ol", undefined, "history");
+  if (!entries.length) ol.append(element("li", "Aucune modification enregistrée.", "hint"));
+  for (const h of entries) {
+    const li = element("li");
+    const head = element("div", undefined, "history-head");
+    const time = element("time", formatDate(h.at));
+    time.dateTime = h.at ?? "";
+    head.append(time, ` — ${h.who ?? "inconnu"}`, h.action ? ` · ${ACTION_LABELS[h.action] ?? h.action}` : "");
+    li.append(head);
+    if (Array.isArray(h.changes) && h.changes.length) {
+      const ul = element("ul");
+      for (const c of h.changes) {
+        const item = element("li");
+        item.dataset.field = c.field;
+        item.textContent = `${FIELD_LABELS[c.field] ?? c.field} : ${show(c.from)} → ${show(c.to)}`;
+        ul.append(item);
+      }
+      li.append(ul);
+    }
+    if (h.note) li.append(element("blockquote", h.note, "history-note"));
+    ol.append(li);
+  }
+  return ol;
+}
+
+// "Historique" of an object (path: /api/matches/ID/history…), loaded into its
+// own section.
+export function historySection(path) {
+  const section = element("section", undefined, "history-section");
+  section.append(element("h3", "Historique"));
+  const body = element("div", undefined);
+  body.append(element("p", "Chargement de l'historique…", "hint"));
+  section.append(body);
+  section.dataset.state = "loading";
+  api.getJson(path).then((entries) => {
+    body.replaceChildren(historyList(entries));
+    section.dataset.state = "done";
+  }).catch((e) => {
+    body.replaceChildren(element("p", `Historique indisponible : ${e.message}`, "hint"));
+    section.dataset.state = "error";
+  });
+  return section;
+}
+
+// --- a match's panel -------------------------------------------------------
+
+// The match's ETag for If-Match, read with the match; null when the server
+// does not give one.
+async function matchEtag(id) {
+  try {
+    return (await api.getWithEtag(`/api/matches/${id}`)).etag;
+  } catch {
+    return null;
+  }
+}
+
+// m: a feature of /api/needs/ID/matches (properties: match_id, score,
+// reasons, status, collective_name, title…); need: the need's feature.
+export async function openMatchPanel(m, need) {
+  const p = m.properties;
+  const id = p.match_id;
+  const status = element("select");
+  status.id = "followup-status-input";
+  status.name = "status";
+  for (const s of MATCH_STATUSES) status.add(new Option(s, s));
+  status.value = MATCH_STATUSES.includes(p.status) ? p.status : MATCH_STATUSES[0];
+  const note = element("textarea");
+  note.id = "followup-note";
+  note.name = "note";
+  note.rows = 3;
+  const save = element("button", "Enregistrer le suivi");
+  save.type = "submit";
+  save.id = "followup-save";
+  const message = element("p", "", "hint");
+  message.setAttribute("role", "status");
+  message.id = "followup-message";
+  const form = element("form", undefined, "followup-form");
+  const labelled = (text, input) => {
+    const label = element("label", text, "block");
+    label.htmlFor = input.id;
+    return [label, input];
+  };
+  form.append(...labelled("Suivi", status), ...labelled("Note", note), save, message);
+
+  const reasons = element("ul");
+  for (const r of p.reasons ?? []) reasons.append(element("li", r));
+  const summary = element("p");
+  summary.append(element("strong", p.collective_name ?? need?.properties?.collective_name ?? "Collectif"), " ↔ ",
+    element("strong", p.title || "Opportunité"), ` · ${COUNT.format(p.score)} / 100`);
+  const actions = element("div", undefined, "export-buttons");
+  if (m.geometry) {
+    const seeOpportunity = element("button", "Voir l'opportunité", "secondary");
+    seeOpportunity.type = "button";
+    seeOpportunity.addEventListener("click", () => focusOn(m));
+    actions.append(seeOpportunity);
+  }
+  let history = historySection(`/api/matches/${id}/history`);
+  ctx.panel.custom("match", id, "Mise en relation", summary, reasons, form, actions, history);
+
+  let etag = await matchEtag(id);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    save.disabled = true;
+    message.textContent = "Enregistrement…";
+    try {
+      const body = { status: status.value };
+      if (note.value.trim()) body.note = note.value.trim();
+      const result = await api.send("PATCH", `/api/matches/${id}`, body, { etag });
+      etag = result.etag ?? etag;
+      p.status = status.value;
+      note.value = "";
+      message.textContent = "Suivi enregistré.";
+      const fresh = historySection(`/api/matches/${id}/history`);
+      history.replaceWith(fresh);
+      history = fresh;
+    } catch (err) {
+      if (err.status === 412) {
+        const current = err.problem?.current;
+        etag = await matchEtag(id);
+        message.textContent = `Quelqu'un a modifié ce suivi entre-temps${current?.status ? ` (suivi actuel : ${current.status})` : ""} : vérifiez puis enregistrez à nouveau.`;
+      } else {
+        message.textContent = `Suivi refusé : ${err.message}`;
+      }
+    } finally {
+      save.disabled = false;
+    }
+  });
+}
+
+// Opens a match from its ids: the need's matches give its reasons and the
+// building's place; the map shows the line between them.
+export async function openMatch(matchId, needId) {
+  ctx.panel.loading("Mise en relation");
+  try {
+    const [need, matches] = await Promise.all([
+      api.getJson(`/ogcapi/collections/needs/items/${needId}`),
+      api.getJson(`/api/needs/${needId}/matches`),
+    ]);
+    const m = matches.features.find((f) => String(f.properties.match_id) === String(matchId));
+    if (!m) throw new Error("cette mise en relation n'est plus proposée");
+    const from = anchorOf(need.geometry);
+    drawMatchLines(from, { features: [m] });
+    if (!from && m.geometry) focusOn(m);
+    await openMatchPanel(m, need);
+  } catch (e) {
+    ctx.panel.error("Mise en relation", `Fiche indisponible : ${e.message}`);
+  }
+}
+
+// In an opportunity's or a need's panel, for a person signed in: a "Suivi"
+// button on each match and the object's history.
+function extendFeaturePanel(kind, feature, matches) {
+  if (!personSignedIn()) return;
+  const need = kind === "need" ? feature : null;
+  for (const li of ctx.panel.body.querySelectorAll(".matches > li")) {
+    const m = matches.features.find((f) => String(f.properties.match_id) === li.dataset.matchId);
+    if (!m) continue;
+    const b = element("button", "Suivi", "secondary followup-button");
+    b.type = "button";
+    b.addEventListener("click", () => (need ? openMatchPanel(m, need) : openMatch(m.properties.match_id, m.properties.need_id)));
+    li.append(b);
+  }
+  const collection = kind === "need" ? "needs" : "opportunities";
+  ctx.panel.append(historySection(`/api/${collection}/${feature.id}/history`));
+}
+
+// --- the "Suivi" view ------------------------------------------------------
+
+let request;
+
+async function refreshBoard() {
+  const circle = $("followup-circle").value;
+  const status = $("followup-status").value;
+  const board = $("followup-board");
+  request?.abort();
+  request = new AbortController();
+  board.setAttribute("aria-busy", "true");
+  try {
+    const data = await api.getJson(`/api/followup?${api.queryString({ circle, status })}`, { signal: request.signal });
+    renderCounts(data.counts ?? {});
+    renderBoard(data.matches ?? [], status);
+  } catch (e) {
+    if (e.name === "AbortError") return;
+    board.replaceChildren(element("p", `Suivi indisponible : ${e.message}`, "error"));
+  } finally {
+    board.removeAttribute("aria-busy");
+  }
+}
+
+function renderCounts(counts) {
+  const out = $("followup-counts");
+  out.replaceChildren(...MATCH_STATUSES.map((s) => {
+    const chip = element("span", `${s} : ${COUNT.format(counts[s] ?? 0)}`, "count-chip");
+    chip.dataset.status = s;
+    chip.dataset.count = String(counts[s] ?? 0);
+    return chip;
+  }));
+}
+
+function renderBoard(matches, only) {
+  const board = $("followup-board");
+  const columns = (only ? [only] : MATCH_STATUSES).map((s) => {
+    const items = matches.filter((m) => m.status === s);
+    const column = element("section", undefined, "board-column");
+    column.dataset.status = s;
+    column.append(element("h3", `${s[0].toUpperCase()}${s.slice(1)} (${items.length})`));
+    const list = element("ul");
+    for (const m of items) {
+      const card = element("button", undefined, "board-card");
+      card.type = "button";
+      card.dataset.matchId = String(m.id);
+      card.append(element("strong", m.need?.title ?? "Besoin"), " → ", element("strong", m.opportunity?.title ?? "Opportunité"),
+        element("span", `${COUNT.format(m.score ?? 0)} / 100${m.circle ? ` · ${m.circle}` : ""}`, "hint"),
+        m.status_changed_at ? element("span", `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}`, "hint") : null);
+      card.querySelectorAll("span").forEach((sp) => { sp.style.display = "block"; });
+      card.addEventListener("click", () => {
+        closeView();
+        openMatch(m.id, m.need?.id);
+      });
+      const li = element("li");
+      li.append(card);
+      list.append(li);
+    }
+    column.append(list);
+    return column;
+  });
+  board.replaceChildren(...columns);
+}
+
+function openView() {
+  $("requests-close").click();  // one view at a time
+  $("followup-view").hidden = false;
+  $("followup-open").setAttribute("aria-pressed", "true");
+  ctx.state.writeUrl();
+  refreshBoard();
+}
+
+function closeView() {
+  $("followup-view").hidden = true;
+  $("followup-open").setAttribute("aria-pressed", "false");
+  ctx.state.writeUrl();
+}
+
+export function wireFollowup() {
+  const statusSelect = $("followup-status");
+  for (const s of MATCH_STATUSES) statusSelect.add(new Option(s, s));
+  const q = new URLSearchParams(window.location.search);
+  const wanted = { circle: q.get("followup_circle") ?? "", status: q.get("followup_status") ?? "" };
+  statusSelect.value = MATCH_STATUSES.includes(wanted.status) ? wanted.status : "";
+  if (wanted.circle && ![...$("followup-circle").options].some((o) => o.value === wanted.circle)) {
+    $("followup-circle").add(new Option(wanted.circle, wanted.circle));
+  }
+  $("followup-circle").value = wanted.circle;
+  const previous = ctx.state.extraParams;
+  ctx.state.extraParams = () => ({
+    ...previous(),
+    ...($("followup-view").hidden ? {} : { view: "suivi", followup_circle: $("followup-circle").value, followup_status: statusSelect.value }),
+  });
+  $("followup-open").addEventListener("click", () => ($("followup-view").hidden ? openView() : closeView()));
+  $("followup-close").addEventListener("click", closeView);
+  for (const select of [$("followup-circle"), statusSelect]) {
+    select.addEventListener("change", () => {
+      ctx.state.writeUrl();
+      refreshBoard();
+    });
+  }
+  extendPanels(extendFeaturePanel);
+  onSessionChange((s) => {
+    $("followup-open").hidden = !personSignedIn(s);
+    if (!personSignedIn(s)) closeView();
+    else if (q.get("view") === "suivi" && $("followup-view").hidden && !wireFollowup.opened) {
+      wireFollowup.opened = true;
+      openView();
+    }
+  });
+}

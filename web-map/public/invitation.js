@@ -1,0 +1,92 @@
+// The invitation page (/invitation.html#TOKEN): the token stays in the URL's
+// fragment, so it never reaches a server log; the person chooses a password
+// (12 characters at least, typed twice), the server creates the account and
+// signs them in, and the map opens.
+
+import * as api from "./api.js";
+import { ROLE_LABELS } from "./session.js";
+
+const $ = (id) => document.getElementById(id);
+const MIN_LENGTH = 12;
+const FIELDS = { password: "new-password-error", password_confirmation: "confirm-password-error" };
+
+function fieldError(field, message) {
+  $(FIELDS[field]).textContent = message;
+  const input = $(field === "password" ? "new-password" : "confirm-password");
+  input.setAttribute("aria-invalid", message ? "true" : "false");
+}
+
+function who(invitation) {
+  const dl = $("invitation-who");
+  const rows = [["Adresse e-mail", invitation.email], ["Nom", invitation.name], ["Rôle", ROLE_LABELS[invitation.role] ?? invitation.role],
+    ["Cercle", invitation.circle]];
+  for (const [label, value] of rows) {
+    if (!value) continue;
+    const dt = document.createElement("dt");
+    dt.textContent = label;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    dl.append(dt, dd);
+  }
+}
+
+// The checks the server makes too, said next to the field before sending.
+function check(password, confirmation) {
+  let ok = true;
+  fieldError("password", "");
+  fieldError("password_confirmation", "");
+  if (password.length < MIN_LENGTH) {
+    fieldError("password", `Le mot de passe doit compter au moins ${MIN_LENGTH} caractères.`);
+    ok = false;
+  }
+  if (confirmation !== password) {
+    fieldError("password_confirmation", "Les deux mots de passe sont différents.");
+    ok = false;
+  }
+  return ok;
+}
+
+async function start() {
+  const token = decodeURIComponent(window.location.hash.slice(1));
+  const status = $("invitation-status");
+  if (!token) {
+    status.textContent = "Ce lien d'invitation est incomplet : ouvrez le lien reçu en entier.";
+    return;
+  }
+  const path = `/api/invitations/${encodeURIComponent(token)}`;
+  let invitation;
+  try {
+    invitation = await api.getJson(path);
+  } catch (e) {
+    status.textContent = e.status === 404
+      ? "Cette invitation est inconnue, déjà utilisée ou expirée. Demandez-en une nouvelle à l'administrateur du réseau."
+      : `Invitation illisible : ${e.message}`;
+    return;
+  }
+  status.textContent = `Bienvenue${invitation.name ? `, ${invitation.name}` : ""} : choisissez votre mot de passe.`;
+  who(invitation);
+  const form = $("invitation-form");
+  form.hidden = false;
+  $("new-password").focus();
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const password = $("new-password").value;
+    const confirmation = $("confirm-password").value;
+    $("invitation-error").textContent = "";
+    if (!check(password, confirmation)) return;
+    $("create-account").disabled = true;
+    try {
+      await api.send("POST", path, { password, password_confirmation: confirmation });
+      status.textContent = "Compte créé : ouverture de la carte…";
+      form.hidden = true;
+      window.location.assign("/");
+    } catch (err) {
+      if (err.field && FIELDS[err.field]) fieldError(err.field, err.message);
+      else $("invitation-error").textContent = `Création impossible : ${err.message}`;
+    } finally {
+      $("create-account").disabled = false;
+    }
+  });
+}
+
+start();

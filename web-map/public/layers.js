@@ -1,0 +1,100 @@
+// Terrier's own data on the map: the overlays fetched whole (circles, needs,
+// places), the opportunities' count, tiles and detail for the current
+// filters, the layer switcher's effect and the lines from a feature to its
+// matches.
+
+import * as maplibregl from "./vendor/maplibre-gl.mjs";
+import * as api from "./api.js";
+import { $, COUNT, ctx, setData } from "./context.js";
+import { anchorOf } from "./geometry.js";
+import { DETAIL_ZOOM, LAYER_GROUPS, renderLegend } from "./style.js";
+
+let countRequest;
+let detailRequest;
+
+export async function loadOverlays() {
+  const { state } = ctx;
+  const [circles, needs, places] = await Promise.all([
+    api.getJson(api.itemsPath("territories", { level: "circle", limit: 100 })),
+    api.getJson(api.itemsPath("needs", { limit: 1000 })),
+    api.getJson(api.itemsPath("places", { limit: 5000 })),
+  ]);
+  state.circles = circles;
+  state.circleLabels = {
+    type: "FeatureCollection",
+    features: circles.features.map((f) => ({ type: "Feature", properties: { name: f.properties.name, slug: f.properties.slug },
+      geometry: { type: "Point", coordinates: anchorOf(f.geometry) } })),
+  };
+  state.needs = needs;
+  state.places = places;
+}
+
+export async function refreshCount() {
+  countRequest?.abort();
+  countRequest = new AbortController();
+  const out = $("opportunity-count");
+  try {
+    const page = await api.getJson(api.itemsPath("opportunities", { ...ctx.state.apiFilters(), limit: 1 }), { signal: countRequest.signal });
+    const n = page.numberMatched;
+    const approx = page.numberMatchedIsEstimate ? "environ " : "";
+    out.textContent = n === 0 ? "Aucune opportunité" : `${approx}${COUNT.format(n)} opportunité${n > 1 ? "s" : ""}`;
+    out.dataset.count = String(n);
+  } catch (e) {
+    if (e.name === "AbortError") return;
+    out.textContent = `Filtre refusé : ${e.message}`;
+    out.dataset.count = "";
+  }
+}
+
+// At DETAIL_ZOOM and above, the visible opportunities come from /ogcapi with
+// every attribute the role may read.
+export async function refreshDetail() {
+  const { map, state } = ctx;
+  if (map.getZoom() < DETAIL_ZOOM || !state.layers.has("opportunities")) return;
+  detailRequest?.abort();
+  detailRequest = new AbortController();
+  const b = map.getBounds();
+  const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
+  try {
+    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), bbox, limit: 2000 }),
+      { signal: detailRequest.signal });
+    for (const f of page.features) f.properties.tenure = f.properties.tenures?.[0] ?? null;
+    state.detail = page;
+    setData("opportunities-detail", page);
+  } catch (e) {
+    if (e.name !== "AbortError") console.warn("opportunités du cadre :", e.message);
+  }
+}
+
+export function applyFilters() {
+  ctx.state.writeUrl();
+  ctx.map.getSource("opportunities")?.setTiles([api.tilesUrl("opportunities", ctx.state.apiFilters())]);
+  refreshCount();
+  refreshDetail();
+}
+
+export function applyLayers() {
+  const { map, state } = ctx;
+  for (const [group, ids] of Object.entries(LAYER_GROUPS)) {
+    const on = group === "restricted" ? state.restrictedVisible() : state.layers.has(group);
+    for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
+  }
+  renderLegend($("legend"), state);
+  state.writeUrl();
+  refreshDetail();
+}
+
+export function drawMatchLines(from, matches) {
+  const { map, state } = ctx;
+  const features = from ? matches.features.filter((m) => m.geometry).map((m) => ({
+    type: "Feature", properties: { match_id: m.properties.match_id, score: m.properties.score },
+    geometry: { type: "LineString", coordinates: [from, m.geometry.coordinates] },
+  })) : [];
+  state.matchLines = { type: "FeatureCollection", features };
+  setData("match-lines", state.matchLines);
+  if (features.length) {
+    const b = new maplibregl.LngLatBounds(from, from);
+    for (const f of features) b.extend(f.geometry.coordinates[1]);
+    map.fitBounds(b, { padding: 80, maxZoom: 13, duration: 600 });
+  }
+}

@@ -1,0 +1,232 @@
+// Requests ("sollicitations") the land group logs: who asked, from which
+// organisation and commune, about what, through which channel, the
+// orientation given and where it stands. A list with filters, a form to add
+// or edit one (If-Match on every change), and a CSV export of the list.
+// Contact and notes are confidential: the form shows them only to a role that
+// reads them, and the list never has them for another.
+
+import * as api from "./api.js";
+import { $, ctx, debounce, element } from "./context.js";
+import { onSessionChange, personSignedIn } from "./session.js";
+
+const CHANNELS = ["téléphone", "e-mail", "courrier", "rencontre", "formulaire", "autre"];
+const STATUSES = ["ouverte", "orientée", "close"];
+const COLUMNS = [
+  ["received_on", "Reçue le"], ["requester", "Demandeur"], ["organisation", "Organisation"], ["commune", "Commune"],
+  ["subject", "Objet"], ["channel", "Canal"], ["orientation", "Orientation"], ["status", "Statut"],
+];
+const FORM_FIELDS = ["received_on", "requester", "organisation", "commune", "subject", "channel", "status", "orientation",
+  "need_id", "place_id"];
+const CONFIDENTIAL = ["contact", "notes"];
+const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short" });
+
+let rows = [];
+let editing = null;  // {id, etag} of the request in the form, null for a new one
+
+const frenchDate = (v) => {
+  const d = new Date(`${v}T00:00:00`);
+  return v && !Number.isNaN(d.getTime()) ? dateFormat.format(d) : (v ?? "");
+};
+
+function vocabulary(name, fallback) {
+  return ctx.config.vocabularies?.[name] ?? fallback;
+}
+
+async function load() {
+  const count = $("requests-count");
+  try {
+    const answer = await api.getJson("/api/requests");
+    rows = Array.isArray(answer) ? answer : answer.requests ?? answer.items ?? [];
+    render();
+  } catch (e) {
+    count.textContent = `Sollicitations indisponibles : ${e.message}`;
+  }
+}
+
+function filtered() {
+  const status = $("requests-status-filter").value;
+  const channel = $("requests-channel-filter").value;
+  const q = $("requests-q").value.trim().toLocaleLowerCase("fr");
+  return rows.filter((r) => (!status || r.status === status) && (!channel || r.channel === channel) &&
+    (!q || ["requester", "organisation", "commune", "commune_name", "subject", "orientation"].some((k) => String(r[k] ?? "").toLocaleLowerCase("fr").includes(q))));
+}
+
+function render() {
+  const shown = filtered();
+  $("requests-count").textContent = `${shown.length} sollicitation${shown.length > 1 ? "s" : ""} sur ${rows.length}`;
+  $("requests-table").tBodies[0].replaceChildren(...shown.map((r) => {
+    const tr = element("tr");
+    tr.dataset.id = String(r.id);
+    tr.tabIndex = 0;
+    for (const [key] of COLUMNS) {
+      const value = key === "received_on" ? frenchDate(r[key]) : key === "commune" ? r.commune_name ?? r.commune : r[key];
+      const td = element("td", value ?? "");
+      td.dataset.field = key;
+      tr.append(td);
+    }
+    tr.addEventListener("click", () => edit(r.id));
+    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") edit(r.id); });
+    return tr;
+  }));
+}
+
+// --- the form --------------------------------------------------------------
+
+function clearErrors() {
+  for (const span of $("request-form").querySelectorAll(".field-error")) span.textContent = "";
+  $("request-error").textContent = "";
+}
+
+function fill(r) {
+  const form = $("request-form");
+  for (const k of [...FORM_FIELDS, ...CONFIDENTIAL]) form.elements[k].value = r[k] ?? "";
+  if (!r.channel) form.elements.channel.value = CHANNELS[0];
+  if (!r.status) form.elements.status.value = STATUSES[0];
+}
+
+function read() {
+  const form = $("request-form");
+  const body = {};
+  const fields = ctx.state.session.confidential ? [...FORM_FIELDS, ...CONFIDENTIAL] : FORM_FIELDS;
+  for (const k of fields) {
+    const v = form.elements[k].value.trim();
+    body[k] = v === "" ? null : k.endsWith("_id") ? Number(v) : v;
+  }
+  return body;
+}
+
+function openForm(title) {
+  clearErrors();
+  $("request-title").textContent = title;
+  $("request-confidential").hidden = !ctx.state.session.confidential;
+  $("request-delete").hidden = editing === null;
+  $("request-dialog").showModal();
+}
+
+function createNew() {
+  editing = null;
+  fill({ received_on: new Date().toISOString().slice(0, 10) });
+  openForm("Nouvelle sollicitation");
+}
+
+async function edit(id) {
+  try {
+    const { body, etag } = await api.getWithEtag(`/api/requests/${id}`);
+    editing = { id, etag };
+    fill(body);
+    openForm("Modifier la sollicitation");
+  } catch (e) {
+    $("requests-count").textContent = `Sollicitation indisponible : ${e.message}`;
+  }
+}
+
+function refused(err) {
+  if (err.status === 412) {
+    const current = err.problem?.current;
+    if (current && editing) {
+      $("request-error").textContent = "Quelqu'un l'a modifiée entre-temps : la version actuelle est affichée, vos changements ne sont pas enregistrés.";
+      fill(current);
+      api.getWithEtag(`/api/requests/${editing.id}`).then(({ etag }) => { editing.etag = etag; }).catch(() => {});
+      return;
+    }
+  }
+  const span = err.field ? $("request-form").querySelector(`.field-error[data-for="${err.field}"]`) : null;
+  if (span) span.textContent = err.message;
+  else $("request-error").textContent = `Enregistrement refusé : ${err.message}`;
+}
+
+async function save(e) {
+  e.preventDefault();
+  clearErrors();
+  const body = read();
+  for (const k of ["received_on", "requester", "subject"]) {
+    if (!body[k]) {
+      $("request-form").querySelector(`.field-error[data-for="${k}"]`).textContent = "Champ obligatoire.";
+      return;
+    }
+  }
+  try {
+    if (editing) await api.send("PATCH", `/api/requests/${editing.id}`, body, { etag: editing.etag });
+    else await api.send("POST", "/api/requests", body);
+    $("request-dialog").close();
+    await load();
+  } catch (err) {
+    refused(err);
+  }
+}
+
+async function remove() {
+  if (!editing) return;
+  try {
+    await api.send("DELETE", `/api/requests/${editing.id}`, undefined, { etag: editing.etag });
+    $("request-dialog").close();
+    await load();
+  } catch (err) {
+    refused(err);
+  }
+}
+
+// --- export ----------------------------------------------------------------
+
+// A cell as a spreadsheet reads it, never as a formula (OWASP's advice).
+function csvCell(value) {
+  let text = value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[";\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function exportCsv() {
+  const shown = filtered();
+  const columns = [...COLUMNS, ["need_id", "Besoin lié"], ["place_id", "Lieu lié"]];
+  if (ctx.state.session.confidential) columns.push(["contact", "Contact"], ["notes", "Notes"]);
+  const lines = [columns.map(([, label]) => csvCell(label)).join(";"),
+    ...shown.map((r) => columns.map(([key]) => csvCell(r[key])).join(";"))];
+  const blob = new Blob([`\ufeff${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = `sollicitations-${new Date().toISOString().slice(0, 10)}.csv`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+// --- the view --------------------------------------------------------------
+
+function openView() {
+  $("followup-close").click();  // one view at a time
+  $("requests-view").hidden = false;
+  $("requests-open").setAttribute("aria-pressed", "true");
+  load();
+}
+
+function closeView() {
+  $("requests-view").hidden = true;
+  $("requests-open").setAttribute("aria-pressed", "false");
+}
+
+export function wireRequests() {
+  const form = $("request-form");
+  for (const [select, values] of [[form.elements.channel, vocabulary("request_channels", CHANNELS)],
+    [form.elements.status, vocabulary("request_statuses", STATUSES)],
+    [$("requests-channel-filter"), vocabulary("request_channels", CHANNELS)],
+    [$("requests-status-filter"), vocabulary("request_statuses", STATUSES)]]) {
+    for (const v of values) select.add(new Option(v, v));
+  }
+  $("requests-open").addEventListener("click", () => ($("requests-view").hidden ? openView() : closeView()));
+  $("requests-close").addEventListener("click", closeView);
+  $("request-new").addEventListener("click", createNew);
+  $("requests-export").addEventListener("click", exportCsv);
+  $("request-cancel").addEventListener("click", () => $("request-dialog").close());
+  $("request-delete").addEventListener("click", remove);
+  form.addEventListener("submit", save);
+  $("requests-filters").addEventListener("input", debounce(render, 150));
+  $("requests-filters").addEventListener("submit", (e) => e.preventDefault());
+  onSessionChange((s) => {
+    $("requests-open").hidden = !personSignedIn(s);
+    if (!personSignedIn(s)) {
+      closeView();
+      rows = [];
+    }
+  });
+}

@@ -1,0 +1,134 @@
+// Who is using the page: signing in with an e-mail and a password (the
+// server sets an HttpOnly session cookie) or with a pasted token, the header
+// that shows the name and role, and signing out. A change of person reloads
+// every source, so the map only ever holds what the new role may read.
+
+import * as api from "./api.js";
+import { $, ctx } from "./context.js";
+import { ANONYMOUS } from "./state.js";
+
+export const ROLE_LABELS = {
+  public: "Visiteur", member: "Membre du groupe foncier", foundation: "Foncière solidaire",
+  animator: "Animateur de cercle", admin: "Administrateur",
+};
+
+const listeners = [];
+
+// Called with the session after every change of person (and at start).
+export function onSessionChange(fn) {
+  listeners.push(fn);
+}
+
+// The server's answer, completed for older servers: the visibilities a role
+// reads are known from the role when they are not given.
+function normalise(s) {
+  if (!s || s.role === "public") return { ...ANONYMOUS, ...(s ?? {}), role: "public", readable_visibilities: ["public"] };
+  const visibilities = s.readable_visibilities ?? (["foundation", "admin"].includes(s.role)
+    ? ["public", "réseau", "confidentiel"] : ["public", "réseau"]);
+  return { ...ANONYMOUS, ...s, readable_visibilities: visibilities, circle: s.circle ?? s.territory ?? null };
+}
+
+// The session at start-up: the cookie, or the token kept in this tab.
+export async function loadSession() {
+  try {
+    return normalise(await api.session());
+  } catch (e) {
+    if (e.status === 401) api.setToken(null);  // revoked since: forget it
+    return normalise(null);
+  }
+}
+
+export function signedIn() {
+  return ctx.state.session.role !== "public";
+}
+
+// A person signed in with their account (not a pasted script token): the
+// page's working views (follow-up, requests, history) are theirs.
+export function personSignedIn(session = ctx.state.session) {
+  return session.role !== "public" && session.via === "cookie";
+}
+
+export function showSession() {
+  const { role, name } = ctx.state.session;
+  const circle = ctx.state.circle;
+  const badge = $("role-badge");
+  badge.dataset.role = role;
+  badge.textContent = ROLE_LABELS[role] + (name ? ` — ${name}` : "") + (circle ? ` (${circle})` : "");
+  $("sign-in").hidden = role !== "public";
+  $("sign-out").hidden = role === "public";
+  $("account-open").hidden = ctx.state.session.via !== "cookie";
+  $("restricted-layer").hidden = ctx.state.session.readable_visibilities.length <= 1;
+  for (const fn of listeners) fn(ctx.state.session);
+}
+
+async function become(session, reload) {
+  ctx.state.session = normalise(session);
+  await reload();
+}
+
+function retryMessage(seconds) {
+  if (!seconds) return "Trop de tentatives : réessayez plus tard.";
+  const minutes = Math.ceil(seconds / 60);
+  return `Trop de tentatives : réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.`;
+}
+
+// reload(): fetches every source again and redraws, after a change of person.
+export function wireSignIn(reload) {
+  const dialog = $("sign-in-dialog");
+  $("sign-in").addEventListener("click", () => {
+    for (const id of ["sign-in-error", "password-error"]) $(id).textContent = "";
+    $("token-input").value = "";
+    $("password-input").value = "";
+    dialog.showModal();
+    $("email-input").focus();
+  });
+  $("sign-in-cancel").addEventListener("click", () => dialog.close());
+
+  $("password-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const email = $("email-input").value.trim();
+    const password = $("password-input").value;
+    const error = $("password-error");
+    if (!email || !password) {
+      error.textContent = "Indiquez votre adresse e-mail et votre mot de passe.";
+      return;
+    }
+    $("password-submit").disabled = true;
+    try {
+      await api.send("POST", "/api/session", { email, password });
+      api.setToken(null);  // the cookie speaks for the person now
+      dialog.close();
+      await become(await api.session(), reload);
+    } catch (err) {
+      error.textContent = err.status === 401 ? "Adresse e-mail ou mot de passe incorrect."
+        : err.status === 429 ? retryMessage(err.retryAfter) : `Connexion impossible : ${err.message}`;
+    } finally {
+      $("password-submit").disabled = false;
+    }
+  });
+
+  $("sign-in-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const candidate = $("token-input").value.trim();
+    try {
+      const s = await api.session(candidate);
+      api.setToken(candidate);
+      dialog.close();
+      await become(s, reload);
+    } catch (err) {
+      $("sign-in-error").textContent = err.status === 401 ? "Jeton inconnu ou révoqué." : `Connexion impossible : ${err.message}`;
+    }
+  });
+
+  $("sign-out").addEventListener("click", async () => {
+    if (ctx.state.session.via === "cookie") {
+      try {
+        await api.send("DELETE", "/api/session");
+      } catch (err) {
+        console.warn("déconnexion :", err.message);
+      }
+    }
+    api.setToken(null);
+    await become(null, reload);
+  });
+}

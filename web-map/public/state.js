@@ -1,0 +1,66 @@
+// What the page shows, restored from and written to the URL's query string
+// (filters, layers, colours, base layers: a view is a link to share); the
+// map's position lives in the URL's hash (MapLibre's own).
+
+import * as api from "./api.js";
+import { Basemaps } from "./basemap.js";
+import { EMPTY } from "./context.js";
+import { LAYER_GROUPS } from "./style.js";
+
+export const NUMBER_FILTERS = ["surface_min", "surface_max", "rent_max", "price_max"];
+export const LIST_FILTERS = { kind: "kind-choices", tenure: "tenure-choices", status: "status-choices" };
+const DEFAULT_LAYERS = ["circles", "places", "opportunities", "needs", "restricted"];
+export const ANONYMOUS = { role: "public", readable_visibilities: ["public"], name: null, email: null, circle: null, via: null };
+
+export class State {
+  constructor() {
+    this.filters = {};
+    this.layers = new Set(DEFAULT_LAYERS);
+    this.colorBy = "kind";
+    this.session = { ...ANONYMOUS };
+    this.circles = EMPTY;
+    this.circleLabels = EMPTY;
+    this.needs = EMPTY;
+    this.places = EMPTY;
+    this.detail = EMPTY;
+    this.matchLines = EMPTY;
+    this.basemaps = new Basemaps(null);
+    // Other parts of the page (the "Suivi" view…) add their own parameters.
+    this.extraParams = () => ({});
+  }
+
+  readUrl() {
+    const q = new URLSearchParams(window.location.search);
+    this.filters = {};
+    for (const k of NUMBER_FILTERS) if (q.get(k)) this.filters[k] = q.get(k);
+    for (const k of Object.keys(LIST_FILTERS)) if (q.get(k)) this.filters[k] = q.get(k).split(",").filter(Boolean);
+    if (q.get("territory")) this.filters.territory = q.get("territory");
+    if (q.get("layers") !== null) this.layers = new Set(q.get("layers").split(",").filter((l) => l in LAYER_GROUPS));
+    if (q.get("color") === "tenure") this.colorBy = "tenure";
+  }
+
+  writeUrl() {
+    const params = { ...this.filters, ...this.basemaps.urlParams(), ...this.extraParams() };
+    if (DEFAULT_LAYERS.some((l) => !this.layers.has(l))) params.layers = [...this.layers].sort();
+    if (this.layers.size === 0) params.layers = "";
+    if (this.colorBy !== "kind") params.color = this.colorBy;
+    let qs = api.queryString(params);
+    if (this.layers.size === 0) qs = qs ? `${qs}&layers=` : "layers=";
+    const url = `${window.location.pathname}${qs ? `?${qs}` : ""}${window.location.hash}`;
+    window.history.replaceState(null, "", url);
+  }
+
+  apiFilters() {
+    return { ...this.filters };
+  }
+
+  // The circle a person belongs to (accounts say "circle", tokens "territory").
+  get circle() {
+    return this.session.circle ?? this.session.territory ?? null;
+  }
+
+  restrictedVisible() {
+    return this.layers.has("restricted") && this.layers.has("opportunities") &&
+      (this.session.readable_visibilities ?? ["public"]).length > 1;
+  }
+}
