@@ -135,19 +135,6 @@ Response healthz(Context&, ConnectionPool& pool, const ServiceConfig&) {
   return json_response(R"({"status":"ok","database":"reachable"})");
 }
 
-// Who the caller is, for the page's sign-in: the role its token gives (or
-// "public" without one; an unknown token is a 401 before this).
-Response session(Context& ctx, ConnectionPool&, const ServiceConfig&) {
-  nlohmann::json j = {{"role", role_name(ctx.role)},
-                      {"confidential", sees_confidential(ctx.role)},
-                      {"readable_visibilities", readable_visibilities(ctx.role)}};
-  if (ctx.role != Role::anonymous) j["name"] = ctx.who;
-  if (ctx.territory) j["territory"] = *ctx.territory;
-  Response r = json_response(j.dump());
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
-
 namespace {
 std::vector<std::string> values_of(vocabulary::Values values) {
   return {values.begin(), values.end()};

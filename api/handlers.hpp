@@ -17,6 +17,9 @@
 
 namespace terrier::api {
 
+// How the caller proved who they are.
+enum class AuthVia { none, cookie, token };
+
 struct Context {
   const Request& request;
   std::vector<std::string> segments;
@@ -25,6 +28,12 @@ struct Context {
   std::string base_url;  // scheme://host, for links
   std::string who = "public";  // the token's name, for the records of writes
   std::optional<std::string> territory;  // an animator's circle
+  AuthVia via = AuthVia::none;
+  // The account behind a session cookie or a personal token.
+  std::optional<long long> user_id{};
+  std::string email{};
+  std::string name{};
+  std::string token_name{};  // the bearer token's name
   const Metrics* metrics = nullptr;      // the service's counters, for /metrics
   std::size_t in_flight = 0;             // requests being answered, this one included
 };
@@ -41,7 +50,6 @@ Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response healthz(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response static_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
-Response session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response map_config(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // match_handlers.cpp
@@ -50,6 +58,21 @@ Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceCo
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
+// session_handlers.cpp: sign-in, sessions, invitations
+Response get_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response post_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response get_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response accept_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// user_handlers.cpp: accounts (admins) and personal tokens
+Response list_users(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_user(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response patch_user(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response reset_user(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_token(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response list_tokens(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_token(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 // followup_handlers.cpp
 Response get_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

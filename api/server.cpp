@@ -71,7 +71,7 @@ class HttpAdapter : public Http::Handler {
       // While shutting down, clients are told not to send another request.
       bool keep_alive = head.keep_alive() && !service_->draining();
       bool head_only = head.method == "HEAD";
-      Response resp = answer(parser->request, head);
+      Response resp = answer(parser->request, head, peer->address().host());
       parser->reset();
       raw->reset();
       send(peer, resp, head_only, keep_alive);
@@ -101,7 +101,7 @@ class HttpAdapter : public Http::Handler {
     raw.bytes.clear();
   }
 
-  Response answer(const Http::Request& req, const RequestHead& head) {
+  Response answer(const Http::Request& req, const RequestHead& head, std::string peer_address) {
     Request r;
     // HEAD is answered as GET; the body is left out when sent.
     r.method = head.method == "HEAD" ? "GET" : Http::methodString(req.method());
@@ -109,6 +109,7 @@ class HttpAdapter : public Http::Handler {
     r.query = head.query();
     for (const auto& [name, value] : head.fields) r.headers[name] = value;
     r.body = req.body();
+    r.peer = std::move(peer_address);
     Response resp;
     try {
       resp = service_->handle(r);

@@ -8,6 +8,7 @@
 #include <pqxx/except>
 #include <regex>
 
+#include "api/auth.hpp"
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
@@ -15,7 +16,6 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
-#include "db/token_store.hpp"
 
 namespace terrier::api {
 namespace {
@@ -38,7 +38,18 @@ struct Route {
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
       {"GET", {"healthz"}, healthz},
-      {"GET", {"api", "session"}, session},
+      {"GET", {"api", "session"}, get_session},
+      {"POST", {"api", "session"}, post_session},
+      {"DELETE", {"api", "session"}, delete_session},
+      {"GET", {"api", "invitations", "{}"}, get_invitation},
+      {"POST", {"api", "invitations", "{}"}, accept_invitation},
+      {"GET", {"api", "users"}, list_users},
+      {"POST", {"api", "users"}, create_user},
+      {"PATCH", {"api", "users", "{}"}, patch_user},
+      {"POST", {"api", "users", "{}", "reset"}, reset_user},
+      {"GET", {"api", "tokens"}, list_tokens},
+      {"POST", {"api", "tokens"}, create_token},
+      {"DELETE", {"api", "tokens", "{}"}, delete_token},
       {"GET", {"api", "map-config"}, map_config},
       {"GET", {"ogcapi"}, [](Context& c, ConnectionPool&, const ServiceConfig&) {
          return json_response(landing_document(c.base_url));
@@ -104,22 +115,6 @@ bool matches(const Route& route, const Context& ctx) {
     if (std::string(route.pattern[i]) != "{}" && route.pattern[i] != ctx.segments[i]) return false;
   }
   return true;
-}
-
-void authenticate(const Request& request, ConnectionPool& pool, Context& ctx) {
-  auto it = request.headers.find("authorization");
-  if (it == request.headers.end()) return;
-  static const std::regex bearer(R"(^Bearer ([A-Za-z0-9_\-]{1,200})$)");
-  std::smatch m;
-  if (!std::regex_match(it->second, m, bearer)) {
-    throw Problem(401, "Unauthorized", "the Authorization header must be 'Bearer <token>'");
-  }
-  auto conn = pool.acquire();
-  auto token = db::find_token(*conn, m[1].str());
-  if (!token) throw Problem(401, "Unauthorized", "unknown or revoked token");
-  ctx.role = token->role;
-  ctx.who = token->name;
-  ctx.territory = token->territory_slug;
 }
 
 void add_cache_headers(const Request& request, Response& r) {
@@ -238,7 +233,7 @@ Response Service::handle(const Request& request) {
       route_label.clear();
       for (const char* s : found->pattern) route_label += std::string("/") + s;
     }
-    authenticate(request, pool_, ctx);
+    authenticate(request, pool_, config_, ctx);
     if (found) {
       ctx.metrics = &metrics_;
       ctx.in_flight = in_flight_.load();

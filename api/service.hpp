@@ -31,6 +31,10 @@ struct ServiceConfig {
   // Origins allowed to call the API from another site's pages (CORS); empty:
   // none (the default), "*": any.
   std::vector<std::string> cors_origins;
+  // TERRIER_TRUST_PROXY=1: a reverse proxy in front says the scheme, host and
+  // client (X-Forwarded-Proto, -Host, -For); cookies are then Secure over
+  // https.
+  bool trust_proxy = false;
 
   void validate() const;  // throws ConfigError
 };
@@ -41,6 +45,7 @@ struct Request {
   std::string query;   // raw, without '?'
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  std::string peer;  // the client's address, as the socket sees it
 };
 
 struct Response {

@@ -14,6 +14,7 @@
 #include "cli/match_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/settings.hpp"
+#include "cli/user_command.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 
@@ -144,6 +145,36 @@ int main(int argc, char** argv) {
   token_revoke->callback([&] {
     command = [&token_args](const cli::Settings& s) { return cli::token_revoke(s, token_args); };
   });
+
+  cli::UserArgs user_args;
+  auto* user = app.add_subcommand("user", "People's accounts: invite, list, disable, enable, reset");
+  user->require_subcommand(1);
+  auto user_command = [&](int (*fn)(const cli::Settings&, const cli::UserArgs&)) {
+    return [&command, &user_args, fn] {
+      command = [&user_args, fn](const cli::Settings& s) { return fn(s, user_args); };
+    };
+  };
+  auto* user_invite = user->add_subcommand("invite", "Create an account; prints its invitation path");
+  user_invite->add_option("email", user_args.email, "The person's e-mail address")->required();
+  user_invite->add_option("--role", user_args.role, "member, foundation, animator or admin")->required();
+  user_invite->add_option("--circle", user_args.circle, "The circle (slug): required for animators");
+  user_invite->add_option("--name", user_args.name, "The person's name");
+  user_invite->callback(user_command(cli::user_invite));
+  user->add_subcommand("list", "List the accounts")->callback(user_command(cli::user_list));
+  struct UserSubcommand {
+    const char* name;
+    const char* help;
+    int (*fn)(const cli::Settings&, const cli::UserArgs&);
+  };
+  for (const auto& c : {UserSubcommand{"disable", "Disable an account: its sessions and tokens stop at once",
+                                       cli::user_disable},
+                        UserSubcommand{"enable", "Enable a disabled account again", cli::user_enable},
+                        UserSubcommand{"reset", "Forget the password; prints a new invitation path",
+                                       cli::user_reset}}) {
+    auto* sub = user->add_subcommand(c.name, c.help);
+    sub->add_option("email", user_args.email, "The account's e-mail address")->required();
+    sub->callback(user_command(c.fn));
+  }
 
   try {
     app.parse(argc, argv);

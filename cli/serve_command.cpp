@@ -13,6 +13,7 @@
 #include "api/service.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/password.hpp"
 #include "db/migrations.hpp"
 #include "db/feature_store.hpp"
 #include "db/token_store.hpp"
@@ -35,6 +36,7 @@ int serve(const Settings& settings, const ServeArgs& args) {
   service_config.basemap =
       api::make_basemap(settings.basemap, settings.basemap_url, settings.basemap_attribution);
   service_config.cors_origins = settings.cors_origins;
+  service_config.trust_proxy = settings.trust_proxy;
   service_config.limits.exact_count_limit = args.exact_count_limit;
   service_config.limits.reverify_months = settings.reverify_months;
   service_config.matching = matching::load_match_config(settings.match_config);
@@ -47,6 +49,9 @@ int serve(const Settings& settings, const ServeArgs& args) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The dummy hash an unknown address is checked against, computed now: the
+  // first such sign-in must not take twice as long as a wrong password.
+  password::dummy_hash();
   api::ConnectionPool pool(url, args.pool_size, args.statement_timeout_ms);
   api::Service service(service_config, pool);
   api::Server server(server_config, service);

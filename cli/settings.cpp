@@ -58,6 +58,10 @@ Settings Settings::from_environment() {
       s.cors_origins.push_back(origin);
     }
   }
+  if (auto trust = env("TERRIER_TRUST_PROXY")) {
+    if (*trust != "0" && *trust != "1") throw ConfigError("TERRIER_TRUST_PROXY: 0 or 1");
+    s.trust_proxy = *trust == "1";
+  }
   if (auto level = env("TERRIER_LOG_LEVEL")) log::set_level(log::parse_level(*level));
   return s;
 }

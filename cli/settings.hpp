@@ -28,6 +28,9 @@ struct Settings {
   // TERRIER_CORS_ORIGINS: comma-separated origins allowed to call the API
   // from their pages ("*" for any); none by default.
   std::vector<std::string> cors_origins;
+  // TERRIER_TRUST_PROXY=1: a reverse proxy's X-Forwarded-* headers are
+  // believed (scheme for Secure cookies, client address for sign-in limits).
+  bool trust_proxy = false;
   // TERRIER_REVERIFY_MONTHS: an opportunity not verified for this long is
   // "à revérifier" (1 to 120).
   int reverify_months = 6;

@@ -31,6 +31,14 @@ std::vector<std::string> readable_visibilities(Role role) {
   return {"public"};
 }
 
+bool is_account_role(Role role) { return role != Role::anonymous; }
+
+bool may_manage_users(Role role) { return role == Role::admin; }
+
+bool may_create_personal_tokens(Role role, bool by_session) {
+  return by_session && is_account_role(role);
+}
+
 bool confidential_field(std::string_view entity, std::string_view field) {
   if (entity == "opportunity") return field == "owner_name" || field == "owner_contact" || field == "notes";
   if (entity == "need" || entity == "request") return field == "contact" || field == "notes";

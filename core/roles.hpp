@@ -21,6 +21,16 @@ std::vector<std::string> readable_visibilities(Role role);
 // Owner name and contact, needs' contacts, notes.
 inline bool sees_confidential(Role role) { return role == Role::foundation || role == Role::admin; }
 
+// Accounts. A role a person's account may hold ("public" is no account).
+bool is_account_role(Role role);
+// Invite people, change their roles and circles, disable accounts, reset
+// passwords, list accounts.
+bool may_manage_users(Role role);
+// Create personal API tokens: a person signed in through a browser session
+// only (a leaked token must not mint others).
+bool may_create_personal_tokens(Role role, bool by_session);
+// An animator's account needs a circle; other roles may have one.
+inline bool role_needs_circle(Role role) { return role == Role::animator; }
 // Whether a field of an entity ("opportunity", "need", "request") is
 // confidential (owners, contacts, notes), and whether a role may read it.
 bool confidential_field(std::string_view entity, std::string_view field);

@@ -45,9 +45,13 @@ std::optional<TokenInfo> find_token(pqxx::connection_base& conn, const std::stri
   // database or the logs, and comparing hashes does not leak timing about it.
   pqxx::work w(conn);
   auto r = w.exec_params(
-      "SELECT t.id, t.name, t.role, t.territory_id, "
-      "(SELECT slug FROM territories WHERE id = t.territory_id) FROM api_tokens t "
-      "WHERE t.token_sha256 = decode($1, 'hex') AND t.revoked_at IS NULL",
+      "SELECT t.id, t.name, CASE WHEN t.user_id IS NULL THEN t.role ELSE u.role END, "
+      "CASE WHEN t.user_id IS NULL THEN t.territory_id ELSE u.circle_id END, "
+      "(SELECT slug FROM territories WHERE id = "
+      "CASE WHEN t.user_id IS NULL THEN t.territory_id ELSE u.circle_id END), "
+      "t.user_id, u.email, u.name FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id "
+      "WHERE t.token_sha256 = decode($1, 'hex') AND t.revoked_at IS NULL "
+      "AND (t.user_id IS NULL OR NOT u.disabled)",
       sha256_hex(secret));
   if (!r.empty()) {
     // At most one write a minute per token, not one per request.
@@ -63,6 +67,11 @@ std::optional<TokenInfo> find_token(pqxx::connection_base& conn, const std::stri
   info.role = parse_role(r[0][2].as<std::string>()).value_or(Role::anonymous);
   if (!r[0][3].is_null()) info.territory_id = r[0][3].as<long long>();
   if (!r[0][4].is_null()) info.territory_slug = r[0][4].as<std::string>();
+  if (!r[0][5].is_null()) {
+    info.user_id = r[0][5].as<long long>();
+    info.user_email = r[0][6].as<std::string>();
+    info.user_name = r[0][7].as<std::string>();
+  }
   return info;
 }
 

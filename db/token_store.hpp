@@ -16,6 +16,11 @@ struct TokenInfo {
   Role role = Role::anonymous;
   std::optional<long long> territory_id;
   std::optional<std::string> territory_slug;
+  // A personal token acts for its user, with the user's current role and
+  // circle; a disabled account's tokens stop working.
+  std::optional<long long> user_id;
+  std::string user_email;
+  std::string user_name;
 };
 
 struct CreatedToken {

@@ -1,0 +1,118 @@
+#include "api/account_params.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/field_problem.hpp"
+#include "core/json.hpp"
+
+namespace terrier::api {
+namespace {
+
+using nlohmann::json;
+
+json object_body(const std::string& body, std::initializer_list<const char*> known) {
+  json j;
+  try {
+    j = parse_json(body);
+  } catch (const std::exception&) {
+    throw bad_request("Le corps de la requête doit être un objet JSON.");
+  }
+  if (!j.is_object()) throw bad_request("Le corps de la requête doit être un objet JSON.");
+  for (const auto& [key, value] : j.items()) {
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) ==
+        known.end()) {
+      throw field_error(key, fmt::format("Champ inconnu : « {} ».", key));
+    }
+  }
+  return j;
+}
+
+std::optional<std::string> text(const json& j, const char* field, const char* missing) {
+  auto it = j.find(field);
+  if (it == j.end() || it->is_null()) {
+    if (missing) throw field_error(field, missing);
+    return std::nullopt;
+  }
+  if (!it->is_string()) throw field_error(field, "Ce champ doit être un texte.");
+  return it->get<std::string>();
+}
+
+Role account_role(const std::string& name) {
+  auto role = parse_role(name);
+  if (!role || !is_account_role(*role)) {
+    throw field_error("role", "Rôle inconnu : member, foundation, animator ou admin.");
+  }
+  return *role;
+}
+
+}  // namespace
+
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+SignInBody SignInBody::parse(const std::string& body) {
+  auto j = object_body(body, {"email", "password"});
+  return {*text(j, "email", "L'adresse e-mail est obligatoire."),
+          *text(j, "password", "Le mot de passe est obligatoire.")};
+}
+
+NewPasswordBody NewPasswordBody::parse(const std::string& body) {
+  auto j = object_body(body, {"password", "password_confirmation"});
+  NewPasswordBody b{*text(j, "password", "Le mot de passe est obligatoire."),
+                    text(j, "password_confirmation", nullptr).value_or("")};
+  if (utf8_length(b.password) < kMinPasswordChars) {
+    throw field_error(
+        "password",
+        fmt::format("Le mot de passe doit compter au moins {} caractères.", kMinPasswordChars));
+  }
+  if (b.password.size() > kMaxPasswordBytes) {
+    throw field_error("password", "Le mot de passe est trop long (1 024 octets au plus).");
+  }
+  if (b.confirmation != b.password) {
+    throw field_error("password_confirmation", "Les deux mots de passe ne sont pas identiques.");
+  }
+  return b;
+}
+
+NewUserBody NewUserBody::parse(const std::string& body) {
+  auto j = object_body(body, {"email", "role", "circle", "name"});
+  NewUserBody b;
+  b.user.email = *text(j, "email", "L'adresse e-mail est obligatoire.");
+  b.user.role = account_role(*text(j, "role", "Le rôle est obligatoire."));
+  b.user.circle = text(j, "circle", nullptr);
+  if (b.user.circle && b.user.circle->empty()) b.user.circle.reset();
+  b.user.name = text(j, "name", nullptr).value_or("");
+  return b;
+}
+
+UserPatchBody UserPatchBody::parse(const std::string& body) {
+  auto j = object_body(body, {"role", "circle", "disabled"});
+  UserPatchBody b;
+  if (auto role = text(j, "role", nullptr)) b.change.role = account_role(*role);
+  if (j.contains("circle")) {
+    auto circle = text(j, "circle", nullptr);
+    b.change.circle = circle && !circle->empty() ? circle : std::nullopt;
+  }
+  if (j.contains("disabled")) {
+    if (!j["disabled"].is_boolean()) throw field_error("disabled", "Ce champ vaut true ou false.");
+    b.change.disabled = j["disabled"].get<bool>();
+  }
+  return b;
+}
+
+TokenBody TokenBody::parse(const std::string& body) {
+  auto j = object_body(body, {"name"});
+  TokenBody b{*text(j, "name", "Donnez un nom au jeton (par exemple « QGIS bureau »).")};
+  if (b.name.find_first_not_of(" \t") == std::string::npos) {
+    throw field_error("name", "Donnez un nom au jeton (par exemple « QGIS bureau »).");
+  }
+  if (utf8_length(b.name) > 100) throw field_error("name", "Le nom dépasse 100 caractères.");
+  return b;
+}
+
+}  // namespace terrier::api

@@ -1,0 +1,51 @@
+#pragma once
+
+// The bodies of the account routes (sign-in, invitation, users, personal
+// tokens), parsed and validated: a refused field is a 400 naming it, with a
+// French detail the page shows next to that field.
+
+#include <string>
+
+#include "db/user_store.hpp"
+
+namespace terrier::api {
+
+inline constexpr std::size_t kMinPasswordChars = 12;
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
+
+// POST /api/session {"email", "password"}
+struct SignInBody {
+  std::string email;
+  std::string password;
+  static SignInBody parse(const std::string& body);
+};
+
+// POST /api/invitations/{token} {"password", "password_confirmation"}
+struct NewPasswordBody {
+  std::string password;
+  std::string confirmation;
+  static NewPasswordBody parse(const std::string& body);  // also validates
+};
+
+// POST /api/users {"email", "role", "circle", "name"}
+struct NewUserBody {
+  db::NewUser user;
+  static NewUserBody parse(const std::string& body);
+};
+
+// PATCH /api/users/{id} {"role"?, "circle"?, "disabled"?}
+struct UserPatchBody {
+  db::UserChange change;
+  static UserPatchBody parse(const std::string& body);
+};
+
+// POST /api/tokens {"name"}
+struct TokenBody {
+  std::string name;
+  static TokenBody parse(const std::string& body);
+};
+
+// Characters (not bytes) of a UTF-8 string.
+std::size_t utf8_length(const std::string& s);
+
+}  // namespace terrier::api

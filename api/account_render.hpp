@@ -1,0 +1,40 @@
+#pragma once
+
+// How the account routes render a person and turn refused account changes
+// into problem details. Shared by session_handlers.cpp and
+// user_handlers.cpp.
+
+#include <nlohmann/json.hpp>
+
+#include "api/field_problem.hpp"
+#include "db/user_store.hpp"
+
+namespace terrier::api {
+
+// {"email", "name", "role", "circle"}: what a signed-in person learns about
+// themselves. An account without a name shows its address.
+inline nlohmann::json person_json(const db::User& u) {
+  return {{"email", u.email},
+          {"name", u.name.empty() ? u.email : u.name},
+          {"role", role_name(u.role)},
+          {"circle", u.circle ? nlohmann::json(*u.circle) : nlohmann::json(nullptr)}};
+}
+
+// The admin's view of an account.
+inline nlohmann::json account_json(const db::User& u) {
+  auto j = person_json(u);
+  j["id"] = u.id;
+  j["name"] = u.name;
+  j["status"] = u.status;
+  j["last_sign_in"] = u.last_sign_in ? nlohmann::json(*u.last_sign_in) : nlohmann::json(nullptr);
+  return j;
+}
+
+inline FieldProblem account_problem(const db::AccountError& e) {
+  const char* title = e.status() == 404   ? "Not Found"
+                      : e.status() == 409 ? "Conflict"
+                                          : "Bad Request";
+  return FieldProblem(e.status(), title, e.field(), e.what());
+}
+
+}  // namespace terrier::api

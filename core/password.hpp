@@ -1,0 +1,26 @@
+#pragma once
+
+// Passwords: Argon2id hashes through libsodium (crypto_pwhash_str, interactive
+// limits: 64 MiB and about a tenth of a second each). At most a few hashes
+// run at once, whatever the number of server threads, so that a burst of
+// sign-ins cannot exhaust memory; the others wait their turn.
+
+#include <string>
+
+namespace terrier::password {
+
+// The PHC string ("$argon2id$v=19$m=65536,t=2,p=1$…") to store.
+std::string hash(const std::string& password);
+
+// True when `password` matches `stored`. A malformed stored string is false.
+bool verify(const std::string& stored, const std::string& password);
+
+// A hash of a random password, computed once: checked against when there is
+// no account (or no password yet), so that an unknown address takes as long
+// to refuse as a wrong password.
+const std::string& dummy_hash();
+
+// How many hashes may run at the same time (64 MiB each).
+constexpr int kMaxConcurrentHashes = 2;
+
+}  // namespace terrier::password

@@ -1,0 +1,203 @@
+#include "db/user_store.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <regex>
+
+#include "core/hash.hpp"
+#include "db/user_rows.hpp"
+
+namespace terrier::db {
+namespace {
+
+using nlohmann::json;
+
+std::string trimmed(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+void check_email(const std::string& email) {
+  static const std::regex shape(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
+  if (email.size() > 254 || !std::regex_match(email, shape)) {
+    throw AccountError("email", "Adresse e-mail invalide : elle doit ressembler à nom@exemple.fr.");
+  }
+}
+
+std::optional<long long> circle_id(pqxx::work& w, const std::optional<std::string>& slug) {
+  if (!slug) return std::nullopt;
+  auto r = w.exec_params("SELECT id FROM territories WHERE slug = $1 AND level = 'circle'", *slug);
+  if (r.empty()) {
+    throw AccountError("circle", fmt::format("Aucun cercle n'a l'identifiant « {} ».", *slug));
+  }
+  return r[0][0].as<long long>();
+}
+
+std::string new_invitation(pqxx::work& w, long long user_id) {
+  std::string token = random_hex(32);
+  w.exec_params("INSERT INTO invitations (user_id, token_sha256) VALUES ($1, decode($2, 'hex'))",
+                user_id, sha256_hex(token));
+  return token;
+}
+
+std::optional<User> user_where(pqxx::connection_base& conn, const std::string& where,
+                               const std::string& param) {
+  pqxx::read_transaction r(conn);
+  auto rows = r.exec_params(kUserSelect + " WHERE " + where, param);
+  if (rows.empty()) return std::nullopt;
+  return user_from_row(rows[0]);
+}
+
+}  // namespace
+
+std::string invitation_path(const std::string& token) {
+  return "/invitation.html#" + token;
+}
+
+Invited invite_user(pqxx::connection_base& conn, const NewUser& user, const std::string& actor) {
+  std::string email = trimmed(user.email);
+  check_email(email);
+  if (user.name.size() > 200) throw AccountError("name", "Le nom dépasse 200 caractères.");
+  if (!is_account_role(user.role)) {
+    throw AccountError("role", "Rôle inconnu : member, foundation, animator ou admin.");
+  }
+  if (role_needs_circle(user.role) && !user.circle) {
+    throw AccountError("circle", "Un compte d'animation a besoin d'un cercle.");
+  }
+  pqxx::work w(conn);
+  auto circle = circle_id(w, user.circle);
+  auto taken = w.exec_params("SELECT 1 FROM users WHERE lower(email) = lower($1)", email);
+  if (!taken.empty()) throw AccountError("email", "Un compte existe déjà pour cette adresse.", 409);
+  long long id = 0;
+  try {
+    id = w.exec_params1(
+              "INSERT INTO users (email, name, role, circle_id, created_by) VALUES ($1, $2, $3, "
+              "$4, $5) "
+              "RETURNING id",
+              email, user.name, role_name(user.role), circle, actor)[0]
+             .as<long long>();
+  } catch (const pqxx::unique_violation&) {
+    throw AccountError("email", "Un compte existe déjà pour cette adresse.", 409);
+  }
+  std::string token = new_invitation(w, id);
+  json after = {{"email", email},
+                {"name", user.name},
+                {"role", role_name(user.role)},
+                {"circle", user.circle ? json(*user.circle) : json(nullptr)}};
+  audit(w, actor, "invite", id, std::nullopt, after.dump());
+  w.commit();
+  return {id, invitation_path(token)};
+}
+
+Invited reset_user(pqxx::connection_base& conn, long long user_id, const std::string& actor) {
+  pqxx::work w(conn);
+  auto r = w.exec_params("SELECT disabled FROM users WHERE id = $1 FOR UPDATE", user_id);
+  if (r.empty()) throw AccountError("id", "Aucun compte ne correspond.", 404);
+  if (r[0][0].as<bool>()) {
+    throw AccountError("disabled", "Ce compte est désactivé : réactivez-le d'abord.", 409);
+  }
+  w.exec_params(
+      "UPDATE invitations SET revoked_at = now() "
+      "WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
+      user_id);
+  w.exec_params("UPDATE users SET password_hash = NULL WHERE id = $1", user_id);
+  w.exec_params("DELETE FROM sessions WHERE user_id = $1", user_id);
+  std::string token = new_invitation(w, user_id);
+  audit(w, actor, "reset", user_id, std::nullopt, std::nullopt);
+  w.commit();
+  return {user_id, invitation_path(token)};
+}
+
+std::vector<User> list_users(pqxx::connection_base& conn) {
+  pqxx::read_transaction r(conn);
+  std::vector<User> out;
+  for (const auto& row : r.exec(kUserSelect + " ORDER BY lower(u.email)")) {
+    out.push_back(user_from_row(row));
+  }
+  return out;
+}
+
+std::optional<User> find_user(pqxx::connection_base& conn, long long id) {
+  return user_where(conn, "u.id = $1", std::to_string(id));
+}
+
+std::optional<User> find_user_by_email(pqxx::connection_base& conn, const std::string& email) {
+  return user_where(conn, "lower(u.email) = lower($1)", trimmed(email));
+}
+
+std::optional<User> change_user(pqxx::connection_base& conn, long long id, const UserChange& change,
+                                const std::string& actor) {
+  pqxx::work w(conn);
+  auto rows = w.exec_params(kUserSelect + " WHERE u.id = $1 FOR UPDATE OF u", id);
+  if (rows.empty()) return std::nullopt;
+  User before = user_from_row(rows[0]);
+  bool was_active_admin = before.role == Role::admin && before.status != "désactivée";
+  Role role = change.role.value_or(before.role);
+  auto circle = change.circle ? *change.circle : before.circle;
+  if (!is_account_role(role)) {
+    throw AccountError("role", "Rôle inconnu : member, foundation, animator ou admin.");
+  }
+  if (role_needs_circle(role) && !circle) {
+    throw AccountError("circle", "Un compte d'animation a besoin d'un cercle.");
+  }
+  if (change.role && role != before.role) {
+    w.exec_params("UPDATE users SET role = $2 WHERE id = $1", id, role_name(role));
+    audit(w, actor, "role_change", id, json{{"role", role_name(before.role)}}.dump(),
+          json{{"role", role_name(role)}}.dump());
+  }
+  if (change.circle && circle != before.circle) {
+    w.exec_params("UPDATE users SET circle_id = $2 WHERE id = $1", id, circle_id(w, circle));
+    auto as_json = [](const std::optional<std::string>& c) { return c ? json(*c) : json(nullptr); };
+    audit(w, actor, "circle_change", id, json{{"circle", as_json(before.circle)}}.dump(),
+          json{{"circle", as_json(circle)}}.dump());
+  }
+  bool was_disabled = before.status == "désactivée";
+  if (change.disabled && *change.disabled != was_disabled) {
+    w.exec_params("UPDATE users SET disabled = $2 WHERE id = $1", id, *change.disabled);
+    // A disabled account's sessions stop at once (lookups check the flag
+    // too; this also forgets them).
+    if (*change.disabled) w.exec_params("DELETE FROM sessions WHERE user_id = $1", id);
+    audit(w, actor, *change.disabled ? "disable" : "enable", id, std::nullopt, std::nullopt);
+  }
+  if (was_active_admin &&
+      w.exec("SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled")[0][0]
+              .as<long long>() == 0) {
+    throw AccountError(change.disabled ? "disabled" : "role",
+                       "Il doit rester au moins un compte administrateur actif.", 409);
+  }
+  auto after = w.exec_params(kUserSelect + " WHERE u.id = $1", id);
+  w.commit();
+  return user_from_row(after[0]);
+}
+
+std::optional<User> find_invitation(pqxx::connection_base& conn, const std::string& token) {
+  pqxx::read_transaction r(conn);
+  auto rows =
+      r.exec_params(kUserSelect + " JOIN invitations i ON i.user_id = u.id " + kUsableInvitation,
+                    sha256_hex(token));
+  if (rows.empty()) return std::nullopt;
+  return user_from_row(rows[0]);
+}
+
+std::optional<User> accept_invitation(pqxx::connection_base& conn, const std::string& token,
+                                      const std::string& password_hash, const std::string& client) {
+  pqxx::work w(conn);
+  // Locked: two submissions of the same invitation cannot both use it.
+  auto rows =
+      w.exec_params("SELECT i.id, u.id FROM users u JOIN invitations i ON i.user_id = u.id " +
+                        std::string(kUsableInvitation) + " FOR UPDATE OF i, u",
+                    sha256_hex(token));
+  if (rows.empty()) return std::nullopt;
+  long long user_id = rows[0][1].as<long long>();
+  w.exec_params("UPDATE invitations SET used_at = now() WHERE id = $1", rows[0][0].as<long long>());
+  w.exec_params("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash);
+  auto user = user_from_row(w.exec_params(kUserSelect + " WHERE u.id = $1", user_id)[0]);
+  audit(w, user.email, "accept_invitation", user_id, std::nullopt, json{{"client", client}}.dump());
+  w.commit();
+  return user;
+}
+
+}  // namespace terrier::db
