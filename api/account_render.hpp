@@ -30,11 +30,12 @@ inline nlohmann::json account_json(const db::User& u) {
   return j;
 }
 
-inline FieldProblem account_problem(const db::AccountError& e) {
+inline Problem account_problem(const db::AccountError& e) {
   const char* title = e.status() == 404   ? "Not Found"
                       : e.status() == 409 ? "Conflict"
                                           : "Bad Request";
-  return FieldProblem(e.status(), title, e.field(), e.what());
+  if (e.field().empty()) return Problem(e.status(), title, e.what());
+  return field_problem(e.status(), title, e.field(), e.what());
 }
 
 }  // namespace terrier::api
