@@ -81,7 +81,8 @@ void require_writable_fields(const Context& ctx, const WriteTarget& target, cons
   if (j.contains("type") && j["type"] == "Feature" && j.contains("properties")) j = j["properties"];
   if (!j.is_object()) return;
   for (const auto& [key, value] : j.items()) {
-    if (!may_write_field(ctx.role, key)) throw forbidden_field(target.kind, key);
+    // What a role may not read it may not write.
+    if (!may_read_field(ctx.role, target.entity, key)) throw forbidden_field(target.kind, key);
   }
 }
 

@@ -45,8 +45,5 @@ bool confidential_field(std::string_view entity, std::string_view field) {
   return false;
 }
 
-bool is_confidential_field(std::string_view field) {
-  return confidential_field("opportunity", field) || confidential_field("need", field);
-}
 
 }  // namespace terrier

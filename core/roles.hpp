@@ -50,14 +50,6 @@ inline bool may_set_match_status(Role role) {
 // not write either.
 inline bool may_write_requests(Role role) { return role != Role::anonymous; }
 
-// The same for a field of an opportunity or a need, by its JSON name.
-bool is_confidential_field(std::string_view field);
-
-// What a role may not read it may not write: a confidential field only by
-// the roles that read it.
-inline bool may_write_field(Role role, std::string_view field) {
-  return sees_confidential(role) || !is_confidential_field(field);
-}
 
 // The server's counters (/metrics: routes, traffic, pool use).
 inline bool reads_metrics(Role role) { return role == Role::admin; }
