@@ -20,7 +20,8 @@ json object_body(const std::string& body, std::initializer_list<const char*> kno
     throw bad_request("Le corps de la requête doit être un objet JSON.");
   }
   if (!j.is_object()) throw bad_request("Le corps de la requête doit être un objet JSON.");
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();
     if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) ==
         known.end()) {
       throw field_error(key, fmt::format("Champ inconnu : « {} ».", key));
