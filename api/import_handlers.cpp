@@ -13,7 +13,7 @@
 
 #include "api/handlers.hpp"
 #include "core/error.hpp"
-#include "db/import_store.hpp"
+#include "db/row_write_store.hpp"
 #include "importers/importer.hpp"
 #include "importers/mapping.hpp"
 #include "importers/record_source.hpp"
@@ -171,7 +171,8 @@ Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
     throw Problem(422, "Unprocessable Entity", upload.hide_path(e.what()));
   }
   if (report.committed) {
-    db::ImportStore audit(*conn);
+    db::ImportTransaction tx(*conn);
+    db::RowWriteStore audit(tx);
     audit.record_audit(ctx.who, "import", importers::kind_name(params.kind), std::nullopt,
                        std::nullopt,
                        json{{"source", *options.source}, {"summary", report.summary()}}.dump());

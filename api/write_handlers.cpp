@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/json.hpp"
-#include "db/import_store.hpp"
+#include "db/row_write_store.hpp"
 #include "importers/importer.hpp"
 #include "importers/json_rows.hpp"
 #include "importers/rows.hpp"
@@ -45,7 +45,7 @@ void require_writer(const Context& ctx, const WriteTarget& target) {
 }
 
 // An animator's need must lie in its circle: checked inside the transaction.
-void require_in_circle(const Context& ctx, db::ImportStore& store, long long id) {
+void require_in_circle(const Context& ctx, db::RowWriteStore& store, long long id) {
   if (ctx.role == Role::animator &&
       (!ctx.territory || !store.need_in_territory(id, *ctx.territory))) {
     throw Problem(403, "Forbidden",
@@ -55,10 +55,11 @@ void require_in_circle(const Context& ctx, db::ImportStore& store, long long id)
 }
 
 db::StagedRow validated(const WriteTarget& target, const std::string& body,
-                        db::ImportStore& store) {
+                        db::RowWriteStore& store) {
   importers::JsonRow json_row;
   try {
-    json_row = importers::validate_json_row(target.kind, body, store);
+    db::ReferenceStore reference(store.transaction());
+    json_row = importers::validate_json_row(target.kind, body, reference);
   } catch (const Error& e) {
     throw bad_request(e.what());
   } catch (const nlohmann::json::exception&) {
@@ -131,7 +132,8 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto conn = pool.acquire();
   long long id = 0;
   {
-    db::ImportStore store(*conn);
+    db::ImportTransaction tx(*conn);
+    db::RowWriteStore store(tx);
     auto row = validated(target, ctx.request.body, store);
     // A client-chosen reference would merge into an existing row: only admins
     // may upsert that way; everyone else creates a new row.
@@ -169,7 +171,8 @@ Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
   auto conn = pool.acquire();
   std::optional<Response> done;
   {
-    db::ImportStore store(*conn);
+    db::ImportTransaction tx(*conn);
+    db::RowWriteStore store(tx);
     auto before = store.row_json(*target.spec, id);
     if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
     require_in_circle(ctx, store, id);
@@ -191,7 +194,7 @@ Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   return change_stored_row(
       ctx, pool,
-      [&](const WriteTarget& target, long long id, db::ImportStore& store,
+      [&](const WriteTarget& target, long long id, db::RowWriteStore& store,
           const std::string& before) {
         require_writable_fields(ctx, target, ctx.request.body);
         std::string merged;
@@ -217,7 +220,7 @@ Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
 
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   return change_stored_row(ctx, pool,
-                           [&](const WriteTarget& target, long long id, db::ImportStore& store,
+                           [&](const WriteTarget& target, long long id, db::RowWriteStore& store,
                                const std::string& before) {
                              store.delete_row(*target.spec, id);
                              store.record_audit(ctx.who, "delete", target.entity, id, before,

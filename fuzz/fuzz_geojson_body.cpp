@@ -2,7 +2,7 @@
 // before any database work: JSON parsing, the GeoJSON geometry to WKB
 // (OGR), the merge of a PATCH into the stored row, and the importers' row
 // builders. importers::validate_json_row reads communes, the region outline
-// and ids from an ImportStore; this target runs the same steps with a fixed
+// and ids from a ReferenceStore; this target runs the same steps with a fixed
 // in-memory context instead (a few communes, a coarse region outline).
 //
 // The first byte picks the kind and whether the body is a create (the body
@@ -79,7 +79,7 @@ void validate(const Fixture& fx, ImportKind kind, const std::string& body) {
   if (out.row && out.row->content_hash.size() != 64) std::abort();
 }
 
-// A stored opportunity as ImportStore::row_json gives it, for PATCH.
+// A stored opportunity as RowWriteStore::row_json gives it, for PATCH.
 constexpr const char* kStored =
     R"({"title":"Ancienne filature","kind":"friche","tenure":"bcus","status":"disponible",)"
     R"("built_surface_m2":1250.5,"lon":3.06,"lat":50.63,"commune_insee":"59350"})";

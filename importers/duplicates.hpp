@@ -4,12 +4,12 @@
 // pairs of opportunities of one kind within a distance of each other, one
 // of them new or changed by this import, found with a hash grid in memory
 // rather than one GiST probe per row. PostGIS then compares the pairs'
-// titles (db::ImportStore::flag_duplicate_pairs).
+// titles (db::DuplicateStore::flag_duplicate_pairs).
 
 #include <utility>
 #include <vector>
 
-#include "db/import_store.hpp"
+#include "db/duplicate_store.hpp"
 
 namespace terrier::importers {
 

@@ -4,7 +4,7 @@
 
 namespace terrier::importers {
 
-void keep_page_edits(db::ImportStore& store, const db::TableSpec& spec, ImportReport& report,
+void keep_page_edits(db::StagingStore& store, const db::TableSpec& spec, ImportReport& report,
                      bool prefer_file) {
   if (spec.table != "opportunities" && spec.table != "needs" && spec.table != "places") return;
   for (const auto& c : store.keep_page_edits(spec, report.source, prefer_file)) {

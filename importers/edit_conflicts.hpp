@@ -5,13 +5,13 @@
 // value, and each such field becomes a conflict in the report (row, field,
 // both values), unless the import prefers the file.
 
-#include "db/import_store.hpp"
+#include "db/staging_store.hpp"
 #include "importers/importer.hpp"
 
 namespace terrier::importers {
 
 // After stage(), before merge(); adds the conflicts to the report.
-void keep_page_edits(db::ImportStore& store, const db::TableSpec& spec, ImportReport& report,
+void keep_page_edits(db::StagingStore& store, const db::TableSpec& spec, ImportReport& report,
                      bool prefer_file);
 
 }  // namespace terrier::importers

@@ -16,7 +16,12 @@
 #include "core/hash.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
-#include "db/import_store.hpp"
+#include "db/duplicate_store.hpp"
+#include "db/import_transaction.hpp"
+#include "db/reference_store.hpp"
+#include "db/run_store.hpp"
+#include "db/staging_store.hpp"
+#include "db/territory_store.hpp"
 #include "importers/duplicates.hpp"
 #include "importers/edit_conflicts.hpp"
 #include "importers/rows.hpp"
@@ -28,7 +33,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Two opportunities of a kind closer than this, with alike titles or
-// addresses, are probable duplicates (the SQL in db/import_store.cpp says 50
+// addresses, are probable duplicates (the SQL in db/duplicate_store.cpp says 50
 // too).
 constexpr double kDuplicateDistanceM = 50;
 
@@ -143,7 +148,7 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
 
 // A row whose reference (or, without one, whose content) an earlier row of
 // the file has is refused: found in the staging table, once the file is read.
-void reject_repeated_rows(db::ImportStore& store, const RecordSource& source,
+void reject_repeated_rows(db::StagingStore& store, const RecordSource& source,
                           const Mapping& mapping, ImportReport& report) {
   auto col = mapping.column("external_id");
   const std::string column = col ? source.header()[*col] : std::string("external_id");
@@ -172,7 +177,7 @@ void report_ignored_columns(const Mapping& mapping, ImportReport& report) {
   }
 }
 
-std::vector<db::DuplicateFlag> find_duplicates(db::ImportStore& store, DuplicateSearch search) {
+std::vector<db::DuplicateFlag> find_duplicates(db::DuplicateStore& store, DuplicateSearch search) {
   if (search == DuplicateSearch::automatic) {
     // A probe costs some 25 µs per row of the import; reading a point some
     // 1 µs per row of the table.
@@ -217,14 +222,17 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
   if (options.on_header) options.on_header(report.header);
   if (options.kind != ImportKind::territories) report_ignored_columns(mapping, report);
 
-  db::ImportStore store(conn);
+  db::ImportTransaction tx(conn);
+  db::ReferenceStore reference(tx);
+  db::StagingStore staging(tx);
+  db::TerritoryStore territory_store(tx);
   db::MergeCounts counts;
   if (options.kind == ImportKind::territories || options.kind == ImportKind::circles) {
-    counts = import_territories(store, *source, mapping, options, report);
+    counts = import_territories(reference, territory_store, *source, mapping, options, report);
   } else {
     KindPlan plan = plan_for(options.kind);
     CommuneIndex communes;
-    for (auto& c : store.communes()) {
+    for (auto& c : reference.communes()) {
       communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});
     }
     if (communes.empty())
@@ -234,21 +242,21 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     lo.file_crs = source->crs();
     lo.polygons_allowed = plan.polygons_allowed;
     lo.wkt_either_axis_order = mapping.profile() == Mapping::Profile::cnig;
-    LocationResolver resolver(communes, store.region_outline_wkb(5000), lo);
-    auto slugs = store.territory_ids_by_slug();
-    auto places = options.kind == ImportKind::needs ? store.place_ids_by_external_id()
+    LocationResolver resolver(communes, reference.region_outline_wkb(5000), lo);
+    auto slugs = reference.territory_ids_by_slug();
+    auto places = options.kind == ImportKind::needs ? reference.place_ids_by_external_id()
                                                     : std::map<std::string, long long>{};
     TerritoryLookup territories(options.kind == ImportKind::needs
-                                    ? store.territory_keys()
+                                    ? reference.territory_keys()
                                     : std::vector<db::TerritoryKey>{});
     RowContext ctx{resolver, slugs, places, &territories};
     std::vector<std::string> rejected_ids;
     bool rejected_without_id = false;
-    auto stage = store.begin_stage(*plan.spec);
+    auto stage = staging.begin_stage(*plan.spec);
     read_rows(*source, mapping, plan, ctx, options, report, stage, rejected_ids,
               rejected_without_id);
     stage.finish();
-    reject_repeated_rows(store, *source, mapping, report);
+    reject_repeated_rows(staging, *source, mapping, report);
     if (report.read == 0) {
       // Nothing to load, and with --sync it would delete the whole source.
       throw ImportError(
@@ -264,10 +272,11 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                "still in the file; fix them and import again"});
     }
 
-    keep_page_edits(store, *plan.spec, report, options.prefer_file);
-    counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
+    keep_page_edits(staging, *plan.spec, report, options.prefer_file);
+    counts = staging.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
-      for (const auto& d : find_duplicates(store, options.duplicate_search)) {
+      db::DuplicateStore duplicates(tx);
+      for (const auto& d : find_duplicates(duplicates, options.duplicate_search)) {
         report.issues.push_back(
             {RowIssue::Kind::flagged, d.position, "", d.other_external_id,
              fmt::format(
@@ -276,7 +285,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
         ++report.flagged;
       }
     }
-    if (options.kind == ImportKind::places) store.assign_place_circles();
+    if (options.kind == ImportKind::places) territory_store.assign_place_circles();
   }
   report.inserted = counts.inserted;
   report.updated = counts.updated;
@@ -287,11 +296,12 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                    [](const RowIssue& a, const RowIssue& b) { return a.position < b.position; });
   bool strict_failure = options.strict && report.rejected > 0;
   if (!options.dry_run && !strict_failure) {
-    store.record_run({kind_name(options.kind), report.source,
-                      std::filesystem::path(options.file).filename().string(), sha, options.user,
-                      false, started_at, report.read, report.inserted, report.updated,
-                      report.unchanged, report.rejected, report.deleted, report.flagged});
-    store.commit();
+    db::RunStore(tx).record_run({kind_name(options.kind), report.source,
+                                 std::filesystem::path(options.file).filename().string(), sha,
+                                 options.user, false, started_at, report.read, report.inserted,
+                                 report.updated, report.unchanged, report.rejected, report.deleted,
+                                 report.flagged});
+    tx.commit();
     report.committed = true;
   }
   return report;
@@ -308,10 +318,10 @@ void write_issue_report(const std::string& path, const std::string& file,
     out << "\xEF\xBB\xBF"
         << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
     for (const auto& i : report.issues) {
-      const char* kind = i.kind == RowIssue::Kind::rejected  ? "rejetée"
-                         : i.kind == RowIssue::Kind::warning ? "avertissement"
+      const char* kind = i.kind == RowIssue::Kind::rejected   ? "rejetée"
+                         : i.kind == RowIssue::Kind::warning  ? "avertissement"
                          : i.kind == RowIssue::Kind::conflict ? "conflit avec une modification"
-                                                             : "doublon probable";
+                                                              : "doublon probable";
       out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value) << ';'
           << cell(i.reason) << ';' << kind << "\r\n";
     }

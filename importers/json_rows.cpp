@@ -42,7 +42,7 @@ json parse_object(const std::string& body) {
 
 }  // namespace
 
-JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportStore& store) {
+JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ReferenceStore& store) {
   CommuneIndex communes;
   for (auto& c : store.communes()) {
     communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});

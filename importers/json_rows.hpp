@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "db/import_store.hpp"
+#include "db/reference_store.hpp"
 #include "importers/mapping.hpp"
 #include "importers/row_fields.hpp"
 #include "importers/rows.hpp"
@@ -22,7 +22,7 @@ struct JsonRow {
 // body: {"title": ..., "kind": ..., ...} or a GeoJSON Feature whose
 // properties hold the fields (canonical names: see field_names()). Throws
 // ImportError when the body is not a JSON object at all.
-JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ImportStore& store);
+JsonRow validate_json_row(ImportKind kind, const std::string& body, db::ReferenceStore& store);
 
 // The same against a given context (communes, region, slugs, places): no
 // database, for callers that hold one already, and for the fuzzer.

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "db/import_store.hpp"
+#include "db/table_spec.hpp"
 #include "importers/location.hpp"
 #include "importers/row_fields.hpp"
 #include "importers/territory_lookup.hpp"

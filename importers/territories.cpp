@@ -62,9 +62,9 @@ std::string slug_for(const std::string& level, const std::string& name, const st
   return text::slugify(name) + "-" + text::slugify(code);
 }
 
-db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
-                                  const Mapping& mapping, const ImportOptions& options,
-                                  ImportReport& report) {
+db::MergeCounts import_boundaries(db::ReferenceStore& reference, db::TerritoryStore& store,
+                                  RecordSource& source, const Mapping& mapping,
+                                  const ImportOptions& options, ImportReport& report) {
   const auto& header = source.header();
   LevelColumns cols = defaults_for(options.level);
   auto code_col = find_column(header, options.code_field, cols.code);
@@ -81,7 +81,7 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
     reproject = std::make_unique<geo::OgrReprojector>(*crs, "EPSG:4326");
 
   geo::GeosContext ctx;
-  auto slug_owners = store.territory_slug_owners();
+  auto slug_owners = reference.territory_slug_owners();
   std::vector<db::TerritoryRow> rows;
   std::set<std::string> codes;
   SourceRecord record;
@@ -156,10 +156,11 @@ db::MergeCounts import_boundaries(db::ImportStore& store, RecordSource& source,
   return store.merge_territories(options.level, report.source, rows);
 }
 
-db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source, const Mapping& mapping,
+db::MergeCounts import_circles(db::ReferenceStore& reference, db::TerritoryStore& store,
+                               RecordSource& source, const Mapping& mapping,
                                const ImportOptions& options, ImportReport& report) {
-  std::vector<db::ImportStore::CircleMember> members;
-  auto slug_owners = store.territory_slug_owners();
+  std::vector<db::CircleMember> members;
+  auto slug_owners = reference.territory_slug_owners();
   SourceRecord record;
   while (source.next(record)) {
     ++report.read;
@@ -185,7 +186,7 @@ db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source, con
   }
   std::set<std::size_t> unknown;
   for (std::size_t pos : store.unknown_circle_members(members)) unknown.insert(pos);
-  std::vector<db::ImportStore::CircleMember> known;
+  std::vector<db::CircleMember> known;
   for (auto& m : members) {
     if (unknown.count(m.position)) {
       report.issues.push_back({RowIssue::Kind::rejected, m.position, "member_code", m.member_code,
@@ -200,13 +201,13 @@ db::MergeCounts import_circles(db::ImportStore& store, RecordSource& source, con
 
 }  // namespace
 
-db::MergeCounts import_territories(db::ImportStore& store, RecordSource& source,
-                                   const Mapping& mapping, const ImportOptions& options,
-                                   ImportReport& report) {
+db::MergeCounts import_territories(db::ReferenceStore& reference, db::TerritoryStore& store,
+                                   RecordSource& source, const Mapping& mapping,
+                                   const ImportOptions& options, ImportReport& report) {
   if (options.kind == ImportKind::circles) {
-    return import_circles(store, source, mapping, options, report);
+    return import_circles(reference, store, source, mapping, options, report);
   }
-  return import_boundaries(store, source, mapping, options, report);
+  return import_boundaries(reference, store, source, mapping, options, report);
 }
 
 }  // namespace terrier::importers

@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "db/import_store.hpp"
+#include "db/reference_store.hpp"
 
 namespace terrier::importers {
 

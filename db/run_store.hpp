@@ -1,0 +1,31 @@
+#pragma once
+
+// The record of each committed import (import_runs): what was read, from
+// which file (name and SHA-256), by whom, and the counts. Works in the
+// import's ImportTransaction, so that a run is recorded only with its data.
+
+#include <string>
+
+#include "db/import_transaction.hpp"
+
+namespace terrier::db {
+
+struct ImportRun {
+  std::string kind, source, file_name, file_sha256, user;
+  bool dry_run = false;
+  std::string started_at;  // ISO timestamp
+  long long read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, deleted = 0,
+            flagged = 0;
+};
+
+class RunStore {
+ public:
+  explicit RunStore(ImportTransaction& tx) : tx_(tx) {}
+
+  void record_run(const ImportRun& run);
+
+ private:
+  ImportTransaction& tx_;
+};
+
+}  // namespace terrier::db

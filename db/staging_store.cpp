@@ -1,0 +1,303 @@
+#include "db/staging_store.hpp"
+
+#include <fmt/core.h>
+
+#include <pqxx/pqxx>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "db/copy_row.hpp"
+
+namespace terrier::db {
+namespace {
+
+// Identifiers in the SQL below come from TableSpec constants in the code,
+// never from input; they are still quoted.
+std::string column_list(pqxx::work& w, const std::vector<StageColumn>& cols,
+                        const std::string& prefix = "") {
+  std::string out;
+  for (const auto& c : cols) {
+    if (!out.empty()) out += ", ";
+    out += prefix + w.quote_name(c.name);
+  }
+  return out;
+}
+
+// A staged row's stored row: by external id, or, for rows without one, by
+// content hash. Two equality joins, not one join on "a OR b": PostgreSQL can
+// hash-join each, while the OR made it compare every pair (the benchmark's
+// 100k-row import spent most of its time there).
+void match_stored_rows(pqxx::work& w, const std::string& s, const std::string& t,
+                       const std::string& source, const std::string& set) {
+  w.exec_params(
+      fmt::format(
+          "UPDATE {s} s SET {set} FROM {t} t WHERE s.target_id IS NULL "
+          "AND s.external_id IS NOT NULL AND t.source = $1 AND t.external_id = s.external_id",
+          fmt::arg("s", s), fmt::arg("t", t), fmt::arg("set", set)),
+      source);
+  w.exec_params(fmt::format("UPDATE {s} s SET {set} FROM {t} t WHERE s.target_id IS NULL "
+                            "AND s.external_id IS NULL AND t.source = $1 AND t.external_id IS NULL "
+                            "AND t.content_hash = s.content_hash",
+                            fmt::arg("s", s), fmt::arg("t", t), fmt::arg("set", set)),
+                source);
+}
+
+}  // namespace
+
+StageWriter::StageWriter(pqxx::work& w, const std::string& table,
+                         const std::vector<std::string>& names)
+    : work_(&w),
+      table_(table),
+      copy_(std::make_unique<pqxx::stream_to>(w, table, names)),
+      line_(names.size()) {}
+
+StageWriter::StageWriter(StageWriter&&) noexcept = default;
+
+StageWriter::~StageWriter() = default;
+
+void StageWriter::write(const StagedRow& row) {
+  if (!copy_) throw DbError("the staging COPY is already finished");
+  position_ = std::to_string(row.position);
+  line_[0] = position_.c_str();
+  line_[1] = row.external_id ? row.external_id->c_str() : nullptr;
+  line_[2] = row.content_hash.c_str();
+  for (std::size_t i = 0; i < row.values.size(); ++i) {
+    line_[3 + i] = row.values[i] ? row.values[i]->c_str() : nullptr;
+  }
+  copy_row(*copy_, line_);
+}
+
+void StageWriter::finish() {
+  if (!copy_) return;
+  copy_->complete();
+  copy_.reset();
+  work_->exec0(fmt::format("ANALYZE {}", work_->quote_name(table_)));
+}
+
+StageWriter StagingStore::begin_stage(const TableSpec& spec) {
+  pqxx::work& w = tx_.work();
+  tx_.set_stage_table("stage_" + spec.table);
+  const std::string& stage_table = tx_.stage_table();
+  std::string defs;
+  std::vector<std::string> names = {"position", "external_id", "content_hash"};
+  for (const auto* cols : {&spec.columns, &spec.private_columns}) {
+    for (const auto& c : *cols) {
+      defs += fmt::format(", {} {}", w.quote_name(c.name), c.sql_type);
+      names.push_back(c.name);
+    }
+  }
+  w.exec0(fmt::format("DROP TABLE IF EXISTS {}", w.quote_name(tx_.stage_table())));
+  w.exec0(
+      fmt::format("CREATE TEMP TABLE {} (position bigint, external_id text, content_hash text{}, "
+                  "target_id bigint, unchanged boolean) ON COMMIT DROP",
+                  w.quote_name(tx_.stage_table()), defs));
+  return StageWriter(w, stage_table, names);
+}
+
+void StagingStore::stage(const TableSpec& spec, const std::vector<StagedRow>& rows) {
+  auto writer = begin_stage(spec);
+  for (const auto& row : rows) writer.write(row);
+  writer.finish();
+}
+
+std::vector<RepeatedRow> StagingStore::drop_repeated_rows() {
+  pqxx::work& w = tx_.work();
+  // One key per row: its reference, or its content when it has none.
+  auto rows = w.exec(fmt::format(
+      "WITH ranked AS (SELECT position, min(position) OVER (PARTITION BY "
+      "  coalesce('r' || external_id, 'c' || content_hash)) AS first FROM {s}) "
+      "DELETE FROM {s} s USING ranked r WHERE s.position = r.position AND r.position <> r.first "
+      "RETURNING s.position, r.first, s.external_id",
+      fmt::arg("s", w.quote_name(tx_.stage_table()))));
+  std::vector<RepeatedRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    RepeatedRow repeated{r[0].as<std::size_t>(), r[1].as<std::size_t>(), std::nullopt};
+    if (!r[2].is_null()) repeated.external_id = r[2].as<std::string>();
+    out.push_back(std::move(repeated));
+  }
+  return out;
+}
+
+MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source, bool sync,
+                                const std::vector<std::string>& protected_external_ids) {
+  pqxx::work& w = tx_.work();
+  MergeCounts counts;
+  const std::string t = w.quote_name(spec.table);
+  const std::string s = w.quote_name(tx_.stage_table());
+  // Existing rows: their id, and whether the content is the same.
+  match_stored_rows(w, s, t, source,
+                    "target_id = t.id, unchanged = (t.content_hash = s.content_hash)");
+
+  // A commune code for located rows that lack one, from the commune layer.
+  bool has_commune = false;
+  for (const auto& c : spec.columns) has_commune |= c.name == "commune_insee";
+  if (has_commune) {
+    w.exec0(
+        fmt::format("UPDATE {s} s SET commune_insee = c.code FROM territories c "
+                    "WHERE s.commune_insee IS NULL AND s.geom IS NOT NULL AND c.level = 'commune' "
+                    "AND ST_Intersects(c.geom, ST_PointOnSurface(s.geom))",
+                    fmt::arg("s", s)));
+  }
+
+  std::string sets;
+  for (const auto& c : spec.columns) {
+    sets += fmt::format("{0} = s.{0}, ", w.quote_name(c.name));
+  }
+  counts.updated =
+      w.exec0(
+           fmt::format("UPDATE {t} t SET {sets}content_hash = s.content_hash, updated_at = now() "
+                       "FROM {s} s WHERE t.id = s.target_id AND NOT s.unchanged",
+                       fmt::arg("t", t), fmt::arg("s", s), fmt::arg("sets", sets)))
+          .affected_rows();
+  counts.unchanged =
+      w.exec1(fmt::format("SELECT count(*) FROM {} WHERE unchanged", s))[0].as<long long>();
+  // A first load (more new rows than the table holds, and many): maintaining
+  // the search and spatial indexes row by row cost more than the rest of the
+  // insert, so the secondary indexes are dropped and built again once, in
+  // this transaction (a failure rolls both back). Readers wait for the
+  // import's end meanwhile: acceptable for a table this much smaller.
+  const long long waiting =
+      w.exec1(fmt::format("SELECT count(*) FROM {} WHERE target_id IS NULL", s))[0].as<long long>();
+  std::vector<std::string> rebuild;
+  if (waiting > 20'000 &&
+      waiting > w.exec_params1("SELECT reltuples::bigint FROM pg_class WHERE oid = $1::regclass",
+                               spec.table)[0]
+                    .as<long long>()) {
+    for (const auto& row : w.exec_params(
+             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+             "WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary",
+             spec.table)) {
+      w.exec0("DROP INDEX " + row[0].as<std::string>());
+      rebuild.push_back(row[1].as<std::string>());
+    }
+  }
+  counts.inserted =
+      w.exec_params(fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
+                                "SELECT $1, external_id, content_hash, {cols} FROM {s} "
+                                "WHERE target_id IS NULL ORDER BY position",
+                                fmt::arg("t", t), fmt::arg("s", s),
+                                fmt::arg("cols", column_list(w, spec.columns))),
+                    source)
+          .affected_rows();
+  for (const auto& definition : rebuild) w.exec0(definition);
+  // The new rows' ids; `unchanged` stays NULL for them.
+  // After a bulk insert the planner's statistics are stale (an empty table
+  // at first): gather them before the joins that follow.
+  if (counts.inserted > 10'000) w.exec0("ANALYZE " + t);
+  match_stored_rows(w, s, t, source, "target_id = t.id");
+
+  upsert_private(spec);
+
+  if (sync) {
+    counts.deleted =
+        w.exec_params(fmt::format("DELETE FROM {t} t WHERE t.source = $1 "
+                                  "AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.target_id = t.id) "
+                                  "AND NOT (coalesce(t.external_id, '') = ANY($2::text[]))",
+                                  fmt::arg("t", t), fmt::arg("s", s)),
+                      source, text::pg_array_literal(protected_external_ids))
+            .affected_rows();
+  }
+  return counts;
+}
+
+void StagingStore::upsert_private(const TableSpec& spec) {
+  if (spec.private_table.empty()) return;
+  pqxx::work& w = tx_.work();
+  std::string pcols = column_list(w, spec.private_columns);
+  std::string excluded;
+  for (const auto& c : spec.private_columns) {
+    std::string name = w.quote_name(c.name);
+    excluded += fmt::format("{}{} = EXCLUDED.{}", excluded.empty() ? "" : ", ", name, name);
+  }
+  // Unchanged rows (unchanged = true) keep their private row as it is.
+  w.exec0(
+      fmt::format("INSERT INTO {pt} ({key}, {pcols}) SELECT target_id, {pcols} FROM {s} "
+                  "WHERE NOT coalesce(unchanged, false) "
+                  "ON CONFLICT ({key}) DO UPDATE SET {excluded}",
+                  fmt::arg("pt", w.quote_name(spec.private_table)),
+                  fmt::arg("key", w.quote_name(spec.private_key)), fmt::arg("pcols", pcols),
+                  fmt::arg("s", w.quote_name(tx_.stage_table())), fmt::arg("excluded", excluded)));
+}
+
+std::vector<EditConflict> StagingStore::keep_page_edits(const TableSpec& spec,
+                                                        const std::string& source,
+                                                        bool prefer_file) {
+  pqxx::work& w = tx_.work();
+  const std::string entity = edited_entity(spec);
+  const std::string t = w.quote_name(spec.table), s = w.quote_name(tx_.stage_table());
+  // The staged rows of this source whose stored row has edits, and which.
+  const std::string joined = fmt::format(
+      "{s} s JOIN {t} t ON t.source = $1 AND t.external_id = s.external_id "
+      "JOIN row_edits e ON e.entity = $2 AND e.entity_id = t.id AND e.field = $3 {private_join}",
+      fmt::arg("s", s), fmt::arg("t", t),
+      fmt::arg("private_join",
+               spec.private_table.empty()
+                   ? std::string()
+                   : fmt::format("LEFT JOIN {} p ON p.{} = t.id", w.quote_name(spec.private_table),
+                                 w.quote_name(spec.private_key))));
+  // Most imports meet no edit at all: no join over a large staging table.
+  if (!w.exec_params1("SELECT EXISTS (SELECT 1 FROM row_edits WHERE entity = $1)", entity)[0]
+           .as<bool>()) {
+    return {};
+  }
+  std::vector<std::string> fields;
+  for (const auto& r :
+       w.exec_params(fmt::format("SELECT DISTINCT e.field FROM {s} s JOIN {t} t ON t.source = $1 "
+                                 "AND t.external_id = s.external_id JOIN row_edits e ON "
+                                 "e.entity = $2 AND e.entity_id = t.id ORDER BY 1",
+                                 fmt::arg("s", s), fmt::arg("t", t)),
+                     source, entity)) {
+    std::string field = r[0].as<std::string>();
+    if (spec.find(field)) fields.push_back(field);
+  }
+  std::vector<EditConflict> out;
+  for (const auto& field : fields) {
+    const std::string col = w.quote_name(field);
+    const std::string stored = (spec.is_private(field) ? "p." : "t.") + col;
+    const bool geometry = spec.find(field)->sql_type == "geometry";
+    auto shown = [&](const std::string& e) {
+      return geometry ? "ST_AsText(" + e + ")" : "(" + e + ")::text";
+    };
+    const std::string differs = fmt::format("{} IS DISTINCT FROM s.{}", stored, col);
+    for (const auto& r : w.exec_params(
+             fmt::format(
+                 "SELECT s.position, {}, {}, e.edited_by, to_char(e.edited_at AT TIME ZONE 'UTC', "
+                 "'YYYY-MM-DD HH24:MI') FROM {} WHERE {} ORDER BY s.position",
+                 shown(stored), shown("s." + col), joined, differs),
+             source, entity, field)) {
+      out.push_back({r[0].as<std::size_t>(), field, r[1].is_null() ? "" : r[1].as<std::string>(),
+                     r[2].is_null() ? "" : r[2].as<std::string>(), r[3].as<std::string>(),
+                     r[4].as<std::string>()});
+    }
+    // The file now agrees with the edit: nothing left to protect.
+    w.exec_params(
+        fmt::format("DELETE FROM row_edits x USING {} WHERE x.entity = e.entity AND x.entity_id = "
+                    "e.entity_id AND x.field = e.field AND NOT ({})",
+                    joined, differs),
+        source, entity, field);
+    if (prefer_file) {
+      w.exec_params(
+          fmt::format(
+              "DELETE FROM row_edits x USING {} WHERE x.entity = e.entity AND x.entity_id = "
+              "e.entity_id AND x.field = e.field",
+              joined),
+          source, entity, field);
+    } else {
+      // Terrier's value stays; the marked hash makes the next import of the
+      // same file look at the row again instead of skipping it as unchanged.
+      w.exec_params(
+          fmt::format(
+              "UPDATE {s} s2 SET {col} = {stored}, content_hash = CASE WHEN "
+              "starts_with(s2.content_hash, 'edited:') THEN s2.content_hash ELSE 'edited:' || "
+              "s2.content_hash END FROM {joined} WHERE s2.position = s.position "
+              "AND {differs}",
+              fmt::arg("s", s), fmt::arg("col", col), fmt::arg("stored", stored),
+              fmt::arg("joined", joined), fmt::arg("differs", differs)),
+          source, entity, field);
+    }
+  }
+  return out;
+}
+
+}  // namespace terrier::db

@@ -1,0 +1,86 @@
+#pragma once
+
+// Staging and merge: the rows of one file (or of one API write) go through
+// COPY into a temporary staging table, repeated rows are dropped, staged
+// values that would undo an edit made in the page are kept back, and the
+// merge inserts, updates or (with sync) deletes the model table's rows and
+// their private rows. Works in its ImportTransaction.
+
+#include <memory>
+#include <optional>
+#include <pqxx/stream_to>
+#include <string>
+#include <vector>
+
+#include "db/import_transaction.hpp"
+#include "db/table_spec.hpp"
+
+namespace terrier::db {
+
+// A COPY into the staging table of one import, fed row by row as the file is
+// read, so that memory stays flat whatever the file's size. While it is open
+// the import's transaction runs nothing else; finish() ends the COPY (a
+// writer destroyed unfinished leaves the transaction to roll back).
+class StageWriter {
+ public:
+  StageWriter(StageWriter&&) noexcept;
+  ~StageWriter();
+  void write(const StagedRow& row);
+  void finish();
+
+ private:
+  friend class StagingStore;
+  StageWriter(pqxx::work& w, const std::string& table, const std::vector<std::string>& names);
+
+  pqxx::work* work_;
+  std::string table_;
+  std::unique_ptr<pqxx::stream_to> copy_;
+  std::vector<const char*> line_;
+  std::string position_;
+};
+
+// A staged row dropped because an earlier row of the file has its reference
+// (or, without one, its whole content).
+struct RepeatedRow {
+  std::size_t position = 0, first_position = 0;
+  std::optional<std::string> external_id;
+};
+
+struct MergeCounts {
+  long long inserted = 0, updated = 0, unchanged = 0, deleted = 0;
+};
+
+// A field the file would change although it was edited through the API.
+struct EditConflict {
+  std::size_t position = 0;
+  std::string field, terrier_value, file_value, edited_by, edited_at;
+};
+
+class StagingStore {
+ public:
+  explicit StagingStore(ImportTransaction& tx) : tx_(tx) {}
+
+  // A temporary staging table for `spec`, fed through the returned COPY.
+  StageWriter begin_stage(const TableSpec& spec);
+  // The same for a few rows held in memory (the API's writes).
+  void stage(const TableSpec& spec, const std::vector<StagedRow>& rows);
+  // After the COPY: drops the rows whose reference (or content, for rows
+  // without one) an earlier row of the file already has, and returns them.
+  std::vector<RepeatedRow> drop_repeated_rows();
+  // After stage(), before merge(): staged rows that would overwrite a field
+  // edited through the API with another value keep Terrier's value (their
+  // content hash is marked so that the next import looks again), unless
+  // prefer_file, which applies the file's and forgets the edit.
+  std::vector<EditConflict> keep_page_edits(const TableSpec& spec, const std::string& source,
+                                            bool prefer_file);
+  MergeCounts merge(const TableSpec& spec, const std::string& source, bool sync,
+                    const std::vector<std::string>& protected_external_ids);
+  // Owner details, contacts and notes of the staged rows that changed
+  // (their target_id set), into the spec's private table.
+  void upsert_private(const TableSpec& spec);
+
+ private:
+  ImportTransaction& tx_;
+};
+
+}  // namespace terrier::db
