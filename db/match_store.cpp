@@ -2,18 +2,18 @@
 
 #include <fmt/core.h>
 
-#include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <charconv>
-#include <string_view>
 #include <cmath>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <string_view>
 #include <type_traits>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "db/copy_reader.hpp"
+#include "db/select_list.hpp"
 
 namespace terrier::db {
 namespace {
@@ -50,71 +50,118 @@ std::optional<T> opt(const pqxx::field& f) {
   }
 }
 
-const char* kOpportunityColumns =
-    "o.id, o.title, o.kind, ST_X(o.point), ST_Y(o.point), o.location_precision, "
-    "o.built_surface_m2::float8, o.land_surface_m2::float8, array_to_string(o.tenures, '|'), "
-    "o.price_eur::float8, o.rent_eur_month::float8, o.available_from - DATE '1970-01-01', "
-    "o.available_until - DATE '1970-01-01', o.status, o.visibility";
+// An opportunity as the matching engine reads it (without its title for
+// the ranking, which streams every available one).
+const SelectList& opportunity_columns() {
+  static const SelectList list{{"id", "o.id"},
+                               {"title", "o.title"},
+                               {"kind", "o.kind"},
+                               {"lon", "ST_X(o.point)"},
+                               {"lat", "ST_Y(o.point)"},
+                               {"location_precision", "o.location_precision"},
+                               {"built_surface_m2", "o.built_surface_m2::float8"},
+                               {"land_surface_m2", "o.land_surface_m2::float8"},
+                               {"tenures", "array_to_string(o.tenures, '|')"},
+                               {"price_eur", "o.price_eur::float8"},
+                               {"rent_eur_month", "o.rent_eur_month::float8"},
+                               {"available_from", "o.available_from - DATE '1970-01-01'"},
+                               {"available_until", "o.available_until - DATE '1970-01-01'"},
+                               {"status", "o.status"},
+                               {"visibility", "o.visibility"}};
+  return list;
+}
+
+const SelectList& ranking_columns() {
+  static const SelectList list = opportunity_columns().without("title");
+  return list;
+}
 
 matching::Opportunity opportunity_from(const pqxx::row& r) {
+  const SelectList& c = opportunity_columns();
+  auto f = [&](const char* name) { return r[static_cast<pqxx::row::size_type>(c[name])]; };
   matching::Opportunity o;
-  o.id = r[0].as<long long>();
-  o.title = r[1].as<std::string>();
-  o.kind = r[2].as<std::string>();
-  o.lon = number(r[3]);
-  o.lat = number(r[4]);
-  o.precision = r[5].as<std::string>();
-  o.built_surface_m2 = opt<double>(r[6]);
-  o.land_surface_m2 = opt<double>(r[7]);
-  o.tenures = split_bar(r[8].as<std::string>());
-  o.price_eur = opt<double>(r[9]);
-  o.rent_eur_month = opt<double>(r[10]);
-  o.available_from = opt<int>(r[11]);
-  o.available_until = opt<int>(r[12]);
-  o.status = r[13].as<std::string>();
-  o.visibility = r[14].as<std::string>();
+  o.id = f("id").as<long long>();
+  o.title = f("title").as<std::string>();
+  o.kind = f("kind").as<std::string>();
+  o.lon = number(f("lon"));
+  o.lat = number(f("lat"));
+  o.precision = f("location_precision").as<std::string>();
+  o.built_surface_m2 = opt<double>(f("built_surface_m2"));
+  o.land_surface_m2 = opt<double>(f("land_surface_m2"));
+  o.tenures = split_bar(f("tenures").as<std::string>());
+  o.price_eur = opt<double>(f("price_eur"));
+  o.rent_eur_month = opt<double>(f("rent_eur_month"));
+  o.available_from = opt<int>(f("available_from"));
+  o.available_until = opt<int>(f("available_until"));
+  o.status = f("status").as<std::string>();
+  o.visibility = f("visibility").as<std::string>();
   return o;
 }
 
-const char* kNeedQuery =
-    "SELECT n.id, n.collective_name, n.surface_min_m2::float8, n.surface_ideal_m2::float8, "
-    "n.surface_max_m2::float8, n.surface_tolerance_pct::float8, "
-    "array_to_string(n.kinds_wanted, '|'), array_to_string(n.tenures_accepted, '|'), "
-    "n.rent_max_eur_month::float8, n.price_max_eur::float8, n.needed_from - DATE '1970-01-01', "
-    "n.status, CASE WHEN n.search_territory_id IS NOT NULL THEN 'territory' "
-    "WHEN n.search_center IS NOT NULL THEN 'radius' ELSE 'polygon' END, ST_X(c.p), ST_Y(c.p), "
-    "n.search_radius_m::float8, ST_AsBinary(coalesce(t.geom, n.search_polygon)), "
-    "coalesce(t.name, ''), ST_X(pl.geom), ST_Y(pl.geom) "
-    "FROM needs n LEFT JOIN territories t ON t.id = n.search_territory_id "
-    "LEFT JOIN places pl ON pl.id = n.place_id "
-    "CROSS JOIN LATERAL (SELECT coalesce(n.search_center, "
-    "  ST_PointOnSurface(coalesce(t.geom, n.search_polygon))) AS p) c ";
+const SelectList& need_columns() {
+  static const SelectList list{
+      {"id", "n.id"},
+      {"collective_name", "n.collective_name"},
+      {"surface_min_m2", "n.surface_min_m2::float8"},
+      {"surface_ideal_m2", "n.surface_ideal_m2::float8"},
+      {"surface_max_m2", "n.surface_max_m2::float8"},
+      {"surface_tolerance_pct", "n.surface_tolerance_pct::float8"},
+      {"kinds_wanted", "array_to_string(n.kinds_wanted, '|')"},
+      {"tenures_accepted", "array_to_string(n.tenures_accepted, '|')"},
+      {"rent_max_eur_month", "n.rent_max_eur_month::float8"},
+      {"price_max_eur", "n.price_max_eur::float8"},
+      {"needed_from", "n.needed_from - DATE '1970-01-01'"},
+      {"status", "n.status"},
+      {"area_kind",
+       "CASE WHEN n.search_territory_id IS NOT NULL THEN 'territory' "
+       "WHEN n.search_center IS NOT NULL THEN 'radius' ELSE 'polygon' END"},
+      {"center_lon", "ST_X(c.p)"},
+      {"center_lat", "ST_Y(c.p)"},
+      {"search_radius_m", "n.search_radius_m::float8"},
+      {"area_wkb", "ST_AsBinary(coalesce(t.geom, n.search_polygon))"},
+      {"area_name", "coalesce(t.name, '')"},
+      {"place_lon", "ST_X(pl.geom)"},
+      {"place_lat", "ST_Y(pl.geom)"}};
+  return list;
+}
+
+const std::string& need_query() {
+  static const std::string sql =
+      "SELECT " + need_columns().sql() +
+      " FROM needs n LEFT JOIN territories t ON t.id = n.search_territory_id "
+      "LEFT JOIN places pl ON pl.id = n.place_id "
+      "CROSS JOIN LATERAL (SELECT coalesce(n.search_center, "
+      "  ST_PointOnSurface(coalesce(t.geom, n.search_polygon))) AS p) c ";
+  return sql;
+}
 
 matching::Need need_from(const pqxx::row& r) {
+  const SelectList& c = need_columns();
+  auto f = [&](const char* name) { return r[static_cast<pqxx::row::size_type>(c[name])]; };
   matching::Need n;
-  n.id = r[0].as<long long>();
-  n.collective_name = r[1].as<std::string>();
-  n.surface_min_m2 = opt<double>(r[2]);
-  n.surface_ideal_m2 = opt<double>(r[3]);
-  n.surface_max_m2 = opt<double>(r[4]);
-  n.surface_tolerance_pct = r[5].as<double>();
-  n.kinds_wanted = split_bar(r[6].as<std::string>());
-  n.tenures_accepted = split_bar(r[7].as<std::string>());
-  n.rent_max_eur_month = opt<double>(r[8]);
-  n.price_max_eur = opt<double>(r[9]);
-  n.needed_from = opt<int>(r[10]);
-  n.status = r[11].as<std::string>();
-  std::string area = r[12].as<std::string>();
+  n.id = f("id").as<long long>();
+  n.collective_name = f("collective_name").as<std::string>();
+  n.surface_min_m2 = opt<double>(f("surface_min_m2"));
+  n.surface_ideal_m2 = opt<double>(f("surface_ideal_m2"));
+  n.surface_max_m2 = opt<double>(f("surface_max_m2"));
+  n.surface_tolerance_pct = f("surface_tolerance_pct").as<double>();
+  n.kinds_wanted = split_bar(f("kinds_wanted").as<std::string>());
+  n.tenures_accepted = split_bar(f("tenures_accepted").as<std::string>());
+  n.rent_max_eur_month = opt<double>(f("rent_max_eur_month"));
+  n.price_max_eur = opt<double>(f("price_max_eur"));
+  n.needed_from = opt<int>(f("needed_from"));
+  n.status = f("status").as<std::string>();
+  std::string area = f("area_kind").as<std::string>();
   n.area = area == "territory" ? matching::AreaKind::territory
            : area == "radius"  ? matching::AreaKind::radius
                                : matching::AreaKind::polygon;
-  n.center_lon = r[13].as<double>();
-  n.center_lat = r[14].as<double>();
-  n.radius_m = opt<double>(r[15]).value_or(0);
-  if (!r[16].is_null()) n.area_wkb = pqxx::binarystring(r[16]).str();
-  n.area_name = r[17].as<std::string>();
-  n.place_lon = opt<double>(r[18]);
-  n.place_lat = opt<double>(r[19]);
+  n.center_lon = f("center_lon").as<double>();
+  n.center_lat = f("center_lat").as<double>();
+  n.radius_m = opt<double>(f("search_radius_m")).value_or(0);
+  if (!f("area_wkb").is_null()) n.area_wkb = pqxx::binarystring(f("area_wkb")).str();
+  n.area_name = f("area_name").as<std::string>();
+  n.place_lon = opt<double>(f("place_lon"));
+  n.place_lat = opt<double>(f("place_lat"));
   return n;
 }
 
@@ -130,10 +177,11 @@ std::vector<matching::Opportunity> MatchStore::available_opportunities(
     const std::optional<std::string>& territory) {
   pqxx::read_transaction r(conn_);
   std::string sql = fmt::format("SELECT {} FROM opportunities o WHERE o.status = 'disponible'",
-                                kOpportunityColumns);
+                                opportunity_columns().sql());
   pqxx::result rows =
-      territory ? r.exec_params(sql + " AND ST_Intersects(o.point, (SELECT geom FROM territories "
-                                      "WHERE slug = $1)) ORDER BY o.id",
+      territory ? r.exec_params(sql +
+                                    " AND ST_Intersects(o.point, (SELECT geom FROM territories "
+                                    "WHERE slug = $1)) ORDER BY o.id",
                                 *territory)
                 : r.exec(sql + " ORDER BY o.id");
   std::vector<matching::Opportunity> out;
@@ -149,32 +197,37 @@ std::vector<matching::Opportunity> ranking_rows(pqxx::transaction_base& t) {
   // Room for them all at once (the planner's row count): growing a vector of
   // 700,000 opportunities by doubling moved and faulted in twice the memory.
   std::vector<matching::Opportunity> out;
-  out.reserve(static_cast<std::size_t>(std::clamp(
-      t.exec1("SELECT reltuples FROM pg_class WHERE oid = 'opportunities'::regclass")[0].as<double>(), 0.0,
-      5e7)));
-  CopyReader rows(t,
-                  "SELECT o.id, o.kind, ST_X(o.point), ST_Y(o.point), o.location_precision, "
-                  "o.built_surface_m2::float8, o.land_surface_m2::float8, array_to_string(o.tenures, '|'), "
-                  "o.price_eur::float8, o.rent_eur_month::float8, o.available_from - DATE '1970-01-01', "
-                  "o.available_until - DATE '1970-01-01', o.status, o.visibility "
-                  "FROM opportunities o WHERE o.status = 'disponible'",
-                  14);
+  out.reserve(static_cast<std::size_t>(
+      std::clamp(t.exec1("SELECT reltuples FROM pg_class WHERE oid = 'opportunities'::regclass")[0]
+                     .as<double>(),
+                 0.0, 5e7)));
+  const SelectList& c = ranking_columns();
+  CopyReader rows(
+      t, fmt::format("SELECT {} FROM opportunities o WHERE o.status = 'disponible'", c.sql()),
+      c.size());
+  // Positions looked up once: a million rows follow.
+  const std::size_t id = c["id"], kind = c["kind"], lon = c["lon"], lat = c["lat"],
+                    precision = c["location_precision"], built = c["built_surface_m2"],
+                    land = c["land_surface_m2"], tenures = c["tenures"], price = c["price_eur"],
+                    rent = c["rent_eur_month"], from = c["available_from"],
+                    until = c["available_until"], status = c["status"],
+                    visibility = c["visibility"];
   while (rows.next()) {
     matching::Opportunity o;
-    o.id = rows.number<long long>(0).value_or(0);
-    o.kind = rows.text(1).value_or("");
-    o.lon = rows.number<double>(2).value_or(0);
-    o.lat = rows.number<double>(3).value_or(0);
-    o.precision = rows.text(4).value_or("");
-    o.built_surface_m2 = rows.number<double>(5);
-    o.land_surface_m2 = rows.number<double>(6);
-    if (auto tenures = rows.text(7)) o.tenures = split_bar(*tenures);
-    o.price_eur = rows.number<double>(8);
-    o.rent_eur_month = rows.number<double>(9);
-    o.available_from = rows.number<int>(10);
-    o.available_until = rows.number<int>(11);
-    o.status = rows.text(12).value_or("");
-    o.visibility = rows.text(13).value_or("");
+    o.id = rows.number<long long>(id).value_or(0);
+    o.kind = rows.text(kind).value_or("");
+    o.lon = rows.number<double>(lon).value_or(0);
+    o.lat = rows.number<double>(lat).value_or(0);
+    o.precision = rows.text(precision).value_or("");
+    o.built_surface_m2 = rows.number<double>(built);
+    o.land_surface_m2 = rows.number<double>(land);
+    if (auto bars = rows.text(tenures)) o.tenures = split_bar(*bars);
+    o.price_eur = rows.number<double>(price);
+    o.rent_eur_month = rows.number<double>(rent);
+    o.available_from = rows.number<int>(from);
+    o.available_until = rows.number<int>(until);
+    o.status = rows.text(status).value_or("");
+    o.visibility = rows.text(visibility).value_or("");
     out.push_back(std::move(o));
   }
   return out;
@@ -189,21 +242,23 @@ std::vector<matching::Opportunity> MatchStore::available_opportunities_for_ranki
 std::optional<matching::Opportunity> MatchStore::opportunity(long long id) {
   pqxx::read_transaction r(conn_);
   auto rows = r.exec_params(
-      fmt::format("SELECT {} FROM opportunities o WHERE o.id = $1", kOpportunityColumns), id);
+      fmt::format("SELECT {} FROM opportunities o WHERE o.id = $1", opportunity_columns().sql()),
+      id);
   if (rows.empty()) return std::nullopt;
   return opportunity_from(rows[0]);
 }
 
 std::vector<matching::Need> MatchStore::active_needs(const std::optional<std::string>& territory) {
   pqxx::read_transaction r(conn_);
-  std::string sql = std::string(kNeedQuery) + "WHERE n.status = 'active'";
+  std::string sql = need_query() + "WHERE n.status = 'active'";
   pqxx::result rows =
-      territory
-          ? r.exec_params(sql + " AND ST_Intersects(coalesce(t.geom, n.search_polygon, "
-                                "ST_Buffer(n.search_center::geography, n.search_radius_m)::geometry), "
-                                "(SELECT geom FROM territories WHERE slug = $1)) ORDER BY n.id",
-                          *territory)
-          : r.exec(sql + " ORDER BY n.id");
+      territory ? r.exec_params(
+                      sql +
+                          " AND ST_Intersects(coalesce(t.geom, n.search_polygon, "
+                          "ST_Buffer(n.search_center::geography, n.search_radius_m)::geometry), "
+                          "(SELECT geom FROM territories WHERE slug = $1)) ORDER BY n.id",
+                      *territory)
+                : r.exec(sql + " ORDER BY n.id");
   std::vector<matching::Need> out;
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(need_from(row));
@@ -212,7 +267,7 @@ std::vector<matching::Need> MatchStore::active_needs(const std::optional<std::st
 
 std::optional<matching::Need> MatchStore::need(long long id) {
   pqxx::read_transaction r(conn_);
-  auto rows = r.exec_params(std::string(kNeedQuery) + "WHERE n.id = $1", id);
+  auto rows = r.exec_params(need_query() + "WHERE n.id = $1", id);
   if (rows.empty()) return std::nullopt;
   return need_from(rows[0]);
 }
@@ -220,8 +275,9 @@ std::optional<matching::Need> MatchStore::need(long long id) {
 std::vector<long long> MatchStore::needs_matched_to(long long opportunity_id) {
   pqxx::read_transaction r(conn_);
   std::vector<long long> out;
-  for (const auto& row : r.exec_params(
-           "SELECT need_id FROM matches WHERE opportunity_id = $1 ORDER BY need_id", opportunity_id)) {
+  for (const auto& row :
+       r.exec_params("SELECT need_id FROM matches WHERE opportunity_id = $1 ORDER BY need_id",
+                     opportunity_id)) {
     out.push_back(row[0].as<long long>());
   }
   return out;
@@ -231,7 +287,8 @@ void MatchStore::save_need_matches(long long need_id, const std::vector<matching
   save_matches({{need_id, matches}});
 }
 
-void MatchStore::save_matches(const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need) {
+void MatchStore::save_matches(
+    const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need) {
   // The new matches and the needs they replace go in through COPY; two
   // statements then retire the pairs that fell out and upsert the others.
   pqxx::work w(conn_);
@@ -248,15 +305,13 @@ void MatchStore::save_matches(const std::vector<std::pair<long long, std::vector
     pqxx::stream_to stage(w, "match_stage");
     for (const auto& [need_id, matches] : by_need) {
       for (const auto& m : matches) {
-        nlohmann::json components = {{"surface", m.components.surface},
-                                     {"distance", m.components.distance},
-                                     {"budget", m.components.budget},
-                                     {"tenure", m.components.tenure},
-                                     {"timing", m.components.timing},
-                                     {"distance_m", std::round(m.distance_m)},
-                                     {"tenure_chosen", m.tenure}};
-        stage << std::make_tuple(need_id, m.opportunity_id, m.score, m.reliability, components.dump(),
-                                 text::pg_array_literal(m.reasons));
+        nlohmann::json components = {
+            {"surface", m.components.surface}, {"distance", m.components.distance},
+            {"budget", m.components.budget},   {"tenure", m.components.tenure},
+            {"timing", m.components.timing},   {"distance_m", std::round(m.distance_m)},
+            {"tenure_chosen", m.tenure}};
+        stage << std::make_tuple(need_id, m.opportunity_id, m.score, m.reliability,
+                                 components.dump(), text::pg_array_literal(m.reasons));
       }
     }
     stage.complete();

@@ -57,6 +57,10 @@ StageWriter::~StageWriter() = default;
 
 void StageWriter::write(const StagedRow& row) {
   if (!copy_) throw DbError("the staging COPY is already finished");
+  if (row.values.size() + 3 != line_.size()) {
+    throw DbError(fmt::format("{}: a staged row of {} values for {} columns", table_,
+                              row.values.size(), line_.size() - 3));
+  }
   position_ = std::to_string(row.position);
   line_[0] = position_.c_str();
   line_[1] = row.external_id ? row.external_id->c_str() : nullptr;

@@ -2,11 +2,14 @@
 
 // The definition of a model table fed by the import pipeline: its columns
 // and their SQL types, and its private table. The staging COPY, the merge,
-// the page-edit protection and the API's writes all read the same spec.
+// the page-edit protection and the API's writes all read the same spec, and
+// row builders give their values by column name (ordered_values), so that
+// adding a column cannot shift another.
 
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace terrier::db {
@@ -28,7 +31,18 @@ struct TableSpec {
   // The column of that name, public or private; nullptr when none.
   const StageColumn* find(const std::string& name) const;
   bool is_private(const std::string& name) const;
+  // The position of column `name` in a StagedRow's values (columns, then
+  // private columns); throws std::logic_error when the spec has none.
+  std::size_t index_of(std::string_view name) const;
+  std::size_t width() const { return columns.size() + private_columns.size(); }
 };
+
+// One staged value and the column it is for.
+struct NamedValue {
+  std::string_view column;
+  std::optional<std::string> value;
+};
+using NamedValues = std::vector<NamedValue>;
 
 struct StagedRow {
   std::size_t position = 0;
@@ -36,6 +50,11 @@ struct StagedRow {
   std::string content_hash;
   std::vector<std::optional<std::string>> values;  // columns then private_columns
 };
+
+// A row builder's values in the spec's order. A column of the spec missing
+// from `values`, or a name the spec does not have (or given twice), is the
+// builder's bug: std::logic_error naming the table and the column.
+std::vector<std::optional<std::string>> ordered_values(const TableSpec& spec, NamedValues values);
 
 // The entity name row_edits and the audit log use for the spec's table
 // ("opportunity", "need", "place"); throws DbError for another table.

@@ -37,21 +37,24 @@ std::string content_hash(const std::vector<V>& values) {
   return h.hex_digest();
 }
 
-// `immediate`: the index of a date read from "immédiatement" (today), hashed
-// as the word, so that importing the same file tomorrow changes nothing.
-db::StagedRow staged(const RowFields& row, std::optional<std::string> external_id,
-                     std::vector<V> values, std::optional<std::size_t> immediate = std::nullopt) {
+// The row's values by column name, put in the spec's order (a column missing
+// or unknown throws: a row builder's bug). `immediate`: the column of a date
+// read from "immédiatement" (today), hashed as the word, so that importing
+// the same file tomorrow changes nothing.
+db::StagedRow staged(const db::TableSpec& spec, const RowFields& row,
+                     std::optional<std::string> external_id, db::NamedValues values,
+                     const char* immediate = nullptr) {
   db::StagedRow out;
   out.position = row.record().position;
   out.external_id = std::move(external_id);
+  out.values = db::ordered_values(spec, std::move(values));
   if (immediate) {
-    std::vector<V> hashed = values;
-    hashed[*immediate] = "immédiatement";
+    std::vector<V> hashed = out.values;
+    hashed.at(spec.index_of(immediate)) = "immédiatement";
     out.content_hash = content_hash(hashed);
   } else {
-    out.content_hash = content_hash(values);
+    out.content_hash = content_hash(out.values);
   }
-  out.values = std::move(values);
   return out;
 }
 
@@ -229,32 +232,32 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
   auto loc = locate(row, ctx, /*required=*/true);
   if (row.rejected() || !loc) return std::nullopt;
 
-  return staged(row, row.text("external_id"),
-                {title,
-                 kind,
-                 row.text("address"),
-                 loc->insee,
-                 loc->ewkb_hex,
-                 loc->precision,
-                 V(loc->repaired ? "t" : "f"),
-                 num(built),
-                 num(land),
-                 text::pg_array_literal(tenure_list),
-                 num(price),
-                 num(rent),
-                 iso(from),
-                 iso(until),
-                 owner_kind,
-                 status.value_or("disponible"),
-                 visibility.value_or("réseau"),
-                 iso(verified),
-                 row.text("source_status"),
-                 boolean(checked),
-                 row.attributes_json(),
-                 row.text("owner_name"),
-                 row.text("owner_contact"),
-                 row.text("notes")},
-                row.is_immediate("available_from") ? std::optional<std::size_t>(12) : std::nullopt);
+  return staged(opportunity_spec(), row, row.text("external_id"),
+                {{"title", title},
+                 {"kind", kind},
+                 {"address", row.text("address")},
+                 {"commune_insee", loc->insee},
+                 {"geom", loc->ewkb_hex},
+                 {"location_precision", loc->precision},
+                 {"geom_repaired", V(loc->repaired ? "t" : "f")},
+                 {"built_surface_m2", num(built)},
+                 {"land_surface_m2", num(land)},
+                 {"tenures", text::pg_array_literal(tenure_list)},
+                 {"price_eur", num(price)},
+                 {"rent_eur_month", num(rent)},
+                 {"available_from", iso(from)},
+                 {"available_until", iso(until)},
+                 {"owner_kind", owner_kind},
+                 {"status", status.value_or("disponible")},
+                 {"visibility", visibility.value_or("réseau")},
+                 {"last_verified", iso(verified)},
+                 {"source_status", row.text("source_status")},
+                 {"source_checked", boolean(checked)},
+                 {"attributes", row.attributes_json()},
+                 {"owner_name", row.text("owner_name")},
+                 {"owner_contact", row.text("owner_contact")},
+                 {"notes", row.text("notes")}},
+                row.is_immediate("available_from") ? "available_from" : nullptr);
 }
 
 std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) {
@@ -266,12 +269,17 @@ std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) 
   if (row.rejected()) return std::nullopt;
   if (!loc) row.warn("lat", "", "no location: the place is kept but not shown on the map");
 
-  return staged(
-      row, row.text("external_id"),
-      {name, kind.value_or("tiers-lieu"), row.text("address"), loc ? loc->insee : std::nullopt,
-       loc ? V(loc->ewkb_hex) : std::nullopt, loc ? V(loc->precision) : std::nullopt,
-       row.text("website"), row.text("description"), text::pg_array_literal(competences),
-       row.attributes_json()});
+  return staged(place_spec(), row, row.text("external_id"),
+                {{"name", name},
+                 {"kind", kind.value_or("tiers-lieu")},
+                 {"address", row.text("address")},
+                 {"commune_insee", loc ? loc->insee : std::nullopt},
+                 {"geom", loc ? V(loc->ewkb_hex) : std::nullopt},
+                 {"location_precision", loc ? V(loc->precision) : std::nullopt},
+                 {"website", row.text("website")},
+                 {"description", row.text("description")},
+                 {"competences", text::pg_array_literal(competences)},
+                 {"attributes", row.attributes_json()}});
 }
 
 std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
@@ -347,28 +355,28 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
   }
   if (row.rejected()) return std::nullopt;
 
-  return staged(row, row.text("external_id"),
-                {collective,
-                 place_id,
-                 num(smin),
-                 num(sideal),
-                 num(smax),
-                 V(sql_number(tolerance.value_or(10))),
-                 text::pg_array_literal(kinds),
-                 text::pg_array_literal(tenure_list),
-                 num(rent),
-                 num(price),
-                 territory_id,
-                 center,
-                 radius_m,
-                 polygon,
-                 iso(needed),
-                 row.text("description"),
-                 status.value_or("active"),
-                 row.attributes_json(),
-                 row.text("contact"),
-                 row.text("notes")},
-                row.is_immediate("needed_from") ? std::optional<std::size_t>(14) : std::nullopt);
+  return staged(need_spec(), row, row.text("external_id"),
+                {{"collective_name", collective},
+                 {"place_id", place_id},
+                 {"surface_min_m2", num(smin)},
+                 {"surface_ideal_m2", num(sideal)},
+                 {"surface_max_m2", num(smax)},
+                 {"surface_tolerance_pct", V(sql_number(tolerance.value_or(10)))},
+                 {"kinds_wanted", text::pg_array_literal(kinds)},
+                 {"tenures_accepted", text::pg_array_literal(tenure_list)},
+                 {"rent_max_eur_month", num(rent)},
+                 {"price_max_eur", num(price)},
+                 {"search_territory_id", territory_id},
+                 {"search_center", center},
+                 {"search_radius_m", radius_m},
+                 {"search_polygon", polygon},
+                 {"needed_from", iso(needed)},
+                 {"description", row.text("description")},
+                 {"status", status.value_or("active")},
+                 {"attributes", row.attributes_json()},
+                 {"contact", row.text("contact")},
+                 {"notes", row.text("notes")}},
+                row.is_immediate("needed_from") ? "needed_from" : nullptr);
 }
 
 }  // namespace terrier::importers

@@ -1,7 +1,8 @@
 #pragma once
 
-// Row builders: one input row -> the staged values of one model row, in the
-// column order of the kind's TableSpec.
+// Row builders: one input row -> the staged values of one model row, given
+// by column name and put in the order of the kind's TableSpec
+// (db::ordered_values), which the staging COPY and the merge also read.
 
 #include <map>
 #include <optional>
