@@ -22,9 +22,15 @@ namespace {
 
 void CPL_STDCALL route_cpl_error(CPLErr level, CPLErrorNum code, const char* message) {
   switch (level) {
-    case CE_Debug: log::debug("GDAL: {}", message); break;
-    case CE_Warning: log::debug("GDAL warning {}: {}", code, message); break;
-    default: log::debug("GDAL error {}: {}", code, message); break;
+    case CE_Debug:
+      log::debug("GDAL: {}", message);
+      break;
+    case CE_Warning:
+      log::debug("GDAL warning {}: {}", code, message);
+      break;
+    default:
+      log::debug("GDAL error {}: {}", code, message);
+      break;
   }
 }
 
@@ -77,8 +83,8 @@ GdalVectorReader::GdalVectorReader(const std::string& path,
                                 allowed_drivers.empty() ? nullptr : drivers.data(), options.data(),
                                 nullptr));
   if (!handles_->ds) {
-    throw ImportError(fmt::format("{}: cannot be read as a vector file ({})", path,
-                                  last_cpl_error()));
+    throw ImportError(
+        fmt::format("{}: cannot be read as a vector file ({})", path, last_cpl_error()));
   }
   driver_ = GDALGetDriverShortName(GDALGetDatasetDriver(handles_->ds.get()));
   if (GDALDatasetGetLayerCount(handles_->ds.get()) < 1) {
@@ -115,8 +121,8 @@ bool GdalVectorReader::next(OgrRecord& out) {
   OgrFeature feature(OGR_L_GetNextFeature(handles_->layer));
   if (!feature) {
     if (CPLGetLastErrorType() >= CE_Failure) {
-      throw ImportError(fmt::format("{}: read error after feature {}: {}", path_, out.fid,
-                                    last_cpl_error()));
+      throw ImportError(
+          fmt::format("{}: read error after feature {}: {}", path_, out.fid, last_cpl_error()));
     }
     return false;
   }
@@ -156,8 +162,8 @@ OgrReprojector::OgrReprojector(const std::string& from, const std::string& to)
   OSRSetAxisMappingStrategy(handles_->to.get(), OAMS_TRADITIONAL_GIS_ORDER);
   handles_->ct.reset(OCTNewCoordinateTransformation(handles_->from.get(), handles_->to.get()));
   if (!handles_->ct) {
-    throw ProjectionError(fmt::format("cannot transform from {} to {}: {}", from, to,
-                                      last_cpl_error()));
+    throw ProjectionError(
+        fmt::format("cannot transform from {} to {}: {}", from, to, last_cpl_error()));
   }
 }
 
@@ -165,10 +171,9 @@ OgrReprojector::~OgrReprojector() = default;
 
 std::string OgrReprojector::transform_wkb(const std::string& wkb) const {
   OGRGeometryH geom = nullptr;
-  if (OGR_G_CreateFromWkbEx(wkb.data(), nullptr, &geom, wkb.size()) != OGRERR_NONE || !geom) {
-    throw ProjectionError("cannot read geometry for reprojection");
-  }
-  OgrGeometry owned(geom);
+  OGRErr read = OGR_G_CreateFromWkbEx(wkb.data(), nullptr, &geom, wkb.size());
+  OgrGeometry owned(geom);  // owned even when the read failed half-way
+  if (read != OGRERR_NONE || !owned) throw ProjectionError("cannot read geometry for reprojection");
   if (OGR_G_Transform(geom, handles_->ct.get()) != OGRERR_NONE) {
     throw ProjectionError(fmt::format("cannot transform geometry from {} to {}", from_, to_));
   }
@@ -203,7 +208,8 @@ void translate_vector(const std::vector<TranslateSource>& sources, const std::st
     CPLErrorReset();
     GDALDatasetH out = GDALVectorTranslate(i == 0 ? destination.c_str() : nullptr, dst.get(), 1,
                                            &src_handle, options.get(), &usage_error);
-    if (!out) throw Error(fmt::format("{}: cannot write {}: {}", destination, driver, last_cpl_error()));
+    if (!out)
+      throw Error(fmt::format("{}: cannot write {}: {}", destination, driver, last_cpl_error()));
     // GDALVectorTranslate returns the destination it was given after the
     // first source: take ownership once.
     if (out != dst.get()) dst.reset(out);
@@ -226,20 +232,15 @@ std::string geojson_geometry_to_wkb(const std::string& geometry_json) {
 std::string geojson_geometry_to_wkt(const std::string& geometry_json) {
   init_gdal();
   CPLErrorReset();
-  OGRGeometryH g = OGR_G_CreateGeometryFromJson(geometry_json.c_str());
-  if (!g) throw GeometryError(fmt::format("not a GeoJSON geometry: {}", last_cpl_error()));
-  std::unique_ptr<void, void (*)(void*)> owned(g, [](void* p) {
-    OGR_G_DestroyGeometry(static_cast<OGRGeometryH>(p));
-  });
+  OgrGeometry owned(OGR_G_CreateGeometryFromJson(geometry_json.c_str()));
+  if (!owned) throw GeometryError(fmt::format("not a GeoJSON geometry: {}", last_cpl_error()));
+  OGRGeometryH g = owned.get();
   OGR_G_FlattenTo2D(g);
-  char* wkt = nullptr;
-  if (OGR_G_ExportToWkt(g, &wkt) != OGRERR_NONE || !wkt) {
-    CPLFree(wkt);
-    throw GeometryError("cannot write the geometry as WKT");
-  }
-  std::string out(wkt);
-  CPLFree(wkt);
-  return out;
+  char* raw = nullptr;
+  OGRErr err = OGR_G_ExportToWkt(g, &raw);
+  CplString wkt(raw);
+  if (err != OGRERR_NONE || !wkt) throw GeometryError("cannot write the geometry as WKT");
+  return std::string(wkt.get());
 }
 
 std::vector<std::string> vector_driver_names() {
@@ -257,7 +258,8 @@ std::vector<std::string> vector_driver_names() {
 std::optional<unsigned long long> zip_unpacked_bytes(const std::string& path) {
   char magic[4] = {};
   std::ifstream in(path, std::ios::binary);
-  if (!in.read(magic, 4) || std::string(magic, 4) != std::string("PK\x03\x04", 4)) return std::nullopt;
+  if (!in.read(magic, 4) || std::string(magic, 4) != std::string("PK\x03\x04", 4))
+    return std::nullopt;
   init_gdal();
   std::string root = "/vsizip/{" + path + "}";
   CplStringList entries(VSIReadDirRecursive(root.c_str()));

@@ -6,6 +6,7 @@
 // and closing cannot leak it. A dataset being written is closed explicitly
 // with close_written(), where GDAL flushes and a full disk shows.
 
+#include <cpl_conv.h>
 #include <cpl_string.h>
 #include <gdal.h>
 #include <gdal_utils.h>
@@ -49,6 +50,9 @@ inline void free_translate_options(GDALVectorTranslateOptions* h) {
 inline void destroy_string_list(char** h) {
   CSLDestroy(h);
 }
+inline void free_cpl_string(char* h) {
+  CPLFree(h);
+}
 }  // namespace detail
 
 using GdalDataset = std::unique_ptr<void, detail::HandleFree<GDALDatasetH, detail::close_dataset>>;
@@ -64,6 +68,8 @@ using VectorTranslateOptions =
                                                                    detail::free_translate_options>>;
 using CplStringList =
     std::unique_ptr<char*, detail::HandleFree<char**, detail::destroy_string_list>>;
+// A string GDAL allocated for the caller (OGR_G_ExportToWkt's), freed with CPLFree.
+using CplString = std::unique_ptr<char, detail::HandleFree<char*, detail::free_cpl_string>>;
 
 // Closes a dataset that was written (GDAL writes what it buffered here) and
 // throws Error naming `destination` when that fails.

@@ -106,6 +106,12 @@ const geo::OgrReprojector& LocationResolver::reprojector(const std::string& from
   return *slot;
 }
 
+const geo::ProjTransform& LocationResolver::to_wgs84(const std::string& from) const {
+  auto& slot = transforms_[from];
+  if (!slot) slot = std::make_unique<geo::ProjTransform>(from, "EPSG:4326");
+  return *slot;
+}
+
 std::string swap_wkt_axes(std::string_view wkt) {
   // Within each pair of delimiters ('(' or ',' to ',' or ')'), the first
   // two numbers trade places.
@@ -193,8 +199,7 @@ LocationResult LocationResolver::from_coordinates(const LocationInput& in) const
   std::string shown = fmt::format("{} / {}", text::trim(*in.lat), text::trim(*in.lon));
   try {
     if (!is_wgs84(options_.srs)) {
-      geo::ProjTransform t(*options_.srs, "EPSG:4326");
-      p = t.transform(p);
+      p = to_wgs84(*options_.srs).transform(p);
     } else {
       switch (geo::guess_coordinates(p)) {
         case geo::CoordinateGuess::lon_lat:
@@ -204,7 +209,7 @@ LocationResult LocationResolver::from_coordinates(const LocationInput& in) const
                                "latitude and longitude look swapped (latitude is about 49-51 "
                                "and longitude 1.4-4.3 in Hauts-de-France)"};
         case geo::CoordinateGuess::lambert93:
-          p = geo::ProjTransform("EPSG:2154", "EPSG:4326").transform(p);
+          p = to_wgs84("EPSG:2154").transform(p);
           break;
         case geo::CoordinateGuess::outside:
           return LocationError{"lat", shown, "the location is outside Hauts-de-France"};

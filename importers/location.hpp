@@ -15,6 +15,7 @@
 
 #include "geo/gdal.hpp"
 #include "geo/geos.hpp"
+#include "geo/proj.hpp"
 
 namespace terrier::importers {
 
@@ -103,13 +104,16 @@ class LocationResolver {
   LocationResult from_commune(const LocationInput& in) const;
   std::optional<LocationError> check_commune(const LocationInput& in, Location& out) const;
   const geo::OgrReprojector& reprojector(const std::string& from) const;
+  const geo::ProjTransform& to_wgs84(const std::string& from) const;
 
   const CommuneIndex& communes_;
   LocationOptions options_;
   geo::GeosContext ctx_;
   std::optional<geo::GeosGeometry> region_;
   std::unique_ptr<geo::GeosPrepared> region_prepared_;
+  // Built once per source CRS for the whole import, not once per row.
   mutable std::map<std::string, std::unique_ptr<geo::OgrReprojector>> reprojectors_;
+  mutable std::map<std::string, std::unique_ptr<geo::ProjTransform>> transforms_;
 };
 
 }  // namespace terrier::importers

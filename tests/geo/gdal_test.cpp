@@ -77,9 +77,9 @@ TEST(OgrReprojector, LilleToLambert93InLonLatOrder) {
 TEST(TranslateVector, WritesEverySourceAsALayerOfOneFile) {
   TempDir dir;
   std::string out = dir.file("out.gpkg");
-  translate_vector({{formats("opportunites.geojson"), "opportunites"},
-                    {formats("opportunites.kml"), "encore"}},
-                   out, "GPKG");
+  translate_vector(
+      {{formats("opportunites.geojson"), "opportunites"}, {formats("opportunites.kml"), "encore"}},
+      out, "GPKG");
   GdalVectorReader back(out);
   EXPECT_EQ(back.driver_name(), "GPKG");
   OgrRecord record;
@@ -113,6 +113,15 @@ TEST(GeoJsonGeometry, BecomesWkbOrAGeometryErrorWithOgrsReason) {
   EXPECT_EQ(p.num_coordinates(), 1u);
   EXPECT_THROW(geojson_geometry_to_wkb(R"({"type":"Point"})"), GeometryError);
   EXPECT_THROW(geojson_geometry_to_wkb("[1, 2]"), GeometryError);
+}
+
+TEST(GeoJsonGeometry, BecomesFlatWktOrAGeometryError) {
+  EXPECT_EQ(geojson_geometry_to_wkt(R"({"type":"Point","coordinates":[2.8,50.4,12]})"),
+            "POINT (2.8 50.4)");
+  EXPECT_EQ(
+      geojson_geometry_to_wkt(R"({"type":"LineString","coordinates":[[2.8,50.4],[2.9,50.5]]})"),
+      "LINESTRING (2.8 50.4,2.9 50.5)");
+  EXPECT_THROW(geojson_geometry_to_wkt(R"({"type":"Point"})"), GeometryError);
 }
 
 TEST(ZipUnpackedBytes, CountsTheEntriesOfAnXlsxAndIgnoresOtherFiles) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 
 namespace terrier::geo {
 namespace {
@@ -23,6 +24,24 @@ TEST(ProjTransform, Lambert93BackToLonLat) {
 
 TEST(ProjTransform, UnknownCrsThrows) {
   EXPECT_THROW(ProjTransform("EPSG:999999", "EPSG:4326"), ProjectionError);
+}
+
+// PROJ's own complaint goes through Terrier's logger (at debug level), never
+// straight to stderr.
+TEST(ProjTransform, ProjsMessagesGoToTerriersLog) {
+  const log::Level before = log::level();
+  log::set_level(log::Level::debug);
+  ::testing::internal::CaptureStderr();
+  EXPECT_THROW(ProjTransform("EPSG:999999", "EPSG:4326"), ProjectionError);
+  std::string err = ::testing::internal::GetCapturedStderr();
+  log::set_level(before);
+  EXPECT_NE(err.find("terrier: debug: PROJ"), std::string::npos) << err;
+  for (std::size_t start = 0; start < err.size();) {
+    auto end = err.find('\n', start);
+    if (end == std::string::npos) end = err.size();
+    EXPECT_EQ(err.compare(start, 9, "terrier: "), 0) << err.substr(start, end - start);
+    start = end + 1;
+  }
 }
 
 }  // namespace
