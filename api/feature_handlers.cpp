@@ -1,16 +1,16 @@
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "api/etag.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
-#include "core/vocabulary.hpp"
 #include "core/error.hpp"
+#include "core/vocabulary.hpp"
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
 #include "importers/fields.hpp"
@@ -33,7 +33,6 @@ Response problem_response(int status, const std::string& title, const std::strin
   return r;
 }
 
-
 long long id_or_404(const std::string& s, const char* what) {
   if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
     throw not_found(fmt::format("no {} '{}'", what, s));
@@ -46,14 +45,17 @@ db::Collection collection_or_404(const std::string& id) {
   return *c;
 }
 
-
 namespace {
 
 std::string content_type_for(const std::filesystem::path& p) {
   static const std::map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"}, {".png", "image/png"}, {".svg", "image/svg+xml"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".png", "image/png"},
+      {".svg", "image/svg+xml"},
       {".pbf", "application/x-protobuf"}};
   auto it = types.find(p.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
@@ -79,18 +81,12 @@ Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) 
 
 Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   auto collection = collection_or_404(ctx.segments[2]);
-  int srid = 4326;
-  for (const auto& [name, value] : ctx.params) {
-    if (name == "crs") {
-      srid = parse_crs("crs", value);
-    } else if (name != "f") {
-      throw bad_request(fmt::format("unknown parameter '{}' for an item", name));
-    }
-  }
+  const int srid = parse_item_params(ctx.params).srid;
   auto conn = pool.acquire();
   auto feature = db::feature_by_id(*conn, collection, ctx.role, ctx.segments[4], srid,
                                    config.limits.reverify_months);
-  if (!feature) throw not_found(fmt::format("no feature '{}' in {}", ctx.segments[4], ctx.segments[2]));
+  if (!feature)
+    throw not_found(fmt::format("no feature '{}' in {}", ctx.segments[4], ctx.segments[2]));
   Response r = json_response(item_document(ctx.base_url, collection, ctx.segments[4], *feature),
                              "application/geo+json");
   r.headers.emplace_back("Content-Crs", "<" + crs_uri(srid) + ">");
@@ -103,29 +99,16 @@ Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
 // /tiles/{collection}/{z}/{x}/{y}.mvt with the items' filters.
 Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   auto collection = collection_or_404(ctx.segments[1]);
-  auto number = [](const std::string& s, const char* what) {
-    if (s.empty() || s.size() > 8 || s.find_first_not_of("0123456789") != std::string::npos) {
-      throw bad_request(fmt::format("{}: '{}' is not a tile coordinate", what, s));
-    }
-    return std::stoi(s);
-  };
-  std::string last = ctx.segments[4];
-  if (last.size() < 5 || last.substr(last.size() - 4) != ".mvt") throw not_found("tiles end in .mvt");
-  int z = number(ctx.segments[2], "z"), x = number(ctx.segments[3], "x"),
-      y = number(last.substr(0, last.size() - 4), "y");
-  if (z > 22 || x >= (1 << z) || y >= (1 << z)) {
-    throw bad_request(fmt::format("tile {}/{}/{} does not exist", z, x, y));
-  }
-  auto params = ctx.params;
-  for (const char* paging : {"limit", "offset", "bbox"}) {
-    if (params.count(paging)) throw bad_request(fmt::format("{}: not used by tiles", paging));
-  }
-  auto query = parse_items_query(collection, params, config.limits);
-  query.role = ctx.role;
+  const std::string& last = ctx.segments[4];
+  if (last.size() < 5 || last.substr(last.size() - 4) != ".mvt")
+    throw not_found("tiles end in .mvt");
+  auto tile = parse_tile_params(collection, ctx.segments[2], ctx.segments[3],
+                                last.substr(0, last.size() - 4), ctx.params, config.limits);
+  tile.query.role = ctx.role;
   auto conn = pool.acquire();
   Response r;
   r.content_type = "application/vnd.mapbox-vector-tile";
-  r.body = db::query_tile(*conn, query, z, x, y);
+  r.body = db::query_tile(*conn, tile.query, tile.z, tile.x, tile.y);
   return r;
 }
 
@@ -155,19 +138,18 @@ nlohmann::json vocabulary_labels() {
 // What the page needs before drawing: the French vocabularies of its filters
 // and legend, and the optional basemap.
 Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
-  nlohmann::json j = {
-      {"vocabularies",
-       {{"opportunity_kinds", importers::opportunity_kinds().values()},
-        {"tenures", importers::tenures().values()},
-        {"opportunity_statuses", importers::opportunity_statuses().values()},
-        {"need_statuses", importers::need_statuses().values()},
-        {"place_kinds", importers::place_kinds().values()},
-        {"visibilities", importers::visibilities().values()},
-        {"match_statuses", values_of(vocabulary::kMatchStatuses)},
-        {"request_channels", values_of(vocabulary::kRequestChannels)},
-        {"request_statuses", values_of(vocabulary::kRequestStatuses)}}},
-      {"labels", vocabulary_labels()},
-      {"basemap", basemap_json(config.basemap)}};
+  nlohmann::json j = {{"vocabularies",
+                       {{"opportunity_kinds", importers::opportunity_kinds().values()},
+                        {"tenures", importers::tenures().values()},
+                        {"opportunity_statuses", importers::opportunity_statuses().values()},
+                        {"need_statuses", importers::need_statuses().values()},
+                        {"place_kinds", importers::place_kinds().values()},
+                        {"visibilities", importers::visibilities().values()},
+                        {"match_statuses", values_of(vocabulary::kMatchStatuses)},
+                        {"request_channels", values_of(vocabulary::kRequestChannels)},
+                        {"request_statuses", values_of(vocabulary::kRequestStatuses)}}},
+                      {"labels", vocabulary_labels()},
+                      {"basemap", basemap_json(config.basemap)}};
   return json_response(j.dump());
 }
 

@@ -119,31 +119,7 @@ Response object_history(Context& ctx, ConnectionPool& pool, const ServiceConfig&
 // GET /api/followup?circle=SLUG&status=contacté,visite&limit=N
 Response followup_board(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   require_followup_reader(ctx);
-  db::FollowupQuery query;
-  for (const auto& [name, value] : ctx.params) {
-    if (name == "circle") {
-      query.circle = value;
-    } else if (name == "status") {
-      for (auto& s : text::split_any(value, {","})) {
-        if (!is_match_status(s)) {
-          throw field_error("status",
-                            fmt::format("« {} » n'est pas un suivi : proposé, contacté, visite, "
-                                        "accord, refusé ou abandonné",
-                                        s));
-        }
-        query.statuses.push_back(s);
-      }
-    } else if (name == "limit") {
-      if (value.empty() || value.size() > 5 ||
-          value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) == 0 ||
-          std::stoul(value) > 5000) {
-        throw field_error("limit", "limit est un nombre entre 1 et 5000");
-      }
-      query.limit = std::stoul(value);
-    } else {
-      throw bad_request(fmt::format("unknown parameter '{}'", name));
-    }
-  }
+  db::FollowupQuery query = parse_followup_params(ctx.params);
   auto conn = pool.acquire();
   if (query.circle && !db::territory_known(*conn, *query.circle)) {
     throw field_error("circle",

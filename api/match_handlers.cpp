@@ -42,16 +42,8 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
         403, "Forbidden",
         fmt::format("an animator exports its own circle ({})", ctx.territory.value_or("none")));
   }
-  ExportRequest request;
-  request.territory = slug;
+  ExportRequest request = parse_export_params(slug, ctx.params, config.limits);
   request.role = ctx.role;
-  auto params = ctx.params;
-  std::string format = params.count("format") ? params["format"] : "geojson";
-  std::string layers = params.count("layers") ? params["layers"] : "";
-  params.erase("format");
-  params.erase("layers");
-  parse_export_options(format, layers, request);
-  request.filters = parse_items_query(db::Collection::opportunities, params, config.limits).filters;
   auto conn = pool.acquire();
   db::MatchStore store(*conn);
   if (!store.territory_exists(slug)) throw not_found(fmt::format("no territory '{}'", slug));
@@ -78,27 +70,22 @@ Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
   // A whole territory's assignment costs CPU: the network's roles only.
   if (ctx.role == Role::anonymous)
     throw Problem(401, "Unauthorized", "the assignment needs a token");
-  for (const auto& [name, value] : ctx.params) {
-    if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));
-  }
-  auto it = ctx.params.find("territory");
-  if (it == ctx.params.end())
-    throw bad_request("territory: a circle, EPCI, commune or département slug");
+  const std::string territory = parse_assignment_params(ctx.params).territory;
   auto conn = pool.acquire();
   db::MatchStore store(*conn);
-  if (!store.territory_exists(it->second)) {
-    throw bad_request(fmt::format("territory: no territory has the slug '{}'", it->second));
+  if (!store.territory_exists(territory)) {
+    throw bad_request(fmt::format("territory: no territory has the slug '{}'", territory));
   }
   matching::MatchService service(store, config.matching);
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& m : service.assignment(it->second, readable_visibilities(ctx.role))) {
+  for (const auto& m : service.assignment(territory, readable_visibilities(ctx.role))) {
     out.push_back({{"need_id", m.need_id},
                    {"opportunity_id", m.opportunity_id},
                    {"score", m.score},
                    {"reliability", m.reliability},
                    {"reasons", m.reasons}});
   }
-  return json_response(nlohmann::json{{"territory", it->second}, {"assignment", out}}.dump());
+  return json_response(nlohmann::json{{"territory", territory}, {"assignment", out}}.dump());
 }
 
 }  // namespace terrier::api

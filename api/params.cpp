@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
+#include "api/field_problem.hpp"
 #include "api/problem.hpp"
 #include "core/text.hpp"
+#include "core/vocabulary.hpp"
 #include "importers/fields.hpp"
 
 namespace terrier::api {
@@ -139,8 +142,8 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
 
 const std::vector<std::string>& filter_names(db::Collection collection) {
   static const std::vector<std::string> opportunities = {
-      "kind", "tenure", "status", "surface_min", "surface_max", "rent_max", "price_max",
-      "available_before", "territory", "q", "to_reverify"};
+      "kind",      "tenure",           "status",    "surface_min", "surface_max", "rent_max",
+      "price_max", "available_before", "territory", "q",           "to_reverify"};
   static const std::vector<std::string> places = {"kind", "territory", "competence", "q"};
   static const std::vector<std::string> needs = {"status", "territory", "q"};
   static const std::vector<std::string> territories = {"level", "q"};
@@ -230,6 +233,95 @@ db::FeatureQuery parse_items_query(db::Collection collection,
     f.q = text::trim(*v);
   }
   return q;
+}
+
+ItemParams parse_item_params(const std::map<std::string, std::string>& params) {
+  ItemParams out;
+  for (const auto& [name, value] : params) {
+    if (name == "crs") {
+      out.srid = parse_crs("crs", value);
+    } else if (name != "f") {
+      throw bad_request(fmt::format("unknown parameter '{}' for an item", name));
+    }
+  }
+  return out;
+}
+
+TileParams parse_tile_params(db::Collection collection, const std::string& z, const std::string& x,
+                             const std::string& y, const std::map<std::string, std::string>& params,
+                             const Limits& limits) {
+  auto number = [](const std::string& s, const char* what) {
+    if (s.empty() || s.size() > 8 || s.find_first_not_of("0123456789") != std::string::npos) {
+      throw bad_request(fmt::format("{}: '{}' is not a tile coordinate", what, s));
+    }
+    return std::stoi(s);
+  };
+  TileParams out;
+  out.z = number(z, "z");
+  out.x = number(x, "x");
+  out.y = number(y, "y");
+  if (out.z > 22 || out.x >= (1 << out.z) || out.y >= (1 << out.z)) {
+    throw bad_request(fmt::format("tile {}/{}/{} does not exist", out.z, out.x, out.y));
+  }
+  for (const char* paging : {"limit", "offset", "bbox"}) {
+    if (params.count(paging)) throw bad_request(fmt::format("{}: not used by tiles", paging));
+  }
+  out.query = parse_items_query(collection, params, limits);
+  return out;
+}
+
+ExportRequest parse_export_params(const std::string& territory,
+                                  std::map<std::string, std::string> params, const Limits& limits) {
+  ExportRequest out;
+  out.territory = territory;
+  std::string format = params.count("format") ? params["format"] : "geojson";
+  std::string layers = params.count("layers") ? params["layers"] : "";
+  params.erase("format");
+  params.erase("layers");
+  parse_export_options(format, layers, out);
+  out.filters = parse_items_query(db::Collection::opportunities, params, limits).filters;
+  return out;
+}
+
+AssignmentParams parse_assignment_params(const std::map<std::string, std::string>& params) {
+  for (const auto& [name, value] : params) {
+    if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));
+  }
+  auto it = params.find("territory");
+  if (it == params.end()) {
+    throw bad_request("territory: a circle, EPCI, commune or département slug");
+  }
+  return {it->second};
+}
+
+db::FollowupQuery parse_followup_params(const std::map<std::string, std::string>& params) {
+  db::FollowupQuery query;
+  const auto& statuses = vocabulary::kMatchStatuses;
+  for (const auto& [name, value] : params) {
+    if (name == "circle") {
+      query.circle = value;
+    } else if (name == "status") {
+      for (auto& s : text::split_any(value, {","})) {
+        if (std::find(statuses.begin(), statuses.end(), s) == statuses.end()) {
+          throw field_error("status",
+                            fmt::format("« {} » n'est pas un suivi : proposé, contacté, visite, "
+                                        "accord, refusé ou abandonné",
+                                        s));
+        }
+        query.statuses.push_back(s);
+      }
+    } else if (name == "limit") {
+      if (value.empty() || value.size() > 5 ||
+          value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) == 0 ||
+          std::stoul(value) > 5000) {
+        throw field_error("limit", "limit est un nombre entre 1 et 5000");
+      }
+      query.limit = std::stoul(value);
+    } else {
+      throw bad_request(fmt::format("unknown parameter '{}'", name));
+    }
+  }
+  return query;
 }
 
 }  // namespace terrier::api

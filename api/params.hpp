@@ -1,14 +1,18 @@
 #pragma once
 
-// Query parameters of the features endpoints, parsed and validated into a
-// struct before any database work. Unknown parameters are refused (400).
+// Each route's parameters, parsed and validated into a struct before any
+// database work: the features endpoints (items, item, tiles), the export,
+// the assignment and the follow-up board. Unknown parameters are refused
+// (400), and every refusal names its parameter.
 
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/export.hpp"
 #include "db/feature_store.hpp"
+#include "db/followup_store.hpp"
 
 namespace terrier::api {
 
@@ -34,6 +38,39 @@ std::map<std::string, std::string> parse_query(std::string_view query);
 db::FeatureQuery parse_items_query(db::Collection collection,
                                    const std::map<std::string, std::string>& params,
                                    const Limits& limits);
+
+// One item (/ogcapi/collections/{c}/items/{id}): its output CRS ("crs");
+// "f" is the format, always JSON.
+struct ItemParams {
+  int srid = 4326;
+};
+ItemParams parse_item_params(const std::map<std::string, std::string>& params);
+
+// /tiles/{c}/{z}/{x}/{y}.mvt: the tile (400 when it does not exist) and the
+// items' filters, without paging (limit, offset and bbox are refused). The
+// path's ".mvt" is the router's business: `y` comes without it.
+struct TileParams {
+  int z = 0, x = 0, y = 0;
+  db::FeatureQuery query;
+};
+TileParams parse_tile_params(db::Collection collection, const std::string& z, const std::string& x,
+                             const std::string& y, const std::map<std::string, std::string>& params,
+                             const Limits& limits);
+
+// /api/export/{territory}: the format, the layers and the opportunities'
+// filters; the caller sets the role.
+ExportRequest parse_export_params(const std::string& territory,
+                                  std::map<std::string, std::string> params, const Limits& limits);
+
+// /api/assignment?territory=SLUG: the territory is required.
+struct AssignmentParams {
+  std::string territory;
+};
+AssignmentParams parse_assignment_params(const std::map<std::string, std::string>& params);
+
+// /api/followup?circle=SLUG&status=contacté,visite&limit=N: statuses from
+// the match statuses, limit 1 to 5000; refusals carry "field" and French.
+db::FollowupQuery parse_followup_params(const std::map<std::string, std::string>& params);
 
 // OGC API Part 2: the CRS URIs served, and their SRIDs.
 inline constexpr const char* kCrs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";

@@ -1,5 +1,7 @@
 #pragma once
 
+// `terrier serve`: the HTTP server, its pool and its signals.
+
 #include <optional>
 #include <string>
 
@@ -17,30 +19,5 @@ struct ServeArgs {
 
 // `terrier serve`: runs until SIGTERM or SIGINT, then drains and exits 0.
 int serve(const Settings& settings, const ServeArgs& args);
-
-struct TokenArgs {
-  std::string role;
-  std::optional<std::string> territory;
-  std::string name;
-  long long revoke_id = 0;
-};
-
-int token_create(const Settings& settings, const TokenArgs& args);
-int token_revoke(const Settings& settings, const TokenArgs& args);
-
-}  // namespace terrier::cli
-
-namespace terrier::cli {
-
-struct ExportArgs {
-  std::string territory;
-  std::string format = "geojson";
-  std::string layers;
-  std::string output;
-};
-
-// `terrier export`: the territory's map to a file, written beside it first
-// and renamed, so that a failure leaves no partial file.
-int export_territory(const Settings& settings, const ExportArgs& args);
 
 }  // namespace terrier::cli

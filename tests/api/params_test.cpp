@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "api/problem.hpp"
 
 namespace terrier::api {
@@ -92,6 +97,108 @@ TEST(ParseItemsQuery, ReadsLimitsBboxAndCrs) {
   EXPECT_THROW(items(db::Collection::opportunities, "bbox=3,50,3.1"), Problem);
   EXPECT_THROW(items(db::Collection::opportunities, "colour=red"), Problem);
   EXPECT_THROW(items(db::Collection::territories, "kind=atelier"), Problem);
+}
+
+// The Problem a parse throws: its status and detail ("" when none).
+template <typename Parse>
+std::pair<int, std::string> refusal(Parse parse) {
+  try {
+    parse();
+  } catch (const Problem& p) {
+    return {p.status(), p.what()};
+  }
+  return {200, ""};
+}
+
+// The detail starts with the parameter it refuses.
+#define EXPECT_REFUSED(call, name)                                              \
+  do {                                                                          \
+    auto [status, detail] = refusal([&] { (void)call; });                       \
+    EXPECT_EQ(status, 400) << #call;                                            \
+    EXPECT_NE(detail.find(name), std::string::npos) << #call << ": " << detail; \
+  } while (0)
+
+using Params = std::map<std::string, std::string>;
+
+TEST(ItemParams, ReadsTheCrsAndIgnoresTheFormat) {
+  EXPECT_EQ(parse_item_params({}).srid, 4326);
+  EXPECT_EQ(parse_item_params({{"crs", kLambert93}, {"f", "json"}}).srid, 2154);
+  EXPECT_REFUSED(parse_item_params({{"crs", "EPSG:3857"}}), "crs");
+  EXPECT_REFUSED(parse_item_params({{"limit", "3"}}), "'limit'");
+}
+
+TEST(TileParams, ReadsTheTileAndTheFilters) {
+  auto t = parse_tile_params(db::Collection::opportunities, "12", "2087", "1373",
+                             {{"kind", "friche"}}, Limits{});
+  EXPECT_EQ(t.z, 12);
+  EXPECT_EQ(t.x, 2087);
+  EXPECT_EQ(t.y, 1373);
+  EXPECT_EQ(t.query.filters.kinds, (std::vector<std::string>{"friche"}));
+}
+
+TEST(TileParams, EachRefusalNamesItsParameter) {
+  auto tile = [](const char* z, const char* x, const char* y, Params params = {}) {
+    return parse_tile_params(db::Collection::places, z, x, y, params, Limits{});
+  };
+  EXPECT_REFUSED(tile("a", "0", "0"), "z: 'a'");
+  EXPECT_REFUSED(tile("1", "-1", "0"), "x: '-1'");
+  EXPECT_REFUSED(tile("1", "0", ""), "y: ''");
+  EXPECT_REFUSED(tile("2", "4", "0"), "tile 2/4/0 does not exist");
+  EXPECT_REFUSED(tile("23", "0", "0"), "tile 23/0/0");
+  EXPECT_REFUSED(tile("1", "0", "0", {{"limit", "5"}}), "limit: not used by tiles");
+  EXPECT_REFUSED(tile("1", "0", "0", {{"offset", "5"}}), "offset: not used by tiles");
+  EXPECT_REFUSED(tile("1", "0", "0", {{"bbox", "1,2,3,4"}}), "bbox: not used by tiles");
+  EXPECT_REFUSED(tile("1", "0", "0", {{"colour", "red"}}), "colour");
+}
+
+TEST(ExportParams, ReadsFormatLayersAndTheOpportunitiesFilters) {
+  auto e = parse_export_params(
+      "mel", {{"format", "gpkg"}, {"layers", "opportunities"}, {"kind", "friche"}}, Limits{});
+  EXPECT_EQ(e.territory, "mel");
+  EXPECT_EQ(e.format, "gpkg");
+  EXPECT_EQ(e.layers, (std::vector<db::Collection>{db::Collection::opportunities}));
+  EXPECT_EQ(e.filters.kinds, (std::vector<std::string>{"friche"}));
+  EXPECT_EQ(parse_export_params("mel", {}, Limits{}).format, "geojson");
+}
+
+TEST(ExportParams, EachRefusalNamesItsParameter) {
+  EXPECT_REFUSED(parse_export_params("mel", {{"format", "shp"}}, Limits{}), "format: 'shp'");
+  EXPECT_REFUSED(parse_export_params("mel", {{"layers", "roads"}}, Limits{}), "layers: 'roads'");
+  EXPECT_REFUSED(parse_export_params("mel", {{"kind", "castle"}}, Limits{}), "kind");
+  EXPECT_REFUSED(parse_export_params("mel", {{"colour", "red"}}, Limits{}), "colour");
+}
+
+TEST(AssignmentParams, TheTerritoryIsRequiredAndAlone) {
+  EXPECT_EQ(parse_assignment_params({{"territory", "mel"}}).territory, "mel");
+  EXPECT_REFUSED(parse_assignment_params({}), "territory:");
+  EXPECT_REFUSED(parse_assignment_params({{"territory", "mel"}, {"limit", "3"}}), "'limit'");
+}
+
+TEST(FollowupParams, ReadsCircleStatusesAndLimit) {
+  auto q =
+      parse_followup_params({{"circle", "mel"}, {"status", "contacté,visite"}, {"limit", "50"}});
+  EXPECT_EQ(q.circle, "mel");
+  EXPECT_EQ(q.statuses, (std::vector<std::string>{"contacté", "visite"}));
+  EXPECT_EQ(q.limit, 50u);
+  EXPECT_EQ(parse_followup_params({}).limit, 1000u);
+}
+
+// The board's refusals carry "field", for the page's form.
+TEST(FollowupParams, EachRefusalNamesItsField) {
+  for (const auto& [params, field] :
+       std::vector<std::pair<Params, std::string>>{{{{"status", "perdu"}}, "status"},
+                                                   {{{"limit", "0"}}, "limit"},
+                                                   {{{"limit", "5001"}}, "limit"},
+                                                   {{{"limit", "dix"}}, "limit"}}) {
+    try {
+      parse_followup_params(params);
+      ADD_FAILURE() << field << " accepted";
+    } catch (const Problem& p) {
+      EXPECT_EQ(p.status(), 400);
+      EXPECT_EQ(p.extensions(), "{\"field\":\"" + field + "\"}");
+    }
+  }
+  EXPECT_REFUSED(parse_followup_params({{"colour", "red"}}), "colour");
 }
 
 }  // namespace
