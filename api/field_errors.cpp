@@ -2,62 +2,16 @@
 
 #include <fmt/core.h>
 
-#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <utility>
+
+#include "importers/field_table.hpp"
 
 namespace terrier::api {
 namespace {
 
 using importers::ImportKind;
-
-const std::map<std::string, std::string>& common_labels() {
-  static const std::map<std::string, std::string> labels = {
-      {"external_id", "Référence"},
-      {"title", "Intitulé"},
-      {"kind", "Type de bien"},
-      {"address", "Adresse"},
-      {"postcode", "Code postal"},
-      {"commune_name", "Commune"},
-      {"commune_insee", "Commune"},
-      {"lon", "Emplacement"},
-      {"lat", "Emplacement"},
-      {"wkt", "Emplacement"},
-      {"geometry", "Emplacement"},
-      {"location_precision", "Précision de la localisation"},
-      {"built_surface_m2", "Surface bâtie (m²)"},
-      {"land_surface_m2", "Surface du terrain (m²)"},
-      {"tenures", "Modalités"},
-      {"price_eur", "Prix (€)"},
-      {"rent_eur_month", "Loyer mensuel (€)"},
-      {"available_from", "Disponible à partir du"},
-      {"available_until", "Disponible jusqu'au"},
-      {"owner_kind", "Type de propriétaire"},
-      {"owner_name", "Propriétaire"},
-      {"owner_contact", "Contact du propriétaire"},
-      {"status", "Statut"},
-      {"visibility", "Visibilité"},
-      {"last_verified", "Vérifiée le"},
-      {"notes", "Remarques"},
-      {"collective_name", "Collectif"},
-      {"place_ref", "Lieu actuel"},
-      {"contact", "Contact du collectif"},
-      {"surface_min_m2", "Surface minimale (m²)"},
-      {"surface_ideal_m2", "Surface idéale (m²)"},
-      {"surface_max_m2", "Surface maximale (m²)"},
-      {"surface_tolerance_pct", "Tolérance de surface (%)"},
-      {"kinds_wanted", "Types recherchés"},
-      {"tenures_accepted", "Modalités acceptées"},
-      {"rent_max_eur_month", "Loyer maximal (€)"},
-      {"price_max_eur", "Prix maximal (€)"},
-      {"territory", "Zone de recherche"},
-      {"radius_km", "Rayon (km)"},
-      {"needed_from", "Besoin à partir du"},
-      {"description", "Description"},
-  };
-  return labels;
-}
 
 // English reasons of the importers' rules (importers/fields.cpp, rows.cpp,
 // location.cpp, json_rows.cpp) and their French words; $1… are the
@@ -121,10 +75,7 @@ const std::vector<std::pair<std::regex, std::string>>& translations() {
 }  // namespace
 
 std::string field_label(ImportKind kind, const std::string& field) {
-  if (kind == ImportKind::needs && field == "status") return "Statut du besoin";
-  if (kind == ImportKind::needs && field == "notes") return "Remarques";
-  auto it = common_labels().find(field);
-  return it == common_labels().end() ? field : it->second;
+  return importers::form_label(kind, field);
 }
 
 std::string french_reason(const std::string& reason) {

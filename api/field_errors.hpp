@@ -3,7 +3,8 @@
 // Refused fields of a write, as the page shows them: problem details whose
 // "field" names the first refused JSON field and whose "detail" says why in
 // French, with every refused field in "errors" ([{"field","detail","value"}]).
-// The rules are the importers' own; only their words are translated here.
+// The rules and the fields' labels are the importers' own
+// (importers/field_table); only the reasons' words are translated here.
 
 #include <string>
 #include <vector>
@@ -14,7 +15,8 @@
 
 namespace terrier::api {
 
-// The French label of a field as the page's forms show it ("Surface bâtie (m²)").
+// The French label of a field as the page's forms show it ("Surface bâtie
+// (m²)"), from the importers' field table.
 std::string field_label(importers::ImportKind kind, const std::string& field);
 
 // An importer's reason ("must be greater than 0") in French

@@ -178,7 +178,48 @@ const std::vector<FieldAliases> kCircle = {
      {"epci siren", "member code", "code membre", "insee", "siren", "code"}},
 };
 
+// Where the page's forms, and so the API's refusals (api/field_errors), name
+// a field otherwise than the table above: shorter words fit a form, and
+// every way of giving a location is one "Emplacement" there.
+struct FormLabel {
+  const char* field;
+  const char* label;
+};
+const std::vector<FormLabel> kFormLabels = {
+    {"commune_insee", "Commune"},
+    {"lon", "Emplacement"},
+    {"lat", "Emplacement"},
+    {"wkt", "Emplacement"},
+    {"geometry", "Emplacement"},  // a GeoJSON Feature's geometry
+    {"location_precision", "Précision de la localisation"},
+    {"tenures", "Modalités"},
+    {"rent_eur_month", "Loyer mensuel (€)"},
+    {"last_verified", "Vérifiée le"},
+    {"contact", "Contact du collectif"},
+    {"surface_min_m2", "Surface minimale (m²)"},
+    {"surface_max_m2", "Surface maximale (m²)"},
+    {"surface_tolerance_pct", "Tolérance de surface (%)"},
+    {"rent_max_eur_month", "Loyer maximal (€)"},
+    {"price_max_eur", "Prix maximal (€)"},
+    {"territory", "Zone de recherche"},
+};
+
 }  // namespace
+
+std::string form_label(ImportKind kind, const std::string& field) {
+  if (kind == ImportKind::needs && field == "status") return "Statut du besoin";
+  for (const auto& f : kFormLabels) {
+    if (field == f.field) return f.label;
+  }
+  // The kind's own table first, then the others' (a field sent to the
+  // wrong kind is still named in French).
+  for (ImportKind k : {kind, ImportKind::opportunities, ImportKind::needs, ImportKind::places}) {
+    for (const auto& f : table_for(k)) {
+      if (field == f.field) return f.label;
+    }
+  }
+  return field;
+}
 
 std::vector<FieldAliases> table_for(ImportKind kind) {
   std::vector<FieldAliases> out;
