@@ -114,10 +114,7 @@ class AccountTest : public ApiTest {
 
   // Stops the server and starts it again with these environment variables.
   void restart_server(const std::vector<std::pair<std::string, std::string>>& env) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    close(stdout_);
+    stop_server();
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     start_server();
     for (const auto& [k, v] : env) unsetenv(k.c_str());

@@ -14,16 +14,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "tests/importers/import_fixture.hpp"
 
 namespace terrier::test {
-
 
 using json = nlohmann::json;
 
@@ -38,21 +40,29 @@ struct HttpResponse {
   }
 };
 
-inline HttpResponse http_request(int port, const std::string& method, const std::string& target,
-                          const std::string& extra_headers, const std::string& body) {
+// A TCP connection to the loopback port, or -1 with connect's errno.
+inline int connect_loopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  HttpResponse r;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int err = errno;
     close(fd);
-    return r;
+    errno = err;
+    return -1;
   }
-  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                    std::to_string(port) + "\r\nConnection: close\r\n" + extra_headers + "\r\n" +
-                    body;
+  return fd;
+}
+
+inline HttpResponse http_request(int port, const std::string& method, const std::string& target,
+                                 const std::string& extra_headers, const std::string& body) {
+  HttpResponse r;
+  int fd = connect_loopback(port);
+  if (fd < 0) return r;
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nConnection: close\r\n" + extra_headers + "\r\n" + body;
   (void)!write(fd, req.data(), req.size());
   timeval timeout{10, 0};  // a hung server fails the test instead of hanging it
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -86,7 +96,8 @@ inline HttpResponse http_request(int port, const std::string& method, const std:
 // process gets it.
 inline void allow_broken_connection_leak() {
   if (const char* supp = std::getenv("TERRIER_LSAN_BROKEN_CONNECTION")) {
-    setenv("LSAN_OPTIONS", (std::string("suppressions=") + supp + ":print_suppressions=0").c_str(), 1);
+    setenv("LSAN_OPTIONS", (std::string("suppressions=") + supp + ":print_suppressions=0").c_str(),
+           1);
   }
 }
 
@@ -100,7 +111,8 @@ inline std::string run_command(const std::string& cmd) {
   return out;
 }
 
-inline HttpResponse http_get(int port, const std::string& target, const std::string& extra_headers = "") {
+inline HttpResponse http_get(int port, const std::string& target,
+                             const std::string& extra_headers = "") {
   return http_request(port, "GET", target, extra_headers, "");
 }
 
@@ -108,7 +120,8 @@ class ApiTest : public ImportTest {
  protected:
   void SetUp() override {
     ImportTest::SetUp();
-    opportunities(fixture("conventions/cp1252_french.csv"));  // T-1 public, T-2 réseau, T-3 confidentiel
+    opportunities(
+        fixture("conventions/cp1252_french.csv"));  // T-1 public, T-2 réseau, T-3 confidentiel
     start_server();
     foundation_ = token("foundation");
     member_ = token("member");
@@ -118,23 +131,34 @@ class ApiTest : public ImportTest {
       kill(pid_, SIGTERM);
       int status = 0;
       waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not exit 0 on SIGTERM";
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+          << "serve did not exit 0 on SIGTERM";
     }
     if (stdout_ >= 0) close(stdout_);
   }
 
-  // Above exact_count_limit rows, numberMatched is the planner's estimate.
-  void start_server(const char* exact_count_limit = "1000") {
+  // `terrier serve` on a free loopback port with `options` (by default two
+  // threads, and numberMatched estimated above 1,000 rows); the port is read
+  // from its first line. `broken_connection_leak`: the server will lose its
+  // database connection on purpose (allow_broken_connection_leak).
+  void start_server(std::vector<std::string> options = {"--threads", "2", "--exact-count-limit",
+                                                        "1000"},
+                    bool broken_connection_leak = false) {
+    std::vector<std::string> args = {"terrier", "serve", "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), options.begin(), options.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int out[2];
     ASSERT_EQ(pipe(out), 0);
     pid_ = fork();
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {
       setenv("TERRIER_DATABASE_URL", db_.url().c_str(), 1);
+      if (broken_connection_leak) allow_broken_connection_leak();
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
-      execl(TERRIER_BINARY, "terrier", "serve", "--listen", "127.0.0.1:0", "--threads", "2",
-            "--exact-count-limit", exact_count_limit, nullptr);
+      execv(TERRIER_BINARY, argv.data());
       _exit(127);
     }
     close(out[1]);
@@ -147,16 +171,59 @@ class ApiTest : public ImportTest {
     port_ = std::stoi(m[1].str());
   }
 
-  std::string token(const std::string& role) {
-    auto r = run_terrier("token create --role " + role + " --name test-" + role,
+  // SIGTERM, and the server's end awaited (its exit status unchecked).
+  void stop_server() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    close(stdout_);
+    stdout_ = -1;
+  }
+
+  // A new token for `role` (an animator's names its circle), as `terrier
+  // token create` prints it; named "test-ROLE" unless `name` is given.
+  std::string token(const std::string& role, const std::string& territory = "",
+                    const std::string& name = "") {
+    auto r = run_terrier("token create --role " + role +
+                             (territory.empty() ? "" : " --territory " + territory) + " --name " +
+                             (name.empty() ? "test-" + role : name),
                          "TERRIER_DATABASE_URL=" + db_.url());
     std::string out = r.output;
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out.substr(out.rfind('\n') + 1);
   }
 
+  // `terrier match --all`, which must succeed.
+  void match_all() {
+    auto r = run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+
+  // Need N-1 (Collectif du Nord, 50 to 3,000 m² within 20 km of Lille),
+  // matched to the opportunities loaded: its id.
+  std::string add_matched_need() {
+    std::string file = "/tmp/terrier-need-n1-" + db_.name() + ".csv";
+    std::ofstream(file) << "Réf.;Collectif;Contact;Surface min (m²);Surface max (m²);Latitude;"
+                           "Longitude;Rayon (km)\n"
+                           "N-1;Collectif du Nord;06 00 00 00 00;50;3000;50,64;3,07;20\n";
+    run(importers::ImportKind::needs, file);
+    std::remove(file.c_str());
+    match_all();
+    return value("SELECT id FROM needs WHERE external_id = 'N-1'");
+  }
+
+  // A request with a JSON body, as the page sends its writes.
+  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& bearer, const std::string& extra_header = "") {
+    std::string headers =
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n" + (bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n") +
+        (extra_header.empty() ? "" : extra_header + "\r\n");
+    return http_request(port_, method, target, headers, body);
+  }
+
   HttpResponse get(const std::string& target, const std::string& bearer = "") {
-    return http_get(port_, target, bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
+    return http_get(port_, target,
+                    bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
   }
 
   std::string id_of(const std::string& ref) {

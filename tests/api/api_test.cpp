@@ -47,7 +47,8 @@ TEST_F(ApiTest, ItemsAreGeoJsonWithCountsLinksAndCacheHeaders) {
 }
 
 TEST_F(ApiTest, TerritoryAndTextFiltersIgnoreAccentsAndCase) {
-  auto r = json::parse(get("/ogcapi/collections/opportunities/items?territory=ROUBAIX", foundation_).body);
+  auto r = json::parse(
+      get("/ogcapi/collections/opportunities/items?territory=ROUBAIX", foundation_).body);
   EXPECT_EQ(r["numberMatched"], 2);  // T-2 and T-3
   auto q = json::parse(get("/ogcapi/collections/opportunities/items?q=ECOLE", foundation_).body);
   ASSERT_EQ(q["numberMatched"], 1);
@@ -71,7 +72,8 @@ TEST_F(ApiTest, EachRoleSeesItsRowsAndFields) {
   auto pub_item = get("/ogcapi/collections/opportunities/items/" + t1);
   ASSERT_EQ(pub_item.status, 200);
   EXPECT_EQ(pub_item.body.find("Commune de Lille"), std::string::npos);
-  auto fnd_item = json::parse(get("/ogcapi/collections/opportunities/items/" + t1, foundation_).body);
+  auto fnd_item =
+      json::parse(get("/ogcapi/collections/opportunities/items/" + t1, foundation_).body);
   EXPECT_EQ(fnd_item["properties"]["owner_name"], "Commune de Lille");
   // A confidential row does not exist for the public, even by id.
   EXPECT_EQ(get("/ogcapi/collections/opportunities/items/" + id_of("T-3")).status, 404);
@@ -89,7 +91,8 @@ TEST_F(ApiTest, BadRequestsGetProblemDetails) {
            {"/ogcapi/collections/opportunities/items?bbox=3,50,2,51", 400, "bbox"},
            {"/ogcapi/collections/opportunities/items?limit=10001", 400, "limit"},
            {"/ogcapi/collections/opportunities/items?limit=abc", 400, "limit"},
-           {"/ogcapi/collections/opportunities/items?colour=red", 400, "unknown parameter 'colour'"},
+           {"/ogcapi/collections/opportunities/items?colour=red", 400,
+            "unknown parameter 'colour'"},
            {"/ogcapi/collections/opportunities/items?kind=chateau", 400, "kind"},
            {"/ogcapi/collections/opportunities/items?territory=atlantide", 400, "territory"},
            {"/ogcapi/collections/castles/items", 404, "no collection"},
@@ -117,7 +120,10 @@ TEST_F(ApiTest, Lambert93IsServedForFrenchGisUsers) {
   EXPECT_NEAR(c[0].get<double>(), 704151.55, 0.01);
   EXPECT_NEAR(c[1].get<double>(), 7059556.74, 0.01);
   auto box = json::parse(get("/ogcapi/collections/opportunities/items?bbox=700000,7055000,710000,"
-                             "7065000&bbox-crs=" + l93, foundation_).body);
+                             "7065000&bbox-crs=" +
+                                 l93,
+                             foundation_)
+                             .body);
   EXPECT_EQ(box["numberMatched"], 1);
   EXPECT_EQ(get("/ogcapi/collections/opportunities/items?crs=EPSG:3857").status, 400);
   auto col = json::parse(get("/ogcapi/collections/opportunities").body);
@@ -133,9 +139,8 @@ TEST_F(ApiTest, LargeCountsAreEstimatedAndSaySo) {
     pqxx::nontransaction n(*conn_);
     n.exec0("ANALYZE territories");
   }
-  kill(pid_, SIGTERM);
-  waitpid(pid_, nullptr, 0);
-  start_server("50");
+  stop_server();
+  start_server({"--threads", "2", "--exact-count-limit", "50"});
   auto big = json::parse(get("/ogcapi/collections/territories/items?level=commune&limit=90").body);
   EXPECT_TRUE(big["numberMatchedIsEstimate"].get<bool>());
   EXPECT_GT(big["numberMatched"].get<long long>(), 0);
@@ -147,15 +152,16 @@ TEST_F(ApiTest, LargeCountsAreEstimatedAndSaySo) {
   EXPECT_FALSE(small["numberMatchedIsEstimate"].get<bool>());
   EXPECT_EQ(small["numberMatched"], 5);
   // Not counted (above the limit), but a last page says exactly how many.
-  auto whole = json::parse(get("/ogcapi/collections/territories/items?level=commune&limit=1000").body);
+  auto whole =
+      json::parse(get("/ogcapi/collections/territories/items?level=commune&limit=1000").body);
   EXPECT_FALSE(whole["numberMatchedIsEstimate"].get<bool>());
   EXPECT_GT(whole["features"].size(), 50u);
   EXPECT_EQ(whole["numberMatched"], whole["features"].size());
 }
 
 TEST_F(ApiTest, StaticFilesNeverLeaveTheWebRoot) {
-  for (const char* target : {"/%2Fetc%2Fpasswd", "/..%2F..%2F..%2Fetc%2Fpasswd", "/../../etc/passwd",
-                             "/%2Fproc%2Fself%2Fenviron", "/.git%2Fconfig"}) {
+  for (const char* target : {"/%2Fetc%2Fpasswd", "/..%2F..%2F..%2Fetc%2Fpasswd",
+                             "/../../etc/passwd", "/%2Fproc%2Fself%2Fenviron", "/.git%2Fconfig"}) {
     auto r = get(target);
     EXPECT_EQ(r.status, 404) << target;
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << target;
@@ -168,7 +174,6 @@ TEST_F(ApiTest, HealthzSaysTheDatabaseIsReachable) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body)["database"], "reachable");
 }
-
 
 TEST_F(ApiTest, GdalOapifClientReadsEveryCollectionAndPagesThroughOne) {
   std::string url = "OAPIF:http://127.0.0.1:" + std::to_string(port_) + "/ogcapi";
@@ -216,15 +221,7 @@ class ApiMatches : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
-    std::string file = "/tmp/terrier-needs-" + db_.name() + ".csv";
-    std::ofstream(file) << "Réf.;Collectif;Contact;Surface min (m²);Surface max (m²);Latitude;"
-                           "Longitude;Rayon (km)\n"
-                           "N-1;Collectif du Nord;06 00 00 00 00;50;3000;50,64;3,07;20\n";
-    run(importers::ImportKind::needs, file);
-    std::remove(file.c_str());
-    auto r = run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url());
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    need_ = value("SELECT id FROM needs WHERE external_id = 'N-1'");
+    need_ = add_matched_need();
   }
   std::string need_;
 };
@@ -234,7 +231,8 @@ TEST_F(ApiMatches, ANeedsMatchesShowOnlyTheOpportunitiesTheRoleMaySee) {
   ASSERT_EQ(pub.status, 200) << pub.body;
   auto pj = json::parse(pub.body);
   ASSERT_EQ(pj["features"].size(), 1u) << pub.body;
-  EXPECT_EQ(pj["features"][0]["properties"]["opportunity_id"].get<long long>(), std::stoll(id_of("T-1")));
+  EXPECT_EQ(pj["features"][0]["properties"]["opportunity_id"].get<long long>(),
+            std::stoll(id_of("T-1")));
   EXPECT_FALSE(pj["features"][0]["properties"]["reasons"].empty());
   auto fj = json::parse(get("/api/needs/" + need_ + "/matches", foundation_).body);
   EXPECT_EQ(fj["features"].size(), 2u);  // T-3 is "en discussion": not matched
@@ -248,12 +246,13 @@ TEST_F(ApiMatches, ANeedsMatchesShowOnlyTheOpportunitiesTheRoleMaySee) {
 }
 
 TEST_F(ApiMatches, TheLandGroupSetsAMatchStatus) {
-  std::string match = value("SELECT m.id FROM matches m JOIN opportunities o ON o.id = "
-                            "m.opportunity_id WHERE o.external_id = 'T-1'");
+  std::string match = value(
+      "SELECT m.id FROM matches m JOIN opportunities o ON o.id = "
+      "m.opportunity_id WHERE o.external_id = 'T-1'");
   auto patch = [&](const std::string& id, const std::string& body, const std::string& bearer) {
-    std::string headers = "Content-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n" +
-                          (bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
+    std::string headers =
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n" + (bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
     return http_request(port_, "PATCH", "/api/matches/" + id, headers, body);
   };
   EXPECT_EQ(patch(match, R"({"status":"visite"})", "").status, 401);
@@ -295,8 +294,9 @@ TEST_F(ApiTest, MetricsCountRequestsInPrometheusFormat) {
   EXPECT_EQ(get("/metrics", member_).status, 403);
   auto r = get("/metrics", token("admin"));
   ASSERT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("terrier_http_requests_total{route=\"/ogcapi/collections\",status=\"200\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      r.body.find("terrier_http_requests_total{route=\"/ogcapi/collections\",status=\"200\"} 1"),
+      std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find("status=\"404\"} 1"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("terrier_http_request_duration_seconds_count"), std::string::npos);
@@ -307,10 +307,7 @@ TEST_F(ApiTest, ExportsATerritoryForTheRolesThatMay) {
   std::string target = "/api/territories/lille-59350/export?format=geojson";
   EXPECT_EQ(get(target).status, 401);
   EXPECT_EQ(get(target, member_).status, 403);
-  auto animator_elsewhere = run_terrier("token create --role animator --territory roubaix-59512 --name a",
-                                        "TERRIER_DATABASE_URL=" + db_.url()).output;
-  animator_elsewhere.pop_back();
-  EXPECT_EQ(get(target, animator_elsewhere.substr(animator_elsewhere.rfind('\n') + 1)).status, 403);
+  EXPECT_EQ(get(target, token("animator", "roubaix-59512", "a")).status, 403);
 
   auto r = get(target, foundation_);
   ASSERT_EQ(r.status, 200) << r.body;
@@ -324,7 +321,8 @@ TEST_F(ApiTest, ExportsATerritoryForTheRolesThatMay) {
   EXPECT_EQ(layers["opportunites"], 1);  // T-1 is in Lille; T-2 and T-3 in Roubaix
   EXPECT_NE(r.body.find("Commune de Lille"), std::string::npos);  // foundations see owners
 
-  auto roubaix = get("/api/territories/roubaix-59512/export?format=gpkg&kind=commerce", foundation_);
+  auto roubaix =
+      get("/api/territories/roubaix-59512/export?format=gpkg&kind=commerce", foundation_);
   ASSERT_EQ(roubaix.status, 200);
   std::string file = "/tmp/terrier-export-" + db_.name() + ".gpkg";
   std::ofstream(file, std::ios::binary) << roubaix.body;
@@ -369,13 +367,6 @@ class ApiWrites : public ApiTest {
     ApiTest::SetUp();
     admin_ = token("admin");
   }
-  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& bearer) {
-    std::string headers = "Content-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n" +
-                          (bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
-    return http_request(port_, method, target, headers, body);
-  }
   std::string admin_;
 };
 
@@ -391,7 +382,8 @@ TEST_F(ApiWrites, AnAdminCreatesUpdatesAndDeletesAnOpportunityWithAnAuditTrail) 
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = std::to_string(json::parse(created.body)["id"].get<long long>());
   EXPECT_EQ(value("SELECT title || ' ' || commune_insee || ' ' || tenures::text FROM opportunities "
-                  "WHERE id = " + id),
+                  "WHERE id = " +
+                  id),
             "Atelier rue de Paris 59350 {bcus,location}");
   // The public sees it at once, without the owner.
   auto pub = get("/ogcapi/collections/opportunities/items/" + id);
@@ -400,23 +392,27 @@ TEST_F(ApiWrites, AnAdminCreatesUpdatesAndDeletesAnOpportunityWithAnAuditTrail) 
 
   auto patched = send("PATCH", "/api/opportunities/" + id, R"({"rent_eur_month": 950})", admin_);
   ASSERT_EQ(patched.status, 200) << patched.body;
-  EXPECT_EQ(value("SELECT rent_eur_month || ' ' || built_surface_m2 FROM opportunities WHERE id = " + id),
-            "950 180");
+  EXPECT_EQ(
+      value("SELECT rent_eur_month || ' ' || built_surface_m2 FROM opportunities WHERE id = " + id),
+      "950 180");
   EXPECT_EQ(send("DELETE", "/api/opportunities/" + id, "", admin_).status, 204);
   EXPECT_EQ(get("/ogcapi/collections/opportunities/items/" + id).status, 404);
   EXPECT_EQ(value("SELECT string_agg(action || ':' || actor, ',' ORDER BY id) FROM audit_log "
-                  "WHERE entity = 'opportunity' AND entity_id = " + id),
+                  "WHERE entity = 'opportunity' AND entity_id = " +
+                  id),
             "create:test-admin,update:test-admin,delete:test-admin");
   EXPECT_EQ(value("SELECT before->>'rent_eur_month' || ' ' || (after->>'rent_eur_month') FROM "
-                  "audit_log WHERE action = 'update' AND entity_id = " + id),
+                  "audit_log WHERE action = 'update' AND entity_id = " +
+                  id),
             "900 950");
 }
 
 TEST_F(ApiWrites, InvalidBodiesAreRefusedByTheImportersRulesAndChangeNothing) {
   std::string before = snapshot();
-  auto r = send("POST", "/api/opportunities",
-                R"({"title": "Château", "kind": "château", "built_surface_m2": -5, "lat": 48.85, "lon": 2.35})",
-                admin_);
+  auto r = send(
+      "POST", "/api/opportunities",
+      R"({"title": "Château", "kind": "château", "built_surface_m2": -5, "lat": 48.85, "lon": 2.35})",
+      admin_);
   EXPECT_EQ(r.status, 400);
   // The first refused field is named for the page, every one is in "errors",
   // and the detail is in French.
@@ -424,41 +420,58 @@ TEST_F(ApiWrites, InvalidBodiesAreRefusedByTheImportersRulesAndChangeNothing) {
   EXPECT_EQ(problem["field"], "kind");
   ASSERT_EQ(problem["errors"].size(), 3u) << r.body;
   EXPECT_EQ(problem["errors"][1]["field"], "built_surface_m2");
-  EXPECT_EQ(problem["errors"][1]["detail"], "Surface bâtie (m²) (built_surface_m2) : doit être supérieur à 0 (« -5 »)");
+  EXPECT_EQ(problem["errors"][1]["detail"],
+            "Surface bâtie (m²) (built_surface_m2) : doit être supérieur à 0 (« -5 »)");
   EXPECT_EQ(problem["errors"][2]["field"], "lat");  // Paris
-  EXPECT_NE(problem["errors"][2]["detail"].get<std::string>().find("hors des Hauts-de-France"), std::string::npos);
+  EXPECT_NE(problem["errors"][2]["detail"].get<std::string>().find("hors des Hauts-de-France"),
+            std::string::npos);
   auto detail = problem["detail"].get<std::string>();
-  EXPECT_NE(detail.find("Type de bien (kind) : « château » n'est pas un type de bien connu"), std::string::npos)
+  EXPECT_NE(detail.find("Type de bien (kind) : « château » n'est pas un type de bien connu"),
+            std::string::npos)
       << detail;
   EXPECT_EQ(send("POST", "/api/opportunities", "{not json", admin_).status, 400);
-  EXPECT_EQ(send("POST", "/api/opportunities", R"({"title": "x", "kind": "bureau", "colour": "red", "lat": 50.63, "lon": 3.06})", admin_).status, 400);
+  EXPECT_EQ(send("POST", "/api/opportunities",
+                 R"({"title": "x", "kind": "bureau", "colour": "red", "lat": 50.63, "lon": 3.06})",
+                 admin_)
+                .status,
+            400);
   EXPECT_EQ(send("PATCH", "/api/opportunities/999999", R"({"title": "x"})", admin_).status, 404);
   EXPECT_EQ(snapshot(), before);
 }
 
 TEST_F(ApiWrites, AnAnimatorWritesNeedsInsideItsCircleOnly) {
-  auto t = run_terrier("token create --role animator --territory lille-59350 --name anim-lille",
-                       "TERRIER_DATABASE_URL=" + db_.url()).output;
-  t.pop_back();
-  std::string animator = t.substr(t.rfind('\n') + 1);
+  const std::string animator = token("animator", "lille-59350", "anim-lille");
   const std::string inside = R"({"collective_name": "Recyclerie de Fives", "surface_min_m2": 200,
     "surface_max_m2": 600, "lat": 50.628, "lon": 3.087, "radius_km": 5})";
   // What the animator may not read it may not write: the collective's contact.
-  auto with_contact = send("POST", "/api/needs", inside.substr(0, inside.size() - 1) + R"(, "contact": "06 11 22 33 44"})", animator);
+  auto with_contact =
+      send("POST", "/api/needs",
+           inside.substr(0, inside.size() - 1) + R"(, "contact": "06 11 22 33 44"})", animator);
   EXPECT_EQ(with_contact.status, 403);
   EXPECT_EQ(json::parse(with_contact.body)["field"], "contact");
-  const std::string outside = R"({"collective_name": "Café de Roubaix", "lat": 50.69, "lon": 3.18, "radius_km": 3})";
+  const std::string outside =
+      R"({"collective_name": "Café de Roubaix", "lat": 50.69, "lon": 3.18, "radius_km": 3})";
   auto ok = send("POST", "/api/needs", inside, animator);
   EXPECT_EQ(ok.status, 201) << ok.body;
   std::string before = snapshot();
   EXPECT_EQ(send("POST", "/api/needs", outside, animator).status, 403);
   EXPECT_EQ(snapshot(), before);  // the refused insert was rolled back
-  EXPECT_EQ(send("POST", "/api/opportunities", R"({"title": "x", "kind": "bureau", "lat": 50.63, "lon": 3.06})", animator).status, 403);
+  EXPECT_EQ(send("POST", "/api/opportunities",
+                 R"({"title": "x", "kind": "bureau", "lat": 50.63, "lon": 3.06})", animator)
+                .status,
+            403);
   // An animator cannot take over another row by naming its reference.
-  EXPECT_EQ(send("POST", "/api/needs", R"({"external_id": "N-1", "collective_name": "x", "lat": 50.628, "lon": 3.087, "radius_km": 5})", animator).status, 400);
+  EXPECT_EQ(
+      send(
+          "POST", "/api/needs",
+          R"({"external_id": "N-1", "collective_name": "x", "lat": 50.628, "lon": 3.087, "radius_km": 5})",
+          animator)
+          .status,
+      400);
   // Its PATCH answers without the collective's contact.
   std::string id = std::to_string(json::parse(ok.body)["id"].get<long long>());
-  ASSERT_EQ(send("PATCH", "/api/needs/" + id, R"({"contact": "06 11 22 33 44"})", admin_).status, 200);
+  ASSERT_EQ(send("PATCH", "/api/needs/" + id, R"({"contact": "06 11 22 33 44"})", admin_).status,
+            200);
   EXPECT_EQ(send("PATCH", "/api/needs/" + id, R"({"notes": "x"})", animator).status, 403);
   auto patched = send("PATCH", "/api/needs/" + id, R"({"surface_max_m2": 700})", animator);
   EXPECT_EQ(patched.status, 200) << patched.body;
@@ -466,7 +479,8 @@ TEST_F(ApiWrites, AnAnimatorWritesNeedsInsideItsCircleOnly) {
   EXPECT_EQ(send("PATCH", "/api/needs/" + id, "{\"a\": \"\xff\"}", animator).status, 400);
   // Nobody but foundations and admins reads the collective's contact.
   EXPECT_EQ(get("/ogcapi/collections/needs/items").body.find("06 11 22 33 44"), std::string::npos);
-  EXPECT_NE(get("/ogcapi/collections/needs/items", foundation_).body.find("06 11 22 33 44"), std::string::npos);
+  EXPECT_NE(get("/ogcapi/collections/needs/items", foundation_).body.find("06 11 22 33 44"),
+            std::string::npos);
 }
 
 TEST_F(ApiWrites, AnAdminUploadsASpreadsheetAndGetsTheImportReport) {
@@ -497,7 +511,8 @@ TEST_F(ApiWrites, ADryRunUploadShowsTheHeaderReadingAndTheReportAndWritesNothing
   std::string file((std::istreambuf_iterator<char>(in)), {});
   std::string before = snapshot();
   auto runs = count("SELECT count(*) FROM audit_log WHERE action = 'import'");
-  auto r = send("POST", "/api/imports?kind=opportunities&dry_run=true&source=groupe-foncier", file, admin_);
+  auto r = send("POST", "/api/imports?kind=opportunities&dry_run=true&source=groupe-foncier", file,
+                admin_);
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = json::parse(r.body);
   EXPECT_EQ(j["dry_run"], true);
@@ -512,18 +527,17 @@ TEST_F(ApiWrites, ADryRunUploadShowsTheHeaderReadingAndTheReportAndWritesNothing
   EXPECT_EQ(j["issues"][0]["line"], 3);
   EXPECT_EQ(snapshot(), before);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'import'"), runs);
-  EXPECT_EQ(send("POST", "/api/imports?kind=opportunities&dry_run=maybe", file, admin_).status, 400);
-  EXPECT_EQ(send("POST", "/api/imports?kind=opportunities&dry_run=true", file, foundation_).status, 403);
+  EXPECT_EQ(send("POST", "/api/imports?kind=opportunities&dry_run=maybe", file, admin_).status,
+            400);
+  EXPECT_EQ(send("POST", "/api/imports?kind=opportunities&dry_run=true", file, foundation_).status,
+            403);
 }
 
 // Every role against every path that returns opportunities: the rows it
 // sees and whether an owner's name ever reaches it.
 TEST_F(ApiMatches, RoleByEndpointMatrix) {
   const std::string admin = token("admin");
-  auto animator = run_terrier("token create --role animator --territory lille-59350 --name anim",
-                              "TERRIER_DATABASE_URL=" + db_.url()).output;
-  animator.pop_back();
-  animator = animator.substr(animator.rfind('\n') + 1);
+  const std::string animator = token("animator", "lille-59350", "anim");
   struct Expect {
     std::string name, token;
     int items;         // opportunities listed
@@ -551,7 +565,8 @@ TEST_F(ApiMatches, RoleByEndpointMatrix) {
     EXPECT_EQ(tile.status, 200);
     EXPECT_EQ(tile.body.find("Tilleuls"), std::string::npos);  // never in tiles
     auto matches = get("/api/needs/" + need_ + "/matches", e.token);
-    EXPECT_EQ(json::parse(matches.body)["features"].size(), static_cast<std::size_t>(e.need_matches));
+    EXPECT_EQ(json::parse(matches.body)["features"].size(),
+              static_cast<std::size_t>(e.need_matches));
     EXPECT_EQ(matches.body.find("Tilleuls"), std::string::npos);
     auto exp = get("/api/territories/lille-59350/export", e.token);
     EXPECT_EQ(exp.status, e.export_lille);
@@ -571,7 +586,7 @@ class ApiDemo : public ApiTest {
   void SetUp() override {
     conn_ = db_.connect();
     load_demo_data(/*with_friches=*/true);
-    ASSERT_EQ(run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url()).exit_code, 0);
+    match_all();
     start_server();
     foundation_ = token("foundation");
   }
@@ -587,7 +602,8 @@ TEST_F(ApiDemo, EveryEndpointAnswersOnTheDemoData) {
   EXPECT_GT(places["numberMatched"].get<long long>(), 20);  // 21 places share Lille's point
   auto circles = json::parse(get("/ogcapi/collections/territories/items?level=circle").body);
   EXPECT_EQ(circles["numberReturned"], 9);
-  auto friches = json::parse(get("/ogcapi/collections/opportunities/items?kind=friche&q=filature&limit=1").body);
+  auto friches = json::parse(
+      get("/ogcapi/collections/opportunities/items?kind=friche&q=filature&limit=1").body);
   EXPECT_GT(friches["numberMatched"].get<long long>(), 0);
   auto tile = get("/tiles/opportunities/8/130/86.mvt");  // Lille and the mining basin
   EXPECT_EQ(tile.status, 200);
@@ -626,7 +642,8 @@ TEST(ApiRecovery, ServesErrorsWhileTheDatabaseIsDownThenRecoversWithoutARestart)
     port = ntohs(addr.sin_port);
     close(fd);
   }
-  std::string env = "-u TERRIER_DATABASE_URL TERRIER_HOME=" + home + " TERRIER_DB_PORT=" + std::to_string(port);
+  std::string env =
+      "-u TERRIER_DATABASE_URL TERRIER_HOME=" + home + " TERRIER_DB_PORT=" + std::to_string(port);
   ASSERT_EQ(run_terrier("db start", env).exit_code, 0);
   ASSERT_EQ(run_terrier("migrate", env).exit_code, 0);
   std::string url = run_terrier("db url", env).output;

@@ -36,16 +36,10 @@ class ConfidentialAvailableBuilding : public ApiTest {
     run(importers::ImportKind::circles, trust_data("cercles.csv"));
     ASSERT_EQ(opportunities(trust_data("opportunites.csv")).rejected, 0);
     ASSERT_EQ(run(importers::ImportKind::needs, trust_data("besoins.csv")).rejected, 0);
-    auto r = run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url());
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    match_all();
     need_ = value("SELECT id FROM needs WHERE external_id = 'NC-1'");
     building_ = id_of("C-1");
-    auto animator =
-        run_terrier("token create --role animator --territory test-metropole --name anim",
-                    "TERRIER_DATABASE_URL=" + db_.url())
-            .output;
-    while (!animator.empty() && animator.back() == '\n') animator.pop_back();
-    animator_ = animator.substr(animator.rfind('\n') + 1);
+    animator_ = token("animator", "test-metropole", "anim");
     admin_ = token("admin");
   }
 

@@ -15,31 +15,9 @@ class FollowupTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
-    std::string file = "/tmp/terrier-followup-needs-" + db_.name() + ".csv";
-    std::ofstream(file) << "Réf.;Collectif;Contact;Surface min (m²);Surface max (m²);Latitude;"
-                           "Longitude;Rayon (km)\n"
-                           "N-1;Collectif du Nord;06 00 00 00 00;50;3000;50,64;3,07;20\n";
-    run(importers::ImportKind::needs, file);
-    std::remove(file.c_str());
-    auto r = run_terrier("match --all", "TERRIER_DATABASE_URL=" + db_.url());
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    need_ = value("SELECT id FROM needs WHERE external_id = 'N-1'");
+    need_ = add_matched_need();
     admin_ = token("admin");
-    auto t =
-        run_terrier("token create --role animator --territory lille-59350 --name test-animator",
-                    "TERRIER_DATABASE_URL=" + db_.url())
-            .output;
-    while (!t.empty() && t.back() == '\n') t.pop_back();
-    animator_ = t.substr(t.rfind('\n') + 1);
-  }
-
-  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& bearer, const std::string& extra_header = "") {
-    std::string headers =
-        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\n" + (bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n") +
-        (extra_header.empty() ? "" : extra_header + "\r\n");
-    return http_request(port_, method, target, headers, body);
+    animator_ = token("animator", "lille-59350", "test-animator");
   }
 
   // The match of need N-1 with an opportunity, by the opportunity's reference.

@@ -15,15 +15,8 @@ namespace {
 // Connects, sends `bytes` as they are, and reads until the server closes or
 // goes quiet for `quiet_ms`. Returns everything read.
 std::string raw_exchange(int port, const std::string& bytes, int quiet_ms = 3000) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return "";
-  }
+  int fd = connect_loopback(port);
+  if (fd < 0) return "";
   (void)!write(fd, bytes.data(), bytes.size());
   timeval timeout{quiet_ms / 1000, (quiet_ms % 1000) * 1000};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);

@@ -19,32 +19,11 @@ class ServerErrors : public ApiTest {
  protected:
   // The server again, with its own pool size and statement timeout.
   void restart_server(int pool, int statement_timeout_ms) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    close(stdout_);
-    int out[2];
-    ASSERT_EQ(pipe(out), 0);
-    pid_ = fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      setenv("TERRIER_DATABASE_URL", db_.url().c_str(), 1);
-      allow_broken_connection_leak();  // one test kills the server's session
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::string p = std::to_string(pool), t = std::to_string(statement_timeout_ms);
-      execl(TERRIER_BINARY, "terrier", "serve", "--listen", "127.0.0.1:0", "--threads", "4",
-            "--pool", p.c_str(), "--statement-timeout", t.c_str(), nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    stdout_ = out[0];
-    std::string line;
-    char c;
-    while (read(stdout_, &c, 1) == 1 && c != '\n') line += c;
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(127\.0\.0\.1:(\d+)/)"))) << line;
-    port_ = std::stoi(m[1].str());
+    stop_server();
+    // One test kills the server's session.
+    start_server({"--threads", "4", "--pool", std::to_string(pool), "--statement-timeout",
+                  std::to_string(statement_timeout_ms)},
+                 /*broken_connection_leak=*/true);
   }
 
   // The answer says nothing of the database's inside.

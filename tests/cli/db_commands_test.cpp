@@ -75,8 +75,8 @@ class TempHome {
 };
 
 TEST(CliDatabase, BadDatabaseUrlGivesOneLineAndNonZeroExit) {
-  auto r = run_terrier("migrate",
-                       "TERRIER_DATABASE_URL=postgresql://nobody:secret@127.0.0.1:1/nothing");
+  auto r =
+      run_terrier("migrate", "TERRIER_DATABASE_URL=postgresql://nobody:secret@127.0.0.1:1/nothing");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(line_count(r.output), 1u) << r.output;
   EXPECT_EQ(r.output.rfind("terrier: cannot connect to database postgresql://nobody:***@", 0), 0u)
@@ -131,8 +131,7 @@ TEST(CliDatabase, StartMigrateStatusUrlStopLifecycle) {
 
   auto migrate = run_terrier("migrate", env);
   EXPECT_EQ(migrate.exit_code, 0) << migrate.output;
-  EXPECT_NE(migrate.output.find("applied 001_extensions.sql"), std::string::npos)
-      << migrate.output;
+  EXPECT_NE(migrate.output.find("applied 001_extensions.sql"), std::string::npos) << migrate.output;
   auto migrate2 = run_terrier("migrate", env);
   EXPECT_EQ(migrate2.exit_code, 0) << migrate2.output;
   EXPECT_NE(migrate2.output.find("0 migration(s) applied"), std::string::npos) << migrate2.output;
@@ -197,8 +196,8 @@ TEST(CliDatabase, EditedMigrationIsRefusedWithOneLine) {
   for (const auto& e : fs::directory_iterator(TERRIER_SQL_DIR_DEFAULT)) {
     fs::copy_file(e.path(), sql / e.path().filename());
   }
-  std::string env = fmt::format("TERRIER_DATABASE_URL={} TERRIER_SQL_DIR={}", database.url(),
-                                sql.string());
+  std::string env =
+      fmt::format("TERRIER_DATABASE_URL={} TERRIER_SQL_DIR={}", database.url(), sql.string());
   ASSERT_EQ(run_terrier("migrate", env).exit_code, 0);
   std::ofstream(sql / "003_places_opportunities_needs.sql", std::ios::app) << "\n-- edit\n";
   auto r = run_terrier("migrate", env);

@@ -1,0 +1,232 @@
+#include "db/feature_sql.hpp"
+
+#include <fmt/core.h>
+
+#include <string_view>
+#include <utility>
+
+#include "core/text.hpp"
+
+namespace terrier::db::feature_sql {
+
+std::string Where::param(std::string value) {
+  params_.push_back(std::move(value));
+  return fmt::format("${}", params_.size());
+}
+
+void Where::add(std::string condition) {
+  conditions_.push_back(std::move(condition));
+}
+
+std::string Where::sql() const {
+  std::string out;
+  for (const auto& c : conditions_) out += (out.empty() ? " WHERE " : " AND ") + c;
+  return out;
+}
+
+std::string number(double v) {
+  return fmt::format("{}", v);
+}
+
+std::string like_pattern(const std::string& q) {
+  std::string out = "%";
+  for (char c : text::fold(q)) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+// The territory a slug or a name designates: circles first, then EPCIs,
+// communes and départements.
+std::string territory_geom(Where& w, const std::string& slug_or_name) {
+  std::string p = w.param(slug_or_name);
+  return fmt::format(
+      "(SELECT geom FROM territories WHERE geom IS NOT NULL AND (slug = {0} OR name_folded = "
+      "terrier_fold({0})) ORDER BY (slug = {0}) DESC, array_position(ARRAY['circle', 'epci', "
+      "'commune', 'departement'], level::text) LIMIT 1)",
+      p);
+}
+
+// Marks where a collection's geometry goes; sql_for() puts the output CRS's
+// expression of Sql::geom there.
+namespace {
+constexpr std::string_view kGeomSlot = "@GEOM@";
+}  // namespace
+
+// Whether an opportunity (o) was last verified, or else created, more than
+// `months` ago. The months are a validated integer from the configuration.
+std::string to_reverify_sql(int months) {
+  return fmt::format(
+      "(coalesce(o.last_verified, o.created_at::date) < current_date - make_interval(months => "
+      "{}))",
+      months);
+}
+
+Sql opportunities_sql(Role role, int reverify_months) {
+  bool confidential = sees_confidential(role);
+  return {
+      "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
+      "@GEOM@::jsonb, 'properties', jsonb_build_object("
+      "'external_id', o.external_id, 'title', o.title, 'kind', o.kind, 'address', o.address, "
+      "'commune_insee', o.commune_insee, 'location_precision', o.location_precision, "
+      "'built_surface_m2', o.built_surface_m2, "
+      "'land_surface_m2', o.land_surface_m2, 'tenures', to_jsonb(o.tenures::text[]), "
+      "'price_eur', o.price_eur, 'rent_eur_month', o.rent_eur_month, 'available_from', "
+      "o.available_from, 'available_until', o.available_until, 'owner_kind', o.owner_kind, "
+      "'status', o.status, 'visibility', o.visibility, 'last_verified', o.last_verified, "
+      "'source', o.source, 'source_status', o.source_status, 'duplicate_of', o.duplicate_of, "
+      "'to_reverify', " +
+          to_reverify_sql(reverify_months) + ")" +
+          std::string(confidential ? " || jsonb_build_object('owner_name', p.owner_name, "
+                                     "'owner_contact', p.owner_contact, 'notes', p.notes)"
+                                   : "") +
+          "))::text",
+      confidential ? "opportunities o LEFT JOIN opportunity_private p ON p.opportunity_id = o.id"
+                   : "opportunities o",
+      "o.geom", "o.point", "o.id"};
+}
+
+Sql places_sql() {
+  return {
+      "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
+      "@GEOM@::jsonb, 'properties', jsonb_build_object("
+      "'external_id', o.external_id, 'name', o.name, 'kind', o.kind, 'address', o.address, "
+      "'commune_insee', o.commune_insee, "
+      "'location_precision', o.location_precision, 'website', o.website, 'description', "
+      "o.description, 'competences', to_jsonb(o.competences), 'circle', "
+      "(SELECT slug FROM territories c WHERE c.id = o.circle_id), 'source', o.source)))::text",
+      "places o", "o.geom", "o.geom", "o.id"};
+}
+
+Sql needs_sql(Role role) {
+  bool confidential = sees_confidential(role);
+  const std::string area =
+      "coalesce(o.search_polygon, (SELECT geom FROM territories t WHERE t.id = "
+      "o.search_territory_id), ST_Buffer(o.search_center::geography, o.search_radius_m)::geometry)";
+  return {
+      "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', @GEOM@::jsonb, "
+      "'properties', jsonb_build_object('external_id', o.external_id, 'collective_name', "
+      "o.collective_name, 'search_center', CASE WHEN o.search_center IS NOT NULL THEN "
+      "jsonb_build_array(ST_X(o.search_center), ST_Y(o.search_center)) END, "
+      "'source', o.source, "
+      "'surface_min_m2', o.surface_min_m2, 'surface_ideal_m2', o.surface_ideal_m2, "
+      "'surface_max_m2', o.surface_max_m2, 'kinds_wanted', to_jsonb(o.kinds_wanted::text[]), "
+      "'tenures_accepted', to_jsonb(o.tenures_accepted::text[]), 'rent_max_eur_month', "
+      "o.rent_max_eur_month, 'price_max_eur', o.price_max_eur, 'needed_from', "
+      "o.needed_from, 'status', o.status, 'description', o.description, 'territory', "
+      "(SELECT slug FROM territories t WHERE t.id = o.search_territory_id), 'radius_m', "
+      "o.search_radius_m, 'place_id', o.place_id, 'place_ref', (SELECT external_id FROM "
+      "places pl WHERE pl.id = o.place_id), 'surface_tolerance_pct', o.surface_tolerance_pct)" +
+          std::string(confidential
+                          ? " || jsonb_build_object('contact', p.contact, 'notes', p.notes)"
+                          : "") +
+          "))::text",
+      confidential ? "needs o LEFT JOIN need_private p ON p.need_id = o.id" : "needs o", area,
+      "coalesce(o.search_center, ST_PointOnSurface(" + area + "))", "o.id"};
+}
+
+Sql territories_sql() {
+  return {
+      "(jsonb_build_object('type', 'Feature', 'id', o.slug, 'geometry', "
+      "@GEOM@::jsonb, 'properties', jsonb_build_object('slug', o.slug, "
+      "'name', o.name, 'level', o.level, 'code', o.code, 'population', o.population, "
+      "'parent_code', o.parent_code)))::text",
+      "territories o", "o.geom", "ST_PointOnSurface(o.geom)", "o.id"};
+}
+
+// GeoJSON of a geometry in the output CRS: WGS84 lon/lat with 6 decimals
+// (RFC 7946), or Lambert-93 metres to the centimetre (OGC API Part 2).
+std::string output_geometry(const std::string& expr, int srid) {
+  if (srid == 4326) return "ST_AsGeoJSON(" + expr + ", 6)";
+  return "ST_AsGeoJSON(ST_Transform(" + expr + ", " + std::to_string(srid) + "), 2)";
+}
+
+Sql sql_for(Collection c, Role role, int srid, int reverify_months) {
+  Sql s;
+  switch (c) {
+    case Collection::opportunities:
+      s = opportunities_sql(role, reverify_months);
+      break;
+    case Collection::places:
+      s = places_sql();
+      break;
+    case Collection::needs:
+      s = needs_sql(role);
+      break;
+    case Collection::territories:
+      s = territories_sql();
+      break;
+  }
+  auto at = s.select.find(kGeomSlot);
+  s.select.replace(at, kGeomSlot.size(), output_geometry(s.geom, srid));
+  return s;
+}
+
+// What a role may see of a collection, before any filter.
+void restrict_to_role(Where& w, Collection c, Role role) {
+  if (c == Collection::opportunities) {
+    w.add("o.visibility = ANY(" + w.param(text::pg_array_literal(readable_visibilities(role))) +
+          "::text[])");
+  }
+  if (c == Collection::territories) w.add("o.geom IS NOT NULL");
+}
+
+namespace {
+
+// The text that q searches, per collection.
+std::string searched_text(Collection c) {
+  return c == Collection::opportunities ? "o.title || ' ' || coalesce(o.address, '')"
+         : c == Collection::places      ? "o.name || ' ' || coalesce(o.address, '')"
+         : c == Collection::needs       ? "o.collective_name"
+                                        : "o.name";
+}
+
+}  // namespace
+
+void add_filters(Where& w, const Sql& s, Collection c, const FeatureFilters& f,
+                 int reverify_months) {
+  if (f.to_reverify && c == Collection::opportunities) w.add(to_reverify_sql(reverify_months));
+  auto any = [&](const std::vector<std::string>& values, const std::string& column) {
+    if (!values.empty())
+      w.add(column + " = ANY(" + w.param(text::pg_array_literal(values)) + "::text[])");
+  };
+  any(f.kinds, "o.kind");
+  any(f.statuses, "o.status");
+  any(f.levels, "o.level");
+  if (!f.tenures.empty()) {
+    w.add("o.tenures::text[] && " + w.param(text::pg_array_literal(f.tenures)) + "::text[]");
+  }
+  const std::string surface =
+      "(CASE WHEN o.kind IN ('terrain', 'friche') THEN o.land_surface_m2 ELSE o.built_surface_m2 "
+      "END)";
+  if (f.surface_min) w.add(surface + " >= " + w.param(number(*f.surface_min)) + "::numeric");
+  if (f.surface_max) w.add(surface + " <= " + w.param(number(*f.surface_max)) + "::numeric");
+  if (f.rent_max) w.add("o.rent_eur_month <= " + w.param(number(*f.rent_max)) + "::numeric");
+  if (f.price_max) w.add("o.price_eur <= " + w.param(number(*f.price_max)) + "::numeric");
+  if (f.available_before) {
+    w.add("(o.available_from IS NULL OR o.available_from <= " + w.param(*f.available_before) +
+          "::date)");
+  }
+  if (f.territory) w.add("ST_Intersects(" + s.point + ", " + territory_geom(w, *f.territory) + ")");
+  if (f.slug) w.add("o.slug = " + w.param(*f.slug));
+  if (f.competence) {
+    w.add("EXISTS (SELECT 1 FROM unnest(o.competences) c WHERE terrier_fold(c) = terrier_fold(" +
+          w.param(*f.competence) + "))");
+  }
+  if (f.q) w.add("terrier_fold(" + searched_text(c) + ") LIKE " + w.param(like_pattern(*f.q)));
+}
+
+// With q, the best matches first: the name itself, then names that start
+// with it ("Lens" before "Selens"); otherwise, and then, by id.
+std::string order_by(Where& w, const Sql& s, Collection c, const FeatureFilters& f) {
+  if (!f.q) return s.id;
+  std::string name = c == Collection::opportunities ? "o.title"
+                     : c == Collection::needs       ? "o.collective_name"
+                                                    : "o.name";
+  std::string folded = "terrier_fold(" + w.param(*f.q) + ")";
+  return fmt::format("terrier_fold({0}) = {1} DESC, starts_with(terrier_fold({0}), {1}) DESC, {2}",
+                     name, folded, s.id);
+}
+
+}  // namespace terrier::db::feature_sql
