@@ -28,15 +28,6 @@ std::string number(double v) {
   return fmt::format("{}", v);
 }
 
-std::string like_pattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : text::fold(q)) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
 // The territory a slug or a name designates: circles first, then EPCIs,
 // communes and départements.
 std::string territory_geom(Where& w, const std::string& slug_or_name) {

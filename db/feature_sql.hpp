@@ -12,6 +12,7 @@
 
 #include "core/roles.hpp"
 #include "db/feature_store.hpp"
+#include "db/like_pattern.hpp"
 
 namespace terrier::db::feature_sql {
 
@@ -41,8 +42,6 @@ struct Sql {
 };
 
 std::string number(double v);
-// q folded, its LIKE wildcards escaped, between two '%'.
-std::string like_pattern(const std::string& q);
 // Whether an opportunity (o) was last verified, or else created, more than
 // `months` ago (a validated integer from the configuration).
 std::string to_reverify_sql(int months);

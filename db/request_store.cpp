@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "core/text.hpp"
+#include "db/like_pattern.hpp"
 
 namespace terrier::db {
 namespace {
@@ -27,15 +28,6 @@ std::string object_sql(Role role) {
          ")::text, (extract(epoch FROM r.updated_at) * 1000000)::bigint, count(*) OVER () "
          "FROM requests r LEFT JOIN territories c ON c.id = r.circle_id " +
          (confidential ? "LEFT JOIN request_private p ON p.request_id = r.id " : "");
-}
-
-std::string like_pattern(const std::string& q) {
-  std::string out = "%";
-  for (char ch : text::fold(q)) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "%";
 }
 
 // The circle of a commune, from its point.
