@@ -1,0 +1,97 @@
+// A mapping file read and bound to a header: its columns, constants, value
+// translations, source and CRS, and the refusals that name the file. No
+// database.
+
+#include "importers/mapping.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace terrier::importers {
+namespace {
+
+class MappingFile : public ::testing::Test {
+ protected:
+  void TearDown() override { std::remove(path_.c_str()); }
+
+  std::string write(const std::string& json) {
+    std::ofstream(path_) << json;
+    return path_;
+  }
+  // The ImportError's message, or "" when none is thrown.
+  std::string refusal(const std::string& json) {
+    try {
+      Mapping::load(ImportKind::opportunities, write(json));
+    } catch (const ImportError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  std::string path_ = ::testing::TempDir() + "/terrier-mapping-test.json";
+};
+
+TEST_F(MappingFile, ItsColumnsWinOverTheDefaultSynonyms) {
+  auto m = Mapping::load(ImportKind::opportunities,
+                         write(R"({"columns": {"Surface": "land_surface_m2", "Nom": "title"},
+                                  "ignore": ["Commentaire"]})"));
+  m.bind({"Nom", "Surface", "Commentaire", "Couleur"}, "biens.csv");
+  EXPECT_EQ(m.column("title"), 0u);
+  EXPECT_EQ(m.column("land_surface_m2"), 1u);
+  EXPECT_EQ(m.column("built_surface_m2"), std::nullopt);  // "Surface" by default
+  EXPECT_EQ(m.unmapped_columns(), (std::vector<std::size_t>{3}));
+  EXPECT_FALSE(m.reading()[2].kept);  // ignored: not even kept in attributes
+  EXPECT_TRUE(m.reading()[3].kept);
+}
+
+TEST_F(MappingFile, ConstantsValuesSourceAndCrs) {
+  auto m = Mapping::load(ImportKind::opportunities,
+                         write(R"({"constants": {"status": "disponible", "price_eur": 0},
+                                  "values": {"kind": {"Entrepôt ": "atelier"}},
+                                  "source": "epf", "srs": "EPSG:2154"})"));
+  EXPECT_EQ(m.constant("status"), "disponible");
+  EXPECT_EQ(m.constant("price_eur"), "0");
+  EXPECT_EQ(m.constant("title"), std::nullopt);
+  EXPECT_EQ(m.translate("kind", "entrepot"), "atelier");  // folded, trimmed
+  EXPECT_EQ(m.translate("kind", "bureau"), "bureau");
+  EXPECT_EQ(m.source(), "epf");
+  EXPECT_EQ(m.srs(), "EPSG:2154");
+}
+
+// Every refusal names the mapping file, and the field when one is at fault.
+TEST_F(MappingFile, RefusalsNameTheFile) {
+  for (const char* json : {"not json", "[1, 2]", R"({"columns": {"Nom": 3}})",
+                           R"({"constants": {"colour": "red"}})"}) {
+    std::string why = refusal(json);
+    EXPECT_EQ(why.rfind(path_ + ": ", 0), 0u) << json << " -> " << why;
+  }
+  EXPECT_NE(refusal(R"({"values": {"colour": {}}})").find("'colour' is not a field"),
+            std::string::npos);
+  try {
+    Mapping::load(ImportKind::opportunities, std::string("/nonexistent/mapping.json"));
+    FAIL() << "a missing mapping file was read";
+  } catch (const ImportError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/mapping.json"), std::string::npos);
+  }
+}
+
+TEST(MappingBind, TwoColumnsForOneFieldAreRefusedByName) {
+  auto m = Mapping::load(ImportKind::opportunities, std::nullopt);
+  try {
+    m.bind({"Intitulé", "Titre"}, "biens.csv");
+    FAIL() << "two title columns were accepted";
+  } catch (const ImportError& e) {
+    EXPECT_NE(std::string(e.what()).find("biens.csv: columns 'Intitulé' and 'Titre'"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace terrier::importers
