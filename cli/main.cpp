@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   exp->add_option("--territory", export_args.territory,
                   "Circle, EPCI, commune or département slug (default: the whole region, without outline)");
   exp->add_option("--format", export_args.format, "geojson, gpkg, kml, csv, xlsx, ods or cnig (CNIG Friches standard)");
-  exp->add_option("--layers", export_args.layers, "places,opportunities,needs (default: all), or requests alone (csv)");
+  exp->add_option("--layers", export_args.layers, "places,opportunities,needs (default: all), or requests alone (csv, xlsx, ods)");
   exp->add_option("-o,--output", export_args.output, "The file to write")->required();
   exp->callback([&] {
     command = [&export_args](const cli::Settings& s) { return cli::export_territory(s, export_args); };

@@ -97,18 +97,23 @@ int token_revoke(const Settings& settings, const TokenArgs& args) {
 namespace terrier::cli {
 namespace {
 
-// `terrier export --layers requests --format csv -o FILE`: the requests
-// ("sollicitations"), with the headers `terrier import requests` reads.
+// `terrier export --layers requests --format csv|xlsx|ods -o FILE`: the
+// requests ("sollicitations"), with the headers `terrier import requests` reads.
 int export_requests(const Settings& settings, const ExportArgs& args) {
-  if (args.format != "csv") throw ConfigError("requests are exported as csv (--format csv)");
+  if (args.format != "csv" && args.format != "xlsx" && args.format != "ods")
+    throw ConfigError("requests are exported as csv, xlsx or ods (--format)");
   if (!args.territory.empty()) throw ConfigError("requests are exported whole: leave --territory out");
   auto conn = db::connect(database_url(settings));
   db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
   namespace fs = std::filesystem;
   fs::path out = fs::absolute(args.output);
-  fs::path part = out.parent_path() / ("." + out.filename().string() + ".part.csv");
+  fs::path part = out.parent_path() / ("." + out.filename().string() + ".part." + args.format);
   try {
-    importers::write_requests_csv(*conn, part.string());
+    if (args.format == "csv") {
+      importers::write_requests_csv(*conn, part.string());
+    } else {
+      importers::write_requests_sheet(*conn, part.string(), args.format == "xlsx" ? "XLSX" : "ODS");
+    }
     fs::rename(part, out);
   } catch (const std::exception& e) {
     std::error_code ec;
