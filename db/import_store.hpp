@@ -103,6 +103,14 @@ struct DuplicateFlag {
   double distance_m;
 };
 
+// A staged row an import limited to a circle may not write: the field
+// that says why ("location", "visibility", "external_id"), its value, and
+// the reason in French.
+struct OutOfScopeRow {
+  std::size_t position;
+  std::string field, value, reason;
+};
+
 struct ImportRun {
   std::string kind, source, file_name, file_sha256, user;
   bool dry_run = false;
@@ -195,6 +203,20 @@ class ImportStore {
                     std::optional<long long> id, const std::optional<std::string>& before,
                     const std::optional<std::string>& after);
   void commit();
+
+  // Imports limited to a circle (db/import_scope.cpp). After stage(),
+  // before merge(): removes the staged rows that do not lie in the circle
+  // `slug`, whose visibility is not in `visibilities`, or whose reference
+  // names a stored row (of `source`) outside them or holding confidential
+  // fields, and returns them.
+  std::vector<OutOfScopeRow> drop_rows_out_of_scope(const TableSpec& spec,
+                                                    const std::string& source,
+                                                    const std::string& slug,
+                                                    const std::vector<std::string>& visibilities);
+  // Whether the stored row (source, external_id) has one of `visibilities`
+  // (rows of a table without visibility: true).
+  bool readable_by(const TableSpec& spec, const std::string& source,
+                   const std::string& external_id, const std::vector<std::string>& visibilities);
 
   // Page edits and re-imports (db/edit_store.cpp). Whether row `id` is at
   // `version` (its updated_at in microseconds), locked for the update.

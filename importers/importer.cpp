@@ -132,9 +132,15 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
       }
     }
   };
+  auto last_call = Clock::now();
   while (source.next(record)) {
     ++report.read;
     progress.tick(report.read, source.progress());
+    if (options.on_progress && (report.read & 255) == 0 &&
+        Clock::now() - last_call >= std::chrono::milliseconds(200)) {
+      last_call = Clock::now();
+      options.on_progress(report.read, source.progress());
+    }
     read_one(record);
   }
   conventions.decide();
@@ -158,6 +164,32 @@ void reject_repeated_rows(db::ImportStore& store, const RecordSource& source,
                                fmt::format("the same row (no reference) is already at {} {}",
                                            source.position_name(), r.first_position)});
     }
+  }
+}
+
+// An import limited to a circle: the rows it may not write, rejected with
+// the column that says why (db::ImportStore::drop_rows_out_of_scope).
+void reject_rows_out_of_scope(db::ImportStore& store, const db::TableSpec& spec,
+                              const Mapping& mapping, const ImportOptions& options,
+                              ImportReport& report) {
+  auto column_of = [&](const std::string& field) {
+    static const std::vector<std::string> where = {
+        "lat", "lon", "wkt", "territory", "commune_insee", "postcode", "address"};
+    for (const auto& wanted : field == "location" ? where : std::vector<std::string>{field}) {
+      for (const auto& c : mapping.reading()) {
+        if (!c.field) continue;
+        for (const auto& f : text::split_any(*c.field, {", "})) {
+          if (f == wanted) return c.column;
+        }
+      }
+    }
+    return field;
+  };
+  for (const auto& r :
+       store.drop_rows_out_of_scope(spec, report.source, *options.circle, options.visibilities)) {
+    ++report.rejected;
+    report.issues.push_back(
+        {RowIssue::Kind::rejected, r.position, column_of(r.field), r.value, r.reason});
   }
 }
 
@@ -249,6 +281,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
               rejected_without_id);
     stage.finish();
     reject_repeated_rows(store, *source, mapping, report);
+    if (options.circle) reject_rows_out_of_scope(store, *plan.spec, mapping, options, report);
     if (report.read == 0) {
       // Nothing to load, and with --sync it would delete the whole source.
       throw ImportError(
@@ -268,6 +301,11 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     counts = store.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {
       for (const auto& d : find_duplicates(store, options.duplicate_search)) {
+        // A limited import never names a row its role may not read.
+        if (options.circle && !store.readable_by(*plan.spec, d.other_source, d.other_external_id,
+                                                 options.visibilities)) {
+          continue;
+        }
         report.issues.push_back(
             {RowIssue::Kind::flagged, d.position, "", d.other_external_id,
              fmt::format(
@@ -308,10 +346,10 @@ void write_issue_report(const std::string& path, const std::string& file,
     out << "\xEF\xBB\xBF"
         << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
     for (const auto& i : report.issues) {
-      const char* kind = i.kind == RowIssue::Kind::rejected  ? "rejetée"
-                         : i.kind == RowIssue::Kind::warning ? "avertissement"
+      const char* kind = i.kind == RowIssue::Kind::rejected   ? "rejetée"
+                         : i.kind == RowIssue::Kind::warning  ? "avertissement"
                          : i.kind == RowIssue::Kind::conflict ? "conflit avec une modification"
-                                                             : "doublon probable";
+                                                              : "doublon probable";
       out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value) << ';'
           << cell(i.reason) << ';' << kind << "\r\n";
     }
