@@ -5,8 +5,8 @@
 // server of tests/web/run) in Debian's chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, ready } from "../lib/browser.mjs";
-import { account, invite, signInWithPassword, uniqueEmail } from "./accounts.mjs";
+import { launch, openPage, ready } from "./lib/browser.mjs";
+import { account, invite, signInWithPassword, uniqueEmail } from "./lib/accounts.mjs";
 
 const BASE = process.env.TERRIER_URL;
 
