@@ -190,7 +190,10 @@ describe("a land-group member's walk", () => {
     await page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "public");
     await ready(page);
     assert.ok(await page.isHidden("#new-opportunity"));
-    assert.deepEqual(problems, []);
+    // The stale edit's 412 is the only HTTP error of the walk.
+    const expected = (p) => p === `HTTP 412: ${BASE}/api/opportunities/${clicked}` || /status of 412 \(Precondition Failed\)/.test(p);
+    assert.equal(problems.filter(expected).length, 2, problems.join("\n"));
+    assert.deepEqual(problems.filter((p) => !expected(p)), []);
     await context.close();
   });
 
@@ -208,9 +211,9 @@ describe("a land-group member's walk", () => {
     const rows = 30_000;
     const lines = ["Réf.;Intitulé;Type de bien;Latitude;Longitude;Visibilité"];
     for (let i = 0; i < rows; i += 1) {
-      lines.push(`GRAND-${RUN}-${i};Local ${i} du grand tableau ${RUN};bureau;${(50.6 + Math.floor(i / 200) * 0.0005).toFixed(4)};${(3.0 + (i % 200) * 0.0008).toFixed(4)};réseau`);
+      lines.push(`GRAND-${RUN}-${i};Local ${i} gt${RUN};bureau;${(50.6 + Math.floor(i / 200) * 0.0005).toFixed(4)};${(3.0 + (i % 200) * 0.0008).toFixed(4)};réseau`);
     }
-    lines.push(`GRAND-${RUN}-amiens;Local à Amiens ${RUN};bureau;49.8940;2.2957;réseau`);
+    lines.push(`GRAND-${RUN}-amiens;Local am${RUN};bureau;49.8940;2.2957;réseau`);
     // The bar's values while the server reads, recorded in the page.
     await page.evaluate(() => {
       window.seenProgress = [];
@@ -234,9 +237,13 @@ describe("a land-group member's walk", () => {
     // « Confirmer l'import »: written, in the member's circle only.
     await page.click("#import-confirm");
     await page.waitForFunction(() => /^Import terminé/.test(document.querySelector("#import-status").textContent), null, { timeout: 180_000 });
-    const imported = await adminGet(`/ogcapi/collections/opportunities/items?q=${encodeURIComponent(`grand tableau ${RUN}`)}&limit=1`);
-    assert.equal(imported.numberMatched, rows);
-    const outside = await adminGet(`/ogcapi/collections/opportunities/items?q=${encodeURIComponent(`Amiens ${RUN}`)}&limit=1`);
+    assert.match(await page.textContent("#import-status"), new RegExp(`${new Intl.NumberFormat("fr-FR").format(rows)} ajoutée\\(s\\).*1 refusée\\(s\\)`));
+    // (numberMatched is an estimate above the server's exact-count limit.)
+    const imported = await adminGet(`/ogcapi/collections/opportunities/items?q=gt${RUN}&limit=10000`);
+    assert.equal(imported.features.length, 10_000);
+    const last = await adminGet(`/ogcapi/collections/opportunities/items?q=gt${RUN}&limit=10000&offset=20000`);
+    assert.equal(last.features.length, rows - 20_000);
+    const outside = await adminGet(`/ogcapi/collections/opportunities/items?q=am${RUN}&limit=1`);
     assert.equal(outside.numberMatched, 0);
     await idle(page);
     assert.deepEqual(problems, []);
