@@ -30,8 +30,8 @@ std::string point_of(const TableSpec& spec, const std::string& alias) {
   return fmt::format("ST_PointOnSurface({}.geom)", alias);
 }
 
-constexpr const char* kCircle =
-    "(SELECT geom FROM territories WHERE slug = $1 AND level = 'circle')";
+// The person's circle (a token may name any territory, as for animators).
+constexpr const char* kCircle = "(SELECT geom FROM territories WHERE slug = $1)";
 
 }  // namespace
 

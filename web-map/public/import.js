@@ -118,14 +118,19 @@ export class ImportDialog {
 
   // The server's reading of the file, asked every 300 ms until `done`
   // resolves: rows read and, when the reader knows it, the share of the file.
+  // A question unanswered after a second is dropped: its connection may wait
+  // behind the import itself on the same server thread; the next one goes
+  // on another connection.
   async follow(key, label, done) {
     let finished = false;
     done.finally(() => { finished = true; });
     while (!finished) {
       await new Promise((r) => setTimeout(r, 300));
       if (finished) break;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 1000);
       try {
-        const p = await api.getJson(`/api/imports/progress/${key}`);
+        const p = await api.getJson(`/api/imports/progress/${key}`, { signal: controller.signal });
         if (finished || p.state !== "reading") continue;
         this.progress.dataset.phase = "server";
         this.progress.dataset.rowsRead = String(p.rows_read);
@@ -134,7 +139,9 @@ export class ImportDialog {
         const share = p.fraction !== null ? ` (${Math.round(p.fraction * 100)} %)` : "";
         this.status.textContent = `${label} ${COUNT.format(p.rows_read)} lignes lues${share}`;
       } catch {
-        // a lost answer: ask again
+        // a lost or dropped answer: ask again
+      } finally {
+        clearTimeout(timer);
       }
     }
   }
