@@ -81,6 +81,7 @@ Response followup_board(Context& ctx, ConnectionPool& pool, const ServiceConfig&
 
 // request_handlers.cpp
 Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response export_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
@@ -96,5 +97,6 @@ Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 
 // import_handlers.cpp
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response import_progress(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 }  // namespace terrier::api

@@ -11,12 +11,16 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "db/import_progress_store.hpp"
 #include "db/row_write_store.hpp"
 #include "importers/importer.hpp"
 #include "importers/mapping.hpp"
 #include "importers/record_source.hpp"
+#include "importers/request_rows.hpp"
 
 namespace terrier::api {
 namespace {
@@ -25,10 +29,12 @@ using json = nlohmann::json;
 
 struct ImportParams {
   importers::ImportKind kind = importers::ImportKind::opportunities;
+  bool requests = false;  // kind=requests: the land group's requests
   std::string format = "csv";
   std::optional<std::string> source;
   bool strict = false;
   bool dry_run = false;
+  std::optional<std::string> progress;  // the key GET /api/imports/progress/{key} answers
 };
 
 bool flag(const std::map<std::string, std::string>& params, const char* name) {
@@ -40,21 +46,32 @@ bool flag(const std::map<std::string, std::string>& params, const char* name) {
       .with_extensions(json{{"field", name}}.dump());
 }
 
+bool is_progress_key(const std::string& key) {
+  return key.size() >= 16 && key.size() <= 64 &&
+         key.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 ImportParams parse_import_params(const std::map<std::string, std::string>& params) {
   for (const auto& [name, value] : params) {
     if (name != "kind" && name != "format" && name != "source" && name != "strict" &&
-        name != "dry_run") {
+        name != "dry_run" && name != "progress") {
       throw bad_request(fmt::format("unknown parameter '{}'", name));
     }
   }
   ImportParams p;
   auto kind_it = params.find("kind");
-  auto kind = kind_it == params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
-  if (!kind || (*kind != importers::ImportKind::opportunities &&
-                *kind != importers::ImportKind::places && *kind != importers::ImportKind::needs)) {
-    throw bad_request("kind: opportunities, places or needs");
+  if (kind_it != params.end() && kind_it->second == "requests") {
+    p.requests = true;
+  } else {
+    auto kind = kind_it == params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
+    if (!kind ||
+        (*kind != importers::ImportKind::opportunities && *kind != importers::ImportKind::places &&
+         *kind != importers::ImportKind::needs)) {
+      throw bad_request("kind: opportunities, places, needs or requests")
+          .with_extensions(json{{"field", "kind"}}.dump());
+    }
+    p.kind = *kind;
   }
-  p.kind = *kind;
   if (params.count("format")) p.format = params.at("format");
   static const std::vector<std::string> formats = {"csv", "geojson", "gpkg", "kml", "xlsx", "ods"};
   if (std::find(formats.begin(), formats.end(), p.format) == formats.end()) {
@@ -63,8 +80,104 @@ ImportParams parse_import_params(const std::map<std::string, std::string>& param
   if (params.count("source")) p.source = params.at("source");
   p.strict = flag(params, "strict");
   p.dry_run = flag(params, "dry_run");
+  if (params.count("progress")) {
+    p.progress = params.at("progress");
+    if (!is_progress_key(*p.progress)) {
+      throw bad_request("progress : une clé de 16 à 64 chiffres hexadécimaux (minuscules)")
+          .with_extensions(json{{"field", "progress"}}.dump());
+    }
+  }
   return p;
 }
+
+const char* kind_label(const ImportParams& p) {
+  return p.requests ? "requests" : importers::kind_name(p.kind);
+}
+
+const char* entity_of(const ImportParams& p) {
+  if (p.requests) return "request";
+  switch (p.kind) {
+    case importers::ImportKind::opportunities:
+      return "opportunity";
+    case importers::ImportKind::needs:
+      return "need";
+    default:
+      return "place";
+  }
+}
+
+// Who may import what (core/roles): 401 without credentials, 403 with a
+// French reason otherwise.
+ImportScope require_importer(const Context& ctx) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "importer demande un compte");
+  auto scope = import_scope(ctx.role, ctx.territory.has_value());
+  if (scope == ImportScope::none) {
+    throw Problem(403, "Forbidden",
+                  ctx.role == Role::member
+                      ? "Importer un tableau demande un cercle : demandez à un administrateur de "
+                        "rattacher votre compte au cercle de votre territoire."
+                      : fmt::format("le rôle {} n'importe pas de tableau", role_name(ctx.role)));
+  }
+  return scope;
+}
+
+void require_importable_kind(const Context& ctx, const ImportParams& params) {
+  if (!may_import_kind(ctx.role, kind_label(params))) {
+    throw field_problem(403, "Forbidden", "kind",
+                        fmt::format("kind : le rôle {} n'importe pas de {}", role_name(ctx.role),
+                                    kind_label(params)));
+  }
+}
+
+// A column feeding a field the role may not read is refused before any row
+// is read: what a role may not read it may not write.
+void require_readable_columns(const Context& ctx, const ImportParams& params,
+                              const std::vector<importers::ColumnReading>& reading) {
+  for (const auto& c : reading) {
+    if (!c.field) continue;
+    for (const auto& field : text::split_any(*c.field, {", "})) {
+      if (may_read_field(ctx.role, entity_of(params), field)) continue;
+      Problem p(403, "Forbidden",
+                fmt::format("La colonne « {} » donne le champ {} : votre rôle ne peut ni le lire "
+                            "ni l'écrire. Retirez cette colonne du tableau.",
+                            c.column, field));
+      p.with_extensions(json{{"field", field}, {"column", c.column}}.dump(
+          -1, ' ', false, json::error_handler_t::replace));
+      throw p;
+    }
+  }
+}
+
+// The import's progress in import_progress, on a connection of its own (the
+// import's transaction shows nothing until it commits).
+class ProgressRecord {
+ public:
+  ProgressRecord(ConnectionPool& pool, const Context& ctx, const ImportParams& params)
+      : key_(params.progress) {
+    if (!key_) return;
+    lease_.emplace(pool.acquire());
+    if (!db::start_import_progress(**lease_, *key_, ctx.who, kind_label(params))) {
+      throw field_problem(409, "Conflict", "progress",
+                          "progress : cette clé sert déjà à un autre import ; tirez-en une autre");
+    }
+  }
+  void reading(long long rows, std::optional<double> fraction) {
+    if (key_) db::record_import_progress(**lease_, *key_, "reading", rows, fraction);
+  }
+  void finished(const std::string& state, long long rows, const std::string& summary) {
+    if (!key_) return;
+    try {
+      db::record_import_progress(**lease_, *key_, state, rows, 1.0, summary);
+    } catch (const std::exception&) {
+      // The import's answer matters more than its progress bar.
+    }
+  }
+  bool enabled() const { return key_.has_value(); }
+
+ private:
+  std::optional<std::string> key_;
+  std::optional<ConnectionPool::Lease> lease_;
+};
 
 // The upload in a private temporary file, removed when this goes out of scope.
 class UploadFile {
@@ -134,25 +247,33 @@ json report_json(const importers::ImportReport& report, bool dry_run, json heade
                       {"reason", i.reason},
                       {"type", issue_type(i.kind)}});
   }
-  return {{"summary", report.summary()}, {"committed", report.committed},
-          {"dry_run", dry_run},          {"position_name", report.position_name},
-          {"read", report.read},         {"inserted", report.inserted},
-          {"updated", report.updated},   {"unchanged", report.unchanged},
-          {"rejected", report.rejected}, {"flagged", report.flagged},
+  return {{"summary", report.summary()},
+          {"committed", report.committed},
+          {"dry_run", dry_run},
+          {"position_name", report.position_name},
+          {"read", report.read},
+          {"inserted", report.inserted},
+          {"updated", report.updated},
+          {"unchanged", report.unchanged},
+          {"rejected", report.rejected},
+          {"flagged", report.flagged},
           {"conflicts", report.conflicts},
-          {"header", std::move(header)}, {"issues", issues}};
+          {"header", std::move(header)},
+          {"issues", issues}};
 }
 
 }  // namespace
 
-// POST /api/imports?kind=...&format=csv[&dry_run=true][&strict=true][&source=NAME]:
-// the body is the file itself. Admins only. The report (and, for a dry run,
+// POST /api/imports?kind=...&format=csv[&dry_run=true][&strict=true][&source=NAME][&progress=KEY]:
+// the body is the file itself. Admins anywhere, a member with a circle rows
+// of its circle (core/roles import_scope). The report (and, for a dry run,
 // nothing else) comes back; a committed import is in import_runs and
-// audit_log.
+// audit_log. With progress=KEY, GET /api/imports/progress/KEY says how far
+// the reading got, from any server process.
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "imports need a token");
-  if (ctx.role != Role::admin) throw Problem(403, "Forbidden", "only admins import files");
+  auto scope = require_importer(ctx);
   auto params = parse_import_params(ctx.params);
+  require_importable_kind(ctx, params);
   if (ctx.request.body.empty()) throw bad_request("the body is empty: send the file itself");
   UploadFile upload(ctx.request.body, params.format);
 
@@ -163,24 +284,68 @@ Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   options.strict = params.strict;
   options.dry_run = params.dry_run;
   options.user = ctx.who;
+  options.on_header = [&](const std::vector<importers::ColumnReading>& reading) {
+    require_readable_columns(ctx, params, reading);
+  };
+  if (scope == ImportScope::circle) {
+    options.circle = ctx.territory;
+    options.visibilities = settable_visibilities(ctx.role);
+  }
+  ProgressRecord progress(pool, ctx, params);
+  if (progress.enabled()) {
+    options.on_progress = [&](long long rows, std::optional<double> fraction) {
+      progress.reading(rows, fraction);
+    };
+  }
   auto conn = pool.acquire();
   importers::ImportReport report;
   try {
-    report = importers::run_import(*conn, options);
+    report = params.requests ? importers::import_requests(*conn, options)
+                             : importers::run_import(*conn, options);
   } catch (const ImportError& e) {
+    progress.finished("failed", 0, "");
     throw Problem(422, "Unprocessable Entity", upload.hide_path(e.what()));
+  } catch (...) {
+    progress.finished("failed", 0, "");
+    throw;
   }
   if (report.committed) {
     db::ImportTransaction tx(*conn);
     db::RowWriteStore audit(tx);
-    audit.record_audit(ctx.who, "import", importers::kind_name(params.kind), std::nullopt,
-                       std::nullopt,
+    audit.record_audit(ctx.who, "import", kind_label(params), std::nullopt, std::nullopt,
                        json{{"source", *options.source}, {"summary", report.summary()}}.dump());
     audit.commit();
   }
+  progress.finished("done", report.read, report.summary());
   Response r = json_response(report_json(report, params.dry_run, header_json(report.header))
                                  .dump(-1, ' ', false, json::error_handler_t::replace));
   r.status = report.committed || params.dry_run ? 200 : 422;
+  return r;
+}
+
+// GET /api/imports/progress/{key}: how far the import named `key` got, for
+// the person who started it. A key not (yet) known to be theirs is
+// "pending": the page asks as soon as its upload is sent, before the server
+// has started the import, and nobody learns of another person's imports.
+Response import_progress(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "importer demande un compte");
+  const std::string& key = ctx.segments[3];
+  if (!is_progress_key(key)) {
+    throw field_problem(400, "Bad Request", "progress",
+                        "progress : une clé de 16 à 64 chiffres hexadécimaux (minuscules)");
+  }
+  auto conn = pool.acquire();
+  auto p = db::import_progress(*conn, key);
+  json j = {{"state", "pending"}, {"rows_read", 0}, {"fraction", nullptr}, {"summary", nullptr}};
+  if (p && p->actor == ctx.who) {
+    j = {{"kind", p->kind},
+         {"state", p->state},
+         {"rows_read", p->rows_read},
+         {"fraction", p->fraction ? json(*p->fraction) : json()},
+         {"summary", p->summary ? json(*p->summary) : json()}};
+  }
+  Response r = json_response(j.dump());
+  r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 

@@ -35,12 +35,12 @@ Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceCo
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   const std::string& slug = ctx.segments[2];
   if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "exports need a token");
-  if (ctx.role == Role::member)
-    throw Problem(403, "Forbidden", "members do not export; ask your circle's animator");
-  if (ctx.role == Role::animator && ctx.territory != slug) {
+  if (!may_export_territory(ctx.role, ctx.territory, slug)) {
     throw Problem(
         403, "Forbidden",
-        fmt::format("an animator exports its own circle ({})", ctx.territory.value_or("none")));
+        ctx.role == Role::animator
+            ? fmt::format("an animator exports its own circle ({})", ctx.territory.value_or("none"))
+            : std::string("members do not export; ask your circle's animator"));
   }
   ExportRequest request = parse_export_params(slug, ctx.params, config.limits);
   request.role = ctx.role;
@@ -63,8 +63,6 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
-
-// Writes: opportunities by admins; needs by admins and by an animator inside
 
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   // A whole territory's assignment costs CPU: the network's roles only.

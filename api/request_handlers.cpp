@@ -2,12 +2,18 @@
 // create, change and delete, with ETags and If-Match like every object.
 
 #include <fmt/core.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "api/etag.hpp"
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
+#include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
 #include "db/request_store.hpp"
@@ -30,6 +36,19 @@ void require_writer(const Context& ctx) {
   if (!may_write_requests(ctx.role)) {
     throw Problem(403, "Forbidden",
                   fmt::format("le rôle {} n'écrit pas de sollicitation", role_name(ctx.role)));
+  }
+}
+
+// An animator writes the requests of its circle only (write_scope): its
+// commune, or its linked need or place, lies in the circle. Asked inside the
+// transaction, before a change and after it.
+void require_in_scope(const Context& ctx, db::RequestStore& store, long long id) {
+  if (write_scope(ctx.role, "request") != WriteScope::circle) return;
+  if (!ctx.territory || !store.in_circle(id, *ctx.territory)) {
+    throw Problem(403, "Forbidden",
+                  fmt::format("un animateur écrit les sollicitations de son cercle ({}) : "
+                              "commune, besoin ou lieu dans le cercle",
+                              ctx.territory.value_or("aucun")));
   }
 }
 
@@ -100,6 +119,15 @@ std::size_t count_param(const char* name, const std::string& value, std::size_t 
   return std::stoul(value);
 }
 
+std::string today_iso() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char date[11];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &local);
+  return date;
+}
+
 }  // namespace
 
 // GET /api/requests?status=&circle=&from=&to=&q=&limit=&offset=
@@ -136,6 +164,52 @@ Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig&)
   return json_response(db::list_requests(*conn, f, ctx.role));
 }
 
+// GET /api/requests/export?format=csv|xlsx|ods: every request the role may
+// read, with the French headers `terrier import requests` reads back.
+Response export_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  require_reader(ctx);
+  if (!may_export_requests(ctx.role)) {
+    throw Problem(403, "Forbidden",
+                  fmt::format("le rôle {} n'exporte pas les sollicitations", role_name(ctx.role)));
+  }
+  std::string format = "csv";
+  for (const auto& [name, value] : ctx.params) {
+    if (name != "format") throw bad_request(fmt::format("unknown parameter '{}'", name));
+    format = value;
+  }
+  static const std::map<std::string, std::pair<const char*, const char*>> formats = {
+      {"csv", {"", "text/csv; charset=utf-8"}},
+      {"xlsx", {"XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
+      {"ods", {"ODS", "application/vnd.oasis.opendocument.spreadsheet"}}};
+  auto it = formats.find(format);
+  if (it == formats.end()) throw field_error("format", "format : csv, xlsx ou ods");
+  std::string suffix = "." + format;
+  std::string path =
+      (std::filesystem::temp_directory_path() / ("terrier-download-XXXXXX" + suffix)).string();
+  int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw Error("cannot create a temporary file for the export");
+  close(fd);
+  auto conn = pool.acquire();
+  try {
+    if (format == "csv") {
+      importers::write_requests_csv(*conn, path, ctx.role);
+    } else {
+      importers::write_requests_sheet(*conn, path, it->second.first, ctx.role);
+    }
+  } catch (...) {
+    std::remove(path.c_str());
+    throw;
+  }
+  Response r;
+  r.content_type = it->second.second;
+  r.file = path;
+  r.headers.emplace_back(
+      "Content-Disposition",
+      fmt::format("attachment; filename=\"sollicitations-{}{}\"", today_iso(), suffix));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 Response get_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   require_reader(ctx);
   long long id = id_or_404(ctx.segments[2], "request");
@@ -153,6 +227,7 @@ Response create_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&
   {
     db::RequestStore store(*conn);
     id = store.insert(validated(draft, store), "api", std::nullopt);
+    require_in_scope(ctx, store, id);
     store.record_audit(ctx.who, "create", id, std::nullopt, store.row_json(id));
     store.commit();
   }
@@ -175,6 +250,7 @@ Response change_request(Context& ctx, ConnectionPool& pool, Change change) {
     db::RequestStore store(*conn);
     auto before = store.row_json(id);
     if (!before) throw not_found(fmt::format("no request '{}'", id));
+    require_in_scope(ctx, store, id);
     if (!expected || store.lock_at_version(id, *expected)) {
       change(store, id, *before);
       store.commit();
@@ -206,6 +282,7 @@ Response update_request(Context& ctx, ConnectionPool& pool, const ServiceConfig&
                               merged[k] = v;
                           }
                           store.update(id, validated(draft_of(merged, Role::admin), store));
+                          require_in_scope(ctx, store, id);
                           store.record_audit(ctx.who, "update", id, before, store.row_json(id));
                         });
 }

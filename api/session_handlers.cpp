@@ -48,21 +48,75 @@ Response too_many_attempts(int retry_after_s) {
   return r;
 }
 
+// What the person may do, from core/roles, so that the page shows its
+// buttons from the server's rules rather than a copy of them. "writes":
+// per entity, "none", "circle" (an animator: rows of its circle) or
+// "readable" (every row it may read).
+json permissions_json(const Context& ctx) {
+  auto scope = [&](const char* entity) {
+    switch (write_scope(ctx.role, entity)) {
+      case WriteScope::none:
+        return "none";
+      case WriteScope::circle:
+        return "circle";
+      case WriteScope::readable:
+        return "readable";
+    }
+    return "none";
+  };
+  const char* import = "none";
+  switch (import_scope(ctx.role, ctx.territory.has_value())) {
+    case ImportScope::none:
+      break;
+    case ImportScope::circle:
+      import = "circle";
+      break;
+    case ImportScope::everywhere:
+      import = "everywhere";
+      break;
+  }
+  json kinds = json::array();
+  if (std::string(import) != "none") {
+    for (const char* k : {"opportunities", "needs", "places", "requests"}) {
+      if (may_import_kind(ctx.role, k)) kinds.push_back(k);
+    }
+  }
+  // Territories' exports: "all", "circle" (its own) or "none".
+  const char* export_scope = "none";
+  if (may_export_territory(ctx.role, std::nullopt, "")) {
+    export_scope = "all";
+  } else if (ctx.territory && may_export_territory(ctx.role, ctx.territory, *ctx.territory)) {
+    export_scope = "circle";
+  }
+  json settable = json::array();
+  for (const auto& v : settable_visibilities(ctx.role)) settable.push_back(v);
+  return {{"writes",
+           {{"opportunity", scope("opportunity")},
+            {"need", scope("need")},
+            {"request", scope("request")}}},
+          {"import", import},
+          {"import_kinds", kinds},
+          {"settable_visibilities", settable},
+          {"export_requests", may_export_requests(ctx.role)},
+          {"export_territories", export_scope},
+          {"set_match_status", may_set_match_status(ctx.role)}};
+}
+
 }  // namespace
 
 // Who the caller is: the role (and "public" without credentials), the
 // person or token, and how they proved it.
 Response get_session(Context& ctx, ConnectionPool&, const ServiceConfig&) {
-  json j = {
-      {"role", role_name(ctx.role)},
-      {"confidential", sees_confidential(ctx.role)},
-      {"readable_visibilities", readable_visibilities(ctx.role)},
-      {"name", nullptr},
-      {"email", nullptr},
-      {"circle", ctx.territory ? json(*ctx.territory) : json(nullptr)},
-      {"via", nullptr},
-      {"may_manage_users", may_manage_users(ctx.role)},
-      {"may_create_tokens", may_create_personal_tokens(ctx.role, ctx.via == AuthVia::cookie)}};
+  json j = {{"role", role_name(ctx.role)},
+            {"confidential", sees_confidential(ctx.role)},
+            {"readable_visibilities", readable_visibilities(ctx.role)},
+            {"name", nullptr},
+            {"email", nullptr},
+            {"circle", ctx.territory ? json(*ctx.territory) : json(nullptr)},
+            {"via", nullptr},
+            {"may_manage_users", may_manage_users(ctx.role)},
+            {"may_create_tokens", may_create_personal_tokens(ctx.role, ctx.via == AuthVia::cookie)},
+            {"may", permissions_json(ctx)}};
   if (ctx.via != AuthVia::none) {
     j["via"] = ctx.via == AuthVia::cookie ? "cookie" : "token";
     if (ctx.user_id) {

@@ -9,6 +9,7 @@
 
 #include "api/etag.hpp"
 #include "api/field_errors.hpp"
+#include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
@@ -35,22 +36,48 @@ WriteTarget write_target(const std::string& segment) {
 }
 
 void require_writer(const Context& ctx, const WriteTarget& target) {
-  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "writing needs a token");
-  bool allowed = ctx.role == Role::admin ||
-                 (ctx.role == Role::animator && target.kind == importers::ImportKind::needs);
-  if (!allowed) {
-    throw Problem(403, "Forbidden",
-                  fmt::format("the {} role cannot write {}s", role_name(ctx.role), target.entity));
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "écrire demande un compte");
+  if (!may_write_entity(ctx.role, target.entity)) {
+    throw Problem(
+        403, "Forbidden",
+        fmt::format("le rôle {} n'écrit pas de {}", role_name(ctx.role),
+                    target.kind == importers::ImportKind::needs ? "besoin" : "opportunité"));
   }
 }
 
-// An animator's need must lie in its circle: checked inside the transaction.
-void require_in_circle(const Context& ctx, db::RowWriteStore& store, long long id) {
-  if (ctx.role == Role::animator &&
-      (!ctx.territory || !store.need_in_territory(id, *ctx.territory))) {
+// Whether the row lies in the role's circle, asked only of a role whose
+// writes are limited to it (checked inside the transaction).
+bool in_circle(const Context& ctx, db::RowWriteStore& store, const WriteTarget& target,
+               long long id) {
+  if (write_scope(ctx.role, target.entity) != WriteScope::circle) return true;
+  return target.kind == importers::ImportKind::needs && ctx.territory &&
+         store.need_in_territory(id, *ctx.territory);
+}
+
+std::string visibility_of(const std::string& row_json) {
+  auto j = nlohmann::json::parse(row_json);  // written by the store
+  auto it = j.find("visibility");
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The stored row as it is (before a change) or as it would be (after one):
+// a row of a visibility the role may not read is not there for it (404); a
+// row outside an animator's circle is refused (403); a row the change made
+// "confidentiel" for a role that may not read it is refused naming the field.
+void require_writable_row(const Context& ctx, db::RowWriteStore& store, const WriteTarget& target,
+                          long long id, const std::string& row_json, bool after_change) {
+  std::string visibility = visibility_of(row_json);
+  if (!visibility.empty() && !may_set_visibility(ctx.role, visibility)) {
+    if (!after_change) throw not_found(fmt::format("no {} '{}'", target.entity, id));
+    throw field_problem(
+        403, "Forbidden", "visibility",
+        fmt::format("Visibilité (visibility) : le rôle {} ne peut pas rendre une ligne « {} »",
+                    role_name(ctx.role), visibility));
+  }
+  if (!may_write_row(ctx.role, target.entity, visibility, in_circle(ctx, store, target, id))) {
     throw Problem(403, "Forbidden",
-                  fmt::format("an animator writes needs inside its circle ({})",
-                              ctx.territory.value_or("none")));
+                  fmt::format("un animateur écrit les besoins de son cercle ({})",
+                              ctx.territory.value_or("aucun")));
   }
 }
 
@@ -71,7 +98,8 @@ db::StagedRow validated(const WriteTarget& target, const std::string& body,
 
 // A body naming a field the role may not read is refused whole (403, the
 // field named): the page never shows such a field to that role.
-void require_writable_fields(const Context& ctx, const WriteTarget& target, const std::string& body) {
+void require_writable_fields(const Context& ctx, const WriteTarget& target,
+                             const std::string& body) {
   nlohmann::json j;
   try {
     j = parse_json(body);
@@ -137,7 +165,7 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
     auto row = validated(target, ctx.request.body, store);
     // A client-chosen reference would merge into an existing row: only admins
     // may upsert that way; everyone else creates a new row.
-    if (row.external_id && ctx.role != Role::admin) {
+    if (row.external_id && !may_choose_reference(ctx.role)) {
       throw bad_request("external_id: only admins choose a reference; leave it out")
           .with_extensions(R"({"field":"external_id"})");
     }
@@ -145,8 +173,8 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
       row.external_id = "api-" + random_hex(8);
     }
     id = store.insert_row(*target.spec, "api", row);
-    require_in_circle(ctx, store, id);
     auto after = store.row_json(*target.spec, id);
+    require_writable_row(ctx, store, target, id, after.value_or("{}"), true);
     store.record_audit(ctx.who, "create", target.entity, id, std::nullopt, after);
     store.commit();
   }
@@ -159,7 +187,8 @@ Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
 }
 
 // PATCH and DELETE of /api/{opportunities,needs}/{id}: the writer's rights,
-// the stored row (404 without one), the animator's circle, the version
+// the stored row (404 without one, or when the role may not read it), the
+// animator's circle, the version
 // If-Match names (412 with the row as it is now when it changed); then
 // `change` runs in the same transaction with the row as it was.
 template <class Change>
@@ -175,7 +204,7 @@ Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
     db::RowWriteStore store(tx);
     auto before = store.row_json(*target.spec, id);
     if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
-    require_in_circle(ctx, store, id);
+    require_writable_row(ctx, store, target, id, *before, false);
     if (!expected || store.lock_at_version(*target.spec, id, *expected)) {
       done = change(target, id, store, *before);
     }
@@ -207,12 +236,12 @@ Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
         }
         auto row = validated(target, merged, store);
         store.update_row(*target.spec, id, row);
-        require_in_circle(ctx, store, id);
         auto after = store.row_json(*target.spec, id);
+        require_writable_row(ctx, store, target, id, after.value_or("{}"), true);
         store.record_audit(ctx.who, "update", target.entity, id, before, after);
         if (after) store.record_page_edits(*target.spec, id, before, *after, ctx.who);
         store.commit();
-        // An animator's need: no contact, no notes back.
+        // A member's or an animator's row: no owner, contact or notes back.
         return json_response(sees_confidential(ctx.role) ? after.value_or("{}")
                                                          : nlohmann::json{{"id", id}}.dump());
       });

@@ -36,17 +36,24 @@ void write_then_rename(const std::string& output, const std::string& extension,
   fmt::print("{} written ({} bytes)\n", out.string(), fs::file_size(out));
 }
 
-// `terrier export --layers requests --format csv -o FILE`: the requests
+// `terrier export --layers requests --format csv|xlsx|ods -o FILE`: the requests
 // ("sollicitations"), with the headers `terrier import requests` reads.
 int export_requests(const Settings& settings, const ExportArgs& args) {
-  if (args.format != "csv") throw ConfigError("requests are exported as csv (--format csv)");
+  if (args.format != "csv" && args.format != "xlsx" && args.format != "ods") {
+    throw ConfigError("requests are exported as csv, xlsx or ods (--format)");
+  }
   if (!args.territory.empty()) {
     throw ConfigError("requests are exported whole: leave --territory out");
   }
   auto conn = db::connect(database_url(settings));
   db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
-  write_then_rename(args.output, "csv",
-                    [&](const std::string& part) { importers::write_requests_csv(*conn, part); });
+  write_then_rename(args.output, args.format, [&](const std::string& part) {
+    if (args.format == "csv") {
+      importers::write_requests_csv(*conn, part);
+    } else {
+      importers::write_requests_sheet(*conn, part, args.format == "xlsx" ? "XLSX" : "ODS");
+    }
+  });
   return 0;
 }
 

@@ -135,6 +135,25 @@ std::optional<std::string> RequestStore::row_json(long long id) {
   return rows[0][0].as<std::string>();
 }
 
+bool RequestStore::in_circle(long long id, const std::string& slug) {
+  // The circle (a token may name any territory, as for needs); the request's
+  // commune by its point, its need by its area's centre, its place.
+  auto rows = work_->exec_params(
+      "WITH c AS (SELECT id, geom FROM territories WHERE slug = $2) "
+      "SELECT coalesce(r.circle_id = (SELECT id FROM c), false) "
+      "OR coalesce((SELECT ST_Intersects((SELECT geom FROM c), ST_PointOnSurface(m.geom)) "
+      "FROM territories m WHERE m.level = 'commune' AND m.code = r.commune_code "
+      "AND m.geom IS NOT NULL LIMIT 1), false) "
+      "OR coalesce((SELECT ST_Intersects((SELECT geom FROM c), coalesce(n.search_center, "
+      "ST_PointOnSurface(coalesce(n.search_polygon, (SELECT t.geom FROM territories t "
+      "WHERE t.id = n.search_territory_id))))) FROM needs n WHERE n.id = r.need_id), false) "
+      "OR coalesce((SELECT p.circle_id = (SELECT id FROM c) OR ST_Intersects((SELECT geom FROM "
+      "c), p.geom) FROM places p WHERE p.id = r.place_id), false) "
+      "FROM requests r WHERE r.id = $1",
+      id, slug);
+  return !rows.empty() && rows[0][0].as<bool>();
+}
+
 bool RequestStore::lock_at_version(long long id, long long version) {
   auto rows = work_->exec_params(
       "SELECT (extract(epoch FROM updated_at) * 1000000)::bigint = $2 FROM requests WHERE id = $1 "

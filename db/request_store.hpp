@@ -57,6 +57,9 @@ class RequestStore {
   // The full row as JSON in the API's names (confidential fields included),
   // for merges and the audit log; nullopt when absent.
   std::optional<std::string> row_json(long long id);
+  // Whether request `id` lies in the circle `slug`: its commune's circle is
+  // that one, or its linked need's area or place lies in the circle.
+  bool in_circle(long long id, const std::string& slug);
   // Whether the row is at `version`, locked for the update.
   bool lock_at_version(long long id, long long version);
 

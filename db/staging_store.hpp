@@ -56,6 +56,14 @@ struct EditConflict {
   std::string field, terrier_value, file_value, edited_by, edited_at;
 };
 
+// A staged row an import limited to a circle may not write: the field
+// that says why ("location", "visibility", "external_id"), its value, and
+// the reason in French.
+struct OutOfScopeRow {
+  std::size_t position;
+  std::string field, value, reason;
+};
+
 class StagingStore {
  public:
   explicit StagingStore(ImportTransaction& tx) : tx_(tx) {}
@@ -73,6 +81,19 @@ class StagingStore {
   // prefer_file, which applies the file's and forgets the edit.
   std::vector<EditConflict> keep_page_edits(const TableSpec& spec, const std::string& source,
                                             bool prefer_file);
+  // Imports limited to a circle (db/import_scope.cpp). After the COPY,
+  // before merge(): removes the staged rows that do not lie in the circle
+  // `slug`, whose visibility is not in `visibilities`, or whose reference
+  // names a stored row (of `source`) outside them or holding confidential
+  // fields, and returns them.
+  std::vector<OutOfScopeRow> drop_rows_out_of_scope(const TableSpec& spec,
+                                                    const std::string& source,
+                                                    const std::string& slug,
+                                                    const std::vector<std::string>& visibilities);
+  // Whether the stored row (source, external_id) has one of `visibilities`
+  // (rows of a table without visibility: true).
+  bool readable_by(const TableSpec& spec, const std::string& source,
+                   const std::string& external_id, const std::vector<std::string>& visibilities);
   MergeCounts merge(const TableSpec& spec, const std::string& source, bool sync,
                     const std::vector<std::string>& protected_external_ids);
   // Owner details, contacts and notes of the staged rows that changed

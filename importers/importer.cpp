@@ -137,9 +137,15 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
       }
     }
   };
+  auto last_call = Clock::now();
   while (source.next(record)) {
     ++report.read;
     progress.tick(report.read, source.progress());
+    if (options.on_progress && (report.read & 255) == 0 &&
+        Clock::now() - last_call >= std::chrono::milliseconds(200)) {
+      last_call = Clock::now();
+      options.on_progress(report.read, source.progress());
+    }
     read_one(record);
   }
   conventions.decide();
@@ -163,6 +169,32 @@ void reject_repeated_rows(db::StagingStore& store, const RecordSource& source,
                                fmt::format("the same row (no reference) is already at {} {}",
                                            source.position_name(), r.first_position)});
     }
+  }
+}
+
+// An import limited to a circle: the rows it may not write, rejected with
+// the column that says why (db::StagingStore::drop_rows_out_of_scope).
+void reject_rows_out_of_scope(db::StagingStore& store, const db::TableSpec& spec,
+                              const Mapping& mapping, const ImportOptions& options,
+                              ImportReport& report) {
+  auto column_of = [&](const std::string& field) {
+    static const std::vector<std::string> where = {
+        "lat", "lon", "wkt", "territory", "commune_insee", "postcode", "address"};
+    for (const auto& wanted : field == "location" ? where : std::vector<std::string>{field}) {
+      for (const auto& c : mapping.reading()) {
+        if (!c.field) continue;
+        for (const auto& f : text::split_any(*c.field, {", "})) {
+          if (f == wanted) return c.column;
+        }
+      }
+    }
+    return field;
+  };
+  for (const auto& r :
+       store.drop_rows_out_of_scope(spec, report.source, *options.circle, options.visibilities)) {
+    ++report.rejected;
+    report.issues.push_back(
+        {RowIssue::Kind::rejected, r.position, column_of(r.field), r.value, r.reason});
   }
 }
 
@@ -257,6 +289,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
               rejected_without_id);
     stage.finish();
     reject_repeated_rows(staging, *source, mapping, report);
+    if (options.circle) reject_rows_out_of_scope(staging, *plan.spec, mapping, options, report);
     if (report.read == 0) {
       // Nothing to load, and with --sync it would delete the whole source.
       throw ImportError(
@@ -277,6 +310,11 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     if (options.kind == ImportKind::opportunities) {
       db::DuplicateStore duplicates(tx);
       for (const auto& d : find_duplicates(duplicates, options.duplicate_search)) {
+        // A limited import never names a row its role may not read.
+        if (options.circle && !staging.readable_by(*plan.spec, d.other_source,
+                                                   d.other_external_id, options.visibilities)) {
+          continue;
+        }
         report.issues.push_back(
             {RowIssue::Kind::flagged, d.position, "", d.other_external_id,
              fmt::format(

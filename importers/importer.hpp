@@ -39,6 +39,15 @@ struct ImportOptions {
   // Called once the header is read, before any row: how each column is read.
   std::function<void(const std::vector<ColumnReading>&)> on_header;
   std::string user;
+  // Called while the file is read (at most every 200 ms) with the rows read
+  // so far and, when the reader knows it, the fraction of the file read.
+  std::function<void(long long rows, std::optional<double> fraction)> on_progress;
+  // An import limited to a circle (a member's, core/roles import_scope):
+  // rows that do not lie in this circle, whose visibility is not one of
+  // `visibilities`, or that would update a stored row outside them, or one
+  // holding confidential fields, are rejected with their line and reason.
+  std::optional<std::string> circle;
+  std::vector<std::string> visibilities;
   // territories only
   std::string level;  // commune, epci, departement
   std::optional<std::string> code_field, name_field;

@@ -1,6 +1,7 @@
 #include "importers/request_rows.hpp"
 
 #include <fmt/core.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
+#include "geo/gdal.hpp"
 #include "importers/fields.hpp"
 #include "importers/record_source.hpp"
 
@@ -182,7 +184,7 @@ ValidatedRequest validate_request(const RequestDraft& draft, db::RequestStore& s
   return out;
 }
 
-void write_requests_csv(pqxx::connection_base& conn, const std::string& path) {
+void write_requests_csv(pqxx::connection_base& conn, const std::string& path, Role role) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(fmt::format("{}: cannot write the export", path));
   auto cell = [](std::string s) {
@@ -191,10 +193,11 @@ void write_requests_csv(pqxx::connection_base& conn, const std::string& path) {
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
   };
+  bool confidential = sees_confidential(role);
   out << "\xEF\xBB\xBF"
-      << "Réf.;Date;Demandeur;Structure;Commune;Objet;Canal;Orientation;Statut;Besoin;Lieu;Contact;"
-         "Remarques\r\n";
-  for (const auto& text : db::all_requests(conn, Role::admin)) {
+      << "Réf.;Date;Demandeur;Structure;Commune;Objet;Canal;Orientation;Statut;Besoin;Lieu"
+      << (confidential ? ";Contact;Remarques" : "") << "\r\n";
+  for (const auto& text : db::all_requests(conn, role)) {
     auto r = nlohmann::json::parse(text);
     auto field = [&](const char* name) -> std::string {
       if (!r.contains(name) || r[name].is_null()) return "";
@@ -208,10 +211,67 @@ void write_requests_csv(pqxx::connection_base& conn, const std::string& path) {
         << cell(r["commune"].is_null() ? "" : field("commune_name")) << ';'
         << cell(field("subject")) << ';' << cell(field("channel")) << ';'
         << cell(field("orientation")) << ';' << cell(field("status")) << ';'
-        << cell(field("need_id")) << ';' << cell(field("place_id")) << ';' << cell(field("contact"))
-        << ';' << cell(field("notes")) << "\r\n";
+        << cell(field("need_id")) << ';' << cell(field("place_id"));
+    if (confidential) out << ';' << cell(field("contact")) << ';' << cell(field("notes"));
+    out << "\r\n";
   }
   if (!out.flush()) throw Error(fmt::format("{}: cannot write the export", path));
+}
+
+void write_requests_sheet(pqxx::connection_base& conn, const std::string& path,
+                          const std::string& driver, Role role) {
+  namespace fs = std::filesystem;
+  bool confidential = sees_confidential(role);
+  // GDAL writes the sheet from a GeoJSON file of rows without geometry;
+  // both are written in a private folder, then the sheet copied to `path`.
+  std::string folder_template = (fs::temp_directory_path() / "terrier-requests-XXXXXX").string();
+  if (!mkdtemp(folder_template.data())) throw Error("cannot create a folder for the export");
+  fs::path folder = folder_template;
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } cleanup{folder};
+  fs::path rows = folder / "sollicitations.geojson";
+  {
+    std::ofstream out(rows, std::ios::binary | std::ios::trunc);
+    out << "{\"type\": \"FeatureCollection\", \"features\": [\n";
+    bool first = true;
+    for (const auto& text : db::all_requests(conn, role)) {
+      auto r = nlohmann::json::parse(text);
+      auto value = [&](const char* name) {
+        return r.contains(name) ? r[name] : nlohmann::json(nullptr);
+      };
+      nlohmann::ordered_json p = nlohmann::ordered_json::object();
+      p["Réf."] = "#" + std::to_string(r["id"].get<long long>());
+      p["Date"] = value("received_on");
+      p["Demandeur"] = value("requester");
+      p["Structure"] = value("organisation");
+      p["Commune"] = r["commune"].is_null() ? nlohmann::json(nullptr) : value("commune_name");
+      p["Objet"] = value("subject");
+      p["Canal"] = value("channel");
+      p["Orientation"] = value("orientation");
+      p["Statut"] = value("status");
+      p["Besoin"] = value("need_id");
+      p["Lieu"] = value("place_id");
+      if (confidential) {
+        p["Contact"] = value("contact");
+        p["Remarques"] = value("notes");
+      }
+      out << (first ? "" : ",\n")
+          << nlohmann::ordered_json{{"type", "Feature"}, {"geometry", nullptr}, {"properties", p}}
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      first = false;
+    }
+    out << "\n]}\n";
+    if (!out.flush()) throw Error(fmt::format("{}: cannot write the export", rows.string()));
+  }
+  // A zipped format is written under a plain name first (GDAL's /vsizip/).
+  fs::path sheet = folder / ("sollicitations." + text::fold(driver));
+  geo::translate_vector({{rows.string(), "sollicitations"}}, sheet.string(), driver);
+  fs::copy_file(sheet, path, fs::copy_options::overwrite_existing);
 }
 
 ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& options) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/roles.hpp"
 #include "db/connection.hpp"
 #include "db/request_store.hpp"
 #include "importers/importer.hpp"
@@ -43,7 +44,13 @@ ValidatedRequest validate_request(const RequestDraft& draft, db::RequestStore& s
 // French headers the importer reads and "Réf." "#<id>", so that importing
 // the file back updates the same requests. Cells that a spreadsheet would
 // run as a formula are neutralised with a leading "'".
-void write_requests_csv(pqxx::connection_base& conn, const std::string& path);
+void write_requests_csv(pqxx::connection_base& conn, const std::string& path,
+                        Role role = Role::admin);
+// The same rows as a spreadsheet (driver "XLSX" or "ODS"): one sheet
+// "sollicitations", dates as dates and references as numbers, contact and
+// notes only for a role that reads them.
+void write_requests_sheet(pqxx::connection_base& conn, const std::string& path,
+                          const std::string& driver, Role role = Role::admin);
 
 // `terrier import requests FILE`: rows upserted on (source, reference),
 // or on their content when they have none; rejected rows reported by line

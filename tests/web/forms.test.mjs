@@ -343,22 +343,31 @@ describe("editing on the map", () => {
     await context.close();
   });
 
-  test("a member neither sees nor edits a confidential row, and has no form", async () => {
+  test("a member edits what it reads, never a confidential row, field or visibility", async () => {
     const { page, context } = await openPage("member");
-    assert.ok(await page.isHidden("#editing"));
+    // The buttons the server's "may" gives a member without a circle: forms,
+    // no import.
+    assert.ok(await page.isVisible("#new-opportunity"));
+    assert.ok(await page.isVisible("#new-need"));
+    assert.ok(await page.isHidden("#open-import"));
     const all = await get("/ogcapi/collections/opportunities/items?limit=10000", "admin");
     const secret = all.features.find((f) => f.properties.visibility === "confidentiel" && f.geometry);
     assert.ok(secret, "the demo data has a confidential opportunity");
     assert.equal((await call("GET", `/ogcapi/collections/opportunities/items/${secret.id}`, "member")).status, 404);
-    assert.equal((await call("PATCH", `/api/opportunities/${secret.id}`, "member", { title: "x" })).status, 403);
+    assert.equal((await call("PATCH", `/api/opportunities/${secret.id}`, "member", { title: "x" })).status, 404);
     await jump(page, { center: secret.geometry.coordinates, zoom: 15 });
     const drawn = await page.evaluate((id) => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-detail", "opportunities-tiles"] })
       .some((f) => String(f.properties.id ?? f.id) === String(id)), secret.id);
     assert.equal(drawn, false, "the confidential opportunity is not on the member's map");
     const network = all.features.find((f) => f.properties.visibility === "réseau" && f.geometry?.type === "Point");
     await openFeature(page, "opportunity", network.id, { center: network.geometry.coordinates, zoom: 15 });
-    assert.equal(await page.locator('#panel button:has-text("Modifier")').count(), 0);
     assert.equal(await page.locator("#panel .confidential").count(), 0);
+    await page.locator('#panel button:has-text("Modifier")').click();
+    const editor = page.locator("#editor");
+    await editor.getByLabel("Intitulé", { exact: true }).waitFor();
+    for (const label of CONFIDENTIAL_LABELS) assert.equal(await editor.getByLabel(label, { exact: true }).count(), 0, label);
+    const visibilities = await editor.getByLabel("Visibilité", { exact: true }).evaluate((s) => [...s.options].map((o) => o.value));
+    assert.deepEqual(visibilities.filter(Boolean), ["public", "réseau"]);
     await context.close();
   });
 });

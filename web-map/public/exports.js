@@ -1,33 +1,35 @@
-// Exports of a circle's territory: who may (foundations and admins, an
-// animator for its own circle) and the download itself.
+// Exports of a circle's territory: who may (as the server says: its "may",
+// from core/roles — foundations and admins, an animator for its own circle)
+// and the download itself.
 
 import * as api from "./api.js";
 import { $, ctx } from "./context.js";
 
 function mayExport(slug) {
-  const { role } = ctx.state.session;
-  return role === "foundation" || role === "admin" || (role === "animator" && ctx.state.circle === slug);
+  const scope = ctx.state.session.may?.export_territories ?? "none";
+  return scope === "all" || (scope === "circle" && ctx.state.circle === slug);
 }
 
 export function updateExportAccess() {
   const slug = $("export-territory").value;
   const allowed = mayExport(slug);
   for (const b of document.querySelectorAll("#export-buttons button")) b.disabled = !allowed;
-  const { role } = ctx.state.session;
-  $("export-status").textContent = allowed ? "" : role === "animator"
+  const scope = ctx.state.session.may?.export_territories ?? "none";
+  $("export-status").textContent = allowed ? "" : scope === "circle"
     ? `En tant qu'animateur, vous exportez votre cercle (${ctx.state.circle}).`
     : "Réservé aux foncières et à l'animateur du cercle : connectez-vous.";
 }
 
-async function exportTerritory(slug, format) {
-  const status = $("export-status");
+// Downloads `path` (an export the server writes), saying how it went in
+// `status`.
+export async function download(path, fallbackName, status) {
   status.textContent = "Préparation de l'export…";
   try {
-    const { blob, name } = await api.getBlob(`/api/territories/${encodeURIComponent(slug)}/export?format=${format}`);
+    const { blob, name } = await api.getBlob(path);
     const url = URL.createObjectURL(blob);
     const a = document.createElement("a");
     a.href = url;
-    a.download = name ?? `terrier-${slug}.${format}`;
+    a.download = name ?? fallbackName;
     document.body.append(a);
     a.click();
     a.remove();
@@ -36,6 +38,11 @@ async function exportTerritory(slug, format) {
   } catch (e) {
     status.textContent = `Export impossible : ${e.message}`;
   }
+}
+
+function exportTerritory(slug, format) {
+  return download(`/api/territories/${encodeURIComponent(slug)}/export?format=${format}`, `terrier-${slug}.${format}`,
+    $("export-status"));
 }
 
 export function wireExports() {

@@ -3,7 +3,7 @@
 // and the import dialog. app.js calls wireEditing once and editButton after
 // it fills a panel.
 
-import { Editor, mayCreate } from "./forms.js";
+import { Editor, mayCreate, writeScope } from "./forms.js";
 import { ImportDialog } from "./import.js";
 
 const $ = (id) => document.getElementById(id);
@@ -35,13 +35,15 @@ function needPoint(geometry) {
   return [x / n, y / n];
 }
 
-// Whether the role may edit this row, as the server's rules say: admins
-// everything, animators the needs of their circle (a need whose area's
-// centre lies in the circle; the server checks again).
+// Whether the role may edit this row, as the server says (its "may"): every
+// row it reads ("readable": the page holds no other), or the rows of its
+// circle (an animator's needs whose area's centre lies in the circle; the
+// server checks again).
 export function mayEdit(session, kind, feature, circles) {
-  if (session.role === "admin") return true;
+  const scope = writeScope(session, kind);
+  if (scope === "readable") return true;
   const slug = session.circle ?? session.territory;
-  if (session.role !== "animator" || kind !== "need" || !slug) return false;
+  if (scope !== "circle" || !slug) return false;
   const circle = circles.features.find((c) => c.properties.slug === slug);
   const point = needPoint(feature.geometry);
   return Boolean(circle && point && geometryContains(circle.geometry, point));
@@ -76,7 +78,8 @@ export function wireEditing({ map, maplibregl, state, config, panel, onSaved }) 
       if (editor.open) editor.close();
       const opportunity = mayCreate(session, "opportunity");
       const need = mayCreate(session, "need");
-      const imports = session.role === "admin";
+      const imports = (session.may?.import ?? "none") !== "none";
+      importDialog.allowKinds(session.may?.import_kinds ?? []);
       $("new-opportunity").hidden = !opportunity;
       $("new-need").hidden = !need;
       $("open-import").hidden = !imports;

@@ -25,10 +25,15 @@ const todayIso = () => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 };
 
-// Who may write what, as the server's rules say (core/roles, write
-// handlers): admins everything, animators the needs of their circle.
+// Who may write what, as the server says (GET /api/session's "may", from
+// core/roles): per kind "none", "circle" (an animator's circle) or
+// "readable" (every row the role reads).
+export function writeScope(session, kind) {
+  return session.may?.writes?.[kind] ?? "none";
+}
+
 export function mayCreate(session, kind) {
-  return session.role === "admin" || (kind === "need" && session.role === "animator");
+  return writeScope(session, kind) !== "none";
 }
 
 export class Editor {
@@ -73,7 +78,7 @@ export class Editor {
     this.picker?.dispose();
     const spec = KINDS[kind];
     const session = this.context.session();
-    const vocabularies = { ...this.context.config().vocabularies, visibilities: session.readable_visibilities ?? ["public"] };
+    const vocabularies = { ...this.context.config().vocabularies, visibilities: session.may?.settable_visibilities ?? session.readable_visibilities ?? ["public"] };
     const fields = [...spec.fields, ...(session.confidential ? spec.confidential : [])];
     this.kind = kind;
     this.existing = existing;

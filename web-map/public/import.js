@@ -2,13 +2,16 @@
 // POST /api/imports twice, first as a dry run (how its header was read, what
 // would be inserted, updated, left unchanged or rejected, probable
 // duplicates, conflicts with page edits), then, on "Confirmer l'import", for
-// real. Uploads go through XMLHttpRequest for their progress bar.
+// real. Uploads go through XMLHttpRequest for their progress bar; once the
+// file is sent, the bar follows the server's reading of it (GET
+// /api/imports/progress/KEY, kept in PostgreSQL, so any server process
+// answers).
 
 import * as api from "./api.js";
 import { element } from "./forms-fields.js";
 
 const FORMATS = { csv: "csv", xlsx: "xlsx", ods: "ods", geojson: "geojson", json: "geojson", gpkg: "gpkg", kml: "kml" };
-const KIND_LABELS = { opportunities: "Opportunités", needs: "Besoins des collectifs", places: "Tiers-lieux" };
+const KIND_LABELS = { opportunities: "Opportunités", needs: "Besoins des collectifs", places: "Tiers-lieux", requests: "Sollicitations" };
 const FIELD_LABELS = {
   external_id: "Référence", title: "Intitulé", kind: "Type", address: "Adresse", postcode: "Code postal",
   commune_name: "Commune", commune_insee: "Code INSEE", lon: "Longitude", lat: "Latitude", wkt: "Géométrie",
@@ -46,6 +49,12 @@ function upload(path, file, onProgress) {
   });
 }
 
+// A fresh key naming one import, for its progress.
+function progressKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function table(headers, rows, className) {
   return element("table", { class: className },
     element("thead", {}, element("tr", {}, ...headers.map((h) => element("th", { scope: "col", text: h })))),
@@ -80,6 +89,16 @@ export class ImportDialog {
     this.confirm.addEventListener("click", () => this.run());
   }
 
+  // The kinds this person may import (the server's "may"): the others are
+  // not offered.
+  allowKinds(kinds) {
+    for (const option of this.kind.options) option.hidden = option.disabled = !kinds.includes(option.value);
+    if (this.kind.selectedOptions[0]?.disabled) {
+      const first = [...this.kind.options].find((o) => !o.disabled);
+      if (first) this.kind.value = first.value;
+    }
+  }
+
   show() {
     this.file = null;
     this.fileInput.value = "";
@@ -90,23 +109,67 @@ export class ImportDialog {
     this.dialog.showModal();
   }
 
-  path(dryRun) {
+  path(dryRun, key) {
     const format = formatOf(this.file.name);
-    const qs = new URLSearchParams({ kind: this.kind.value, format });
+    const qs = new URLSearchParams({ kind: this.kind.value, format, progress: key });
     if (dryRun) qs.set("dry_run", "true");
     return `/api/imports?${qs}`;
+  }
+
+  // The server's reading of the file, asked every 300 ms until `done`
+  // resolves: rows read and, when the reader knows it, the share of the file.
+  // A question unanswered after a second is dropped: its connection may wait
+  // behind the import itself on the same server thread; the next one goes
+  // on another connection.
+  async follow(key, label, done) {
+    let finished = false;
+    done.finally(() => { finished = true; });
+    while (!finished) {
+      await new Promise((r) => setTimeout(r, 300));
+      if (finished) break;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 1000);
+      try {
+        const p = await api.getJson(`/api/imports/progress/${key}`, { signal: controller.signal });
+        if (finished || p.state !== "reading") continue;
+        this.progress.dataset.phase = "server";
+        this.progress.dataset.rowsRead = String(p.rows_read);
+        if (p.fraction !== null) this.progress.value = p.fraction;
+        else this.progress.removeAttribute("value");
+        const share = p.fraction !== null ? ` (${Math.round(p.fraction * 100)} %)` : "";
+        this.status.textContent = `${label} ${COUNT.format(p.rows_read)} lignes lues${share}`;
+      } catch {
+        // a lost or dropped answer: ask again
+      } finally {
+        clearTimeout(timer);
+      }
+    }
   }
 
   async send(dryRun, label) {
     this.progress.hidden = false;
     this.progress.value = 0;
+    this.progress.dataset.phase = "upload";
+    this.progress.dataset.rowsRead = "0";
     this.status.textContent = label;
-    const { status, body } = await upload(this.path(dryRun), this.file, (f) => {
+    const key = progressKey();
+    let uploaded;
+    const sent = new Promise((resolve) => { uploaded = resolve; });
+    const answer = upload(this.path(dryRun, key), this.file, (f) => {
       this.progress.value = f;
       this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
+      if (f >= 1) uploaded();
     });
-    this.progress.hidden = true;
-    return { status, body };
+    const following = sent.then(() => this.follow(key, label, answer));
+    try {
+      const { status, body } = await answer;
+      return { status, body };
+    } finally {
+      uploaded();
+      await following.catch(() => {});
+      this.progress.hidden = true;
+      this.progress.dataset.phase = "";
+    }
   }
 
   async preview(file) {
@@ -178,7 +241,7 @@ export class ImportDialog {
       this.render(body);
       this.status.textContent = `Import terminé : ${COUNT.format(body.inserted)} ajoutée(s), ${COUNT.format(body.updated)} mise(s) à jour, ${COUNT.format(body.unchanged)} inchangée(s), ${COUNT.format(body.rejected)} refusée(s).`;
       this.confirm.hidden = true;
-      await this.onImported?.(this.kind.value);
+      if (this.kind.value !== "requests") await this.onImported?.(this.kind.value);
     } catch (e) {
       this.status.textContent = `Import impossible : ${e.message}`;
     } finally {

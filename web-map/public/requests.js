@@ -1,12 +1,15 @@
 // Requests ("sollicitations") the land group logs: who asked, from which
 // organisation and commune, about what, through which channel, the
 // orientation given and where it stands. A list with filters, a form to add
-// or edit one (If-Match on every change), and a CSV export of the list.
+// or edit one (If-Match on every change), a CSV export of the list as shown,
+// and the server's XLSX and ODS exports of every request (which `terrier
+// import requests` and "Importer un tableau" read back).
 // Contact and notes are confidential: the form shows them only to a role that
 // reads them, and the list never has them for another.
 
 import * as api from "./api.js";
 import { $, ctx, debounce, element } from "./context.js";
+import { download } from "./exports.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 const COLUMNS = [
@@ -217,6 +220,11 @@ export function wireRequests() {
   $("requests-close").addEventListener("click", closeView);
   $("request-new").addEventListener("click", createNew);
   $("requests-export").addEventListener("click", exportCsv);
+  for (const button of document.querySelectorAll("#requests-export-sheets button")) {
+    const format = button.dataset.format;
+    button.addEventListener("click", () => download(`/api/requests/export?format=${format}`,
+      `sollicitations.${format}`, $("requests-count")));
+  }
   $("request-cancel").addEventListener("click", () => $("request-dialog").close());
   $("request-delete").addEventListener("click", remove);
   form.addEventListener("submit", save);

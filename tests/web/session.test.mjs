@@ -5,8 +5,8 @@
 // server of tests/web/run) in Debian's chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, ready } from "../lib/browser.mjs";
-import { account, invite, signInWithPassword, uniqueEmail } from "./accounts.mjs";
+import { launch, openPage, ready } from "./lib/browser.mjs";
+import { account, invite, signInWithPassword, uniqueEmail } from "./lib/accounts.mjs";
 
 const BASE = process.env.TERRIER_URL;
 
@@ -68,12 +68,12 @@ describe("accounts on the page", () => {
 
     // A wrong password is refused with a message; the right one signs in.
     await page.click("#sign-in");
-    await page.getByLabel("Adresse e-mail").fill(email);
-    await page.getByLabel("Mot de passe", { exact: true }).fill("pas le bon mot de passe");
+    await page.fill("#email-input", email);
+    await page.fill("#password-input", "pas le bon mot de passe");
     await page.click("#password-submit");
     await page.waitForFunction(() => document.querySelector("#password-error").textContent !== "");
     assert.equal(await page.textContent("#password-error"), "Adresse e-mail ou mot de passe incorrect.");
-    await page.getByLabel("Mot de passe", { exact: true }).fill(password);
+    await page.fill("#password-input", password);
     await page.click("#password-submit");
     await page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "member");
     await ready(page);

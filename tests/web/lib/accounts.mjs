@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { ready } from "./browser.mjs";
 
 // A fresh address per call, so tests never meet each other's accounts.
 export function uniqueEmail(prefix) {
@@ -40,8 +41,13 @@ export async function account(base, role, { circle = null, name = null } = {}) {
 // Signs in on the page with the e-mail form and waits for the new role.
 export async function signInWithPassword(page, who) {
   await page.click("#sign-in");
-  await page.getByLabel("Adresse e-mail").fill(who.email);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(who.password);
+  // The sign-in dialog's own fields ("Mon compte" has another "Adresse e-mail").
+  const dialog = page.locator("#email-input").locator("xpath=ancestor::form[1]");
+  await dialog.getByLabel("Adresse e-mail").fill(who.email);
+  await dialog.getByLabel("Mot de passe", { exact: true }).fill(who.password);
   await page.click("#password-submit");
-  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r, who.role);
+  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r &&
+    window.terrier?.state?.session?.role === r, who.role);
+  // The new person's sources reloaded: nothing closes a dialog opened next.
+  await ready(page);
 }
