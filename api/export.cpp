@@ -9,8 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "api/export_sheets.hpp"
 #include "api/cnig_export.hpp"
+#include "api/export_sheets.hpp"
 #include "api/problem.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"

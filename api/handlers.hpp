@@ -25,17 +25,17 @@ struct Context {
   std::vector<std::string> segments;
   std::map<std::string, std::string> params;
   Role role = Role::anonymous;
-  std::string base_url;  // scheme://host, for links
-  std::string who = "public";  // the token's name, for the records of writes
+  std::string base_url;                  // scheme://host, for links
+  std::string who = "public";            // the token's name, for the records of writes
   std::optional<std::string> territory;  // an animator's circle
   AuthVia via = AuthVia::none;
   // The account behind a session cookie or a personal token.
   std::optional<long long> user_id{};
   std::string email{};
   std::string name{};
-  std::string token_name{};  // the bearer token's name
-  const Metrics* metrics = nullptr;      // the service's counters, for /metrics
-  std::size_t in_flight = 0;             // requests being answered, this one included
+  std::string token_name{};          // the bearer token's name
+  const Metrics* metrics = nullptr;  // the service's counters, for /metrics
+  std::size_t in_flight = 0;         // requests being answered, this one included
 };
 
 Response json_response(std::string body, const char* type = "application/json");

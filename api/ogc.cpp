@@ -20,10 +20,14 @@ json link(const std::string& href, const char* rel, const char* type, const std:
 
 const char* title_of(db::Collection c) {
   switch (c) {
-    case db::Collection::places: return "Lieux du réseau";
-    case db::Collection::opportunities: return "Opportunités foncières et immobilières";
-    case db::Collection::needs: return "Besoins des collectifs";
-    case db::Collection::territories: return "Territoires (cercles, EPCI, communes, départements)";
+    case db::Collection::places:
+      return "Lieux du réseau";
+    case db::Collection::opportunities:
+      return "Opportunités foncières et immobilières";
+    case db::Collection::needs:
+      return "Besoins des collectifs";
+    case db::Collection::territories:
+      return "Territoires (cercles, EPCI, communes, départements)";
   }
   return "";
 }
@@ -138,8 +142,9 @@ std::string items_document(const std::string& base, db::Collection c, const db::
                      "application/json", "la collection")};
   std::size_t returned = page.features.size();
   // With an estimated count, a full page is the only sign that more may follow.
-  bool more = page.matched_is_estimate ? returned == q.limit
-                                       : q.offset + returned < static_cast<std::size_t>(page.matched);
+  bool more = page.matched_is_estimate
+                  ? returned == q.limit
+                  : q.offset + returned < static_cast<std::size_t>(page.matched);
   if (more) {
     links.push_back(link(with_offset(q.offset + q.limit), "next", kGeoJson, "page suivante"));
   }
@@ -149,12 +154,12 @@ std::string items_document(const std::string& base, db::Collection c, const db::
   }
   // No "timeStamp" (optional in OGC API – Features): it changed every
   // second, and with it the page's ETag, so a map never got its 304.
-  std::string head = json{{"type", "FeatureCollection"},
-                          {"numberMatched", page.matched},
-                          {"numberReturned", returned},
-                          {"numberMatchedIsEstimate", page.matched_is_estimate},
-                          {"links", links}}
-                         .dump();
+  std::string head = json{
+      {"type", "FeatureCollection"},
+      {"numberMatched", page.matched},
+      {"numberReturned", returned},
+      {"numberMatchedIsEstimate", page.matched_is_estimate},
+      {"links", links}}.dump();
   // The features are JSON already (built by PostGIS): splice them in.
   std::string out = head.substr(0, head.size() - 1) + ",\"features\":[";
   for (std::size_t i = 0; i < returned; ++i) {
@@ -176,43 +181,74 @@ std::string item_document(const std::string& base, db::Collection c, const std::
 std::string openapi_document(const std::string& base, const Limits& limits) {
   json paths = json::object();
   auto param = [](const std::string& name, const char* type, const std::string& description) {
-    return json{{"name", name}, {"in", "query"}, {"required", false},
-                {"description", description}, {"schema", {{"type", type}}}};
+    return json{{"name", name},
+                {"in", "query"},
+                {"required", false},
+                {"description", description},
+                {"schema", {{"type", type}}}};
   };
   for (auto c : {db::Collection::places, db::Collection::opportunities, db::Collection::needs,
                  db::Collection::territories}) {
     std::string id = db::collection_name(c);
     json parameters = {
         param("bbox", "string", "minX,minY,maxX,maxY: lon/lat (CRS84), or in bbox-crs"),
-        {{"name", "limit"}, {"in", "query"}, {"required", false},
-         {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", limits.max_limit},
-                     {"default", limits.default_limit}}}},
+        {{"name", "limit"},
+         {"in", "query"},
+         {"required", false},
+         {"schema",
+          {{"type", "integer"},
+           {"minimum", 1},
+           {"maximum", limits.max_limit},
+           {"default", limits.default_limit}}}},
         param("offset", "integer", "index of the first feature")};
     // OGC API – Features Part 2: the CRS of the answer and of the bbox.
     auto crs_param = [](const char* name, const char* description) {
-      return json{{"name", name}, {"in", "query"}, {"required", false}, {"description", description},
-                  {"schema", {{"type", "string"}, {"format", "uri"}, {"enum", {kCrs84, kLambert93}},
-                              {"default", kCrs84}}}};
+      return json{{"name", name},
+                  {"in", "query"},
+                  {"required", false},
+                  {"description", description},
+                  {"schema",
+                   {{"type", "string"},
+                    {"format", "uri"},
+                    {"enum", {kCrs84, kLambert93}},
+                    {"default", kCrs84}}}};
     };
     parameters.push_back(crs_param("crs", "CRS of the geometries in the answer"));
     parameters.push_back(crs_param("bbox-crs", "CRS of the bbox's coordinates"));
     for (const auto& f : filter_names(c)) parameters.push_back(param(f, "string", "filter"));
     paths["/collections/" + id + "/items"] = {
-        {"get", {{"operationId", "get_" + id}, {"summary", title_of(c)},
-                 {"parameters", parameters},
-                 {"responses", {{"200", {{"description", "GeoJSON FeatureCollection"}}}}}}}};
+        {"get",
+         {{"operationId", "get_" + id},
+          {"summary", title_of(c)},
+          {"parameters", parameters},
+          {"responses", {{"200", {{"description", "GeoJSON FeatureCollection"}}}}}}}};
     paths["/collections/" + id + "/items/{featureId}"] = {
-        {"get", {{"operationId", "get_" + id + "_item"},
-                 {"parameters", {{{"name", "featureId"}, {"in", "path"}, {"required", true},
-                                  {"schema", {{"type", "string"}}}},
-                                 {{"name", "crs"}, {"in", "query"}, {"required", false},
-                                  {"schema", {{"type", "string"}, {"format", "uri"},
-                                              {"enum", {kCrs84, kLambert93}}, {"default", kCrs84}}}}}},
-                 {"responses", {{"200", {{"description", "GeoJSON Feature"}}}}}}}};
+        {"get",
+         {{"operationId", "get_" + id + "_item"},
+          {"parameters",
+           {{{"name", "featureId"},
+             {"in", "path"},
+             {"required", true},
+             {"schema", {{"type", "string"}}}},
+            {{"name", "crs"},
+             {"in", "query"},
+             {"required", false},
+             {"schema",
+              {{"type", "string"},
+               {"format", "uri"},
+               {"enum", {kCrs84, kLambert93}},
+               {"default", kCrs84}}}}}},
+          {"responses", {{"200", {{"description", "GeoJSON Feature"}}}}}}}};
   }
-  paths["/"] = {{"get", {{"operationId", "landing"}, {"responses", {{"200", {{"description", "landing page"}}}}}}}};
-  paths["/conformance"] = {{"get", {{"operationId", "conformance"}, {"responses", {{"200", {{"description", "conformance classes"}}}}}}}};
-  paths["/collections"] = {{"get", {{"operationId", "collections"}, {"responses", {{"200", {{"description", "collections"}}}}}}}};
+  paths["/"] = {
+      {"get",
+       {{"operationId", "landing"}, {"responses", {{"200", {{"description", "landing page"}}}}}}}};
+  paths["/conformance"] = {{"get",
+                            {{"operationId", "conformance"},
+                             {"responses", {{"200", {{"description", "conformance classes"}}}}}}}};
+  paths["/collections"] = {{"get",
+                            {{"operationId", "collections"},
+                             {"responses", {{"200", {{"description", "collections"}}}}}}}};
   return json{{"openapi", "3.0.3"},
               {"info", {{"title", "Terrier OGC API – Features"}, {"version", "0.1.0"}}},
               {"servers", {{{"url", base + "/ogcapi"}}}},

@@ -27,8 +27,12 @@ class Problem : public std::runtime_error {
   std::string extensions_;
 };
 
-inline Problem bad_request(const std::string& detail) { return {400, "Bad Request", detail}; }
-inline Problem not_found(const std::string& detail) { return {404, "Not Found", detail}; }
+inline Problem bad_request(const std::string& detail) {
+  return {400, "Bad Request", detail};
+}
+inline Problem not_found(const std::string& detail) {
+  return {404, "Not Found", detail};
+}
 
 // {"type":"about:blank","title":...,"status":...,"detail":...} plus the
 // members of `extensions` (a JSON object's text, or empty).

@@ -29,7 +29,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void start();     // returns once listening
+  void start();      // returns once listening
   int port() const;  // the port actually bound
   // Stops taking new work, lets in-flight requests finish (up to the grace
   // period), then stops.

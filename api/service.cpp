@@ -28,7 +28,6 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-
 struct Route {
   const char* method;
   std::vector<const char*> pattern;
@@ -51,21 +50,30 @@ const std::vector<Route>& routes() {
       {"POST", {"api", "tokens"}, create_token},
       {"DELETE", {"api", "tokens", "{}"}, delete_token},
       {"GET", {"api", "map-config"}, map_config},
-      {"GET", {"ogcapi"}, [](Context& c, ConnectionPool&, const ServiceConfig&) {
+      {"GET",
+       {"ogcapi"},
+       [](Context& c, ConnectionPool&, const ServiceConfig&) {
          return json_response(landing_document(c.base_url));
        }},
-      {"GET", {"ogcapi", "conformance"}, [](Context&, ConnectionPool&, const ServiceConfig&) {
+      {"GET",
+       {"ogcapi", "conformance"},
+       [](Context&, ConnectionPool&, const ServiceConfig&) {
          return json_response(conformance_document());
        }},
-      {"GET", {"ogcapi", "api"}, [](Context& c, ConnectionPool&, const ServiceConfig& cfg) {
+      {"GET",
+       {"ogcapi", "api"},
+       [](Context& c, ConnectionPool&, const ServiceConfig& cfg) {
          return json_response(openapi_document(c.base_url, cfg.limits),
                               "application/vnd.oai.openapi+json;version=3.0");
        }},
-      {"GET", {"ogcapi", "collections"}, [](Context& c, ConnectionPool& pool, const ServiceConfig&) {
+      {"GET",
+       {"ogcapi", "collections"},
+       [](Context& c, ConnectionPool& pool, const ServiceConfig&) {
          auto conn = pool.acquire();
          return json_response(collections_document(c.base_url, *conn, c.role));
        }},
-      {"GET", {"ogcapi", "collections", "{}"},
+      {"GET",
+       {"ogcapi", "collections", "{}"},
        [](Context& c, ConnectionPool& pool, const ServiceConfig&) {
          auto collection = collection_or_404(c.segments[2]);
          auto conn = pool.acquire();
@@ -108,7 +116,8 @@ const std::vector<Route>& routes() {
 
 bool matches(const Route& route, const Context& ctx) {
   if (route.pattern.size() == 1 && std::string(route.pattern[0]) == "**") {
-    static const std::vector<std::string> api_roots = {"ogcapi", "api", "tiles", "metrics", "healthz"};
+    static const std::vector<std::string> api_roots = {"ogcapi", "api", "tiles", "metrics",
+                                                       "healthz"};
     return ctx.segments.empty() ||
            std::find(api_roots.begin(), api_roots.end(), ctx.segments[0]) == api_roots.end();
   }
@@ -160,7 +169,8 @@ void add_security_headers(const ServiceConfig& config, Response& r) {
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
             basemap + "; connect-src 'self'" + basemap +
-            "; worker-src 'self' blob:; child-src 'self' blob:; font-src 'self'; object-src 'none'; "
+            "; worker-src 'self' blob:; child-src 'self' blob:; font-src 'self'; object-src "
+            "'none'; "
             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
   }
 }
@@ -190,7 +200,8 @@ void ServiceConfig::validate() const {
   }
 }
 
-Service::Service(ServiceConfig config, ConnectionPool& pool) : config_(std::move(config)), pool_(pool) {
+Service::Service(ServiceConfig config, ConnectionPool& pool)
+    : config_(std::move(config)), pool_(pool) {
   config_.validate();
 }
 
@@ -209,9 +220,16 @@ Response Service::handle(const Request& request) {
       throw Problem(413, "Payload Too Large",
                     fmt::format("the body is larger than {} bytes", config_.max_body_bytes));
     }
-    Context ctx{request, split_path(request.path), parse_query(request.query), Role::anonymous, "", "public", {}};
+    Context ctx{request,
+                split_path(request.path),
+                parse_query(request.query),
+                Role::anonymous,
+                "",
+                "public",
+                {}};
     auto host = request.headers.find("host");
-    ctx.base_url = "http://" + (host == request.headers.end() ? std::string("localhost") : host->second);
+    ctx.base_url =
+        "http://" + (host == request.headers.end() ? std::string("localhost") : host->second);
     const Route* found = nullptr;
     bool path_known = false;
     for (const auto& route : routes()) {
@@ -224,13 +242,15 @@ Response Service::handle(const Request& request) {
       // A CORS preflight from an allowed origin.
       response.status = 204;
       response.content_type.clear();
-      response.headers = {{"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
-                          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, If-Match"},
-                          {"Access-Control-Max-Age", "600"}};
+      response.headers = {
+          {"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
+          {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, If-Match"},
+          {"Access-Control-Max-Age", "600"}};
       add_cors_headers(config_, request, response);
       return response;
     }
-    if (!found && path_known) throw Problem(405, "Method Not Allowed", request.method + " is not allowed here");
+    if (!found && path_known)
+      throw Problem(405, "Method Not Allowed", request.method + " is not allowed here");
     if (found) {
       route_label.clear();
       for (const char* s : found->pattern) route_label += std::string("/") + s;
@@ -247,10 +267,12 @@ Response Service::handle(const Request& request) {
   } catch (const Problem& p) {
     response = problem_response(p.status(), p.title(), p.what(), p.extensions());
   } catch (const DatabaseUnavailable& e) {
-    response = problem_response(503, "Service Unavailable", "the database is not reachable; try again");
+    response =
+        problem_response(503, "Service Unavailable", "the database is not reachable; try again");
     response.headers.emplace_back("Retry-After", "2");
   } catch (const pqxx::broken_connection& e) {
-    response = problem_response(503, "Service Unavailable", "the database connection was lost; try again");
+    response =
+        problem_response(503, "Service Unavailable", "the database connection was lost; try again");
     response.headers.emplace_back("Retry-After", "2");
   } catch (const pqxx::sql_error& e) {
     // A statement timeout (57014) or a backend stopped under the request
@@ -259,10 +281,12 @@ Response Service::handle(const Request& request) {
     // which statement or table was involved.
     log::error("{} {}: [{}] {}", request.method, request.path, e.sqlstate(), first_line(e.what()));
     if (e.sqlstate().rfind("57", 0) == 0) {
-      response = problem_response(503, "Service Unavailable", "the database did not answer in time; try again");
+      response = problem_response(503, "Service Unavailable",
+                                  "the database did not answer in time; try again");
       response.headers.emplace_back("Retry-After", "2");
     } else {
-      response = problem_response(500, "Internal Server Error", "the request failed; it was logged");
+      response =
+          problem_response(500, "Internal Server Error", "the request failed; it was logged");
     }
   } catch (const std::exception& e) {
     log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
@@ -270,8 +294,9 @@ Response Service::handle(const Request& request) {
   }
   add_security_headers(config_, response);
   add_cors_headers(config_, request, response);
-  metrics_.record(route_label, response.status,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  metrics_.record(
+      route_label, response.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return response;
 }
 

@@ -40,9 +40,9 @@ struct ServiceConfig {
 };
 
 struct Request {
-  std::string method;  // GET, POST, ...
-  std::string path;    // without the query
-  std::string query;   // raw, without '?'
+  std::string method;                          // GET, POST, ...
+  std::string path;                            // without the query
+  std::string query;                           // raw, without '?'
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string peer;  // the client's address, as the socket sees it

@@ -66,17 +66,19 @@ std::string size_text(std::uintmax_t bytes) {
 
 int backup(const Settings& settings, const std::string& file) {
   fs::path target_file = fs::absolute(file);
-  if (fs::is_directory(target_file)) throw Error(fmt::format("{}: is a folder; give a file name", file));
+  if (fs::is_directory(target_file))
+    throw Error(fmt::format("{}: is a folder; give a file name", file));
   auto target = target_of(database_url(settings));
   fs::path partial = target_file;
   partial += fmt::format(".partial-{}", getpid());
-  auto result = run_pg_tool(settings, "pg_dump",
-                            {"--format=custom", "--no-owner", "--no-privileges", "--file=" + partial.string()},
-                            target);
+  auto result = run_pg_tool(
+      settings, "pg_dump",
+      {"--format=custom", "--no-owner", "--no-privileges", "--file=" + partial.string()}, target);
   std::error_code ec;
   if (result.exit_code != 0) {
     fs::remove(partial, ec);
-    throw Error(fmt::format("backup failed, nothing written to {}: {}", file, error_line(result.output)));
+    throw Error(
+        fmt::format("backup failed, nothing written to {}: {}", file, error_line(result.output)));
   }
   fs::rename(partial, target_file, ec);
   if (ec) {
@@ -102,7 +104,8 @@ int restore(const Settings& settings, const std::string& file) {
                              "--single-transaction", "--exit-on-error", file},
                             target);
   if (result.exit_code != 0) {
-    throw Error(fmt::format("restore failed, the database is unchanged: {}", error_line(result.output)));
+    throw Error(
+        fmt::format("restore failed, the database is unchanged: {}", error_line(result.output)));
   }
   auto conn = db::connect(database_url(settings));
   db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));

@@ -22,10 +22,14 @@ std::string current_user() {
 
 const char* issue_label(importers::RowIssue::Kind k) {
   switch (k) {
-    case importers::RowIssue::Kind::rejected: return "rejected";
-    case importers::RowIssue::Kind::warning: return "warning";
-    case importers::RowIssue::Kind::flagged: return "flagged";
-    case importers::RowIssue::Kind::conflict: return "conflict";
+    case importers::RowIssue::Kind::rejected:
+      return "rejected";
+    case importers::RowIssue::Kind::warning:
+      return "warning";
+    case importers::RowIssue::Kind::flagged:
+      return "flagged";
+    case importers::RowIssue::Kind::conflict:
+      return "conflict";
   }
   return "";
 }
@@ -38,7 +42,8 @@ int print_report(const importers::ImportOptions& options, const importers::Impor
     fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name, issue.position,
                issue_label(issue.kind), where, value, issue.reason);
   }
-  if (options.reject_report) importers::write_issue_report(*options.reject_report, options.file, report);
+  if (options.reject_report)
+    importers::write_issue_report(*options.reject_report, options.file, report);
   if (options.dry_run) {
     fmt::print(stderr, "dry run: nothing was written\n");
   } else if (!report.committed) {
@@ -63,8 +68,9 @@ int import_file(const Settings& settings, ImportArgs args) {
   if (args.kind == "requests") return import_requests_file(settings, args);
   auto kind = importers::parse_kind(args.kind);
   if (!kind) {
-    throw ConfigError(fmt::format(
-        "unknown import kind '{}' (territories, circles, places, opportunities, needs)", args.kind));
+    throw ConfigError(
+        fmt::format("unknown import kind '{}' (territories, circles, places, opportunities, needs)",
+                    args.kind));
   }
   auto& options = args.options;
   options.kind = *kind;
@@ -75,7 +81,8 @@ int import_file(const Settings& settings, ImportArgs args) {
   options.progress = true;
   // Before any row: how the header was read (the dry run shows it too).
   options.on_header = [&options](const std::vector<importers::ColumnReading>& reading) {
-    fmt::print(stderr, "{}: header read as:\n{}", options.file, importers::describe_reading(reading));
+    fmt::print(stderr, "{}: header read as:\n{}", options.file,
+               importers::describe_reading(reading));
   };
 
   auto conn = db::connect(database_url(settings));
@@ -90,8 +97,8 @@ int import_file(const Settings& settings, ImportArgs args) {
                  issue.reason);
       continue;
     }
-    fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name,
-               issue.position, issue_label(issue.kind), where, value, issue.reason);
+    fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name, issue.position,
+               issue_label(issue.kind), where, value, issue.reason);
   }
   if (options.reject_report) {
     importers::write_issue_report(*options.reject_report, options.file, report);

@@ -74,7 +74,8 @@ int match_all(const Settings& settings, const MatchArgs& args, const matching::M
   });
   // Ids only, no titles: nothing is printed.
   matching::MatchEngine engine(store.available_opportunities_for_ranking(), config);
-  log::debug("match: {} available opportunities indexed at {:.2f} s", engine.opportunities().size(), seconds());
+  log::debug("match: {} available opportunities indexed at {:.2f} s", engine.opportunities().size(),
+             seconds());
   auto needs = needs_ahead.get();
   std::size_t pairs = 0;
   log::debug("match: {} active needs loaded at {:.2f} s", needs.size(), seconds());
@@ -97,7 +98,8 @@ int match_all(const Settings& settings, const MatchArgs& args, const matching::M
 int match(const Settings& settings, const MatchArgs& args) {
   int modes = int(args.need.has_value()) + int(args.opportunity.has_value()) + int(args.assign) +
               int(args.all);
-  if (modes != 1) throw ConfigError("give exactly one of --need ID, --opportunity ID, --assign, --all");
+  if (modes != 1)
+    throw ConfigError("give exactly one of --need ID, --opportunity ID, --assign, --all");
   auto config = matching::load_match_config(args.config.value_or(settings.match_config));
 
   auto conn = db::connect(database_url(settings));
@@ -130,7 +132,8 @@ int match(const Settings& settings, const MatchArgs& args) {
     auto ranked = service.rank_opportunity(*args.opportunity, args.limit);
     if (!ranked) throw ConfigError(fmt::format("no opportunity has id {}", *args.opportunity));
     if (ranked->empty() && store.opportunity(*args.opportunity)->status != "disponible") {
-      fmt::print(stderr, "the opportunity {} is not 'disponible': it is not matched\n", *args.opportunity);
+      fmt::print(stderr, "the opportunity {} is not 'disponible': it is not matched\n",
+                 *args.opportunity);
     }
     result = std::move(*ranked);
     by_need = false;

@@ -36,7 +36,8 @@ Settings Settings::from_environment() {
     int value = 0;
     auto [end, ec] = std::from_chars(months->data(), months->data() + months->size(), value);
     if (ec != std::errc() || end != months->data() + months->size() || value < 1 || value > 120) {
-      throw ConfigError(fmt::format("TERRIER_REVERIFY_MONTHS='{}' is not a number of months (1 to 120)", *months));
+      throw ConfigError(fmt::format(
+          "TERRIER_REVERIFY_MONTHS='{}' is not a number of months (1 to 120)", *months));
     }
     s.reverify_months = value;
   }
@@ -53,7 +54,8 @@ Settings Settings::from_environment() {
       std::string origin = text::trim(o);
       if (origin.empty()) continue;
       if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
-        throw ConfigError(fmt::format("TERRIER_CORS_ORIGINS: '{}' is not an origin (https://host[:port]) or *", origin));
+        throw ConfigError(fmt::format(
+            "TERRIER_CORS_ORIGINS: '{}' is not an origin (https://host[:port]) or *", origin));
       }
       s.cors_origins.push_back(origin);
     }

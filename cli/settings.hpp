@@ -16,7 +16,7 @@ struct Settings {
   // never started.
   std::optional<std::string> database_url;
   db::ClusterConfig cluster;
-  std::string sql_dir;  // TERRIER_SQL_DIR
+  std::string sql_dir;       // TERRIER_SQL_DIR
   std::string match_config;  // TERRIER_MATCH_CONFIG
   std::string web_root;      // TERRIER_WEB_ROOT
   // TERRIER_BASEMAP (ign, osm, custom, none; empty: ign, or custom with a

@@ -5,7 +5,8 @@
 namespace terrier {
 
 JsonTooDeep::JsonTooDeep(std::size_t byte, int max_depth)
-    : std::runtime_error(fmt::format("JSON nested deeper than {} levels (byte {})", max_depth, byte)),
+    : std::runtime_error(
+          fmt::format("JSON nested deeper than {} levels (byte {})", max_depth, byte)),
       byte_(byte) {}
 
 std::optional<std::size_t> json_too_deep_at(std::string_view text, int max_depth) {
@@ -22,7 +23,9 @@ std::optional<std::size_t> json_too_deep_at(std::string_view text, int max_depth
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         if (++depth > max_depth) return i;
@@ -31,7 +34,8 @@ std::optional<std::size_t> json_too_deep_at(std::string_view text, int max_depth
       case '}':
         if (depth > 0) --depth;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return std::nullopt;

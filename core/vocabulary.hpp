@@ -30,9 +30,12 @@ class Values {
 
 inline constexpr std::array<std::string_view, 8> kOpportunityKinds = {
     "bureau", "atelier", "entrepôt", "commerce", "terrain", "bâtiment mixte", "friche", "logement"};
-inline constexpr std::array<std::string_view, 6> kTenures = {
-    "vente", "location", "bcus", "bail emphytéotique", "occupation temporaire",
-    "mise à disposition"};
+inline constexpr std::array<std::string_view, 6> kTenures = {"vente",
+                                                             "location",
+                                                             "bcus",
+                                                             "bail emphytéotique",
+                                                             "occupation temporaire",
+                                                             "mise à disposition"};
 inline constexpr std::array<std::string_view, 6> kOwnerKinds = {
     "collectivité", "bailleur social", "état", "privé", "association", "foncière"};
 inline constexpr std::array<std::string_view, 4> kOpportunityStatuses = {
@@ -45,9 +48,10 @@ inline constexpr std::array<std::string_view, 3> kNeedStatuses = {"active", "sat
 inline constexpr std::array<std::string_view, 6> kMatchStatuses = {
     "proposé", "contacté", "visite", "accord", "refusé", "abandonné"};
 inline constexpr std::array<std::string_view, 11> kPlaceKinds = {
-    "tiers-lieu",        "fablab",         "café associatif", "recyclerie",
-    "ressourcerie",      "coworking",      "résidence seniors", "jardin partagé",
-    "lieu culturel",     "épicerie solidaire", "autre"};
+    "tiers-lieu",         "fablab",         "café associatif",
+    "recyclerie",         "ressourcerie",   "coworking",
+    "résidence seniors",  "jardin partagé", "lieu culturel",
+    "épicerie solidaire", "autre"};
 inline constexpr std::array<std::string_view, 3> kLocationPrecisions = {"exact", "adresse",
                                                                         "commune"};
 inline constexpr std::array<std::string_view, 4> kTerritoryLevels = {"commune", "epci",

@@ -28,7 +28,9 @@ namespace {
 
 constexpr const char* kSuperuser = "terrier";
 
-bool running_as_root() { return geteuid() == 0; }
+bool running_as_root() {
+  return geteuid() == 0;
+}
 
 // Last lines of the server log, to explain a failed start.
 std::string log_tail(const fs::path& log, std::size_t lines) {
@@ -57,10 +59,10 @@ void check_port_free(int port) {
   int err = errno;
   close(fd);
   if (rc != 0) {
-    throw ClusterError(fmt::format(
-        "port {} on 127.0.0.1 is already in use ({}); choose another with --port or "
-        "TERRIER_DB_PORT",
-        port, std::strerror(err)));
+    throw ClusterError(
+        fmt::format("port {} on 127.0.0.1 is already in use ({}); choose another with --port or "
+                    "TERRIER_DB_PORT",
+                    port, std::strerror(err)));
   }
 }
 
@@ -189,9 +191,9 @@ void EmbeddedCluster::initialise() {
           "log_min_messages = warning\n";
   if (!conf) throw ClusterError("cannot write postgresql.conf");
 
-  write_settings(settings_file_, {{"password", password},
-                                  {"port", std::to_string(config_.port)},
-                                  {"user", kSuperuser}});
+  write_settings(
+      settings_file_,
+      {{"password", password}, {"port", std::to_string(config_.port)}, {"user", kSuperuser}});
 }
 
 ClusterStatus EmbeddedCluster::status() const {
@@ -224,8 +226,8 @@ std::string EmbeddedCluster::read_password() const {
   auto kv = read_settings(settings_file_);
   auto it = kv.find("password");
   if (it == kv.end()) {
-    throw ClusterError(fmt::format("{}: no password recorded for the embedded cluster",
-                                   settings_file_.string()));
+    throw ClusterError(
+        fmt::format("{}: no password recorded for the embedded cluster", settings_file_.string()));
   }
   return it->second;
 }
@@ -240,13 +242,13 @@ bool EmbeddedCluster::start() {
   kv["port"] = std::to_string(config_.port);
   write_settings(settings_file_, kv);
 
-  auto r = run_process({(config_.pg_bindir / "pg_ctl").string(), "start", "-D",
-                        data_dir_.string(), "-l", log_file_.string(), "-w", "-t", "60", "-o",
-                        fmt::format("-p {}", config_.port)},
-                       user, config_.home.string());
+  auto r =
+      run_process({(config_.pg_bindir / "pg_ctl").string(), "start", "-D", data_dir_.string(), "-l",
+                   log_file_.string(), "-w", "-t", "60", "-o", fmt::format("-p {}", config_.port)},
+                  user, config_.home.string());
   if (r.exit_code != 0) {
-    throw ClusterError(fmt::format("PostgreSQL did not start on port {} (log {}):{}",
-                                   config_.port, log_file_.string(), log_tail(log_file_, 5)));
+    throw ClusterError(fmt::format("PostgreSQL did not start on port {} (log {}):{}", config_.port,
+                                   log_file_.string(), log_tail(log_file_, 5)));
   }
   ensure_database();
   return true;
@@ -265,8 +267,8 @@ void EmbeddedCluster::ensure_database() {
 bool EmbeddedCluster::stop() {
   if (!status().running) return false;
   auto user = cluster_user(config_.os_user, /*create=*/false);
-  auto r = run_process({(config_.pg_bindir / "pg_ctl").string(), "stop", "-D",
-                        data_dir_.string(), "-m", "fast", "-w", "-t", "60"},
+  auto r = run_process({(config_.pg_bindir / "pg_ctl").string(), "stop", "-D", data_dir_.string(),
+                        "-m", "fast", "-w", "-t", "60"},
                        user, config_.home.string());
   if (r.exit_code != 0) {
     throw ClusterError(fmt::format("pg_ctl stop failed: {}", first_line(r.output)));

@@ -14,7 +14,7 @@ struct ClusterConfig {
   std::filesystem::path home = "var";  // TERRIER_HOME
   int port = 55432;                    // TERRIER_DB_PORT
   // Unprivileged owner of the cluster when Terrier runs as root.
-  std::string os_user = "terrier";  // TERRIER_DB_OS_USER
+  std::string os_user = "terrier";                                 // TERRIER_DB_OS_USER
   std::filesystem::path pg_bindir = "/usr/lib/postgresql/15/bin";  // TERRIER_PG_BINDIR
   std::string database = "terrier";
 

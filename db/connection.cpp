@@ -1,7 +1,6 @@
 #include "db/connection.hpp"
 
 #include <fmt/core.h>
-
 #include <libpq-fe.h>
 
 #include <pqxx/pqxx>

@@ -16,7 +16,8 @@ bool CopyReader::next() {
   fields_.clear();
   for (std::size_t start = 0;;) {
     auto tab = line_.find('\t', start);
-    fields_.emplace_back(line_.data() + start, (tab == std::string::npos ? line_.size() : tab) - start);
+    fields_.emplace_back(line_.data() + start,
+                         (tab == std::string::npos ? line_.size() : tab) - start);
     if (tab == std::string::npos) break;
     start = tab + 1;
   }
@@ -37,8 +38,13 @@ std::optional<std::string> CopyReader::text(std::size_t i) const {
       continue;
     }
     char c = raw[++k];
-    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 'b' ? '\b' : c == 'f' ? '\f'
-         : c == 'v' ? '\v' : c;
+    out += c == 't'   ? '\t'
+           : c == 'n' ? '\n'
+           : c == 'r' ? '\r'
+           : c == 'b' ? '\b'
+           : c == 'f' ? '\f'
+           : c == 'v' ? '\v'
+                      : c;
   }
   return out;
 }

@@ -71,8 +71,7 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
 // One feature by id (a number, or a slug for territories), if the role may
 // see it.
 std::optional<std::string> feature_by_id(pqxx::connection_base& conn, Collection collection,
-                                         Role role, const std::string& id,
-                                         int output_srid = 4326,
+                                         Role role, const std::string& id, int output_srid = 4326,
                                          int reverify_months = kDefaultReverifyMonths);
 // lon/lat extent of a collection as the role sees it, for /collections.
 std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& conn,
@@ -92,8 +91,8 @@ void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
 // opportunities the role may see) or of an opportunity (features are the
 // needs; nullopt when the role may not see the opportunity). Best first.
 std::optional<std::string> need_matches(pqxx::connection_base& conn, long long need_id, Role role);
-std::optional<std::string> opportunity_matches(pqxx::connection_base& conn, long long opportunity_id,
-                                               Role role);
+std::optional<std::string> opportunity_matches(pqxx::connection_base& conn,
+                                               long long opportunity_id, Role role);
 
 // Whether a territory slug or name is known.
 bool territory_known(pqxx::connection_base& conn, const std::string& slug_or_name);

@@ -1,4 +1,3 @@
-#include "core/vocabulary.hpp"
 #include "db/followup_store.hpp"
 
 #include <fmt/core.h>
@@ -7,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "core/text.hpp"
+#include "core/vocabulary.hpp"
 
 namespace terrier::db {
 namespace {

@@ -91,8 +91,8 @@ std::vector<OutOfScopeRow> StagingStore::drop_rows_out_of_scope(
 }
 
 bool StagingStore::readable_by(const TableSpec& spec, const std::string& source,
-                              const std::string& external_id,
-                              const std::vector<std::string>& visibilities) {
+                               const std::string& external_id,
+                               const std::vector<std::string>& visibilities) {
   if (!has_visibility(spec)) return true;
   pqxx::work& w = tx_.work();
   auto rows = w.exec_params(

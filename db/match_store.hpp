@@ -34,7 +34,8 @@ class MatchStore {
   std::vector<matching::Opportunity> available_opportunities_for_ranking();
   std::optional<matching::Opportunity> opportunity(long long id);
   // Active needs, optionally those whose area meets a territory.
-  std::vector<matching::Need> active_needs(const std::optional<std::string>& territory = std::nullopt);
+  std::vector<matching::Need> active_needs(
+      const std::optional<std::string>& territory = std::nullopt);
   std::optional<matching::Need> need(long long id);
   // Needs that have a match row with this opportunity.
   std::vector<long long> needs_matched_to(long long opportunity_id);

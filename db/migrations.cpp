@@ -32,8 +32,8 @@ std::vector<Migration> load_migrations(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw ConfigError(fmt::format("{}: migrations folder not found (set TERRIER_SQL_DIR)",
-                                  dir.string()));
+    throw ConfigError(
+        fmt::format("{}: migrations folder not found (set TERRIER_SQL_DIR)", dir.string()));
   }
   static const std::regex name_pattern(R"(^([0-9]{3})_[a-z0-9_]+\.sql$)");
   std::map<int, Migration> by_version;
@@ -105,10 +105,10 @@ MigrationResult migrate(pqxx::connection_base& conn, const std::vector<Migration
   for (const auto& [version, rec] : recorded) {
     auto it = files.find(version);
     if (it == files.end()) {
-      throw DbError(fmt::format(
-          "the database has migration {} ({}) that is not in the migrations folder: "
-          "it was migrated by a newer or different Terrier; refusing to continue",
-          version, rec.first));
+      throw DbError(
+          fmt::format("the database has migration {} ({}) that is not in the migrations folder: "
+                      "it was migrated by a newer or different Terrier; refusing to continue",
+                      version, rec.first));
     }
     if (it->second->checksum != rec.second) {
       throw DbError(fmt::format(
@@ -130,16 +130,15 @@ MigrationResult migrate(pqxx::connection_base& conn, const std::vector<Migration
                     m.version, m.name, m.checksum);
       w.commit();
     } catch (const pqxx::sql_error& e) {
-      throw DbError(fmt::format("migration {} failed and was rolled back: {}", m.name,
-                                first_line(e.what())));
+      throw DbError(
+          fmt::format("migration {} failed and was rolled back: {}", m.name, first_line(e.what())));
     }
     result.applied.push_back(m.name);
   }
   return result;
 }
 
-void require_current_schema(pqxx::connection_base& conn,
-                            const std::vector<Migration>& migrations) {
+void require_current_schema(pqxx::connection_base& conn, const std::vector<Migration>& migrations) {
   pqxx::read_transaction r(conn);
   if (r.exec("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() "
              "AND tablename = 'schema_migrations'")
@@ -153,7 +152,8 @@ void require_current_schema(pqxx::connection_base& conn,
   for (const auto& m : migrations) {
     auto it = recorded.find(m.version);
     if (it == recorded.end()) {
-      throw DbError(fmt::format("migration {} is not applied: run 'terrier migrate' first", m.name));
+      throw DbError(
+          fmt::format("migration {} is not applied: run 'terrier migrate' first", m.name));
     }
     if (it->second != m.checksum) {
       throw DbError(fmt::format("migration {} was changed after it was applied", m.name));

@@ -92,8 +92,8 @@ class StagingStore {
                                                     const std::vector<std::string>& visibilities);
   // Whether the stored row (source, external_id) has one of `visibilities`
   // (rows of a table without visibility: true).
-  bool readable_by(const TableSpec& spec, const std::string& source,
-                   const std::string& external_id, const std::vector<std::string>& visibilities);
+  bool readable_by(const TableSpec& spec, const std::string& source, const std::string& external_id,
+                   const std::vector<std::string>& visibilities);
   MergeCounts merge(const TableSpec& spec, const std::string& source, bool sync,
                     const std::vector<std::string>& protected_external_ids);
   // Owner details, contacts and notes of the staged rows that changed

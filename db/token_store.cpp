@@ -18,7 +18,8 @@ CreatedToken create_token(pqxx::connection_base& conn, const std::string& name, 
   std::optional<long long> territory_id;
   if (territory_slug) {
     auto r = w.exec_params("SELECT id FROM territories WHERE slug = $1", *territory_slug);
-    if (r.empty()) throw ConfigError(fmt::format("no territory has the slug '{}'", *territory_slug));
+    if (r.empty())
+      throw ConfigError(fmt::format("no territory has the slug '{}'", *territory_slug));
     territory_id = r[0][0].as<long long>();
   }
   CreatedToken out;
@@ -34,8 +35,8 @@ CreatedToken create_token(pqxx::connection_base& conn, const std::string& name, 
 
 bool revoke_token(pqxx::connection_base& conn, long long id) {
   pqxx::work w(conn);
-  auto r = w.exec_params("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
-                         id);
+  auto r = w.exec_params(
+      "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", id);
   w.commit();
   return r.affected_rows() == 1;
 }
@@ -55,9 +56,10 @@ std::optional<TokenInfo> find_token(pqxx::connection_base& conn, const std::stri
       sha256_hex(secret));
   if (!r.empty()) {
     // At most one write a minute per token, not one per request.
-    w.exec_params("UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND "
-                  "(last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-                  r[0][0].as<long long>());
+    w.exec_params(
+        "UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND "
+        "(last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+        r[0][0].as<long long>());
   }
   w.commit();
   if (r.empty()) return std::nullopt;

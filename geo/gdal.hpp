@@ -80,7 +80,8 @@ struct TranslateSource {
   std::string layer_name;
 };
 void translate_vector(const std::vector<TranslateSource>& sources, const std::string& destination,
-                      const std::string& driver, const std::vector<std::string>& layer_options = {});
+                      const std::string& driver,
+                      const std::vector<std::string>& layer_options = {});
 
 // A GeoJSON geometry object as WKB (EPSG:4326 assumed, as RFC 7946 says).
 // Throws GeometryError with OGR's reason.

@@ -3,8 +3,8 @@
 #include <fmt/core.h>
 #include <geos_c.h>
 
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -16,7 +16,9 @@ GEOSContextHandle_t h(const GeosContext& ctx) {
   return static_cast<GEOSContextHandle_t>(ctx.handle());
 }
 
-void on_notice(const char* message, void*) { log::debug("GEOS: {}", message); }
+void on_notice(const char* message, void*) {
+  log::debug("GEOS: {}", message);
+}
 
 void on_error(const char* message, void* userdata) {
   *static_cast<std::string*>(userdata) = message;
@@ -37,22 +39,27 @@ struct GeosDestroy {
     if (p) Destroy(ctx, p);
   }
 };
-using WktReader = std::unique_ptr<GEOSWKTReader, GeosDestroy<GEOSWKTReader, GEOSWKTReader_destroy_r>>;
-using WktWriter = std::unique_ptr<GEOSWKTWriter, GeosDestroy<GEOSWKTWriter, GEOSWKTWriter_destroy_r>>;
-using WkbWriter = std::unique_ptr<GEOSWKBWriter, GeosDestroy<GEOSWKBWriter, GEOSWKBWriter_destroy_r>>;
+using WktReader =
+    std::unique_ptr<GEOSWKTReader, GeosDestroy<GEOSWKTReader, GEOSWKTReader_destroy_r>>;
+using WktWriter =
+    std::unique_ptr<GEOSWKTWriter, GeosDestroy<GEOSWKTWriter, GEOSWKTWriter_destroy_r>>;
+using WkbWriter =
+    std::unique_ptr<GEOSWKBWriter, GeosDestroy<GEOSWKBWriter, GEOSWKBWriter_destroy_r>>;
 using MakeValidParams =
-    std::unique_ptr<GEOSMakeValidParams, GeosDestroy<GEOSMakeValidParams, GEOSMakeValidParams_destroy_r>>;
+    std::unique_ptr<GEOSMakeValidParams,
+                    GeosDestroy<GEOSMakeValidParams, GEOSMakeValidParams_destroy_r>>;
 
 }  // namespace
 
-GeosContext::GeosContext()
-    : handle_(GEOS_init_r()), last_error_(std::make_unique<std::string>()) {
+GeosContext::GeosContext() : handle_(GEOS_init_r()), last_error_(std::make_unique<std::string>()) {
   if (!handle_) throw GeometryError("cannot create a GEOS context");
   GEOSContext_setNoticeMessageHandler_r(h(*this), on_notice, nullptr);
   GEOSContext_setErrorMessageHandler_r(h(*this), on_error, last_error_.get());
 }
 
-GeosContext::~GeosContext() { GEOS_finish_r(h(*this)); }
+GeosContext::~GeosContext() {
+  GEOS_finish_r(h(*this));
+}
 
 GeosGeometry GeosContext::from_wkt(std::string_view wkt) const {
   WktReader reader(GEOSWKTReader_create_r(h(*this)), {h(*this)});
@@ -110,7 +117,9 @@ std::string GeosGeometry::type() const {
   return t ? std::string(t.get()) : std::string();
 }
 
-bool GeosGeometry::is_empty() const { return GEOSisEmpty_r(h(*ctx_), g(*this)) == 1; }
+bool GeosGeometry::is_empty() const {
+  return GEOSisEmpty_r(h(*ctx_), g(*this)) == 1;
+}
 
 Validity GeosGeometry::validity() const {
   char* reason = nullptr;
@@ -164,7 +173,9 @@ GeosGeometry GeosGeometry::buffer(double distance) const {
   return GeosGeometry(*ctx_, out);
 }
 
-int GeosGeometry::type_id() const { return GEOSGeomTypeId_r(h(*ctx_), g(*this)); }
+int GeosGeometry::type_id() const {
+  return GEOSGeomTypeId_r(h(*ctx_), g(*this));
+}
 
 std::string GeosGeometry::to_wkb() const {
   WkbWriter writer(GEOSWKBWriter_create_r(h(*ctx_)), {h(*ctx_)});
@@ -231,8 +242,7 @@ std::string GeosGeometry::to_wkt(int precision) const {
 namespace terrier::geo {
 
 GeosPrepared::GeosPrepared(const GeosGeometry& geometry)
-    : geometry_(&geometry),
-      prepared_(GEOSPrepare_r(h(geometry.context()), g(geometry))) {
+    : geometry_(&geometry), prepared_(GEOSPrepare_r(h(geometry.context()), g(geometry))) {
   if (!prepared_) throw GeometryError("cannot prepare geometry");
 }
 
@@ -243,8 +253,7 @@ GeosPrepared::~GeosPrepared() {
 
 bool GeosPrepared::intersects(const GeosGeometry& other) const {
   char r = GEOSPreparedIntersects_r(h(geometry_->context()),
-                                    static_cast<const GEOSPreparedGeometry*>(prepared_),
-                                    g(other));
+                                    static_cast<const GEOSPreparedGeometry*>(prepared_), g(other));
   if (r == 2) throw GeometryError("prepared intersects failed");
   return r == 1;
 }

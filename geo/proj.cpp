@@ -73,8 +73,8 @@ XY ProjTransform::transform(XY in) const {
   PJ_COORD c = proj_coord(in.x, in.y, 0, 0);
   PJ_COORD out = proj_trans(handles_->pj.get(), PJ_FWD, c);
   if (!std::isfinite(out.xy.x) || !std::isfinite(out.xy.y)) {
-    throw ProjectionError(fmt::format("cannot transform ({}, {}) from {} to {}", in.x, in.y, from_,
-                                      to_));
+    throw ProjectionError(
+        fmt::format("cannot transform ({}, {}) from {} to {}", in.x, in.y, from_, to_));
   }
   return {out.xy.x, out.xy.y};
 }

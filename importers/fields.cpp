@@ -321,8 +321,7 @@ Parsed<std::vector<std::string>> Vocabulary::parse_list(std::string_view text) c
 }
 
 const Vocabulary& opportunity_kinds() {
-  static const Vocabulary v("type de bien",
-                            vocabulary::kOpportunityKinds,
+  static const Vocabulary v("type de bien", vocabulary::kOpportunityKinds,
                             {{"bureaux", "bureau"},
                              {"local commercial", "commerce"},
                              {"local d'activite", "atelier"},
@@ -337,8 +336,7 @@ const Vocabulary& opportunity_kinds() {
 }
 
 const Vocabulary& tenures() {
-  static const Vocabulary v("mode de mise à disposition",
-                            vocabulary::kTenures,
+  static const Vocabulary v("mode de mise à disposition", vocabulary::kTenures,
                             {{"bail commercial d'utilite sociale", "bcus"},
                              {"bail commercial d\u2019utilit\u00e9 sociale", "bcus"},
                              {"cession", "vente"},
@@ -360,23 +358,21 @@ const Vocabulary& tenures() {
 const Vocabulary& owner_kinds() {
   // EPF (établissements publics fonciers) are the region's public land
   // agencies: for matching they behave as a collectivité.
-  static const Vocabulary v(
-      "type de propriétaire",
-      vocabulary::kOwnerKinds,
-      {{"commune", "collectivité"},
-       {"mairie", "collectivité"},
-       {"departement", "collectivité"},
-       {"region", "collectivité"},
-       {"epci", "collectivité"},
-       {"intercommunalite", "collectivité"},
-       {"epf", "collectivité"},
-       {"hlm", "bailleur social"},
-       {"etat", "état"},
-       {"prive", "privé"},
-       {"particulier", "privé"},
-       {"entreprise", "privé"},
-       {"sci", "privé"},
-       {"fonciere solidaire", "foncière"}});
+  static const Vocabulary v("type de propriétaire", vocabulary::kOwnerKinds,
+                            {{"commune", "collectivité"},
+                             {"mairie", "collectivité"},
+                             {"departement", "collectivité"},
+                             {"region", "collectivité"},
+                             {"epci", "collectivité"},
+                             {"intercommunalite", "collectivité"},
+                             {"epf", "collectivité"},
+                             {"hlm", "bailleur social"},
+                             {"etat", "état"},
+                             {"prive", "privé"},
+                             {"particulier", "privé"},
+                             {"entreprise", "privé"},
+                             {"sci", "privé"},
+                             {"fonciere solidaire", "foncière"}});
   return v;
 }
 
@@ -414,20 +410,18 @@ const Vocabulary& need_statuses() {
 }
 
 const Vocabulary& place_kinds() {
-  static const Vocabulary v(
-      "type de lieu",
-      vocabulary::kPlaceKinds,
-      {{"tiers lieu", "tiers-lieu"},
-       {"tiers-lieux", "tiers-lieu"},
-       {"fab lab", "fablab"},
-       {"cafe associatif", "café associatif"},
-       {"cafe", "café associatif"},
-       {"seniors residence", "résidence seniors"},
-       {"residence seniors", "résidence seniors"},
-       {"residence senior", "résidence seniors"},
-       {"venue", "lieu culturel"},
-       {"centre social", "autre"},
-       {"jardin", "jardin partagé"}});
+  static const Vocabulary v("type de lieu", vocabulary::kPlaceKinds,
+                            {{"tiers lieu", "tiers-lieu"},
+                             {"tiers-lieux", "tiers-lieu"},
+                             {"fab lab", "fablab"},
+                             {"cafe associatif", "café associatif"},
+                             {"cafe", "café associatif"},
+                             {"seniors residence", "résidence seniors"},
+                             {"residence seniors", "résidence seniors"},
+                             {"residence senior", "résidence seniors"},
+                             {"venue", "lieu culturel"},
+                             {"centre social", "autre"},
+                             {"jardin", "jardin partagé"}});
   return v;
 }
 

@@ -311,8 +311,8 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
       db::DuplicateStore duplicates(tx);
       for (const auto& d : find_duplicates(duplicates, options.duplicate_search)) {
         // A limited import never names a row its role may not read.
-        if (options.circle && !staging.readable_by(*plan.spec, d.other_source,
-                                                   d.other_external_id, options.visibilities)) {
+        if (options.circle && !staging.readable_by(*plan.spec, d.other_source, d.other_external_id,
+                                                   options.visibilities)) {
           continue;
         }
         report.issues.push_back(

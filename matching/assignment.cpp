@@ -10,7 +10,9 @@
 
 namespace terrier::matching {
 namespace {
-long long hundredths(double score) { return std::llround(score * 100); }
+long long hundredths(double score) {
+  return std::llround(score * 100);
+}
 }  // namespace
 
 long long total_score(const std::vector<Match>& pairs) {
@@ -31,12 +33,13 @@ std::vector<Match> assign(const std::vector<Match>& pairs) {
   };
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     if (hundredths(pairs[i].score) <= 0) continue;  // a zero pair adds nothing
-    auto e = graph.addEdge(node(needs, pairs[i].need_id), node(opportunities, pairs[i].opportunity_id));
+    auto e =
+        graph.addEdge(node(needs, pairs[i].need_id), node(opportunities, pairs[i].opportunity_id));
     weight[e] = hundredths(pairs[i].score);
     pair_of[e] = i;
   }
   lemon::MaxWeightedMatching<lemon::ListGraph, lemon::ListGraph::EdgeMap<long long>> solver(graph,
-                                                                                          weight);
+                                                                                            weight);
   solver.run();
   std::vector<Match> chosen;
   for (lemon::ListGraph::EdgeIt e(graph); e != lemon::INVALID; ++e) {

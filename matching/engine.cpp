@@ -89,7 +89,7 @@ struct MatchEngine::Index {
   std::vector<Hot> hot;  // grid order
   std::unordered_map<std::string, std::uint8_t> kinds;
   std::unordered_map<std::string, std::uint32_t> tenures;  // a bit each
-  std::uint32_t sale_bits = 0;                              // the purchases'
+  std::uint32_t sale_bits = 0;                             // the purchases'
 
   std::uint32_t tenure_bits(const std::vector<std::string>& names) const {
     std::uint32_t bits = 0;
@@ -137,12 +137,14 @@ struct MatchEngine::Index {
   template <typename Visit>
   void each_candidate(const Need& need, const MatchConfig& config, Tester& tester, Visit&& visit,
                       Part part = Part::all, CellBox near = {}) {
-    const SurfaceRange surfaces = accepted_surfaces(need);  // (clang 14 cannot capture a structured binding)
+    const SurfaceRange surfaces =
+        accepted_surfaces(need);  // (clang 14 cannot capture a structured binding)
     const double lo = surfaces.lo, hi = surfaces.hi;
     // The tenures the need accepts (all when it names none), and whether a
     // sale or a lease within its budget is still possible: choose_tenure's
     // refusal, on bits.
-    std::uint32_t accepted = need.tenures_accepted.empty() ? ~0u : tenure_bits(need.tenures_accepted);
+    std::uint32_t accepted =
+        need.tenures_accepted.empty() ? ~0u : tenure_bits(need.tenures_accepted);
     auto within = [](const std::optional<double>& cost, const std::optional<double>& budget) {
       return !cost || !budget || *cost <= *budget;
     };
@@ -159,7 +161,8 @@ struct MatchEngine::Index {
     const auto wanted = kinds_of(need);
     auto each_in = [&](int row, int col0, int col1, auto&& test) {
       for (std::uint8_t kind : wanted) {
-        for (auto pos = grid.first(kind, row, col0), end = grid.first(kind, row, col1); pos < end; ++pos) {
+        for (auto pos = grid.first(kind, row, col0), end = grid.first(kind, row, col1); pos < end;
+             ++pos) {
           const Hot& o = hot[pos];
           if (cheap_rules(o) && test(o)) visit(o);
         }
@@ -173,7 +176,8 @@ struct MatchEngine::Index {
                                   need.center_lon + dlon, need.center_lat + dlat);
       bool approx = r <= kApproxDistanceRange / 3;
       auto in_radius = [&](const Hot& o) {
-        if (!approx) return geodesic_distance_m(need.center_lon, need.center_lat, o.lon, o.lat) <= r;
+        if (!approx)
+          return geodesic_distance_m(need.center_lon, need.center_lat, o.lon, o.lat) <= r;
         double d = approx_distance_m(need.center_lon, need.center_lat, o.lon, o.lat);
         if (d > r * (1 + 2 * kApproxDistanceError)) return false;
         if (d < r * (1 - 2 * kApproxDistanceError)) return true;
@@ -228,8 +232,10 @@ MatchEngine::MatchEngine(std::vector<Opportunity> opportunities, MatchConfig con
   for (std::size_t i = 0; i < opportunities_.size(); ++i) {
     const Opportunity& o = opportunities_[i];
     if (o.status != vocabulary::kAvailable) continue;  // may_match refuses the others
-    auto [it, added] = index_->kinds.emplace(o.kind, static_cast<std::uint8_t>(index_->kinds.size()));
-    if (added && index_->kinds.size() > 250) throw Error("matching: more than 250 opportunity kinds");
+    auto [it, added] =
+        index_->kinds.emplace(o.kind, static_cast<std::uint8_t>(index_->kinds.size()));
+    if (added && index_->kinds.size() > 250)
+      throw Error("matching: more than 250 opportunity kinds");
     for (const auto& t : o.tenures) {
       if (index_->tenures.count(t)) continue;
       if (index_->tenures.size() == 32) throw Error("matching: more than 32 tenures");
@@ -268,7 +274,9 @@ bool MatchEngine::in_area(const Need& need, double lon, double lat) const {
   return tester_->contains(index_->area(need.area_wkb, *tester_), lon, lat);
 }
 
-void sort_matches(std::vector<Match>& matches) { std::sort(matches.begin(), matches.end(), ranks_before); }
+void sort_matches(std::vector<Match>& matches) {
+  std::sort(matches.begin(), matches.end(), ranks_before);
+}
 
 std::vector<Match> MatchEngine::matches_for_need(const Need& need) const {
   std::vector<Match> out;
@@ -287,7 +295,8 @@ std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k) co
   return top_for_need(need, k, *tester_);
 }
 
-std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k, Tester& tester) const {
+std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k,
+                                             Tester& tester) const {
   if (need.status != "active") return {};
   // Rank every candidate on its score alone, with the approximate distance
   // when it is close enough; the French reasons are written for the k kept.
@@ -329,7 +338,8 @@ std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k, Te
     }
   };
   auto kth_score = [&] {
-    std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(wanted - 1), ranked.end(),
+    std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(wanted - 1),
+                     ranked.end(),
                      [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
     return ranked[wanted - 1].score;
   };
@@ -358,7 +368,8 @@ std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k, Te
     // A candidate more than twice `error` below the k-th approximate score
     // cannot be in the exact top k.
     double floor = kth_score() - 2 * error;
-    ranked.erase(std::remove_if(ranked.begin(), ranked.end(), [&](const Ranked& r) { return r.score < floor; }),
+    ranked.erase(std::remove_if(ranked.begin(), ranked.end(),
+                                [&](const Ranked& r) { return r.score < floor; }),
                  ranked.end());
   }
   auto exact_distance = [&](std::uint32_t i) {
@@ -367,7 +378,8 @@ std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k, Te
   if (approx) {  // the candidates left are scored again with the geodesic
     for (auto& r : ranked) r = *rank(r.opportunity, exact_distance(r.opportunity));
   }
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(), before);
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                    ranked.end(), before);
   std::vector<Match> out;
   out.reserve(keep);
   for (std::size_t j = 0; j < keep; ++j) {
@@ -377,11 +389,12 @@ std::vector<Match> MatchEngine::top_for_need(const Need& need, std::size_t k, Te
   return out;
 }
 
-std::vector<std::vector<Match>> MatchEngine::top_for_needs(const std::vector<Need>& needs, std::size_t k,
-                                                           unsigned threads) const {
+std::vector<std::vector<Match>> MatchEngine::top_for_needs(const std::vector<Need>& needs,
+                                                           std::size_t k, unsigned threads) const {
   std::vector<std::vector<Match>> out(needs.size());
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(needs.size(), 1)));
+  threads =
+      static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(needs.size(), 1)));
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;

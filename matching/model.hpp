@@ -45,7 +45,7 @@ struct Need {
   AreaKind area = AreaKind::radius;
   double center_lon = 0, center_lat = 0;  // the radius' centre, or a point inside the area
   double radius_m = 0;
-  std::string area_wkb;  // territory or polygon, EPSG:4326
+  std::string area_wkb;   // territory or polygon, EPSG:4326
   std::string area_name;  // "Cercle MEL", for the reasons
   // The collective's current place, when it has one: distances are taken
   // from there.

@@ -41,13 +41,15 @@ PointGrid::PointGrid(const std::vector<double>& lon, const std::vector<double>& 
     if (group[i] >= groups_) throw Error("PointGrid: group out of range");
     int col = std::clamp(static_cast<int>((lon[i] - min_lon_) / cell_), 0, cols_ - 1);
     int row = std::clamp(static_cast<int>((lat[i] - min_lat_) / cell_), 0, rows_ - 1);
-    key[i] = static_cast<std::uint32_t>((static_cast<std::size_t>(group[i]) * rows_ + row) * cols_ + col);
+    key[i] = static_cast<std::uint32_t>((static_cast<std::size_t>(group[i]) * rows_ + row) * cols_ +
+                                        col);
     ++offsets_[key[i] + 1];
   }
   for (std::size_t k = 1; k < offsets_.size(); ++k) offsets_[k] += offsets_[k - 1];
   order_.resize(lon.size());
   std::vector<std::uint32_t> next(offsets_.begin(), offsets_.end() - 1);
-  for (std::size_t i = 0; i < lon.size(); ++i) order_[next[key[i]]++] = static_cast<std::uint32_t>(i);
+  for (std::size_t i = 0; i < lon.size(); ++i)
+    order_[next[key[i]]++] = static_cast<std::uint32_t>(i);
 }
 
 CellBox PointGrid::cells_of(double min_lon, double min_lat, double max_lon, double max_lat) const {
@@ -56,8 +58,12 @@ CellBox PointGrid::cells_of(double min_lon, double min_lat, double max_lon, doub
                           min_lat <= max_lat_grid)) {
     return {};
   }
-  auto col = [&](double x) { return std::clamp(static_cast<int>((x - min_lon_) / cell_), 0, cols_ - 1); };
-  auto row = [&](double y) { return std::clamp(static_cast<int>((y - min_lat_) / cell_), 0, rows_ - 1); };
+  auto col = [&](double x) {
+    return std::clamp(static_cast<int>((x - min_lon_) / cell_), 0, cols_ - 1);
+  };
+  auto row = [&](double y) {
+    return std::clamp(static_cast<int>((y - min_lat_) / cell_), 0, rows_ - 1);
+  };
   return {col(min_lon), col(max_lon) + 1, row(min_lat), row(max_lat) + 1};
 }
 

@@ -15,7 +15,9 @@ namespace {
 
 constexpr const char* kNbsp = "\xC2\xA0";
 
-bool uses_land_surface(const std::string& kind) { return kind == "terrain" || kind == "friche"; }
+bool uses_land_surface(const std::string& kind) {
+  return kind == "terrain" || kind == "friche";
+}
 
 // "BCUS accepté" (un bail), "vente acceptée", "location acceptée".
 bool is_masculine(const std::string& tenure) {
@@ -126,26 +128,31 @@ bool dates_allow(const Need& need, std::optional<Day> available_from,
   return !available_from || *available_from - *need.needed_from <= config.availability_slack_days;
 }
 
-bool is_purchase(const std::string& tenure) { return tenure == "vente"; }
+bool is_purchase(const std::string& tenure) {
+  return tenure == "vente";
+}
 
 double surface_component(const Need& need, double surface) {
   auto [lo, hi] = accepted_surfaces(need);
   double ideal = need.surface_ideal_m2.value_or(
-      need.surface_min_m2 && need.surface_max_m2 ? (*need.surface_min_m2 + *need.surface_max_m2) / 2
-                                                 : need.surface_min_m2.value_or(need.surface_max_m2.value_or(surface)));
+      need.surface_min_m2 && need.surface_max_m2
+          ? (*need.surface_min_m2 + *need.surface_max_m2) / 2
+          : need.surface_min_m2.value_or(need.surface_max_m2.value_or(surface)));
   double span = surface <= ideal ? ideal - lo : (std::isfinite(hi) ? hi - ideal : ideal);
   return span > 0 ? std::clamp(1 - 0.7 * std::fabs(surface - ideal) / span, 0.0, 1.0) : 1;
 }
 
 double distance_scale_m(const Need& need, const MatchConfig& config) {
-  return need.area == AreaKind::radius && need.radius_m > 0 ? need.radius_m : config.distance_scale_m;
+  return need.area == AreaKind::radius && need.radius_m > 0 ? need.radius_m
+                                                            : config.distance_scale_m;
 }
 
 double distance_component(const Need& need, double distance_m, const MatchConfig& config) {
   return std::clamp(1 - distance_m / distance_scale_m(need, config), 0.0, 1.0);
 }
 
-double timing_component(const Need& need, std::optional<Day> available_from, const MatchConfig& config) {
+double timing_component(const Need& need, std::optional<Day> available_from,
+                        const MatchConfig& config) {
   if (!need.needed_from || !available_from) return 0.7;
   int delay = *available_from - *need.needed_from;
   return delay <= 0 ? 1 : 1 - 0.5 * double(delay) / std::max(1, config.availability_slack_days);
@@ -156,14 +163,15 @@ double weighted_score(const Components& c, const MatchConfig& config) {
                  config.weight_tenure + config.weight_timing;
   return 100 *
          (config.weight_surface * c.surface + config.weight_distance * c.distance +
-          config.weight_budget * c.budget + config.weight_tenure * c.tenure + config.weight_timing * c.timing) /
+          config.weight_budget * c.budget + config.weight_tenure * c.tenure +
+          config.weight_timing * c.timing) /
          total;
 }
 
 bool may_match(const Need& need, const Opportunity& opp) {
   return opp.status == vocabulary::kAvailable &&
-         (need.kinds_wanted.empty() ||
-          std::find(need.kinds_wanted.begin(), need.kinds_wanted.end(), opp.kind) != need.kinds_wanted.end());
+         (need.kinds_wanted.empty() || std::find(need.kinds_wanted.begin(), need.kinds_wanted.end(),
+                                                 opp.kind) != need.kinds_wanted.end());
 }
 
 std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double distance_m,
@@ -174,7 +182,6 @@ std::optional<Match> evaluate(const Need& need, const Opportunity& opp, double d
 
 std::optional<Match> score_pair(const Need& need, const Opportunity& opp, double distance_m,
                                 const MatchConfig& config, bool with_reasons) {
-
   Match m;
   m.need_id = need.id;
   m.opportunity_id = opp.id;
@@ -187,21 +194,25 @@ std::optional<Match> score_pair(const Need& need, const Opportunity& opp, double
   std::string range =
       !with_reasons ? std::string()
       : need.surface_min_m2 && need.surface_max_m2
-          ? fmt::format("{}–{}", french_number(*need.surface_min_m2), french_number(*need.surface_max_m2))
+          ? fmt::format("{}–{}", french_number(*need.surface_min_m2),
+                        french_number(*need.surface_max_m2))
       : need.surface_min_m2 ? fmt::format("{} et plus", french_number(*need.surface_min_m2))
       : need.surface_max_m2 ? fmt::format("jusqu'à {}", french_number(*need.surface_max_m2))
                             : std::string();
   if (surface) {
     if (*surface < lo || *surface > hi) return std::nullopt;
     m.components.surface = surface_component(need, *surface);
-    if (with_reasons) m.reasons.push_back(range.empty() ? fmt::format("{}{}m²", french_number(*surface), kNbsp)
-                                      : fmt::format("{}{}m² pour {}{}demandés", french_number(*surface),
-                                                    kNbsp, range, kNbsp));
+    if (with_reasons)
+      m.reasons.push_back(range.empty()
+                              ? fmt::format("{}{}m²", french_number(*surface), kNbsp)
+                              : fmt::format("{}{}m² pour {}{}demandés", french_number(*surface),
+                                            kNbsp, range, kNbsp));
   } else {
     m.components.surface = 0.5;
     reliability -= 3;
-    if (with_reasons) m.reasons.push_back(uses_land_surface(opp.kind) ? "surface du terrain inconnue"
-                                                    : "surface bâtie inconnue");
+    if (with_reasons)
+      m.reasons.push_back(uses_land_surface(opp.kind) ? "surface du terrain inconnue"
+                                                      : "surface bâtie inconnue");
   }
 
   // Tenure and budget.
@@ -222,26 +233,33 @@ std::optional<Match> score_pair(const Need& need, const Opportunity& opp, double
     if (choice->cost && choice->budget) {
       double budget = *choice->budget;
       m.components.budget = budget > 0 ? 0.5 + 0.5 * (1 - *choice->cost / budget) : 1;
-      if (with_reasons) m.reasons.push_back(fmt::format("{} {}{}€{} ≤ {}{}€", what, french_number(*choice->cost), kNbsp,
-                                      unit, french_number(budget), kNbsp));
+      if (with_reasons)
+        m.reasons.push_back(fmt::format("{} {}{}€{} ≤ {}{}€", what, french_number(*choice->cost),
+                                        kNbsp, unit, french_number(budget), kNbsp));
     } else if (choice->cost) {
       m.components.budget = 0.75;
-      if (with_reasons) m.reasons.push_back(fmt::format("{} {}{}€{}", what, french_number(*choice->cost), kNbsp, unit));
+      if (with_reasons)
+        m.reasons.push_back(
+            fmt::format("{} {}{}€{}", what, french_number(*choice->cost), kNbsp, unit));
     } else {
       m.components.budget = 0.5;
       if (choice->budget) reliability -= 2;
       if (with_reasons) m.reasons.push_back(fmt::format("{} inconnu", what));
     }
-    if (with_reasons) m.reasons.push_back(fmt::format("{} {}", tenure_label(choice->tenure),
-                                    is_masculine(choice->tenure) ? "accepté" : "acceptée"));
+    if (with_reasons)
+      m.reasons.push_back(fmt::format("{} {}", tenure_label(choice->tenure),
+                                      is_masculine(choice->tenure) ? "accepté" : "acceptée"));
   }
 
   // Distance.
   m.components.distance = distance_component(need, distance_m, config);
   std::string from = need.place_lon ? " du lieu actuel" : "";
-  if (with_reasons) m.reasons.insert(m.reasons.begin() + 1,
-                   std::round(distance_m) < 1000 ? fmt::format("à {}{}m{}", french_number(distance_m), kNbsp, from)
-                                     : fmt::format("à {}{}km{}", french_number(distance_m / 1000, 1), kNbsp, from));
+  if (with_reasons)
+    m.reasons.insert(
+        m.reasons.begin() + 1,
+        std::round(distance_m) < 1000
+            ? fmt::format("à {}{}m{}", french_number(distance_m), kNbsp, from)
+            : fmt::format("à {}{}km{}", french_number(distance_m / 1000, 1), kNbsp, from));
   if (opp.precision == "commune") {
     reliability -= 2;
     if (with_reasons) m.reasons.push_back("localisé à la commune près");
@@ -251,7 +269,8 @@ std::optional<Match> score_pair(const Need& need, const Opportunity& opp, double
   if (!dates_allow(need, opp.available_from, opp.available_until, config)) return std::nullopt;
   m.components.timing = timing_component(need, opp.available_from, config);
   if (need.needed_from && opp.available_from) {
-    if (with_reasons) m.reasons.push_back(fmt::format("disponible le {}", date_label(*opp.available_from)));
+    if (with_reasons)
+      m.reasons.push_back(fmt::format("disponible le {}", date_label(*opp.available_from)));
   } else {
     if (!opp.available_from) {
       reliability -= 1;

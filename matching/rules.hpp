@@ -41,7 +41,8 @@ bool is_purchase(const std::string& tenure);
 double surface_component(const Need& need, double surface);
 double distance_scale_m(const Need& need, const MatchConfig& config);
 double distance_component(const Need& need, double distance_m, const MatchConfig& config);
-double timing_component(const Need& need, std::optional<Day> available_from, const MatchConfig& config);
+double timing_component(const Need& need, std::optional<Day> available_from,
+                        const MatchConfig& config);
 // The weighted sum of the components, 0-100, before rounding.
 double weighted_score(const Components& c, const MatchConfig& config);
 

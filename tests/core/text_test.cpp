@@ -35,10 +35,10 @@ TEST(Text, SplitAnyTrimsAndDropsEmptyPieces) {
 
 TEST(Text, Utf8Validation) {
   EXPECT_TRUE(is_valid_utf8("Béthune"));
-  EXPECT_FALSE(is_valid_utf8("B\xE9thune"));         // Latin-1 é
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));           // overlong
-  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));           // truncated
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x8F\xA0"));    // U+1F3E0
+  EXPECT_FALSE(is_valid_utf8("B\xE9thune"));       // Latin-1 é
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));         // overlong
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));         // truncated
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x8F\xA0"));  // U+1F3E0
 }
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include "db/migrations.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -5,7 +7,6 @@
 #include <pqxx/pqxx>
 
 #include "core/error.hpp"
-#include "db/migrations.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace terrier {
@@ -67,11 +68,12 @@ TEST(Migrations, SecondRunIsANoOp) {
 TEST(Migrations, CreatesEveryTableOfTheDataModel) {
   TestDatabase database;
   auto conn = database.connect();
-  for (const char* table : {"territories", "circle_members", "places", "opportunities",
-                            "opportunity_private", "needs", "need_private", "matches",
-                            "import_runs", "api_tokens", "schema_migrations"}) {
+  for (const char* table :
+       {"territories", "circle_members", "places", "opportunities", "opportunity_private", "needs",
+        "need_private", "matches", "import_runs", "api_tokens", "schema_migrations"}) {
     EXPECT_EQ(count(*conn, std::string("SELECT count(*) FROM pg_tables WHERE schemaname = "
-                                       "'public' AND tablename = '") + table + "'"),
+                                       "'public' AND tablename = '") +
+                               table + "'"),
               1)
         << table;
   }
@@ -126,7 +128,8 @@ TEST(Migrations, RefusesADatabaseWithAMigrationUnknownToTheFiles) {
   auto conn = database.connect();
   {
     pqxx::work w(*conn);
-    w.exec0("INSERT INTO schema_migrations (version, name, checksum) VALUES (99, '099_x.sql', 'x')");
+    w.exec0(
+        "INSERT INTO schema_migrations (version, name, checksum) VALUES (99, '099_x.sql', 'x')");
     w.commit();
   }
   EXPECT_THROW(db::migrate(*conn, db::load_migrations(TERRIER_SQL_DIR_DEFAULT)), DbError);

@@ -83,7 +83,8 @@ TEST_F(BundledData, LoadingEverythingAgainChangesNothing) {
   std::string before = value(digest);
   std::string places_before =
       value("SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM places p");
-  std::string needs_before = value("SELECT md5(string_agg(n::text, '|' ORDER BY n.id)) FROM needs n");
+  std::string needs_before =
+      value("SELECT md5(string_agg(n::text, '|' ORDER BY n.id)) FROM needs n");
   load_all();
   EXPECT_EQ(circles.inserted + circles.updated + circles.deleted, 0);
   EXPECT_EQ(friches.unchanged, 3277);

@@ -15,7 +15,8 @@ TEST_F(ImportTest, Windows1252FrenchSpreadsheetLoadsWithDecimalCommasAndNoBreakS
   EXPECT_EQ(r.read, 3);
   EXPECT_EQ(r.inserted, 3);
   EXPECT_EQ(r.rejected, 0);
-  EXPECT_EQ(value("SELECT built_surface_m2 FROM opportunities WHERE external_id = 'T-1'"), "1250.5");
+  EXPECT_EQ(value("SELECT built_surface_m2 FROM opportunities WHERE external_id = 'T-1'"),
+            "1250.5");
   EXPECT_EQ(value("SELECT tenures::text FROM opportunities WHERE external_id = 'T-1'"),
             "{bcus,location}");
   EXPECT_EQ(value("SELECT rent_eur_month FROM opportunities WHERE external_id = 'T-1'"), "1200");
@@ -60,8 +61,8 @@ TEST_F(ImportTest, OtherProjectionsNeedTheSrsOption) {
   ASSERT_NE(issue_at(without, 2), nullptr);
   EXPECT_EQ(issue_at(without, 2)->reason, "the location is outside Hauts-de-France");
 
-  auto with = opportunities(fixture("conventions/web_mercator.csv"),
-                            [](auto& o) { o.srs = "EPSG:3857"; });
+  auto with =
+      opportunities(fixture("conventions/web_mercator.csv"), [](auto& o) { o.srs = "EPSG:3857"; });
   EXPECT_EQ(with.inserted, 1);
   EXPECT_EQ(value("SELECT round(ST_X(geom)::numeric, 4) || ' ' || round(ST_Y(geom)::numeric, 4) "
                   "FROM opportunities WHERE external_id = 'M-1'"),
@@ -75,9 +76,10 @@ TEST_F(ImportTest, WktColumnPolygonsAreValidatedRepairedOrRejected) {
   EXPECT_EQ(value("SELECT GeometryType(geom) || ' ' || geom_repaired FROM opportunities "
                   "WHERE external_id = 'W-1'"),
             "MULTIPOLYGON false");
-  EXPECT_EQ(value("SELECT ST_IsValid(geom) || ' ' || geom_repaired || ' ' || ST_NumGeometries(geom) "
-                  "FROM opportunities WHERE external_id = 'W-2'"),
-            "true true 2");
+  EXPECT_EQ(
+      value("SELECT ST_IsValid(geom) || ' ' || geom_repaired || ' ' || ST_NumGeometries(geom) "
+            "FROM opportunities WHERE external_id = 'W-2'"),
+      "true true 2");
   ASSERT_NE(issue_at(r, 3, RowIssue::Kind::warning), nullptr);
   EXPECT_NE(issue_at(r, 3, RowIssue::Kind::warning)->reason.find("Self-intersection"),
             std::string::npos);
@@ -158,8 +160,9 @@ TEST_F(ImportTest, FootprintPolygonsFromGeoJsonKeepTheirShape) {
 
 TEST_F(ImportTest, Lambert93BoundaryFileIsReprojected) {
   auto area = [&] {
-    return std::stod(value("SELECT sum(ST_Area(geom::geography)) FROM territories "
-                           "WHERE level = 'departement'"));
+    return std::stod(
+        value("SELECT sum(ST_Area(geom::geography)) FROM territories "
+              "WHERE level = 'departement'"));
   };
   double before = area();
   auto r = territories("departements_hdf_l93.geojson", "departement");

@@ -18,7 +18,8 @@ using importers::RowIssue;
 
 std::string temp_file(const std::string& name, const std::string& content) {
   std::string path = (std::filesystem::temp_directory_path() /
-                      ("terrier-edge-" + std::to_string(getpid()) + "-" + name)).string();
+                      ("terrier-edge-" + std::to_string(getpid()) + "-" + name))
+                         .string();
   std::ofstream(path, std::ios::binary) << content;
   return path;
 }
@@ -85,9 +86,10 @@ TEST_F(ImportTest, SyncDoesNotDeleteWhenARejectedRowHasNoReference) {
                         "Atelier;atelier;50,63;3,06;100\n"
                         "Bureau;bureau;50,64;3,07;80\n");
   opportunities(file, [](auto& o) { o.source = "s"; });
-  std::ofstream(file, std::ios::binary) << "Intitulé;Type de bien;Latitude;Longitude;Surface bâtie (m²)\n"
-                                           "Atelier;atelier;50,63;3,06;100\n"
-                                           "Bureau;bureau;50,64;3,07;2 000 (HT)\n";
+  std::ofstream(file, std::ios::binary)
+      << "Intitulé;Type de bien;Latitude;Longitude;Surface bâtie (m²)\n"
+         "Atelier;atelier;50,63;3,06;100\n"
+         "Bureau;bureau;50,64;3,07;2 000 (HT)\n";
   auto r = opportunities(file, [](auto& o) {
     o.source = "s";
     o.sync = true;
@@ -101,10 +103,12 @@ TEST_F(ImportTest, SyncDoesNotDeleteWhenARejectedRowHasNoReference) {
 
 TEST_F(ImportTest, CircleMembersLeaveOnlyWithSyncAndSlugsStayUnique) {
   territories("epci_hdf.geojson", "epci");
-  auto two = temp_file("c2.csv", "circle_id;circle_name;epci_siren\nmel;Cercle MEL;200093201\n"
-                                 "mel;Cercle MEL;245901160\n");
-  auto one = temp_file("c1.csv", "circle_id;circle_name;epci_siren\nmel;Cercle MEL;200093201\n"
-                                 "lille-59350;Pris;200093201\n");
+  auto two = temp_file("c2.csv",
+                       "circle_id;circle_name;epci_siren\nmel;Cercle MEL;200093201\n"
+                       "mel;Cercle MEL;245901160\n");
+  auto one = temp_file("c1.csv",
+                       "circle_id;circle_name;epci_siren\nmel;Cercle MEL;200093201\n"
+                       "lille-59350;Pris;200093201\n");
   run(ImportKind::circles, two);
   auto r = run(ImportKind::circles, one);
   EXPECT_EQ(r.deleted, 0);

@@ -44,8 +44,8 @@ class ImportTest : public ::testing::Test {
     return importers::run_import(*conn_, o);
   }
 
-  importers::ImportReport opportunities(const std::string& file,
-                                        const std::function<void(importers::ImportOptions&)>& tweak = {}) {
+  importers::ImportReport opportunities(
+      const std::string& file, const std::function<void(importers::ImportOptions&)>& tweak = {}) {
     return run(importers::ImportKind::opportunities, file, tweak);
   }
 
@@ -82,15 +82,17 @@ class ImportTest : public ::testing::Test {
     for (const char* t : {"territories", "circle_members", "places", "opportunities",
                           "opportunity_private", "needs", "need_private", "import_runs"}) {
       out += value(std::string("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), "
-                               "'empty') FROM ") + t + " t") + ";";
+                               "'empty') FROM ") +
+                   t + " t") +
+             ";";
     }
     return out;
   }
 
   // The issue reported for a position, or nullptr.
-  static const importers::RowIssue* issue_at(const importers::ImportReport& r, std::size_t pos,
-                                             importers::RowIssue::Kind kind =
-                                                 importers::RowIssue::Kind::rejected) {
+  static const importers::RowIssue* issue_at(
+      const importers::ImportReport& r, std::size_t pos,
+      importers::RowIssue::Kind kind = importers::RowIssue::Kind::rejected) {
     for (const auto& i : r.issues) {
       if (i.position == pos && i.kind == kind) return &i;
     }

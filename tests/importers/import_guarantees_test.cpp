@@ -1,13 +1,12 @@
 // What an import promises: one transaction, nothing lost, nothing changed
 // twice, every bad row named.
 
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <filesystem>
@@ -54,7 +53,8 @@ TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
   auto indexes = [&] {
     std::string out;
     pqxx::read_transaction t(*conn_);
-    for (const auto& row : t.exec("SELECT indexdef FROM pg_indexes WHERE tablename = 'opportunities' ORDER BY 1")) {
+    for (const auto& row :
+         t.exec("SELECT indexdef FROM pg_indexes WHERE tablename = 'opportunities' ORDER BY 1")) {
       out += row[0].as<std::string>() + "\n";
     }
     return out;
@@ -65,17 +65,22 @@ TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
     std::ofstream out(file);
     out << "Réf.;Intitulé;Type de bien;Code INSEE;Latitude;Longitude;Surface bâtie (m²);Statut\n";
     for (int i = 0; i < 25'000; ++i) {
-      out << fmt::format("B-{};Atelier n°{} rue Solférino;atelier;59350;{:.6f};{:.6f};{};disponible\n", i, i,
-                         50.60 + (i % 100) * 0.0006, 3.02 + (i / 100) * 0.0003, 50 + i % 900);
+      out << fmt::format(
+          "B-{};Atelier n°{} rue Solférino;atelier;59350;{:.6f};{:.6f};{};disponible\n", i, i,
+          50.60 + (i % 100) * 0.0006, 3.02 + (i / 100) * 0.0003, 50 + i % 900);
     }
   }
   auto report = opportunities(file);
   std::remove(file.c_str());
   EXPECT_EQ(report.inserted, 25'000);
   EXPECT_EQ(indexes(), before);
-  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE terrier_fold(title || ' ' || coalesce(address, '')) "
-                  "LIKE '%atelier n°2499 %'"), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE point && ST_MakeEnvelope(3.0199, 50.5999, 3.0201, 50.6001, 4326)"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE terrier_fold(title || ' ' || "
+                  "coalesce(address, '')) "
+                  "LIKE '%atelier n°2499 %'"),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE point && ST_MakeEnvelope(3.0199, "
+                  "50.5999, 3.0201, 50.6001, 4326)"),
+            1);
 }
 
 TEST_F(ImportTest, TheRegionOutlineIsKeptUntilATerritoryChanges) {
@@ -88,9 +93,12 @@ TEST_F(ImportTest, TheRegionOutlineIsKeptUntilATerritoryChanges) {
   ASSERT_EQ(opportunities(file).inserted, 1);
   // Kept, and the same outline as computing it again.
   EXPECT_EQ(count("SELECT count(*) FROM region_outline_cache WHERE wkb IS NOT NULL"), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM region_outline_cache c WHERE c.wkb = (SELECT ST_AsBinary(ST_Buffer("
-                  "ST_Union(geom)::geography, c.margin_m)::geometry) FROM territories WHERE level = 'departement')"),
-            1);
+  EXPECT_EQ(
+      count(
+          "SELECT count(*) FROM region_outline_cache c WHERE c.wkb = (SELECT ST_AsBinary(ST_Buffer("
+          "ST_Union(geom)::geography, c.margin_m)::geometry) FROM territories WHERE level = "
+          "'departement')"),
+      1);
   // Any change to the territories forgets it; the next import finds no
   // département and says so by a NULL outline.
   {
@@ -155,7 +163,8 @@ TEST_F(ImportTest, StrictRollsBackWhenAnyRowIsRejected) {
 
 TEST_F(ImportTest, DryRunWritesNothing) {
   std::string before = snapshot();
-  auto r = opportunities(fixture("conventions/cp1252_french.csv"), [](auto& o) { o.dry_run = true; });
+  auto r =
+      opportunities(fixture("conventions/cp1252_french.csv"), [](auto& o) { o.dry_run = true; });
   EXPECT_EQ(r.inserted, 3);
   EXPECT_FALSE(r.committed);
   EXPECT_EQ(snapshot(), before);
@@ -261,21 +270,23 @@ TEST_F(ImportTest, BothDuplicateSearchesFlagTheSameRows) {
     std::ofstream out(file);
     out << "Réf.;Intitulé;Type de bien;Adresse;Latitude;Longitude\n";
     const char* kinds[] = {"atelier", "bureau", "entrepôt"};
-    const char* titles[] = {"Atelier rue Solférino", "Ateliers Solférino", "Bureaux Vauban", "Hangar du port"};
+    const char* titles[] = {"Atelier rue Solférino", "Ateliers Solférino", "Bureaux Vauban",
+                            "Hangar du port"};
     for (int i = first; i < first + count; ++i) {
       int cluster = i / 3;
       double lat = 50.60 + (cluster % 60) * 0.002 + (i % 3) * 0.00018 * (1 + i % 4);
       double lon = 3.00 + (cluster / 60) * 0.003 + (i % 3) * 0.00011 * (i % 5);
-      out << fmt::format("X-{};{} {};{};{} rue {};{:.6f};{:.6f}\n", i, titles[(i * 7 + cluster) % 4],
-                         cluster % 5, kinds[(i / 2 + cluster) % 3], cluster % 40, cluster % 3 ? "Nationale" : "Solférino",
-                         lat, lon);
+      out << fmt::format("X-{};{} {};{};{} rue {};{:.6f};{:.6f}\n", i,
+                         titles[(i * 7 + cluster) % 4], cluster % 5, kinds[(i / 2 + cluster) % 3],
+                         cluster % 40, cluster % 3 ? "Nationale" : "Solférino", lat, lon);
     }
     return file;
   };
   auto flags = [&](const importers::ImportReport& r) {
     std::vector<std::string> out;
     for (const auto& i : r.issues) {
-      if (i.kind == RowIssue::Kind::flagged) out.push_back(fmt::format("{} {} {}", i.position, i.value, i.reason));
+      if (i.kind == RowIssue::Kind::flagged)
+        out.push_back(fmt::format("{} {} {}", i.position, i.value, i.reason));
     }
     return out;
   };
@@ -298,7 +309,8 @@ TEST_F(ImportTest, BothDuplicateSearchesFlagTheSameRows) {
   // (3000 rows into an empty table: automatic searches in memory.)
   auto loaded = search(first, importers::DuplicateSearch::automatic, false);
   EXPECT_EQ(flags(loaded), flags(by_row));
-  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE duplicate_of IS NOT NULL"), by_row.flagged);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE duplicate_of IS NOT NULL"),
+            by_row.flagged);
   std::string second = write_rows("second.csv", 1500, 3000);
   by_row = search(second, importers::DuplicateSearch::row_by_row, true);
   in_memory = search(second, importers::DuplicateSearch::in_memory, true);

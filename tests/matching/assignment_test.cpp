@@ -40,7 +40,9 @@ std::string describe(const std::vector<Match>& pairs) {
   return s;
 }
 
-long long in_hundredths(double score) { return std::llround(score * 100); }
+long long in_hundredths(double score) {
+  return std::llround(score * 100);
+}
 
 // The best total of any partial one-to-one assignment, in hundredths: every
 // need either takes a free opportunity it is paired with, or none.
@@ -51,7 +53,8 @@ long long brute_force_best(const std::vector<Match>& pairs, const std::vector<lo
   for (const auto& p : pairs) {
     if (p.need_id != needs[next_need] || taken.count(p.opportunity_id)) continue;
     taken.insert(p.opportunity_id);
-    best = std::max(best, in_hundredths(p.score) + brute_force_best(pairs, needs, next_need + 1, taken));
+    best = std::max(best,
+                    in_hundredths(p.score) + brute_force_best(pairs, needs, next_need + 1, taken));
     taken.erase(p.opportunity_id);
   }
   return best;
@@ -73,8 +76,8 @@ TEST(Assignment, EmptyInputGivesEmptyOutput) {
 TEST(Assignment, GivesTheContestedBuildingToOneNeedAndTheOtherItsSecondChoice) {
   // Both needs like building 100 best; 1 -> 101 and 2 -> 100 totals 165,
   // more than 1 -> 100 and 2 -> 101 (130).
-  std::vector<Match> pairs = {scored_pair(1, 100, 90), scored_pair(1, 101, 80), scored_pair(2, 100, 85),
-                              scored_pair(2, 101, 40)};
+  std::vector<Match> pairs = {scored_pair(1, 100, 90), scored_pair(1, 101, 80),
+                              scored_pair(2, 100, 85), scored_pair(2, 101, 40)};
   auto result = assign(pairs);
   EXPECT_EQ(chosen_pairs(result), (std::vector<Chosen>{{2, 100}, {1, 101}}));
   EXPECT_EQ(total_score(result), 16500);
@@ -82,8 +85,8 @@ TEST(Assignment, GivesTheContestedBuildingToOneNeedAndTheOtherItsSecondChoice) {
 
 TEST(Assignment, KeepsTheBestPairWhenTheSecondChoiceIsTooPoor) {
   // 1 -> 100 and 2 -> 101 totals 110; 1 -> 101 and 2 -> 100 only 105.
-  std::vector<Match> pairs = {scored_pair(1, 100, 90), scored_pair(1, 101, 20), scored_pair(2, 100, 85),
-                              scored_pair(2, 101, 20)};
+  std::vector<Match> pairs = {scored_pair(1, 100, 90), scored_pair(1, 101, 20),
+                              scored_pair(2, 100, 85), scored_pair(2, 101, 20)};
   auto result = assign(pairs);
   EXPECT_EQ(chosen_pairs(result), (std::vector<Chosen>{{1, 100}, {2, 101}}));
 }
@@ -97,7 +100,9 @@ TEST(Assignment, LeavesANeedWithoutBuildingRatherThanLowerTheTotal) {
 }
 
 TEST(Assignment, TotalScoreCountsInHundredths) {
-  EXPECT_EQ(total_score({scored_pair(1, 100, 12.34), scored_pair(2, 101, 0.01), scored_pair(3, 102, 100)}), 11235);
+  EXPECT_EQ(total_score(
+                {scored_pair(1, 100, 12.34), scored_pair(2, 101, 0.01), scored_pair(3, 102, 100)}),
+            11235);
 }
 
 TEST(Assignment, MatchesBruteForceOnRandomInstances) {

@@ -294,7 +294,8 @@ class RandomWorld : public RandomDraws<std::mt19937> {
     if (chance(0.6)) o.rent_eur_month = uniform(200, 4000);
     if (chance(0.7)) o.available_from = kToday + int(uniform(-200, 300));
     if (chance(0.3)) o.available_until = kToday + int(uniform(0, 800));
-    if (chance(0.15)) o.status = pick(std::vector<std::string>{"en discussion", "attribuée", "retirée"});
+    if (chance(0.15))
+      o.status = pick(std::vector<std::string>{"en discussion", "attribuée", "retirée"});
     return o;
   }
 
@@ -324,10 +325,14 @@ class RandomWorld : public RandomDraws<std::mt19937> {
 
  private:
   static constexpr Day kToday = 20148;
-  std::vector<std::string> kinds_ = {"bureau", "atelier", "entrepôt", "commerce",
-                                     "terrain", "bâtiment mixte", "friche", "logement"};
-  std::vector<std::string> tenures_ = {"vente", "location", "bcus", "bail emphytéotique",
-                                       "occupation temporaire", "mise à disposition"};
+  std::vector<std::string> kinds_ = {"bureau",  "atelier",        "entrepôt", "commerce",
+                                     "terrain", "bâtiment mixte", "friche",   "logement"};
+  std::vector<std::string> tenures_ = {"vente",
+                                       "location",
+                                       "bcus",
+                                       "bail emphytéotique",
+                                       "occupation temporaire",
+                                       "mise à disposition"};
 };
 
 std::vector<long long> brute_force(const MatchEngine& engine, const Need& need) {
@@ -337,7 +342,8 @@ std::vector<long long> brute_force(const MatchEngine& engine, const Need& need) 
     if (!engine.in_area(need, opp.lon, opp.lat)) continue;
     double lon = need.place_lon.value_or(need.center_lon);
     double lat = need.place_lat.value_or(need.center_lat);
-    if (auto m = evaluate(need, opp, geodesic_distance_m(lon, lat, opp.lon, opp.lat), engine.config())) {
+    if (auto m =
+            evaluate(need, opp, geodesic_distance_m(lon, lat, opp.lon, opp.lat), engine.config())) {
       out.push_back(*m);
     }
   }
@@ -408,8 +414,8 @@ TEST(MatchEngine, PolygonPrefilterLosesNothingOnRandomInstances) {
     for (int k = 0; k < 9; ++k) {
       double angle = 2 * std::numbers::pi * k / 9;
       double r = world.uniform(0.03, 0.25);
-      std::string vertex = std::to_string(cx + r * std::cos(angle)) + " " +
-                           std::to_string(cy + r * std::sin(angle));
+      std::string vertex =
+          std::to_string(cx + r * std::cos(angle)) + " " + std::to_string(cy + r * std::sin(angle));
       if (k == 0) first = vertex;
       wkt += vertex + ", ";
     }

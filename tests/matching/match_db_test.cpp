@@ -7,7 +7,6 @@
 namespace terrier::test {
 namespace {
 
-
 class DemoMatching : public ImportTest {
  protected:
   void SetUp() override {
@@ -32,9 +31,11 @@ class DemoMatching : public ImportTest {
         need_ref + "' AND m.still_valid ORDER BY m.score DESC, m.id LIMIT 1");
   }
   std::string status_of(const std::string& need_ref, const std::string& opp_ref) {
-    return value("SELECT m.status || ' ' || m.still_valid FROM matches m "
-                 "JOIN needs n ON n.id = m.need_id JOIN opportunities o ON o.id = m.opportunity_id "
-                 "WHERE n.external_id = '" + need_ref + "' AND o.external_id = '" + opp_ref + "'");
+    return value(
+        "SELECT m.status || ' ' || m.still_valid FROM matches m "
+        "JOIN needs n ON n.id = m.need_id JOIN opportunities o ON o.id = m.opportunity_id "
+        "WHERE n.external_id = '" +
+        need_ref + "' AND o.external_id = '" + opp_ref + "'");
   }
 };
 
@@ -79,19 +80,22 @@ TEST_F(DemoMatching, RecomputingAfterAChangeKeepsTheStatusesPeopleSet) {
   ASSERT_EQ(terrier("match --all").exit_code, 0);
   {
     pqxx::work w(*conn_);
-    w.exec0("UPDATE matches m SET status = 'visite' FROM needs n, opportunities o "
-            "WHERE n.id = m.need_id AND o.id = m.opportunity_id AND "
-            "n.external_id = 'BES-2025-07' AND o.external_id = 'OPP-2024-091'");
-    w.exec0("UPDATE matches m SET status = 'contacté' FROM needs n, opportunities o "
-            "WHERE n.id = m.need_id AND o.id = m.opportunity_id AND "
-            "n.external_id = 'BES-2025-03' AND o.external_id = 'OPP-2024-159'");
+    w.exec0(
+        "UPDATE matches m SET status = 'visite' FROM needs n, opportunities o "
+        "WHERE n.id = m.need_id AND o.id = m.opportunity_id AND "
+        "n.external_id = 'BES-2025-07' AND o.external_id = 'OPP-2024-091'");
+    w.exec0(
+        "UPDATE matches m SET status = 'contacté' FROM needs n, opportunities o "
+        "WHERE n.id = m.need_id AND o.id = m.opportunity_id AND "
+        "n.external_id = 'BES-2025-03' AND o.external_id = 'OPP-2024-159'");
     // The rent of the Liévin atelier goes up, still within the budget.
     w.exec0("UPDATE opportunities SET rent_eur_month = 1400 WHERE external_id = 'OPP-2024-159'");
     w.commit();
   }
-  std::string other_before = value("SELECT md5(string_agg(m::text, '|' ORDER BY m.id)) FROM "
-                                   "matches m JOIN needs n ON n.id = m.need_id "
-                                   "WHERE n.external_id = 'BES-2025-07'");
+  std::string other_before = value(
+      "SELECT md5(string_agg(m::text, '|' ORDER BY m.id)) FROM "
+      "matches m JOIN needs n ON n.id = m.need_id "
+      "WHERE n.external_id = 'BES-2025-07'");
   ASSERT_EQ(terrier("match --opportunity " + opp_id("OPP-2024-159")).exit_code, 0);
   EXPECT_EQ(status_of("BES-2025-03", "OPP-2024-159"), "contacté true");
   EXPECT_NE(value("SELECT array_to_string(reasons, ' · ') FROM matches m JOIN needs n ON "

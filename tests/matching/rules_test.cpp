@@ -101,7 +101,8 @@ TEST(Rules, RejectsAKindTheNeedDoesNotWant) {
 TEST(Rules, AcceptsAnyKindWhenNoKindIsWanted) {
   Need n = workshop_need();
   n.kinds_wanted.clear();
-  for (const char* kind : {"bureau", "atelier", "entrepôt", "commerce", "bâtiment mixte", "logement"}) {
+  for (const char* kind :
+       {"bureau", "atelier", "entrepôt", "commerce", "bâtiment mixte", "logement"}) {
     Opportunity o = complete_workshop();
     o.kind = kind;
     EXPECT_TRUE(eval(n, o)) << kind;
@@ -178,8 +179,8 @@ TEST(Rules, UsesTheLandSurfaceForTerrainAndFriche) {
   for (const char* kind : {"terrain", "friche"}) {
     Opportunity o = complete_workshop();
     o.kind = kind;
-    o.built_surface_m2 = 420;   // would fit, but is not the relevant surface
-    o.land_surface_m2 = 5000;   // does not fit
+    o.built_surface_m2 = 420;  // would fit, but is not the relevant surface
+    o.land_surface_m2 = 5000;  // does not fit
     EXPECT_FALSE(eval(workshop_need(), o)) << kind;
 
     o.built_surface_m2 = 5000;  // does not fit, but is not the relevant surface
@@ -241,7 +242,8 @@ TEST(Rules, RejectsAPriceOverBudgetForASale) {
   auto m = eval(n, o);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->tenure, "vente");
-  EXPECT_TRUE(has_reason(*m, "prix 200" + kNbsp + "000" + kNbsp + "€ ≤ 250" + kNbsp + "000" + kNbsp + "€"))
+  EXPECT_TRUE(
+      has_reason(*m, "prix 200" + kNbsp + "000" + kNbsp + "€ ≤ 250" + kNbsp + "000" + kNbsp + "€"))
       << m->reasons_text();
 }
 
@@ -529,9 +531,10 @@ TEST(Rules, WithAllWeightOnOneComponentTheScoreIsThatComponent) {
 TEST(Rules, ExplainsTheExampleMatchInFrench) {
   auto m = eval(workshop_need(), workshop(), 3200);
   ASSERT_TRUE(m);
-  EXPECT_EQ(m->reasons_text(),
-            "420\u00a0m² pour 300–500\u00a0demandés · à 3,2\u00a0km · loyer 1\u00a0200\u00a0€/mois ≤ "
-            "1\u00a0500\u00a0€ · BCUS accepté · date de disponibilité inconnue");
+  EXPECT_EQ(
+      m->reasons_text(),
+      "420\u00a0m² pour 300–500\u00a0demandés · à 3,2\u00a0km · loyer 1\u00a0200\u00a0€/mois ≤ "
+      "1\u00a0500\u00a0€ · BCUS accepté · date de disponibilité inconnue");
   EXPECT_DOUBLE_EQ(m->reliability, 9);
 }
 
@@ -618,7 +621,9 @@ TEST(GeodesicDistance, IsZeroBetweenAPointAndItself) {
 
 // --- MatchConfig::validate ---------------------------------------------------------
 
-TEST(MatchConfig, DefaultsAreValid) { EXPECT_NO_THROW(MatchConfig{}.validate()); }
+TEST(MatchConfig, DefaultsAreValid) {
+  EXPECT_NO_THROW(MatchConfig{}.validate());
+}
 
 TEST(MatchConfig, RejectsANegativeWeight) {
   MatchConfig c;

@@ -42,9 +42,10 @@ void ensure_template(const std::string& admin) {
   auto migrations = db::load_migrations(TERRIER_SQL_DIR_DEFAULT);
   std::string holds = "migrations";
   for (const auto& m : migrations) holds += " " + m.checksum.substr(0, 8);
-  auto found = n.exec_params("SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
-                             "WHERE datname = $1",
-                             kTemplate);
+  auto found = n.exec_params(
+      "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
+      "WHERE datname = $1",
+      kTemplate);
   if (found.empty() || found[0][0].as<std::string>() != holds) {
     if (!found.empty()) n.exec0(fmt::format("DROP DATABASE {}", kTemplate));
     n.exec0(fmt::format("CREATE DATABASE {}", kTemplate));
@@ -93,7 +94,9 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-std::unique_ptr<pqxx::connection> TestDatabase::connect() const { return db::connect(url_); }
+std::unique_ptr<pqxx::connection> TestDatabase::connect() const {
+  return db::connect(url_);
+}
 
 CommandResult run_terrier(const std::string& args, const std::string& env) {
   std::string cmd = fmt::format("env {} {} {} 2>&1", env, TERRIER_BINARY, args);
@@ -101,7 +104,8 @@ CommandResult run_terrier(const std::string& args, const std::string& env) {
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return result;
   std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) result.output.append(buf.data(), n);
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe))
+    result.output.append(buf.data(), n);
   int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
