@@ -1,7 +1,8 @@
 // A confidential building that is *disponible* and fits a need of an
 // animator's circle: members, animators and the public never see it on any
 // path (items, tiles, need and opportunity matches, the assignment, exports
-// in every format), while foundations and admins do. The visibility filters
+// in every format, the CNIG Friches one included), nor the free columns of a
+// public row, while foundations and admins do. The visibility filters
 // of matches and of the assignment are what these tests hold in place.
 
 #include <map>
@@ -19,7 +20,7 @@ std::string trust_data(const std::string& name) {
 // formats, ogrinfo's dump of every layer for the others.
 std::string export_text(const std::string& body, const std::string& format,
                         const std::string& tag) {
-  if (format == "geojson" || format == "csv" || format == "kml") return body;
+  if (format == "geojson" || format == "csv" || format == "kml" || format == "cnig") return body;
   std::string file = "/tmp/terrier-conf-" + tag + "." + format;
   std::ofstream(file, std::ios::binary) << body;
   auto dump = run_command("ogrinfo -ro -al " + file);
@@ -121,6 +122,10 @@ TEST_F(ConfidentialAvailableBuilding, ItemsAndTilesHoldItOnlyForFoundationsAndAd
     ASSERT_EQ(items.status, 200);
     EXPECT_EQ(items.body.find("Halle confidentielle") != std::string::npos, v.sees);
     EXPECT_EQ(items.body.find("Mme Secrète Duval") != std::string::npos, v.sees);
+    // A public row's free columns (attributes) may hold anything: only for
+    // the roles that read confidential fields.
+    EXPECT_NE(items.body.find("Local du gardien"), std::string::npos);
+    EXPECT_EQ(items.body.find("07 98 76 54 32") != std::string::npos, v.sees) << items.body;
     auto item = get("/ogcapi/collections/opportunities/items/" + building_, v.token);
     EXPECT_EQ(item.status, v.sees ? 200 : 404);
     EXPECT_EQ(get("/ogcapi/collections/opportunities/items?q=Halle", v.token).body.find("C-1") !=
@@ -137,12 +142,13 @@ TEST_F(ConfidentialAvailableBuilding, ItemsAndTilesHoldItOnlyForFoundationsAndAd
     run_command("rm -rf /tmp/terrier-conf-tile-" + db_.name());
     EXPECT_NE(decoded.find("Ancienne école Jules Ferry"), std::string::npos) << decoded;
     EXPECT_EQ(decoded.find("Halle confidentielle du Pile") != std::string::npos, v.sees) << decoded;
-    EXPECT_EQ(tile.body.find("Secrète"), std::string::npos);  // owners never in tiles
+    EXPECT_EQ(tile.body.find("Secrète"), std::string::npos);         // owners never in tiles
+    EXPECT_EQ(tile.body.find("07 98 76 54 32"), std::string::npos);  // nor free columns
   }
 }
 
 TEST_F(ConfidentialAvailableBuilding, ExportsInEveryFormatHoldItOnlyForFoundationsAndAdmins) {
-  for (const std::string format : {"geojson", "csv", "kml", "gpkg", "xlsx", "ods"}) {
+  for (const std::string format : {"geojson", "csv", "kml", "gpkg", "xlsx", "ods", "cnig"}) {
     for (const auto& v : viewers()) {
       SCOPED_TRACE(format + " " + v.name);
       auto r = get("/api/territories/test-metropole/export?format=" + format, v.token);
@@ -156,8 +162,14 @@ TEST_F(ConfidentialAvailableBuilding, ExportsInEveryFormatHoldItOnlyForFoundatio
       EXPECT_NE(text.find("Ancienne"), std::string::npos) << text.substr(0, 2000);
       EXPECT_EQ(text.find("Halle confidentielle du Pile") != std::string::npos, v.sees);
       EXPECT_EQ(text.find("Mme Secrète Duval") != std::string::npos, v.sees);
-      EXPECT_EQ(text.find("06 11 22 33 44") != std::string::npos, v.sees);    // the need's contact
+      if (format != "cnig") {  // the CNIG standard holds sites, not needs
+        EXPECT_EQ(text.find("06 11 22 33 44") != std::string::npos, v.sees);  // the need's contact
+      }
       EXPECT_EQ(text.find("SCI Les Tilleuls") != std::string::npos, v.sees);  // T-2's owner
+      // A public row's free column: never for a role that may not read it.
+      if (!v.sees) {
+        EXPECT_EQ(text.find("07 98 76 54 32"), std::string::npos);
+      }
     }
   }
 }
