@@ -97,7 +97,12 @@ TEST_F(Reliability, SigtermLetsInFlightRequestsFinish) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // SIGTERM once requests are flowing (a loaded machine may take seconds to
+  // answer the first ones; a fixed wait once let the check below fail there).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (answered < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   signalled = true;
   kill(pid_, SIGTERM);
   int status = 0;
