@@ -122,7 +122,7 @@ class World : public RandomDraws<std::mt19937_64> {
       n.area = id % 2 ? AreaKind::territory : AreaKind::polygon;
       n.area_wkb = area_wkbs[t];
       n.area_name = "Zone " + std::to_string(t);
-      const auto& territory = territories()[t];
+      const Territory territory = territories()[t];  // a copy: the vector is a temporary
       std::tie(n.center_lon, n.center_lat) =
           near_lens(territory.centre_east_km, territory.centre_north_km);
     } else {
