@@ -223,20 +223,6 @@ json header_json(const std::vector<importers::ColumnReading>& reading) {
   return out;
 }
 
-const char* issue_type(importers::RowIssue::Kind kind) {
-  switch (kind) {
-    case importers::RowIssue::Kind::rejected:
-      return "rejected";
-    case importers::RowIssue::Kind::warning:
-      return "warning";
-    case importers::RowIssue::Kind::flagged:
-      return "flagged";
-    case importers::RowIssue::Kind::conflict:
-      return "conflict";
-  }
-  return "warning";
-}
-
 json report_json(const importers::ImportReport& report, bool dry_run, json header) {
   json issues = json::array();
   for (const auto& i : report.issues) {
@@ -245,7 +231,7 @@ json report_json(const importers::ImportReport& report, bool dry_run, json heade
                       {"column", i.column},
                       {"value", i.value},
                       {"reason", i.reason},
-                      {"type", issue_type(i.kind)}});
+                      {"type", importers::issue_kind_name(i.kind)}});
   }
   return {{"summary", report.summary()},
           {"committed", report.committed},

@@ -20,27 +20,13 @@ std::string current_user() {
   return std::to_string(getuid());
 }
 
-const char* issue_label(importers::RowIssue::Kind k) {
-  switch (k) {
-    case importers::RowIssue::Kind::rejected:
-      return "rejected";
-    case importers::RowIssue::Kind::warning:
-      return "warning";
-    case importers::RowIssue::Kind::flagged:
-      return "flagged";
-    case importers::RowIssue::Kind::conflict:
-      return "conflict";
-  }
-  return "";
-}
-
 // Prints a report's issues and summary; the exit code.
 int print_report(const importers::ImportOptions& options, const importers::ImportReport& report) {
   for (const auto& issue : report.issues) {
     std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
     std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
     fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name, issue.position,
-               issue_label(issue.kind), where, value, issue.reason);
+               importers::issue_kind_name(issue.kind), where, value, issue.reason);
   }
   if (options.reject_report)
     importers::write_issue_report(*options.reject_report, options.file, report);
@@ -93,12 +79,12 @@ int import_file(const Settings& settings, ImportArgs args) {
     std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
     std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
     if (issue.position == 0) {  // about the file as a whole, or its header
-      fmt::print(stderr, "{}: {}:{}{} {}\n", options.file, issue_label(issue.kind), where, value,
-                 issue.reason);
+      fmt::print(stderr, "{}: {}:{}{} {}\n", options.file, importers::issue_kind_name(issue.kind),
+                 where, value, issue.reason);
       continue;
     }
     fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name, issue.position,
-               issue_label(issue.kind), where, value, issue.reason);
+               importers::issue_kind_name(issue.kind), where, value, issue.reason);
   }
   if (options.reject_report) {
     importers::write_issue_report(*options.reject_report, options.file, report);

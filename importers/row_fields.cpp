@@ -10,6 +10,20 @@
 #include "core/text.hpp"
 
 namespace terrier::importers {
+
+const char* issue_kind_name(RowIssue::Kind kind) {
+  switch (kind) {
+    case RowIssue::Kind::rejected:
+      return "rejected";
+    case RowIssue::Kind::warning:
+      return "warning";
+    case RowIssue::Kind::flagged:
+      return "flagged";
+    case RowIssue::Kind::conflict:
+      return "conflict";
+  }
+  return "rejected";
+}
 namespace {
 
 // Fields whose values are yes/no: "x" there means yes, not "unknown".

@@ -25,6 +25,10 @@ struct RowIssue {
   std::string reason;
 };
 
+// "rejected", "warning", "flagged" or "conflict": the import's report on
+// stderr and the API's issues name a kind so.
+const char* issue_kind_name(RowIssue::Kind kind);
+
 // What an import learns about the whole file while reading it: how it
 // writes decimals (so that "1.250" can be read), whether it is a
 // spreadsheet (Excel serial dates), and the day of the import.
