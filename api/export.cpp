@@ -57,33 +57,38 @@ const char* layer_label(db::Collection c) {
 // neutralised for CSV, or as a spreadsheet row.
 enum class Rows { as_is, csv_text, sheet };
 
-// A feature whose text properties cannot be read as a formula (CSV
-// injection); numbers stay numbers.
-std::string neutralised_feature(const std::string& feature) {
-  auto j = nlohmann::ordered_json::parse(feature);  // written by the feature store
-  for (auto& [key, value] : j["properties"].items()) {
-    if (value.is_string()) value = csv::neutralise(value.get<std::string>());
-  }
-  return j.dump();
-}
-
 // One layer as a GeoJSON file; each feature gets a "couche" property when
 // `tag` is set (for the single-file formats).
 void write_layer(pqxx::connection_base& conn, const db::FeatureQuery& query, std::ofstream& out,
-                 bool& first, const char* tag, Rows rows) {
+                 bool& first, const char* tag, Rows rows, const SheetLinks& links) {
   db::for_each_feature(conn, query, [&](const std::string& stored) {
     if (!first) out << ",\n";
     first = false;
-    std::string feature = rows == Rows::sheet ? sheet_row(query.collection, stored) : stored;
+    if (rows == Rows::as_is) {
+      std::string feature = stored;
+      if (tag) {
+        // {"id":..., "properties": {...}} -> add "couche" inside properties.
+        auto p = feature.find("\"properties\": {");
+        if (p != std::string::npos) {
+          feature =
+              feature.substr(0, p + 15) + "\"couche\": \"" + tag + "\", " + feature.substr(p + 15);
+        }
+      }
+      out << feature;
+      return;
+    }
+    auto row = nlohmann::ordered_json::parse(sheet_row(query.collection, stored, links));
     if (tag) {
-      // {"id":..., "properties": {...}} -> add "couche" inside properties.
-      auto p = feature.find("\"properties\": {");
-      if (p != std::string::npos) {
-        feature =
-            feature.substr(0, p + 15) + "\"couche\": \"" + tag + "\", " + feature.substr(p + 15);
+      nlohmann::ordered_json properties = {{"couche", tag}};
+      for (auto& [key, value] : row["properties"].items()) properties[key] = std::move(value);
+      row["properties"] = std::move(properties);
+    }
+    if (rows == Rows::csv_text) {
+      for (auto& [key, value] : row["properties"].items()) {
+        if (value.is_string()) value = csv::neutralise(value.get<std::string>());
       }
     }
-    out << (rows == Rows::csv_text ? neutralised_feature(feature) : feature);
+    out << row.dump();
   });
 }
 
@@ -111,12 +116,13 @@ std::vector<db::FeatureQuery> queries_for(const ExportRequest& request) {
 
 // Writes the queries' features as one GeoJSON FeatureCollection.
 void write_geojson(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
-                   const fs::path& file, bool tag_layers, Rows rows = Rows::as_is) {
+                   const fs::path& file, bool tag_layers, Rows rows = Rows::as_is,
+                   const SheetLinks& links = {}) {
   std::ofstream out(file);
   out << "{\"type\": \"FeatureCollection\", \"features\": [\n";
   bool first = true;
   for (const auto& q : queries) {
-    write_layer(conn, q, out, first, tag_layers ? layer_label(q.collection) : nullptr, rows);
+    write_layer(conn, q, out, first, tag_layers ? layer_label(q.collection) : nullptr, rows, links);
   }
   out << "\n]}\n";
   out.close();
@@ -126,7 +132,7 @@ void write_geojson(pqxx::connection_base& conn, const std::vector<db::FeatureQue
 // Each format: its name, its media type, and how it is written to `path`
 // from the queries (the outline first when there is one), through `tmp`.
 using Writer = void (*)(pqxx::connection_base&, const std::vector<db::FeatureQuery>&,
-                        const TempDir& tmp, const std::string& path);
+                        const TempDir& tmp, const std::string& path, const SheetLinks& links);
 struct Format {
   const char* name;
   const char* content_type;
@@ -134,34 +140,45 @@ struct Format {
 };
 
 void write_geojson_file(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
-                        const TempDir& tmp, const std::string& path) {
+                        const TempDir& tmp, const std::string& path, const SheetLinks&) {
   fs::path all = tmp / "export.geojson";
   write_geojson(conn, queries, all, true);
   fs::copy_file(all, path, fs::copy_options::overwrite_existing);
 }
 
-// One table, every layer tagged by "couche", the geometry as WKT; text
-// cells neutralised (CSV injection).
+// One table of the spreadsheets' rows (api/export_sheets: French headers,
+// the location as Longitude/Latitude or WKT, the row's identity), each
+// layer tagged by "couche" when there are several; text cells neutralised
+// (CSV injection), which the CSV reader undoes on the way back. The outline
+// is left out, as in the spreadsheets.
 void write_csv_file(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
-                    const TempDir& tmp, const std::string& path) {
+                    const TempDir& tmp, const std::string& path, const SheetLinks& links) {
+  std::vector<db::FeatureQuery> rows;
+  for (auto q : queries) {
+    if (q.collection == db::Collection::territories) continue;
+    q.spreadsheet = true;
+    rows.push_back(q);
+  }
   fs::path all = tmp / "export.geojson";
-  write_geojson(conn, queries, all, true, Rows::csv_text);
-  geo::translate_vector({{all.string(), "export"}}, path, "CSV",
-                        {"GEOMETRY=AS_WKT", "SEPARATOR=SEMICOLON", "WRITE_BOM=YES"});
+  write_geojson(conn, rows, all, rows.size() > 1, Rows::csv_text, links);
+  // Dates stay the text they are ("2027-03-01"): GDAL's CSV writer would
+  // write a typed date as "2027/03/01".
+  geo::translate_vector({{all.string(), "export", {"DATE_AS_STRING=YES"}}}, path, "CSV",
+                        {"SEPARATOR=SEMICOLON", "WRITE_BOM=YES"});
 }
 
 // One layer per query in a GDAL format; spreadsheets get the importer's rows
 // and no outline (a sheet is for reading and re-importing rows).
 template <const char* Driver, Rows RowKind>
 void write_layers_file(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
-                       const TempDir& tmp, const std::string& path) {
+                       const TempDir& tmp, const std::string& path, const SheetLinks& links) {
   std::vector<geo::TranslateSource> sources;
   for (const auto& q : queries) {
     if (RowKind == Rows::sheet && q.collection == db::Collection::territories) continue;
     fs::path layer = tmp / (std::string(layer_label(q.collection)) + ".geojson");
     db::FeatureQuery query = q;
     query.spreadsheet = RowKind == Rows::sheet;
-    write_geojson(conn, {query}, layer, false, RowKind);
+    write_geojson(conn, {query}, layer, false, RowKind, links);
     sources.push_back({layer.string(), layer_label(q.collection)});
   }
   if (RowKind != Rows::sheet) return geo::translate_vector(sources, path, Driver);
@@ -258,7 +275,7 @@ void write_export(pqxx::connection_base& conn, const ExportRequest& request,
   try {
     std::error_code ec;
     fs::remove(path, ec);
-    format->write(conn, queries, tmp, path);
+    format->write(conn, queries, tmp, path, SheetLinks{request.link_base});
   } catch (...) {
     std::error_code ec;
     fs::remove(path, ec);  // no partial file left behind

@@ -20,6 +20,9 @@ struct ExportRequest {
                                         db::Collection::needs};
   db::FeatureFilters filters;  // applied to the opportunities layer
   Role role = Role::anonymous;
+  // The page's address for the rows' links in spreadsheets and CSV
+  // ("Lien Terrier": /?opportunity=ID); empty, no link.
+  std::string link_base;
 };
 
 // Parses format= and layers=; throws Problem 400.

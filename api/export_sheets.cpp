@@ -1,5 +1,7 @@
 #include "api/export_sheets.hpp"
 
+#include <fmt/core.h>
+
 #include <nlohmann/json.hpp>
 
 #include "geo/gdal.hpp"
@@ -43,21 +45,48 @@ void put_location(json& row, const json& geometry, const json& exact_lonlat) {
   row["WKT"] = wkt;
 }
 
+// The row's identity: its reference in its source, or "#<id>" for a row
+// that has none (created in the page, or imported without a reference).
+json reference(const json& feature, const json& p) {
+  json ref = prop(p, "external_id");
+  if (!ref.is_null()) return ref;
+  auto id = feature.find("id");
+  if (id == feature.end() || !id->is_number_integer()) return nullptr;
+  return "#" + std::to_string(id->get<long long>());
+}
+
 // The file's own free columns (for the roles that may read them), then the
-// source: the row re-imports with what it came with.
-void put_attributes_and_source(json& row, const json& p) {
+// source and the link: the row re-imports with what it came with. The
+// importer's notes ("precision": {"available_from": "mois"}) are not the
+// file's columns: left out, and kept as they are by a re-import
+// (db::StagingStore::keep_stored_attributes).
+void put_attributes_and_source(json& row, const json& feature, const json& p,
+                               const SheetLinks& links, const char* link_key) {
   auto attributes = p.find("attributes");
   if (attributes != p.end() && attributes->is_object()) {
     for (const auto& [key, value] : attributes->items()) {
-      if (!row.contains(key) && key != kSourceHeader) row[key] = value;
+      if (row.contains(key) || key == kSourceHeader || key == kLinkHeader) continue;
+      if (value.is_object() || value.is_array()) continue;
+      row[key] = value;
     }
   }
   row[kSourceHeader] = prop(p, "source");
+  auto id = feature.find("id");
+  row[kLinkHeader] =
+      !links.base.empty() && id != feature.end() && id->is_number_integer()
+          ? json(fmt::format("{}/?{}={}", links.base, link_key, id->get<long long>()))
+          : json(nullptr);
 }
 
-json opportunity_row(const json& p, const json& geometry) {
+json yes_no(const json& value) {
+  if (!value.is_boolean()) return nullptr;
+  return value.get<bool>() ? "oui" : "non";
+}
+
+json opportunity_row(const json& feature, const json& p, const json& geometry,
+                     const SheetLinks& links) {
   json row = json::object();
-  row["Réf."] = prop(p, "external_id");
+  row["Réf."] = reference(feature, p);
   row["Intitulé"] = prop(p, "title");
   row["Type de bien"] = prop(p, "kind");
   row["Adresse"] = prop(p, "address");
@@ -76,18 +105,19 @@ json opportunity_row(const json& p, const json& geometry) {
   row["Visibilité"] = prop(p, "visibility");
   row["Dernière vérification"] = prop(p, "last_verified");
   row["Statut source"] = prop(p, "source_status");
+  row["Vérifié"] = yes_no(prop(p, "source_checked"));
   if (p.contains("owner_name")) {  // only for the roles that may read them
     row["Propriétaire"] = prop(p, "owner_name");
     row["Contact propriétaire"] = prop(p, "owner_contact");
     row["Remarques"] = prop(p, "notes");
   }
-  put_attributes_and_source(row, p);
+  put_attributes_and_source(row, feature, p, links, "opportunity");
   return row;
 }
 
-json place_row(const json& p, const json& geometry) {
+json place_row(const json& feature, const json& p, const json& geometry, const SheetLinks& links) {
   json row = json::object();
-  row["Réf."] = prop(p, "external_id");
+  row["Réf."] = reference(feature, p);
   row["Nom"] = prop(p, "name");
   row["Type"] = prop(p, "kind");
   row["Adresse"] = prop(p, "address");
@@ -97,14 +127,14 @@ json place_row(const json& p, const json& geometry) {
   row["Site web"] = prop(p, "website");
   row["Description"] = prop(p, "description");
   row["Compétences offertes"] = joined(prop(p, "competences"), ", ");
-  put_attributes_and_source(row, p);
+  put_attributes_and_source(row, feature, p, links, "place");
   return row;
 }
 
 // A need's area: a territory, a radius around a centre, or a polygon (WKT).
-json need_row(const json& p, const json& geometry) {
+json need_row(const json& feature, const json& p, const json& geometry, const SheetLinks& links) {
   json row = json::object();
-  row["Réf."] = prop(p, "external_id");
+  row["Réf."] = reference(feature, p);
   row["Collectif"] = prop(p, "collective_name");
   row["Lieu actuel"] = prop(p, "place_ref");
   row["Surface min (m²)"] = prop(p, "surface_min_m2");
@@ -130,26 +160,27 @@ json need_row(const json& p, const json& geometry) {
     row["Contact"] = prop(p, "contact");
     row["Notes"] = prop(p, "notes");
   }
-  put_attributes_and_source(row, p);
+  put_attributes_and_source(row, feature, p, links, "need");
   return row;
 }
 
 }  // namespace
 
-std::string sheet_row(db::Collection collection, const std::string& feature_json) {
+std::string sheet_row(db::Collection collection, const std::string& feature_json,
+                      const SheetLinks& links) {
   json feature = json::parse(feature_json);  // written by the feature store, not from outside
   const json& p = feature["properties"];
   const json& geometry = feature["geometry"];
   json row;
   switch (collection) {
     case db::Collection::opportunities:
-      row = opportunity_row(p, geometry);
+      row = opportunity_row(feature, p, geometry, links);
       break;
     case db::Collection::places:
-      row = place_row(p, geometry);
+      row = place_row(feature, p, geometry, links);
       break;
     case db::Collection::needs:
-      row = need_row(p, geometry);
+      row = need_row(feature, p, geometry, links);
       break;
     case db::Collection::territories:
       row = json::object();

@@ -12,13 +12,24 @@
 
 namespace terrier::api {
 
-// The header written for a row's source; the importer ignores the column
-// (the source of an import is --source).
+// The header written for a row's source. With "Réf." it is the row's
+// identity: the importer reads both per row (importers/mapping), whatever
+// the import's own source.
 inline constexpr const char* kSourceHeader = "Source Terrier";
+// The header of the row's link to the page (/?opportunity=ID); the importer
+// ignores it.
+inline constexpr const char* kLinkHeader = "Lien Terrier";
+
+// Where the rows' links point: the page's address as its users reach it
+// ("https://terrier.example.org"); empty, no link is written.
+struct SheetLinks {
+  std::string base;
+};
 
 // A feature of `collection` (the JSON the feature store writes) as a GeoJSON
 // feature without geometry whose properties are the sheet's columns, always
 // the same ones in the same order for a collection and a role.
-std::string sheet_row(db::Collection collection, const std::string& feature_json);
+std::string sheet_row(db::Collection collection, const std::string& feature_json,
+                      const SheetLinks& links = {});
 
 }  // namespace terrier::api

@@ -44,6 +44,7 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
   }
   ExportRequest request = parse_export_params(slug, ctx.params, config.limits);
   request.role = ctx.role;
+  request.link_base = ctx.base_url;
   auto conn = pool.acquire();
   db::MatchStore store(*conn);
   if (!store.territory_exists(slug)) throw not_found(fmt::format("no territory '{}'", slug));

@@ -64,6 +64,7 @@ int export_territory(const Settings& settings, const ExportArgs& args) {
   api::ExportRequest request;
   request.territory = args.territory;
   request.role = Role::admin;  // the command line is trusted: it holds the database URL
+  request.link_base = settings.public_url;
   try {
     api::parse_export_options(args.format, args.layers, request);
   } catch (const api::Problem& p) {

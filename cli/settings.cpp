@@ -60,6 +60,14 @@ Settings Settings::from_environment() {
       s.cors_origins.push_back(origin);
     }
   }
+  if (auto url = env("TERRIER_PUBLIC_URL")) {
+    if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+      throw ConfigError(
+          fmt::format("TERRIER_PUBLIC_URL: '{}' is not an address (https://host[:port])", *url));
+    }
+    s.public_url = *url;
+    while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
+  }
   if (auto trust = env("TERRIER_TRUST_PROXY")) {
     if (*trust != "0" && *trust != "1") throw ConfigError("TERRIER_TRUST_PROXY: 0 or 1");
     s.trust_proxy = *trust == "1";

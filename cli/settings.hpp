@@ -34,6 +34,10 @@ struct Settings {
   // TERRIER_REVERIFY_MONTHS: an opportunity not verified for this long is
   // "à revérifier" (1 to 120).
   int reverify_months = 6;
+  // TERRIER_PUBLIC_URL: the page's address as people reach it, for the
+  // links the command line writes in exported sheets ("Lien Terrier"); the
+  // server links to the address it was asked at.
+  std::string public_url = "http://127.0.0.1:8080";
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

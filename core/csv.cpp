@@ -24,6 +24,14 @@ std::string neutralise(std::string_view text) {
   return out;
 }
 
+std::string unneutralise(std::string text) {
+  if (text.size() > 1 && text.front() == '\'' &&
+      looks_like_formula(std::string_view(text).substr(1))) {
+    text.erase(0, 1);
+  }
+  return text;
+}
+
 std::string quoted_cell(std::string_view text) {
   std::string out = "\"";
   for (char c : neutralise(text)) {

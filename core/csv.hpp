@@ -17,6 +17,10 @@ bool looks_like_formula(std::string_view text);
 // The text itself, or "'" + text when it looks like a formula.
 std::string neutralise(std::string_view text);
 
+// The text a neutralised cell stood for: "'=1+2" is "=1+2" again (the
+// CSV importer reads Terrier's own exports back as they were written).
+std::string unneutralise(std::string text);
+
 // A neutralised text cell between double quotes, inner quotes doubled.
 std::string quoted_cell(std::string_view text);
 

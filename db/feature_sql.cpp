@@ -107,8 +107,9 @@ Sql needs_sql(Role role) {
       "o.rent_max_eur_month, 'price_max_eur', o.price_max_eur, 'needed_from', "
       "o.needed_from, 'status', o.status, 'description', o.description, 'territory', "
       "(SELECT slug FROM territories t WHERE t.id = o.search_territory_id), 'radius_m', "
-      "o.search_radius_m, 'place_id', o.place_id, 'place_ref', (SELECT external_id FROM "
-      "places pl WHERE pl.id = o.place_id), 'surface_tolerance_pct', o.surface_tolerance_pct)" +
+      "o.search_radius_m, 'place_id', o.place_id, 'place_ref', (SELECT coalesce(external_id, "
+      "'#' || pl.id) FROM places pl WHERE pl.id = o.place_id), 'surface_tolerance_pct', "
+      "o.surface_tolerance_pct)" +
           std::string(confidential
                           ? " || jsonb_build_object('contact', p.contact, 'notes', p.notes)"
                           : "") +

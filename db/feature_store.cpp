@@ -125,6 +125,13 @@ void for_each_feature(pqxx::connection_base& conn, const FeatureQuery& query,
                 "GeometryType(" + s.point + ") = 'POINT' THEN jsonb_build_array(ST_X(" + s.point +
                 "), ST_Y(" + s.point + ")) ELSE 'null'::jsonb END)";
     }
+    // Read back by the importer ("Vérifié"): a sheet that leaves it out
+    // would clear it on the way round.
+    if (query.collection == Collection::opportunities) {
+      feature = "jsonb_set(" + feature +
+                ", '{properties,source_checked}', coalesce(to_jsonb(o.source_checked), "
+                "'null'::jsonb))";
+    }
     // A file's free columns may hold anything: only for the roles that read
     // confidential fields.
     if (sees_confidential(query.role)) {

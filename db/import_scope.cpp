@@ -36,8 +36,7 @@ constexpr const char* kCircle = "(SELECT geom FROM territories WHERE slug = $1)"
 }  // namespace
 
 std::vector<OutOfScopeRow> StagingStore::drop_rows_out_of_scope(
-    const TableSpec& spec, const std::string& source, const std::string& slug,
-    const std::vector<std::string>& visibilities) {
+    const TableSpec& spec, const std::string& slug, const std::vector<std::string>& visibilities) {
   pqxx::work& w = tx_.work();
   const std::string s = w.quote_name(tx_.stage_table());
   const std::string t = w.quote_name(spec.table);
@@ -66,22 +65,22 @@ std::vector<OutOfScopeRow> StagingStore::drop_rows_out_of_scope(
                                "cercle",
                                slug)});
   }
-  // $3 is typed even for a table without visibility (never NULL: false).
-  std::string hidden = has_visibility(spec) ? "NOT (t.visibility::text = ANY($3::text[])) OR "
-                                            : "$3::text[] IS NULL OR ";
+  // $2 is typed even for a table without visibility (never NULL: false).
+  std::string hidden = has_visibility(spec) ? "NOT (t.visibility::text = ANY($2::text[])) OR "
+                                            : "$2::text[] IS NULL OR ";
   std::string confidential =
       spec.private_table.empty()
           ? ""
           : fmt::format(" OR EXISTS (SELECT 1 FROM {} p WHERE p.{} = t.id)",
                         w.quote_name(spec.private_table), w.quote_name(spec.private_key));
   for (const auto& r : w.exec_params(
-           fmt::format("DELETE FROM {s} s USING {t} t WHERE t.source = $2 AND t.external_id = "
-                       "s.external_id AND ({hidden}NOT coalesce(ST_Intersects({c}, {p}), false)"
-                       "{conf}) RETURNING s.position, s.external_id",
+           fmt::format("DELETE FROM {s} s USING {t} t WHERE t.id = s.target_id "
+                       "AND ({hidden}NOT coalesce(ST_Intersects({c}, {p}), false)"
+                       "{conf}) RETURNING s.position, coalesce(s.external_id, '#' || t.id)",
                        fmt::arg("s", s), fmt::arg("t", t), fmt::arg("hidden", hidden),
                        fmt::arg("c", kCircle), fmt::arg("p", point_of(spec, "t")),
                        fmt::arg("conf", confidential)),
-           slug, source, allowed)) {
+           slug, allowed)) {
     out.push_back({r[0].as<std::size_t>(), "external_id", r[1].as<std::string>(),
                    "cette référence désigne une ligne existante hors de votre cercle, que votre "
                    "rôle ne lit pas ou qui porte des champs confidentiels : seul un "

@@ -75,7 +75,8 @@ std::map<std::string, std::string> ReferenceStore::territory_slug_owners() {
 std::map<std::string, long long> ReferenceStore::place_ids_by_external_id() {
   std::map<std::string, long long> out;
   for (const auto& r :
-       tx_.work().exec("SELECT external_id, id FROM places WHERE external_id IS NOT NULL")) {
+       tx_.work().exec("SELECT external_id, id FROM places WHERE external_id IS NOT NULL "
+                       "UNION ALL SELECT '#' || id, id FROM places")) {
     out.emplace(r[0].as<std::string>(), r[1].as<long long>());
   }
   return out;

@@ -37,6 +37,8 @@ class ReferenceStore {
   std::vector<TerritoryKey> territory_keys();
   // slug -> "level code" of the territory that holds it.
   std::map<std::string, std::string> territory_slug_owners();
+  // A place by its reference, or by "#<id>" (a sheet Terrier wrote, for a
+  // place without a reference).
   std::map<std::string, long long> place_ids_by_external_id();
 
  private:

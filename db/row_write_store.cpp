@@ -22,7 +22,7 @@ const std::map<std::string, std::string>& json_to_column() {
 
 long long RowWriteStore::insert_row(const TableSpec& spec, const std::string& source,
                                     const StagedRow& row) {
-  staging_.stage(spec, {row});
+  staging_.stage(spec, source, {row});
   staging_.merge(spec, source, false, {});
   return tx_.work()
       .exec1(fmt::format("SELECT target_id FROM {}", tx_.work().quote_name(tx_.stage_table())))[0]
@@ -31,7 +31,7 @@ long long RowWriteStore::insert_row(const TableSpec& spec, const std::string& so
 
 bool RowWriteStore::update_row(const TableSpec& spec, long long id, const StagedRow& row) {
   pqxx::work& w = tx_.work();
-  staging_.stage(spec, {row});
+  staging_.stage(spec, "api", {row});  // the stored row keeps its own source
   const std::string t = w.quote_name(spec.table);
   const std::string s = w.quote_name(tx_.stage_table());
   std::string sets;

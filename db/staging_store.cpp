@@ -23,31 +23,32 @@ std::string column_list(pqxx::work& w, const std::vector<StageColumn>& cols,
   return out;
 }
 
-// A staged row's stored row: by external id, or, for rows without one, by
-// content hash. Two equality joins, not one join on "a OR b": PostgreSQL can
-// hash-join each, while the OR made it compare every pair (the benchmark's
-// 100k-row import spent most of its time there).
+// A staged row's stored row: by its source and external id, or, for rows
+// without one, by content hash. Two equality joins, not one join on "a OR
+// b": PostgreSQL can hash-join each, while the OR made it compare every pair
+// (the benchmark's 100k-row import spent most of its time there). Rows whose
+// target is already known ("#42" in a sheet) are left as they are.
 void match_stored_rows(pqxx::work& w, const std::string& s, const std::string& t,
-                       const std::string& source, const std::string& set) {
-  w.exec_params(
-      fmt::format(
-          "UPDATE {s} s SET {set} FROM {t} t WHERE s.target_id IS NULL "
-          "AND s.external_id IS NOT NULL AND t.source = $1 AND t.external_id = s.external_id",
-          fmt::arg("s", s), fmt::arg("t", t), fmt::arg("set", set)),
-      source);
-  w.exec_params(fmt::format("UPDATE {s} s SET {set} FROM {t} t WHERE s.target_id IS NULL "
-                            "AND s.external_id IS NULL AND t.source = $1 AND t.external_id IS NULL "
-                            "AND t.content_hash = s.content_hash",
-                            fmt::arg("s", s), fmt::arg("t", t), fmt::arg("set", set)),
-                source);
+                       const std::string& set) {
+  w.exec0(
+      fmt::format("UPDATE {s} s SET {set} FROM {t} t WHERE s.target_id IS NULL "
+                  "AND s.external_id IS NOT NULL AND t.source = s.source "
+                  "AND t.external_id = s.external_id",
+                  fmt::arg("s", s), fmt::arg("t", t), fmt::arg("set", set)));
+  w.exec0(
+      fmt::format("UPDATE {s} s SET {set} FROM {t} t WHERE s.target_id IS NULL "
+                  "AND s.external_id IS NULL AND t.source = s.source AND t.external_id IS NULL "
+                  "AND t.content_hash = s.content_hash",
+                  fmt::arg("s", s), fmt::arg("t", t), fmt::arg("set", set)));
 }
 
 }  // namespace
 
 StageWriter::StageWriter(pqxx::work& w, const std::string& table,
-                         const std::vector<std::string>& names)
+                         const std::vector<std::string>& names, std::string default_source)
     : work_(&w),
       table_(table),
+      default_source_(std::move(default_source)),
       copy_(std::make_unique<pqxx::stream_to>(w, table, names)),
       line_(names.size()) {}
 
@@ -57,16 +58,20 @@ StageWriter::~StageWriter() = default;
 
 void StageWriter::write(const StagedRow& row) {
   if (!copy_) throw DbError("the staging COPY is already finished");
-  if (row.values.size() + 3 != line_.size()) {
+  constexpr std::size_t kIdentity = 5;  // position, external_id, content_hash, source, target_id
+  if (row.values.size() + kIdentity != line_.size()) {
     throw DbError(fmt::format("{}: a staged row of {} values for {} columns", table_,
-                              row.values.size(), line_.size() - 3));
+                              row.values.size(), line_.size() - kIdentity));
   }
   position_ = std::to_string(row.position);
+  target_ = row.target_id ? std::to_string(*row.target_id) : std::string();
   line_[0] = position_.c_str();
   line_[1] = row.external_id ? row.external_id->c_str() : nullptr;
   line_[2] = row.content_hash.c_str();
+  line_[3] = row.source ? row.source->c_str() : default_source_.c_str();
+  line_[4] = row.target_id ? target_.c_str() : nullptr;
   for (std::size_t i = 0; i < row.values.size(); ++i) {
-    line_[3 + i] = row.values[i] ? row.values[i]->c_str() : nullptr;
+    line_[kIdentity + i] = row.values[i] ? row.values[i]->c_str() : nullptr;
   }
   copy_row(*copy_, line_);
 }
@@ -75,15 +80,27 @@ void StageWriter::finish() {
   if (!copy_) return;
   copy_->complete();
   copy_.reset();
+  // Points to 1e-7° (about 1 cm), the nearest double to the decimal: every
+  // sheet writes them back with the digits that read to the same point
+  // (GDAL's XLSX writer keeps 16 significant digits, not the 17 a commune's
+  // computed centre may need), and a re-import compares equal.
+  for (const auto& col : geometry_columns_) {
+    const std::string c = work_->quote_name(col);
+    work_->exec0(fmt::format(
+        "UPDATE {t} SET {c} = ST_SetSRID(ST_MakePoint(round(ST_X({c}) * 1e7) / 1e7, "
+        "round(ST_Y({c}) * 1e7) / 1e7), ST_SRID({c})) WHERE GeometryType({c}) = 'POINT'",
+        fmt::arg("t", work_->quote_name(table_)), fmt::arg("c", c)));
+  }
   work_->exec0(fmt::format("ANALYZE {}", work_->quote_name(table_)));
 }
 
-StageWriter StagingStore::begin_stage(const TableSpec& spec) {
+StageWriter StagingStore::begin_stage(const TableSpec& spec, const std::string& source) {
   pqxx::work& w = tx_.work();
   tx_.set_stage_table("stage_" + spec.table);
   const std::string& stage_table = tx_.stage_table();
   std::string defs;
-  std::vector<std::string> names = {"position", "external_id", "content_hash"};
+  std::vector<std::string> names = {"position", "external_id", "content_hash", "source",
+                                    "target_id"};
   for (const auto* cols : {&spec.columns, &spec.private_columns}) {
     for (const auto& c : *cols) {
       defs += fmt::format(", {} {}", w.quote_name(c.name), c.sql_type);
@@ -92,24 +109,62 @@ StageWriter StagingStore::begin_stage(const TableSpec& spec) {
   }
   w.exec0(fmt::format("DROP TABLE IF EXISTS {}", w.quote_name(tx_.stage_table())));
   w.exec0(
-      fmt::format("CREATE TEMP TABLE {} (position bigint, external_id text, content_hash text{}, "
-                  "target_id bigint, unchanged boolean) ON COMMIT DROP",
+      fmt::format("CREATE TEMP TABLE {} (position bigint, external_id text, content_hash text, "
+                  "source text NOT NULL, target_id bigint{}, unchanged boolean) ON COMMIT DROP",
                   w.quote_name(tx_.stage_table()), defs));
-  return StageWriter(w, stage_table, names);
+  StageWriter writer(w, stage_table, names, source);
+  for (const auto* cols : {&spec.columns, &spec.private_columns}) {
+    for (const auto& c : *cols) {
+      if (c.sql_type == "geometry") writer.geometry_columns_.push_back(c.name);
+    }
+  }
+  return writer;
 }
 
-void StagingStore::stage(const TableSpec& spec, const std::vector<StagedRow>& rows) {
-  auto writer = begin_stage(spec);
+void StagingStore::stage(const TableSpec& spec, const std::string& source,
+                         const std::vector<StagedRow>& rows) {
+  auto writer = begin_stage(spec, source);
   for (const auto& row : rows) writer.write(row);
   writer.finish();
 }
 
+std::vector<UnknownTarget> StagingStore::resolve_targets(const TableSpec& spec) {
+  pqxx::work& w = tx_.work();
+  const std::string t = w.quote_name(spec.table);
+  const std::string s = w.quote_name(tx_.stage_table());
+  std::vector<UnknownTarget> out;
+  for (const auto& r :
+       w.exec(fmt::format("DELETE FROM {s} s WHERE s.target_id IS NOT NULL AND NOT EXISTS "
+                          "(SELECT 1 FROM {t} t WHERE t.id = s.target_id) "
+                          "RETURNING s.position, s.target_id",
+                          fmt::arg("s", s), fmt::arg("t", t)))) {
+    out.push_back({r[0].as<std::size_t>(), r[1].as<long long>()});
+  }
+  match_stored_rows(w, s, t, "target_id = t.id");
+  return out;
+}
+
+void StagingStore::keep_stored_attributes(const TableSpec& spec,
+                                          const std::vector<std::string>& file_columns) {
+  if (!spec.find("attributes")) return;
+  pqxx::work& w = tx_.work();
+  w.exec_params(
+      fmt::format("UPDATE {s} s SET attributes = (t.attributes - $1::text[]) || "
+                  "coalesce(s.attributes, '{{}}'::jsonb) FROM {t} t WHERE s.target_id = t.id "
+                  "AND t.attributes IS NOT NULL AND t.attributes <> '{{}}'::jsonb",
+                  fmt::arg("s", w.quote_name(tx_.stage_table())),
+                  fmt::arg("t", w.quote_name(spec.table))),
+      text::pg_array_literal(file_columns));
+}
+
 std::vector<RepeatedRow> StagingStore::drop_repeated_rows() {
   pqxx::work& w = tx_.work();
-  // One key per row: its reference, or its content when it has none.
+  // One key per row: the stored row it names, its reference in its source,
+  // or its content when it has neither.
   auto rows = w.exec(fmt::format(
       "WITH ranked AS (SELECT position, min(position) OVER (PARTITION BY "
-      "  coalesce('r' || external_id, 'c' || content_hash)) AS first FROM {s}) "
+      "  coalesce('i' || target_id, 'r' || source || chr(31) || external_id, "
+      "'c' || content_hash)) AS first FROM {s}) "
       "DELETE FROM {s} s USING ranked r WHERE s.position = r.position AND r.position <> r.first "
       "RETURNING s.position, r.first, s.external_id",
       fmt::arg("s", w.quote_name(tx_.stage_table()))));
@@ -129,9 +184,26 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
   MergeCounts counts;
   const std::string t = w.quote_name(spec.table);
   const std::string s = w.quote_name(tx_.stage_table());
-  // Existing rows: their id, and whether the content is the same.
-  match_stored_rows(w, s, t, source,
-                    "target_id = t.id, unchanged = (t.content_hash = s.content_hash)");
+  // Existing rows: their id, and whether the content is the same: the same
+  // hash, or the same stored values (a sheet Terrier wrote reads back to the
+  // same values through other text: "2027-03-01" for "mars 2027").
+  match_stored_rows(w, s, t, "target_id = t.id");
+  std::string same = "t.content_hash = s.content_hash OR (";
+  for (const auto* cols : {&spec.columns, &spec.private_columns}) {
+    for (const auto& c : *cols) {
+      same += fmt::format("{0}.{1} IS NOT DISTINCT FROM s.{1} AND ",
+                          cols == &spec.columns ? "t" : "p", w.quote_name(c.name));
+    }
+  }
+  same += "true)";
+  w.exec0(fmt::format(
+      "UPDATE {s} s SET unchanged = ({same}) FROM {t} t {private_join} WHERE s.target_id = t.id",
+      fmt::arg("s", s), fmt::arg("t", t), fmt::arg("same", same),
+      fmt::arg("private_join",
+               spec.private_table.empty()
+                   ? std::string()
+                   : fmt::format("LEFT JOIN {} p ON p.{} = t.id", w.quote_name(spec.private_table),
+                                 w.quote_name(spec.private_key)))));
 
   // A commune code for located rows that lack one, from the commune layer.
   bool has_commune = false;
@@ -177,19 +249,18 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
     }
   }
   counts.inserted =
-      w.exec_params(fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
-                                "SELECT $1, external_id, content_hash, {cols} FROM {s} "
-                                "WHERE target_id IS NULL ORDER BY position",
-                                fmt::arg("t", t), fmt::arg("s", s),
-                                fmt::arg("cols", column_list(w, spec.columns))),
-                    source)
+      w.exec0(fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
+                          "SELECT source, external_id, content_hash, {cols} FROM {s} "
+                          "WHERE target_id IS NULL ORDER BY position",
+                          fmt::arg("t", t), fmt::arg("s", s),
+                          fmt::arg("cols", column_list(w, spec.columns))))
           .affected_rows();
   for (const auto& definition : rebuild) w.exec0(definition);
   // The new rows' ids; `unchanged` stays NULL for them.
   // After a bulk insert the planner's statistics are stale (an empty table
   // at first): gather them before the joins that follow.
   if (counts.inserted > 10'000) w.exec0("ANALYZE " + t);
-  match_stored_rows(w, s, t, source, "target_id = t.id");
+  match_stored_rows(w, s, t, "target_id = t.id");
 
   upsert_private(spec);
 
@@ -224,16 +295,14 @@ void StagingStore::upsert_private(const TableSpec& spec) {
                   fmt::arg("s", w.quote_name(tx_.stage_table())), fmt::arg("excluded", excluded)));
 }
 
-std::vector<EditConflict> StagingStore::keep_page_edits(const TableSpec& spec,
-                                                        const std::string& source,
-                                                        bool prefer_file) {
+std::vector<EditConflict> StagingStore::keep_page_edits(const TableSpec& spec, bool prefer_file) {
   pqxx::work& w = tx_.work();
   const std::string entity = edited_entity(spec);
   const std::string t = w.quote_name(spec.table), s = w.quote_name(tx_.stage_table());
   // The staged rows of this source whose stored row has edits, and which.
   const std::string joined = fmt::format(
-      "{s} s JOIN {t} t ON t.source = $1 AND t.external_id = s.external_id "
-      "JOIN row_edits e ON e.entity = $2 AND e.entity_id = t.id AND e.field = $3 {private_join}",
+      "{s} s JOIN {t} t ON t.id = s.target_id "
+      "JOIN row_edits e ON e.entity = $1 AND e.entity_id = t.id AND e.field = $2 {private_join}",
       fmt::arg("s", s), fmt::arg("t", t),
       fmt::arg("private_join",
                spec.private_table.empty()
@@ -247,11 +316,11 @@ std::vector<EditConflict> StagingStore::keep_page_edits(const TableSpec& spec,
   }
   std::vector<std::string> fields;
   for (const auto& r :
-       w.exec_params(fmt::format("SELECT DISTINCT e.field FROM {s} s JOIN {t} t ON t.source = $1 "
-                                 "AND t.external_id = s.external_id JOIN row_edits e ON "
-                                 "e.entity = $2 AND e.entity_id = t.id ORDER BY 1",
+       w.exec_params(fmt::format("SELECT DISTINCT e.field FROM {s} s JOIN {t} t ON t.id = "
+                                 "s.target_id JOIN row_edits e ON "
+                                 "e.entity = $1 AND e.entity_id = t.id ORDER BY 1",
                                  fmt::arg("s", s), fmt::arg("t", t)),
-                     source, entity)) {
+                     entity)) {
     std::string field = r[0].as<std::string>();
     if (spec.find(field)) fields.push_back(field);
   }
@@ -269,7 +338,7 @@ std::vector<EditConflict> StagingStore::keep_page_edits(const TableSpec& spec,
                  "SELECT s.position, {}, {}, e.edited_by, to_char(e.edited_at AT TIME ZONE 'UTC', "
                  "'YYYY-MM-DD HH24:MI') FROM {} WHERE {} ORDER BY s.position",
                  shown(stored), shown("s." + col), joined, differs),
-             source, entity, field)) {
+             entity, field)) {
       out.push_back({r[0].as<std::size_t>(), field, r[1].is_null() ? "" : r[1].as<std::string>(),
                      r[2].is_null() ? "" : r[2].as<std::string>(), r[3].as<std::string>(),
                      r[4].as<std::string>()});
@@ -279,14 +348,14 @@ std::vector<EditConflict> StagingStore::keep_page_edits(const TableSpec& spec,
         fmt::format("DELETE FROM row_edits x USING {} WHERE x.entity = e.entity AND x.entity_id = "
                     "e.entity_id AND x.field = e.field AND NOT ({})",
                     joined, differs),
-        source, entity, field);
+        entity, field);
     if (prefer_file) {
       w.exec_params(
           fmt::format(
               "DELETE FROM row_edits x USING {} WHERE x.entity = e.entity AND x.entity_id = "
               "e.entity_id AND x.field = e.field",
               joined),
-          source, entity, field);
+          entity, field);
     } else {
       // Terrier's value stays; the marked hash makes the next import of the
       // same file look at the row again instead of skipping it as unchanged.
@@ -298,7 +367,7 @@ std::vector<EditConflict> StagingStore::keep_page_edits(const TableSpec& spec,
               "AND {differs}",
               fmt::arg("s", s), fmt::arg("col", col), fmt::arg("stored", stored),
               fmt::arg("joined", joined), fmt::arg("differs", differs)),
-          source, entity, field);
+          entity, field);
     }
   }
   return out;

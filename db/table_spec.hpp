@@ -46,7 +46,12 @@ using NamedValues = std::vector<NamedValue>;
 
 struct StagedRow {
   std::size_t position = 0;
+  // The row's identity: its reference in `source` (the import's source when
+  // the row names none), or the stored row's id itself ("#42" in a sheet
+  // Terrier wrote, for a row that has no reference).
   std::optional<std::string> external_id;
+  std::optional<std::string> source;
+  std::optional<long long> target_id;
   std::string content_hash;
   std::vector<std::optional<std::string>> values;  // columns then private_columns
 };

@@ -10,8 +10,11 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -62,7 +65,109 @@ void close_written(GdalDataset& dataset, const std::string& destination) {
   }
 }
 
+namespace {
+
+// A file this process wrote for itself, removed with its owner.
+class TempFile {
+ public:
+  TempFile() = default;
+  explicit TempFile(std::string path) : path_(std::move(path)) {}
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (!path_.empty()) VSIUnlink(path_.c_str());
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct VsiClose {
+  void operator()(VSILFILE* f) const noexcept {
+    if (f) VSIFCloseL(f);
+  }
+};
+using VsiFile = std::unique_ptr<VSILFILE, VsiClose>;
+
+bool ends_with_ods(const std::string& path) {
+  return EQUAL(CPLGetExtension(path.c_str()), "ods");
+}
+
+// ODF writes a run of spaces as one space and <text:s/> (or <text:s
+// text:c="3"/>): "a  b" is "a <text:s/>b"; a tab is <text:tab/>, a line
+// break inside a paragraph <text:line-break/>. GDAL 3.6's ODS driver drops
+// these elements, so a cell LibreOffice saved would lose them; spelled out,
+// it reads the text as it was typed.
+std::string spell_out_whitespace(const std::string& xml) {
+  std::string out;
+  out.reserve(xml.size());
+  std::size_t at = 0;
+  while (true) {
+    std::size_t tag = xml.find("<text:", at);
+    if (tag == std::string::npos) break;
+    std::size_t end = xml.find('>', tag);
+    if (end == std::string::npos) break;
+    std::string_view element(xml.data() + tag, end + 1 - tag);
+    std::string spelled;
+    if (element.substr(0, 7) == "<text:s" && (element[7] == '/' || element[7] == ' ') &&
+        element.substr(element.size() - 2) == "/>") {
+      int count = 1;
+      if (auto c = element.find("text:c=\""); c != std::string_view::npos) {
+        count = std::clamp(std::atoi(element.data() + c + 8), 1, 10000);
+      }
+      spelled.assign(static_cast<std::size_t>(count), ' ');
+    } else if (element == "<text:tab/>") {
+      spelled = "\t";
+    } else if (element == "<text:line-break/>") {
+      spelled = "\n";
+    } else {
+      out.append(xml, at, end + 1 - at);
+      at = end + 1;
+      continue;
+    }
+    out.append(xml, at, tag - at);
+    out += spelled;
+    at = end + 1;
+  }
+  out.append(xml, at, std::string::npos);
+  return out;
+}
+
+// A copy of the ODS file `path` whose content.xml spells out its runs of
+// spaces, tabs and line breaks, or an empty TempFile when it has none (or is not a readable ODS:
+// GDAL then says so on the original).
+std::string ods_copy_with_spaces(const std::string& path) {
+  const std::string content = "/vsizip/" + path + "/content.xml";
+  VSIStatBufL stat;
+  if (VSIStatL(content.c_str(), &stat) != 0) return {};
+  std::string xml(static_cast<std::size_t>(stat.st_size), '\0');
+  {
+    VsiFile in(VSIFOpenL(content.c_str(), "rb"));
+    if (!in || VSIFReadL(xml.data(), 1, xml.size(), in.get()) != xml.size()) return {};
+  }
+  if (xml.find("<text:s") == std::string::npos && xml.find("<text:tab") == std::string::npos &&
+      xml.find("<text:line-break") == std::string::npos) {
+    return {};
+  }
+  xml = spell_out_whitespace(xml);
+  std::string tmpl = CPLGenerateTempFilename("terrier-ods");
+  std::string copy = tmpl + ".ods";
+  VsiFile out(VSIFOpenL(("/vsizip/" + copy + "/content.xml").c_str(), "wb"));
+  if (!out) throw Error(fmt::format("{}: cannot write a temporary copy", path));
+  bool written = VSIFWriteL(xml.data(), 1, xml.size(), out.get()) == xml.size();
+  written = VSIFCloseL(out.release()) == 0 && written;
+  if (!written) {
+    VSIUnlink(copy.c_str());
+    throw Error(fmt::format("{}: cannot write a temporary copy (disk full?)", path));
+  }
+  return copy;
+}
+
+}  // namespace
+
 struct GdalVectorReader::Handles {
+  std::optional<TempFile> spaced_copy;  // declared first: removed after ds is closed
   GdalDataset ds;
   OGRLayerH layer = nullptr;  // owned by ds
 };
@@ -78,8 +183,15 @@ GdalVectorReader::GdalVectorReader(const std::string& path,
   std::vector<const char*> drivers;
   for (const auto& d : allowed_drivers) drivers.push_back(d.c_str());
   drivers.push_back(nullptr);
+  std::string opened = path;
+  if (ends_with_ods(path)) {
+    if (std::string copy = ods_copy_with_spaces(path); !copy.empty()) {
+      handles_->spaced_copy.emplace(copy);
+      opened = copy;
+    }
+  }
   CPLErrorReset();
-  handles_->ds.reset(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+  handles_->ds.reset(GDALOpenEx(opened.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                 allowed_drivers.empty() ? nullptr : drivers.data(), options.data(),
                                 nullptr));
   if (!handles_->ds) {
@@ -94,6 +206,7 @@ GdalVectorReader::GdalVectorReader(const std::string& path,
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn(handles_->layer);
   for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
     field_names_.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    field_types_.push_back(OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)));
   }
   if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(handles_->layer)) {
     const char* name = OSRGetAuthorityName(srs, nullptr);
@@ -116,6 +229,39 @@ std::optional<long long> GdalVectorReader::feature_count() const {
   return static_cast<long long>(n);
 }
 
+namespace {
+
+// A field as text. Dates as ISO 8601 ("2022-10-10", and "2022-10-10T14:30:00"
+// with a time), not OGR's "2022/10/10": a date a spreadsheet typed reads
+// back as the text it was written from. A date-time at midnight from a
+// spreadsheet cell formatted as a date is a date.
+std::string field_text(OGRFeatureH f, int i, int type) {
+  if (type == OFTDate || type == OFTDateTime) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, tz = 0;
+    float sec = 0;
+    if (OGR_F_GetFieldAsDateTimeEx(f, i, &y, &mo, &d, &h, &mi, &sec, &tz)) {
+      if (type == OFTDate || (h == 0 && mi == 0 && sec == 0 && tz <= 1)) {
+        return fmt::format("{:04d}-{:02d}-{:02d}", y, mo, d);
+      }
+      std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", y, mo, d, h, mi,
+                                    static_cast<int>(sec));
+      if (tz == 100) {
+        out += "Z";
+      } else if (tz > 100) {
+        int minutes = (tz - 100) * 15;
+        out += fmt::format("+{:02d}:{:02d}", minutes / 60, minutes % 60);
+      } else if (tz > 1) {
+        int minutes = (100 - tz) * 15;
+        out += fmt::format("-{:02d}:{:02d}", minutes / 60, minutes % 60);
+      }
+      return out;
+    }
+  }
+  return OGR_F_GetFieldAsString(f, i);
+}
+
+}  // namespace
+
 bool GdalVectorReader::next(OgrRecord& out) {
   CPLErrorReset();
   OgrFeature feature(OGR_L_GetNextFeature(handles_->layer));
@@ -130,7 +276,7 @@ bool GdalVectorReader::next(OgrRecord& out) {
   out.fid = OGR_F_GetFID(f);
   out.fields.assign(field_names_.size(), std::nullopt);
   for (int i = 0; i < static_cast<int>(field_names_.size()); ++i) {
-    if (OGR_F_IsFieldSetAndNotNull(f, i)) out.fields[i] = OGR_F_GetFieldAsString(f, i);
+    if (OGR_F_IsFieldSetAndNotNull(f, i)) out.fields[i] = field_text(f, i, field_types_[i]);
   }
   out.wkb.reset();
   if (OGRGeometryH geom = OGR_F_GetGeometryRef(f); geom && !OGR_G_IsEmpty(geom)) {
@@ -189,8 +335,12 @@ void translate_vector(const std::vector<TranslateSource>& sources, const std::st
   // closes it on the way out.
   GdalDataset dst;
   for (std::size_t i = 0; i < sources.size(); ++i) {
+    CplStringList open_options;
+    for (const auto& o : sources[i].open_options) {
+      open_options.reset(CSLAddString(open_options.release(), o.c_str()));
+    }
     GdalDataset src(GDALOpenEx(sources[i].path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                               nullptr, nullptr));
+                               open_options.get(), nullptr));
     if (!src) throw Error(fmt::format("{}: cannot be read: {}", sources[i].path, last_cpl_error()));
     std::vector<std::string> args = {"-nln", sources[i].layer_name};
     if (i == 0) {

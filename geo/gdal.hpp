@@ -51,6 +51,7 @@ class GdalVectorReader {
   std::string path_;
   std::string driver_;
   std::vector<std::string> field_names_;
+  std::vector<int> field_types_;  // OGRFieldType of each field
   std::optional<std::string> layer_crs_;
 };
 
@@ -78,6 +79,7 @@ class OgrReprojector {
 struct TranslateSource {
   std::string path;
   std::string layer_name;
+  std::vector<std::string> open_options = {};  // the source driver's, "NAME=VALUE"
 };
 void translate_vector(const std::vector<TranslateSource>& sources, const std::string& destination,
                       const std::string& driver,

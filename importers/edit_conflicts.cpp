@@ -7,7 +7,7 @@ namespace terrier::importers {
 void keep_page_edits(db::StagingStore& store, const db::TableSpec& spec, ImportReport& report,
                      bool prefer_file) {
   if (spec.table != "opportunities" && spec.table != "needs" && spec.table != "places") return;
-  for (const auto& c : store.keep_page_edits(spec, report.source, prefer_file)) {
+  for (const auto& c : store.keep_page_edits(spec, prefer_file)) {
     std::string terrier = c.terrier_value.empty() ? "(vide)" : "'" + c.terrier_value + "'";
     std::string reason =
         prefer_file ? fmt::format(

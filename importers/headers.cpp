@@ -137,8 +137,11 @@ std::string normalize_header(std::string_view header) {
 std::string describe_column(const ColumnReading& c) {
   if (c.field) return fmt::format("'{}' -> {}", c.column, *c.field);
   if (!c.kept) {
+    std::string key = normalize_header(c.column);
     return fmt::format("'{}' -> ignorée ({})", c.column,
-                       normalize_header(c.column).empty() ? "en-tête vide" : "--mapping");
+                       key.empty()                                ? "en-tête vide"
+                       : key == "lien terrier" || key == "couche" ? "colonne d'export de Terrier"
+                                                                  : "--mapping");
   }
   std::string line = fmt::format("'{}' -> ignorée (gardée dans attributes)", c.column);
   if (c.suggestion) line += fmt::format("; did you mean '{}'?", *c.suggestion);

@@ -152,8 +152,26 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
   for (const auto& r : deferred) read_one(r);
 }
 
-// A row whose reference (or, without one, whose content) an earlier row of
-// the file has is refused: found in the staging table, once the file is read.
+// A row naming a stored row by its number ("#42", in a sheet Terrier wrote)
+// that no longer exists is refused; every other row gets its stored row, if
+// any (db::StagingStore::resolve_targets).
+void resolve_targets(db::StagingStore& store, const db::TableSpec& spec, const RecordSource& source,
+                     const Mapping& mapping, ImportReport& report) {
+  auto col = mapping.column("external_id");
+  const std::string column = col ? source.header()[*col] : std::string("external_id");
+  for (const auto& r : store.resolve_targets(spec)) {
+    ++report.rejected;
+    report.issues.push_back(
+        {RowIssue::Kind::rejected, r.position, column, fmt::format("#{}", r.id),
+         fmt::format("no row #{} in Terrier (deleted since the file was exported?); empty the "
+                     "cell to add the row as a new one",
+                     r.id)});
+  }
+}
+
+// A row whose stored row, reference (or, without one, whose content) an
+// earlier row of the file has is refused: found in the staging table, once
+// the file is read.
 void reject_repeated_rows(db::StagingStore& store, const RecordSource& source,
                           const Mapping& mapping, ImportReport& report) {
   auto col = mapping.column("external_id");
@@ -190,8 +208,7 @@ void reject_rows_out_of_scope(db::StagingStore& store, const db::TableSpec& spec
     }
     return field;
   };
-  for (const auto& r :
-       store.drop_rows_out_of_scope(spec, report.source, *options.circle, options.visibilities)) {
+  for (const auto& r : store.drop_rows_out_of_scope(spec, *options.circle, options.visibilities)) {
     ++report.rejected;
     report.issues.push_back(
         {RowIssue::Kind::rejected, r.position, column_of(r.field), r.value, r.reason});
@@ -201,6 +218,9 @@ void reject_rows_out_of_scope(db::StagingStore& store, const db::TableSpec& spec
 // Every column that feeds no field is named in the report, with a
 // suggestion when its header is close to a known field's.
 void report_ignored_columns(const Mapping& mapping, ImportReport& report) {
+  for (const auto& n : mapping.notes()) {
+    report.issues.push_back({RowIssue::Kind::warning, 0, n.column, "", n.text});
+  }
   for (const auto& c : mapping.reading()) {
     if (c.field || !c.kept) continue;
     std::string reason = "ignorée (gardée dans attributes)";
@@ -284,10 +304,11 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     RowContext ctx{resolver, slugs, places, &territories};
     std::vector<std::string> rejected_ids;
     bool rejected_without_id = false;
-    auto stage = staging.begin_stage(*plan.spec);
+    auto stage = staging.begin_stage(*plan.spec, report.source);
     read_rows(*source, mapping, plan, ctx, options, report, stage, rejected_ids,
               rejected_without_id);
     stage.finish();
+    resolve_targets(staging, *plan.spec, *source, mapping, report);
     reject_repeated_rows(staging, *source, mapping, report);
     if (options.circle) reject_rows_out_of_scope(staging, *plan.spec, mapping, options, report);
     if (report.read == 0) {
@@ -305,6 +326,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                "still in the file; fix them and import again"});
     }
 
+    staging.keep_stored_attributes(*plan.spec, source->header());
     keep_page_edits(staging, *plan.spec, report, options.prefer_file);
     counts = staging.merge(*plan.spec, report.source, sync, rejected_ids);
     if (options.kind == ImportKind::opportunities) {

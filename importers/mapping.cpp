@@ -172,10 +172,35 @@ std::optional<std::string> Mapping::suggestion_for(const std::string& key) const
   return best;
 }
 
+namespace {
+
+// How strongly a header says "this column is the row's identifier", when
+// the file has no column the mapping names as the reference: lower is
+// stronger; nullopt, not an identifier. "id_bien", "Identifiant du bien",
+// "Code du bien" name the thing; "N°" and a bare "id" could be a rank or
+// a GIS tool's row number.
+std::optional<int> identifier_rank(const std::string& key) {
+  if (key == "ref" || key == "reference" || key == "external id" || key == "ref bien" ||
+      key == "ref du bien" || key == "reference bien") {
+    return 1;
+  }
+  if (key.rfind("id ", 0) == 0 || key.rfind("identifiant ", 0) == 0 ||
+      key.rfind("code bien", 0) == 0 || key.rfind("code site", 0) == 0) {
+    return 2;
+  }
+  if (key == "identifiant") return 3;
+  if (key == "numero" || key == "n" || key == "no" || key == "num") return 4;
+  if (key == "id") return 5;
+  return std::nullopt;
+}
+
+}  // namespace
+
 void Mapping::bind(const std::vector<std::string>& header, const std::string& file) {
   bound_.clear();
   unmapped_.clear();
   reading_.clear();
+  notes_.clear();
   if (kind_ == ImportKind::opportunities && !canonical_ && is_cnig_header(header)) {
     profile_ = Profile::cnig;
     for (const auto& [field, value] : cnig_constants()) constants_.emplace(field, value);
@@ -183,17 +208,40 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
       for (const auto& [from, to] : table) values_[field].emplace(text::fold(from), to);
     }
   }
-  std::vector<std::size_t> ignored_columns;
+  // Terrier's own sheets (api/export_sheets) say so with "Source Terrier":
+  // their layer and link columns are Terrier's, not the person's.
+  bool terrier_sheet = false;
+  for (const auto& h : header) terrier_sheet |= normalize_header(h) == "source terrier";
+  const bool has_identity = kind_ == ImportKind::opportunities || kind_ == ImportKind::places ||
+                            kind_ == ImportKind::needs;
+  // Columns that may be the reference: (rank, column).
+  std::vector<std::pair<int, std::size_t>> identifiers;
   for (std::size_t i = 0; i < header.size(); ++i) {
     std::string key = normalize_header(header[i]);
     reading_.push_back({header[i], std::nullopt, std::nullopt, true});
-    // "Source Terrier": the provenance column of Terrier's own spreadsheet
-    // exports; an import's source is --source, so re-importing a sheet adds nothing.
-    if (key.empty() || ignored_.count(key) || key == "source terrier") {
+    if (key.empty() || ignored_.count(key) || key == "lien terrier" ||
+        (terrier_sheet && key == "couche")) {
       reading_.back().kept = false;
       continue;
     }
+    // "Source Terrier": each row's source, the other half of its identity
+    // with its reference; rows without one take the import's source.
+    if (has_identity && key == "source terrier" && !overrides_.count(key)) {
+      bound_.emplace("row_source", i);
+      reading_.back().field = "row_source";
+      continue;
+    }
     std::vector<std::string> fields = fields_for(key);
+    if (has_identity && !canonical_) {
+      auto id = std::find(fields.begin(), fields.end(), "external_id");
+      if (id != fields.end() || (fields.empty() && identifier_rank(key))) {
+        // The mapping file's word is the strongest.
+        int rank = overrides_.count(key) ? 0 : identifier_rank(key).value_or(1);
+        if (id != fields.end()) fields.erase(id);
+        identifiers.emplace_back(rank, i);
+        if (fields.empty()) continue;
+      }
+    }
     if (fields.empty()) {
       unmapped_.push_back(i);
       continue;
@@ -212,6 +260,25 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
       joined += (joined.empty() ? "" : ", ") + field;
     }
     reading_.back().field = joined;
+  }
+  if (!identifiers.empty()) {
+    // The strongest, the leftmost among equals; the others stay the file's
+    // own columns (kept in attributes), and the report says which was taken.
+    std::stable_sort(identifiers.begin(), identifiers.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::size_t taken = identifiers.front().second;
+    bound_.emplace("external_id", taken);
+    auto& reading = reading_[taken].field;
+    reading = reading ? "external_id, " + *reading : std::string("external_id");
+    for (std::size_t k = 1; k < identifiers.size(); ++k) {
+      const std::size_t other = identifiers[k].second;
+      if (!reading_[other].field) unmapped_.push_back(other);
+      notes_.push_back(
+          {header[taken], fmt::format("'{}' and '{}' could both be the reference; "
+                                      "'{}' is taken, '{}' is kept in attributes",
+                                      header[taken], header[other], header[taken], header[other])});
+    }
+    std::sort(unmapped_.begin(), unmapped_.end());
   }
   // Suggestions once every column is bound: a field already fed is not
   // offered again.

@@ -36,7 +36,10 @@ class Mapping {
   static Mapping canonical(ImportKind kind);
 
   // Binds the mapping to a file's header. Two columns feeding the same field
-  // is an ImportError naming both.
+  // is an ImportError naming both, except the reference: of the columns that
+  // could be it ("Réf.", "id_bien", "Identifiant", "N°", "id"), the most
+  // specific is taken and notes() says so. "Source Terrier" feeds
+  // "row_source" (each row's own source).
   void bind(const std::vector<std::string>& header, const std::string& file);
 
   // Column index feeding a field, if any (after bind()).
@@ -49,6 +52,13 @@ class Mapping {
   const std::vector<std::size_t>& unmapped_columns() const { return unmapped_; }
   // How each column of the header was read, after bind().
   const std::vector<ColumnReading>& reading() const { return reading_; }
+  // What bind() chose that the person should know (two columns that could
+  // be the reference): the column it concerns and the sentence.
+  struct Note {
+    std::string column;
+    std::string text;
+  };
+  const std::vector<Note>& notes() const { return notes_; }
   // A known file layout recognised from its header, after bind().
   enum class Profile { none, cnig };
   Profile profile() const { return profile_; }
@@ -72,6 +82,7 @@ class Mapping {
   std::set<std::string> ignored_;
   std::map<std::string, std::size_t, std::less<>> bound_;  // field -> column
   std::vector<std::size_t> unmapped_;
+  std::vector<Note> notes_;
   std::optional<std::string> source_;
   std::optional<std::string> srs_;
 };

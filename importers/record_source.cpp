@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "geo/gdal.hpp"
@@ -13,6 +14,25 @@
 
 namespace terrier::importers {
 namespace {
+
+// Line breaks inside a cell as "\n": a CSV written on Windows holds "\r\n",
+// which an XML sheet (XLSX, ODS) reads back as "\n" (XML normalises line
+// ends), and the same note must compare equal on the way round.
+void unix_line_breaks(std::optional<std::string>& field) {
+  if (!field || field->find('\r') == std::string::npos) return;
+  std::string out;
+  out.reserve(field->size());
+  for (std::size_t i = 0; i < field->size(); ++i) {
+    char c = (*field)[i];
+    if (c == '\r') {
+      out += '\n';
+      if (i + 1 < field->size() && (*field)[i + 1] == '\n') ++i;
+    } else {
+      out += c;
+    }
+  }
+  *field = std::move(out);
+}
 
 class CsvSource final : public RecordSource {
  public:
@@ -23,7 +43,10 @@ class CsvSource final : public RecordSource {
     out.position = record_.line;
     out.fields.assign(reader_.header().size(), std::nullopt);
     for (std::size_t i = 0; i < record_.fields.size() && i < out.fields.size(); ++i) {
-      out.fields[i] = std::move(record_.fields[i]);
+      // A cell another export neutralised against formulas ("'=…", "'-1 rue…")
+      // is the text it stood for.
+      out.fields[i] = csv::unneutralise(std::move(record_.fields[i]));
+      unix_line_breaks(out.fields[i]);
     }
     out.shape_error.clear();
     for (std::size_t i = reader_.header().size(); i < record_.fields.size(); ++i) {
@@ -77,6 +100,7 @@ class GdalSource final : public RecordSource {
       if (f && !text::is_valid_utf8(*f)) {
         throw ImportError(fmt::format("feature {}: a text field is not valid UTF-8", count_));
       }
+      unix_line_breaks(f);
     }
     out.wkb = std::move(record_.wkb);
     return true;

@@ -46,7 +46,16 @@ db::StagedRow staged(const db::TableSpec& spec, const RowFields& row,
                      const char* immediate = nullptr) {
   db::StagedRow out;
   out.position = row.record().position;
-  out.external_id = std::move(external_id);
+  // "#42": the stored row 42 itself (a sheet Terrier wrote, for a row
+  // without a reference of its own).
+  if (external_id && external_id->size() > 1 && external_id->front() == '#' &&
+      external_id->find_first_not_of("0123456789", 1) == std::string::npos &&
+      external_id->size() < 19) {
+    out.target_id = std::stoll(external_id->substr(1));
+  } else {
+    out.external_id = std::move(external_id);
+  }
+  out.source = row.text("row_source");
   out.values = db::ordered_values(spec, std::move(values));
   if (immediate) {
     std::vector<V> hashed = out.values;
