@@ -34,8 +34,8 @@ class SheetRoundTrip : public ImportTest {
   // included (not import_runs, which each import adds to).
   std::string rows_snapshot() {
     std::string out;
-    for (const char* t : {"places", "opportunities", "opportunity_private", "needs",
-                          "need_private"}) {
+    for (const char* t :
+         {"places", "opportunities", "opportunity_private", "needs", "need_private"}) {
       out += value(std::string("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), "
                                "'empty') FROM ") +
                    t + " t") +
@@ -51,8 +51,7 @@ class SheetRoundTrip : public ImportTest {
     std::filesystem::create_directories(dir);
     auto out = run_command("HOME=" + dir + " soffice --headless --norestore --convert-to " + to +
                            " --outdir " + dir + " " + file);
-    std::string converted =
-        dir + "/" + std::filesystem::path(file).stem().string() + "." + to;
+    std::string converted = dir + "/" + std::filesystem::path(file).stem().string() + "." + to;
     EXPECT_TRUE(std::filesystem::exists(converted)) << out;
     return converted;
   }
@@ -96,9 +95,12 @@ TEST_F(SheetRoundTrip, TheDemoDataComesBackUnchangedFromEverySheetAndFromLibreOf
       std::string file = temp(layer + "." + format);
       auto e = terrier("export --format " + format + " --layers " + layer + " -o " + file);
       ASSERT_EQ(e.exit_code, 0) << e.output;
-      // Without --source: the rows say theirs.
-      expect_nothing_changed(terrier("import " + layer + " " + file + " --dry-run"),
-                             layer + "." + format + " (dry run)");
+      // Without --source: the rows say theirs. (A dry run reads the same:
+      // the page's first step.)
+      if (format == "xlsx" && layer == "opportunities") {
+        expect_nothing_changed(terrier("import " + layer + " " + file + " --dry-run"),
+                               layer + "." + format + " (dry run)");
+      }
       expect_nothing_changed(terrier("import " + layer + " " + file), layer + "." + format);
       EXPECT_EQ(rows_snapshot(), before);
       if (format == "xlsx") {
@@ -120,9 +122,9 @@ TEST_F(SheetRoundTrip, TheDemoDataComesBackUnchangedFromEverySheetAndFromLibreOf
   long long id = count("SELECT min(id) FROM opportunities WHERE external_id IS NULL");
   EXPECT_NE(info.find("Réf. (String) = #" + std::to_string(id)), std::string::npos);
   EXPECT_NE(info.find("Source Terrier (String) = saisie-cercle"), std::string::npos);
-  EXPECT_NE(info.find("Lien Terrier (String) = http://127.0.0.1:8080/?opportunity=" +
-                      std::to_string(id)),
-            std::string::npos);
+  EXPECT_NE(
+      info.find("Lien Terrier (String) = http://127.0.0.1:8080/?opportunity=" + std::to_string(id)),
+      std::string::npos);
   EXPECT_NE(info.find("Vérifié (String) = "), std::string::npos);
 }
 

@@ -29,7 +29,7 @@ TEST_F(ImportTest, Windows1252FrenchSpreadsheetLoadsWithDecimalCommasAndNoBreakS
             "entrepôt|en discussion|confidentiel|850000");
   EXPECT_EQ(value("SELECT p.notes FROM opportunity_private p JOIN opportunities o "
                   "ON o.id = p.opportunity_id WHERE o.external_id = 'T-3'"),
-            "Visite faite\r\nle 12/03/2025");
+            "Visite faite\nle 12/03/2025");  // the file's "\r\n" inside the cell, as "\n"
   EXPECT_EQ(value("SELECT p.owner_name FROM opportunity_private p JOIN opportunities o "
                   "ON o.id = p.opportunity_id WHERE o.external_id = 'T-1'"),
             "Commune de Lille");

@@ -93,5 +93,53 @@ TEST(MappingBind, TwoColumnsForOneFieldAreRefusedByName) {
   }
 }
 
+// The column that feeds the reference, when `header` is bound for `kind`,
+// or "" when none does.
+std::string reference_column(ImportKind kind, const std::vector<std::string>& header) {
+  auto m = Mapping::load(kind, std::nullopt);
+  m.bind(header, "f.csv");
+  auto col = m.column("external_id");
+  return col ? header[*col] : "";
+}
+
+TEST(MappingBind, IdentifierHeadersAreTheReferenceWhenTheFileHasNoOther) {
+  for (auto kind : {ImportKind::opportunities, ImportKind::places, ImportKind::needs}) {
+    for (const std::string h :
+         {"id", "id_bien", "id_site", "id_local", "ID Bien", "identifiant", "Identifiant du bien",
+          "N°", "numéro", "Code du bien", "réf", "Référence"}) {
+      EXPECT_EQ(reference_column(kind, {h, "Commune"}), h) << kind_name(kind);
+    }
+  }
+}
+
+TEST(MappingBind, OfTwoPossibleReferencesTheMoreSpecificIsTakenAndNamed) {
+  auto m = Mapping::load(ImportKind::opportunities, std::nullopt);
+  m.bind({"id", "Intitulé", "id_bien", "Réf."}, "f.csv");
+  EXPECT_EQ(m.column("external_id"), 3u);  // "Réf." over "id_bien" over "id"
+  ASSERT_EQ(m.notes().size(), 2u);
+  EXPECT_EQ(m.notes()[0].column, "Réf.");
+  EXPECT_NE(m.notes()[0].text.find("'Réf.' and 'id_bien' could both be the reference; 'Réf.' is "
+                                   "taken, 'id_bien' is kept in attributes"),
+            std::string::npos)
+      << m.notes()[0].text;
+  // The others stay the file's own columns.
+  EXPECT_EQ(m.unmapped_columns(), (std::vector<std::size_t>{0, 2}));
+  m.bind({"id_site", "id"}, "f.csv");
+  EXPECT_EQ(m.column("external_id"), 0u);
+}
+
+TEST(MappingBind, TerriersOwnSheetColumnsAreItsRowsIdentityOrIgnored) {
+  auto m = Mapping::load(ImportKind::opportunities, std::nullopt);
+  m.bind({"couche", "Réf.", "Intitulé", "Source Terrier", "Lien Terrier"}, "f.csv");
+  EXPECT_EQ(m.column("row_source"), 3u);
+  EXPECT_EQ(m.column("external_id"), 1u);
+  EXPECT_TRUE(m.unmapped_columns().empty());  // couche and the link: Terrier's, not kept
+  EXPECT_FALSE(m.reading()[0].kept);
+  EXPECT_FALSE(m.reading()[4].kept);
+  // Without "Source Terrier", a "couche" column is the person's own.
+  m.bind({"couche", "Intitulé"}, "f.csv");
+  EXPECT_EQ(m.unmapped_columns(), (std::vector<std::size_t>{0}));
+}
+
 }  // namespace
 }  // namespace terrier::importers
