@@ -174,7 +174,8 @@ struct GdalVectorReader::Handles {
 
 GdalVectorReader::GdalVectorReader(const std::string& path,
                                    const std::vector<std::string>& open_options,
-                                   const std::vector<std::string>& allowed_drivers)
+                                   const std::vector<std::string>& allowed_drivers,
+                                   const std::vector<std::string>& preferred_layers)
     : handles_(std::make_unique<Handles>()), path_(path) {
   init_gdal();
   std::vector<const char*> options;
@@ -202,7 +203,14 @@ GdalVectorReader::GdalVectorReader(const std::string& path,
   if (GDALDatasetGetLayerCount(handles_->ds.get()) < 1) {
     throw ImportError(fmt::format("{}: no layer in this {} file", path, driver_));
   }
-  handles_->layer = GDALDatasetGetLayer(handles_->ds.get(), 0);
+  for (const auto& name : preferred_layers) {
+    if (OGRLayerH layer = GDALDatasetGetLayerByName(handles_->ds.get(), name.c_str())) {
+      handles_->layer = layer;
+      break;
+    }
+  }
+  if (!handles_->layer) handles_->layer = GDALDatasetGetLayer(handles_->ds.get(), 0);
+  layer_name_ = OGR_L_GetName(handles_->layer);
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn(handles_->layer);
   for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
     field_names_.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));

@@ -28,10 +28,14 @@ struct OgrRecord {
 
 class GdalVectorReader {
  public:
-  // Opens the first layer of a vector file. open_options are GDAL open
-  // options ("KEY=VALUE"). Throws ImportError naming the file.
+  // Opens the first layer of a vector file named in `preferred_layers` (a
+  // workbook's sheet for the kind being imported: "opportunites"), else its
+  // first layer. open_options are GDAL open options ("KEY=VALUE"). Throws
+  // ImportError naming the file.
   GdalVectorReader(const std::string& path, const std::vector<std::string>& open_options = {},
-                   const std::vector<std::string>& allowed_drivers = {});
+                   const std::vector<std::string>& allowed_drivers = {},
+                   const std::vector<std::string>& preferred_layers = {});
+  const std::string& layer_name() const { return layer_name_; }
   ~GdalVectorReader();
   GdalVectorReader(GdalVectorReader&&) noexcept;
   GdalVectorReader& operator=(GdalVectorReader&&) noexcept;
@@ -52,6 +56,7 @@ class GdalVectorReader {
   std::string driver_;
   std::vector<std::string> field_names_;
   std::vector<int> field_types_;  // OGRFieldType of each field
+  std::string layer_name_;
   std::optional<std::string> layer_crs_;
 };
 

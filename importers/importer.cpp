@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "core/csv.hpp"
@@ -266,7 +267,14 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
   report.source = default_source(options, mapping);
   if (report.source.empty()) throw ImportError("the source name is empty (use --source)");
 
-  auto source = open_source(options.file);
+  // A workbook Terrier exported holds a sheet per layer: the kind's own.
+  static const std::map<ImportKind, std::vector<std::string>> kSheets = {
+      {ImportKind::places, {"lieux", "places"}},
+      {ImportKind::opportunities, {"opportunites", "opportunités", "opportunities"}},
+      {ImportKind::needs, {"besoins", "needs"}}};
+  auto sheets = kSheets.find(options.kind);
+  auto source = open_source(options.file,
+                            sheets == kSheets.end() ? std::vector<std::string>{} : sheets->second);
   report.position_name = source->position_name();
   log::debug("{}: {}", options.file, source->description());
   mapping.bind(source->header(), options.file);

@@ -79,7 +79,8 @@ class CsvSource final : public RecordSource {
 
 class GdalSource final : public RecordSource {
  public:
-  explicit GdalSource(const std::string& path) : reader_(path), header_(reader_.field_names()) {
+  GdalSource(const std::string& path, const std::vector<std::string>& layers)
+      : reader_(path, {}, {}, layers), header_(reader_.field_names()) {
     total_ = reader_.feature_count();
     // KML's own styling fields ("visibility" = -1) must not be read as ours.
     if (reader_.driver_name() == "LIBKML" || reader_.driver_name() == "KML") {
@@ -107,7 +108,9 @@ class GdalSource final : public RecordSource {
   }
   const char* position_name() const override { return "feature"; }
   std::optional<std::string> crs() const override { return reader_.layer_crs(); }
-  std::string description() const override { return "GDAL " + reader_.driver_name(); }
+  std::string description() const override {
+    return fmt::format("GDAL {}, layer '{}'", reader_.driver_name(), reader_.layer_name());
+  }
   bool spreadsheet() const override {
     return reader_.driver_name() == "XLSX" || reader_.driver_name() == "ODS";
   }
@@ -126,7 +129,8 @@ class GdalSource final : public RecordSource {
 
 }  // namespace
 
-std::unique_ptr<RecordSource> open_source(const std::string& path) {
+std::unique_ptr<RecordSource> open_source(const std::string& path,
+                                          const std::vector<std::string>& layers) {
   std::string ext = text::fold(std::filesystem::path(path).extension().string());
   if (ext == ".csv" || ext == ".txt" || ext == ".tsv") return std::make_unique<CsvSource>(path);
   // A spreadsheet is a zip: refuse one that would unpack to more than any
@@ -137,7 +141,7 @@ std::unique_ptr<RecordSource> open_source(const std::string& path) {
         fmt::format("{}: unpacks to {} MB, more than {} MB: a zip bomb, or not a spreadsheet", path,
                     *unpacked >> 20, kMaxUnpacked >> 20));
   }
-  return std::make_unique<GdalSource>(path);
+  return std::make_unique<GdalSource>(path, layers);
 }
 
 }  // namespace terrier::importers

@@ -36,8 +36,11 @@ class RecordSource {
   virtual bool spreadsheet() const { return false; }
 };
 
-// Opens a file by its content and extension. Throws ImportError naming the
-// file when it cannot be read as a whole.
-std::unique_ptr<RecordSource> open_source(const std::string& path);
+// Opens a file by its content and extension; in a file of several layers
+// (a workbook Terrier exported: "lieux", "opportunites", "besoins"), the
+// first of `layers` it has, else its first layer. Throws ImportError naming
+// the file when it cannot be read as a whole.
+std::unique_ptr<RecordSource> open_source(const std::string& path,
+                                          const std::vector<std::string>& layers = {});
 
 }  // namespace terrier::importers
