@@ -12,6 +12,9 @@ namespace {
 
 using nlohmann::json;
 
+const char* const kIncompleteInvitation =
+    "Le lien d'invitation est incomplet : ouvrez le lien reçu en entier.";
+
 json object_body(const std::string& body, std::initializer_list<const char*> known) {
   json j;
   try {
@@ -62,22 +65,30 @@ SignInBody SignInBody::parse(const std::string& body) {
           *text(j, "password", "Le mot de passe est obligatoire.")};
 }
 
+InvitationBody InvitationBody::parse(const std::string& body) {
+  auto j = object_body(body, {"token"});
+  return {*text(j, "token", kIncompleteInvitation)};
+}
+
 NewPasswordBody NewPasswordBody::parse(const std::string& body) {
-  auto j = object_body(body, {"password", "password_confirmation"});
-  NewPasswordBody b{*text(j, "password", "Le mot de passe est obligatoire."),
-                    text(j, "password_confirmation", nullptr).value_or("")};
-  if (utf8_length(b.password) < kMinPasswordChars) {
+  auto j = object_body(body, {"token", "password", "password_confirmation"});
+  return {*text(j, "token", kIncompleteInvitation),
+          *text(j, "password", "Le mot de passe est obligatoire."),
+          text(j, "password_confirmation", nullptr).value_or("")};
+}
+
+void NewPasswordBody::validate() const {
+  if (utf8_length(password) < kMinPasswordChars) {
     throw field_error(
         "password",
         fmt::format("Le mot de passe doit compter au moins {} caractères.", kMinPasswordChars));
   }
-  if (b.password.size() > kMaxPasswordBytes) {
+  if (password.size() > kMaxPasswordBytes) {
     throw field_error("password", "Le mot de passe est trop long (1 024 octets au plus).");
   }
-  if (b.confirmation != b.password) {
+  if (confirmation != password) {
     throw field_error("password_confirmation", "Les deux mots de passe ne sont pas identiques.");
   }
-  return b;
 }
 
 NewUserBody NewUserBody::parse(const std::string& body) {

@@ -20,11 +20,21 @@ struct SignInBody {
   static SignInBody parse(const std::string& body);
 };
 
-// POST /api/invitations/{token} {"password", "password_confirmation"}
+// POST /api/invitations/lookup {"token"}
+struct InvitationBody {
+  std::string token;
+  static InvitationBody parse(const std::string& body);
+};
+
+// POST /api/invitations/accept {"token", "password", "password_confirmation"}
 struct NewPasswordBody {
+  std::string token;
   std::string password;
   std::string confirmation;
-  static NewPasswordBody parse(const std::string& body);  // also validates
+  static NewPasswordBody parse(const std::string& body);
+  // The password's rules (length, confirmation); asked once the invitation
+  // is known to be usable.
+  void validate() const;
 };
 
 // POST /api/users {"email", "role", "circle", "name"}

@@ -62,7 +62,7 @@ Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfi
 Response get_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response post_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
-Response get_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response lookup_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response accept_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // user_handlers.cpp: accounts (admins) and personal tokens
@@ -73,6 +73,8 @@ Response reset_user(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 Response create_token(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response list_tokens(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_token(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response list_user_tokens(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_user_token(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 // followup_handlers.cpp
 Response get_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response patch_match(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

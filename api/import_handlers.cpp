@@ -136,7 +136,7 @@ void require_readable_columns(const Context& ctx, const ImportParams& params,
   for (const auto& c : reading) {
     if (!c.field) continue;
     for (const auto& field : text::split_any(*c.field, {", "})) {
-      if (may_read_field(ctx.role, entity_of(params), field)) continue;
+      if (may_write_field(ctx.role, entity_of(params), field)) continue;
       Problem p(403, "Forbidden",
                 fmt::format("La colonne « {} » donne le champ {} : votre rôle ne peut ni le lire "
                             "ni l'écrire. Retirez cette colonne du tableau.",

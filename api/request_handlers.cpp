@@ -64,11 +64,12 @@ nlohmann::json body_object(const std::string& body) {
 }
 
 // JSON fields -> the draft the importer's rules check; null removes a field.
-// A role writes no field it may not read.
+// A role writes no field it may not read, null included: erasing a contact
+// is writing it.
 importers::RequestDraft draft_of(const nlohmann::json& j, Role role) {
   importers::RequestDraft d;
   for (const auto& [k, v] : j.items()) {
-    if (!may_read_field(role, "request", k) && !v.is_null()) {
+    if (!may_write_field(role, "request", k)) {
       throw field_problem(403, "Forbidden", k,
                           fmt::format("le rôle {} ne peut pas écrire « {} »", role_name(role), k));
     }
@@ -248,6 +249,8 @@ Response change_request(Context& ctx, ConnectionPool& pool, Change change) {
   bool done = false;
   {
     db::RequestStore store(*conn);
+    // Locked, then read and checked: the circle checked is the one changed.
+    if (!store.lock_row(id)) throw not_found(fmt::format("no request '{}'", id));
     auto before = store.row_json(id);
     if (!before) throw not_found(fmt::format("no request '{}'", id));
     require_in_scope(ctx, store, id);

@@ -40,12 +40,16 @@ const std::vector<Route>& routes() {
       {"GET", {"api", "session"}, get_session},
       {"POST", {"api", "session"}, post_session},
       {"DELETE", {"api", "session"}, delete_session},
-      {"GET", {"api", "invitations", "{}"}, get_invitation},
-      {"POST", {"api", "invitations", "{}"}, accept_invitation},
+      // The invitation's token travels in the body, never in a path that
+      // access logs keep.
+      {"POST", {"api", "invitations", "lookup"}, lookup_invitation},
+      {"POST", {"api", "invitations", "accept"}, accept_invitation},
       {"GET", {"api", "users"}, list_users},
       {"POST", {"api", "users"}, create_user},
       {"PATCH", {"api", "users", "{}"}, patch_user},
       {"POST", {"api", "users", "{}", "reset"}, reset_user},
+      {"GET", {"api", "users", "{}", "tokens"}, list_user_tokens},
+      {"DELETE", {"api", "users", "{}", "tokens", "{}"}, delete_user_token},
       {"GET", {"api", "tokens"}, list_tokens},
       {"POST", {"api", "tokens"}, create_token},
       {"DELETE", {"api", "tokens", "{}"}, delete_token},
@@ -152,6 +156,34 @@ void add_cache_headers(const Request& request, Response& r) {
   }
 }
 
+// Routes whose answer is about the caller whoever asks: accounts, sessions,
+// tokens, invitations, requests, histories, the follow-up, imports.
+bool personal_route(const std::vector<std::string>& segments) {
+  if (segments.size() < 2 || segments[0] != "api") return false;
+  static const std::vector<std::string> roots = {"session",  "users",    "tokens",  "invitations",
+                                                 "requests", "followup", "matches", "imports"};
+  return std::find(roots.begin(), roots.end(), segments[1]) != roots.end() ||
+         segments.back() == "history";
+}
+
+// Whether the request carries credentials (a bearer token, or a session
+// cookie of the right shape, live or not).
+bool carries_credentials(const Request& request) {
+  return request.headers.count("authorization") > 0 || session_cookie(request).has_value();
+}
+
+// An answer that depends on who asks, beyond what the public sees: no cache
+// keeps it (a shared computer's browser after sign-out, a proxy), and one
+// that would is told it varies with the credentials. Its ETag stays: writes
+// send it back in If-Match.
+void make_private(Response& r) {
+  r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
+                                 [](const auto& h) { return h.first == "Cache-Control"; }),
+                  r.headers.end());
+  r.headers.emplace_back("Cache-Control", "private, no-store");
+  r.headers.emplace_back("Vary", "Cookie, Authorization");
+}
+
 // Headers every response carries; the page also gets a CSP that allows this
 // server only (plus the base layers' origins: IGN's by default): no inline
 // script, no framing. OpenStreetMap's tiles want the page's origin as
@@ -188,7 +220,13 @@ void add_cors_headers(const ServiceConfig& config, const Request& request, Respo
   const std::string* origin = allowed_origin(config, request);
   if (!origin) return;
   r.headers.emplace_back("Access-Control-Allow-Origin", *origin);
-  r.headers.emplace_back("Vary", "Origin");
+  auto vary = std::find_if(r.headers.begin(), r.headers.end(),
+                           [](const auto& h) { return h.first == "Vary"; });
+  if (vary == r.headers.end()) {
+    r.headers.emplace_back("Vary", "Origin");
+  } else {
+    vary->second += ", Origin";
+  }
   r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Content-Disposition, Retry-After");
 }
 
@@ -214,6 +252,9 @@ Response Service::handle(const Request& request) {
   Response response;
   auto started = std::chrono::steady_clock::now();
   std::string route_label = "other";
+  // The page's own files are the same for everyone; any other answer to a
+  // request with credentials, or of a personal route, is private.
+  bool personal = false;
   try {
     if (draining_) throw Problem(503, "Service Unavailable", "the server is shutting down");
     if (request.body.size() > config_.max_body_bytes) {
@@ -254,6 +295,8 @@ Response Service::handle(const Request& request) {
     if (found) {
       route_label.clear();
       for (const char* s : found->pattern) route_label += std::string("/") + s;
+      personal =
+          route_label != "/**" && (carries_credentials(request) || personal_route(ctx.segments));
     }
     authenticate(request, pool_, config_, ctx);
     if (found) {
@@ -292,6 +335,7 @@ Response Service::handle(const Request& request) {
     log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
     response = problem_response(500, "Internal Server Error", "the request failed; it was logged");
   }
+  if (personal) make_private(response);
   add_security_headers(config_, response);
   add_cors_headers(config_, request, response);
   metrics_.record(

@@ -1,4 +1,5 @@
-// Sign-in and sessions (/api/session) and invitations (/api/invitations/…).
+// Sign-in and sessions (/api/session) and invitations
+// (/api/invitations/lookup and /accept: the token in the body).
 
 #include <fmt/core.h>
 
@@ -32,10 +33,10 @@ Response signed_in(const db::User& user, const std::string& secret, int status, 
   return r;
 }
 
-std::string invitation_token_or_404(const std::string& segment) {
+const std::string& invitation_token_or_404(const std::string& token) {
   static const std::regex shape("^[0-9a-f]{64}$");
-  if (!std::regex_match(segment, shape)) throw not_found(kNoInvitation);
-  return segment;
+  if (!std::regex_match(token, shape)) throw not_found(kNoInvitation);
+  return token;
 }
 
 Response too_many_attempts(int retry_after_s) {
@@ -176,8 +177,11 @@ Response delete_session(Context& ctx, ConnectionPool& pool, const ServiceConfig&
   return r;
 }
 
-Response get_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  std::string token = invitation_token_or_404(ctx.segments[2]);
+// Who the invitation is for, before the password is chosen.
+Response lookup_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  require_own_origin(ctx.request, config, false);
+  auto body = InvitationBody::parse(ctx.request.body);
+  const std::string& token = invitation_token_or_404(body.token);
   auto conn = pool.acquire();
   auto user = db::find_invitation(*conn, token);
   if (!user) throw not_found(kNoInvitation);
@@ -189,12 +193,13 @@ Response get_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig&
 // Chooses the password and signs in.
 Response accept_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   require_own_origin(ctx.request, config, false);
-  std::string token = invitation_token_or_404(ctx.segments[2]);
+  auto body = NewPasswordBody::parse(ctx.request.body);
+  const std::string& token = invitation_token_or_404(body.token);
   {
     auto conn = pool.acquire();
     if (!db::find_invitation(*conn, token)) throw not_found(kNoInvitation);
   }
-  auto body = NewPasswordBody::parse(ctx.request.body);
+  body.validate();
   std::string hash = password::hash(body.password);
   std::string client = client_address(ctx.request, config);
   auto conn = pool.acquire();

@@ -1,5 +1,5 @@
-// Accounts, for admins (/api/users…), and a person's own API tokens
-// (/api/tokens…).
+// Accounts, for admins (/api/users…, an account's tokens included), and a
+// person's own API tokens (/api/tokens…).
 
 #include <fmt/core.h>
 
@@ -31,6 +31,33 @@ long long require_person(const Context& ctx) {
                   "Ce jeton n'appartient à personne : connectez-vous avec un compte.");
   }
   return *ctx.user_id;
+}
+
+void require_token_manager(const Context& ctx) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "Connectez-vous d'abord.");
+  if (!may_manage_others_tokens(ctx.role)) {
+    throw Problem(403, "Forbidden",
+                  "Seuls les administrateurs voient et révoquent les jetons des autres.");
+  }
+}
+
+// Tokens as lists show them: never the secret.
+json tokens_json(const std::vector<db::PersonalToken>& tokens) {
+  json out = json::array();
+  for (const auto& t : tokens) {
+    out.push_back({{"id", t.id},
+                   {"name", t.name},
+                   {"created_at", t.created_at},
+                   {"last_used_at", t.last_used_at ? json(*t.last_used_at) : json(nullptr)}});
+  }
+  return out;
+}
+
+Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
 }
 
 Response created(const json& body) {
@@ -110,27 +137,40 @@ Response create_token(Context& ctx, ConnectionPool& pool, const ServiceConfig&) 
 Response list_tokens(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   long long user_id = require_person(ctx);
   auto conn = pool.acquire();
-  json out = json::array();
-  for (const auto& t : db::list_personal_tokens(*conn, user_id)) {
-    out.push_back({{"id", t.id},
-                   {"name", t.name},
-                   {"created_at", t.created_at},
-                   {"last_used_at", t.last_used_at ? json(*t.last_used_at) : json(nullptr)}});
-  }
-  return json_response(out.dump());
+  return json_response(tokens_json(db::list_personal_tokens(*conn, user_id)).dump());
 }
 
 Response delete_token(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   long long user_id = require_person(ctx);
   long long id = id_or_404(ctx.segments[2], "token");
   auto conn = pool.acquire();
-  if (!db::revoke_personal_token(*conn, user_id, id)) {
+  if (!db::revoke_personal_token(*conn, user_id, id, ctx.who)) {
     throw not_found(fmt::format("Vous n'avez pas de jeton {}.", id));
   }
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
+  return no_content();
+}
+
+// GET /api/users/{id}/tokens: an account's active tokens, for admins.
+Response list_user_tokens(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  require_token_manager(ctx);
+  long long user_id = id_or_404(ctx.segments[2], "account");
+  auto conn = pool.acquire();
+  if (!db::find_user(*conn, user_id)) {
+    throw not_found(fmt::format("Aucun compte n'a l'identifiant {}.", user_id));
+  }
+  return json_response(tokens_json(db::list_personal_tokens(*conn, user_id)).dump());
+}
+
+// DELETE /api/users/{id}/tokens/{tid}: an admin revokes someone's token.
+Response delete_user_token(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  require_token_manager(ctx);
+  long long user_id = id_or_404(ctx.segments[2], "account");
+  long long id = id_or_404(ctx.segments[4], "token");
+  auto conn = pool.acquire();
+  if (!db::revoke_personal_token(*conn, user_id, id, ctx.who)) {
+    throw not_found(fmt::format("Ce compte n'a pas de jeton actif {}.", id));
+  }
+  return no_content();
 }
 
 }  // namespace terrier::api

@@ -110,8 +110,9 @@ void require_writable_fields(const Context& ctx, const WriteTarget& target,
   if (j.contains("type") && j["type"] == "Feature" && j.contains("properties")) j = j["properties"];
   if (!j.is_object()) return;
   for (const auto& [key, value] : j.items()) {
-    // What a role may not read it may not write.
-    if (!may_read_field(ctx.role, target.entity, key)) throw forbidden_field(target.kind, key);
+    // What a role may not read it may not write, whatever the value (null
+    // included).
+    if (!may_write_field(ctx.role, target.entity, key)) throw forbidden_field(target.kind, key);
   }
 }
 
@@ -202,6 +203,11 @@ Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
   {
     db::ImportTransaction tx(*conn);
     db::RowWriteStore store(tx);
+    // Locked before it is read and checked: the visibility (and circle) the
+    // check sees is the one the change applies to.
+    if (!store.lock_row(*target.spec, id)) {
+      throw not_found(fmt::format("no {} '{}'", target.entity, id));
+    }
     auto before = store.row_json(*target.spec, id);
     if (!before) throw not_found(fmt::format("no {} '{}'", target.entity, id));
     require_writable_row(ctx, store, target, id, *before, false);

@@ -156,6 +156,12 @@ int main(int argc, char** argv) {
   token_create->callback([&] {
     command = [&token_args](const cli::Settings& s) { return cli::token_create(s, token_args); };
   });
+  auto* token_list = token->add_subcommand(
+      "list", "List the active tokens (never their secrets): shared and personal");
+  token_list->add_option("--user", token_args.user, "Only this account's personal tokens (e-mail)");
+  token_list->callback([&] {
+    command = [&token_args](const cli::Settings& s) { return cli::token_list(s, token_args); };
+  });
   auto* token_revoke = token->add_subcommand("revoke", "Revoke a token by its id");
   token_revoke->add_option("id", token_args.revoke_id, "The token's id")->required();
   token_revoke->callback([&] {
@@ -190,7 +196,9 @@ int main(int argc, char** argv) {
        {UserSubcommand{"disable", "Disable an account: its sessions and tokens stop at once",
                        cli::user_disable},
         UserSubcommand{"enable", "Enable a disabled account again", cli::user_enable},
-        UserSubcommand{"reset", "Forget the password; prints a new invitation path",
+        UserSubcommand{"reset",
+                       "Forget the password, end the sessions, revoke the personal tokens; "
+                       "prints a new invitation path",
                        cli::user_reset}}) {
     auto* sub = user->add_subcommand(c.name, c.help);
     sub->add_option("email", user_args.email, "The account's e-mail address")->required();

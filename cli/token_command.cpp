@@ -7,6 +7,7 @@
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
 #include "db/token_store.hpp"
+#include "db/user_store.hpp"
 
 namespace terrier::cli {
 
@@ -22,6 +23,27 @@ int token_create(const Settings& settings, const TokenArgs& args) {
   fmt::print("token {} created for '{}' ({}{}); it is shown once, keep it:\n", created.id,
              args.name, role_name(*role), args.territory ? ", " + *args.territory : "");
   fmt::print("{}\n", created.token);
+  return 0;
+}
+
+int token_list(const Settings& settings, const TokenArgs& args) {
+  auto conn = db::connect(database_url(settings));
+  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
+  std::optional<long long> user_id;
+  if (args.user) {
+    auto user = db::find_user_by_email(*conn, *args.user);
+    if (!user) throw ConfigError(fmt::format("no account has the address '{}'", *args.user));
+    user_id = user->id;
+  }
+  auto tokens = db::list_tokens(*conn, user_id);
+  fmt::print("{:>4}  {:<24} {:<10} {:<18} {:<32} {:<20} {}\n", "id", "name", "role", "circle",
+             "account", "created", "last used");
+  for (const auto& t : tokens) {
+    fmt::print("{:>4}  {:<24} {:<10} {:<18} {:<32} {:<20} {}\n", t.id, t.name, role_name(t.role),
+               t.territory_slug.value_or("-"), t.user_email.value_or("(shared)"), t.created_at,
+               t.last_used_at.value_or("-"));
+  }
+  fmt::print("{} active token{}\n", tokens.size(), tokens.size() == 1 ? "" : "s");
   return 0;
 }
 

@@ -36,7 +36,7 @@ db::User user_or_fail(pqxx::connection_base& conn, const std::string& email) {
 void print_path(const db::Invited& invited) {
   fmt::print(
       "Valid 7 days, usable once: the person opens this path on the server "
-      "(for instance http://127.0.0.1:8080/invitation.html#…) and chooses a password:\n");
+      "(for instance http://127.0.0.1:8080/invitation.html#token=…) and chooses a password:\n");
   fmt::print("{}\n", invited.path);
 }
 
@@ -93,7 +93,8 @@ int user_reset(const Settings& settings, const UserArgs& args) {
   auto conn = open(settings);
   auto user = user_or_fail(*conn, args.email);
   auto invited = db::reset_user(*conn, user.id, actor());
-  fmt::print("{}: password forgotten and sessions ended; a new invitation:\n", user.email);
+  fmt::print("{}: password forgotten, sessions ended, personal tokens revoked; a new invitation:\n",
+             user.email);
   print_path(invited);
   return 0;
 }

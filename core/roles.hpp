@@ -31,6 +31,11 @@ bool may_manage_users(Role role);
 // Create personal API tokens: a person signed in through a browser session
 // only (a leaked token must not mint others).
 bool may_create_personal_tokens(Role role, bool by_session);
+// List and revoke another person's personal API tokens (an account taken
+// over, a laptop lost): those who manage accounts.
+inline bool may_manage_others_tokens(Role role) {
+  return may_manage_users(role);
+}
 // An animator's account needs a circle; other roles may have one.
 inline bool role_needs_circle(Role role) {
   return role == Role::animator;
@@ -69,7 +74,11 @@ inline bool may_write_entity(Role role, std::string_view entity) {
 // `visibility` ("" for entities without one) and which lies in the role's
 // circle or not. A row the role may not read is answered 404, as for reading.
 bool may_write_row(Role role, std::string_view entity, std::string_view visibility, bool in_circle);
-// Fields: what a role may not read it may not write (may_read_field).
+// Fields: what a role may not read it may not write (may_read_field),
+// whatever the value sent: null, which clears the field, is a write too.
+inline bool may_write_field(Role role, std::string_view entity, std::string_view field) {
+  return may_read_field(role, entity, field);
+}
 // Requests ("sollicitations") are logged by the land group, foundations,
 // animators (those of their circle) and admins.
 inline bool may_write_requests(Role role) {

@@ -245,10 +245,17 @@ std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, i
 
 namespace {
 
-const char* kMatchProperties =
-    "'match_id', m.id, 'need_id', m.need_id, 'opportunity_id', m.opportunity_id, 'score', "
-    "m.score, 'reliability', m.reliability, 'status', m.status, 'still_valid', m.still_valid, "
-    "'components', m.components, 'reasons', to_jsonb(m.reasons)";
+// A match's properties as `role` may read them: the follow-up (its status,
+// who changed it and when) is for the signed-in roles that read the
+// follow-up (may_read_followup), never for the public.
+std::string match_properties(Role role) {
+  std::string out =
+      "'match_id', m.id, 'need_id', m.need_id, 'opportunity_id', m.opportunity_id, 'score', "
+      "m.score, 'reliability', m.reliability, 'still_valid', m.still_valid, "
+      "'components', m.components, 'reasons', to_jsonb(m.reasons)";
+  if (may_read_followup(role)) out += ", 'status', m.status";
+  return out;
+}
 
 std::string collection_of(const pqxx::result& rows) {
   std::string out = "{\"type\":\"FeatureCollection\",\"features\":[";
@@ -267,7 +274,7 @@ std::optional<std::string> need_matches(pqxx::connection_base& conn, long long n
   auto rows = r.exec_params(
       std::string("SELECT jsonb_build_object('type', 'Feature', 'id', m.id, 'geometry', "
                   "ST_AsGeoJSON(o.point, 6)::jsonb, 'properties', jsonb_build_object(") +
-          kMatchProperties +
+          match_properties(role) +
           ", 'title', o.title, 'kind', o.kind, 'opportunity_status', o.status))::text "
           "FROM matches m JOIN opportunities o ON o.id = m.opportunity_id "
           "WHERE m.need_id = $1 AND o.visibility = ANY($2::text[]) "
@@ -289,7 +296,7 @@ std::optional<std::string> opportunity_matches(pqxx::connection_base& conn,
                   "ST_AsGeoJSON(coalesce(n.search_center, ST_PointOnSurface(coalesce("
                   "n.search_polygon, (SELECT geom FROM territories t WHERE t.id = "
                   "n.search_territory_id)))), 6)::jsonb, 'properties', jsonb_build_object(") +
-          kMatchProperties +
+          match_properties(role) +
           ", 'collective_name', n.collective_name, 'need_status', n.status))::text "
           "FROM matches m JOIN needs n ON n.id = m.need_id WHERE m.opportunity_id = $1 "
           "ORDER BY m.still_valid DESC, m.score DESC, m.id",

@@ -154,6 +154,10 @@ bool RequestStore::in_circle(long long id, const std::string& slug) {
   return !rows.empty() && rows[0][0].as<bool>();
 }
 
+bool RequestStore::lock_row(long long id) {
+  return !work_->exec_params("SELECT 1 FROM requests WHERE id = $1 FOR UPDATE", id).empty();
+}
+
 bool RequestStore::lock_at_version(long long id, long long version) {
   auto rows = work_->exec_params(
       "SELECT (extract(epoch FROM updated_at) * 1000000)::bigint = $2 FROM requests WHERE id = $1 "

@@ -62,6 +62,9 @@ class RequestStore {
   bool in_circle(long long id, const std::string& slug);
   // Whether the row is at `version`, locked for the update.
   bool lock_at_version(long long id, long long version);
+  // Locks the request for the rest of the transaction (before its checks);
+  // false when absent.
+  bool lock_row(long long id);
 
   long long insert(const RequestRow& row, const std::string& source,
                    const std::optional<std::string>& external_id);

@@ -114,6 +114,14 @@ void RowWriteStore::record_audit(const std::string& actor, const std::string& ac
       actor, action, entity, id, before, after);
 }
 
+bool RowWriteStore::lock_row(const TableSpec& spec, long long id) {
+  return !tx_.work()
+              .exec_params(fmt::format("SELECT 1 FROM {} WHERE id = $1 FOR UPDATE",
+                                       tx_.work().quote_name(spec.table)),
+                           id)
+              .empty();
+}
+
 bool RowWriteStore::lock_at_version(const TableSpec& spec, long long id, long long version) {
   auto rows = tx_.work().exec_params(
       fmt::format("SELECT (extract(epoch FROM updated_at) * 1000000)::bigint = "

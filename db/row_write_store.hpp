@@ -28,6 +28,10 @@ class RowWriteStore {
   bool delete_row(const TableSpec& spec, long long id);
   // The row in the API's canonical field names (JSON), or nullopt.
   std::optional<std::string> row_json(const TableSpec& spec, long long id);
+  // Locks row `id` for the rest of the transaction; false when absent. A
+  // change locks first, then reads the row and checks what the role may do
+  // with it: no concurrent write slips between the check and the change.
+  bool lock_row(const TableSpec& spec, long long id);
   // Whether row `id` is at `version` (its updated_at in microseconds),
   // locked for the update.
   bool lock_at_version(const TableSpec& spec, long long id, long long version);

@@ -179,18 +179,18 @@ std::vector<PersonalToken> list_personal_tokens(pqxx::connection_base& conn, lon
   return out;
 }
 
-bool revoke_personal_token(pqxx::connection_base& conn, long long user_id, long long token_id) {
+bool revoke_personal_token(pqxx::connection_base& conn, long long user_id, long long token_id,
+                           const std::string& actor) {
   pqxx::work w(conn);
   auto r = w.exec_params(
-      "UPDATE api_tokens t SET revoked_at = now() FROM users u WHERE t.id = $1 AND t.user_id = $2 "
-      "AND u.id = t.user_id AND t.revoked_at IS NULL RETURNING u.email",
+      "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 "
+      "AND revoked_at IS NULL",
       token_id, user_id);
-  if (!r.empty()) {
-    audit(w, r[0][0].as<std::string>(), "token_revoke", user_id, std::nullopt,
-          json{{"token_id", token_id}}.dump());
+  if (r.affected_rows() == 1) {
+    audit(w, actor, "token_revoke", user_id, std::nullopt, json{{"token_id", token_id}}.dump());
   }
   w.commit();
-  return !r.empty();
+  return r.affected_rows() == 1;
 }
 
 }  // namespace terrier::db

@@ -52,7 +52,7 @@ std::optional<TokenInfo> find_token(pqxx::connection_base& conn, const std::stri
       "CASE WHEN t.user_id IS NULL THEN t.territory_id ELSE u.circle_id END), "
       "t.user_id, u.email, u.name FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id "
       "WHERE t.token_sha256 = decode($1, 'hex') AND t.revoked_at IS NULL "
-      "AND (t.user_id IS NULL OR NOT u.disabled)",
+      "AND (t.user_id IS NULL OR (NOT u.disabled AND u.password_hash IS NOT NULL))",
       sha256_hex(secret));
   if (!r.empty()) {
     // At most one write a minute per token, not one per request.
@@ -75,6 +75,32 @@ std::optional<TokenInfo> find_token(pqxx::connection_base& conn, const std::stri
     info.user_name = r[0][7].as<std::string>();
   }
   return info;
+}
+
+std::vector<ListedToken> list_tokens(pqxx::connection_base& conn,
+                                     const std::optional<long long>& user_id) {
+  pqxx::read_transaction r(conn);
+  std::vector<ListedToken> out;
+  for (const auto& row : r.exec_params(
+           "SELECT t.id, t.name, CASE WHEN t.user_id IS NULL THEN t.role ELSE u.role END, "
+           "(SELECT slug FROM territories WHERE id = "
+           "CASE WHEN t.user_id IS NULL THEN t.territory_id ELSE u.circle_id END), u.email, "
+           "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+           "to_char(t.last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+           "FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id "
+           "WHERE t.revoked_at IS NULL AND ($1::bigint IS NULL OR t.user_id = $1) ORDER BY t.id",
+           user_id)) {
+    ListedToken t;
+    t.id = row[0].as<long long>();
+    t.name = row[1].as<std::string>();
+    t.role = parse_role(row[2].as<std::string>()).value_or(Role::anonymous);
+    if (!row[3].is_null()) t.territory_slug = row[3].as<std::string>();
+    if (!row[4].is_null()) t.user_email = row[4].as<std::string>();
+    t.created_at = row[5].as<std::string>();
+    if (!row[6].is_null()) t.last_used_at = row[6].as<std::string>();
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 }  // namespace terrier::db

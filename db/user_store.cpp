@@ -54,7 +54,8 @@ std::optional<User> user_where(pqxx::connection_base& conn, const std::string& w
 }  // namespace
 
 std::string invitation_path(const std::string& token) {
-  return "/invitation.html#" + token;
+  // In the fragment: a browser never sends it, so no server or proxy logs it.
+  return "/invitation.html#token=" + token;
 }
 
 Invited invite_user(pqxx::connection_base& conn, const NewUser& user, const std::string& actor) {
@@ -105,8 +106,16 @@ Invited reset_user(pqxx::connection_base& conn, long long user_id, const std::st
       user_id);
   w.exec_params("UPDATE users SET password_hash = NULL WHERE id = $1", user_id);
   w.exec_params("DELETE FROM sessions WHERE user_id = $1", user_id);
+  // A reset is what follows a stolen account: whatever the thief made with
+  // it stops too.
+  auto revoked = w.exec_params(
+      "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL "
+      "RETURNING id",
+      user_id);
   std::string token = new_invitation(w, user_id);
-  audit(w, actor, "reset", user_id, std::nullopt, std::nullopt);
+  json tokens = json::array();
+  for (const auto& row : revoked) tokens.push_back(row[0].as<long long>());
+  audit(w, actor, "reset", user_id, std::nullopt, json{{"revoked_tokens", tokens}}.dump());
   w.commit();
   return {user_id, invitation_path(token)};
 }
@@ -131,6 +140,14 @@ std::optional<User> find_user_by_email(pqxx::connection_base& conn, const std::s
 std::optional<User> change_user(pqxx::connection_base& conn, long long id, const UserChange& change,
                                 const std::string& actor) {
   pqxx::work w(conn);
+  if (change.role || change.disabled) {
+    // Every active admin's row locked, always in the same order, before the
+    // change and the count below: two admins demoting (or disabling) each
+    // other at once run one after the other, and the second counts the
+    // first's change (READ COMMITTED: each statement sees what committed
+    // before it).
+    w.exec("SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE");
+  }
   auto rows = w.exec_params(kUserSelect + " WHERE u.id = $1 FOR UPDATE OF u", id);
   if (rows.empty()) return std::nullopt;
   User before = user_from_row(rows[0]);

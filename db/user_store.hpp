@@ -50,7 +50,7 @@ struct NewUser {
 
 struct Invited {
   long long user_id = 0;
-  std::string path;  // "/invitation.html#<token>": shown once
+  std::string path;  // "/invitation.html#token=<token>": shown once
 };
 
 // The path a person opens to choose a password.
@@ -61,7 +61,8 @@ std::string invitation_path(const std::string& token);
 Invited invite_user(pqxx::connection_base& conn, const NewUser& user, const std::string& actor);
 
 // A new invitation for an existing account: earlier invitations are revoked,
-// the password is forgotten and the sessions ended. Throws AccountError
+// the password is forgotten, the sessions ended and the personal API tokens
+// revoked. Throws AccountError
 // (404) for an unknown account, (409) for a disabled one.
 Invited reset_user(pqxx::connection_base& conn, long long user_id, const std::string& actor);
 
@@ -143,8 +144,12 @@ struct CreatedPersonalToken {
 };
 CreatedPersonalToken create_personal_token(pqxx::connection_base& conn, const User& user,
                                            const std::string& name);
+// The account's active tokens, without their secrets.
 std::vector<PersonalToken> list_personal_tokens(pqxx::connection_base& conn, long long user_id);
-// Revokes one of the user's own tokens; false when it has none with this id.
-bool revoke_personal_token(pqxx::connection_base& conn, long long user_id, long long token_id);
+// Revokes one of the user's tokens, audited with `actor` (the person, or the
+// admin who revoked it); false when the user has no active token with this
+// id.
+bool revoke_personal_token(pqxx::connection_base& conn, long long user_id, long long token_id,
+                           const std::string& actor);
 
 }  // namespace terrier::db

@@ -43,7 +43,7 @@ class AccountTest : public ApiTest {
     while (!out.empty() && out.back() == '\n') out.pop_back();
     std::string last = out.substr(out.rfind('\n') + 1);
     std::smatch m;
-    std::regex path("^/invitation\\.html#([0-9a-f]{64})$");
+    std::regex path("^/invitation\\.html#token=([0-9a-f]{64})$");
     EXPECT_TRUE(std::regex_match(last, m, path)) << out;
     return m.size() > 1 ? m[1].str() : "";
   }
@@ -56,11 +56,19 @@ class AccountTest : public ApiTest {
     return http_request(port_, method, target, h, body);
   }
 
+  // The invitation's routes: the token in the body, never in the path.
+  HttpResponse lookup(const std::string& token) {
+    return send("POST", "/api/invitations/lookup", json{{"token", token}}.dump(),
+                "Origin: " + origin() + "\r\n");
+  }
+
   HttpResponse accept(const std::string& token, const std::string& password,
                       const std::string& confirmation) {
-    return send("POST", "/api/invitations/" + token,
-                json{{"password", password}, {"password_confirmation", confirmation}}.dump(),
-                "Origin: " + origin() + "\r\n");
+    return send(
+        "POST", "/api/invitations/accept",
+        json{{"token", token}, {"password", password}, {"password_confirmation", confirmation}}
+            .dump(),
+        "Origin: " + origin() + "\r\n");
   }
 
   // Invited through the command line, password chosen through the API.

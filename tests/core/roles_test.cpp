@@ -74,6 +74,19 @@ TEST(Roles, WhatARoleMayNotReadItMayNotWrite) {
     }
     EXPECT_TRUE(may_read_field(role, "opportunity", "title"));
     EXPECT_TRUE(may_read_field(role, "opportunity", "visibility"));
+    for (const char* entity : {"opportunity", "need", "request"}) {
+      for (const char* field : {"contact", "owner_name", "owner_contact", "notes", "title"}) {
+        EXPECT_EQ(may_write_field(role, entity, field), may_read_field(role, entity, field))
+            << entity << "." << field;
+      }
+    }
+  }
+}
+
+TEST(Roles, OnlyAdminsListAndRevokeOtherPeoplesTokens) {
+  for (Role role : kRoles) {
+    SCOPED_TRACE(role_name(role));
+    EXPECT_EQ(may_manage_others_tokens(role), role == Role::admin);
   }
 }
 

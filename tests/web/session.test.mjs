@@ -25,6 +25,13 @@ describe("accounts on the page", () => {
     const { page, context, problems } = await openPage(browser, BASE, { path, wait: false });
     await page.waitForSelector("#invitation-form:not([hidden])");
     assert.match(await page.textContent("#invitation-who"), new RegExp(email.replace(/\./g, "\\.")));
+    // The token stays in the fragment and in request bodies: no URL the page
+    // asked for holds it.
+    const token = new URLSearchParams(path.slice(path.indexOf("#") + 1)).get("token");
+    assert.match(token, /^[0-9a-f]{64}$/);
+    const asked = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
+    assert.ok(asked.some((u) => u.endsWith("/api/invitations/lookup")), asked.join(" "));
+    assert.deepEqual(asked.filter((u) => u.includes(token)), []);
     // Too short, then different: said next to each field, nothing sent.
     await page.getByLabel("Mot de passe", { exact: true }).fill("court");
     await page.getByLabel("Confirmer le mot de passe").fill("court");
@@ -122,6 +129,7 @@ describe("accounts on the page", () => {
     const link = new URL(await page.inputValue("#invitation-url"));
     assert.equal(link.origin, BASE);
     assert.equal(link.pathname, "/invitation.html");
+    assert.match(link.hash, /^#token=[0-9a-f]{64}$/);
     const row = page.locator(`#users-table tbody tr[data-email="${email}"]`);
     await row.waitFor();
     assert.match(await row.textContent(), /invitée/);
@@ -135,6 +143,25 @@ describe("accounts on the page", () => {
     await invited.page.waitForURL(`${BASE}/`);
     await ready(invited.page);
     await invited.page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "animator");
+
+    // Sacha makes a token; the administrator sees it under Sacha's row (never
+    // its secret) and revokes it: it stops at once.
+    await invited.page.getByRole("button", { name: "Mon compte" }).click();
+    await invited.page.fill("#token-name", "QGIS de Sacha");
+    await invited.page.click("#token-create");
+    await invited.page.waitForSelector("#token-created:not([hidden])");
+    const secret = await invited.page.inputValue("#token-value");
+    assert.equal((await fetch(`${BASE}/api/session`, { headers: { Authorization: `Bearer ${secret}` } })).status, 200);
+    await page.getByRole("button", { name: "Fermer" }).click();
+    await page.getByRole("button", { name: "Mon compte" }).click();
+    await row.waitFor();
+    await row.getByRole("button", { name: "Jetons" }).click();
+    const tokens = page.locator("#users-table tr.user-tokens");
+    await tokens.getByText("QGIS de Sacha").waitFor();
+    assert.equal((await tokens.textContent()).includes(secret), false);
+    await tokens.getByRole("button", { name: "Révoquer" }).click();
+    await tokens.getByText(/Aucun jeton actif/).waitFor();
+    assert.equal((await fetch(`${BASE}/api/session`, { headers: { Authorization: `Bearer ${secret}` } })).status, 401);
 
     // A role changed, then the account disabled: its session stops at once.
     await page.getByRole("button", { name: "Fermer" }).click();

@@ -1,6 +1,7 @@
 // "Mon compte": a signed-in person's personal API tokens (created, shown
 // once, revoked) and, for an administrator, the network's accounts: invite,
-// change a role or a circle, disable or enable, send a new invitation.
+// change a role or a circle, disable or enable, send a new invitation, see
+// and revoke a person's tokens (never their secrets: name, dates, id).
 
 import * as api from "./api.js";
 import { $, ctx, element } from "./context.js";
@@ -85,6 +86,55 @@ async function patchUser(id, changes) {
   }
 }
 
+// A person's tokens, in a row under theirs: name, created, last used and a
+// revoke button each.
+async function showUserTokens(user, tr) {
+  const next = tr.nextElementSibling;
+  if (next?.classList.contains("user-tokens")) {
+    next.remove();
+    return;
+  }
+  const row = element("tr", undefined, "user-tokens");
+  row.dataset.userId = String(user.id);
+  const td = element("td");
+  td.colSpan = tr.children.length;
+  row.append(td);
+  tr.after(row);
+  const render = async () => {
+    try {
+      const tokens = await api.getJson(`/api/users/${user.id}/tokens`);
+      if (!tokens.length) {
+        td.replaceChildren(element("p", `Aucun jeton actif pour ${user.email}.`, "hint"));
+        return;
+      }
+      const table = element("table", undefined, "list");
+      table.setAttribute("aria-label", `Jetons de ${user.email}`);
+      const head = element("tr");
+      for (const h of ["Nom", "Créé le", "Dernière utilisation", ""]) head.append(element("th", h));
+      table.createTHead().append(head);
+      const body = table.createTBody();
+      for (const t of tokens) {
+        const line = element("tr");
+        line.dataset.tokenId = String(t.id);
+        line.append(cell(t.name), cell(formatDate(t.created_at)), cell(formatDate(t.last_used_at)),
+          cell(button("Révoquer", async () => {
+            try {
+              await api.send("DELETE", `/api/users/${user.id}/tokens/${t.id}`);
+              await render();
+            } catch (e) {
+              $("users-error").textContent = `Révocation impossible : ${e.message}`;
+            }
+          })));
+        body.append(line);
+      }
+      td.replaceChildren(table);
+    } catch (e) {
+      td.replaceChildren(element("p", `Jetons indisponibles : ${e.message}`, "error"));
+    }
+  };
+  await render();
+}
+
 async function loadUsers() {
   const body = $("users-table").tBodies[0];
   $("users-error").textContent = "";
@@ -101,6 +151,7 @@ async function loadUsers() {
         cell(
           button("Enregistrer", () => patchUser(u.id, { role: role.value, circle: circle.value || null })),
           button(disabled ? "Réactiver" : "Désactiver", () => patchUser(u.id, { disabled: !disabled })),
+          button("Jetons", () => showUserTokens(u, tr)),
           button("Nouvelle invitation", async () => {
             try {
               const r = await api.send("POST", `/api/users/${u.id}/reset`);

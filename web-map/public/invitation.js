@@ -1,7 +1,9 @@
-// The invitation page (/invitation.html#TOKEN): the token stays in the URL's
-// fragment, so it never reaches a server log; the person chooses a password
-// (12 characters at least, typed twice), the server creates the account and
-// signs them in, and the map opens.
+// The invitation page (/invitation.html#token=TOKEN): the token stays in the
+// URL's fragment, which a browser never sends, and goes to the server only in
+// the bodies of POST /api/invitations/lookup and /accept, so it never reaches
+// a server's or a proxy's log; the person chooses a password (12 characters
+// at least, typed twice), the server creates the account and signs them in,
+// and the map opens.
 
 import * as api from "./api.js";
 import { ROLE_LABELS } from "./session.js";
@@ -46,17 +48,23 @@ function check(password, confirmation) {
   return ok;
 }
 
+// "#token=…"; a bare "#…" is a link printed before the fragment was named.
+function tokenOfFragment(hash) {
+  const fragment = hash.replace(/^#/, "");
+  if (!fragment.includes("=")) return decodeURIComponent(fragment);
+  return new URLSearchParams(fragment).get("token") ?? "";
+}
+
 async function start() {
-  const token = decodeURIComponent(window.location.hash.slice(1));
+  const token = tokenOfFragment(window.location.hash);
   const status = $("invitation-status");
   if (!token) {
     status.textContent = "Ce lien d'invitation est incomplet : ouvrez le lien reçu en entier.";
     return;
   }
-  const path = `/api/invitations/${encodeURIComponent(token)}`;
   let invitation;
   try {
-    invitation = await api.getJson(path);
+    invitation = (await api.send("POST", "/api/invitations/lookup", { token })).body;
   } catch (e) {
     status.textContent = e.status === 404
       ? "Cette invitation est inconnue, déjà utilisée ou expirée. Demandez-en une nouvelle à l'administrateur du réseau."
@@ -76,7 +84,7 @@ async function start() {
     if (!check(password, confirmation)) return;
     $("create-account").disabled = true;
     try {
-      await api.send("POST", path, { password, password_confirmation: confirmation });
+      await api.send("POST", "/api/invitations/accept", { token, password, password_confirmation: confirmation });
       status.textContent = "Compte créé : ouverture de la carte…";
       form.hidden = true;
       window.location.assign("/");
