@@ -118,8 +118,8 @@ Response start_background_import(Context& ctx, ImportCall call,
   if (!db::start_import_progress(*control, key, call.who, kind_label(call.params))) {
     throw key_taken();
   }
-  auto job = std::make_unique<UploadJob>(std::move(control), key, std::move(call),
-                                         std::move(upload));
+  auto job =
+      std::make_unique<UploadJob>(std::move(control), key, std::move(call), std::move(upload));
   UploadJob& queued = *job;
   std::unique_ptr<ImportJob> taken = std::move(job);
   if (!ctx.imports->submit(taken)) {

@@ -29,7 +29,6 @@ const char* entity_of(const ImportParams& p) {
   }
 }
 
-
 // A column feeding a field the role may not read is refused before any row
 // is read: what a role may not read it may not write.
 void require_readable_columns(Role role, const ImportParams& params,
@@ -91,7 +90,6 @@ json report_json(const importers::ImportReport& report, bool dry_run, json heade
 const char* kind_label(const ImportParams& p) {
   return p.requests ? "requests" : importers::kind_name(p.kind);
 }
-
 
 Problem key_taken() {
   return field_problem(409, "Conflict", "progress",

@@ -107,7 +107,6 @@ ImportAnswer import_upload(pqxx::connection_base& conn, const ImportCall& call,
 
 // async=true (import_jobs.cpp): the lock, the record and the queued job;
 // 202 with the progress URL.
-Response start_background_import(Context& ctx, ImportCall call,
-                                 std::unique_ptr<UploadFile> upload);
+Response start_background_import(Context& ctx, ImportCall call, std::unique_ptr<UploadFile> upload);
 
 }  // namespace terrier::api

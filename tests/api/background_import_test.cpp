@@ -100,8 +100,8 @@ TEST_F(BackgroundImport, AnswersAtOnceAndItsProgressEndsWithTheReportASynchronou
   EXPECT_EQ(json::parse(get(url, member_).body)["state"], "pending");
 
   // For real: written and recorded like a synchronous import.
-  auto done = wait_for_end(progress_url(import("kind=opportunities&async=true", file, admin_)),
-                           admin_);
+  auto done =
+      wait_for_end(progress_url(import("kind=opportunities&async=true", file, admin_)), admin_);
   EXPECT_EQ(done["state"], "done");
   EXPECT_EQ(done["committed"], true);
   EXPECT_EQ(done["summary"], "read 3000, inserted 3000, updated 0, unchanged 0, rejected 0");
@@ -113,8 +113,8 @@ TEST_F(BackgroundImport, AnswersAtOnceAndItsProgressEndsWithTheReportASynchronou
 
 TEST_F(BackgroundImport, ASecondImportByTheSamePersonWhileOneRunsIsRefusedWith409) {
   const std::string small = grid(2, "S");
-  const std::string first = progress_url(
-      import("kind=opportunities&dry_run=true&async=true", grid(20000, "B"), admin_));
+  const std::string first =
+      progress_url(import("kind=opportunities&dry_run=true&async=true", grid(20000, "B"), admin_));
   ASSERT_FALSE(first.empty());
   for (const char* query : {"kind=opportunities&async=true", "kind=opportunities"}) {
     SCOPED_TRACE(query);
@@ -142,12 +142,12 @@ TEST_F(BackgroundImport, AFailedImportEndsWithTheProblemASynchronousImportGives)
   auto sync = import("kind=opportunities&format=xlsx", broken, admin_);
   ASSERT_EQ(sync.status, 422) << sync.body;
   const json problem = json::parse(sync.body);
-  auto end =
-      wait_for_end(progress_url(import("kind=opportunities&format=xlsx&async=true", broken, admin_)),
-                   admin_);
+  auto end = wait_for_end(
+      progress_url(import("kind=opportunities&format=xlsx&async=true", broken, admin_)), admin_);
   EXPECT_EQ(end["state"], "failed");
   EXPECT_EQ(end["status"], 422);
-  for (const char* name : {"title", "status", "detail"}) EXPECT_EQ(end[name], problem[name]) << name;
+  for (const char* name : {"title", "status", "detail"})
+    EXPECT_EQ(end[name], problem[name]) << name;
   // Parameters are still checked before anything is accepted.
   EXPECT_EQ(import("kind=opportunities&async=maybe", grid(1, "P"), admin_).status, 400);
   EXPECT_EQ(import("kind=opportunities&async=true", grid(1, "P"), "").status, 401);
@@ -173,8 +173,8 @@ TEST_F(BackgroundImport, ImportedRequestsAreRecordedInImportRuns) {
                   "WHERE kind = 'requests'"),
             "1,2");
   // A dry run is not a run.
-  import("kind=requests&dry_run=true", "Date;Demandeur;Commune;Objet;Canal\n1/1/2026;X;Lille;Y;mail\n",
-         admin_);
+  import("kind=requests&dry_run=true",
+         "Date;Demandeur;Commune;Objet;Canal\n1/1/2026;X;Lille;Y;mail\n", admin_);
   EXPECT_EQ(count("SELECT count(*) FROM import_runs WHERE kind = 'requests'"), 2);
 }
 
@@ -197,9 +197,9 @@ TEST_F(BackgroundImport, DayOldRecordsGoAndOnesWhoseServerDiedSayFailed) {
       admin_);
   EXPECT_EQ(end["state"], "done");
   EXPECT_EQ(count("SELECT count(*) FROM import_progress WHERE key = '" + old_key + "'"), 0);
-  EXPECT_EQ(value("SELECT state || ' ' || status FROM import_progress WHERE key = '" + dead_key +
-                  "'"),
-            "failed 500");
+  EXPECT_EQ(
+      value("SELECT state || ' ' || status FROM import_progress WHERE key = '" + dead_key + "'"),
+      "failed 500");
 }
 
 TEST_F(BackgroundImport, SigtermRollsARunningImportBackAndSaysSo) {
