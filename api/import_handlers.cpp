@@ -153,15 +153,13 @@ class ProgressRecord {
 
 }  // namespace
 
-// POST
-// /api/imports?kind=...&format=csv[&dry_run=true][&strict=true][&source=NAME][&progress=KEY][&async=true]:
-// the body is the file itself. Admins anywhere, a member with a circle rows
-// of its circle (core/roles import_scope). The report (and, for a dry run,
-// nothing else) comes back; a committed import is in import_runs and
-// audit_log. With progress=KEY, GET /api/imports/progress/KEY says how far
-// the reading got, from any server process. With async=true: 202 and the
-// progress URL at once, the report at that URL in the end. A person with an
-// import running gets 409.
+// POST /api/imports?kind=...&format=csv[&dry_run=true][&strict=true]
+// [&source=NAME][&progress=KEY][&async=true]: the body is the file itself. Admins anywhere, a
+// member with a circle rows of its circle (core/roles import_scope). The report (and, for a dry
+// run, nothing else) comes back; a committed import is in import_runs and audit_log. With
+// progress=KEY, GET /api/imports/progress/KEY says how far the reading got, from any server
+// process. With async=true: 202 and the progress URL at once, the report at that URL in the end. A
+// person with an import running gets 409.
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   ImportCall call;
   call.scope = require_importer(ctx);
