@@ -112,7 +112,7 @@ Response start_background_import(Context& ctx, ImportCall call,
     throw Problem(503, "Service Unavailable",
                   "ce serveur ne fait pas d'imports en arrière-plan : envoyez-le sans async");
   }
-  auto control = ctx.imports->connect();
+  auto control = ctx.imports->take_connection();
   lock_importer_or_409(*control, call.who);
   std::string key = call.params.progress.value_or(random_hex(16));
   if (!db::start_import_progress(*control, key, call.who, kind_label(call.params))) {

@@ -23,6 +23,7 @@ ImportRunner::ImportRunner(ImportRunnerConfig config) : config_(std::move(config
     Worker& w = *workers_.back();
     w.thread = std::thread([this, &w] { work(w); });
   }
+  spare_thread_ = std::thread([this] { keep_spare(); });
 }
 
 ImportRunner::~ImportRunner() {
@@ -38,6 +39,48 @@ std::unique_ptr<pqxx::connection> ImportRunner::connect() const {
   } catch (const std::exception& e) {
     throw DatabaseUnavailable(first_line(e.what()));
   }
+}
+
+std::unique_ptr<pqxx::connection> ImportRunner::take_connection() {
+  std::unique_ptr<pqxx::connection> conn;
+  {
+    std::lock_guard lock(mutex_);
+    conn = std::move(spare_);
+  }
+  spare_taken_.notify_one();
+  if (conn) {
+    try {
+      pqxx::nontransaction(*conn).exec0("SELECT 1");  // it may have been idle for long
+      return conn;
+    } catch (const std::exception&) {
+      // closed meanwhile: a new one
+    }
+  }
+  return connect();
+}
+
+void ImportRunner::keep_spare() {
+  std::unique_lock lock(mutex_);
+  while (!stopped_) {
+    if (spare_) {
+      spare_taken_.wait(lock);
+      continue;
+    }
+    lock.unlock();
+    std::unique_ptr<pqxx::connection> conn;
+    try {
+      conn = connect();
+    } catch (const std::exception&) {
+      // The database is away: the next import opens its own, or says so.
+    }
+    lock.lock();
+    if (conn) {
+      spare_ = std::move(conn);
+    } else {
+      spare_taken_.wait_for(lock, std::chrono::seconds(5));
+    }
+  }
+  spare_.reset();
 }
 
 bool ImportRunner::submit(std::unique_ptr<ImportJob>& job) {
@@ -116,6 +159,7 @@ void ImportRunner::stop(std::chrono::milliseconds grace) {
     dropped.swap(waiting_);
   }
   wake_.notify_all();
+  spare_taken_.notify_all();
   for (auto& job : dropped) job->drop();
   dropped.clear();
   std::unique_lock lock(mutex_);
@@ -134,6 +178,7 @@ void ImportRunner::stop(std::chrono::milliseconds grace) {
   for (auto& w : workers_) {
     if (w->thread.joinable()) w->thread.join();
   }
+  if (spare_thread_.joinable()) spare_thread_.join();
 }
 
 }  // namespace terrier::api

@@ -50,8 +50,10 @@ class ImportRunner {
   ImportRunner& operator=(const ImportRunner&) = delete;
 
   // A connection of its own (not from the pool), for a job's lock and
-  // progress; throws DatabaseUnavailable.
-  std::unique_ptr<pqxx::connection> connect() const;
+  // progress: the one opened ahead by the runner's own thread, so the HTTP
+  // thread that takes it does not wait for PostgreSQL to start a backend;
+  // throws DatabaseUnavailable.
+  std::unique_ptr<pqxx::connection> take_connection();
   // Queues `job` and takes it; leaves it with the caller when the queue is
   // full or the runner is stopping.
   bool submit(std::unique_ptr<ImportJob>& job);
@@ -68,7 +70,9 @@ class ImportRunner {
     std::mutex mutex;  // held while the connection's backend is signalled
     int backend_pid = 0;
   };
+  std::unique_ptr<pqxx::connection> connect() const;
   void work(Worker& self);
+  void keep_spare();
   void cancel_running();
 
   ImportRunnerConfig config_;
@@ -80,6 +84,9 @@ class ImportRunner {
   bool stopped_ = false;
   std::atomic<bool> stopping_{false};
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<pqxx::connection> spare_;  // guarded by mutex_
+  std::condition_variable spare_taken_;
+  std::thread spare_thread_;
 };
 
 }  // namespace terrier::api
