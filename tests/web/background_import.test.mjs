@@ -144,8 +144,6 @@ describe("background imports", () => {
       `/healthz asked ${sorted.length} times: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, ` +
       `p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; slowest: ${slowest.join(", ")} ` +
       `(dry run shown at ${since(marks.dryRunShown)} s, confirmed at ${since(marks.confirm)} s, report at ${since(marks.shown)} s)`);
-    assert.deepEqual(health.failures, []);
-    assert.ok(max < 100, `/healthz took ${max.toFixed(1)} ms at worst (p99 ${p99.toFixed(1)} ms)`);
     // Tiles asked after the import (the map redrawn with 300,000 more points)
     // may outlast the server's statement timeout at low zoom: 503, noted
     // apart, not an import's failure.
@@ -153,5 +151,7 @@ describe("background imports", () => {
     if (tiles.length) console.log(`tiles refused after the import: ${tiles.length}`);
     assert.deepEqual(problems.filter((p) => !tiles.includes(p) && !/status of 503/.test(p)), []);
     await context.close();
+    assert.deepEqual(health.failures, []);
+    assert.ok(max < 100, `/healthz took ${max.toFixed(1)} ms at worst (p99 ${p99.toFixed(1)} ms)`);
   });
 });
