@@ -17,6 +17,8 @@
 
 namespace terrier::api {
 
+class ImportRunner;
+
 // How the caller proved who they are.
 enum class AuthVia { none, cookie, token };
 
@@ -36,6 +38,7 @@ struct Context {
   std::string token_name{};          // the bearer token's name
   const Metrics* metrics = nullptr;  // the service's counters, for /metrics
   std::size_t in_flight = 0;         // requests being answered, this one included
+  ImportRunner* imports = nullptr;   // background imports; none: async=true is refused
 };
 
 Response json_response(std::string body, const char* type = "application/json");

@@ -238,8 +238,8 @@ void ServiceConfig::validate() const {
   }
 }
 
-Service::Service(ServiceConfig config, ConnectionPool& pool)
-    : config_(std::move(config)), pool_(pool) {
+Service::Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports)
+    : config_(std::move(config)), pool_(pool), imports_(imports) {
   config_.validate();
 }
 
@@ -302,6 +302,7 @@ Response Service::handle(const Request& request) {
     if (found) {
       ctx.metrics = &metrics_;
       ctx.in_flight = in_flight_.load();
+      ctx.imports = imports_;
       response = found->handler(ctx, pool_, config_);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));

@@ -58,9 +58,12 @@ struct Response {
   std::string file;
 };
 
+class ImportRunner;
+
 class Service {
  public:
-  Service(ServiceConfig config, ConnectionPool& pool);
+  // `imports` runs the imports sent with async=true (none: they are refused).
+  Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports = nullptr);
 
   // Never throws: every failure becomes a problem-details response.
   Response handle(const Request& request);
@@ -73,6 +76,7 @@ class Service {
  private:
   ServiceConfig config_;
   ConnectionPool& pool_;
+  ImportRunner* imports_;
   Metrics metrics_;
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<bool> draining_{false};

@@ -121,6 +121,11 @@ int main(int argc, char** argv) {
   serve->add_option("--pool", serve_args.pool_size, "Database connections (default 8)");
   serve->add_option("--statement-timeout", serve_args.statement_timeout_ms,
                     "Milliseconds a query may take (default 5000)");
+  serve->add_option("--import-workers", serve_args.import_workers,
+                    "Imports from the page run at the same time (default 2)");
+  serve->add_option("--import-grace", serve_args.import_grace_s,
+                    "Seconds SIGTERM waits for running imports before rolling them back "
+                    "(default 10)");
   serve->add_option(
       "--exact-count-limit", serve_args.exact_count_limit,
       "Above this many rows numberMatched is the planner's estimate (default 100000)");

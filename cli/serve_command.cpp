@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "api/import_runner.hpp"
 #include "api/pool.hpp"
 #include "api/server.hpp"
 #include "api/service.hpp"
@@ -48,17 +49,25 @@ int serve(const Settings& settings, const ServeArgs& args) {
   // first such sign-in must not take twice as long as a wrong password.
   password::dummy_hash();
   api::ConnectionPool pool(url, args.pool_size, args.statement_timeout_ms);
-  api::Service service(service_config, pool);
+  api::ImportRunnerConfig import_config;
+  import_config.database_url = url;
+  import_config.workers = args.import_workers;
+  api::ImportRunner imports(import_config);
+  api::Service service(service_config, pool, &imports);
   api::Server server(server_config, service);
   server.start();
-  fmt::print("listening on http://{}:{}/ ({} threads, {} database connections)\n",
-             server_config.host, server.port(), args.threads, args.pool_size);
+  fmt::print(
+      "listening on http://{}:{}/ ({} threads, {} database connections, {} import workers)\n",
+      server_config.host, server.port(), args.threads, args.pool_size, args.import_workers);
   std::fflush(stdout);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log::info("signal {}: finishing the requests in flight", signal_number);
   server.shutdown_gracefully();
+  // An import still running gets its grace, then is cancelled: its
+  // transaction rolls back and its record says so.
+  imports.stop(std::chrono::seconds(args.import_grace_s));
   log::info("stopped");
   return 0;
 }

@@ -15,6 +15,8 @@ struct ServeArgs {
   std::size_t pool_size = 8;
   int statement_timeout_ms = 5000;
   long long exact_count_limit = 100000;
+  int import_workers = 2;
+  int import_grace_s = 10;  // SIGTERM waits this long for running imports, then cancels them
 };
 
 // `terrier serve`: runs until SIGTERM or SIGINT, then drains and exits 0.

@@ -3,6 +3,13 @@
 #include <pqxx/pqxx>
 
 namespace terrier::db {
+namespace {
+
+// The advisory locks' namespace for imports (1 and 2 are sessions' and
+// sign-ins' transaction locks): the pair (3, hashtext(actor)).
+constexpr int kImportLockSpace = 3;
+
+}  // namespace
 
 bool start_import_progress(pqxx::connection_base& conn, const std::string& key,
                            const std::string& actor, const std::string& kind) {
@@ -28,11 +35,24 @@ void record_import_progress(pqxx::connection_base& conn, const std::string& key,
   w.commit();
 }
 
+void finish_import_progress(pqxx::connection_base& conn, const std::string& key,
+                            const std::string& state, long long rows_read,
+                            const std::optional<std::string>& summary, const std::string& answer,
+                            int status) {
+  pqxx::work w(conn);
+  w.exec_params(
+      "UPDATE import_progress SET state = $2, rows_read = $3, fraction = 1, "
+      "summary = coalesce($4, summary), answer = $5, status = $6, updated_at = now() "
+      "WHERE key = $1",
+      key, state, rows_read, summary, answer, status);
+  w.commit();
+}
+
 std::optional<ImportProgress> import_progress(pqxx::connection_base& conn, const std::string& key) {
   pqxx::read_transaction r(conn);
   auto rows = r.exec_params(
-      "SELECT actor, kind, state, rows_read, fraction, summary FROM import_progress "
-      "WHERE key = $1",
+      "SELECT actor, kind, state, rows_read, fraction, summary, answer, status "
+      "FROM import_progress WHERE key = $1",
       key);
   if (rows.empty()) return std::nullopt;
   ImportProgress p;
@@ -42,7 +62,45 @@ std::optional<ImportProgress> import_progress(pqxx::connection_base& conn, const
   p.rows_read = rows[0][3].as<long long>();
   if (!rows[0][4].is_null()) p.fraction = rows[0][4].as<double>();
   if (!rows[0][5].is_null()) p.summary = rows[0][5].as<std::string>();
+  if (!rows[0][6].is_null()) p.answer = rows[0][6].as<std::string>();
+  if (!rows[0][7].is_null()) p.status = rows[0][7].as<int>();
   return p;
+}
+
+bool try_lock_importer(pqxx::connection_base& conn, const std::string& actor) {
+  pqxx::nontransaction n(conn);
+  return n.exec_params1("SELECT pg_try_advisory_lock($1, hashtext($2))", kImportLockSpace, actor)[0]
+      .as<bool>();
+}
+
+void unlock_importer(pqxx::connection_base& conn, const std::string& actor) {
+  pqxx::nontransaction n(conn);
+  n.exec_params("SELECT pg_advisory_unlock($1, hashtext($2))", kImportLockSpace, actor);
+}
+
+bool importer_locked(pqxx::connection_base& conn, const std::string& actor) {
+  pqxx::nontransaction n(conn);
+  // A lock on a pair of int4 keys is listed with classid, objid and
+  // objsubid 2; objid is an oid, so a negative hash reads as its unsigned
+  // value.
+  return n
+      .exec_params1(
+          "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+          "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+          "AND classid = $1::int::oid AND objid = (hashtext($2)::bigint & 4294967295)::oid "
+          "AND objsubid = 2)",
+          kImportLockSpace, actor)[0]
+      .as<bool>();
+}
+
+void fail_abandoned_imports(pqxx::connection_base& conn, const std::string& actor,
+                            const std::string& answer, int status) {
+  pqxx::work w(conn);
+  w.exec_params(
+      "UPDATE import_progress SET state = 'failed', answer = $2, status = $3, updated_at = now() "
+      "WHERE actor = $1 AND state IN ('reading', 'merging')",
+      actor, answer, status);
+  w.commit();
 }
 
 }  // namespace terrier::db

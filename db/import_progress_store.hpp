@@ -2,7 +2,9 @@
 
 // Progress of imports running in a server process (import_progress): the
 // importer's rows read, written on a connection of their own so that any
-// server process sees them while the import's transaction is still open.
+// server process sees them while the import's transaction is still open,
+// and, once finished, the import's whole answer. Also the lock that keeps
+// one import at a time per person, across server processes.
 
 #include <optional>
 #include <string>
@@ -16,6 +18,10 @@ struct ImportProgress {
   long long rows_read = 0;
   std::optional<double> fraction;
   std::optional<std::string> summary;  // "read N, inserted N, …" once done
+  // Once finished: the JSON a synchronous import answers (its report, or
+  // its problem details) and that answer's HTTP status.
+  std::optional<std::string> answer;
+  std::optional<int> status;
 };
 
 // Starts the record of import `key` (a fresh random key chosen by the
@@ -27,6 +33,24 @@ void record_import_progress(pqxx::connection_base& conn, const std::string& key,
                             const std::string& state, long long rows_read,
                             std::optional<double> fraction,
                             const std::optional<std::string>& summary = std::nullopt);
+// The end of import `key`: state done or failed, with its whole answer.
+void finish_import_progress(pqxx::connection_base& conn, const std::string& key,
+                            const std::string& state, long long rows_read,
+                            const std::optional<std::string>& summary, const std::string& answer,
+                            int status);
 std::optional<ImportProgress> import_progress(pqxx::connection_base& conn, const std::string& key);
+
+// One import at a time per person: a session-level advisory lock on `conn`,
+// held until unlock_importer or the end of the session (a server that dies
+// releases it with its connection). False when another session holds it.
+bool try_lock_importer(pqxx::connection_base& conn, const std::string& actor);
+void unlock_importer(pqxx::connection_base& conn, const std::string& actor);
+// Whether some session holds `actor`'s import lock now.
+bool importer_locked(pqxx::connection_base& conn, const std::string& actor);
+// With `actor`'s lock held: the records of theirs still reading or merging
+// belong to an import whose server died; they are marked failed with
+// `answer` (problem details) and `status`.
+void fail_abandoned_imports(pqxx::connection_base& conn, const std::string& actor,
+                            const std::string& answer, int status);
 
 }  // namespace terrier::db

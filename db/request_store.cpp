@@ -249,6 +249,10 @@ void RequestStore::record_audit(const std::string& actor, const std::string& act
       actor, action, id, before, after);
 }
 
+void RequestStore::record_run(const ImportRun& run) {
+  db::record_run(*work_, run);
+}
+
 void RequestStore::commit() {
   work_->commit();
 }

@@ -14,6 +14,7 @@
 #include "core/roles.hpp"
 #include "db/connection.hpp"
 #include "db/followup_store.hpp"
+#include "db/run_store.hpp"
 
 namespace terrier::db {
 
@@ -79,6 +80,9 @@ class RequestStore {
   void record_audit(const std::string& actor, const std::string& action,
                     std::optional<long long> id, const std::optional<std::string>& before,
                     const std::optional<std::string>& after);
+  // The import's record in import_runs (kind "requests"), in this
+  // store's transaction.
+  void record_run(const ImportRun& run);
   void commit();
 
  private:

@@ -4,6 +4,7 @@
 // which file (name and SHA-256), by whom, and the counts. Works in the
 // import's ImportTransaction, so that a run is recorded only with its data.
 
+#include <pqxx/transaction_base>
 #include <string>
 
 #include "db/import_transaction.hpp"
@@ -17,6 +18,10 @@ struct ImportRun {
   long long read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, deleted = 0,
             flagged = 0;
 };
+
+// The INSERT itself, in any transaction: RequestStore's import of requests
+// records its run with it.
+void record_run(pqxx::transaction_base& work, const ImportRun& run);
 
 class RunStore {
  public:

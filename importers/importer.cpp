@@ -38,15 +38,6 @@ using Clock = std::chrono::steady_clock;
 // too).
 constexpr double kDuplicateDistanceM = 50;
 
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // Rows/s on stderr, at most twice a second, only for a terminal.
 class Progress {
  public:
@@ -396,6 +387,15 @@ void write_issue_report(const std::string& path, const std::string& file,
     if (!out.flush()) throw Error(fmt::format("{}: cannot write the report", path));
   }
   fs::rename(tmp, path);
+}
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace terrier::importers

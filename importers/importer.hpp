@@ -70,6 +70,9 @@ struct ImportReport {
 // be read as a whole, and DbError for database failures (rolled back).
 ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& options);
 
+// Now in UTC as ISO 8601: an import's started_at in import_runs.
+std::string now_iso();
+
 // Writes the issues as a CSV report (UTF-8 with BOM, ';'), for spreadsheets.
 void write_issue_report(const std::string& path, const std::string& file,
                         const ImportReport& report);

@@ -276,6 +276,7 @@ void write_requests_sheet(pqxx::connection_base& conn, const std::string& path,
 
 ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& options) {
   ImportReport report;
+  const std::string started_at = now_iso();
   report.source = options.source.value_or(std::filesystem::path(options.file).stem().string());
   auto source = open_source(options.file);
   report.position_name = source->position_name();
@@ -365,6 +366,10 @@ ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& o
     store.record_audit(
         options.user, "import", std::nullopt, std::nullopt,
         nlohmann::json{{"source", report.source}, {"summary", report.summary()}}.dump());
+    store.record_run({"requests", report.source,
+                      std::filesystem::path(options.file).filename().string(),
+                      sha256_file_hex(options.file), options.user, false, started_at, report.read,
+                      report.inserted, report.updated, report.unchanged, report.rejected, 0, 0});
     store.commit();
     report.committed = true;
   }

@@ -2,10 +2,12 @@
 // POST /api/imports twice, first as a dry run (how its header was read, what
 // would be inserted, updated, left unchanged or rejected, probable
 // duplicates, conflicts with page edits), then, on "Confirmer l'import", for
-// real. Uploads go through XMLHttpRequest for their progress bar; once the
-// file is sent, the bar follows the server's reading of it (GET
+// real. Uploads go through XMLHttpRequest for their progress bar, with
+// async=true: the server answers 202 with a progress URL at once and imports
+// on a worker of its own; the bar then follows the server's reading (GET
 // /api/imports/progress/KEY, kept in PostgreSQL, so any server process
-// answers).
+// answers) up to 100 %, and the progress's last answer is the report the
+// import would have answered itself.
 
 import * as api from "./api.js";
 import { element } from "./forms-fields.js";
@@ -47,12 +49,6 @@ function upload(path, file, onProgress) {
     xhr.addEventListener("error", () => reject(new Error("le serveur ne répond pas")));
     xhr.send(file);
   });
-}
-
-// A fresh key naming one import, for its progress.
-function progressKey() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function table(headers, rows, className) {
@@ -109,66 +105,71 @@ export class ImportDialog {
     this.dialog.showModal();
   }
 
-  path(dryRun, key) {
+  path(dryRun) {
     const format = formatOf(this.file.name);
-    const qs = new URLSearchParams({ kind: this.kind.value, format, progress: key });
+    const qs = new URLSearchParams({ kind: this.kind.value, format, async: "true" });
     if (dryRun) qs.set("dry_run", "true");
     return `/api/imports?${qs}`;
   }
 
-  // The server's reading of the file, asked every 300 ms until `done`
-  // resolves: rows read and, when the reader knows it, the share of the file.
-  // A question unanswered after a second is dropped: its connection may wait
-  // behind the import itself on the same server thread; the next one goes
-  // on another connection.
-  async follow(key, label, done) {
-    let finished = false;
-    done.finally(() => { finished = true; });
-    while (!finished) {
+  // The server's reading of the file, asked every 300 ms until the import
+  // ended: rows read and, when the reader knows it, the share of the file.
+  // Resolves to the last answer ("done" or "failed", with the import's
+  // report or problem and its "status"). A lost answer is asked again; a
+  // refusal (the session ended) stops.
+  async follow(url, label) {
+    for (;;) {
       await new Promise((r) => setTimeout(r, 300));
-      if (finished) break;
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 1000);
+      const timer = setTimeout(() => controller.abort(), 5000);
+      let p;
       try {
-        const p = await api.getJson(`/api/imports/progress/${key}`, { signal: controller.signal });
-        if (finished || p.state !== "reading") continue;
-        this.progress.dataset.phase = "server";
-        this.progress.dataset.rowsRead = String(p.rows_read);
-        if (p.fraction !== null) this.progress.value = p.fraction;
-        else this.progress.removeAttribute("value");
-        const share = p.fraction !== null ? ` (${Math.round(p.fraction * 100)} %)` : "";
-        this.status.textContent = `${label} ${COUNT.format(p.rows_read)} lignes lues${share}`;
-      } catch {
-        // a lost or dropped answer: ask again
+        p = await api.getJson(url, { signal: controller.signal });
+      } catch (e) {
+        if (e instanceof api.ApiError && e.status >= 400 && e.status < 500 && e.status !== 429) throw e;
+        continue;
       } finally {
         clearTimeout(timer);
       }
+      if (p.state === "done" || p.state === "failed") return p;
+      if (p.state !== "reading" && p.state !== "merging") continue;
+      this.progress.dataset.phase = "server";
+      this.progress.dataset.rowsRead = String(p.rows_read);
+      if (p.fraction !== null) this.progress.value = p.fraction;
+      else this.progress.removeAttribute("value");
+      const share = p.fraction !== null ? ` (${Math.round(p.fraction * 100)} %)` : "";
+      this.status.textContent = `${label} ${COUNT.format(p.rows_read)} lignes lues${share}`;
     }
   }
 
+  // Sends the file and follows its import to the end. Resolves to {status,
+  // body} as the import would have answered: its report, or its problem.
+  // An import that went through leaves the bar full; otherwise it goes.
   async send(dryRun, label) {
     this.progress.hidden = false;
     this.progress.value = 0;
     this.progress.dataset.phase = "upload";
     this.progress.dataset.rowsRead = "0";
     this.status.textContent = label;
-    const key = progressKey();
-    let uploaded;
-    const sent = new Promise((resolve) => { uploaded = resolve; });
-    const answer = upload(this.path(dryRun, key), this.file, (f) => {
-      this.progress.value = f;
-      this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
-      if (f >= 1) uploaded();
-    });
-    const following = sent.then(() => this.follow(key, label, answer));
+    let answer = { status: 0, body: {} };
     try {
-      const { status, body } = await answer;
-      return { status, body };
+      answer = await upload(this.path(dryRun), this.file, (f) => {
+        this.progress.value = f;
+        this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
+      });
+      if (answer.status !== 202) return answer;
+      const last = await this.follow(answer.body.progress_url, label);
+      answer = { status: last.status ?? (last.state === "done" ? 200 : 500), body: last };
+      return answer;
     } finally {
-      uploaded();
-      await following.catch(() => {});
-      this.progress.hidden = true;
-      this.progress.dataset.phase = "";
+      if (answer.status === 200) {
+        this.progress.value = 1;
+        this.progress.dataset.phase = "done";
+        this.progress.dataset.rowsRead = String(answer.body.rows_read);
+      } else {
+        this.progress.hidden = true;
+        this.progress.dataset.phase = "";
+      }
     }
   }
 
@@ -182,6 +183,10 @@ export class ImportDialog {
     }
     try {
       const { status, body } = await this.send(true, "Lecture du fichier…");
+      if (status === 409) {
+        this.status.textContent = body.detail;
+        return;
+      }
       if (status !== 200) {
         this.status.textContent = `Fichier refusé : ${body.detail ?? status}`;
         return;
@@ -233,6 +238,10 @@ export class ImportDialog {
     this.confirm.disabled = true;
     try {
       const { status, body } = await this.send(false, "Import en cours…");
+      if (status === 409) {
+        this.status.textContent = body.detail;
+        return;
+      }
       if (status !== 200) {
         this.status.textContent = `Import refusé : ${body.detail ?? body.summary ?? status}`;
         if (body.issues) this.render(body);

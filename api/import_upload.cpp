@@ -1,0 +1,165 @@
+#include "api/import_upload.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "api/field_problem.hpp"
+#include "core/text.hpp"
+#include "db/import_progress_store.hpp"
+#include "db/row_write_store.hpp"
+#include "importers/importer.hpp"
+#include "importers/request_rows.hpp"
+
+namespace terrier::api {
+namespace {
+
+using json = nlohmann::json;
+
+const char* entity_of(const ImportParams& p) {
+  if (p.requests) return "request";
+  switch (p.kind) {
+    case importers::ImportKind::opportunities:
+      return "opportunity";
+    case importers::ImportKind::needs:
+      return "need";
+    default:
+      return "place";
+  }
+}
+
+// A column feeding a field the role may not read is refused before any row
+// is read: what a role may not read it may not write.
+void require_readable_columns(Role role, const ImportParams& params,
+                              const std::vector<importers::ColumnReading>& reading) {
+  for (const auto& c : reading) {
+    if (!c.field) continue;
+    for (const auto& field : text::split_any(*c.field, {", "})) {
+      if (may_write_field(role, entity_of(params), field)) continue;
+      Problem p(403, "Forbidden",
+                fmt::format("La colonne « {} » donne le champ {} : votre rôle ne peut ni le lire "
+                            "ni l'écrire. Retirez cette colonne du tableau.",
+                            c.column, field));
+      p.with_extensions(json{{"field", field}, {"column", c.column}}.dump(
+          -1, ' ', false, json::error_handler_t::replace));
+      throw p;
+    }
+  }
+}
+
+// How the importer read the file's header (importers/headers): each column,
+// the field it feeds or null, and for an ignored column a close field.
+json header_json(const std::vector<importers::ColumnReading>& reading) {
+  json out = json::array();
+  for (const auto& c : reading) {
+    out.push_back({{"column", c.column},
+                   {"field", c.field ? json(*c.field) : json()},
+                   {"suggestion", c.suggestion ? json(*c.suggestion) : json()}});
+  }
+  return out;
+}
+
+json report_json(const importers::ImportReport& report, bool dry_run, json header) {
+  json issues = json::array();
+  for (const auto& i : report.issues) {
+    issues.push_back({{report.position_name, i.position},
+                      {"position", i.position},
+                      {"column", i.column},
+                      {"value", i.value},
+                      {"reason", i.reason},
+                      {"type", importers::issue_kind_name(i.kind)}});
+  }
+  return {{"summary", report.summary()},
+          {"committed", report.committed},
+          {"dry_run", dry_run},
+          {"position_name", report.position_name},
+          {"read", report.read},
+          {"inserted", report.inserted},
+          {"updated", report.updated},
+          {"unchanged", report.unchanged},
+          {"rejected", report.rejected},
+          {"flagged", report.flagged},
+          {"conflicts", report.conflicts},
+          {"header", std::move(header)},
+          {"issues", issues}};
+}
+
+}  // namespace
+
+const char* kind_label(const ImportParams& p) {
+  return p.requests ? "requests" : importers::kind_name(p.kind);
+}
+
+Problem key_taken() {
+  return field_problem(409, "Conflict", "progress",
+                       "progress : cette clé sert déjà à un autre import ; tirez-en une autre");
+}
+
+// Problem details as the synchronous import would have answered them.
+std::string problem_body(const Problem& p) {
+  return problem_json(p.status(), p.title(), p.what(), p.extensions());
+}
+
+// What a progress record of an import whose server died says.
+std::string abandoned_problem() {
+  return problem_json(500, "Internal Server Error",
+                      "L'import s'est interrompu (le serveur qui le faisait s'est arrêté) : rien "
+                      "n'a été enregistré. Envoyez le fichier à nouveau.");
+}
+
+// The person's import lock on `conn`, or 409. Asked twice, a moment apart:
+// an import whose record just said "done" releases it right after.
+void lock_importer_or_409(pqxx::connection_base& conn, const std::string& who) {
+  if (!db::try_lock_importer(conn, who)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (!db::try_lock_importer(conn, who)) {
+      throw Problem(409, "Conflict",
+                    "Un import que vous avez lancé est encore en cours : attendez qu'il se "
+                    "termine avant d'en lancer un autre.");
+    }
+  }
+  // Holding the lock, none of this person's imports runs: a record still
+  // "reading" is one whose server died.
+  db::fail_abandoned_imports(conn, who, abandoned_problem(), 500);
+}
+
+ImportAnswer import_upload(pqxx::connection_base& conn, const ImportCall& call,
+                           const UploadFile& upload, const ProgressCallback& on_progress) {
+  const auto& params = call.params;
+  importers::ImportOptions options;
+  options.kind = params.kind;
+  options.file = upload.path();
+  options.source = params.source.value_or("api-" + call.who);
+  options.strict = params.strict;
+  options.dry_run = params.dry_run;
+  options.user = call.who;
+  options.on_header = [&](const std::vector<importers::ColumnReading>& reading) {
+    require_readable_columns(call.role, params, reading);
+  };
+  if (call.scope == ImportScope::circle) {
+    options.circle = call.territory;
+    options.visibilities = settable_visibilities(call.role);
+  }
+  options.on_progress = on_progress;
+  importers::ImportReport report;
+  try {
+    report = params.requests ? importers::import_requests(conn, options)
+                             : importers::run_import(conn, options);
+  } catch (const ImportError& e) {
+    throw Problem(422, "Unprocessable Entity", upload.hide_path(e.what()));
+  }
+  if (report.committed) {
+    db::ImportTransaction tx(conn);
+    db::RowWriteStore audit(tx);
+    audit.record_audit(call.who, "import", kind_label(params), std::nullopt, std::nullopt,
+                       json{{"source", *options.source}, {"summary", report.summary()}}.dump());
+    audit.commit();
+  }
+  return {report.committed || params.dry_run ? 200 : 422,
+          report_json(report, params.dry_run, header_json(report.header))
+              .dump(-1, ' ', false, json::error_handler_t::replace),
+          report.read, report.summary()};
+}
+
+}  // namespace terrier::api

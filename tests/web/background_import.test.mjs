@@ -1,0 +1,157 @@
+// Issue 20's « Done when » for background imports: a 300,000-row
+// spreadsheet, as a French spreadsheet writes it, imported from the page by
+// an admin (the dry run of « Importer un tableau », then « Confirmer
+// l'import »). The server imports on a worker of its own: GET /healthz,
+// asked from node every 50 ms throughout (from the upload to the moment the
+// page shows the report), answers in under 100 ms; the bar follows the
+// server's reading and reaches 100 %; the report comes from the progress's
+// last answer. The rows are removed afterwards, so later tests
+// see the demo data only. Against a real `terrier serve` with the demo data
+// (tests/web/run) in Debian's chromium.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { launch, openPage, ready } from "./lib/browser.mjs";
+import { account, signInWithPassword } from "./lib/accounts.mjs";
+
+const BASE = process.env.TERRIER_URL;
+const RUN = Date.now().toString(36);
+const ROWS = 300_000;
+const COUNT = new Intl.NumberFormat("fr-FR");
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  psql(`DELETE FROM opportunities WHERE external_id LIKE 'BG${RUN}-%'`);
+});
+
+function psql(sql) {
+  return execFileSync("psql", [process.env.TERRIER_DATABASE_URL, "-Atqc", sql], { encoding: "utf8" }).trim();
+}
+
+// 300,000 opportunities on a grid of 56 m steps between Lens, Douai and
+// Lille (600 × 500 points, inside the region, no two probable duplicates),
+// with decimal commas and a BOM as a French spreadsheet saves a CSV.
+function spreadsheet() {
+  const lines = ["\uFEFFRéf.;Intitulé;Type de bien;Surface (m²);Latitude;Longitude"];
+  const french = (v) => v.toFixed(4).replace(".", ",");
+  for (let i = 0; i < ROWS; i += 1) {
+    const lat = 50.33 + Math.floor(i / 600) * 0.0005;
+    const lon = 2.75 + (i % 600) * 0.0008;
+    lines.push(`BG${RUN}-${i};Local ${i};bureau;${100 + (i % 400)};${french(lat)};${french(lon)}`);
+  }
+  return Buffer.from(lines.join("\r\n"), "utf8");
+}
+
+// GET /healthz every 50 ms until stopped: when each was asked (epoch ms)
+// and how long its answer took (ms).
+function watchHealth() {
+  const samples = [];
+  const failures = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const at = Date.now();
+      const started = performance.now();
+      try {
+        const response = await fetch(`${BASE}/healthz`);
+        await response.text();
+        if (response.status !== 200) failures.push(`HTTP ${response.status}`);
+      } catch (e) {
+        failures.push(e.message);
+      }
+      samples.push({ at, ms: performance.now() - started });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    samples,
+    failures,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
+describe("background imports", () => {
+  test("a 300,000-row import from the page: /healthz stays under 100 ms, the bar reaches 100 %", { timeout: 1_800_000 }, async () => {
+    const admin = await account(BASE, "admin", { name: `Admin Import ${RUN}` });
+    const { page, context, problems } = await openPage(browser, BASE);
+    await signInWithPassword(page, admin);
+    await ready(page);
+    await page.click("#open-import");
+    await page.selectOption("#import-kind", "opportunities");
+    const file = spreadsheet();
+    // The bar's values while the server reads, and when the report of the
+    // import showed, recorded in the page.
+    await page.evaluate(() => {
+      window.seenProgress = [];
+      const bar = document.querySelector("#import-progress");
+      new MutationObserver(() => {
+        if (bar.dataset.phase === "server") window.seenProgress.push(bar.value);
+      }).observe(bar, { attributes: true });
+      const status = document.querySelector("#import-status");
+      new MutationObserver(() => {
+        if (/^Import terminé/.test(status.textContent)) window.importShownAt ??= Date.now();
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+
+    const health = watchHealth();
+    const timings = {};
+    const marks = { start: Date.now() };
+    try {
+      let started = performance.now();
+      await page.setInputFiles("#import-file", { name: "grand-tableau.csv", mimeType: "text/csv", buffer: file });
+      const inserted = page.locator('#import-result li[data-count="inserted"]');
+      await inserted.waitFor({ timeout: 900_000 });
+      timings.dryRun = (performance.now() - started) / 1000;
+      marks.dryRunShown = Date.now();
+      assert.equal(await inserted.textContent(), `À ajouter : ${COUNT.format(ROWS)}`);
+      assert.equal(await page.textContent('#import-result li[data-count="rejected"]'), "Refusées : 0");
+
+      started = performance.now();
+      marks.confirm = Date.now();
+      await page.click("#import-confirm");
+      await page.waitForFunction(() => /^Import terminé/.test(document.querySelector("#import-status").textContent), null,
+        { timeout: 900_000 });
+      timings.import = (performance.now() - started) / 1000;
+    } finally {
+      await health.stop();
+    }
+    assert.match(await page.textContent("#import-status"), new RegExp(`^Import terminé : ${COUNT.format(ROWS)} ajoutée\\(s\\)`));
+    assert.equal(await page.textContent('#import-result li[data-count="inserted"]'), `À ajouter : ${COUNT.format(ROWS)}`);
+    // The bar went along with the server's reading, and stays full.
+    const seen = await page.evaluate(() => window.seenProgress);
+    assert.ok(seen.some((v) => v > 0 && v < 1), `the bar moved while the server read the file: ${seen.slice(0, 20)}`);
+    assert.deepEqual(await page.$eval("#import-progress", (b) => [b.hidden, b.dataset.phase, b.value]), [false, "done", 1]);
+    assert.equal(psql(`SELECT rows_inserted || ' ' || user_name FROM import_runs ORDER BY id DESC LIMIT 1`), `${ROWS} ${admin.email}`);
+
+    // Up to the report: once it shows, the page redraws the map, whose tiles
+    // now hold 300,000 more points (not the import's doing).
+    marks.shown = await page.evaluate(() => window.importShownAt);
+    const during = health.samples.filter((s) => s.at <= marks.shown);
+    const sorted = during.map((s) => s.ms).sort((a, b) => a - b);
+    const max = sorted[sorted.length - 1];
+    const p99 = sorted[Math.floor(sorted.length * 0.99)];
+    const since = (t) => ((t - marks.start) / 1000).toFixed(1);
+    const slowest = [...during].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => `${s.ms.toFixed(0)} ms at ${since(s.at)} s`);
+    console.log(`300,000 rows: dry run ${timings.dryRun.toFixed(1)} s, import ${timings.import.toFixed(1)} s; ` +
+      `/healthz asked ${sorted.length} times: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, ` +
+      `p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; slowest: ${slowest.join(", ")} ` +
+      `(dry run shown at ${since(marks.dryRunShown)} s, confirmed at ${since(marks.confirm)} s, report at ${since(marks.shown)} s)`);
+    // Tiles asked after the import (the map redrawn with 300,000 more points)
+    // may outlast the server's statement timeout at low zoom: 503, noted
+    // apart, not an import's failure.
+    const tiles = problems.filter((p) => /HTTP 503: .*\/tiles\/|tiles\/.*503/.test(p));
+    if (tiles.length) console.log(`tiles refused after the import: ${tiles.length}`);
+    assert.deepEqual(problems.filter((p) => !tiles.includes(p) && !/status of 503/.test(p)), []);
+    await context.close();
+    assert.deepEqual(health.failures, []);
+    assert.ok(max < 100, `/healthz took ${max.toFixed(1)} ms at worst (p99 ${p99.toFixed(1)} ms)`);
+  });
+});
