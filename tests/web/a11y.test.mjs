@@ -12,7 +12,7 @@ import { account, signInWithPassword } from "./lib/accounts.mjs";
 import { idle, launch } from "./lib/browser.mjs";
 import { saved } from "./lib/editing.mjs";
 import {
-  BASE, PHONE, assertAccessible, assertNoLeak, get, open, shot, signInWithToken,
+  BASE, PHONE, assertNoLeak, axeViolations, get, open, shot, signInWithToken,
 } from "./lib/audit.mjs";
 
 let browser;
@@ -54,8 +54,13 @@ async function closeDrawer(page, phone) {
   if (phone && (await page.getAttribute("#drawer-toggle", "aria-expanded")) === "true") await page.click("#drawer-toggle");
 }
 
-// Every view a role sees, checked and photographed: name-width-view.png.
+// Every view a role sees, checked and photographed: name-width-view.png;
+// axe-core's findings on every view, all of them (not only the first view's).
 async function walk(page, name, phone) {
+  const findings = [];
+  const assertAccessible = async (_page, view) => {
+    for (const v of await axeViolations(page)) findings.push(`${view}: ${v}`);
+  };
   const tag = `${name}-${phone ? "phone" : "desktop"}`;
   const session = await page.evaluate(() => window.terrier.state.session);
   const may = session.may ?? {};
@@ -139,6 +144,7 @@ async function walk(page, name, phone) {
     await shot(page, `${tag}-account`);
     await page.click("#account-close");
   }
+  return findings;
 }
 
 describe("accessibility of every view, for every role", () => {
@@ -146,7 +152,7 @@ describe("accessibility of every view, for every role", () => {
     const width = phone ? "a phone" : "a desktop";
     test(`anonymous visitor, on ${width}`, async () => {
       const { page, context, problems } = await open(browser, { viewport: phone ? PHONE : undefined });
-      await walk(page, "anonymous", phone);
+      assert.deepEqual(await walk(page, "anonymous", phone), []);
       assert.deepEqual(problems, []);
       await context.close();
     });
@@ -154,7 +160,7 @@ describe("accessibility of every view, for every role", () => {
       test(`${role}, on ${width}`, async () => {
         const { page, context, problems } = await open(browser, { viewport: phone ? PHONE : undefined });
         await signInWithToken(page, role);
-        await walk(page, role, phone);
+        assert.deepEqual(await walk(page, role, phone), []);
         assert.deepEqual(problems, []);
         await context.close();
       });
@@ -163,7 +169,7 @@ describe("accessibility of every view, for every role", () => {
       const who = await account(BASE, "admin");
       const { page, context, problems } = await open(browser, { viewport: phone ? PHONE : undefined });
       await signInWithPassword(page, who);
-      await walk(page, "admin", phone);
+      assert.deepEqual(await walk(page, "admin", phone), []);
       assert.deepEqual(problems, []);
       await context.close();
     });
