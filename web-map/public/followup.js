@@ -240,6 +240,13 @@ function renderCounts(counts) {
   }));
 }
 
+// A circle's name from its slug (the board gives slugs).
+function circleName(slug) {
+  if (!slug) return "";
+  const circle = ctx.state.circles.features.find((f) => f.properties.slug === slug);
+  return circle?.properties.name || slug;
+}
+
 // A link to a match's need or opportunity, opened in the page.
 function objectLink(kind, id, label) {
   const a = element("a", `Voir ${label}`);
@@ -272,7 +279,7 @@ function renderBoard(matches, only) {
       const changed = m.status_changed_at
         ? `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}` : "pas encore de suivi";
       card.append(element("strong", m.need?.title || "Besoin"), " → ", element("strong", m.opportunity?.title || "Opportunité"),
-        element("span", [score(m.score), m.circle].filter(Boolean).join(" · "), "hint"),
+        element("span", [score(m.score), circleName(m.circle)].filter(Boolean).join(" · "), "hint"),
         element("span", changed, "hint"));
       card.addEventListener("click", (e) => {
         if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;

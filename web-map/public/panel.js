@@ -103,7 +103,9 @@ export function definitionList(properties, fields) {
 function confidentialBlock(properties, fields) {
   if (!fields.some(([key]) => key in properties)) return null;
   const box = element("section", undefined, "confidential");
-  box.append(element("h3", "Confidentiel — foncières et administrateurs"), definitionList(properties, fields));
+  const details = definitionList(properties, fields);
+  box.append(element("h3", "Confidentiel — foncières et administrateurs"),
+    details.childNodes.length ? details : element("p", "Aucune information confidentielle renseignée.", "hint"));
   return box;
 }
 
