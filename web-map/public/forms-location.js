@@ -38,8 +38,9 @@ function communeInput(id, label, onChoose) {
   const labelId = `${id}-label`;
   const input = element("input", { id, type: "text", autocomplete: "off", role: "combobox", "aria-autocomplete": "list",
     "aria-expanded": "false", "aria-controls": listId, placeholder: "Nom de la commune…" });
+  // Named apart from the input, so "Commune" names only the input.
   const list = element("ul", { id: listId, class: "search-results commune-suggestions", role: "listbox",
-    "aria-labelledby": labelId, hidden: true });
+    "aria-label": `${label} : suggestions`, hidden: true });
   let found = [];      // the communes listed for `searched`
   let searched = null; // the text they were found for
   let active = -1;
