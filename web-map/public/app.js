@@ -14,6 +14,7 @@ import { fillCircleSelects, fillFilterForm, wireFilters } from "./filters.js";
 import { editButton, wireEditing } from "./forms-hooks.js";
 import { wireFollowup } from "./followup.js";
 import { applyFilters, loadOverlays, refreshCount, refreshDetail } from "./layers.js";
+import { openLink, openPendingLink, readLink, wireLinks } from "./links.js";
 import { Panel } from "./panel.js";
 import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
@@ -38,6 +39,7 @@ async function reloadForRole() {
   panel.hide();
   refreshCount();
   map.once("styledata", refreshDetail);
+  await openPendingLink();
 }
 
 // --- clicks ----------------------------------------------------------------
@@ -114,6 +116,8 @@ function parseList(v) {
 
 async function start() {
   state.readUrl();
+  // Read before any part of the page rewrites the query string.
+  const link = readLink();
   const [config, session] = await Promise.all([api.getJson("/api/map-config"), loadSession()]);
   ctx.config = config;
   state.session = session;
@@ -122,7 +126,11 @@ async function start() {
   await loadOverlays();
 
   ctx.panel = new Panel({ root: $("panel"), title: $("panel-title"), body: $("panel-body"), parcel: $("panel-parcel"),
-    close: $("panel-close"), onClose: () => setData("match-lines", (state.matchLines = EMPTY)) });
+    close: $("panel-close"), onClose: () => {
+      setData("match-lines", (state.matchLines = EMPTY));
+      // A link's object (/?opportunity=ID…) leaves the address with its panel.
+      if (readLink()) state.writeUrl();
+    } });
   const map = new maplibregl.Map({
     container: "map",
     style: buildStyle(state),
@@ -153,6 +161,7 @@ async function start() {
   wireAccount();
   wireRequests();
   wireSearch();
+  wireLinks();
   wireClicks();
   // The editing forms and the import (forms*.js, import.js): while a form is
   // open a click on the map places its point.
@@ -180,6 +189,7 @@ async function start() {
   await new Promise((resolve) => map.once("load", resolve));
   refreshDetail();
   await state.basemaps.probe(map, $("basemap-notice"));
+  if (link) await openLink(link);
   window.terrier.ready = true;
 }
 

@@ -9,6 +9,7 @@ import { $, COUNT, ctx, element } from "./context.js";
 import { extendPanels, focusOn } from "./features.js";
 import { anchorOf } from "./geometry.js";
 import { drawMatchLines } from "./layers.js";
+import { copyLinkBlock, linkPath, text } from "./panel.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 // The statuses, in their order, as the server lists them (core/vocabulary.hpp
@@ -28,7 +29,8 @@ const formatDate = (v) => {
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? String(v ?? "") : when.format(d);
 };
-const show = (v) => (v === null || v === undefined || v === "" ? "—" : Array.isArray(v) ? v.join(", ") : String(v));
+const show = (v) => text(v) || "—";
+const score = (v) => (typeof v === "number" && Number.isFinite(v) ? `${COUNT.format(v)} / 100` : "");
 
 // --- history ---------------------------------------------------------------
 
@@ -40,7 +42,7 @@ export function historyList(entries) {
     const head = element("div", undefined, "history-head");
     const time = element("time", formatDate(h.at));
     time.dateTime = h.at ?? "";
-    head.append(time, ` — ${h.who ?? "inconnu"}`, h.action ? ` · ${ACTION_LABELS[h.action] ?? h.action}` : "");
+    head.append(time, ` — ${h.who || "inconnu"}`, h.action ? ` · ${ACTION_LABELS[h.action] ?? h.action}` : "");
     li.append(head);
     if (Array.isArray(h.changes) && h.changes.length) {
       const ul = element("ul");
@@ -118,10 +120,10 @@ export async function openMatchPanel(m, need) {
   form.append(...labelled("Suivi", status), ...labelled("Note", note), save, message);
 
   const reasons = element("ul");
-  for (const r of p.reasons ?? []) reasons.append(element("li", r));
+  for (const r of p.reasons ?? []) reasons.append(element("li", text(r)));
   const summary = element("p");
-  summary.append(element("strong", p.collective_name ?? need?.properties?.collective_name ?? "Collectif"), " ↔ ",
-    element("strong", p.title || "Opportunité"), ` · ${COUNT.format(p.score)} / 100`);
+  summary.append(element("strong", p.collective_name || need?.properties?.collective_name || "Collectif"), " ↔ ",
+    element("strong", p.title || "Opportunité"), score(p.score) ? ` · ${score(p.score)}` : "");
   const actions = element("div", undefined, "export-buttons");
   if (m.geometry) {
     const seeOpportunity = element("button", "Voir l'opportunité", "secondary");
@@ -133,7 +135,8 @@ export async function openMatchPanel(m, need) {
   // Who moves a match along is the server's rule (core/roles); the page only
   // spares an animator a form the server would refuse.
   const mayMove = ["member", "foundation", "admin"].includes(ctx.state.session.role);
-  const readOnly = element("p", `Suivi : ${p.status}. Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`, "hint");
+  const readOnly = element("p", `${p.status ? `Suivi : ${p.status}. ` : ""}Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`, "hint");
+  actions.append(copyLinkBlock("match", id));
   ctx.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);
   if (!mayMove) return;
 
@@ -237,6 +240,28 @@ function renderCounts(counts) {
   }));
 }
 
+// A circle's name from its slug (the board gives slugs).
+function circleName(slug) {
+  if (!slug) return "";
+  const circle = ctx.state.circles.features.find((f) => f.properties.slug === slug);
+  return circle?.properties.name || slug;
+}
+
+// A link to a match's need or opportunity, opened in the page.
+function objectLink(kind, id, label) {
+  const a = element("a", `Voir ${label}`);
+  a.href = linkPath(kind, id);
+  a.dataset.kind = kind;
+  a.addEventListener("click", async (e) => {
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    closeView();
+    const { openLink } = await import("./links.js");
+    openLink({ kind, id: String(id) });
+  });
+  return a;
+}
+
 function renderBoard(matches, only) {
   const board = $("followup-board");
   const columns = (only ? [only] : matchStatuses()).map((s) => {
@@ -246,19 +271,28 @@ function renderBoard(matches, only) {
     column.append(element("h3", `${s[0].toUpperCase()}${s.slice(1)} (${items.length})`));
     const list = element("ul");
     for (const m of items) {
-      const card = element("button", undefined, "board-card");
-      card.type = "button";
+      // The card is a link to the match (/?match=ID): a click opens it here,
+      // a middle click or "copy the link" gives a colleague the same view.
+      const card = element("a", undefined, "board-card");
+      card.href = linkPath("match", m.id);
       card.dataset.matchId = String(m.id);
-      card.append(element("strong", m.need?.title ?? "Besoin"), " → ", element("strong", m.opportunity?.title ?? "Opportunité"),
-        element("span", `${COUNT.format(m.score ?? 0)} / 100${m.circle ? ` · ${m.circle}` : ""}`, "hint"),
-        m.status_changed_at ? element("span", `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}`, "hint") : null);
-      card.querySelectorAll("span").forEach((sp) => { sp.style.display = "block"; });
-      card.addEventListener("click", () => {
+      const changed = m.status_changed_at
+        ? `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}` : "pas encore de suivi";
+      card.append(element("strong", m.need?.title || "Besoin"), " → ", element("strong", m.opportunity?.title || "Opportunité"),
+        element("span", [score(m.score), circleName(m.circle)].filter(Boolean).join(" · "), "hint"),
+        element("span", changed, "hint"));
+      card.addEventListener("click", (e) => {
+        if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
         closeView();
         openMatch(m.id, m.need?.id);
       });
-      const li = element("li");
+      const links = element("p", undefined, "board-card-links");
+      if (m.need?.id) links.append(objectLink("need", m.need.id, "le besoin"));
+      if (m.opportunity?.id) links.append(objectLink("opportunity", m.opportunity.id, "l'opportunité"));
+      const li = element("li", undefined, "board-item");
       li.append(card);
+      if (links.childNodes.length) li.append(links);
       list.append(li);
     }
     column.append(list);

@@ -95,7 +95,8 @@ export function fieldControl([name, label, control, options = {}], vocabularies)
   let input;
   if (control.startsWith("select:")) {
     input = element("select", { id, name });
-    if (!options.required) input.append(new Option("—", ""));
+    // A required list starts on a visible "Choisissez…", not on a blank.
+    input.append(new Option(options.required ? "Choisissez…" : "—", ""));
     for (const v of vocabularies[control.slice(7)] ?? []) input.append(new Option(termLabel(v), v));
   } else if (control === "textarea") {
     input = element("textarea", { id, name, rows: 3 });

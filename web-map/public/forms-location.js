@@ -25,43 +25,134 @@ function centreOf(geometry) {
   return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 }
 
-// The "Commune" input with its list of the region's communes.
+// A name as people type it: no case, no accents, one kind of dash and space.
+const fold = (v) => String(v ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase("fr")
+  .replace(/[-'’\s]+/g, " ").trim();
+
+// The "Commune" input with its list of the region's communes, following
+// WAI-ARIA's combobox pattern (list autocomplete): typing lists the
+// communes, ArrowDown and ArrowUp move the active option, Enter chooses it
+// (or the commune whose name was typed exactly), Escape closes the list.
 function communeInput(id, label, onChoose) {
+  const listId = `${id}-list`;
+  const labelId = `${id}-label`;
   const input = element("input", { id, type: "text", autocomplete: "off", role: "combobox", "aria-autocomplete": "list",
-    "aria-expanded": "false", "aria-controls": `${id}-list`, placeholder: "Nom de la commune…" });
-  const list = element("ul", { id: `${id}-list`, class: "search-results commune-suggestions", role: "listbox", hidden: true });
+    "aria-expanded": "false", "aria-controls": listId, placeholder: "Nom de la commune…" });
+  // Named apart from the input, so "Commune" names only the input.
+  const list = element("ul", { id: listId, class: "search-results commune-suggestions", role: "listbox",
+    "aria-label": `${label} : suggestions`, hidden: true });
+  let found = [];      // the communes listed for `searched`
+  let searched = null; // the text they were found for
+  let active = -1;
   let request;
   let timer;
-  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); };
+  let search = null;   // the search under way: a promise
+
+  const optionId = (i) => `${id}-option-${i}`;
+  const setActive = (i) => {
+    active = i;
+    list.querySelectorAll("[role=option]").forEach((li, j) => li.setAttribute("aria-selected", String(j === i)));
+    if (i >= 0) {
+      input.setAttribute("aria-activedescendant", optionId(i));
+      document.getElementById(optionId(i))?.scrollIntoView?.({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  };
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    setActive(-1);
+  };
+  const open = () => {
+    list.hidden = found.length === 0;
+    input.setAttribute("aria-expanded", String(!list.hidden));
+  };
+  const choose = (c) => {
+    input.value = c.name;
+    searched = input.value.trim();
+    close();
+    onChoose(c);
+  };
+  const render = () => {
+    list.replaceChildren(...found.map((c, i) => {
+      const li = element("li", { id: optionId(i), role: "option", "aria-selected": "false", dataset: { code: c.code } }, c.name,
+        element("span", { class: "kind", text: ` — ${c.code}` }));
+      li.addEventListener("mousedown", (e) => {
+        e.preventDefault();
+        choose(c);
+      });
+      return li;
+    }));
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+  };
+  // The communes for what the input says now; the same promise while asked.
+  const lookUp = () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q === searched && !search) return Promise.resolve(found);
+    if (search && search.q === q) return search;
+    request?.abort();
+    if (q.length < 2) {
+      found = [];
+      searched = q;
+      search = null;
+      render();
+      close();
+      return Promise.resolve(found);
+    }
+    const controller = (request = new AbortController());
+    const asked = writes.communes(q, controller.signal).then((communes) => {
+      if (request !== controller) return found;
+      found = communes;
+      searched = q;
+      search = null;
+      render();
+      if (document.activeElement === input) open();
+      return found;
+    }, (e) => {
+      if (request === controller) search = null;
+      if (e.name !== "AbortError") console.warn("communes :", e.message);
+      return [];
+    });
+    asked.q = q;
+    search = asked;
+    return asked;
+  };
+  const exact = () => found.find((c) => fold(c.name) === fold(input.value)) ?? null;
+
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = input.value.trim();
-      request?.abort();
-      if (q.length < 2) return close();
-      request = new AbortController();
-      try {
-        const found = await writes.communes(q, request.signal);
-        list.replaceChildren(...found.map((c) => {
-          const li = element("li", { role: "option", dataset: { code: c.code } }, c.name,
-            element("span", { class: "kind", text: ` — ${c.code}` }));
-          li.addEventListener("mousedown", (e) => {
-            e.preventDefault();
-            input.value = c.name;
-            close();
-            onChoose(c);
-          });
-          return li;
-        }));
-        list.hidden = found.length === 0;
-        input.setAttribute("aria-expanded", String(!list.hidden));
-      } catch (e) {
-        if (e.name !== "AbortError") console.warn("communes :", e.message);
+    timer = setTimeout(lookUp, 200);
+  });
+  input.addEventListener("keydown", async (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const down = e.key === "ArrowDown";
+      await lookUp();
+      if (!found.length) return;
+      open();
+      const n = found.length;
+      setActive(active < 0 ? (down ? 0 : n - 1) : (active + (down ? 1 : n - 1)) % n);
+    } else if (e.key === "Enter") {
+      // Enter chooses here; it never sends the form from this field.
+      e.preventDefault();
+      if (!list.hidden && active >= 0 && input.value.trim() === searched) return choose(found[active]);
+      await lookUp();
+      const c = active >= 0 ? found[active] : exact();
+      if (c) choose(c);
+      else open();
+    } else if (e.key === "Escape") {
+      if (!list.hidden) {
+        e.preventDefault();
+        e.stopPropagation();
+        close();
       }
-    }, 200);
+    }
+    return undefined;
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
-  const wrap = element("div", { class: "commune-input" }, element("label", { for: id, text: label }), input, list);
+  const wrap = element("div", { class: "commune-input" }, element("label", { for: id, id: labelId, text: label }), input, list);
   return { wrap, input };
 }
 

@@ -36,6 +36,11 @@ export async function refreshCount() {
   try {
     const page = await api.getJson(api.itemsPath("opportunities", { ...ctx.state.apiFilters(), limit: 1 }), { signal: countRequest.signal });
     const n = page.numberMatched;
+    if (!Number.isFinite(n)) {
+      out.textContent = "Nombre d'opportunités inconnu";
+      out.dataset.count = "";
+      return;
+    }
     const approx = page.numberMatchedIsEstimate ? "environ " : "";
     out.textContent = n === 0 ? "Aucune opportunité" : `${approx}${COUNT.format(n)} opportunité${n > 1 ? "s" : ""}`;
     out.dataset.count = String(n);

@@ -6,13 +6,28 @@ const euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR"
 const number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long" });
 
-const m2 = (v) => `${number.format(v)} m²`;
+// Every formatter falls back to the value as text when it is not what the
+// formatter expects: a panel never says "NaN", "null" or "[object Object]".
+const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+const numeric = (format) => (v) => (isNumber(v) ? format(Number(v)) : text(v));
+const m2 = numeric((v) => `${number.format(v)} m²`);
 const date = (v) => {
   const d = new Date(`${v}T00:00:00`);
-  return Number.isNaN(d.getTime()) ? String(v) : dateFormat.format(d);
+  return Number.isNaN(d.getTime()) ? text(v) : dateFormat.format(d);
 };
-const list = (v) => (Array.isArray(v) ? v.join(", ") : String(v));
-const meters = (v) => (v >= 1000 ? `${number.format(v / 1000)} km` : `${number.format(v)} m`);
+const list = (v) => text(v);
+const meters = numeric((v) => (v >= 1000 ? `${number.format(v / 1000)} km` : `${number.format(v)} m`));
+const money = numeric((v) => euro.format(v));
+
+// A server value as a person reads it: "" for nothing, lists joined, an
+// object's values (never "[object Object]").
+export function text(v) {
+  if (v === null || v === undefined) return "";
+  if (Array.isArray(v)) return v.map(text).filter(Boolean).join(", ");
+  if (typeof v === "object") return Object.entries(v).filter(([, x]) => text(x) !== "").map(([k, x]) => `${k} : ${text(x)}`).join(" · ");
+  if (typeof v === "number" && !Number.isFinite(v)) return "";
+  return String(v);
+}
 
 // [property, French label, formatter]
 const OPPORTUNITY_FIELDS = [
@@ -23,8 +38,8 @@ const OPPORTUNITY_FIELDS = [
   ["commune_insee", "Commune (INSEE)"],
   ["built_surface_m2", "Surface bâtie", m2],
   ["land_surface_m2", "Surface du terrain", m2],
-  ["price_eur", "Prix", (v) => euro.format(v)],
-  ["rent_eur_month", "Loyer mensuel", (v) => euro.format(v)],
+  ["price_eur", "Prix", money],
+  ["rent_eur_month", "Loyer mensuel", money],
   ["available_from", "Disponible à partir du", date],
   ["available_until", "Disponible jusqu'au", date],
   ["owner_kind", "Type de propriétaire"],
@@ -46,8 +61,8 @@ const NEED_FIELDS = [
   ["surface_max_m2", "Surface maximale", m2],
   ["kinds_wanted", "Types recherchés", list],
   ["tenures_accepted", "Modes acceptés", list],
-  ["rent_max_eur_month", "Loyer maximal", (v) => `${euro.format(v)} / mois`],
-  ["price_max_eur", "Prix maximal", (v) => euro.format(v)],
+  ["rent_max_eur_month", "Loyer maximal", numeric((v) => `${euro.format(v)} / mois`)],
+  ["price_max_eur", "Prix maximal", money],
   ["needed_from", "Besoin à partir du", date],
   ["territory", "Territoire recherché"],
   ["radius_m", "Rayon de recherche", meters],
@@ -66,9 +81,9 @@ const PLACE_FIELDS = [
   ["description", "Description"],
 ];
 
-export function element(tag, text, className) {
+export function element(tag, content, className) {
   const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
+  if (content !== undefined && content !== null) e.textContent = content;
   if (className) e.className = className;
   return e;
 }
@@ -77,8 +92,9 @@ export function definitionList(properties, fields) {
   const dl = document.createElement("dl");
   for (const [key, label, format] of fields) {
     const value = properties[key];
-    if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) continue;
-    dl.append(element("dt", label), element("dd", format ? format(value) : String(value)));
+    const shown = value === undefined || value === null ? "" : format ? format(value) : text(value);
+    if (shown === "") continue;
+    dl.append(element("dt", label), element("dd", shown));
     dl.lastChild.dataset.field = key;
   }
   return dl;
@@ -87,7 +103,9 @@ export function definitionList(properties, fields) {
 function confidentialBlock(properties, fields) {
   if (!fields.some(([key]) => key in properties)) return null;
   const box = element("section", undefined, "confidential");
-  box.append(element("h3", "Confidentiel — foncières et administrateurs"), definitionList(properties, fields));
+  const details = definitionList(properties, fields);
+  box.append(element("h3", "Confidentiel — foncières et administrateurs"),
+    details.childNodes.length ? details : element("p", "Aucune information confidentielle renseignée.", "hint"));
   return box;
 }
 
@@ -224,7 +242,7 @@ export class Panel {
     exp.addEventListener("click", onExport);
     const actions = element("div", undefined, "export-buttons");
     actions.append(filter, exp);
-    this.show(`Cercle ${p.name}`, element("p", count), actions);
+    this.show(`Cercle ${text(p.name) || p.slug}`, element("p", text(count)), actions);
   }
 }
 
@@ -234,13 +252,16 @@ function matchList(features, name, subtitle, onFocus) {
     const p = m.properties;
     const li = document.createElement("li");
     li.dataset.matchId = String(p.match_id);
-    li.append(element("span", `${number.format(p.score)} / 100`, "score"), element("strong", name(m)));
-    const meta = [subtitle(m), `fiabilité ${p.reliability}/10`, `suivi : ${p.status}`];
-    if (!p.still_valid) meta.push("ne correspond plus");
+    if (isNumber(p.score)) li.append(element("span", `${number.format(p.score)} / 100`, "score"));
+    li.append(element("strong", text(name(m))));
+    // The follow-up status only reaches the roles that read the follow-up.
+    const meta = [text(subtitle(m)), isNumber(p.reliability) ? `fiabilité ${p.reliability}/10` : "",
+      p.status ? `suivi : ${p.status}` : ""];
+    if (p.still_valid === false) meta.push("ne correspond plus");
     li.append(element("div", meta.filter(Boolean).join(" · "), "hint"));
     if (Array.isArray(p.reasons) && p.reasons.length) {
       const ul = document.createElement("ul");
-      for (const r of p.reasons) ul.append(element("li", r));
+      for (const r of p.reasons) ul.append(element("li", text(r)));
       li.append(ul);
     }
     if (m.geometry) {
@@ -252,4 +273,54 @@ function matchList(features, name, subtitle, onFocus) {
     ol.append(li);
   }
   return ol;
+}
+
+// --- links -----------------------------------------------------------------
+
+// The address that opens one object on the page: /?opportunity=ID,
+// /?need=ID, /?match=ID or /?request=ID (links.js opens it).
+export function linkPath(kind, id) {
+  return `/?${kind}=${encodeURIComponent(id)}`;
+}
+
+export function linkUrl(kind, id) {
+  return new URL(linkPath(kind, id), window.location.origin).href;
+}
+
+let linkFields = 0;
+
+// "Copier le lien" of a panel: the clipboard when the browser gives it, else
+// the address selected in a text field for the person to copy; either way a
+// visible message says what happened.
+export function copyLinkBlock(kind, id) {
+  const url = linkUrl(kind, id);
+  const block = element("div", undefined, "copy-link");
+  block.dataset.url = url;
+  const button = element("button", "Copier le lien", "secondary copy-link-button");
+  button.type = "button";
+  const status = element("span", "", "copy-link-status");
+  status.setAttribute("role", "status");
+  button.addEventListener("click", async () => {
+    try {
+      if (!window.isSecureContext || !navigator.clipboard?.writeText) throw new Error("no clipboard");
+      await navigator.clipboard.writeText(url);
+      status.textContent = "Lien copié";
+    } catch {
+      let field = block.querySelector("input");
+      if (!field) {
+        field = element("input", undefined, "copy-link-field");
+        field.id = `copy-link-field-${++linkFields}`;
+        field.readOnly = true;
+        field.value = url;
+        const label = element("label", "Lien de la fiche (sélectionné : copiez-le avec Ctrl+C)", "block");
+        label.htmlFor = field.id;
+        block.append(label, field);
+      }
+      field.focus();
+      field.select();
+      status.textContent = "Copie automatique impossible : le lien est sélectionné ci-dessous.";
+    }
+  });
+  block.append(button, status);
+  return block;
 }

@@ -10,6 +10,7 @@
 import * as api from "./api.js";
 import { $, ctx, debounce, element } from "./context.js";
 import { download } from "./exports.js";
+import { copyLinkBlock, definitionList, linkPath, text } from "./panel.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 const COLUMNS = [
@@ -63,7 +64,7 @@ function render() {
     tr.tabIndex = 0;
     for (const [key] of COLUMNS) {
       const value = key === "received_on" ? frenchDate(r[key]) : key === "commune" ? r.commune_name ?? r.commune : r[key];
-      const td = element("td", value ?? "");
+      const td = element("td", text(value));
       td.dataset.field = key;
       tr.append(td);
     }
@@ -78,6 +79,42 @@ function render() {
 function clearErrors() {
   for (const span of $("request-form").querySelectorAll(".field-error")) span.textContent = "";
   $("request-error").textContent = "";
+}
+
+// --- a request's panel (its link: /?request=ID) -----------------------------
+
+const PANEL_FIELDS = [
+  ["received_on", "Reçue le", (v) => frenchDate(v)], ["requester", "Demandeur"], ["organisation", "Organisation"],
+  ["commune_name", "Commune"], ["subject", "Objet"], ["channel", "Canal"], ["orientation", "Orientation donnée"],
+  ["status", "Statut"],
+];
+
+function relatedLink(kind, id, label) {
+  const p = element("p");
+  const a = element("a", `${label} n° ${id}`);
+  a.href = linkPath(kind, id);
+  p.append(a);
+  return p;
+}
+
+// A request in the side panel: what it says, "Modifier" for a role that
+// writes requests, "Copier le lien".
+export function openRequestPanel(r) {
+  const fields = definitionList({ ...r, commune_name: r.commune_name || r.commune }, PANEL_FIELDS);
+  const confidential = ["contact", "notes"].some((k) => text(r[k]) !== "")
+    ? element("section", undefined, "confidential") : null;
+  confidential?.append(element("h3", "Confidentiel — foncières et administrateurs"),
+    definitionList(r, [["contact", "Contact"], ["notes", "Notes"]]));
+  const actions = element("div", undefined, "export-buttons");
+  if ((ctx.state.session.may?.writes?.request ?? "none") !== "none") {
+    const change = element("button", "Modifier la sollicitation");
+    change.type = "button";
+    change.addEventListener("click", () => edit(r.id));
+    actions.append(change);
+  }
+  actions.append(copyLinkBlock("request", r.id));
+  ctx.panel.custom("request", r.id, `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`, fields, confidential,
+    r.need_id ? relatedLink("need", r.need_id, "Besoin lié") : null, actions);
 }
 
 function fill(r) {

@@ -30,8 +30,8 @@ export function wireSearch() {
       li.setAttribute("aria-selected", String(i === active));
       const kind = document.createElement("span");
       kind.className = "kind";
-      kind.textContent = ` — ${item.kind}`;
-      li.append(item.label, kind);
+      kind.textContent = item.kind ? ` — ${item.kind}` : "";
+      li.append(item.label ?? "", kind);
       li.addEventListener("mousedown", (e) => {
         e.preventDefault();
         choose(item);
@@ -59,7 +59,7 @@ export function wireSearch() {
         api.getJson(api.itemsPath("places", { q, limit: 6 }), { signal: request.signal }),
       ]);
       items = [
-        ...places.features.map((f) => ({ label: f.properties.name, kind: f.properties.kind, geometry: f.geometry })),
+        ...places.features.map((f) => ({ label: f.properties.name || "Lieu", kind: f.properties.kind, geometry: f.geometry })),
         ...communes.features.map((f) => ({ label: f.properties.name, kind: `commune (${f.properties.code})`, geometry: f.geometry })),
       ];
       active = -1;

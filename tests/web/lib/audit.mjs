@@ -1,0 +1,91 @@
+// What the accessibility and link tests share: a page whose context lets
+// axe-core in (the page's CSP forbids the inline script addScriptTag adds),
+// signing in with a token, axe-core's serious and critical violations, the
+// words a page must never show, and screenshots under tests/artifacts/.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ready } from "./browser.mjs";
+
+export const BASE = process.env.TERRIER_URL;
+export const TOKENS = {
+  member: process.env.TERRIER_MEMBER_TOKEN,
+  foundation: process.env.TERRIER_FOUNDATION_TOKEN,
+  animator: process.env.TERRIER_ANIMATOR_TOKEN,
+  admin: process.env.TERRIER_ADMIN_TOKEN,
+};
+export const PHONE = { width: 390, height: 844 };
+const AXE = join(process.env.TERRIER_WEB_MODULES, "axe-core", "axe.min.js");
+const SHOTS = join(process.env.TERRIER_ARTIFACTS ?? "tests/artifacts", "views");
+
+// A page on `path`, recording console errors and page errors; nothing leaves
+// the server under test.
+export async function open(browser, { path = "/", viewport = { width: 1400, height: 900 }, wait = true, clipboard = true } = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP: true, locale: "fr-FR" });
+  if (clipboard) await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
+  const page = await context.newPage();
+  const problems = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    return url.startsWith(BASE) || url.startsWith("data:") || url.startsWith("blob:") ? route.continue() : route.abort();
+  });
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${BASE}${path}`);
+  if (wait) await ready(page);
+  return { page, context, problems };
+}
+
+// Signs in with a token of tests/web/run and waits for the new role's page.
+export async function signInWithToken(page, role) {
+  await page.click("#sign-in");
+  await page.fill("#token-input", TOKENS[role]);
+  await page.click("#sign-in-submit");
+  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r &&
+    window.terrier?.state?.session?.role === r, role);
+  await ready(page);
+}
+
+// axe-core's serious and critical violations on the page as it is now, one
+// line each with the elements concerned.
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 6).map((n) => n.target.join(" ")).join(" | ")}`);
+}
+
+export async function assertAccessible(page, view) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${view}: axe-core finds ${violations.length} serious or critical violation(s)`);
+}
+
+// The words a server value leaks as when it is not rendered properly.
+const LEAKS = /\b(null|undefined|NaN)\b|\[object Object\]/;
+
+export async function assertNoLeak(page, selector, view) {
+  const text = await page.locator(selector).innerText();
+  const found = LEAKS.exec(text);
+  assert.equal(found, null, `${view} shows « ${found?.[0]} » in: ${text.slice(Math.max(0, (found?.index ?? 0) - 80), (found?.index ?? 0) + 40)}`);
+}
+
+// A screenshot of the page as it is, in tests/artifacts/views/NAME.png.
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+export async function api(path, role, { method = "GET", body } = {}) {
+  const headers = role ? { Authorization: `Bearer ${TOKENS[role]}` } : {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
+
+export async function get(path, role) {
+  const r = await api(path, role);
+  assert.equal(r.status, 200, `${path} as ${role ?? "anonymous"}: ${r.status}`);
+  return r.json;
+}
