@@ -49,13 +49,16 @@ void require_readable_columns(Role role, const ImportParams& params,
 }
 
 // How the importer read the file's header (importers/headers): each column,
-// the field it feeds or null, and for an ignored column a close field.
+// the field it feeds or null, for an ignored column a close field, and
+// whether it is kept in the rows' attributes (false: a column of Terrier's
+// own export, or one the mapping ignores).
 json header_json(const std::vector<importers::ColumnReading>& reading) {
   json out = json::array();
   for (const auto& c : reading) {
     out.push_back({{"column", c.column},
                    {"field", c.field ? json(*c.field) : json()},
-                   {"suggestion", c.suggestion ? json(*c.suggestion) : json()}});
+                   {"suggestion", c.suggestion ? json(*c.suggestion) : json()},
+                   {"kept", !c.field && c.kept}});
   }
   return out;
 }

@@ -26,6 +26,9 @@ const FIELD_LABELS = {
   surface_ideal_m2: "Surface idéale", territory: "Territoire", radius_km: "Rayon (km)", needed_from: "Besoin à partir du",
   kinds_wanted: "Types recherchés", tenures_accepted: "Modalités acceptées", rent_max_eur_month: "Loyer maximal",
   price_max_eur: "Prix maximal", place_ref: "Lieu actuel", location_precision: "Précision",
+  row_source: "Source de la ligne (Source Terrier)", source_checked: "Vérifié", source_status: "Statut dans la source",
+  rent_eur_year: "Loyer annuel (€)", rent_eur_m2_year: "Loyer au m² par an (€)", surface_range: "Surface recherchée",
+  surface_tolerance_pct: "Tolérance (%)", wkt_surface: "Géométrie surfacique",
 };
 const COUNT = new Intl.NumberFormat("fr-FR");
 
@@ -202,7 +205,9 @@ export class ImportDialog {
 
   render(report) {
     const header = report.header ?? [];
-    const ignored = header.filter((h) => !h.field).map((h) => h.column);
+    const ignored = header.filter((h) => !h.field && h.kept !== false).map((h) => h.column);
+    // Terrier's own export columns (« Lien Terrier », « couche »): read, not kept.
+    const skipped = header.filter((h) => !h.field && h.kept === false).map((h) => h.column);
     const rejected = report.issues.filter((i) => i.type === "rejected");
     const flagged = report.issues.filter((i) => i.type === "flagged");
     // A field edited in Terrier since the row's last import that the file
@@ -218,10 +223,13 @@ export class ImportDialog {
     this.result.replaceChildren(
       element("h3", { text: "Lecture de l'en-tête" }),
       table(["Colonne du fichier", "Champ de Terrier"],
-        header.map((h) => [h.column, h.field ? FIELD_LABELS[h.field] ?? h.field : `ignorée${h.suggestion ? ` (suggestion : ${FIELD_LABELS[h.suggestion] ?? h.suggestion})` : ""}`]),
+        header.map((h) => [h.column, h.field ? h.field.split(", ").map((f) => FIELD_LABELS[f] ?? f).join(", ")
+          : `ignorée${h.suggestion ? ` (suggestion : ${FIELD_LABELS[h.suggestion] ?? h.suggestion})` : ""}`]),
         "import-header"),
       element("p", { class: "hint import-ignored",
         text: ignored.length ? `Colonnes ignorées (gardées dans les attributs) : ${ignored.join(", ")}` : "Aucune colonne ignorée." }),
+      skipped.length ? element("p", { class: "hint import-skipped",
+        text: `Colonnes d'export de Terrier, non importées : ${skipped.join(", ")}` }) : null,
       element("h3", { text: report.dry_run ? "Ce que l'import ferait" : "Import terminé" }),
       counts,
       rejected.length ? element("h3", { text: "Lignes refusées" }) : null,
