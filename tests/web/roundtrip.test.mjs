@@ -76,6 +76,10 @@ describe("the spreadsheet round trip from the page", () => {
       rejected: "Refusées : 0",
     });
     await page.screenshot({ path: join(ARTIFACTS, "roundtrip-dry-run.png") });
+    // What the person reads: Terrier's own columns said apart, no "null".
+    const dialog = await page.textContent("#import-dialog");
+    assert.doesNotMatch(dialog, /null|undefined|NaN/);
+    assert.match(dialog, /Colonnes d'export de Terrier, non importées : Lien Terrier/);
 
     // One rent changed in the file by a spreadsheet library.
     const edited = join(ARTIFACTS, "roundtrip-mel-edited.xlsx");

@@ -220,7 +220,8 @@ export class ImportDialog {
       element("li", { dataset: { count: "unchanged" }, text: `Inchangées : ${COUNT.format(report.unchanged)}` }),
       element("li", { dataset: { count: "rejected" }, text: `Refusées : ${COUNT.format(report.rejected)}` }),
       conflicts.length ? element("li", { dataset: { count: "conflicts" }, text: `Conflits : ${COUNT.format(conflicts.length)}` }) : null);
-    this.result.replaceChildren(
+    // replaceChildren writes a null as the text "null": only the parts shown.
+    this.result.replaceChildren(...[
       element("h3", { text: "Lecture de l'en-tête" }),
       table(["Colonne du fichier", "Champ de Terrier"],
         header.map((h) => [h.column, h.field ? h.field.split(", ").map((f) => FIELD_LABELS[f] ?? f).join(", ")
@@ -239,7 +240,7 @@ export class ImportDialog {
       conflicts.length ? element("h3", { text: "Conflits avec des modifications faites dans Terrier" }) : null,
       conflicts.length ? table([where, "Colonne", "Valeur du fichier", "Raison"],
         conflicts.map((c) => [c.position, c.column, c.value, c.reason]), "import-conflicts") : null,
-    );
+    ].filter((part) => part !== null));
   }
 
   async run() {
