@@ -11,12 +11,13 @@
 
 namespace terrier::api {
 
-// {"email", "name", "role", "circle"}: what a signed-in person learns about
+// {"email", "name", "role", "role_label", "circle"}: what a signed-in person learns about
 // themselves. An account without a name shows its address.
 inline nlohmann::json person_json(const db::User& u) {
   return {{"email", u.email},
           {"name", u.name.empty() ? u.email : u.name},
           {"role", role_name(u.role)},
+          {"role_label", role_label(u.role)},
           {"circle", u.circle ? nlohmann::json(*u.circle) : nlohmann::json(nullptr)}};
 }
 

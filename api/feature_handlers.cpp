@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "api/edit_rights.hpp"
 #include "api/etag.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
@@ -87,8 +88,10 @@ Response item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
                                    config.limits.reverify_months);
   if (!feature)
     throw not_found(fmt::format("no feature '{}' in {}", ctx.segments[4], ctx.segments[2]));
-  Response r = json_response(item_document(ctx.base_url, collection, ctx.segments[4], *feature),
-                             "application/geo+json");
+  Response r = json_response(
+      item_document(ctx.base_url, collection, ctx.segments[4],
+                    with_edit_rights(ctx, *conn, collection, ctx.segments[4], *feature)),
+      "application/geo+json");
   r.headers.emplace_back("Content-Crs", "<" + crs_uri(srid) + ">");
   if (auto etag = item_etag(*conn, collection, ctx.segments[4], ctx.role); etag && srid == 4326) {
     r.headers.emplace_back("ETag", *etag);  // the one PATCH and DELETE take in If-Match

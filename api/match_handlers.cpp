@@ -7,13 +7,13 @@
 
 #include "api/export.hpp"
 #include "api/handlers.hpp"
+#include "api/match_service.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "db/feature_store.hpp"
 #include "db/match_store.hpp"
 #include "matching/assignment.hpp"
 #include "matching/engine.hpp"
-#include "matching/service.hpp"
 
 namespace terrier::api {
 
@@ -75,7 +75,7 @@ Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
   if (!store.territory_exists(territory)) {
     throw bad_request(fmt::format("territory: no territory has the slug '{}'", territory));
   }
-  matching::MatchService service(store, config.matching);
+  MatchService service(store, config.matching);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& m : service.assignment(territory, readable_visibilities(ctx.role))) {
     out.push_back({{"need_id", m.need_id},

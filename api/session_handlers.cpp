@@ -109,6 +109,7 @@ json permissions_json(const Context& ctx) {
 // person or token, and how they proved it.
 Response get_session(Context& ctx, ConnectionPool&, const ServiceConfig&) {
   json j = {{"role", role_name(ctx.role)},
+            {"role_label", role_label(ctx.role)},
             {"confidential", sees_confidential(ctx.role)},
             {"readable_visibilities", readable_visibilities(ctx.role)},
             {"name", nullptr},
@@ -118,6 +119,15 @@ Response get_session(Context& ctx, ConnectionPool&, const ServiceConfig&) {
             {"may_manage_users", may_manage_users(ctx.role)},
             {"may_create_tokens", may_create_personal_tokens(ctx.role, ctx.via == AuthVia::cookie)},
             {"may", permissions_json(ctx)}};
+  // The roles an administrator may give, with their labels: the page's
+  // account dialog lists these and holds no role of its own.
+  if (may_manage_users(ctx.role)) {
+    json roles = json::array();
+    for (Role r : account_roles()) {
+      roles.push_back({{"role", role_name(r)}, {"label", role_label(r)}});
+    }
+    j["account_roles"] = roles;
+  }
   if (ctx.via != AuthVia::none) {
     j["via"] = ctx.via == AuthVia::cookie ? "cookie" : "token";
     if (ctx.user_id) {

@@ -3,20 +3,18 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <chrono>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/match_service.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/vocabulary.hpp"
 #include "db/match_store.hpp"
 #include "db/migrations.hpp"
-#include "matching/assignment.hpp"
 #include "matching/config.hpp"
-#include "matching/engine.hpp"
-#include "matching/service.hpp"
 
 namespace terrier::cli {
 namespace {
@@ -62,34 +60,16 @@ void print_json(const std::vector<Match>& matches) {
   fmt::print("{}\n", out.dump(2));
 }
 
-// --all: every active need ranked and stored in one transaction. The needs
-// are read on a second connection while the opportunities stream in on this
-// one: the server works on both at once.
-template <class Clock>
-int match_all(const Settings& settings, const MatchArgs& args, const matching::MatchConfig& config,
-              db::MatchStore& store, Clock seconds) {
+// --all: every active need ranked and stored in one transaction, through
+// the shared service. The needs are read on a second connection while the
+// opportunities stream in on this one: the server works on both at once.
+int match_all(const Settings& settings, const MatchArgs& args, api::MatchService& service) {
   auto needs_ahead = std::async(std::launch::async, [&settings, territory = args.territory] {
     auto second = db::connect(database_url(settings));
     return db::MatchStore(*second).active_needs(territory);
   });
-  // Ids only, no titles: nothing is printed.
-  matching::MatchEngine engine(store.available_opportunities_for_ranking(), config);
-  log::debug("match: {} available opportunities indexed at {:.2f} s", engine.opportunities().size(),
-             seconds());
-  auto needs = needs_ahead.get();
-  std::size_t pairs = 0;
-  log::debug("match: {} active needs loaded at {:.2f} s", needs.size(), seconds());
-  auto ranked = engine.top_for_needs(needs);
-  log::debug("match: needs ranked at {:.2f} s", seconds());
-  std::vector<std::pair<long long, std::vector<Match>>> tops;
-  tops.reserve(needs.size());
-  for (std::size_t i = 0; i < needs.size(); ++i) {
-    pairs += ranked[i].size();
-    tops.emplace_back(needs[i].id, std::move(ranked[i]));
-  }
-  store.save_matches(tops);  // one transaction: all or nothing
-  log::debug("match: matches saved at {:.2f} s", seconds());
-  fmt::print("{} need(s) matched, {} match(es) stored\n", needs.size(), pairs);
+  auto ranked = service.rank_all(std::move(needs_ahead));
+  fmt::print("{} need(s) matched, {} match(es) stored\n", ranked.needs, ranked.matches);
   return 0;
 }
 
@@ -109,13 +89,9 @@ int match(const Settings& settings, const MatchArgs& args) {
     throw ConfigError(fmt::format("no territory has the slug '{}'", *args.territory));
   }
 
-  auto started = std::chrono::steady_clock::now();
-  auto seconds = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  };
-  if (args.all) return match_all(settings, args, config, store, seconds);
+  api::MatchService service(store, config);
+  if (args.all) return match_all(settings, args, service);
 
-  matching::MatchService service(store, config);
   Names names;
   std::vector<Match> result;
   bool by_need = true;
@@ -131,7 +107,7 @@ int match(const Settings& settings, const MatchArgs& args) {
   } else if (args.opportunity) {
     auto ranked = service.rank_opportunity(*args.opportunity, args.limit);
     if (!ranked) throw ConfigError(fmt::format("no opportunity has id {}", *args.opportunity));
-    if (ranked->empty() && store.opportunity(*args.opportunity)->status != "disponible") {
+    if (ranked->empty() && store.opportunity(*args.opportunity)->status != vocabulary::kAvailable) {
       fmt::print(stderr, "the opportunity {} is not 'disponible': it is not matched\n",
                  *args.opportunity);
     }

@@ -25,6 +25,26 @@ std::optional<Role> parse_role(std::string_view name) {
   return std::nullopt;
 }
 
+const char* role_label(Role role) {
+  switch (role) {
+    case Role::anonymous:
+      return "Visiteur";
+    case Role::member:
+      return "Membre du groupe foncier";
+    case Role::foundation:
+      return "Foncière solidaire";
+    case Role::animator:
+      return "Animateur de cercle";
+    case Role::admin:
+      return "Administrateur";
+  }
+  return "Visiteur";
+}
+
+std::vector<Role> account_roles() {
+  return {Role::member, Role::foundation, Role::animator, Role::admin};
+}
+
 std::vector<std::string> readable_visibilities(Role role) {
   switch (role) {
     case Role::anonymous:

@@ -14,6 +14,12 @@ enum class Role { anonymous, member, foundation, animator, admin };
 const char* role_name(Role role);  // "public", "member", ...
 std::optional<Role> parse_role(std::string_view name);
 
+// The role's name as people read it, in French ("Membre du groupe foncier").
+const char* role_label(Role role);
+
+// The roles an account may hold, in the order an administrator picks them.
+std::vector<Role> account_roles();
+
 // Opportunity visibilities a role may read: public sees "public"; members and
 // animators also "réseau"; foundations and admins everything.
 std::vector<std::string> readable_visibilities(Role role);

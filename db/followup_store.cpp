@@ -7,6 +7,7 @@
 
 #include "core/text.hpp"
 #include "core/vocabulary.hpp"
+#include "db/row_version.hpp"
 
 namespace terrier::db {
 namespace {
@@ -14,14 +15,15 @@ namespace {
 using json = nlohmann::json;
 
 // A match as the API shows it, and its version; o is its opportunity.
-constexpr const char* kMatchColumns =
+const std::string kMatchColumns =
     "jsonb_build_object('id', m.id, 'status', m.status, 'score', m.score, 'reliability', "
     "m.reliability, 'still_valid', m.still_valid, 'need', jsonb_build_object('id', n.id, 'title', "
     "n.collective_name), 'opportunity', jsonb_build_object('id', o.id, 'title', o.title), "
     "'circle', (SELECT c.slug FROM territories c WHERE c.level = 'circle' AND c.geom IS NOT NULL "
     "AND ST_Intersects(c.geom, o.point) ORDER BY c.id LIMIT 1), 'status_changed_at', "
-    "m.status_changed_at, 'status_changed_by', m.status_changed_by, 'note', m.status_note)::text, "
-    "(extract(epoch FROM coalesce(m.status_changed_at, 'epoch'::timestamptz)) * 1000000)::bigint";
+    "m.status_changed_at, 'status_changed_by', m.status_changed_by, 'note', "
+    "m.status_note)::text, " +
+    match_version_sql();
 
 constexpr const char* kMatchFrom =
     " FROM matches m JOIN needs n ON n.id = m.need_id JOIN opportunities o ON o.id = "
@@ -101,12 +103,10 @@ std::optional<Versioned> match_object(pqxx::connection_base& conn, long long id,
 UpdateOutcome set_match_status(pqxx::connection_base& conn, long long id,
                                const StatusUpdate& update, Role role) {
   pqxx::work w(conn);
-  auto rows = w.exec_params(
-      std::string("SELECT m.status, ") +
-          "(extract(epoch FROM coalesce(m.status_changed_at, 'epoch'::timestamptz)) "
-          "* 1000000)::bigint" +
-          kMatchFrom + "WHERE m.id = $1 AND o.visibility = ANY($2::text[]) FOR UPDATE OF m",
-      id, visibilities(role));
+  auto rows =
+      w.exec_params("SELECT m.status, " + match_version_sql() + kMatchFrom +
+                        "WHERE m.id = $1 AND o.visibility = ANY($2::text[]) FOR UPDATE OF m",
+                    id, visibilities(role));
   if (rows.empty()) return UpdateOutcome::not_found;
   if (update.expected_version && *update.expected_version != rows[0][1].as<long long>()) {
     return UpdateOutcome::stale;
@@ -182,11 +182,9 @@ std::optional<long long> row_version(pqxx::connection_base& conn, const std::str
   if (table != "opportunities" && table != "needs" && table != "places" && table != "requests")
     return std::nullopt;
   pqxx::read_transaction r(conn);
-  auto rows =
-      r.exec_params(fmt::format("SELECT (extract(epoch FROM updated_at) * 1000000)::bigint FROM {} "
-                                "WHERE id = $1",
-                                r.quote_name(table)),
-                    id);
+  auto rows = r.exec_params(fmt::format("SELECT {} FROM {} WHERE id = $1",
+                                        version_sql("updated_at"), r.quote_name(table)),
+                            id);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<long long>();
 }

@@ -337,31 +337,6 @@ void MatchStore::save_matches(
   w.commit();
 }
 
-namespace {
-std::vector<StoredMatch> stored(pqxx::connection_base& conn, const char* where, long long id) {
-  pqxx::read_transaction r(conn);
-  std::vector<StoredMatch> out;
-  for (const auto& row : r.exec_params(
-           std::string("SELECT id, need_id, opportunity_id, score::float8, reliability::float8, "
-                       "status, still_valid, array_to_string(reasons, '|') FROM matches WHERE ") +
-               where + " = $1 ORDER BY still_valid DESC, score DESC, id",
-           id)) {
-    out.push_back({row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
-                   row[3].as<double>(), row[4].as<double>(), row[5].as<std::string>(),
-                   row[6].as<bool>(), split_bar(row[7].as<std::string>())});
-  }
-  return out;
-}
-}  // namespace
-
-std::vector<StoredMatch> MatchStore::matches_of_need(long long need_id) {
-  return stored(conn_, "need_id", need_id);
-}
-
-std::vector<StoredMatch> MatchStore::matches_of_opportunity(long long opportunity_id) {
-  return stored(conn_, "opportunity_id", opportunity_id);
-}
-
 void MatchStore::set_status(long long match_id, const std::string& status, const std::string& who,
                             const std::vector<std::string>& visibilities) {
   pqxx::work w(conn_);

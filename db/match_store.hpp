@@ -13,14 +13,6 @@
 
 namespace terrier::db {
 
-struct StoredMatch {
-  long long id = 0, need_id = 0, opportunity_id = 0;
-  double score = 0, reliability = 0;
-  std::string status;
-  bool still_valid = true;
-  std::vector<std::string> reasons;
-};
-
 class MatchStore {
  public:
   explicit MatchStore(pqxx::connection_base& conn) : conn_(conn) {}
@@ -49,8 +41,6 @@ class MatchStore {
   // need).
   void save_matches(const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need);
 
-  std::vector<StoredMatch> matches_of_need(long long need_id);
-  std::vector<StoredMatch> matches_of_opportunity(long long opportunity_id);
   // Sets a match's status (proposé, contacté, visite, accord, refusé).
   // Only matches whose opportunity has one of `visibilities`.
   void set_status(long long match_id, const std::string& status, const std::string& who,

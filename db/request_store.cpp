@@ -7,6 +7,7 @@
 
 #include "core/text.hpp"
 #include "db/like_pattern.hpp"
+#include "db/row_version.hpp"
 
 namespace terrier::db {
 namespace {
@@ -25,7 +26,8 @@ std::string object_sql(Role role) {
              "'external_id', r.external_id, 'created_at', r.created_at, 'updated_at', "
              "r.updated_at)") +
          (confidential ? " || jsonb_build_object('contact', p.contact, 'notes', p.notes)" : "") +
-         ")::text, (extract(epoch FROM r.updated_at) * 1000000)::bigint, count(*) OVER () "
+         ")::text, " + version_sql("r.updated_at") +
+         ", count(*) OVER () "
          "FROM requests r LEFT JOIN territories c ON c.id = r.circle_id " +
          (confidential ? "LEFT JOIN request_private p ON p.request_id = r.id " : "");
 }
@@ -160,9 +162,8 @@ bool RequestStore::lock_row(long long id) {
 
 bool RequestStore::lock_at_version(long long id, long long version) {
   auto rows = work_->exec_params(
-      "SELECT (extract(epoch FROM updated_at) * 1000000)::bigint = $2 FROM requests WHERE id = $1 "
-      "FOR UPDATE",
-      id, version);
+      "SELECT " + version_sql("updated_at") + " = $2 FROM requests WHERE id = $1 FOR UPDATE", id,
+      version);
   return !rows.empty() && rows[0][0].as<bool>();
 }
 

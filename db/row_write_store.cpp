@@ -7,6 +7,8 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "db/row_version.hpp"
+
 namespace terrier::db {
 namespace {
 
@@ -93,15 +95,18 @@ std::optional<std::string> RowWriteStore::row_json(const TableSpec& spec, long l
   return rows[0][0].as<std::string>();
 }
 
+bool need_in_territory(pqxx::transaction_base& tx, long long need_id, const std::string& slug) {
+  auto rows = tx.exec_params(
+      "SELECT coalesce(ST_Intersects((SELECT geom FROM territories WHERE slug = $2), "
+      "coalesce(n.search_center, ST_PointOnSurface(coalesce(n.search_polygon, (SELECT "
+      "geom FROM territories t WHERE t.id = n.search_territory_id))))), false) "
+      "FROM needs n WHERE n.id = $1",
+      need_id, slug);
+  return !rows.empty() && rows[0][0].as<bool>();
+}
+
 bool RowWriteStore::need_in_territory(long long need_id, const std::string& slug) {
-  return tx_.work()
-      .exec_params1(
-          "SELECT coalesce(ST_Intersects((SELECT geom FROM territories WHERE slug = $2), "
-          "coalesce(n.search_center, ST_PointOnSurface(coalesce(n.search_polygon, (SELECT "
-          "geom FROM territories t WHERE t.id = n.search_territory_id))))), false) "
-          "FROM needs n WHERE n.id = $1",
-          need_id, slug)[0]
-      .as<bool>();
+  return db::need_in_territory(tx_.work(), need_id, slug);
 }
 
 void RowWriteStore::record_audit(const std::string& actor, const std::string& action,
@@ -124,8 +129,7 @@ bool RowWriteStore::lock_row(const TableSpec& spec, long long id) {
 
 bool RowWriteStore::lock_at_version(const TableSpec& spec, long long id, long long version) {
   auto rows = tx_.work().exec_params(
-      fmt::format("SELECT (extract(epoch FROM updated_at) * 1000000)::bigint = "
-                  "$2 FROM {} WHERE id = $1 FOR UPDATE",
+      fmt::format("SELECT {} = $2 FROM {} WHERE id = $1 FOR UPDATE", version_sql("updated_at"),
                   tx_.work().quote_name(spec.table)),
       id, version);
   return !rows.empty() && rows[0][0].as<bool>();

@@ -16,6 +16,12 @@
 
 namespace terrier::db {
 
+// Whether need `need_id`'s centre (its search centre, or a point on its
+// area) lies in territory `slug`: the rows of an animator's circle. False
+// for an unknown need. The one place this rule is written: the writes check
+// it, and the items tell the page with "editable".
+bool need_in_territory(pqxx::transaction_base& tx, long long need_id, const std::string& slug);
+
 class RowWriteStore {
  public:
   explicit RowWriteStore(ImportTransaction& tx) : tx_(tx), staging_(tx) {}

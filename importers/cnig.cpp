@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/vocabulary.hpp"
+
 namespace terrier::importers {
 
 const std::vector<std::string>& cnig_schema_columns() {
@@ -103,7 +105,7 @@ const std::map<std::string, std::map<std::string, std::string>>& cnig_values() {
 }
 
 std::string cnig_status_for(const std::string& terrier_status) {
-  if (terrier_status == "disponible") return "friche sans projet";
+  if (terrier_status == vocabulary::kAvailable) return "friche sans projet";
   if (terrier_status == "en discussion" || terrier_status == "attribuée")
     return "friche avec projet";
   if (terrier_status == "retirée") return "friche reconvertie";

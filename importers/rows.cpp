@@ -6,6 +6,7 @@
 
 #include "core/hash.hpp"
 #include "core/text.hpp"
+#include "core/vocabulary.hpp"
 
 namespace terrier::importers {
 namespace {
@@ -257,7 +258,7 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
                  {"available_from", iso(from)},
                  {"available_until", iso(until)},
                  {"owner_kind", owner_kind},
-                 {"status", status.value_or("disponible")},
+                 {"status", status.value_or(std::string(vocabulary::kAvailable))},
                  {"visibility", visibility.value_or("réseau")},
                  {"last_verified", iso(verified)},
                  {"source_status", row.text("source_status")},

@@ -10,6 +10,16 @@ export default [
   {
     files: ["**/public/**/*.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
+    rules: {
+      // The server decides what a role may do (GET /api/session's "may",
+      // may_manage_users, account_roles, role_label): the page never tests a
+      // role's name, so an account role written in its code is an error.
+      "no-restricted-syntax": ["error",
+        { selector: "Literal[value=/^(member|foundation|animator|admin)$/]",
+          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles)." },
+        { selector: "TemplateElement[value.raw=/\\b(member|foundation|animator|admin)\\b/]",
+          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles)." }],
+    },
   },
   {
     files: ["**/tests/web/**/*.mjs", "**/*.mjs"],

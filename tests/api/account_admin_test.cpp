@@ -21,6 +21,7 @@ TEST_F(AccountTest, CliInvitePrintsAPathThatWorksOnce) {
   EXPECT_EQ(json::parse(shown.body), (json{{"email", "Marie.Curie@Example.org"},
                                            {"name", "Marie Curie"},
                                            {"role", "member"},
+                                           {"role_label", "Membre du groupe foncier"},
                                            {"circle", nullptr}}));
   auto short_one = accept(token, "court", "court");
   EXPECT_EQ(short_one.status, 400);

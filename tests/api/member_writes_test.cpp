@@ -240,6 +240,72 @@ TEST_F(MemberWrites, TheSessionSaysWhatEachRoleMayDo) {
   }
   auto member_kinds = json::parse(get("/api/session", member_mel).body)["may"]["import_kinds"];
   EXPECT_EQ(member_kinds, json({"opportunities", "needs"}));
+  // The role's label, and the roles an administrator gives (only to it):
+  // the page holds no role of its own.
+  EXPECT_EQ(json::parse(get("/api/session", animator_).body)["role_label"], "Animateur de cercle");
+  EXPECT_EQ(json::parse(get("/api/session").body)["role_label"], "Visiteur");
+  auto roles = json::parse(get("/api/session", admin_).body)["account_roles"];
+  ASSERT_EQ(roles.size(), 4u) << roles;
+  EXPECT_EQ(roles[0], json({{"role", "member"}, {"label", "Membre du groupe foncier"}}));
+  EXPECT_FALSE(json::parse(get("/api/session", member_).body).contains("account_roles"));
+}
+
+// Each opportunity and need says whether the caller may change it
+// ("editable", "editable_fields"), and the answer is the write's own: for
+// each role, a PATCH of the row succeeds exactly when the item said so (an
+// animator's need inside its circle, not outside; a foundation never).
+TEST_F(MemberWrites, AnItemSaysWhetherTheCallerMayChangeItAsTheWriteDecides) {
+  const std::string in_lille = R"({"collective_name": "Collectif de Wazemmes", "surface_min_m2": 80,
+    "lat": 50.628, "lon": 3.05, "radius_km": 1})";
+  const std::string in_arras = R"({"collective_name": "Collectif d'Arras", "surface_min_m2": 80,
+    "lat": 50.291, "lon": 2.777, "radius_km": 1})";
+  auto a = send("POST", "/api/needs", in_lille, admin_);
+  auto b = send("POST", "/api/needs", in_arras, admin_);
+  ASSERT_EQ(a.status, 201) << a.body;
+  ASSERT_EQ(b.status, 201) << b.body;
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"opportunities", id_of("T-1")},
+      {"needs", std::to_string(id_from(a))},
+      {"needs", std::to_string(id_from(b))}};
+  struct Who {
+    std::string name, token;
+  };
+  const std::vector<Who> people = {
+      {"member", member_}, {"foundation", foundation_}, {"animator", animator_}, {"admin", admin_}};
+  int editable_seen = 0, refused_seen = 0;
+  for (const auto& who : people) {
+    for (const auto& [collection, id] : rows) {
+      SCOPED_TRACE(who.name + " " + collection + "/" + id);
+      auto item = get("/ogcapi/collections/" + collection + "/items/" + id, who.token);
+      ASSERT_EQ(item.status, 200) << item.body;
+      auto p = json::parse(item.body)["properties"];
+      ASSERT_TRUE(p.contains("editable")) << p;
+      const bool editable = p["editable"].get<bool>();
+      const std::string body =
+          collection == "needs" ? R"({"surface_min_m2": 81})" : R"({"rent_eur_month": 640})";
+      auto patched = send("PATCH", "/api/" + collection + "/" + id, body, who.token,
+                          "If-Match: " + item.header("ETag"));
+      EXPECT_EQ(patched.status == 200, editable) << patched.status << " " << patched.body;
+      if (editable) {
+        ++editable_seen;
+        auto fields = p["editable_fields"];
+        EXPECT_FALSE(fields.empty());
+        // A field the role may not read is not one it may write.
+        const bool confidential = who.name == "foundation" || who.name == "admin";
+        const bool lists_notes =
+            std::find(fields.begin(), fields.end(), json("notes")) != fields.end();
+        EXPECT_EQ(lists_notes, confidential) << fields;
+      } else {
+        ++refused_seen;
+        EXPECT_TRUE(p["editable_fields"].empty());
+      }
+    }
+  }
+  EXPECT_GT(editable_seen, 0);
+  EXPECT_GT(refused_seen, 0);
+  // The public reads no such thing.
+  auto anonymous = json::parse(get("/ogcapi/collections/opportunities/items/" + id_of("T-1")).body);
+  EXPECT_FALSE(anonymous["properties"].contains("editable"));
 }
 
 TEST_F(MemberWrites, AMemberImportsRowsOfItsCircleOnly) {

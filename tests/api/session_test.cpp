@@ -22,6 +22,7 @@ TEST_F(AccountTest, SignInSetsAStrictHttpOnlySessionCookie) {
   EXPECT_EQ(body, (json{{"email", "alice@example.org"},
                         {"name", "Alice Martin"},
                         {"role", "member"},
+                        {"role_label", "Membre du groupe foncier"},
                         {"circle", nullptr}}));
   std::string set = r.header("Set-Cookie");
   EXPECT_TRUE(std::regex_search(set, std::regex("^terrier_session=[0-9a-f]{64}; "))) << set;

@@ -5,9 +5,11 @@
 
 import * as api from "./api.js";
 import { $, ctx, element } from "./context.js";
-import { ROLE_LABELS, onSessionChange } from "./session.js";
+import { onSessionChange } from "./session.js";
 
-const ROLES = ["member", "foundation", "animator", "admin"];
+// The roles an administrator may give, with their labels, as the server
+// sends them (GET /api/session's account_roles).
+const accountRoles = () => ctx.state.session.account_roles ?? [];
 const date = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
 const formatDate = (v) => (v ? date.format(new Date(v)) : "—");
 
@@ -62,7 +64,7 @@ function showInvitation(path) {
 
 function roleSelect(value) {
   const select = element("select");
-  for (const r of ROLES) select.add(new Option(ROLE_LABELS[r], r));
+  for (const { role, label } of accountRoles()) select.add(new Option(label, role));
   select.value = value;
   select.setAttribute("aria-label", "Rôle");
   return select;
@@ -168,9 +170,17 @@ async function loadUsers() {
   }
 }
 
+// The invitation form's roles, filled each time the dialog opens (the
+// session, and so the roles an administrator may give, is known by then).
+function fillInviteRoles() {
+  const roles = $("invite-role");
+  const chosen = roles.value;
+  roles.replaceChildren(...accountRoles().map(({ role, label }) => new Option(label, role)));
+  if (chosen) roles.value = chosen;
+}
+
 function wireInvite() {
   const roles = $("invite-role");
-  for (const r of ROLES) roles.add(new Option(ROLE_LABELS[r], r));
   $("invite-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     $("users-error").textContent = "";
@@ -193,8 +203,9 @@ export function wireAccount() {
     $("tokens-error").textContent = "";
     $("token-created").hidden = true;
     $("invitation-link").hidden = true;
-    const admin = ctx.state.session.role === "admin";
+    const admin = Boolean(ctx.state.session.may_manage_users);
     $("users-section").hidden = !admin;
+    if (admin) fillInviteRoles();
     dialog.showModal();
     await Promise.all([loadTokens(), admin ? loadUsers() : null]);
   });

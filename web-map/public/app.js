@@ -179,7 +179,7 @@ async function start() {
   extendPanels((kind, feature) => editButton(ctx.panel, editing, kind, feature));
   onSessionChange((s) => editing.showFor(s));
   onSessionChange((s) => {
-    if (s.role === "animator" && state.circle) $("export-territory").value = state.circle;
+    if (s.may?.export_territories === "circle" && state.circle) $("export-territory").value = state.circle;
     updateExportAccess();
   });
   showSession();

@@ -132,9 +132,9 @@ export async function openMatchPanel(m, need) {
     actions.append(seeOpportunity);
   }
   let history = historySection(`/api/matches/${id}/history`);
-  // Who moves a match along is the server's rule (core/roles); the page only
-  // spares an animator a form the server would refuse.
-  const mayMove = ["member", "foundation", "admin"].includes(ctx.state.session.role);
+  // Who moves a match along is the server's rule (core/roles, sent as
+  // may.set_match_status); the page only spares others a form it would refuse.
+  const mayMove = Boolean(ctx.state.session.may?.set_match_status);
   const readOnly = element("p", `${p.status ? `Suivi : ${p.status}. ` : ""}Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`, "hint");
   actions.append(copyLinkBlock("match", id));
   ctx.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);

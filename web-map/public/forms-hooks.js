@@ -3,50 +3,16 @@
 // and the import dialog. app.js calls wireEditing once and editButton after
 // it fills a panel.
 
-import { Editor, mayCreate, writeScope } from "./forms.js";
+import { Editor, mayCreate } from "./forms.js";
 import { ImportDialog } from "./import.js";
 
 const $ = (id) => document.getElementById(id);
 
-function ringContains(ring, [x, y]) {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-function geometryContains(geometry, point) {
-  const polygons = geometry?.type === "Polygon" ? [geometry.coordinates] : geometry?.type === "MultiPolygon" ? geometry.coordinates : [];
-  return polygons.some((p) => ringContains(p[0], point) && !p.slice(1).some((hole) => ringContains(hole, point)));
-}
-
-// A point standing for a need's area: the mean of its outer ring's vertices
-// (the centre of a radius's circle; near the middle of a drawn polygon).
-function needPoint(geometry) {
-  const ring = geometry?.type === "Polygon" ? geometry.coordinates[0] : geometry?.type === "MultiPolygon" ? geometry.coordinates[0][0] : null;
-  if (!ring) return null;
-  let x = 0;
-  let y = 0;
-  for (const [a, b] of ring.slice(0, -1)) { x += a; y += b; }
-  const n = Math.max(ring.length - 1, 1);
-  return [x / n, y / n];
-}
-
-// Whether the role may edit this row, as the server says (its "may"): every
-// row it reads ("readable": the page holds no other), or the rows of its
-// circle (an animator's needs whose area's centre lies in the circle; the
-// server checks again).
-export function mayEdit(session, kind, feature, circles) {
-  const scope = writeScope(session, kind);
-  if (scope === "readable") return true;
-  const slug = session.circle ?? session.territory;
-  if (scope !== "circle" || !slug) return false;
-  const circle = circles.features.find((c) => c.properties.slug === slug);
-  const point = needPoint(feature.geometry);
-  return Boolean(circle && point && geometryContains(circle.geometry, point));
+// Whether the person may edit this row: the server says so on the row itself
+// ("editable", with the same checks as its writes: the role, the row's
+// visibility, an animator's circle).
+export function mayEdit(feature) {
+  return feature?.properties?.editable === true;
 }
 
 export function wireEditing({ map, maplibregl, state, config, panel, onSaved }) {
@@ -85,7 +51,7 @@ export function wireEditing({ map, maplibregl, state, config, panel, onSaved }) 
       $("open-import").hidden = !imports;
       $("editing").hidden = !(opportunity || need || imports);
     },
-    mayEdit: (kind, feature) => mayEdit(state.session, kind, feature, state.circles),
+    mayEdit: (_kind, feature) => mayEdit(feature),
   };
 }
 

@@ -249,7 +249,9 @@ export class AreaPicker {
     this.errorKey = "area";
     this.missing = "Choisissez une zone de recherche.";
     const session = context.session();
-    const circles = context.circles().filter((c) => session.role !== "animator" || c.slug === (session.circle ?? session.territory));
+    // A role that writes needs only in its circle is offered that circle.
+    const ownCircleOnly = session.may?.writes?.need === "circle";
+    const circles = context.circles().filter((c) => !ownCircleOnly || c.slug === (session.circle ?? session.territory));
     const p = feature?.properties ?? {};
     const known = (slug) => circles.some((c) => c.slug === slug);
     this.mode = p.territory ? (known(p.territory) || context.circles().some((c) => c.slug === p.territory) ? "circle" : "commune")

@@ -6,7 +6,6 @@
 // and the map opens.
 
 import * as api from "./api.js";
-import { ROLE_LABELS } from "./session.js";
 
 const $ = (id) => document.getElementById(id);
 const MIN_LENGTH = 12;
@@ -20,7 +19,7 @@ function fieldError(field, message) {
 
 function who(invitation) {
   const dl = $("invitation-who");
-  const rows = [["Adresse e-mail", invitation.email], ["Nom", invitation.name], ["Rôle", ROLE_LABELS[invitation.role] ?? invitation.role],
+  const rows = [["Adresse e-mail", invitation.email], ["Nom", invitation.name], ["Rôle", invitation.role_label],
     ["Cercle", invitation.circle]];
   for (const [label, value] of rows) {
     if (!value) continue;

@@ -7,11 +7,6 @@ import * as api from "./api.js";
 import { $, ctx } from "./context.js";
 import { ANONYMOUS } from "./state.js";
 
-export const ROLE_LABELS = {
-  public: "Visiteur", member: "Membre du groupe foncier", foundation: "Foncière solidaire",
-  animator: "Animateur de cercle", admin: "Administrateur",
-};
-
 const listeners = [];
 
 // Called with the session after every change of person (and at start).
@@ -19,13 +14,12 @@ export function onSessionChange(fn) {
   listeners.push(fn);
 }
 
-// The server's answer, completed for older servers: the visibilities a role
-// reads are known from the role when they are not given.
+// The server's answer (GET /api/session: the role and its label, what it
+// reads and what it may do); the anonymous defaults when it could not be
+// asked.
 function normalise(s) {
-  if (!s || s.role === "public") return { ...ANONYMOUS, ...(s ?? {}), role: "public", readable_visibilities: ["public"] };
-  const visibilities = s.readable_visibilities ?? (["foundation", "admin"].includes(s.role)
-    ? ["public", "réseau", "confidentiel"] : ["public", "réseau"]);
-  return { ...ANONYMOUS, ...s, readable_visibilities: visibilities, circle: s.circle ?? s.territory ?? null };
+  if (!s) return { ...ANONYMOUS };
+  return { ...ANONYMOUS, ...s, circle: s.circle ?? s.territory ?? null };
 }
 
 // The session at start-up: the cookie, or the token kept in this tab.
@@ -38,24 +32,24 @@ export async function loadSession() {
   }
 }
 
-export function signedIn() {
-  return ctx.state.session.role !== "public";
-}
-
 // Anyone signed in (an account or a pasted token) gets the page's working
 // views: follow-up, requests, history; the server answers for the role.
 export function personSignedIn(session = ctx.state.session) {
-  return session.role !== "public";
+  return Boolean(session.via);
+}
+
+export function signedIn() {
+  return personSignedIn();
 }
 
 export function showSession() {
-  const { role, name } = ctx.state.session;
+  const { role, role_label: label, name } = ctx.state.session;
   const circle = ctx.state.circle;
   const badge = $("role-badge");
   badge.dataset.role = role;
-  badge.textContent = ROLE_LABELS[role] + (name ? ` — ${name}` : "") + (circle ? ` (${circle})` : "");
-  $("sign-in").hidden = role !== "public";
-  $("sign-out").hidden = role === "public";
+  badge.textContent = label + (name ? ` — ${name}` : "") + (circle ? ` (${circle})` : "");
+  $("sign-in").hidden = signedIn();
+  $("sign-out").hidden = !signedIn();
   $("account-open").hidden = ctx.state.session.via !== "cookie";
   $("restricted-layer").hidden = ctx.state.session.readable_visibilities.length <= 1;
   for (const fn of listeners) fn(ctx.state.session);

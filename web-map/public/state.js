@@ -10,7 +10,10 @@ import { LAYER_GROUPS } from "./style.js";
 export const NUMBER_FILTERS = ["surface_min", "surface_max", "rent_max", "price_max"];
 export const LIST_FILTERS = { kind: "kind-choices", tenure: "tenure-choices", status: "status-choices" };
 const DEFAULT_LAYERS = ["circles", "places", "opportunities", "needs", "restricted"];
-export const ANONYMOUS = { role: "public", readable_visibilities: ["public"], name: null, email: null, circle: null, via: null };
+// Until the server has answered GET /api/session: nobody signed in, reading
+// only what everybody reads.
+export const ANONYMOUS = { role: "public", role_label: "Visiteur", readable_visibilities: ["public"], name: null, email: null,
+  circle: null, via: null, may: {} };
 
 export class State {
   constructor() {

@@ -1,11 +1,16 @@
-#include "matching/service.hpp"
+#include "api/match_service.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
+#include "core/log.hpp"
+#include "core/vocabulary.hpp"
 #include "matching/assignment.hpp"
 
-namespace terrier::matching {
+namespace terrier::api {
+
+using matching::assign;
 
 MatchEngine& MatchService::load(std::vector<Opportunity> opportunities) {
   engine_.reset();
@@ -61,8 +66,33 @@ std::optional<std::vector<Match>> MatchService::rank_opportunity(long long oppor
   for (const auto& n : needs_) {
     if (touched.count(n.id)) store_.save_need_matches(n.id, engine.top_for_need(n));
   }
-  if (opp->status != "disponible") return std::vector<Match>{};
+  if (opp->status != vocabulary::kAvailable) return std::vector<Match>{};
   return engine.top_for_opportunity(*opp, needs_, limit);
 }
 
-}  // namespace terrier::matching
+MatchService::RankedAll MatchService::rank_all(std::future<std::vector<Need>> needs) {
+  // The phases' times go to the debug log (scripts/bench reads them).
+  const auto started = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  auto& engine = load(store_.available_opportunities_for_ranking());
+  log::debug("match: {} available opportunities indexed at {:.2f} s", engine.opportunities().size(),
+             seconds());
+  needs_ = needs.get();
+  log::debug("match: {} active needs loaded at {:.2f} s", needs_.size(), seconds());
+  auto ranked = engine.top_for_needs(needs_);
+  log::debug("match: needs ranked at {:.2f} s", seconds());
+  RankedAll result{needs_.size(), 0};
+  std::vector<std::pair<long long, std::vector<Match>>> tops;
+  tops.reserve(needs_.size());
+  for (std::size_t i = 0; i < needs_.size(); ++i) {
+    result.matches += ranked[i].size();
+    tops.emplace_back(needs_[i].id, std::move(ranked[i]));
+  }
+  store_.save_matches(tops);  // one transaction: all or nothing
+  log::debug("match: matches saved at {:.2f} s", seconds());
+  return result;
+}
+
+}  // namespace terrier::api

@@ -2,9 +2,12 @@
 
 // The one matching service the command line and the API share: it reads
 // needs and opportunities through db::MatchStore, ranks them with the
-// engine, stores what is to be stored, and assigns buildings over a
-// territory. `terrier match` and /api/assignment both go through it.
+// engine (matching/, which knows no database), stores what is to be stored,
+// and assigns buildings over a territory. `terrier match` (every mode,
+// --all included) and the API's matches and /api/assignment go through it.
+// It sits above db/ and matching/, beside the API's handlers.
 
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +16,13 @@
 #include "matching/engine.hpp"
 #include "matching/model.hpp"
 
-namespace terrier::matching {
+namespace terrier::api {
+
+using matching::Match;
+using matching::MatchConfig;
+using matching::MatchEngine;
+using matching::Need;
+using matching::Opportunity;
 
 class MatchService {
  public:
@@ -37,6 +46,15 @@ class MatchService {
   // opportunity; an empty list when it is not available.
   std::optional<std::vector<Match>> rank_opportunity(long long opportunity_id, std::size_t limit);
 
+  // Every active need ranked against every available opportunity and the
+  // top k of each stored, in one transaction (all or nothing). `needs`
+  // yields the active needs: read elsewhere (on a second connection) while
+  // the opportunities stream in on the store's. Ids only, no titles.
+  struct RankedAll {
+    std::size_t needs = 0, matches = 0;
+  };
+  RankedAll rank_all(std::future<std::vector<Need>> needs);
+
   // Titles of the opportunities and names of the needs last read, for
   // printing.
   const std::vector<Opportunity>& opportunities() const { return engine_->opportunities(); }
@@ -51,4 +69,4 @@ class MatchService {
   std::vector<Need> needs_;
 };
 
-}  // namespace terrier::matching
+}  // namespace terrier::api
