@@ -1,9 +1,11 @@
-// POST /api/imports: a spreadsheet or a GIS file uploaded from the page (or a
-// script), run through the importer. With dry_run=true nothing is written:
-// the page shows how the header was read and what the import would do, then
-// sends the same file again to import it. With async=true (the page's way)
-// the import runs on a worker (import_jobs.cpp) and its answer ends up in
-// its progress record; one import at a time per person either way.
+// POST /api/imports: a spreadsheet or a GIS file sent whole by a script (the
+// page sends it in pieces and imports it from there: upload_handlers.cpp,
+// through run_import below), run through the importer. With dry_run=true
+// nothing is written: the page shows how the header was read and what the
+// import would do, then imports the same upload. With async=true (the
+// page's way) the import runs on a worker (import_jobs.cpp) and its answer
+// ends up in its progress record; one import at a time per person either
+// way.
 
 #include <fmt/core.h>
 

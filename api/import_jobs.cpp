@@ -1,8 +1,8 @@
 // Background imports (async=true, from POST /api/imports or POST
-// /api/uploads/{id}/import): the request takes the
-// person's lock on a connection of the job's own and starts the progress
-// record, then the job runs on an ImportRunner worker and writes its end,
-// the whole answer, into the record.
+// /api/uploads/{id}/import): the request takes the person's lock on a
+// connection of the job's own and starts the progress record, then the job
+// runs on an ImportRunner worker and writes its end, the whole answer, into
+// the record.
 
 #include <nlohmann/json.hpp>
 #include <pqxx/except>

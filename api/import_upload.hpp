@@ -1,10 +1,11 @@
 #pragma once
 
-// An upload sent to POST /api/imports and its import, shared by the
-// handlers (import_handlers.cpp: the synchronous import and the progress)
-// and the background imports (import_jobs.cpp, async=true): the parameters,
-// the uploaded file, the import itself and its answer, and the lock that
-// keeps one import at a time per person.
+// An upload (the body of POST /api/imports, or a file sent in pieces to
+// /api/uploads) and its import, shared by the handlers (import_handlers.cpp:
+// the synchronous import and the progress; upload_handlers.cpp) and the
+// background imports (import_jobs.cpp, async=true): the parameters, the
+// uploaded file, the import itself and its answer, and the lock that keeps
+// one import at a time per person.
 
 #include <functional>
 #include <map>
