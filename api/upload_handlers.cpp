@@ -84,12 +84,13 @@ Response create_upload(Context& ctx, ConnectionPool&, const ServiceConfig& confi
   std::string format = import_format(ctx.params);
   std::string id = registry(ctx).create(ctx.who, format);
   std::string url = "/api/uploads/" + id;
-  Response r = json_response(json{{"id", id},
-                                  {"url", url},
-                                  {"format", format},
-                                  {"received", 0},
-                                  {"max_bytes", config.max_body_bytes}}
-                                 .dump());
+  Response r = json_response(json{
+      {"id", id},
+      {"url", url},
+      {"format", format},
+      {"received", 0},
+      {"max_bytes",
+       config.max_body_bytes}}.dump());
   r.status = 201;
   r.headers.emplace_back("Location", url);
   return no_store(std::move(r));
@@ -158,10 +159,10 @@ Response import_upload_file(Context& ctx, ConnectionPool& pool, const ServiceCon
   auto sealed = registry(ctx).seal(id, ctx.who);
   if (!sealed) throw unknown_upload(id);
   if (sealed->file->size() == 0) {
-    throw bad_request(fmt::format(
-        "L'envoi est vide : envoyez le fichier (PUT /api/uploads/{}?offset=0) avant de "
-        "l'importer.",
-        id));
+    throw bad_request(
+        fmt::format("L'envoi est vide : envoyez le fichier (PUT /api/uploads/{}?offset=0) avant de "
+                    "l'importer.",
+                    id));
   }
   call.params.format = sealed->format;
   return run_import(ctx, pool, std::move(call), std::move(sealed->file));
