@@ -34,8 +34,7 @@ class ChunkedUpload : public ApiTest {
     return file;
   }
 
-  HttpResponse put(const std::string& target, const std::string& piece,
-                   const std::string& bearer) {
+  HttpResponse put(const std::string& target, const std::string& piece, const std::string& bearer) {
     return http_request(port_, "PUT", target,
                         "Content-Type: application/octet-stream\r\nContent-Length: " +
                             std::to_string(piece.size()) + "\r\n" +
@@ -198,8 +197,8 @@ TEST_F(ChunkedUpload, AnUploadIsItsCreatorsOnly) {
   const std::string file = grid(3, "O");
   const std::string url = upload(file, 40, admin_);
   const std::string other = token("admin", "", "autre-admin");
-  auto appended = put(url + "?offset=" + std::to_string(file.size()), "O-9;X;bureau;50,6;3,0\n",
-                      other);
+  auto appended =
+      put(url + "?offset=" + std::to_string(file.size()), "O-9;X;bureau;50,6;3,0\n", other);
   EXPECT_EQ(appended.status, 404) << appended.body;
   EXPECT_NE(detail(appended).find("Aucun envoi"), std::string::npos) << appended.body;
   EXPECT_EQ(send("POST", url + "/import?kind=opportunities", "", other).status, 404);
@@ -211,8 +210,7 @@ TEST_F(ChunkedUpload, AnUploadIsItsCreatorsOnly) {
   EXPECT_EQ(json::parse(done.body)["inserted"], 3);
   EXPECT_EQ(value("SELECT user_name FROM import_runs ORDER BY id DESC LIMIT 1"), "test-admin");
   // An unknown id reads the same.
-  EXPECT_EQ(put("/api/uploads/0123456789abcdef0123456789abcdef?offset=0", "x", admin_).status,
-            404);
+  EXPECT_EQ(put("/api/uploads/0123456789abcdef0123456789abcdef?offset=0", "x", admin_).status, 404);
 }
 
 TEST_F(ChunkedUpload, AnonymousCallersAndRolesThatImportNothingAreRefused) {
