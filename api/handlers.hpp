@@ -18,6 +18,7 @@
 namespace terrier::api {
 
 class ImportRunner;
+class UploadRegistry;
 
 // How the caller proved who they are.
 enum class AuthVia { none, cookie, token };
@@ -35,10 +36,11 @@ struct Context {
   std::optional<long long> user_id{};
   std::string email{};
   std::string name{};
-  std::string token_name{};          // the bearer token's name
-  const Metrics* metrics = nullptr;  // the service's counters, for /metrics
-  std::size_t in_flight = 0;         // requests being answered, this one included
-  ImportRunner* imports = nullptr;   // background imports; none: async=true is refused
+  std::string token_name{};           // the bearer token's name
+  const Metrics* metrics = nullptr;   // the service's counters, for /metrics
+  std::size_t in_flight = 0;          // requests being answered, this one included
+  ImportRunner* imports = nullptr;    // background imports; none: async=true is refused
+  UploadRegistry* uploads = nullptr;  // files sent in pieces (/api/uploads)
 };
 
 Response json_response(std::string body, const char* type = "application/json");
@@ -103,5 +105,11 @@ Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 // import_handlers.cpp
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response import_progress(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// upload_handlers.cpp: a file sent in pieces, then imported
+Response create_upload(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response append_upload(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response import_upload_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_upload(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 }  // namespace terrier::api

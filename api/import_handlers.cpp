@@ -1,9 +1,11 @@
-// POST /api/imports: a spreadsheet or a GIS file uploaded from the page (or a
-// script), run through the importer. With dry_run=true nothing is written:
-// the page shows how the header was read and what the import would do, then
-// sends the same file again to import it. With async=true (the page's way)
-// the import runs on a worker (import_jobs.cpp) and its answer ends up in
-// its progress record; one import at a time per person either way.
+// POST /api/imports: a spreadsheet or a GIS file sent whole by a script (the
+// page sends it in pieces and imports it from there: upload_handlers.cpp,
+// through run_import below), run through the importer. With dry_run=true
+// nothing is written: the page shows how the header was read and what the
+// import would do, then imports the same upload. With async=true (the
+// page's way) the import runs on a worker (import_jobs.cpp) and its answer
+// ends up in its progress record; one import at a time per person either
+// way.
 
 #include <fmt/core.h>
 
@@ -33,69 +35,6 @@ bool flag(const std::map<std::string, std::string>& params, const char* name) {
 bool is_progress_key(const std::string& key) {
   return key.size() >= 16 && key.size() <= 64 &&
          key.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-ImportParams parse_import_params(const std::map<std::string, std::string>& params) {
-  for (const auto& [name, value] : params) {
-    if (name != "kind" && name != "format" && name != "source" && name != "strict" &&
-        name != "dry_run" && name != "progress" && name != "async") {
-      throw bad_request(fmt::format("unknown parameter '{}'", name));
-    }
-  }
-  ImportParams p;
-  auto kind_it = params.find("kind");
-  if (kind_it != params.end() && kind_it->second == "requests") {
-    p.requests = true;
-  } else {
-    auto kind = kind_it == params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
-    if (!kind ||
-        (*kind != importers::ImportKind::opportunities && *kind != importers::ImportKind::places &&
-         *kind != importers::ImportKind::needs)) {
-      throw bad_request("kind: opportunities, places, needs or requests")
-          .with_extensions(json{{"field", "kind"}}.dump());
-    }
-    p.kind = *kind;
-  }
-  if (params.count("format")) p.format = params.at("format");
-  static const std::vector<std::string> formats = {"csv", "geojson", "gpkg", "kml", "xlsx", "ods"};
-  if (std::find(formats.begin(), formats.end(), p.format) == formats.end()) {
-    throw bad_request("format: csv, geojson, gpkg, kml, xlsx or ods");
-  }
-  if (params.count("source")) p.source = params.at("source");
-  p.strict = flag(params, "strict");
-  p.dry_run = flag(params, "dry_run");
-  p.async = flag(params, "async");
-  if (params.count("progress")) {
-    p.progress = params.at("progress");
-    if (!is_progress_key(*p.progress)) {
-      throw bad_request("progress : une clé de 16 à 64 chiffres hexadécimaux (minuscules)")
-          .with_extensions(json{{"field", "progress"}}.dump());
-    }
-  }
-  return p;
-}
-
-// Who may import what (core/roles): 401 without credentials, 403 with a
-// French reason otherwise.
-ImportScope require_importer(const Context& ctx) {
-  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "importer demande un compte");
-  auto scope = import_scope(ctx.role, ctx.territory.has_value());
-  if (scope == ImportScope::none) {
-    throw Problem(403, "Forbidden",
-                  ctx.role == Role::member
-                      ? "Importer un tableau demande un cercle : demandez à un administrateur de "
-                        "rattacher votre compte au cercle de votre territoire."
-                      : fmt::format("le rôle {} n'importe pas de tableau", role_name(ctx.role)));
-  }
-  return scope;
-}
-
-void require_importable_kind(const Context& ctx, const ImportParams& params) {
-  if (!may_import_kind(ctx.role, kind_label(params))) {
-    throw field_problem(403, "Forbidden", "kind",
-                        fmt::format("kind : le rôle {} n'importe pas de {}", role_name(ctx.role),
-                                    kind_label(params)));
-  }
 }
 
 // A synchronous import's lock, on the pool connection it imports on.
@@ -153,6 +92,75 @@ class ProgressRecord {
 
 }  // namespace
 
+std::string import_format(const std::map<std::string, std::string>& params) {
+  auto it = params.find("format");
+  std::string format = it == params.end() ? "csv" : it->second;
+  static const std::vector<std::string> formats = {"csv", "geojson", "gpkg", "kml", "xlsx", "ods"};
+  if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
+    throw bad_request("format: csv, geojson, gpkg, kml, xlsx or ods");
+  }
+  return format;
+}
+
+ImportParams parse_import_params(const std::map<std::string, std::string>& params) {
+  for (const auto& [name, value] : params) {
+    if (name != "kind" && name != "format" && name != "source" && name != "strict" &&
+        name != "dry_run" && name != "progress" && name != "async") {
+      throw bad_request(fmt::format("unknown parameter '{}'", name));
+    }
+  }
+  ImportParams p;
+  auto kind_it = params.find("kind");
+  if (kind_it != params.end() && kind_it->second == "requests") {
+    p.requests = true;
+  } else {
+    auto kind = kind_it == params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
+    if (!kind ||
+        (*kind != importers::ImportKind::opportunities && *kind != importers::ImportKind::places &&
+         *kind != importers::ImportKind::needs)) {
+      throw bad_request("kind: opportunities, places, needs or requests")
+          .with_extensions(json{{"field", "kind"}}.dump());
+    }
+    p.kind = *kind;
+  }
+  p.format = import_format(params);
+  if (params.count("source")) p.source = params.at("source");
+  p.strict = flag(params, "strict");
+  p.dry_run = flag(params, "dry_run");
+  p.async = flag(params, "async");
+  if (params.count("progress")) {
+    p.progress = params.at("progress");
+    if (!is_progress_key(*p.progress)) {
+      throw bad_request("progress : une clé de 16 à 64 chiffres hexadécimaux (minuscules)")
+          .with_extensions(json{{"field", "progress"}}.dump());
+    }
+  }
+  return p;
+}
+
+// Who may import what (core/roles): 401 without credentials, 403 with a
+// French reason otherwise.
+ImportScope require_importer(const Context& ctx) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "importer demande un compte");
+  auto scope = import_scope(ctx.role, ctx.territory.has_value());
+  if (scope == ImportScope::none) {
+    throw Problem(403, "Forbidden",
+                  ctx.role == Role::member
+                      ? "Importer un tableau demande un cercle : demandez à un administrateur de "
+                        "rattacher votre compte au cercle de votre territoire."
+                      : fmt::format("le rôle {} n'importe pas de tableau", role_name(ctx.role)));
+  }
+  return scope;
+}
+
+void require_importable_kind(const Context& ctx, const ImportParams& params) {
+  if (!may_import_kind(ctx.role, kind_label(params))) {
+    throw field_problem(403, "Forbidden", "kind",
+                        fmt::format("kind : le rôle {} n'importe pas de {}", role_name(ctx.role),
+                                    kind_label(params)));
+  }
+}
+
 // POST /api/imports?kind=...&format=csv[&dry_run=true][&strict=true]
 // [&source=NAME][&progress=KEY][&async=true]: the body is the file itself. Admins anywhere, a
 // member with a circle rows of its circle (core/roles import_scope). The report (and, for a dry
@@ -165,11 +173,16 @@ Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   call.scope = require_importer(ctx);
   call.params = parse_import_params(ctx.params);
   require_importable_kind(ctx, call.params);
+  if (ctx.request.body.empty()) throw bad_request("the body is empty: send the file itself");
+  auto upload = std::make_shared<const UploadFile>(ctx.request.body, call.params.format);
+  return run_import(ctx, pool, std::move(call), std::move(upload));
+}
+
+Response run_import(Context& ctx, ConnectionPool& pool, ImportCall call,
+                    std::shared_ptr<const UploadFile> upload) {
   call.role = ctx.role;
   call.who = ctx.who;
   call.territory = ctx.territory;
-  if (ctx.request.body.empty()) throw bad_request("the body is empty: send the file itself");
-  auto upload = std::make_unique<UploadFile>(ctx.request.body, call.params.format);
   if (call.params.async) return start_background_import(ctx, std::move(call), std::move(upload));
 
   auto conn = pool.acquire();

@@ -1,7 +1,8 @@
-// Background imports (POST /api/imports?async=true): the request takes the
-// person's lock on a connection of the job's own and starts the progress
-// record, then the job runs on an ImportRunner worker and writes its end,
-// the whole answer, into the record.
+// Background imports (async=true, from POST /api/imports or POST
+// /api/uploads/{id}/import): the request takes the person's lock on a
+// connection of the job's own and starts the progress record, then the job
+// runs on an ImportRunner worker and writes its end, the whole answer, into
+// the record.
 
 #include <nlohmann/json.hpp>
 #include <pqxx/except>
@@ -25,7 +26,7 @@ struct ImportStopped {};
 class UploadJob : public ImportJob {
  public:
   UploadJob(std::unique_ptr<pqxx::connection> control, std::string key, ImportCall call,
-            std::unique_ptr<UploadFile> upload)
+            std::shared_ptr<const UploadFile> upload)
       : control_(std::move(control)),
         key_(std::move(key)),
         call_(std::move(call)),
@@ -98,7 +99,7 @@ class UploadJob : public ImportJob {
   std::unique_ptr<pqxx::connection> control_;
   std::string key_;
   ImportCall call_;
-  std::unique_ptr<UploadFile> upload_;
+  std::shared_ptr<const UploadFile> upload_;
   long long rows_ = 0;
 };
 
@@ -107,7 +108,7 @@ class UploadJob : public ImportJob {
 // async=true: the lock taken, the record started and the job queued, here;
 // the import itself on a worker.
 Response start_background_import(Context& ctx, ImportCall call,
-                                 std::unique_ptr<UploadFile> upload) {
+                                 std::shared_ptr<const UploadFile> upload) {
   if (!ctx.imports) {
     throw Problem(503, "Service Unavailable",
                   "ce serveur ne fait pas d'imports en arrière-plan : envoyez-le sans async");

@@ -1,7 +1,12 @@
 #include "api/import_upload.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -89,6 +94,53 @@ json report_json(const importers::ImportReport& report, bool dry_run, json heade
 }
 
 }  // namespace
+
+UploadFile::UploadFile(const std::string& format) {
+  std::string suffix = "." + format;
+  path_ = (std::filesystem::temp_directory_path() / ("terrier-upload-XXXXXX" + suffix)).string();
+  int fd = mkstemps(path_.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw Error("cannot store the upload");
+  close(fd);
+}
+
+UploadFile::UploadFile(const std::string& body, const std::string& format) : UploadFile(format) {
+  try {
+    append(body);
+  } catch (...) {
+    std::remove(path_.c_str());
+    throw;
+  }
+}
+
+UploadFile::~UploadFile() {
+  std::remove(path_.c_str());
+}
+
+void UploadFile::append(std::string_view bytes) {
+  int fd = open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot store the upload");
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    ssize_t n = pwrite(fd, bytes.data() + written, bytes.size() - written,
+                       static_cast<off_t>(size_ + written));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+  // A piece half written is taken back: the file stays as it was (and the
+  // next piece is written at the same place anyway).
+  if (written != bytes.size()) (void)!ftruncate(fd, static_cast<off_t>(size_));
+  close(fd);
+  if (written != bytes.size()) throw Error("cannot store the upload (disk full?)");
+  size_ += written;
+}
+
+std::string UploadFile::hide_path(std::string message) const {
+  for (auto at = message.find(path_); at != std::string::npos; at = message.find(path_)) {
+    message.replace(at, path_.size(), "upload");
+  }
+  return message;
+}
 
 const char* kind_label(const ImportParams& p) {
   return p.requests ? "requests" : importers::kind_name(p.kind);

@@ -1,19 +1,18 @@
 #pragma once
 
-// An upload sent to POST /api/imports and its import, shared by the
-// handlers (import_handlers.cpp: the synchronous import and the progress)
-// and the background imports (import_jobs.cpp, async=true): the parameters,
-// the uploaded file, the import itself and its answer, and the lock that
-// keeps one import at a time per person.
+// An upload (the body of POST /api/imports, or a file sent in pieces to
+// /api/uploads) and its import, shared by the handlers (import_handlers.cpp:
+// the synchronous import and the progress; upload_handlers.cpp) and the
+// background imports (import_jobs.cpp, async=true): the parameters, the
+// uploaded file, the import itself and its answer, and the lock that keeps
+// one import at a time per person.
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/handlers.hpp"
 #include "core/error.hpp"
@@ -54,36 +53,30 @@ struct ImportAnswer {
 
 using ProgressCallback = std::function<void(long long rows, std::optional<double> fraction)>;
 
-// The upload in a private temporary file, removed when this goes out of scope.
+// The upload in a private temporary file, removed when this goes out of
+// scope: written at once (POST /api/imports), or piece by piece
+// (upload_registry: PUT /api/uploads/{id}).
 class UploadFile {
  public:
-  UploadFile(const std::string& body, const std::string& format) {
-    std::string suffix = "." + format;
-    path_ = (std::filesystem::temp_directory_path() / ("terrier-upload-XXXXXX" + suffix)).string();
-    int fd = mkstemps(path_.data(), static_cast<int>(suffix.size()));
-    if (fd < 0) throw Error("cannot store the upload");
-    bool written = write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size());
-    close(fd);
-    if (!written) {
-      std::remove(path_.c_str());
-      throw Error("cannot store the upload (disk full?)");
-    }
-  }
-  ~UploadFile() { std::remove(path_.c_str()); }
+  // An empty file named with the format's suffix (GDAL reads it).
+  explicit UploadFile(const std::string& format);
+  UploadFile(const std::string& body, const std::string& format);
+  ~UploadFile();
   UploadFile(const UploadFile&) = delete;
   UploadFile& operator=(const UploadFile&) = delete;
   const std::string& path() const { return path_; }
+  std::size_t size() const { return size_; }
+
+  // Adds `bytes` at the end; throws Error (disk full), the file left as it
+  // was. Not thread-safe: upload_registry serialises the pieces.
+  void append(std::string_view bytes);
 
   // An importer's message names the temporary file: name the upload instead.
-  std::string hide_path(std::string message) const {
-    for (auto at = message.find(path_); at != std::string::npos; at = message.find(path_)) {
-      message.replace(at, path_.size(), "upload");
-    }
-    return message;
-  }
+  std::string hide_path(std::string message) const;
 
  private:
   std::string path_;
+  std::size_t size_ = 0;
 };
 
 const char* kind_label(const ImportParams& p);
@@ -107,6 +100,24 @@ ImportAnswer import_upload(pqxx::connection_base& conn, const ImportCall& call,
 
 // async=true (import_jobs.cpp): the lock, the record and the queued job;
 // 202 with the progress URL.
-Response start_background_import(Context& ctx, ImportCall call, std::unique_ptr<UploadFile> upload);
+Response start_background_import(Context& ctx, ImportCall call,
+                                 std::shared_ptr<const UploadFile> upload);
+
+// import_handlers.cpp, shared by POST /api/imports and POST
+// /api/uploads/{id}/import (upload_handlers.cpp):
+// The query's `format` (csv when absent); 400 for another.
+std::string import_format(const std::map<std::string, std::string>& params);
+// The query's import parameters (kind, format, source, strict, dry_run,
+// progress, async); 400 naming the parameter.
+ImportParams parse_import_params(const std::map<std::string, std::string>& params);
+// Who may import: 401 without credentials, 403 with a French reason for a
+// role that imports nothing (core/roles import_scope).
+ImportScope require_importer(const Context& ctx);
+// 403 (field kind) for a kind the role does not import.
+void require_importable_kind(const Context& ctx, const ImportParams& params);
+// The import of `upload` as `call` says: on this thread (the report, 200 or
+// 422), or with async=true in the background (202 and the progress URL).
+Response run_import(Context& ctx, ConnectionPool& pool, ImportCall call,
+                    std::shared_ptr<const UploadFile> upload);
 
 }  // namespace terrier::api

@@ -13,6 +13,7 @@
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
 #include "api/problem.hpp"
+#include "api/upload_registry.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
@@ -105,6 +106,10 @@ const std::vector<Route>& routes() {
       {"GET", {"api", "territories", "{}", "export"}, export_territory},
       {"POST", {"api", "imports"}, import_file},
       {"GET", {"api", "imports", "progress", "{}"}, import_progress},
+      {"POST", {"api", "uploads"}, create_upload},
+      {"PUT", {"api", "uploads", "{}"}, append_upload},
+      {"DELETE", {"api", "uploads", "{}"}, delete_upload},
+      {"POST", {"api", "uploads", "{}", "import"}, import_upload_file},
       {"POST", {"api", "opportunities"}, create_row},
       {"POST", {"api", "needs"}, create_row},
       {"PATCH", {"api", "opportunities", "{}"}, update_row},
@@ -160,8 +165,9 @@ void add_cache_headers(const Request& request, Response& r) {
 // tokens, invitations, requests, histories, the follow-up, imports.
 bool personal_route(const std::vector<std::string>& segments) {
   if (segments.size() < 2 || segments[0] != "api") return false;
-  static const std::vector<std::string> roots = {"session",  "users",    "tokens",  "invitations",
-                                                 "requests", "followup", "matches", "imports"};
+  static const std::vector<std::string> roots = {"session",     "users",    "tokens",
+                                                 "invitations", "requests", "followup",
+                                                 "matches",     "imports",  "uploads"};
   return std::find(roots.begin(), roots.end(), segments[1]) != roots.end() ||
          segments.back() == "history";
 }
@@ -239,9 +245,14 @@ void ServiceConfig::validate() const {
 }
 
 Service::Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports)
-    : config_(std::move(config)), pool_(pool), imports_(imports) {
+    : config_(std::move(config)),
+      pool_(pool),
+      imports_(imports),
+      uploads_(std::make_unique<UploadRegistry>()) {
   config_.validate();
 }
+
+Service::~Service() = default;
 
 Response Service::handle(const Request& request) {
   struct InFlight {
@@ -284,7 +295,7 @@ Response Service::handle(const Request& request) {
       response.status = 204;
       response.content_type.clear();
       response.headers = {
-          {"Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE"},
+          {"Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE"},
           {"Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, If-Match"},
           {"Access-Control-Max-Age", "600"}};
       add_cors_headers(config_, request, response);
@@ -303,6 +314,7 @@ Response Service::handle(const Request& request) {
       ctx.metrics = &metrics_;
       ctx.in_flight = in_flight_.load();
       ctx.imports = imports_;
+      ctx.uploads = uploads_.get();
       response = found->handler(ctx, pool_, config_);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,11 +60,13 @@ struct Response {
 };
 
 class ImportRunner;
+class UploadRegistry;
 
 class Service {
  public:
   // `imports` runs the imports sent with async=true (none: they are refused).
   Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports = nullptr);
+  ~Service();
 
   // Never throws: every failure becomes a problem-details response.
   Response handle(const Request& request);
@@ -77,6 +80,7 @@ class Service {
   ServiceConfig config_;
   ConnectionPool& pool_;
   ImportRunner* imports_;
+  std::unique_ptr<UploadRegistry> uploads_;  // files sent in pieces, until imported
   Metrics metrics_;
   std::atomic<std::size_t> in_flight_{0};
   std::atomic<bool> draining_{false};

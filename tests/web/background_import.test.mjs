@@ -1,16 +1,18 @@
 // Issue 20's « Done when » for background imports: a 300,000-row
 // spreadsheet, as a French spreadsheet writes it, imported from the page by
 // an admin (the dry run of « Importer un tableau », then « Confirmer
-// l'import »). The server imports on a worker of its own: GET /healthz,
-// asked from node every 50 ms throughout (from the upload to the moment the
-// page shows the report), answers in under 100 ms; the bar follows the
-// server's reading and reaches 100 %; the report comes from the progress's
-// last answer. The rows are removed afterwards, so later tests
+// l'import »). The page sends the file in pieces of 1 MiB and the server
+// imports on a worker of its own: GET /healthz, asked from node every 50 ms
+// throughout (from the upload to the moment the page shows the report),
+// answers every time in under 100 ms; the bar follows the server's reading
+// and reaches 100 %; the report comes from the progress's last answer. The rows are removed afterwards, so later tests
 // see the demo data only. Against a real `terrier serve` with the demo data
 // (tests/web/run) in Debian's chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
 import { launch, openPage, ready } from "./lib/browser.mjs";
@@ -27,6 +29,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
+  rmSync(join(process.env.TERRIER_ARTIFACTS, "grand-tableau.csv"), { force: true });
   psql(`DELETE FROM opportunities WHERE external_id LIKE 'BG${RUN}-%'`);
 });
 
@@ -104,7 +107,7 @@ function watchHealth() {
 }
 
 describe("background imports", () => {
-  test("a 300,000-row import from the page: /healthz answers throughout (p99 under 100 ms), the bar reaches 100 %", { timeout: 1_800_000 }, async () => {
+  test("a 300,000-row import from the page: /healthz answers every time in under 100 ms, the bar reaches 100 %", { timeout: 1_800_000 }, async () => {
     const admin = await account(BASE, "admin", { name: `Admin Import ${RUN}` });
     const { page, context, problems } = await openPage(browser, BASE);
     await signInWithPassword(page, admin);
@@ -112,6 +115,10 @@ describe("background imports", () => {
     await page.click("#open-import");
     await page.selectOption("#import-kind", "opportunities");
     const file = spreadsheet();
+    // Given to the browser by its path: as a 15 MB buffer, playwright took
+    // 30 s and more to hand it over on a busy machine.
+    const path = join(process.env.TERRIER_ARTIFACTS, "grand-tableau.csv");
+    writeFileSync(path, file);
     // The bar's values while the server reads, and when the report of the
     // import showed, recorded in the page.
     await page.evaluate(() => {
@@ -126,13 +133,23 @@ describe("background imports", () => {
       }).observe(status, { childList: true, characterData: true, subtree: true });
     });
 
+    // When each piece of the upload was sent and answered, to set the
+    // slowest probes against.
+    const pieces = [];
+    page.on("request", (r) => {
+      if (r.method() === "PUT" && r.url().includes("/api/uploads/")) pieces.push({ url: r.url(), sent: Date.now() });
+    });
+    page.on("requestfinished", (r) => {
+      const piece = pieces.find((p) => p.url === r.url() && p.done === undefined);
+      if (piece) piece.done = Date.now();
+    });
     const probe = watchHealth();
     let health = { samples: [], failures: ["the probe did not report"] };
     const timings = {};
     const marks = { start: Date.now() };
     try {
       let started = performance.now();
-      await page.setInputFiles("#import-file", { name: "grand-tableau.csv", mimeType: "text/csv", buffer: file });
+      await page.setInputFiles("#import-file", path);
       const inserted = page.locator('#import-result li[data-count="inserted"]');
       await inserted.waitFor({ timeout: 900_000 });
       timings.dryRun = (performance.now() - started) / 1000;
@@ -165,11 +182,24 @@ describe("background imports", () => {
     const max = sorted[sorted.length - 1];
     const p99 = sorted[Math.floor(sorted.length * 0.99)];
     const since = (t) => ((t - marks.start) / 1000).toFixed(1);
-    const slowest = [...during].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => `${s.ms.toFixed(0)} ms at ${since(s.at)} s`);
+    // A slow probe next to a piece of the upload (sent before the probe
+    // ended, answered after it started) names it.
+    const beside = (s) => pieces.filter((p) => p.sent <= s.at + s.ms && (p.done ?? Infinity) >= s.at)
+      .map((p) => ` beside piece ${p.url.split("offset=")[1]} (${since(p.sent)}–${since(p.done ?? NaN)} s)`).join("");
+    const slowest = [...during].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => `${s.ms.toFixed(0)} ms at ${since(s.at)} s${beside(s)}`);
+    // The same probe before the first piece left, while the test made the
+    // file and handed it to the browser (the server idle): what the
+    // machine itself costs, to tell its hiccups from the server's.
+    const idle = health.samples.filter((s) => s.at + s.ms < (pieces[0]?.sent ?? 0)).map((s) => s.ms).sort((a, b) => a - b);
+    console.log(`before the upload (server idle): ${idle.length} probes, median ${idle[Math.floor(idle.length / 2)]?.toFixed(1)} ms, ` +
+      `p99 ${idle[Math.floor(idle.length * 0.99)]?.toFixed(1)} ms, max ${idle.at(-1)?.toFixed(1)} ms`);
+    writeFileSync(join(process.env.TERRIER_ARTIFACTS, "background-import-healthz.json"),
+      JSON.stringify({ marks, timings, pieces, samples: health.samples }));
     console.log(`300,000 rows: dry run ${timings.dryRun.toFixed(1)} s, import ${timings.import.toFixed(1)} s; ` +
       `/healthz asked ${sorted.length} times: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, ` +
       `p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; slowest: ${slowest.join(", ")} ` +
-      `(dry run shown at ${since(marks.dryRunShown)} s, confirmed at ${since(marks.confirm)} s, report at ${since(marks.shown)} s)`);
+      `(dry run shown at ${since(marks.dryRunShown)} s, confirmed at ${since(marks.confirm)} s, report at ${since(marks.shown)} s; ` +
+      `${pieces.length} pieces sent from ${since(pieces[0]?.sent ?? NaN)} to ${since(pieces.at(-1)?.done ?? NaN)} s)`);
     // Tiles asked after the import (the map redrawn with 300,000 more points)
     // may outlast the server's statement timeout at low zoom: 503, noted
     // apart, not an import's failure.
@@ -178,14 +208,13 @@ describe("background imports", () => {
     assert.deepEqual(problems.filter((p) => !tiles.includes(p) && !/status of 503/.test(p)), []);
     await context.close();
     assert.deepEqual(health.failures, []);
-    // Issue 20 asks for every answer under 100 ms. What holds on the 2-core
-    // test machine: 99 % of them, and none stuck behind the import (under a
-    // second). A probe whose new connection lands on the server thread that
-    // is reading an upload (Pistache reads a body on the thread that owns
-    // its connection: about 0.2 s for these 15 MB, longer when the machine
-    // is busy) waits for it; two uploads, two chances. Not met yet: see the
-    // README (an upload in chunks would bound that wait).
+    // Issue 20 asks for every answer under 100 ms. The file goes in pieces
+    // of 1 MiB: a probe whose new connection lands on the server thread
+    // reading one (Pistache reads a body on the thread that owns its
+    // connection) waits about 15 ms for it, not the 0.2 s a 15 MB body took.
+    // Sent once, for the dry run and the import.
+    assert.equal(pieces.length, Math.ceil(file.length / 2 ** 20), "the file went once, in pieces of 1 MiB");
     assert.ok(p99 < 100, `/healthz: p99 ${p99.toFixed(1)} ms (max ${max.toFixed(1)} ms)`);
-    assert.ok(max < 1000, `/healthz took ${max.toFixed(1)} ms at worst (p99 ${p99.toFixed(1)} ms)`);
+    assert.ok(max < 100, `/healthz took ${max.toFixed(1)} ms at worst (p99 ${p99.toFixed(1)} ms); slowest: ${slowest.join(", ")}`);
   });
 });

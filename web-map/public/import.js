@@ -1,10 +1,13 @@
-// "Importer un tableau": a spreadsheet or GIS file dropped on the page goes to
-// POST /api/imports twice, first as a dry run (how its header was read, what
-// would be inserted, updated, left unchanged or rejected, probable
-// duplicates, conflicts with page edits), then, on "Confirmer l'import", for
-// real. Uploads go through XMLHttpRequest for their progress bar, with
-// async=true: the server answers 202 with a progress URL at once and imports
-// on a worker of its own; the bar then follows the server's reading (GET
+// "Importer un tableau": a spreadsheet or GIS file dropped on the page is
+// sent once, in pieces of 1 MiB (POST /api/uploads, then PUT
+// /api/uploads/ID?offset=N one piece after the other: no server thread reads
+// a large body, so the map and /healthz never wait behind one), and imported
+// from there twice (POST /api/uploads/ID/import): first as a dry run (how
+// its header was read, what would be inserted, updated, left unchanged or
+// rejected, probable duplicates, conflicts with page edits), then, on
+// "Confirmer l'import", for real. Imports go with async=true: the server
+// answers 202 with a progress URL at once and imports on a worker of its
+// own; the bar then follows the server's reading (GET
 // /api/imports/progress/KEY, kept in PostgreSQL, so any server process
 // answers) up to 100 %, and the progress's last answer is the report the
 // import would have answered itself.
@@ -36,22 +39,60 @@ export function formatOf(name) {
   return FORMATS[name.split(".").pop().toLowerCase()] ?? null;
 }
 
-// Sends the file; onProgress(fraction of the upload sent). Resolves to
-// {status, body}.
-function upload(path, file, onProgress) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", api.absolute(path));
-    for (const [k, v] of Object.entries(api.authHeaders({ "Content-Type": "application/octet-stream" }))) xhr.setRequestHeader(k, v);
-    xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); });
-    xhr.addEventListener("load", () => {
-      let body = null;
-      try { body = JSON.parse(xhr.responseText); } catch { body = { detail: xhr.statusText }; }
-      resolve({ status: xhr.status, body });
+// The pieces' size: a piece is read by one server thread in about 15 ms.
+const PIECE_BYTES = 1024 * 1024;
+
+// A call that answers {status, body} whatever the status (the import's
+// refusals are shown as its reports are); throws when the server does not
+// answer.
+async function call(method, path, body, contentType) {
+  let response;
+  try {
+    response = await fetch(api.absolute(path), {
+      method, body, credentials: "same-origin",
+      headers: api.authHeaders(contentType ? { "Content-Type": contentType } : {}),
     });
-    xhr.addEventListener("error", () => reject(new Error("le serveur ne répond pas")));
-    xhr.send(file);
-  });
+  } catch {
+    throw new Error("le serveur ne répond pas");
+  }
+  let answer = null;
+  try { answer = response.status === 204 ? {} : await response.json(); } catch { answer = { detail: response.statusText }; }
+  return { status: response.status, body: answer };
+}
+
+function refused({ status, body }) {
+  return new api.ApiError(status, body?.detail ?? String(status), body ?? {});
+}
+
+// Sends `file` to a new upload, one piece after the other;
+// onProgress(fraction of the file sent). A piece whose answer was lost is
+// sent again; one the server already has (409 with "received") is skipped.
+// Resolves to the upload's URL.
+async function uploadInPieces(file, format, onProgress) {
+  const created = await call("POST", `/api/uploads?${new URLSearchParams({ format })}`);
+  if (created.status !== 201) throw refused(created);
+  const url = created.body.url;
+  let offset = 0;
+  let failures = 0;
+  while (offset < file.size) {
+    const piece = file.slice(offset, offset + PIECE_BYTES);
+    let answer;
+    try {
+      answer = await call("PUT", `${url}?offset=${offset}`, piece, "application/octet-stream");
+    } catch (e) {
+      if (++failures > 3) throw e;
+      await new Promise((r) => setTimeout(r, 500 * failures));
+      continue;
+    }
+    if (answer.status === 200 || (answer.status === 409 && answer.body?.field === "offset")) {
+      offset = answer.body.received;
+      failures = 0;
+      onProgress(offset / file.size);
+      continue;
+    }
+    throw refused(answer);
+  }
+  return url;
 }
 
 function table(headers, rows, className) {
@@ -99,6 +140,7 @@ export class ImportDialog {
   }
 
   show() {
+    this.forget();
     this.file = null;
     this.fileInput.value = "";
     this.result.replaceChildren();
@@ -108,11 +150,44 @@ export class ImportDialog {
     this.dialog.showModal();
   }
 
-  path(dryRun) {
-    const format = formatOf(this.file.name);
-    const qs = new URLSearchParams({ kind: this.kind.value, format, async: "true" });
+  // The file chosen, sent once: the dry run and the import read the same
+  // upload, also when only the kind changes. Resolves to its URL.
+  async uploaded(label) {
+    if (this.upload?.file === this.file) return this.upload.url;
+    this.forget();
+    const url = await uploadInPieces(this.file, formatOf(this.file.name), (f) => {
+      this.progress.value = f;
+      this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
+    });
+    this.upload = { file: this.file, url };
+    return url;
+  }
+
+  // The server may drop the upload now (else it goes after an hour alone).
+  forget() {
+    if (this.upload) call("DELETE", this.upload.url).catch(() => {});
+    this.upload = null;
+  }
+
+  // Starts the import of the upload: {status, body}, 202 with the progress
+  // URL when accepted. An upload the server no longer has (an hour
+  // without news, a restart) is sent again.
+  async startImport(dryRun, label) {
+    const qs = new URLSearchParams({ kind: this.kind.value, async: "true" });
     if (dryRun) qs.set("dry_run", "true");
-    return `/api/imports?${qs}`;
+    try {
+      let answer = await call("POST", `${await this.uploaded(label)}/import?${qs}`);
+      if (answer.status === 404) {
+        this.upload = null;
+        answer = await call("POST", `${await this.uploaded(label)}/import?${qs}`);
+      }
+      return answer;
+    } catch (e) {
+      // The upload refused (too large, a role that imports nothing): shown
+      // as the import's refusal.
+      if (e instanceof api.ApiError) return { status: e.status, body: e.problem };
+      throw e;
+    }
   }
 
   // The server's reading of the file, asked every 300 ms until the import
@@ -156,10 +231,7 @@ export class ImportDialog {
     this.status.textContent = label;
     let answer = { status: 0, body: {} };
     try {
-      answer = await upload(this.path(dryRun), this.file, (f) => {
-        this.progress.value = f;
-        this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
-      });
+      answer = await this.startImport(dryRun, label);
       if (answer.status !== 202) return answer;
       const last = await this.follow(answer.body.progress_url, label);
       answer = { status: last.status ?? (last.state === "done" ? 200 : 500), body: last };
@@ -259,6 +331,7 @@ export class ImportDialog {
       this.render(body);
       this.status.textContent = `Import terminé : ${COUNT.format(body.inserted)} ajoutée(s), ${COUNT.format(body.updated)} mise(s) à jour, ${COUNT.format(body.unchanged)} inchangée(s), ${COUNT.format(body.rejected)} refusée(s).`;
       this.confirm.hidden = true;
+      this.forget();
       if (this.kind.value !== "requests") await this.onImported?.(this.kind.value);
     } catch (e) {
       this.status.textContent = `Import impossible : ${e.message}`;
