@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "api/field_problem.hpp"
 #include "core/text.hpp"
@@ -163,16 +162,14 @@ std::string abandoned_problem() {
                       "n'a été enregistré. Envoyez le fichier à nouveau.");
 }
 
-// The person's import lock on `conn`, or 409. Asked twice, a moment apart:
-// an import whose record just said "done" releases it right after.
+// The person's import lock on `conn`, or 409. Waited for a moment: an
+// import whose record just said "done" releases it right after (the wait
+// ends at the release, so an HTTP thread is not held for a fixed time).
 void lock_importer_or_409(pqxx::connection_base& conn, const std::string& who) {
-  if (!db::try_lock_importer(conn, who)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    if (!db::try_lock_importer(conn, who)) {
-      throw Problem(409, "Conflict",
-                    "Un import que vous avez lancé est encore en cours : attendez qu'il se "
-                    "termine avant d'en lancer un autre.");
-    }
+  if (!db::lock_importer_within(conn, who, 200)) {
+    throw Problem(409, "Conflict",
+                  "Un import que vous avez lancé est encore en cours : attendez qu'il se "
+                  "termine avant d'en lancer un autre.");
   }
   // Holding the lock, none of this person's imports runs: a record still
   // "reading" is one whose server died.

@@ -73,6 +73,23 @@ bool try_lock_importer(pqxx::connection_base& conn, const std::string& actor) {
       .as<bool>();
 }
 
+bool lock_importer_within(pqxx::connection_base& conn, const std::string& actor, int wait_ms) {
+  if (try_lock_importer(conn, actor)) return true;
+  // A session lock taken in a transaction outlives it; lock_timeout bounds
+  // the wait for this statement only (SET LOCAL), and the wait ends as soon
+  // as the holder releases it, not after a fixed sleep.
+  pqxx::work w(conn);
+  w.exec("SET LOCAL lock_timeout = " + w.quote(std::to_string(wait_ms) + "ms"));
+  try {
+    w.exec_params("SELECT pg_advisory_lock($1, hashtext($2))", kImportLockSpace, actor);
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == "55P03") return false;  // lock_not_available: still held
+    throw;
+  }
+  w.commit();
+  return true;
+}
+
 void unlock_importer(pqxx::connection_base& conn, const std::string& actor) {
   pqxx::nontransaction n(conn);
   n.exec_params("SELECT pg_advisory_unlock($1, hashtext($2))", kImportLockSpace, actor);

@@ -44,6 +44,9 @@ std::optional<ImportProgress> import_progress(pqxx::connection_base& conn, const
 // held until unlock_importer or the end of the session (a server that dies
 // releases it with its connection). False when another session holds it.
 bool try_lock_importer(pqxx::connection_base& conn, const std::string& actor);
+// The same lock, waiting for it at most `wait_ms` (an import that just said
+// "done" releases it a moment later): false when it is still held then.
+bool lock_importer_within(pqxx::connection_base& conn, const std::string& actor, int wait_ms);
 void unlock_importer(pqxx::connection_base& conn, const std::string& actor);
 // Whether some session holds `actor`'s import lock now.
 bool importer_locked(pqxx::connection_base& conn, const std::string& actor);
