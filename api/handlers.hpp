@@ -18,6 +18,7 @@
 namespace terrier::api {
 
 class ImportRunner;
+class TileService;
 
 // How the caller proved who they are.
 enum class AuthVia { none, cookie, token };
@@ -39,6 +40,7 @@ struct Context {
   const Metrics* metrics = nullptr;  // the service's counters, for /metrics
   std::size_t in_flight = 0;         // requests being answered, this one included
   ImportRunner* imports = nullptr;   // background imports; none: async=true is refused
+  TileService* tiles = nullptr;      // clusters and the tile cache; none: tiles by PostGIS
 };
 
 Response json_response(std::string body, const char* type = "application/json");

@@ -238,8 +238,9 @@ void ServiceConfig::validate() const {
   }
 }
 
-Service::Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports)
-    : config_(std::move(config)), pool_(pool), imports_(imports) {
+Service::Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports,
+                 TileService* tiles)
+    : config_(std::move(config)), pool_(pool), imports_(imports), tiles_(tiles) {
   config_.validate();
 }
 
@@ -303,6 +304,7 @@ Response Service::handle(const Request& request) {
       ctx.metrics = &metrics_;
       ctx.in_flight = in_flight_.load();
       ctx.imports = imports_;
+      ctx.tiles = tiles_;
       response = found->handler(ctx, pool_, config_);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));
