@@ -115,7 +115,8 @@ void TileService::refresh(pqxx::connection& conn, bool reload_snapshot) {
   const auto db_generation = db::current_tile_generation(conn);
   if (reload_snapshot && config_.cluster_max_zoom >= 0) {
     auto started = std::chrono::steady_clock::now();
-    auto fresh = std::make_shared<const db::OpportunitySnapshot>(db::load_opportunity_snapshot(conn));
+    auto fresh =
+        std::make_shared<const db::OpportunitySnapshot>(db::load_opportunity_snapshot(conn));
     log::info("tiles: {} opportunities in memory ({:.1f} MB) in {:.2f} s", fresh->size(),
               static_cast<double>(fresh->bytes()) / 1e6,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -128,10 +129,13 @@ void TileService::refresh(pqxx::connection& conn, bool reload_snapshot) {
 }
 
 void TileService::listen() {
+  bool connected = true;  // until the first failure is logged
   while (!stopping_) {
     try {
       auto conn = db::connect(config_.database_url);
       GenerationReceiver receiver(*conn);
+      if (!connected) log::info("tiles: generation listener connected again");
+      connected = true;
       // LISTEN is on: whatever commits from now on is notified, so the
       // snapshot read now misses nothing.
       refresh(*conn, true);
@@ -145,7 +149,9 @@ void TileService::listen() {
     } catch (const std::exception& e) {
       // The database is gone (restarted, stopped): clusters fall back to
       // SQL, which answers 503 like every route, until it is back.
-      log::warn("tiles: generation listener: {}", e.what());
+      // Once per outage, not once per attempt.
+      if (connected) log::warn("tiles: generation listener: {}", e.what());
+      connected = false;
       {
         std::lock_guard lock(snapshot_mutex_);
         snapshot_.reset();
@@ -178,8 +184,8 @@ std::string TileService::clusters(ConnectionPool& pool, const db::FeatureQuery& 
                                   int y) {
   auto s = snapshot();
   if (s) {
-    auto filter = db::snapshot_filter(
-        query.filters, query.role, query.filters.to_reverify ? reverify_cutoff(pool) : 0);
+    auto filter = db::snapshot_filter(query.filters, query.role,
+                                      query.filters.to_reverify ? reverify_cutoff(pool) : 0);
     if (filter) return encode(*s, db::cluster_tile(*s, *filter, z, x, y));
   }
   // A filter only SQL evaluates (territory, q, competence), or no snapshot

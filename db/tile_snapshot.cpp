@@ -45,7 +45,9 @@ std::uint64_t spread(std::uint32_t v) {
   x = (x | (x << 1)) & 0x5555555555555555ull;
   return x;
 }
-std::uint64_t z_order(std::uint32_t x, std::uint32_t y) { return spread(x) | (spread(y) << 1); }
+std::uint64_t z_order(std::uint32_t x, std::uint32_t y) {
+  return spread(x) | (spread(y) << 1);
+}
 
 float nullable_float(const pqxx::field& f) {
   return f.is_null() ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(f.as<double>());
@@ -112,7 +114,7 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
       "o.built_surface_m2 END)::float8, o.built_surface_m2::float8, o.rent_eur_month::float8, "
       "o.price_eur::float8, o.available_from - DATE '1970-01-01', "
       "coalesce(o.last_verified, o.created_at::date) - DATE '1970-01-01' "
-"FROM opportunities o WHERE o.point IS NOT NULL" +
+      "FROM opportunities o WHERE o.point IS NOT NULL" +
           (where.empty() ? "" : " AND " + where),
       pqxx::prepare::make_dynamic_params(params));
   for (;;) {
@@ -204,8 +206,8 @@ std::optional<SnapshotFilter> snapshot_filter(const FeatureFilters& f, Role role
     int y = std::stoi(f.available_before->substr(0, 4));
     unsigned m = static_cast<unsigned>(std::stoi(f.available_before->substr(5, 2)));
     unsigned d = static_cast<unsigned>(std::stoi(f.available_before->substr(8, 2)));
-    auto days = std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) /
-                                      std::chrono::day(d));
+    auto days =
+        std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) / std::chrono::day(d));
     out.available_before = static_cast<std::int32_t>(days.time_since_epoch().count());
   }
   if (f.to_reverify) out.verified_before = reverify_cutoff;
@@ -225,8 +227,8 @@ std::vector<Cluster> cluster_tile(const OpportunitySnapshot& s, const SnapshotFi
   const std::uint64_t y0 = static_cast<std::uint64_t>(y) << shift;
   const std::uint64_t side = std::uint64_t{1} << shift;
   const std::uint64_t lo = z_order(static_cast<std::uint32_t>(x0), static_cast<std::uint32_t>(y0));
-  const std::uint64_t hi = z_order(static_cast<std::uint32_t>(x0 + side - 1),
-                                   static_cast<std::uint32_t>(y0 + side - 1));
+  const std::uint64_t hi =
+      z_order(static_cast<std::uint32_t>(x0 + side - 1), static_cast<std::uint32_t>(y0 + side - 1));
   // The tile's points are the range of codes [lo, hi].
   std::size_t begin = 0, end = s.size();
   {
@@ -287,7 +289,8 @@ std::vector<Cluster> cluster_tile(const OpportunitySnapshot& s, const SnapshotFi
   const double scale = 4096.0 / static_cast<double>(side);
   for (std::size_t k = 0; k < clusters.size(); ++k) {
     Cluster& c = clusters[k];
-    double mx = static_cast<double>(sums[k].x) / c.count, my = static_cast<double>(sums[k].y) / c.count;
+    double mx = static_cast<double>(sums[k].x) / c.count,
+           my = static_cast<double>(sums[k].y) / c.count;
     c.tile_x = std::clamp(static_cast<int>(std::floor(mx * scale)), 0, 4095);
     c.tile_y = std::clamp(static_cast<int>(std::floor(my * scale)), 0, 4095);
   }
@@ -320,8 +323,8 @@ std::uint64_t current_tile_generation(pqxx::connection_base& conn) {
 std::int32_t reverify_cutoff_day(pqxx::connection_base& conn, int months) {
   pqxx::read_transaction tx(conn);
   return tx
-      .exec_params1(
-          "SELECT (current_date - make_interval(months => $1))::date - DATE '1970-01-01'", months)[0]
+      .exec_params1("SELECT (current_date - make_interval(months => $1))::date - DATE '1970-01-01'",
+                    months)[0]
       .as<std::int32_t>();
 }
 

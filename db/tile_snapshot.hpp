@@ -66,7 +66,7 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn,
 // The filters evaluated on the snapshot; nullopt from snapshot_filter when
 // the query has one that only SQL evaluates.
 struct SnapshotFilter {
-  std::uint32_t visibilities = 0;  // bit per code
+  std::uint32_t visibilities = 0;                          // bit per code
   std::uint32_t kinds = ~0u, statuses = ~0u, tenures = 0;  // tenures: 0 = any
   std::optional<double> surface_min, surface_max, rent_max, price_max;
   std::optional<std::int32_t> available_before;  // days

@@ -157,7 +157,9 @@ TEST_F(ConfidentialAvailableBuilding, ItemsAndTilesHoldItOnlyForFoundationsAndAd
             v.token);
     EXPECT_EQ(clustered, json::parse(in_bbox.body)["numberMatched"].get<long long>());
     EXPECT_GT(clustered, 0);
-    if (!v.sees) EXPECT_FALSE(lone_building);
+    if (!v.sees) {
+      EXPECT_FALSE(lone_building);
+    }
     // Tile 12 of the building holds points: decoded, their titles.
     auto lonlat = value("SELECT ST_X(point) || ' ' || ST_Y(point) FROM opportunities WHERE id = " +
                         building_);

@@ -74,11 +74,16 @@ class ProtoReader {
     return f;
   }
   void skip() {
-    if (wire_ == 0) varint();
-    else if (wire_ == 1) at_ += 8;
-    else if (wire_ == 2) bytes();
-    else if (wire_ == 5) at_ += 4;
-    else throw std::runtime_error("unknown wire type");
+    if (wire_ == 0)
+      varint();
+    else if (wire_ == 1)
+      at_ += 8;
+    else if (wire_ == 2)
+      bytes();
+    else if (wire_ == 5)
+      at_ += 4;
+    else
+      throw std::runtime_error("unknown wire type");
   }
   int wire() const { return wire_; }
 
@@ -118,30 +123,48 @@ inline std::vector<MvtFeature> read_mvt_layer(std::string_view tile, const std::
     std::vector<std::string_view> raw_features;
     while (layer.next()) {
       switch (layer.field()) {
-        case 1: layer_name = layer.bytes(); break;
-        case 2: raw_features.push_back(layer.bytes()); break;
-        case 3: keys.emplace_back(layer.bytes()); break;
+        case 1:
+          layer_name = layer.bytes();
+          break;
+        case 2:
+          raw_features.push_back(layer.bytes());
+          break;
+        case 3:
+          keys.emplace_back(layer.bytes());
+          break;
         case 4: {
           ProtoReader v(layer.bytes());
           while (v.next()) {
             switch (v.field()) {
-              case 1: values.emplace_back(std::string(v.bytes())); break;
-              case 2: values.emplace_back(static_cast<double>(v.fixed32_float())); break;
-              case 3: values.emplace_back(v.fixed64_double()); break;
+              case 1:
+                values.emplace_back(std::string(v.bytes()));
+                break;
+              case 2:
+                values.emplace_back(static_cast<double>(v.fixed32_float()));
+                break;
+              case 3:
+                values.emplace_back(v.fixed64_double());
+                break;
               case 4:
-              case 5: values.emplace_back(static_cast<std::int64_t>(v.varint())); break;
+              case 5:
+                values.emplace_back(static_cast<std::int64_t>(v.varint()));
+                break;
               case 6: {
                 auto u = v.varint();
                 values.emplace_back(static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1)));
                 break;
               }
-              case 7: values.emplace_back(static_cast<std::int64_t>(v.varint())); break;
-              default: v.skip();
+              case 7:
+                values.emplace_back(static_cast<std::int64_t>(v.varint()));
+                break;
+              default:
+                v.skip();
             }
           }
           break;
         }
-        default: layer.skip();
+        default:
+          layer.skip();
       }
     }
     if (layer_name != name) continue;
@@ -151,7 +174,9 @@ inline std::vector<MvtFeature> read_mvt_layer(std::string_view tile, const std::
       ProtoReader fr(raw);
       while (fr.next()) {
         switch (fr.field()) {
-          case 1: f.id = fr.varint(); break;
+          case 1:
+            f.id = fr.varint();
+            break;
           case 2: {
             auto tags = packed_varints(fr.bytes());
             for (std::size_t i = 0; i + 1 < tags.size(); i += 2) {
@@ -159,14 +184,19 @@ inline std::vector<MvtFeature> read_mvt_layer(std::string_view tile, const std::
             }
             break;
           }
-          case 3: f.type = static_cast<int>(fr.varint()); break;
+          case 3:
+            f.type = static_cast<int>(fr.varint());
+            break;
           case 4: {
             auto g = packed_varints(fr.bytes());
-            auto unzig = [](std::uint64_t u) { return static_cast<int>((u >> 1) ^ (~(u & 1) + 1)); };
+            auto unzig = [](std::uint64_t u) {
+              return static_cast<int>((u >> 1) ^ (~(u & 1) + 1));
+            };
             if (g.size() >= 3) f.x = unzig(g[1]), f.y = unzig(g[2]);
             break;
           }
-          default: fr.skip();
+          default:
+            fr.skip();
         }
       }
       out.push_back(std::move(f));

@@ -12,10 +12,13 @@
 namespace terrier::test {
 namespace {
 
-int tile_x(double lon, int z) { return static_cast<int>(std::floor((lon + 180) / 360 * (1 << z))); }
+int tile_x(double lon, int z) {
+  return static_cast<int>(std::floor((lon + 180) / 360 * (1 << z)));
+}
 int tile_y(double lat, int z) {
   double r = lat * M_PI / 180;
-  return static_cast<int>(std::floor((1 - std::log(std::tan(r) + 1 / std::cos(r)) / M_PI) / 2 * (1 << z)));
+  return static_cast<int>(
+      std::floor((1 - std::log(std::tan(r) + 1 / std::cos(r)) / M_PI) / 2 * (1 << z)));
 }
 
 struct Totals {
@@ -43,10 +46,11 @@ class TileClusters : public ApiTest {
     Totals t;
     for (int x = tile_x(1.3, z); x <= tile_x(4.4, z); ++x) {
       for (int y = tile_y(51.2, z); y <= tile_y(48.7, z); ++y) {
-        auto r = http_get(port ? port : port_,
-                          "/tiles/opportunities/" + std::to_string(z) + "/" + std::to_string(x) +
-                              "/" + std::to_string(y) + ".mvt" + (filters.empty() ? "" : "?" + filters),
-                          bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
+        auto r =
+            http_get(port ? port : port_,
+                     "/tiles/opportunities/" + std::to_string(z) + "/" + std::to_string(x) + "/" +
+                         std::to_string(y) + ".mvt" + (filters.empty() ? "" : "?" + filters),
+                     bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
         EXPECT_EQ(r.status, 200) << r.body;
         for (const auto& f : read_mvt_layer(r.body, "opportunities")) {
           EXPECT_TRUE(f.has("count")) << "a feature that is not a cluster at zoom " << z;
@@ -77,9 +81,9 @@ class TileClusters : public ApiTest {
   }
 
   long long matched(const std::string& filters, const std::string& bearer) {
-    auto r = get("/ogcapi/collections/opportunities/items?limit=1" +
-                     (filters.empty() ? "" : "&" + filters),
-                 bearer);
+    auto r = get(
+        "/ogcapi/collections/opportunities/items?limit=1" + (filters.empty() ? "" : "&" + filters),
+        bearer);
     EXPECT_EQ(r.status, 200) << r.body;
     auto j = json::parse(r.body);
     EXPECT_FALSE(j.value("numberMatchedIsEstimate", false));
@@ -159,13 +163,25 @@ TEST_F(TileClusters, AWriteMovesTheGenerationAndTheNextTileShowsIt) {
   pid_t second_pid = pid_;
   int second_port = port_, second_stdout = stdout_;
   pid_ = first_pid, port_ = first_port, stdout_ = first_stdout;
+  // Stopped whatever the test's outcome, and checked to exit 0.
+  struct Second {
+    pid_t pid;
+    int out;
+    ~Second() {
+      kill(pid, SIGTERM);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      close(out);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+  } second{second_pid, second_stdout};
   auto on_second = [&](const std::string& extra = "") {
     return http_get(second_port, tile, "Authorization: Bearer " + foundation_ + "\r\n" + extra);
   };
   ASSERT_EQ(on_second().status, 200);
 
   std::string id = id_of("T-1");
-  ASSERT_EQ(send("DELETE", "/api/opportunities/" + id, "", foundation_).status, 204);
+  ASSERT_EQ(send("DELETE", "/api/opportunities/" + id, "", token("admin")).status, 204);
   EXPECT_GT(count("SELECT last_value FROM tile_generation"), before);
   auto sum = [](const HttpResponse& r) {
     long long n = 0;
@@ -191,11 +207,6 @@ TEST_F(TileClusters, AWriteMovesTheGenerationAndTheNextTileShowsIt) {
     }
     return false;
   }));
-  kill(second_pid, SIGTERM);
-  int status = 0;
-  waitpid(second_pid, &status, 0);
-  close(second_stdout);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST_F(TileClusters, ETagAndNotModified) {

@@ -85,6 +85,12 @@ async function jump(page, view) {
   await idle(page);
 }
 
+// The counts of the drawn clusters and lone opportunities, summed.
+function clusteredCount(page) {
+  return page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-clusters", "opportunities-tiles"] })
+    .reduce((n, f) => n + (f.properties.count ?? 1), 0));
+}
+
 function rendered(page, layers) {
   return page.evaluate((ls) => window.terrier.map.queryRenderedFeatures({ layers: ls }).length, layers);
 }
@@ -162,7 +168,7 @@ describe("the map page", () => {
   test("every layer draws features", async () => {
     const { page, context, problems } = await openPage();
     // The whole region: boundaries, circles, needs' areas, places and the
-    // opportunities' density.
+    // opportunities' clusters with their counts.
     assert.ok(await rendered(page, ["departements-line"]) >= 5, "départements");
     const circles = (await api("/ogcapi/collections/territories/items?level=circle")).numberMatched;
     const drawnCircles = await page.evaluate(() => new Set(window.terrier.map.queryRenderedFeatures({ layers: ["circles-fill"] })
@@ -172,10 +178,17 @@ describe("the map page", () => {
     assert.ok(await rendered(page, ["circles-label"]) >= circles - 2, "circles' names");
     assert.ok(await rendered(page, ["needs-fill"]) > 0, "needs' areas");
     assert.ok(await rendered(page, ["places-points", "places-clusters"]) > 0, "places");
-    assert.ok(await rendered(page, ["opportunities-heat"]) > 1000, "opportunities' density");
+    assert.ok(await rendered(page, ["opportunities-clusters"]) > 5, "opportunities' clusters");
+    const labels = await page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
+      .map((f) => f.properties.count));
+    assert.ok(labels.length > 5 && labels.every((n) => Number.isInteger(n) && n > 1), `cluster counts shown: ${labels}`);
+    // Every opportunity the page counts is in a cluster or drawn alone
+    // (features may be listed once per tile they touch: at least).
+    const counted = Number(await page.getAttribute("#opportunity-count", "data-count"));
+    assert.ok(await clusteredCount(page) >= counted * 0.95, "the clusters hold the opportunities");
     // Lille at zoom 10: opportunities from the tiles, communes.
     await jump(page, { center: [3.06, 50.63], zoom: 10 });
-    assert.ok(await rendered(page, ["opportunities-tiles"]) > 20, "opportunities from tiles");
+    assert.ok(await clusteredCount(page) > 20, "opportunities from tiles");
     assert.ok(await rendered(page, ["communes-line"]) > 10, "communes");
     assert.equal(await rendered(page, ["opportunities-detail"]), 0, "no detail layer below its zoom");
     // Zoom 13: the detail layer from /ogcapi, the places' labels.
@@ -213,7 +226,8 @@ describe("the map page", () => {
     assert.match(await page.textContent("#opportunity-count"), /opportunités?$|Aucune/);
     // The tiles follow the filter: every drawn opportunity is a friche.
     await jump(page, { center: [3.06, 50.63], zoom: 10 });
-    const kinds = await page.evaluate(() => [...new Set(window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles"] }).map((f) => f.properties.kind))]);
+    const kinds = await page.evaluate(() => [...new Set(window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles", "opportunities-clusters"] })
+      .flatMap((f) => (f.properties.count > 1 ? Object.keys(f.properties).filter((k) => k.startsWith("kind_")).map((k) => k.slice(5)) : [f.properties.kind])))]);
     assert.deepEqual(kinds, ["friche"]);
 
     // A territory too, then reload the shared link.
