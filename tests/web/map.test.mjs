@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { account, signInWithPassword } from "./lib/accounts.mjs";
 
 const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
 
@@ -201,6 +202,39 @@ describe("the map page", () => {
     assert.match(page.url(), /layers=circles%2Copportunities%2Cplaces%2Crestricted/);
     assert.deepEqual(problems, []);
     await context.close();
+  });
+
+  test("the regional view shows cluster counts, readable at desktop and phone width, signed in or not", async () => {
+    for (const signedIn of [false, true]) {
+      for (const [name, viewport] of [["bureau", { width: 1400, height: 900 }], ["telephone", { width: 390, height: 844 }]]) {
+        const { page, context, problems } = await openPage({ viewport });
+        if (signedIn) await signInWithPassword(page, await account(BASE, "foundation"));
+        await idle(page);
+        const labels = await page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
+          .map((f) => f.properties.count));
+        assert.ok(labels.length >= 3 && labels.every((n) => Number.isInteger(n) && n > 1), `${name}: cluster counts ${labels}`);
+        // MapLibre leaves out a label that would overlap another: the placed
+        // ones do not collide.
+        const boxes = await page.evaluate(() => {
+          const map = window.terrier.map;
+          return map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] }).map((f) => {
+            const p = map.project(f.geometry.coordinates);
+            return [p.x, p.y];
+          });
+        });
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i], boxes[j]];
+            assert.ok(Math.abs(a[0] - b[0]) > 8 || Math.abs(a[1] - b[1]) > 8, `${name}: two counts on one another at ${a}`);
+          }
+        }
+        const text = await page.textContent("body");
+        assert.doesNotMatch(text, /\bnull\b|\bundefined\b/);
+        await page.screenshot({ path: join(ARTIFACTS, `vue-regionale-${signedIn ? "connecte" : "public"}-${name}.png`) });
+        assert.deepEqual(problems, []);
+        await context.close();
+      }
+    }
   });
 
   test("a filter changes the count and the URL, and the URL restores it", async () => {
