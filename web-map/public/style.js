@@ -102,7 +102,10 @@ function clusterLayers(state, visible) {
   return [
     { id: "opportunities-clusters", type: "circle", ...common, layout: { visibility: visible("opportunities") },
       paint: { "circle-color": clusterColor(state.colorBy), "circle-opacity": 0.85,
-        "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 9, 10, 16, 40, 24, 100, 30],
+        // Smaller at the regional scale, where a 32-pixel cell holds more.
+        "circle-radius": ["interpolate", ["linear"], ["zoom"],
+          7, ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 8, 10, 11, 40, 14, 100, 16],
+          10, ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 9, 10, 16, 40, 24, 100, 30]],
         "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } },
     { id: "opportunities-cluster-count", type: "symbol", ...common,
       layout: { ...TEXT, visibility: visible("opportunities"), "text-size": 11,
