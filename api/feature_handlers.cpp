@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "api/etag.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
+#include "api/tile_service.hpp"
 #include "core/error.hpp"
 #include "core/vocabulary.hpp"
 #include "db/connection.hpp"
@@ -108,10 +110,32 @@ Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   auto tile = parse_tile_params(collection, ctx.segments[2], ctx.segments[3],
                                 last.substr(0, last.size() - 4), ctx.params, config.limits);
   tile.query.role = ctx.role;
-  auto conn = pool.acquire();
   Response r;
   r.content_type = "application/vnd.mapbox-vector-tile";
-  r.body = db::query_tile(*conn, tile.query, tile.z, tile.x, tile.y);
+  if (!ctx.tiles) {
+    auto conn = pool.acquire();
+    r.body = db::query_tile(*conn, tile.query, tile.z, tile.x, tile.y);
+    return r;
+  }
+  // The cache's key: the tile, its filters in one order, what the role may
+  // read (roles that read the same visibilities share their tiles) and the
+  // day (to_reverify moves with it).
+  std::string key =
+      fmt::format("{}/{}/{}/{}?", db::collection_name(collection), tile.z, tile.x, tile.y);
+  for (const auto& [name, value] : ctx.params) key += name + "=" + value + "&";
+  for (const auto& v : readable_visibilities(ctx.role)) key += "|" + v;
+  key += fmt::format("|{}", std::chrono::duration_cast<std::chrono::days>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+  std::string etag = ctx.tiles->etag(key);
+  r.headers.emplace_back("ETag", etag);
+  auto inm = ctx.request.headers.find("if-none-match");
+  if (inm != ctx.request.headers.end() && inm->second == etag) {
+    r.status = 304;  // nothing computed, nothing read
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    return r;
+  }
+  r.body = *ctx.tiles->tile(pool, tile.query, tile.z, tile.x, tile.y, key);
   return r;
 }
 
@@ -152,7 +176,8 @@ Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
                         {"request_channels", values_of(vocabulary::kRequestChannels)},
                         {"request_statuses", values_of(vocabulary::kRequestStatuses)}}},
                       {"labels", vocabulary_labels()},
-                      {"basemap", basemap_json(config.basemap)}};
+                      {"basemap", basemap_json(config.basemap)},
+                      {"cluster_max_zoom", config.cluster_max_zoom}};
   return json_response(j.dump());
 }
 

@@ -19,6 +19,7 @@ namespace terrier::api {
 
 class ImportRunner;
 class UploadRegistry;
+class TileService;
 
 // How the caller proved who they are.
 enum class AuthVia { none, cookie, token };
@@ -41,6 +42,7 @@ struct Context {
   std::size_t in_flight = 0;          // requests being answered, this one included
   ImportRunner* imports = nullptr;    // background imports; none: async=true is refused
   UploadRegistry* uploads = nullptr;  // files sent in pieces (/api/uploads)
+  TileService* tiles = nullptr;       // clusters and the tile cache; none: tiles by PostGIS
 };
 
 Response json_response(std::string body, const char* type = "application/json");

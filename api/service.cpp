@@ -244,10 +244,12 @@ void ServiceConfig::validate() const {
   }
 }
 
-Service::Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports)
+Service::Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports,
+                 TileService* tiles)
     : config_(std::move(config)),
       pool_(pool),
       imports_(imports),
+      tiles_(tiles),
       uploads_(std::make_unique<UploadRegistry>()) {
   config_.validate();
 }
@@ -315,6 +317,7 @@ Response Service::handle(const Request& request) {
       ctx.in_flight = in_flight_.load();
       ctx.imports = imports_;
       ctx.uploads = uploads_.get();
+      ctx.tiles = tiles_;
       response = found->handler(ctx, pool_, config_);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));

@@ -36,6 +36,9 @@ struct ServiceConfig {
   // client (X-Forwarded-Proto, -Host, -For); cookies are then Secure over
   // https.
   bool trust_proxy = false;
+  // Tiles of opportunities up to this zoom carry clusters, not points
+  // (-1: never); told to the page by /api/map-config.
+  int cluster_max_zoom = 11;
 
   void validate() const;  // throws ConfigError
 };
@@ -61,11 +64,15 @@ struct Response {
 
 class ImportRunner;
 class UploadRegistry;
+class TileService;
 
 class Service {
  public:
-  // `imports` runs the imports sent with async=true (none: they are refused).
-  Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports = nullptr);
+  // `imports` runs the imports sent with async=true (none: they are refused);
+  // `tiles` answers /tiles with clusters and a cache (none: every tile by
+  // PostGIS, uncached).
+  Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports = nullptr,
+          TileService* tiles = nullptr);
   ~Service();
 
   // Never throws: every failure becomes a problem-details response.
@@ -80,6 +87,7 @@ class Service {
   ServiceConfig config_;
   ConnectionPool& pool_;
   ImportRunner* imports_;
+  TileService* tiles_;
   std::unique_ptr<UploadRegistry> uploads_;  // files sent in pieces, until imported
   Metrics metrics_;
   std::atomic<std::size_t> in_flight_{0};

@@ -65,7 +65,8 @@ row("Features API, 4 conn., p99 (ms; ref. pgbench 4 conn. avg)", num("api4_p99_m
 // 3. Vector tiles.
 for (const z of [8, 11, 14]) {
   row(`Tiles z${z} (req/s; ref. pgbench same ST_AsMVT SQL)`, num(`tiles${z}_rps`), num(`pgtiles${z}_tps`), "req/s",
-      { note: `p99 ${raw[`tiles${z}_p99_ms`]} ms; errors/timeouts ${raw[`tiles${z}_errors`] ?? 0}` });
+      { note: `p99 ${raw[`tiles${z}_p99_ms`]} ms; errors/timeouts ${raw[`tiles${z}_errors`] ?? 0}` +
+        (raw[`tiles${z}_disagreements`] !== undefined ? `; tiles whose counts differ from the SQL's: ${raw[`tiles${z}_disagreements`]}/5` : "") });
 }
 // 4. Matching (and 6. growth).
 for (const [size, needs] of [[n, raw.needs], [ng, raw.needs]]) {

@@ -1,6 +1,8 @@
 -- wrk script for the vector tiles benchmark: random tiles at one zoom level
 -- (environment variable ZOOM: 8, 11 or 14) whose corner lies inside
--- Hauts-de-France (lon 1.4–4.2, lat 49.0–51.1). Fixed seeds per thread.
+-- Hauts-de-France (lon 1.4–4.2, lat 49.0–51.1), each with its own filter
+-- (surface_min from 0 to 100 m² to the centimetre, as bench/tile.sql
+-- draws it), so that no cache answers. Fixed seeds per thread.
 local counter = 0
 local zoom = tonumber(os.getenv("ZOOM") or "11")
 
@@ -24,5 +26,7 @@ local ymin, ymax = tile_y(51.1, zoom), tile_y(49.0, zoom)
 
 function request()
   local x, y = math.random(xmin, xmax), math.random(ymin, ymax)
-  return wrk.format("GET", string.format("/tiles/opportunities/%d/%d/%d.mvt", zoom, x, y))
+  local surface_min = math.random(0, 10000) / 100
+  return wrk.format("GET", string.format("/tiles/opportunities/%d/%d/%d.mvt?surface_min=%.2f",
+    zoom, x, y, surface_min))
 end

@@ -129,6 +129,12 @@ int main(int argc, char** argv) {
   serve->add_option(
       "--exact-count-limit", serve_args.exact_count_limit,
       "Above this many rows numberMatched is the planner's estimate (default 100000)");
+  serve
+      ->add_option("--cluster-max-zoom", serve_args.cluster_max_zoom,
+                   "Opportunities' tiles carry clusters up to this zoom (default 11; -1: never)")
+      ->check(CLI::Range(-1, 16));
+  serve->add_option("--tile-cache", serve_args.tile_cache_mb,
+                    "Megabytes of tiles kept in memory (default 16; 0: none)");
   serve->callback([&] {
     command = [&serve_args](const cli::Settings& s) { return cli::serve(s, serve_args); };
   });

@@ -9,6 +9,7 @@
 #include "api/pool.hpp"
 #include "api/server.hpp"
 #include "api/service.hpp"
+#include "api/tile_service.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/password.hpp"
@@ -36,6 +37,13 @@ int serve(const Settings& settings, const ServeArgs& args) {
   service_config.limits.exact_count_limit = args.exact_count_limit;
   service_config.limits.reverify_months = settings.reverify_months;
   service_config.matching = matching::load_match_config(settings.match_config);
+  service_config.cluster_max_zoom = args.cluster_max_zoom;
+  api::TileConfig tile_config;
+  tile_config.database_url = url;
+  tile_config.cluster_max_zoom = args.cluster_max_zoom;
+  tile_config.cache_bytes = args.tile_cache_mb << 20;
+  tile_config.reverify_months = settings.reverify_months;
+  tile_config.validate();
 
   // The signals are taken by this thread only; the server's threads, started
   // after this, inherit the mask.
@@ -53,7 +61,8 @@ int serve(const Settings& settings, const ServeArgs& args) {
   import_config.database_url = url;
   import_config.workers = args.import_workers;
   api::ImportRunner imports(import_config);
-  api::Service service(service_config, pool, &imports);
+  api::TileService tiles(tile_config);
+  api::Service service(service_config, pool, &imports, &tiles);
   api::Server server(server_config, service);
   server.start();
   fmt::print(

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { drawnInTiles } from "./lib/browser.mjs";
 
 const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
 
@@ -186,9 +187,7 @@ describe("editing on the map", () => {
     // In the vector tiles, at once.
     await page.click("#editor .panel-close");
     await jump(page, { center: where, zoom: 11 });
-    const inTiles = await page.evaluate((id) => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles"] })
-      .some((f) => String(f.properties.id ?? f.id) === String(id)), clicked);
-    assert.ok(inTiles, "the new opportunity is drawn from the tiles");
+    assert.ok(await drawnInTiles(page, clicked, where), "the new opportunity is drawn from the tiles");
 
     // By a commune typed in "Commune".
     await page.click("#new-opportunity");

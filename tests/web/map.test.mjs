@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { account, signInWithPassword } from "./lib/accounts.mjs";
 
 const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
 
@@ -85,6 +86,12 @@ async function jump(page, view) {
   await idle(page);
 }
 
+// The counts of the drawn clusters and lone opportunities, summed.
+function clusteredCount(page) {
+  return page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-clusters", "opportunities-tiles"] })
+    .reduce((n, f) => n + (f.properties.count ?? 1), 0));
+}
+
 function rendered(page, layers) {
   return page.evaluate((ls) => window.terrier.map.queryRenderedFeatures({ layers: ls }).length, layers);
 }
@@ -162,7 +169,7 @@ describe("the map page", () => {
   test("every layer draws features", async () => {
     const { page, context, problems } = await openPage();
     // The whole region: boundaries, circles, needs' areas, places and the
-    // opportunities' density.
+    // opportunities' clusters with their counts.
     assert.ok(await rendered(page, ["departements-line"]) >= 5, "départements");
     const circles = (await api("/ogcapi/collections/territories/items?level=circle")).numberMatched;
     const drawnCircles = await page.evaluate(() => new Set(window.terrier.map.queryRenderedFeatures({ layers: ["circles-fill"] })
@@ -172,10 +179,17 @@ describe("the map page", () => {
     assert.ok(await rendered(page, ["circles-label"]) >= circles - 2, "circles' names");
     assert.ok(await rendered(page, ["needs-fill"]) > 0, "needs' areas");
     assert.ok(await rendered(page, ["places-points", "places-clusters"]) > 0, "places");
-    assert.ok(await rendered(page, ["opportunities-heat"]) > 1000, "opportunities' density");
+    assert.ok(await rendered(page, ["opportunities-clusters"]) > 5, "opportunities' clusters");
+    const labels = await page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
+      .map((f) => f.properties.count));
+    assert.ok(labels.length > 5 && labels.every((n) => Number.isInteger(n) && n > 1), `cluster counts shown: ${labels}`);
+    // Every opportunity the page counts is in a cluster or drawn alone
+    // (features may be listed once per tile they touch: at least).
+    const counted = Number(await page.getAttribute("#opportunity-count", "data-count"));
+    assert.ok(await clusteredCount(page) >= counted * 0.95, "the clusters hold the opportunities");
     // Lille at zoom 10: opportunities from the tiles, communes.
     await jump(page, { center: [3.06, 50.63], zoom: 10 });
-    assert.ok(await rendered(page, ["opportunities-tiles"]) > 20, "opportunities from tiles");
+    assert.ok(await clusteredCount(page) > 20, "opportunities from tiles");
     assert.ok(await rendered(page, ["communes-line"]) > 10, "communes");
     assert.equal(await rendered(page, ["opportunities-detail"]), 0, "no detail layer below its zoom");
     // Zoom 13: the detail layer from /ogcapi, the places' labels.
@@ -188,6 +202,39 @@ describe("the map page", () => {
     assert.match(page.url(), /layers=circles%2Copportunities%2Cplaces%2Crestricted/);
     assert.deepEqual(problems, []);
     await context.close();
+  });
+
+  test("the regional view shows cluster counts, readable at desktop and phone width, signed in or not", async () => {
+    for (const signedIn of [false, true]) {
+      for (const [name, viewport] of [["bureau", { width: 1400, height: 900 }], ["telephone", { width: 390, height: 844 }]]) {
+        const { page, context, problems } = await openPage({ viewport });
+        if (signedIn) await signInWithPassword(page, await account(BASE, "foundation"));
+        await idle(page);
+        const labels = await page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
+          .map((f) => f.properties.count));
+        assert.ok(labels.length >= 3 && labels.every((n) => Number.isInteger(n) && n > 1), `${name}: cluster counts ${labels}`);
+        // MapLibre leaves out a label that would overlap another: the placed
+        // ones do not collide.
+        const boxes = await page.evaluate(() => {
+          const map = window.terrier.map;
+          return map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] }).map((f) => {
+            const p = map.project(f.geometry.coordinates);
+            return [p.x, p.y];
+          });
+        });
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const [a, b] = [boxes[i], boxes[j]];
+            assert.ok(Math.abs(a[0] - b[0]) > 8 || Math.abs(a[1] - b[1]) > 8, `${name}: two counts on one another at ${a}`);
+          }
+        }
+        const text = await page.textContent("body");
+        assert.doesNotMatch(text, /\bnull\b|\bundefined\b/);
+        await page.screenshot({ path: join(ARTIFACTS, `vue-regionale-${signedIn ? "connecte" : "public"}-${name}.png`) });
+        assert.deepEqual(problems, []);
+        await context.close();
+      }
+    }
   });
 
   test("a filter changes the count and the URL, and the URL restores it", async () => {
@@ -213,7 +260,8 @@ describe("the map page", () => {
     assert.match(await page.textContent("#opportunity-count"), /opportunités?$|Aucune/);
     // The tiles follow the filter: every drawn opportunity is a friche.
     await jump(page, { center: [3.06, 50.63], zoom: 10 });
-    const kinds = await page.evaluate(() => [...new Set(window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles"] }).map((f) => f.properties.kind))]);
+    const kinds = await page.evaluate(() => [...new Set(window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles", "opportunities-clusters"] })
+      .flatMap((f) => (f.properties.count > 1 ? Object.keys(f.properties).filter((k) => k.startsWith("kind_")).map((k) => k.slice(5)) : [f.properties.kind])))]);
     assert.deepEqual(kinds, ["friche"]);
 
     // A territory too, then reload the shared link.

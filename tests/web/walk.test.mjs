@@ -8,7 +8,7 @@
 // the demo data (tests/web/run) in Debian's chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { idle, jump, launch, openPage, ready } from "./lib/browser.mjs";
+import { drawnInTiles, idle, jump, launch, openPage, ready } from "./lib/browser.mjs";
 import { account, invite, signInWithPassword, uniqueEmail } from "./lib/accounts.mjs";
 import { formLabels, openPanel, pixelOf, saved } from "./lib/editing.mjs";
 
@@ -103,9 +103,7 @@ describe("a land-group member's walk", () => {
     // …and in the tiles.
     await page.click("#editor .panel-close");
     await jump(page, { center: where, zoom: 11 });
-    const inTiles = await page.evaluate((id) => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles"] })
-      .some((f) => String(f.properties.id ?? f.id) === String(id)), clicked);
-    assert.ok(inTiles, "the new opportunity is drawn from the tiles");
+    assert.ok(await drawnInTiles(page, clicked, where), "the new opportunity is drawn from the tiles");
 
     // Another placed by its commune.
     await page.click("#new-opportunity");

@@ -23,7 +23,7 @@ import { State } from "./state.js";
 import { buildStyle, renderLegend } from "./style.js";
 
 const REGION = [[1.35, 48.8], [4.3, 51.1]];  // Hauts-de-France
-const CLICKABLE = ["opportunities-detail", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"];
+const CLICKABLE = ["opportunities-detail", "opportunities-clusters", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"];
 
 const state = new State();
 ctx.state = state;
@@ -68,6 +68,9 @@ function openHit(hit) {
     case "opportunities-detail":
     case "opportunities-tiles":
       return openOpportunity(hit.properties.id ?? hit.id);
+    case "opportunities-clusters":
+      // Closer, until the cells split into their opportunities.
+      return map.easeTo({ center: hit.geometry.coordinates, zoom: Math.floor(map.getZoom()) + 2 });
     case "places-clusters":
       return map.getSource("places").getClusterExpansionZoom(hit.properties.cluster_id)
         .then((zoom) => map.easeTo({ center: hit.geometry.coordinates, zoom }));
@@ -101,7 +104,7 @@ function wireClicks() {
     if (!hit && !withParcel) return undefined;
     if (!hit) panel.location(e.lngLat);
     const opened = hit ? openHit(hit) : undefined;
-    if (withParcel && hit?.layer.id !== "places-clusters") showParcel(e.lngLat);
+    if (withParcel && !hit?.layer.id.endsWith("-clusters")) showParcel(e.lngLat);
     return opened;
   });
 }

@@ -3,6 +3,7 @@
 // default), then circles, needs' search areas, places and opportunities.
 
 import { tilesUrl } from "./api.js";
+import { ctx } from "./context.js";
 
 // Colour-blind-safe palettes (Okabe–Ito, then two darker hues).
 export const KIND_COLORS = {
@@ -40,7 +41,7 @@ export const MATCH_COLOR = "#b45c00";
 export const LAYER_GROUPS = {
   circles: ["circles-fill", "circles-line", "circles-label"],
   places: ["places-clusters", "places-cluster-count", "places-points", "places-label"],
-  opportunities: ["opportunities-heat", "opportunities-tiles", "opportunities-detail"],
+  opportunities: ["opportunities-clusters", "opportunities-cluster-count", "opportunities-tiles", "opportunities-detail"],
   needs: ["needs-fill", "needs-line", "needs-label"],
   restricted: ["restricted-tiles", "restricted-detail"],
 };
@@ -77,6 +78,40 @@ function opportunityPaint(colorBy, scale) {
     "circle-stroke-color": ["match", status, "en discussion", "#111111", "retirée", "#7b868e", "#ffffff"],
     "circle-stroke-width": ["match", status, "en discussion", 2.5, 1],
   };
+}
+
+// Up to the server's cluster_max_zoom (/api/map-config) the tiles carry one
+// feature per cell of a grid, with its "count" and per kind its
+// "kind_<value>"; a cell of one opportunity is that opportunity.
+const IS_CLUSTER = [">", ["coalesce", ["get", "count"], 1], 1];
+const IS_POINT = ["!", IS_CLUSTER];
+export const CLUSTER_COLOR = "#37474f";
+
+// A cluster of one kind takes the kind's colour; a mixed one is neutral.
+function clusterColor(colorBy) {
+  if (colorBy === "tenure") return CLUSTER_COLOR;
+  const expr = ["case"];
+  for (const [value, color] of Object.entries(KIND_COLORS)) expr.push(["==", ["get", `kind_${value}`], ["get", "count"]], color);
+  expr.push(CLUSTER_COLOR);
+  return expr;
+}
+
+function clusterLayers(state, visible) {
+  const maxzoom = Math.min((ctx.config.cluster_max_zoom ?? 11) + 1, DETAIL_ZOOM);
+  const common = { source: "opportunities", "source-layer": "opportunities", maxzoom, filter: IS_CLUSTER };
+  return [
+    { id: "opportunities-clusters", type: "circle", ...common, layout: { visibility: visible("opportunities") },
+      paint: { "circle-color": clusterColor(state.colorBy), "circle-opacity": 0.85,
+        // Smaller at the regional scale, where a 32-pixel cell holds more.
+        "circle-radius": ["interpolate", ["linear"], ["zoom"],
+          7, ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 8, 10, 11, 40, 14, 100, 16],
+          10, ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 9, 10, 16, 40, 24, 100, 30]],
+        "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } },
+    { id: "opportunities-cluster-count", type: "symbol", ...common,
+      layout: { ...TEXT, visibility: visible("opportunities"), "text-size": 11,
+        "text-field": ["number-format", ["get", "count"], { locale: "fr-FR" }] },
+      paint: { "text-color": "#ffffff", "text-halo-color": "rgba(0,0,0,0.35)", "text-halo-width": 1 } },
+  ];
 }
 
 function restrictedPaint(scale) {
@@ -134,22 +169,12 @@ export function buildStyle(state) {
       paint: { "line-color": NEED_COLOR, "line-width": 1.5, "line-dasharray": [3, 2] } },
     { id: "match-lines", type: "line", source: "match-lines",
       paint: { "line-color": MATCH_COLOR, "line-width": 2.5, "line-dasharray": [2, 1] } },
-    { id: "opportunities-heat", type: "heatmap", source: "opportunities", "source-layer": "opportunities", maxzoom: 9,
-      layout: { visibility: visible("opportunities") },
-      paint: {
-        "heatmap-radius": ["interpolate", ["linear"], ["zoom"], 5, 5, 9, 14],
-        "heatmap-opacity": ["interpolate", ["linear"], ["zoom"], 7.5, 0.8, 9, 0],
-        // A density ramp of its own, apart from the kinds' and tenures' hues.
-        "heatmap-color": ["interpolate", ["linear"], ["heatmap-density"], 0, "rgba(33,102,172,0)", 0.2, "rgba(103,169,207,0.5)",
-          0.5, "rgba(33,102,172,0.7)", 1, "rgba(5,48,97,0.95)"],
-      } },
+    ...clusterLayers(state, visible),
     { id: "opportunities-tiles", type: "circle", source: "opportunities", "source-layer": "opportunities",
-      minzoom: 7, maxzoom: DETAIL_ZOOM, layout: { visibility: visible("opportunities") },
-      paint: { ...opportunityPaint(state.colorBy, 0.6),
-        "circle-opacity": ["interpolate", ["linear"], ["zoom"], 7, 0, 8.5, opportunityPaint(state.colorBy, 0.6)["circle-opacity"]],
-        "circle-stroke-opacity": ["interpolate", ["linear"], ["zoom"], 7, 0, 8.5, 1] } },
+      maxzoom: DETAIL_ZOOM, filter: IS_POINT, layout: { visibility: visible("opportunities") },
+      paint: opportunityPaint(state.colorBy, 0.6) },
     { id: "restricted-tiles", type: "circle", source: "opportunities", "source-layer": "opportunities",
-      minzoom: 8, maxzoom: DETAIL_ZOOM, filter: ["!=", ["get", "visibility"], "public"],
+      maxzoom: DETAIL_ZOOM, filter: ["all", IS_POINT, ["!=", ["get", "visibility"], "public"]],
       layout: { visibility: state.restrictedVisible() ? "visible" : "none" }, paint: restrictedPaint(0.6) },
     { id: "opportunities-detail", type: "circle", source: "opportunities-detail", minzoom: DETAIL_ZOOM,
       layout: { visibility: visible("opportunities") }, paint: opportunityPaint(state.colorBy, 1) },
@@ -214,8 +239,7 @@ export function renderLegend(container, state) {
     container.append(title("Statut"));
     for (const s of Object.values(STATUS_STYLE)) container.append(row(swatch("#9aa5ad"), s.label));
     container.append(row(document.createTextNode(""), "taille : surface"));
-    const density = swatch("linear-gradient(90deg, rgba(103,169,207,0.6), rgba(5,48,97,0.95))", true);
-    container.append(row(density, "vue régionale : densité des opportunités"));
+    container.append(row(swatch(CLUSTER_COLOR), "vue régionale : nombre d'opportunités par zone (couleur du type s'il est seul)"));
   }
   if (state.restrictedVisible()) {
     const ring = swatch("transparent");

@@ -102,6 +102,18 @@ export function rendered(page, layers) {
   return page.evaluate((ls) => window.terrier.map.queryRenderedFeatures({ layers: ls }).length, layers);
 }
 
+// Whether the tiles draw opportunity `id` at `where`: as a point of its own
+// (a cell of one carries its id), or counted in the cluster drawn over it.
+export function drawnInTiles(page, id, where) {
+  return page.evaluate(({ id, where }) => {
+    const map = window.terrier.map;
+    const p = map.project(where);
+    const near = map.queryRenderedFeatures([[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]],
+      { layers: ["opportunities-tiles", "opportunities-clusters"] });
+    return near.some((f) => String(f.properties.id ?? f.id) === String(id) || f.properties.count > 1);
+  }, { id, where });
+}
+
 // The Web Mercator tile (WMTS "PM" matrix z) and pixel under lon, lat.
 export function tileAt(lon, lat, z) {
   const size = 256 * 2 ** z;

@@ -1,0 +1,74 @@
+#pragma once
+
+// The vector tiles of /tiles: clusters of opportunities up to a zoom
+// (computed from an in-memory snapshot, or by SQL for the filters the
+// snapshot cannot evaluate), points above it (PostGIS), and the cache in
+// front of both. A thread LISTENs for the generation that every write and
+// import moves on (sql/012), reloads the snapshot when opportunities
+// changed and empties the cache; it reconnects when the database comes
+// back.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "api/pool.hpp"
+#include "api/tile_cache.hpp"
+#include "db/feature_store.hpp"
+#include "db/tile_snapshot.hpp"
+
+namespace terrier::api {
+
+struct TileConfig {
+  std::string database_url;  // the listener's own connection
+  int cluster_max_zoom = 11;
+  std::size_t cache_bytes = 16u << 20;
+  int reverify_months = db::kDefaultReverifyMonths;
+  void validate() const;  // throws ConfigError
+};
+
+class TileService {
+ public:
+  explicit TileService(TileConfig config);
+  ~TileService();
+  TileService(const TileService&) = delete;
+  TileService& operator=(const TileService&) = delete;
+
+  int cluster_max_zoom() const { return config_.cluster_max_zoom; }
+
+  // `key` names the request apart from the generation: collection, tile,
+  // normalised filters, what the role may read.
+  std::string etag(const std::string& key) const;
+  // The tile's bytes (empty: no feature), from the cache or computed.
+  std::shared_ptr<const std::string> tile(ConnectionPool& pool, const db::FeatureQuery& query,
+                                          int z, int x, int y, const std::string& key);
+
+ private:
+  void listen();
+  void refresh(pqxx::connection& conn, bool reload_snapshot);
+  std::string clusters(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x, int y);
+  std::int32_t reverify_cutoff(ConnectionPool& pool);
+  std::shared_ptr<const db::OpportunitySnapshot> snapshot() const;
+
+  TileConfig config_;
+  TileCache cache_;
+  // The database's generation as last read or notified, and this process's
+  // count of refreshes (the cache's stamp: a notified change whose number
+  // the sequence had already handed out still empties the cache).
+  std::atomic<std::uint64_t> db_generation_{0};
+  std::atomic<std::uint64_t> generation_{0};
+  mutable std::mutex snapshot_mutex_;
+  std::shared_ptr<const db::OpportunitySnapshot> snapshot_;
+  std::mutex cutoff_mutex_;
+  std::int32_t cutoff_ = 0;
+  std::int64_t cutoff_read_at_ = -1;  // steady clock, seconds
+  std::atomic<bool> stopping_{false};
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  std::thread listener_;
+};
+
+}  // namespace terrier::api
