@@ -122,8 +122,7 @@ void append_feature(std::string& out, const FeatureColumns& layout, const pqxx::
     if (i) out += ',';
     append_json_string(out, layout.names[i]);
     out += ':';
-    append_json_value(out, layout.kinds[i],
-                      row[static_cast<pqxx::row::size_type>(first + 2 + i)]);
+    append_json_value(out, layout.kinds[i], row[static_cast<pqxx::row::size_type>(first + 2 + i)]);
   }
   out += "}}";
 }

@@ -63,25 +63,26 @@ TEST_F(FeatureWriterDb, WritesEachKindAsPostgresPrintsIt) {
       "'{\"k\": [1, 2]}'::jsonb::text, NULL::text");
   db::FeatureColumns layout;
   layout.names = {"s", "n", "nan", "t", "f", "a", "j", "null"};
-  layout.kinds = {db::JsonKind::string,     db::JsonKind::number,  db::JsonKind::number,
-                  db::JsonKind::boolean,    db::JsonKind::boolean, db::JsonKind::text_array,
-                  db::JsonKind::json,       db::JsonKind::string};
+  layout.kinds = {db::JsonKind::string,  db::JsonKind::number,  db::JsonKind::number,
+                  db::JsonKind::boolean, db::JsonKind::boolean, db::JsonKind::text_array,
+                  db::JsonKind::json,    db::JsonKind::string};
   std::string out;
   db::append_feature(out, layout, rows[0], 0);
-  EXPECT_EQ(out,
-            R"({"type":"Feature","id":7,"geometry":{"type":"Point","coordinates":[3.1,50.6]},)"
-            R"("properties":{"s":"a\"b","n":120.50,"nan":"NaN","t":true,"f":false,)"
-            R"("a":["x",null,"y z"],"j":{"k": [1, 2]},"null":null}})");
+  EXPECT_EQ(out, R"({"type":"Feature","id":7,"geometry":{"type":"Point","coordinates":[3.1,50.6]},)"
+                 R"("properties":{"s":"a\"b","n":120.50,"nan":"NaN","t":true,"f":false,)"
+                 R"("a":["x",null,"y z"],"j":{"k": [1, 2]},"null":null}})");
 }
 
 // Each collection's properties before the writer (the jsonb lists of
 // db/feature_sql.cpp at commit 839f052), and the confidential ones.
 const std::map<db::Collection, std::vector<std::string>> kPublicKeys = {
-    {db::Collection::opportunities,
-     {"external_id", "title", "kind", "address", "commune_insee", "location_precision",
-      "built_surface_m2", "land_surface_m2", "tenures", "price_eur", "rent_eur_month",
-      "available_from", "available_until", "owner_kind", "status", "visibility", "last_verified",
-      "source", "source_status", "duplicate_of", "to_reverify"}},
+    {db::Collection::opportunities, {"external_id",      "title",           "kind",
+                                     "address",          "commune_insee",   "location_precision",
+                                     "built_surface_m2", "land_surface_m2", "tenures",
+                                     "price_eur",        "rent_eur_month",  "available_from",
+                                     "available_until",  "owner_kind",      "status",
+                                     "visibility",       "last_verified",   "source",
+                                     "source_status",    "duplicate_of",    "to_reverify"}},
     {db::Collection::places,
      {"external_id", "name", "kind", "address", "commune_insee", "location_precision", "website",
       "description", "competences", "circle", "source"}},
@@ -171,8 +172,9 @@ TEST_F(FeatureWriterDemo, ItemsAreTheJsonbFeaturesForEveryCollectionAndRole) {
           const std::string title = f["properties"].value("title", json()).is_string()
                                         ? f["properties"]["title"].get<std::string>()
                                         : "";
-          saw_escapes |= title.find("\"Garage\" \\ du\nquai\tété – \x01"
-                                    "fin") != std::string::npos;
+          saw_escapes |= title.find(
+                             "\"Garage\" \\ du\nquai\tété – \x01"
+                             "fin") != std::string::npos;
           saw_array_quotes |= f["properties"].contains("competences") &&
                               f["properties"]["competences"] ==
                                   json::array({"a,b", "NULL", "x\"y", "", "back\\slash", "{é}"});
@@ -198,8 +200,7 @@ TEST_F(FeatureWriterDemo, OneFeatureIsTheSameAsInItsPage) {
     auto page = db::query_features(*conn_, q);
     ASSERT_EQ(page.features.size(), 1u);
     auto first = json::parse(page.features[0]);
-    auto one = db::feature_by_id(*conn_, db::Collection::opportunities, role,
-                                 first["id"].dump());
+    auto one = db::feature_by_id(*conn_, db::Collection::opportunities, role, first["id"].dump());
     ASSERT_TRUE(one);
     EXPECT_EQ(first, json::parse(*one));
     EXPECT_EQ(first["properties"].contains("owner_name"), sees_confidential(role));
