@@ -160,13 +160,21 @@ std::string items_document(const std::string& base, db::Collection c, const db::
       {"numberReturned", returned},
       {"numberMatchedIsEstimate", page.matched_is_estimate},
       {"links", links}}.dump();
-  // The features are JSON already (built by PostGIS): splice them in.
-  std::string out = head.substr(0, head.size() - 1) + ",\"features\":[";
+  // The features are JSON already (db/geojson_writer): splice them in, in a
+  // string sized once (growing it by doubling was a fifth of serve's copying
+  // under the benchmark's 500-feature pages).
+  std::size_t size = head.size() + 16 + returned;
+  for (const auto& f : page.features) size += f.size();
+  std::string out;
+  out.reserve(size);
+  out.append(head, 0, head.size() - 1);
+  out += ",\"features\":[";
   for (std::size_t i = 0; i < returned; ++i) {
     if (i) out += ',';
     out += page.features[i];
   }
-  return out + "]}";
+  out += "]}";
+  return out;
 }
 
 std::string item_document(const std::string& base, db::Collection c, const std::string& id,

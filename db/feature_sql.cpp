@@ -39,12 +39,6 @@ std::string territory_geom(Where& w, const std::string& slug_or_name) {
       p);
 }
 
-// Marks where a collection's geometry goes; sql_for() puts the output CRS's
-// expression of Sql::geom there.
-namespace {
-constexpr std::string_view kGeomSlot = "@GEOM@";
-}  // namespace
-
 // Whether an opportunity (o) was last verified, or else created, more than
 // `months` ago. The months are a validated integer from the configuration.
 std::string to_reverify_sql(int months) {
@@ -54,78 +48,159 @@ std::string to_reverify_sql(int months) {
       months);
 }
 
+namespace {
+
+using K = JsonKind;
+
+Sql table(std::string from, std::string geom, std::string point, std::string feature_id,
+          JsonKind feature_id_kind) {
+  Sql s;
+  s.from = std::move(from);
+  s.geom = std::move(geom);
+  s.point = std::move(point);
+  s.id = "o.id";
+  s.feature_id = std::move(feature_id);
+  s.feature_id_kind = feature_id_kind;
+  return s;
+}
+
 Sql opportunities_sql(Role role, int reverify_months) {
-  bool confidential = sees_confidential(role);
-  return {
-      "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
-      "@GEOM@::jsonb, 'properties', jsonb_build_object("
-      "'external_id', o.external_id, 'title', o.title, 'kind', o.kind, 'address', o.address, "
-      "'commune_insee', o.commune_insee, 'location_precision', o.location_precision, "
-      "'built_surface_m2', o.built_surface_m2, "
-      "'land_surface_m2', o.land_surface_m2, 'tenures', to_jsonb(o.tenures::text[]), "
-      "'price_eur', o.price_eur, 'rent_eur_month', o.rent_eur_month, 'available_from', "
-      "o.available_from, 'available_until', o.available_until, 'owner_kind', o.owner_kind, "
-      "'status', o.status, 'visibility', o.visibility, 'last_verified', o.last_verified, "
-      "'source', o.source, 'source_status', o.source_status, 'duplicate_of', o.duplicate_of, "
-      "'to_reverify', " +
-          to_reverify_sql(reverify_months) + ")" +
-          std::string(confidential ? " || jsonb_build_object('owner_name', p.owner_name, "
-                                     "'owner_contact', p.owner_contact, 'notes', p.notes)"
-                                   : "") +
-          "))::text",
-      confidential ? "opportunities o LEFT JOIN opportunity_private p ON p.opportunity_id = o.id"
-                   : "opportunities o",
-      "o.geom", "o.point", "o.id"};
+  Sql s = table("opportunities o", "o.geom", "o.point", "o.id", K::number);
+  s.properties = {{"external_id", "o.external_id", K::string},
+                  {"title", "o.title", K::string},
+                  {"kind", "o.kind", K::string},
+                  {"address", "o.address", K::string},
+                  {"commune_insee", "o.commune_insee", K::string},
+                  {"location_precision", "o.location_precision", K::string},
+                  {"built_surface_m2", "o.built_surface_m2", K::number},
+                  {"land_surface_m2", "o.land_surface_m2", K::number},
+                  {"tenures", "o.tenures", K::text_array},
+                  {"price_eur", "o.price_eur", K::number},
+                  {"rent_eur_month", "o.rent_eur_month", K::number},
+                  {"available_from", "o.available_from", K::string},
+                  {"available_until", "o.available_until", K::string},
+                  {"owner_kind", "o.owner_kind", K::string},
+                  {"status", "o.status", K::string},
+                  {"visibility", "o.visibility", K::string},
+                  {"last_verified", "o.last_verified", K::string},
+                  {"source", "o.source", K::string},
+                  {"source_status", "o.source_status", K::string},
+                  {"duplicate_of", "o.duplicate_of", K::number},
+                  {"to_reverify", to_reverify_sql(reverify_months), K::boolean}};
+  if (sees_confidential(role)) {
+    s.from = "opportunities o LEFT JOIN opportunity_private p ON p.opportunity_id = o.id";
+    s.properties.push_back({"owner_name", "p.owner_name", K::string});
+    s.properties.push_back({"owner_contact", "p.owner_contact", K::string});
+    s.properties.push_back({"notes", "p.notes", K::string});
+  }
+  return s;
 }
 
 Sql places_sql() {
-  return {
-      "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', "
-      "@GEOM@::jsonb, 'properties', jsonb_build_object("
-      "'external_id', o.external_id, 'name', o.name, 'kind', o.kind, 'address', o.address, "
-      "'commune_insee', o.commune_insee, "
-      "'location_precision', o.location_precision, 'website', o.website, 'description', "
-      "o.description, 'competences', to_jsonb(o.competences), 'circle', "
-      "(SELECT slug FROM territories c WHERE c.id = o.circle_id), 'source', o.source)))::text",
-      "places o", "o.geom", "o.geom", "o.id"};
+  Sql s = table("places o", "o.geom", "o.geom", "o.id", K::number);
+  s.properties = {
+      {"external_id", "o.external_id", K::string},
+      {"name", "o.name", K::string},
+      {"kind", "o.kind", K::string},
+      {"address", "o.address", K::string},
+      {"commune_insee", "o.commune_insee", K::string},
+      {"location_precision", "o.location_precision", K::string},
+      {"website", "o.website", K::string},
+      {"description", "o.description", K::string},
+      {"competences", "o.competences", K::text_array},
+      {"circle", "(SELECT slug FROM territories c WHERE c.id = o.circle_id)", K::string},
+      {"source", "o.source", K::string}};
+  return s;
 }
 
 Sql needs_sql(Role role) {
-  bool confidential = sees_confidential(role);
   const std::string area =
       "coalesce(o.search_polygon, (SELECT geom FROM territories t WHERE t.id = "
       "o.search_territory_id), ST_Buffer(o.search_center::geography, o.search_radius_m)::geometry)";
-  return {
-      "(jsonb_build_object('type', 'Feature', 'id', o.id, 'geometry', @GEOM@::jsonb, "
-      "'properties', jsonb_build_object('external_id', o.external_id, 'collective_name', "
-      "o.collective_name, 'search_center', CASE WHEN o.search_center IS NOT NULL THEN "
-      "jsonb_build_array(ST_X(o.search_center), ST_Y(o.search_center)) END, "
-      "'source', o.source, "
-      "'surface_min_m2', o.surface_min_m2, 'surface_ideal_m2', o.surface_ideal_m2, "
-      "'surface_max_m2', o.surface_max_m2, 'kinds_wanted', to_jsonb(o.kinds_wanted::text[]), "
-      "'tenures_accepted', to_jsonb(o.tenures_accepted::text[]), 'rent_max_eur_month', "
-      "o.rent_max_eur_month, 'price_max_eur', o.price_max_eur, 'needed_from', "
-      "o.needed_from, 'status', o.status, 'description', o.description, 'territory', "
-      "(SELECT slug FROM territories t WHERE t.id = o.search_territory_id), 'radius_m', "
-      "o.search_radius_m, 'place_id', o.place_id, 'place_ref', (SELECT coalesce(external_id, "
-      "'#' || pl.id) FROM places pl WHERE pl.id = o.place_id), 'surface_tolerance_pct', "
-      "o.surface_tolerance_pct)" +
-          std::string(confidential
-                          ? " || jsonb_build_object('contact', p.contact, 'notes', p.notes)"
-                          : "") +
-          "))::text",
-      confidential ? "needs o LEFT JOIN need_private p ON p.need_id = o.id" : "needs o", area,
-      "coalesce(o.search_center, ST_PointOnSurface(" + area + "))", "o.id"};
+  Sql s = table("needs o", area, "coalesce(o.search_center, ST_PointOnSurface(" + area + "))",
+                "o.id", K::number);
+  s.properties = {
+      {"external_id", "o.external_id", K::string},
+      {"collective_name", "o.collective_name", K::string},
+      {"search_center",
+       "CASE WHEN o.search_center IS NOT NULL THEN jsonb_build_array(ST_X(o.search_center), "
+       "ST_Y(o.search_center)) END",
+       K::json},
+      {"source", "o.source", K::string},
+      {"surface_min_m2", "o.surface_min_m2", K::number},
+      {"surface_ideal_m2", "o.surface_ideal_m2", K::number},
+      {"surface_max_m2", "o.surface_max_m2", K::number},
+      {"kinds_wanted", "o.kinds_wanted", K::text_array},
+      {"tenures_accepted", "o.tenures_accepted", K::text_array},
+      {"rent_max_eur_month", "o.rent_max_eur_month", K::number},
+      {"price_max_eur", "o.price_max_eur", K::number},
+      {"needed_from", "o.needed_from", K::string},
+      {"status", "o.status", K::string},
+      {"description", "o.description", K::string},
+      {"territory", "(SELECT slug FROM territories t WHERE t.id = o.search_territory_id)",
+       K::string},
+      {"radius_m", "o.search_radius_m", K::number},
+      {"place_id", "o.place_id", K::number},
+      {"place_ref",
+       "(SELECT coalesce(external_id, '#' || pl.id) FROM places pl WHERE pl.id = o.place_id)",
+       K::string},
+      {"surface_tolerance_pct", "o.surface_tolerance_pct", K::number}};
+  if (sees_confidential(role)) {
+    s.from = "needs o LEFT JOIN need_private p ON p.need_id = o.id";
+    s.properties.push_back({"contact", "p.contact", K::string});
+    s.properties.push_back({"notes", "p.notes", K::string});
+  }
+  return s;
 }
 
 Sql territories_sql() {
-  return {
-      "(jsonb_build_object('type', 'Feature', 'id', o.slug, 'geometry', "
-      "@GEOM@::jsonb, 'properties', jsonb_build_object('slug', o.slug, "
-      "'name', o.name, 'level', o.level, 'code', o.code, 'population', o.population, "
-      "'parent_code', o.parent_code)))::text",
-      "territories o", "o.geom", "ST_PointOnSurface(o.geom)", "o.id"};
+  Sql s = table("territories o", "o.geom", "ST_PointOnSurface(o.geom)", "o.slug", K::string);
+  s.properties = {{"slug", "o.slug", K::string},
+                  {"name", "o.name", K::string},
+                  {"level", "o.level", K::string},
+                  {"code", "o.code", K::string},
+                  {"population", "o.population", K::number},
+                  {"parent_code", "o.parent_code", K::string}};
+  return s;
 }
+
+// A property's value as jsonb, for jsonb_build_object.
+std::string jsonb_value(const Property& p) {
+  return p.kind == K::text_array ? "to_jsonb(" + p.expr + "::text[])" : p.expr;
+}
+
+// A property's value as the column append_json_value reads.
+std::string column_value(const Property& p) {
+  switch (p.kind) {
+    case K::text_array:
+      return p.expr + "::text[]";
+    case K::json:
+      return "(" + p.expr + ")::text";
+    default:
+      return p.expr;
+  }
+}
+
+// The jsonb Feature (select) and the writer's columns (columns, layout) of
+// the same properties.
+void render(Sql& s, const std::string& geometry) {
+  std::string props;
+  s.columns = s.feature_id + ", " + geometry;
+  s.layout.id_kind = s.feature_id_kind;
+  s.layout.names.clear();
+  s.layout.kinds.clear();
+  for (const auto& p : s.properties) {
+    if (!props.empty()) props += ", ";
+    props += "'" + p.name + "', " + jsonb_value(p);
+    s.columns += ", " + column_value(p);
+    s.layout.names.push_back(p.name);
+    s.layout.kinds.push_back(p.kind);
+  }
+  s.select = "(jsonb_build_object('type', 'Feature', 'id', " + s.feature_id + ", 'geometry', " +
+             geometry + "::jsonb, 'properties', jsonb_build_object(" + props + ")))::text";
+}
+
+}  // namespace
 
 // GeoJSON of a geometry in the output CRS: WGS84 lon/lat with 6 decimals
 // (RFC 7946), or Lambert-93 metres to the centimetre (OGC API Part 2).
@@ -150,8 +225,7 @@ Sql sql_for(Collection c, Role role, int srid, int reverify_months) {
       s = territories_sql();
       break;
   }
-  auto at = s.select.find(kGeomSlot);
-  s.select.replace(at, kGeomSlot.size(), output_geometry(s.geom, srid));
+  render(s, output_geometry(s.geom, srid));
   return s;
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/roles.hpp"
 #include "db/feature_store.hpp"
+#include "db/geojson_writer.hpp"
 #include "db/like_pattern.hpp"
 
 namespace terrier::db::feature_sql {
@@ -31,14 +32,30 @@ class Where {
   std::vector<std::string> conditions_;
 };
 
-// A collection's feature JSON expression and what it is read from; its
-// geometry, the point a territory filter tests, its id.
+// One property of a collection's features: its key, its SQL expression
+// (over the collection's alias o, and p for the private table), and how
+// its column's text becomes JSON.
+struct Property {
+  std::string name;
+  std::string expr;
+  JsonKind kind;
+};
+
+// A collection's features and what they are read from: the feature as one
+// jsonb expression (select: exports, one feature), the same feature as
+// columns for append_feature (columns, layout: items pages); its geometry,
+// the point a territory filter tests, its id.
 struct Sql {
   std::string select;
   std::string from;
   std::string geom;   // for bbox
   std::string point;  // for territory
-  std::string id;
+  std::string id;     // for order
+  std::string feature_id;
+  JsonKind feature_id_kind = JsonKind::number;
+  std::vector<Property> properties;  // what the role may read, in order
+  std::string columns;
+  FeatureColumns layout;
 };
 
 std::string number(double v);

@@ -3,12 +3,19 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <pqxx/pqxx>
+#include <utility>
 
 #include "core/text.hpp"
 #include "db/feature_sql.hpp"
+#include "db/geojson_writer.hpp"
 
 namespace terrier::db {
 using namespace feature_sql;  // NOLINT: the builders are this file's vocabulary
@@ -35,6 +42,50 @@ std::optional<Collection> parse_collection(const std::string& name) {
   return std::nullopt;
 }
 
+namespace {
+
+// Runs `sql` as a prepared statement named after its text: the filters make
+// the text vary (values are always parameters), so each distinct text is
+// prepared once per connection, when first run (libpqxx registers it
+// lazily and re-prepares it after a reconnection). The texts are bounded by
+// the combinations of filters, collections, roles and output CRSs.
+pqxx::result exec_prepared_text(pqxx::transaction_base& tx, const std::string& sql,
+                                const std::vector<std::string>& params) {
+  const std::string name = fmt::format("features_{:016x}", std::hash<std::string>{}(sql));
+  tx.conn().prepare(name, sql);
+  return tx.exec_prepared(name, pqxx::prepare::make_dynamic_params(params));
+}
+
+// The planner's row count of a collection's table, read again once a
+// minute (per database: tests run many in one process): below
+// small_table_rows a page needs no EXPLAIN to decide how to count and order.
+double table_rows(pqxx::transaction_base& tx, Collection c) {
+  using Clock = std::chrono::steady_clock;
+  struct Known {
+    double rows = 0;
+    Clock::time_point read;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Known> known;
+  const std::string key = std::string(tx.conn().dbname()) + "/" + collection_name(c);
+  const auto now = Clock::now();
+  {
+    std::lock_guard lock(mutex);
+    auto it = known.find(key);
+    if (it != known.end() && now - it->second.read < std::chrono::minutes(1)) {
+      return it->second.rows;
+    }
+  }
+  auto rows = tx.exec_params1("SELECT reltuples::float8 FROM pg_class WHERE oid = $1::regclass",
+                              std::string(collection_name(c)))[0]
+                  .as<double>();
+  std::lock_guard lock(mutex);
+  known[key] = {rows, now};
+  return rows;
+}
+
+}  // namespace
+
 FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& query) {
   Sql s = sql_for(query.collection, query.role, query.output_srid, query.reverify_months);
   Where w;
@@ -57,16 +108,55 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   // fewer for every page and tile.
   pqxx::nontransaction r(conn);
   // What the planner expects of the matching rows: how many, and what
-  // reading them would cost.
-  auto plan = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(),
-                             pqxx::prepare::make_dynamic_params(where_params))[0]
-                  .as<std::string>();
-  auto plan_number = [&](const char* key) {
-    auto at = plan.find(key);
-    return at == std::string::npos ? 0.0 : std::atof(plan.c_str() + at + std::strlen(key));
+  // reading them would cost. A small table needs no plan: counting it is
+  // cheap whatever the filters (one round trip fewer).
+  auto plan = [&] {
+    auto text = r.exec_params1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + s.from + w.sql(),
+                               pqxx::prepare::make_dynamic_params(where_params))[0]
+                    .as<std::string>();
+    auto number_at = [&](const char* key) {
+      auto at = text.find(key);
+      return at == std::string::npos ? 0.0 : std::atof(text.c_str() + at + std::strlen(key));
+    };
+    return std::pair{static_cast<long long>(number_at("\"Plan Rows\": ")),
+                     number_at("\"Total Cost\": ")};
   };
-  const long long estimate = static_cast<long long>(plan_number("\"Plan Rows\": "));
-  const bool count = estimate <= cap && plan_number("\"Total Cost\": ") <= query.exact_count_cost;
+  const double table = table_rows(r, query.collection);
+  const bool small = table >= 0 && table <= static_cast<double>(query.small_table_rows);
+  long long estimate = static_cast<long long>(table);
+  bool count = true;
+  // A bbox of points: PostGIS's spatial statistics bound its rows (the
+  // other filters only remove some) without planning a statement. EXPLAIN
+  // took a sixth of PostgreSQL's time under the benchmark's pages (perf,
+  // docs/benchmarks.md); this asks only when the bound is not low enough to
+  // count (a row read at random costs at most a page: 4).
+  const bool points =
+      query.collection == Collection::opportunities || query.collection == Collection::places;
+  bool planned = small;
+  if (!small && points && query.bbox && query.bbox_srid == 4326) {
+    const auto& b = *query.bbox;
+    double bound = -1;
+    try {
+      bound = table * exec_prepared_text(
+                          r,
+                          "SELECT _postgis_selectivity($1::regclass, 'geom', ST_MakeEnvelope("
+                          "$2::float8, $3::float8, $4::float8, $5::float8, 4326))",
+                          {collection_name(query.collection), number(b[0]), number(b[1]),
+                           number(b[2]), number(b[3])})[0][0]
+                          .as<double>();
+    } catch (const pqxx::sql_error&) {
+      // No statistics gathered yet: the planner decides, as for any filter.
+    }
+    if (bound >= 0 && bound <= static_cast<double>(cap) && 4 * bound <= query.exact_count_cost) {
+      estimate = static_cast<long long>(bound);
+      planned = true;
+    }
+  }
+  if (!planned) {
+    auto [rows, cost] = plan();
+    estimate = rows;
+    count = estimate <= cap && cost <= query.exact_count_cost;
+  }
   if (query.bbox && order == s.id &&
       estimate <= 20 * static_cast<long long>(query.limit + query.offset)) {
     // A bbox of a few thousand rows: fetch them through the spatial index
@@ -77,40 +167,44 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
     // city) keep the key walk: 500 of their rows come quickly.
     order = s.id + " + 0";
   }
-  std::string page_sql = fmt::format(
-      "SELECT {select} AS f FROM {from}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-      fmt::arg("from", s.from), fmt::arg("where", w.sql()), fmt::arg("select", s.select),
-      fmt::arg("order", order), fmt::arg("limit", query.limit), fmt::arg("offset", query.offset));
+  // The page first: a page that is not full is the last one, and its
+  // count is known without counting.
+  const pqxx::result rows = exec_prepared_text(
+      r,
+      fmt::format("SELECT {cols} FROM {from}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                  fmt::arg("cols", s.columns), fmt::arg("from", s.from), fmt::arg("where", w.sql()),
+                  fmt::arg("order", order), fmt::arg("limit", query.limit),
+                  fmt::arg("offset", query.offset)),
+      w.params());
   FeaturePage page;
-  pqxx::result rows;
-  if (count) {
-    // One statement, one plan: the count (bounded: past the limit the
-    // estimate is enough) and the page.
-    rows = r.exec_params(
-        fmt::format(
-            "WITH c AS (SELECT count(*) AS n FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x) "
-            "SELECT c.n, p.f FROM c LEFT JOIN LATERAL ({page}) p ON true",
-            fmt::arg("from", s.from), fmt::arg("where", w.sql()), fmt::arg("cap", cap + 1),
-            fmt::arg("page", page_sql)),
-        pqxx::prepare::make_dynamic_params(w.params()));
-    page.matched = rows.empty() ? 0 : rows[0][0].as<long long>();
-    if (!rows.empty() && rows[0][1].is_null()) rows = pqxx::result();  // no feature on this page
-  } else {
-    rows = r.exec_params("SELECT NULL::bigint, p.f FROM (" + page_sql + ") p",
-                         pqxx::prepare::make_dynamic_params(w.params()));
-    page.matched = cap + 1;  // unknown yet
+  const bool last_page = rows.size() < query.limit && (!rows.empty() || query.offset == 0);
+  if (last_page) {
+    page.matched = static_cast<long long>(query.offset + rows.size());
+  } else if (count) {
+    // Bounded: past the limit the estimate is enough.
+    page.matched =
+        exec_prepared_text(
+            r,
+            fmt::format("SELECT count(*) FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x",
+                        fmt::arg("from", s.from), fmt::arg("where", w.sql()),
+                        fmt::arg("cap", cap + 1)),
+            where_params)[0][0]
+            .as<long long>();
   }
-  if (!count &&
-      ((rows.size() > 0 && rows.size() < query.limit) || (rows.empty() && query.offset == 0))) {
-    page.matched = static_cast<long long>(query.offset + rows.size());  // the last page: exact
-  } else if (page.matched > cap || !count) {
+  if (!last_page && (!count || page.matched > cap)) {
+    if (small) estimate = plan().first;  // counted past the limit: the planner says how many
     // At least what was counted or seen.
     long long at_least = count ? cap + 1 : static_cast<long long>(query.offset + rows.size());
     page.matched = std::max(estimate, at_least);
     page.matched_is_estimate = true;
   }
   page.features.reserve(rows.size());
-  for (const auto& row : rows) page.features.push_back(row[1].as<std::string>());
+  for (const auto& row : rows) {
+    std::string feature;
+    feature.reserve(1024);
+    append_feature(feature, s.layout, row, 0);
+    page.features.push_back(std::move(feature));
+  }
   return page;
 }
 

@@ -49,6 +49,9 @@ struct FeatureQuery {
   // bbox took a second, for a page that took 8 ms.
   long long exact_count_limit = 100000;
   double exact_count_cost = 5000;
+  // A table the planner thinks holds at most this many rows is counted
+  // exactly without asking the planner first (no EXPLAIN round trip).
+  long long small_table_rows = 20000;
   std::size_t limit = 100;
   std::size_t offset = 0;
   int reverify_months = kDefaultReverifyMonths;

@@ -248,12 +248,29 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
       rebuild.push_back(row[1].as<std::string>());
     }
   }
+  // New rows are numbered in the file's order but written in spatial order
+  // (the geohash of their geometry, a Z-order curve): a bbox's rows then
+  // share table pages, where the file's order scattered a town's 500 rows
+  // over 500 pages (issue 21; docs/benchmarks.md). The ids are drawn in
+  // `position` order first, then the rows sorted: ids are the same as before.
+  bool has_geom = false;
+  for (const auto& c : spec.columns) has_geom |= c.name == "geom";
+  const std::string cols = column_list(w, spec.columns);
   counts.inserted =
-      w.exec0(fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
-                          "SELECT source, external_id, content_hash, {cols} FROM {s} "
-                          "WHERE target_id IS NULL ORDER BY position",
-                          fmt::arg("t", t), fmt::arg("s", s),
-                          fmt::arg("cols", column_list(w, spec.columns))))
+      w.exec0(has_geom
+                  ? fmt::format(
+                        "INSERT INTO {t} (id, source, external_id, content_hash, {cols}) "
+                        "OVERRIDING SYSTEM VALUE SELECT new_id, source, external_id, content_hash, "
+                        "{cols} FROM (SELECT nextval(pg_get_serial_sequence({table}, 'id')) AS "
+                        "new_id, o.* FROM (SELECT * FROM {s} WHERE target_id IS NULL ORDER BY "
+                        "position) o) n ORDER BY CASE WHEN NOT ST_IsEmpty(geom) THEN "
+                        "ST_GeoHash(ST_PointOnSurface(geom), 12) END, new_id",
+                        fmt::arg("t", t), fmt::arg("s", s), fmt::arg("cols", cols),
+                        fmt::arg("table", w.quote(spec.table)))
+                  : fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
+                                "SELECT source, external_id, content_hash, {cols} FROM {s} "
+                                "WHERE target_id IS NULL ORDER BY position",
+                                fmt::arg("t", t), fmt::arg("s", s), fmt::arg("cols", cols)))
           .affected_rows();
   for (const auto& definition : rebuild) w.exec0(definition);
   // The new rows' ids; `unchanged` stays NULL for them.

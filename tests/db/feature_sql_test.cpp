@@ -71,11 +71,16 @@ TEST(FeatureSqlRoles, ConfidentialColumnsOnlyForTheRolesThatReadThem) {
   for (Role role : {Role::anonymous, Role::member, Role::animator}) {
     Sql s = sql_for(Collection::opportunities, role);
     EXPECT_FALSE(contains(s.select, "owner_name")) << role_name(role);
+    EXPECT_FALSE(contains(s.columns, "p.")) << role_name(role);  // the items pages' columns
     EXPECT_EQ(s.from, "opportunities o") << role_name(role);
     EXPECT_FALSE(contains(sql_for(Collection::needs, role).select, "p.contact")) << role_name(role);
+    EXPECT_FALSE(contains(sql_for(Collection::needs, role).columns, "p.contact"))
+        << role_name(role);
   }
   for (Role role : {Role::foundation, Role::admin}) {
     EXPECT_TRUE(contains(sql_for(Collection::opportunities, role).select, "p.owner_name"))
+        << role_name(role);
+    EXPECT_TRUE(contains(sql_for(Collection::opportunities, role).columns, "p.owner_name"))
         << role_name(role);
     EXPECT_TRUE(contains(sql_for(Collection::needs, role).from, "need_private")) << role_name(role);
   }
