@@ -10,3 +10,12 @@ free_port() {
   echo "no free port between $1 and $2" >&2
   return 1
 }
+
+# ccache (CMakeLists.txt's compiler launcher) keyed on paths relative to the
+# checkout, not on where it lies: a fresh clone anywhere (CI's) hits what
+# earlier builds of the same sources left in the cache. A user's own
+# CCACHE_BASEDIR / CCACHE_NOHASHDIR win.
+ccache_for_any_checkout() {  # ccache_for_any_checkout REPO_ROOT
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$1}
+  export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
+}

@@ -177,7 +177,19 @@ TEST(CliDatabase, RestartsAtOnceAfterClientsWereConnected) {
     });
   }
   while (running < 3) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Until the server runs the three statements (sent is not yet running).
+  {
+    pqxx::connection watch(uri);
+    for (int i = 0; i < 500; ++i) {
+      pqxx::nontransaction w(watch);
+      if (w.exec1("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = "
+                  "'SELECT pg_sleep(60)'")[0]
+              .as<int>() >= 3) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
   auto stop = run_terrier("db stop", env);
   for (auto& t : clients) t.join();
   ASSERT_EQ(stop.exit_code, 0) << stop.output;

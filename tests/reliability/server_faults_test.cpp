@@ -108,8 +108,12 @@ TEST_F(Reliability, SigtermLetsInFlightRequestsFinish) {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  // A while longer: every connection now must be refused.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // A while longer, until the clients have been refused a few times since
+  // the signal: every connection now must be refused.
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (refused_after < 4 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   stop = true;
   for (auto& c : clients) c.join();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);

@@ -14,9 +14,8 @@ demo_server_start() {  # demo_server_start BUILD_DIR NAME [SERVE OPTIONS...]
   export TERRIER_DATABASE_URL=${TERRIER_TEST_ADMIN_URL%/*}/$demo_db
   demo_work=$(mktemp -d "/tmp/terrier-$name-XXXXXX")
   demo_server_pid=""
-  psql -q "$TERRIER_TEST_ADMIN_URL" -c "CREATE DATABASE $demo_db" >/dev/null
-  "$demo_terrier" migrate >/dev/null
-  TERRIER_BIN=$demo_terrier TERRIER_REPORTS=$demo_work/reports "$demo_root/scripts/load-demo" >"$demo_work/load.log"
+  demo_template
+  psql -q "$TERRIER_TEST_ADMIN_URL" -c "CREATE DATABASE $demo_db TEMPLATE $demo_template_db" >/dev/null
 
   token() { "$demo_terrier" token create "$@" | tail -n 1; }
   TERRIER_MEMBER_TOKEN=$(token --role member --name "Membre test")
@@ -44,6 +43,40 @@ demo_server_start() {  # demo_server_start BUILD_DIR NAME [SERVE OPTIONS...]
   echo "terrier serve did not start:" >&2
   cat "$demo_work/serve.log" >&2
   return 1
+}
+
+# The demo data migrated, loaded and matched once per test cluster, binary,
+# migrations and data, in a template database that each server's database
+# copies (a second instead of loading it again: the browser tests' groups and
+# the load test each have their own). The first caller loads it under a lock
+# while the others wait; a template of another binary or data is dropped.
+demo_template() {
+  local key lock sum
+  sum=$( (cd "$demo_root" && stat -c '%s %Y' "$demo_terrier" &&
+          find sql data scripts/load-demo matching/defaults.json -type f -print0 | sort -z |
+            xargs -0 md5sum) | md5sum)
+  key=${sum:0:12}
+  demo_template_db=terrier_demotemplate_$key
+  sum=$(printf '%s' "$TERRIER_TEST_ADMIN_URL" | md5sum)
+  lock=/tmp/terrier-demo-${sum:0:12}.lock
+  (
+    flock 9
+    local admin=$TERRIER_TEST_ADMIN_URL loading=${demo_template_db}_loading old
+    if [ -z "$(psql -Atq "$admin" -c "SELECT 1 FROM pg_database WHERE datname = '$demo_template_db'")" ]; then
+      for old in $(psql -Atq "$admin" -c "SELECT datname FROM pg_database WHERE datname LIKE 'terrier\_demotemplate\_%'"); do
+        psql -q "$admin" -c "DROP DATABASE $old" >/dev/null 2>&1 || true
+      done
+      psql -q "$admin" -c "CREATE DATABASE $loading" >/dev/null
+      if ! TERRIER_DATABASE_URL=${admin%/*}/$loading "$demo_terrier" migrate >/dev/null ||
+         ! TERRIER_DATABASE_URL=${admin%/*}/$loading TERRIER_BIN=$demo_terrier \
+             TERRIER_REPORTS=$demo_work/reports "$demo_root/scripts/load-demo" >"$demo_work/load.log"; then
+        psql -q "$admin" -c "DROP DATABASE IF EXISTS $loading" >/dev/null 2>&1 || true
+        cat "$demo_work/load.log" >&2 2>/dev/null || true
+        exit 1
+      fi
+      psql -q "$admin" -c "ALTER DATABASE $loading RENAME TO $demo_template_db" >/dev/null
+    fi
+  ) 9>"$lock"
 }
 
 # A second server on the same database with other settings, e.g.

@@ -7,37 +7,20 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { BASE, get as api } from "./lib/api.mjs";
+import { launch, ready, signInWithToken as signIn, until } from "./lib/browser.mjs";
 
-const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
 const run = promisify(execFile);
 
-const BASE = process.env.TERRIER_URL;
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
-const TOKENS = {
-  member: process.env.TERRIER_MEMBER_TOKEN,
-  foundation: process.env.TERRIER_FOUNDATION_TOKEN,
-  animator: process.env.TERRIER_ANIMATOR_TOKEN,
-};
-const CHROMIUM_ARGS = [
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-gpu",
-  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
-];
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
 });
-
-async function api(path, role) {
-  const headers = role ? { Authorization: `Bearer ${TOKENS[role]}` } : {};
-  const response = await fetch(`${BASE}${path}`, { headers });
-  assert.equal(response.status, 200, `${path}: ${response.status}`);
-  return response.json();
-}
 
 // A page that records errors and every JSON body the server sends it.
 async function openPage() {
@@ -61,23 +44,6 @@ async function openPage() {
   await page.goto(BASE);
   await ready(page);
   return { page, context, problems, bodies };
-}
-
-async function ready(page) {
-  await page.waitForFunction(() => window.terrier?.ready === true, null, { timeout: 60_000 });
-  await page.evaluate(() => new Promise((resolve) => {
-    const map = window.terrier.map;
-    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check));
-    check();
-  }));
-}
-
-async function signIn(page, role) {
-  await page.click("#sign-in");
-  await page.fill("#token-input", TOKENS[role]);
-  await page.click("#sign-in-submit");
-  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r, role);
-  await ready(page);
 }
 
 // Clicks an export button and keeps the downloaded file.
@@ -116,10 +82,11 @@ describe("a land-group member", () => {
     await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), memberCount);
     assert.equal(await page.isVisible("#restricted-layer"), true, "the network's ring appears");
     // Everything the server sent this page: no owner, contact or note field.
-    await page.evaluate(() => fetch("/ogcapi/collections/opportunities/items?limit=10000", {
+    const everything = await page.evaluate(() => fetch("/ogcapi/collections/opportunities/items?limit=10000", {
       headers: { Authorization: `Bearer ${sessionStorage.getItem("terrier.token")}` },
     }).then((r) => r.text()));
-    await page.waitForTimeout(300);
+    // The response listener reads that body too, a moment later.
+    await until(() => bodies.includes(everything), "the listener's copy of the member's full page of items");
     assert.ok(bodies.length > 0);
     for (const body of bodies) {
       for (const field of ["owner_name", "owner_contact", "\"notes\"", "\"contact\""]) {

@@ -6,23 +6,11 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { drawnInTiles } from "./lib/browser.mjs";
+import { BASE, api, get } from "./lib/api.mjs";
+import { drawnInTiles, idle, jump, launch, ready, signInWithToken } from "./lib/browser.mjs";
+import { formLabels, pixelOf, saved } from "./lib/editing.mjs";
 
-const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
-
-const BASE = process.env.TERRIER_URL;
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
-const TOKENS = {
-  member: process.env.TERRIER_MEMBER_TOKEN,
-  foundation: process.env.TERRIER_FOUNDATION_TOKEN,
-  animator: process.env.TERRIER_ANIMATOR_TOKEN,
-  admin: process.env.TERRIER_ADMIN_TOKEN,
-};
-const CHROMIUM_ARGS = [
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-gpu",
-  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
-];
 const OPPORTUNITY_LABELS = ["Intitulé", "Type de bien", "Adresse", "Commune", "Surface bâtie (m²)",
   "Surface du terrain (m²)", "Modalités", "Loyer mensuel (€)", "Prix (€)", "Disponible à partir du", "Statut",
   "Visibilité"];
@@ -33,25 +21,14 @@ const RUN = Date.now().toString(36);
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
 });
 
 async function call(method, path, role, body, headers = {}) {
-  const h = { ...headers };
-  if (role) h.Authorization = `Bearer ${TOKENS[role]}`;
-  if (body !== undefined) h["Content-Type"] = "application/json";
-  const response = await fetch(`${BASE}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, etag: response.headers.get("ETag"), json: text ? JSON.parse(text) : null };
-}
-
-async function get(path, role) {
-  const r = await call("GET", path, role);
-  assert.equal(r.status, 200, `${path}: ${r.status}`);
-  return r.json;
+  return api(path, role, { method, body, headers });
 }
 
 // A page signed in as `role`, recording console errors and page errors.
@@ -63,39 +40,9 @@ async function openPage(role, { viewport = { width: 1400, height: 900 } } = {}) 
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   await page.goto(BASE);
-  await page.waitForFunction(() => window.terrier?.ready === true, null, { timeout: 60_000 });
-  if (role) {
-    await page.click("#sign-in");
-    await page.fill("#token-input", TOKENS[role]);
-    await page.click("#sign-in-submit");
-    await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r, role);
-  }
-  await idle(page);
+  await ready(page);
+  if (role) await signInWithToken(page, role);
   return { page, context, problems };
-}
-
-async function idle(page) {
-  await page.evaluate(() => new Promise((resolve) => {
-    const map = window.terrier.map;
-    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check));
-    check();
-  }));
-}
-
-async function jump(page, view) {
-  await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
-  await page.waitForTimeout(300);
-  await idle(page);
-}
-
-// The page pixel of a longitude and latitude on the map.
-function pixelOf(page, lngLat) {
-  return page.evaluate((ll) => {
-    const map = window.terrier.map;
-    const p = map.project(ll);
-    const rect = map.getCanvas().getBoundingClientRect();
-    return { x: rect.left + p.x, y: rect.top + p.y };
-  }, lngLat);
 }
 
 // A pixel where a click lands on the given feature first (as the page's click
@@ -134,22 +81,6 @@ async function openFeature(page, kind, ids, view) {
     return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
   }, { kind, id });
   return id;
-}
-
-// The labels of the open form's controls and fieldsets.
-function formLabels(page) {
-  return page.evaluate(() => [...document.querySelectorAll("#editor label[for], #editor legend")].map((l) => l.textContent.trim()));
-}
-
-async function saved(page, text) {
-  try {
-    await page.waitForFunction((t) => document.querySelector("#editor .editor-status")?.textContent === t, text, { timeout: 30_000 });
-  } catch (e) {
-    const status = await page.textContent("#editor .editor-status").catch(() => null);
-    const errors = await page.$$eval("#editor .field-error", (ps) => ps.map((p) => p.textContent).filter(Boolean)).catch(() => []);
-    assert.fail(`expected « ${text} », the form says « ${status} » ${errors.join(" ")} (${e.message})`);
-  }
-  return Number(await page.getAttribute("#editor", "data-id"));
 }
 
 describe("editing on the map", () => {

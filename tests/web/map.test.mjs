@@ -6,94 +6,30 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { account, signInWithPassword } from "./lib/accounts.mjs";
+import { BASE, TOKENS, get as api } from "./lib/api.mjs";
+import { idle, jump, launch, openPage as openOn, ready, rendered, signInWithToken as signIn } from "./lib/browser.mjs";
 
-const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
-
-const BASE = process.env.TERRIER_URL;
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
-const TOKENS = {
-  member: process.env.TERRIER_MEMBER_TOKEN,
-  foundation: process.env.TERRIER_FOUNDATION_TOKEN,
-  animator: process.env.TERRIER_ANIMATOR_TOKEN,
-};
-
-// Flags that keep Chromium off the network and give it WebGL through
-// SwiftShader.
-const CHROMIUM_ARGS = [
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-gpu",
-  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
-];
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
 });
 
-async function api(path, role) {
-  const headers = role ? { Authorization: `Bearer ${TOKENS[role]}` } : {};
-  const response = await fetch(`${BASE}${path}`, { headers });
-  assert.equal(response.status, 200, `${path}: ${response.status}`);
-  return response.json();
-}
-
 // A page that records every console error, page error, failed request and
-// HTTP error, and refuses any request that leaves this server.
-async function openPage({ viewport = { width: 1400, height: 900 }, path = "/" } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  const outside = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(BASE) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => {
-    const reason = r.failure()?.errorText ?? "";
-    // A request the page itself cancelled (a superseded count or tile) is not a failure.
-    if (!reason.includes("ERR_ABORTED")) problems.push(`request failed: ${r.url()} ${reason}`);
-  });
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  await page.goto(`${BASE}${path}`);
-  await ready(page);
-  return { page, context, problems, outside };
-}
-
-async function ready(page) {
-  await page.waitForFunction(() => window.terrier?.ready === true, null, { timeout: 60_000 });
-  await idle(page);
-}
-
-// Waits until the map has drawn everything it asked for.
-async function idle(page) {
-  await page.evaluate(() => new Promise((resolve) => {
-    const map = window.terrier.map;
-    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check));
-    check();
-  }));
-}
-
-async function jump(page, view) {
-  await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
-  await page.waitForTimeout(300);  // moveend handlers (the detail layer) start
-  await idle(page);
+// HTTP error, and refuses any request that leaves this server (IGN's
+// included).
+function openPage(options = {}) {
+  return openOn(browser, BASE, { ...options, ign: "outside" });
 }
 
 // The counts of the drawn clusters and lone opportunities, summed.
 function clusteredCount(page) {
   return page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-clusters", "opportunities-tiles"] })
     .reduce((n, f) => n + (f.properties.count ?? 1), 0));
-}
-
-function rendered(page, layers) {
-  return page.evaluate((ls) => window.terrier.map.queryRenderedFeatures({ layers: ls }).length, layers);
 }
 
 // A pixel where a click lands on the given feature first, as the page's own
@@ -121,14 +57,6 @@ function clickablePixel(page, layer, id) {
     }
     return null;
   }, { layer, id });
-}
-
-async function signIn(page, role) {
-  await page.click("#sign-in");
-  await page.fill("#token-input", TOKENS[role]);
-  await page.click("#sign-in-submit");
-  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r, role);
-  await ready(page);
 }
 
 async function openOpportunity(page, feature) {

@@ -5,15 +5,12 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { BASE } from "./api.mjs";
 import { ready } from "./browser.mjs";
 
-export const BASE = process.env.TERRIER_URL;
-export const TOKENS = {
-  member: process.env.TERRIER_MEMBER_TOKEN,
-  foundation: process.env.TERRIER_FOUNDATION_TOKEN,
-  animator: process.env.TERRIER_ANIMATOR_TOKEN,
-  admin: process.env.TERRIER_ADMIN_TOKEN,
-};
+export { BASE, TOKENS, api, get } from "./api.mjs";
+export { signInWithToken } from "./browser.mjs";
+
 export const PHONE = { width: 390, height: 844 };
 const AXE = join(process.env.TERRIER_WEB_MODULES, "axe-core", "axe.min.js");
 const SHOTS = join(process.env.TERRIER_ARTIFACTS ?? "tests/artifacts", "views");
@@ -34,16 +31,6 @@ export async function open(browser, { path = "/", viewport = { width: 1400, heig
   await page.goto(`${BASE}${path}`);
   if (wait) await ready(page);
   return { page, context, problems };
-}
-
-// Signs in with a token of tests/web/run and waits for the new role's page.
-export async function signInWithToken(page, role) {
-  await page.click("#sign-in");
-  await page.fill("#token-input", TOKENS[role]);
-  await page.click("#sign-in-submit");
-  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r &&
-    window.terrier?.state?.session?.role === r, role);
-  await ready(page);
 }
 
 // axe-core's serious and critical violations on the page as it is now, one
@@ -74,18 +61,4 @@ export async function assertNoLeak(page, selector, view) {
 export async function shot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
-
-export async function api(path, role, { method = "GET", body } = {}) {
-  const headers = role ? { Authorization: `Bearer ${TOKENS[role]}` } : {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(`${BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
-
-export async function get(path, role) {
-  const r = await api(path, role);
-  assert.equal(r.status, 200, `${path} as ${role ?? "anonymous"}: ${r.status}`);
-  return r.json;
 }

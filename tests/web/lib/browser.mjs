@@ -4,6 +4,7 @@
 // Géoplateforme is answered with drawn tiles, or refused, on request), and
 // helpers that wait for the map to settle.
 import { join } from "node:path";
+import { TOKENS } from "./api.mjs";
 
 const { chromium } = await import(join(process.env.TERRIER_WEB_MODULES, "playwright-core", "index.mjs"));
 
@@ -23,7 +24,8 @@ export function launch() {
 
 // Opens `path` on `base`. ign: "tiles" answers IGN's WMTS with tiles drawn by
 // `painter` (and GetFeatureInfo with `featureInfo(url)`), "refuse" aborts
-// those requests; either way they are recorded in `ign`.
+// those requests; either way they are recorded in `ign`. "outside": IGN is
+// refused like any other origin, in `outside` and `problems`.
 export async function openPage(browser, base, {
   viewport = { width: 1400, height: 900 }, path = "/", ign = "refuse", painter = null, featureInfo = null, wait = true,
 } = {}) {
@@ -32,10 +34,11 @@ export async function openPage(browser, base, {
   const problems = [];
   const outside = [];
   const ignRequests = [];
+  const fromIgn = (url) => ign !== "outside" && url.startsWith(`${IGN_ORIGIN}/`);
   await context.route("**/*", async (route) => {
     const url = route.request().url();
     if (url.startsWith(base) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
-    if (url.startsWith(`${IGN_ORIGIN}/`)) {
+    if (fromIgn(url)) {
       ignRequests.push(new URL(url));
       if (ign === "tiles") return answerIgn(route, new URL(url), painter, featureInfo);
       return route.abort("internetdisconnected");
@@ -48,7 +51,7 @@ export async function openPage(browser, base, {
   const ignLog = [];
   page.on("console", (m) => {
     if (m.type() !== "error") return;
-    if ((m.location()?.url ?? "").startsWith(`${IGN_ORIGIN}/`)) ignLog.push(m.text());
+    if (fromIgn(m.location()?.url ?? "")) ignLog.push(m.text());
     else problems.push(`console: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -56,7 +59,7 @@ export async function openPage(browser, base, {
     const reason = r.failure()?.errorText ?? "";
     // A request the page itself cancelled (a superseded count or tile) is not
     // a failure; IGN's refused requests are counted apart.
-    if (reason.includes("ERR_ABORTED") || r.url().startsWith(`${IGN_ORIGIN}/`)) return;
+    if (reason.includes("ERR_ABORTED") || fromIgn(r.url())) return;
     problems.push(`request failed: ${r.url()} ${reason}`);
   });
   page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
@@ -92,6 +95,16 @@ export async function idle(page) {
   }));
 }
 
+// Signs in with a token of tests/web/run and waits for the new role's page.
+export async function signInWithToken(page, role) {
+  await page.click("#sign-in");
+  await page.fill("#token-input", TOKENS[role]);
+  await page.click("#sign-in-submit");
+  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r &&
+    window.terrier?.state?.session?.role === r, role);
+  await ready(page);
+}
+
 export async function jump(page, view) {
   await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
   await page.waitForTimeout(300);  // moveend handlers (the detail layer) start
@@ -123,4 +136,14 @@ export function tileAt(lon, lat, z) {
   const col = Math.floor(x / 256);
   const row = Math.floor(y / 256);
   return { z, col, row, i: Math.floor(x - col * 256), j: Math.floor(y - row * 256) };
+}
+
+// Polls `condition` (in node, every 20 ms) until it holds; fails after
+// `timeout` ms naming `what`.
+export async function until(condition, what, { timeout = 30_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`still waiting after ${timeout} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
