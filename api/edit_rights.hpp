@@ -6,9 +6,8 @@
 // checks as the writes (core/roles, the animator's circle), never a copy of
 // them in JavaScript.
 
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "api/handlers.hpp"
 
