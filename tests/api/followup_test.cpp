@@ -190,12 +190,23 @@ TEST_F(FollowupTest, OpportunitiesNotVerifiedForSixMonthsAreToReverify) {
   ASSERT_EQ(page["features"].size(), 1u) << page.dump();  // T-3 was created today
   EXPECT_EQ(std::to_string(page["features"][0]["id"].get<long long>()), id);
   EXPECT_EQ(get("/ogcapi/collections/opportunities/items?to_reverify=maybe").status, 400);
-  // Tiles carry the flag and take the filter.
-  auto tile = get("/tiles/opportunities/9/260/172.mvt?to_reverify=true", foundation_);
+  // Point tiles carry the flag and take the filter; cluster tiles take the
+  // filter (T-1 alone: a cell of one, with its id).
+  auto tile = get("/tiles/opportunities/12/2082/1377.mvt?to_reverify=true", foundation_);
   ASSERT_EQ(tile.status, 200);
   EXPECT_NE(tile.body.find("to_reverify"), std::string::npos);
   EXPECT_NE(tile.body.find("Ancienne"), std::string::npos);
-  EXPECT_EQ(tile.body.find("Lannoy"), std::string::npos);
+  // T-2 (verified 20 days ago) is in its tile, but not with the filter.
+  EXPECT_NE(get("/tiles/opportunities/12/2084/1376.mvt", foundation_).body.find("Lannoy"),
+            std::string::npos);
+  EXPECT_EQ(get("/tiles/opportunities/12/2084/1376.mvt?to_reverify=true", foundation_)
+                .body.find("Lannoy"),
+            std::string::npos);
+  auto clusters = get("/tiles/opportunities/9/260/172.mvt?to_reverify=true", foundation_);
+  ASSERT_EQ(clusters.status, 200);
+  EXPECT_NE(clusters.body.find("count"), std::string::npos);
+  auto all = get("/tiles/opportunities/9/260/172.mvt", foundation_);
+  EXPECT_LT(clusters.body.size(), all.body.size());
   // "Vérifiée aujourd'hui".
   auto ok = send("PATCH", "/api/opportunities/" + id, R"({"last_verified": "today"})", admin_);
   ASSERT_EQ(ok.status, 200) << ok.body;
