@@ -36,7 +36,9 @@ UploadRegistry& registry(const Context& ctx) {
 }
 
 void only_parameters(const Context& ctx, std::initializer_list<const char*> known) {
-  for (const auto& [name, value] : ctx.params) {
+  for (const auto& param : ctx.params) {
+    // Not a structured binding: clang 14 (the fuzz build) does not capture one.
+    const std::string& name = param.first;
     if (std::find_if(known.begin(), known.end(), [&](const char* k) { return name == k; }) ==
         known.end()) {
       throw bad_request(fmt::format("unknown parameter '{}'", name));
