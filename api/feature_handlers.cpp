@@ -13,9 +13,12 @@
 #include "api/ogc.hpp"
 #include "api/tile_service.hpp"
 #include "core/error.hpp"
+#include "core/map_style.hpp"
+#include "core/roles.hpp"
 #include "core/vocabulary.hpp"
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
+#include "importers/field_table.hpp"
 #include "importers/fields.hpp"
 
 namespace terrier::api {
@@ -150,9 +153,10 @@ std::vector<std::string> values_of(vocabulary::Values values) {
   return {values.begin(), values.end()};
 }
 
-// Stored values whose label differs ("bcus" reads "BCUS").
-nlohmann::json vocabulary_labels() {
-  nlohmann::json out = nlohmann::json::object();
+// Stored values whose label differs ("bcus" reads "BCUS"), and what an
+// acronym stands for.
+nlohmann::ordered_json vocabulary_labels() {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const auto& domain : vocabulary::kDomains) {
     for (std::string_view v : domain.values) {
       if (vocabulary::label(v) != v) out[std::string(v)] = std::string(vocabulary::label(v));
@@ -160,24 +164,115 @@ nlohmann::json vocabulary_labels() {
   }
   return out;
 }
+
+nlohmann::ordered_json vocabulary_descriptions() {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& domain : vocabulary::kDomains) {
+    for (std::string_view v : domain.values) {
+      if (!vocabulary::description(v).empty()) {
+        out[std::string(v)] = std::string(vocabulary::description(v));
+      }
+    }
+  }
+  return out;
+}
+
+// The field catalogue (importers/field_table.cpp) as the page builds its
+// forms, panels, lists and import report from it: per entity, its fields in
+// order, and per import kind every field's label.
+nlohmann::ordered_json page_fields() {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const char* entity : importers::page_entities()) {
+    auto& list = out[entity] = nlohmann::ordered_json::array();
+    for (const auto& f : importers::page_fields(entity)) {
+      list.push_back(nlohmann::ordered_json{{"name", f.field},
+                                            {"label", f.label},
+                                            {"labelled", importers::labelled(f)},
+                                            {"unit", f.unit},
+                                            {"control", importers::control_name(f.control)},
+                                            {"vocabulary", f.vocabulary},
+                                            {"required", f.required},
+                                            {"panel", f.panel},
+                                            {"confidential", confidential_field(entity, f.field)}});
+    }
+  }
+  return out;
+}
+
+nlohmann::ordered_json import_labels() {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (auto kind : {importers::ImportKind::opportunities, importers::ImportKind::needs,
+                    importers::ImportKind::places}) {
+    auto& labels = out[importers::kind_name(kind)] = nlohmann::ordered_json::object();
+    for (const auto& f : importers::table_for(kind)) {
+      labels[f.field] = importers::form_label(kind, f.field);
+    }
+    labels["row_source"] = importers::form_label(kind, "row_source");
+  }
+  // Requests: their page fields, plus the reference and the commune their
+  // sheets carry (importers/request_rows.cpp).
+  auto& requests = out["requests"] = nlohmann::ordered_json::object();
+  for (const auto& f : importers::page_fields("request"))
+    requests[f.field] = importers::labelled(f);
+  requests["external_id"] =
+      importers::form_label(importers::ImportKind::opportunities, "external_id");
+  requests["commune"] = requests["commune_name"];
+  return out;
+}
+
+template <std::size_t N, typename T>
+nlohmann::ordered_json by_value(const std::array<std::string_view, N>& values,
+                                const std::array<T, N>& styles) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < N; ++i) out[std::string(values[i])] = styles[i];
+  return out;
+}
+
+// How the map draws the vocabularies (core/map_style.hpp).
+nlohmann::ordered_json map_styles() {
+  nlohmann::ordered_json statuses = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < vocabulary::kOpportunityStatuses.size(); ++i) {
+    const auto& s = map_style::kStatusStyles[i];
+    statuses[std::string(vocabulary::kOpportunityStatuses[i])] = {{"opacity", s.opacity},
+                                                                  {"stroke", s.stroke},
+                                                                  {"stroke_width", s.stroke_width},
+                                                                  {"legend", s.legend}};
+  }
+  nlohmann::ordered_json needs = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < vocabulary::kNeedStatuses.size(); ++i) {
+    needs[std::string(vocabulary::kNeedStatuses[i])] = {
+        {"fill_opacity", map_style::kNeedFillOpacity[i]}};
+  }
+  return {{"kind_colors", by_value(vocabulary::kOpportunityKinds, map_style::kKindColors)},
+          {"tenure_colors", by_value(vocabulary::kTenures, map_style::kTenureColors)},
+          {"opportunity_statuses", statuses},
+          {"need_statuses", needs}};
+}
 }  // namespace
 
 // What the page needs before drawing: the French vocabularies of its filters
 // and legend, and the optional basemap.
 Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
-  nlohmann::json j = {{"vocabularies",
-                       {{"opportunity_kinds", importers::opportunity_kinds().values()},
-                        {"tenures", importers::tenures().values()},
-                        {"opportunity_statuses", importers::opportunity_statuses().values()},
-                        {"need_statuses", importers::need_statuses().values()},
-                        {"place_kinds", importers::place_kinds().values()},
-                        {"visibilities", importers::visibilities().values()},
-                        {"match_statuses", values_of(vocabulary::kMatchStatuses)},
-                        {"request_channels", values_of(vocabulary::kRequestChannels)},
-                        {"request_statuses", values_of(vocabulary::kRequestStatuses)}}},
-                      {"labels", vocabulary_labels()},
-                      {"basemap", basemap_json(config.basemap)},
-                      {"cluster_max_zoom", config.cluster_max_zoom}};
+  nlohmann::ordered_json j = {
+      {"vocabularies",
+       {{"opportunity_kinds", importers::opportunity_kinds().values()},
+        {"tenures", importers::tenures().values()},
+        {"opportunity_statuses", importers::opportunity_statuses().values()},
+        {"need_statuses", importers::need_statuses().values()},
+        {"place_kinds", importers::place_kinds().values()},
+        {"visibilities", importers::visibilities().values()},
+        {"match_statuses", values_of(vocabulary::kMatchStatuses)},
+        {"request_channels", values_of(vocabulary::kRequestChannels)},
+        {"request_statuses", values_of(vocabulary::kRequestStatuses)},
+        {"owner_kinds", values_of(vocabulary::kOwnerKinds)},
+        {"location_precisions", values_of(vocabulary::kLocationPrecisions)}}},
+      {"labels", vocabulary_labels()},
+      {"descriptions", vocabulary_descriptions()},
+      {"fields", page_fields()},
+      {"import_labels", import_labels()},
+      {"styles", map_styles()},
+      {"basemap", basemap_json(config.basemap)},
+      {"cluster_max_zoom", config.cluster_max_zoom}};
   return json_response(j.dump());
 }
 

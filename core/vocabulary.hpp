@@ -95,4 +95,10 @@ constexpr std::string_view label(std::string_view value) {
   return value;
 }
 
+// What an acronym stands for, where a legend has room to say it.
+constexpr std::string_view description(std::string_view value) {
+  if (value == "bcus") return "bail commercial d'utilité sociale";
+  return {};
+}
+
 }  // namespace terrier::vocabulary

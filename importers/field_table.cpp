@@ -178,9 +178,162 @@ const std::vector<FieldAliases> kCircle = {
      {"epci siren", "member code", "code membre", "insee", "siren", "code"}},
 };
 
-// Where the page's forms, and so the API's refusals (api/field_errors), name
-// a field otherwise than the table above: shorter words fit a form, and
-// every way of giving a location is one "Emplacement" there.
+// The page's view of each entity. The first value of a vocabulary is a new
+// row's default (core/vocabulary.hpp orders them so).
+const std::vector<PageField> kOpportunityPage = {
+    {.field = "title",
+     .label = "Intitulé",
+     .control = Control::text,
+     .required = true,
+     .panel = false},  // the panel's heading
+    {.field = "kind",
+     .label = "Type de bien",
+     .control = Control::choice,
+     .vocabulary = "opportunity_kinds",
+     .required = true},
+    {.field = "address", .label = "Adresse", .control = Control::text},
+    {.field = "commune", .label = "Commune", .control = Control::commune, .panel = false},
+    {.field = "commune_insee", .label = "Code INSEE"},
+    {.field = "built_surface_m2",
+     .label = "Surface bâtie",
+     .unit = "m²",
+     .control = Control::number},
+    {.field = "land_surface_m2",
+     .label = "Surface du terrain",
+     .unit = "m²",
+     .control = Control::number},
+    {.field = "tenures",
+     .label = "Modalités",
+     .control = Control::choices,
+     .vocabulary = "tenures"},
+    {.field = "rent_eur_month", .label = "Loyer mensuel", .unit = "€", .control = Control::number},
+    {.field = "price_eur", .label = "Prix", .unit = "€", .control = Control::number},
+    {.field = "available_from", .label = "Disponible à partir du", .control = Control::date},
+    {.field = "available_until", .label = "Disponible jusqu'au"},
+    {.field = "status",
+     .label = "Statut",
+     .control = Control::choice,
+     .vocabulary = "opportunity_statuses"},
+    {.field = "owner_kind", .label = "Type de propriétaire", .vocabulary = "owner_kinds"},
+    {.field = "visibility",
+     .label = "Visibilité",
+     .control = Control::choice,
+     .vocabulary = "visibilities"},
+    {.field = "last_verified", .label = "Vérifiée le"},
+    {.field = "location_precision",
+     .label = "Précision de la localisation",
+     .vocabulary = "location_precisions"},
+    {.field = "source", .label = "Source"},
+    {.field = "duplicate_of", .label = "Doublon probable de la fiche"},
+    {.field = "owner_name", .label = "Propriétaire", .control = Control::text},
+    {.field = "owner_contact", .label = "Contact du propriétaire", .control = Control::text},
+    {.field = "notes", .label = "Remarques", .control = Control::textarea},
+};
+
+const std::vector<PageField> kNeedPage = {
+    {.field = "collective_name",
+     .label = "Collectif",
+     .control = Control::text,
+     .required = true,
+     .panel = false},  // the panel's heading
+    {.field = "surface_min_m2",
+     .label = "Surface minimale",
+     .unit = "m²",
+     .control = Control::number},
+    {.field = "surface_ideal_m2",
+     .label = "Surface idéale",
+     .unit = "m²",
+     .control = Control::number},
+    {.field = "surface_max_m2",
+     .label = "Surface maximale",
+     .unit = "m²",
+     .control = Control::number},
+    {.field = "surface_tolerance_pct", .label = "Tolérance de surface", .unit = "%"},
+    {.field = "kinds_wanted",
+     .label = "Types recherchés",
+     .control = Control::choices,
+     .vocabulary = "opportunity_kinds"},
+    {.field = "tenures_accepted",
+     .label = "Modalités acceptées",
+     .control = Control::choices,
+     .vocabulary = "tenures"},
+    {.field = "rent_max_eur_month",
+     .label = "Loyer maximal",
+     .unit = "€",
+     .control = Control::number},
+    {.field = "price_max_eur", .label = "Prix maximal", .unit = "€", .control = Control::number},
+    {.field = "needed_from", .label = "Besoin à partir du", .control = Control::date},
+    {.field = "status",
+     .label = "Statut",
+     .control = Control::choice,
+     .vocabulary = "need_statuses"},
+    {.field = "territory", .label = "Zone de recherche"},
+    {.field = "radius_m", .label = "Rayon de recherche", .unit = "m"},
+    {.field = "radius_km", .label = "Rayon", .unit = "km", .panel = false},
+    {.field = "description", .label = "Description", .control = Control::textarea},
+    {.field = "contact", .label = "Contact du collectif", .control = Control::text},
+    {.field = "notes", .label = "Remarques", .control = Control::textarea},
+};
+
+const std::vector<PageField> kPlacePage = {
+    {.field = "name", .label = "Nom", .panel = false},  // the panel's heading
+    {.field = "kind", .label = "Type de lieu", .vocabulary = "place_kinds"},
+    {.field = "address", .label = "Adresse"},
+    {.field = "commune_insee", .label = "Code INSEE"},
+    {.field = "circle", .label = "Cercle"},
+    {.field = "competences", .label = "Compétences"},
+    {.field = "website", .label = "Site web", .panel = false},  // a link below
+    {.field = "description", .label = "Description"},
+};
+
+const std::vector<PageField> kRequestPage = {
+    {.field = "received_on", .label = "Reçue le", .control = Control::date, .required = true},
+    {.field = "requester", .label = "Demandeur", .control = Control::text, .required = true},
+    {.field = "organisation", .label = "Organisation", .control = Control::text},
+    {.field = "commune_name", .label = "Commune", .control = Control::text},
+    {.field = "subject", .label = "Objet", .control = Control::textarea, .required = true},
+    {.field = "channel",
+     .label = "Canal",
+     .control = Control::choice,
+     .vocabulary = "request_channels"},
+    {.field = "orientation", .label = "Orientation donnée", .control = Control::textarea},
+    {.field = "status",
+     .label = "Statut",
+     .control = Control::choice,
+     .vocabulary = "request_statuses"},
+    {.field = "need_id", .label = "Besoin lié", .panel = false},  // links in the panel
+    {.field = "place_id", .label = "Lieu lié", .panel = false},
+    {.field = "contact", .label = "Contact", .control = Control::text},
+    {.field = "notes", .label = "Remarques", .control = Control::textarea},
+};
+
+// A match's follow-up (its history names its fields so too).
+const std::vector<PageField> kMatchPage = {
+    {.field = "status",
+     .label = "Suivi",
+     .control = Control::choice,
+     .vocabulary = "match_statuses"},
+    {.field = "note", .label = "Note", .control = Control::textarea},
+};
+
+// People's accounts and their API tokens, as the account view lists them.
+const std::vector<PageField> kAccountPage = {
+    {.field = "email", .label = "Adresse e-mail"},
+    {.field = "name", .label = "Nom"},
+    {.field = "role", .label = "Rôle"},
+    {.field = "circle", .label = "Cercle"},
+    {.field = "status", .label = "État"},
+    {.field = "last_sign_in", .label = "Dernière connexion"},
+};
+const std::vector<PageField> kTokenPage = {
+    {.field = "name", .label = "Nom"},
+    {.field = "created_at", .label = "Créé le"},
+    {.field = "last_used_at", .label = "Dernière utilisation"},
+};
+
+// Where a refusal names a field otherwise than the page's list does: every
+// way of giving a location is the form's one "Emplacement", and the commune
+// its "Commune" picker.
 struct FormLabel {
   const char* field;
   const char* label;
@@ -191,25 +344,79 @@ const std::vector<FormLabel> kFormLabels = {
     {"lat", "Emplacement"},
     {"wkt", "Emplacement"},
     {"geometry", "Emplacement"},  // a GeoJSON Feature's geometry
-    {"location_precision", "Précision de la localisation"},
-    {"tenures", "Modalités"},
-    {"rent_eur_month", "Loyer mensuel (€)"},
-    {"last_verified", "Vérifiée le"},
-    {"contact", "Contact du collectif"},
-    {"surface_min_m2", "Surface minimale (m²)"},
-    {"surface_max_m2", "Surface maximale (m²)"},
-    {"surface_tolerance_pct", "Tolérance de surface (%)"},
-    {"rent_max_eur_month", "Loyer maximal (€)"},
-    {"price_max_eur", "Prix maximal (€)"},
-    {"territory", "Zone de recherche"},
+    {"row_source", "Source de la ligne (Source Terrier)"},
 };
 
+const char* entity_of(ImportKind kind) {
+  switch (kind) {
+    case ImportKind::opportunities:
+      return "opportunity";
+    case ImportKind::needs:
+      return "need";
+    case ImportKind::places:
+      return "place";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
+
+const char* control_name(Control control) {
+  switch (control) {
+    case Control::none:
+      return "none";
+    case Control::text:
+      return "text";
+    case Control::textarea:
+      return "textarea";
+    case Control::number:
+      return "number";
+    case Control::date:
+      return "date";
+    case Control::choice:
+      return "choice";
+    case Control::choices:
+      return "choices";
+    case Control::commune:
+      return "commune";
+  }
+  return "none";
+}
+
+const std::vector<const char*>& page_entities() {
+  static const std::vector<const char*> entities = {"opportunity", "need",    "place", "request",
+                                                    "match",       "account", "token"};
+  return entities;
+}
+
+const std::vector<PageField>& page_fields(std::string_view entity) {
+  static const std::vector<PageField> none;
+  if (entity == "opportunity") return kOpportunityPage;
+  if (entity == "need") return kNeedPage;
+  if (entity == "place") return kPlacePage;
+  if (entity == "request") return kRequestPage;
+  if (entity == "match") return kMatchPage;
+  if (entity == "account") return kAccountPage;
+  if (entity == "token") return kTokenPage;
+  return none;
+}
+
+std::string labelled(const PageField& f) {
+  std::string out = f.label;
+  if (*f.unit) out += std::string(" (") + f.unit + ")";
+  return out;
+}
 
 std::string form_label(ImportKind kind, const std::string& field) {
   if (kind == ImportKind::needs && field == "status") return "Statut du besoin";
   for (const auto& f : kFormLabels) {
     if (field == f.field) return f.label;
+  }
+  // The page's label first, then the import tables' (a field sent to the
+  // wrong kind is still named in French).
+  for (const auto& f : page_fields(entity_of(kind))) {
+    if (field == f.field) return labelled(f);
   }
   // The kind's own table first, then the others' (a field sent to the
   // wrong kind is still named in French).

@@ -1,11 +1,14 @@
 #pragma once
 
-// The headers people write for each field of each import kind, and the
-// label a field is shown with: in suggestions, and (form_label) in the
-// page's forms and the API's refusals. One table: the mapping reads it, the
-// README lists it, the API names fields from it.
+// Terrier's field catalogue, in one file (field_table.cpp): for each field
+// of each kind, the headers people write for it (the importers' synonyms),
+// the column name suggestions give, and how the page shows it — its French
+// label, unit, control, vocabulary and place in forms and panels. The
+// mapping reads it, the API names fields from it in its refusals, and
+// /api/map-config sends it to the page, which writes no label of its own.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "importers/mapping.hpp"
@@ -20,6 +23,30 @@ struct FieldAliases {
 
 // The fields of `kind` (location fields last), in a fixed order.
 std::vector<FieldAliases> table_for(ImportKind kind);
+
+// How the page enters a field in its forms (none: shown, never entered
+// there).
+enum class Control { none, text, textarea, number, date, choice, choices, commune };
+const char* control_name(Control control);
+
+// A field as the page shows it, in the order it shows them.
+struct PageField {
+  const char* field;
+  const char* label;                // for people, without the unit: "Surface bâtie"
+  const char* unit = "";            // "m²", "€", "m", "km", "%"
+  Control control = Control::none;  // in the forms
+  const char* vocabulary = "";      // the key of /api/map-config's vocabularies
+  bool required = false;            // a form refuses to save without it
+  bool panel = true;                // shown in the side panel and lists
+};
+
+// The entities the page shows: "opportunity", "need", "place", "request",
+// "match", "account", "token".
+const std::vector<const char*>& page_entities();
+// The fields of one of them (empty for an unknown one).
+const std::vector<PageField>& page_fields(std::string_view entity);
+// "Surface bâtie (m²)": the label with its unit, as forms show it.
+std::string labelled(const PageField& f);
 
 // The French label of a field as the page's forms show it ("Surface bâtie
 // (m²)"): the table's label, or the form's shorter one; the field itself

@@ -5,6 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/vocabulary.hpp"
+
 namespace terrier::importers {
 namespace {
 
@@ -38,6 +46,146 @@ TEST(FormLabel, EveryOpportunityAndNeedFieldHasAFrenchLabel) {
       EXPECT_NE(form_label(kind, f.field), f.field) << f.field;
     }
   }
+}
+
+// --- the page writes none of the catalogue's words --------------------------
+// The page builds its forms, panels, lists, legend and import report from
+// /api/map-config (the catalogue above and core/vocabulary.hpp). A French
+// field label or a vocabulary value written in its JavaScript is a second
+// copy that drifts: this test reads every string literal of web-map/public
+// and fails on one.
+
+// The string literals of a JavaScript source: quoted strings, and the text
+// parts of template literals; comments and regular expressions skipped.
+std::vector<std::string> string_literals(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  char prev = '\n';  // the last significant character: tells a regex from a division
+  auto skip_template_expression = [&](std::size_t j) {
+    int depth = 1;
+    for (j += 2; j < n && depth; ++j) {
+      if (s[j] == '{') ++depth;
+      if (s[j] == '}') --depth;
+    }
+    return j;
+  };
+  while (i < n) {
+    char c = s[i];
+    if (s.compare(i, 2, "//") == 0) {
+      i = s.find('\n', i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    if (s.compare(i, 2, "/*") == 0) {
+      i = s.find("*/", i);
+      if (i == std::string::npos) break;
+      i += 2;
+      continue;
+    }
+    if (c == '"' || c == '\'' || c == '`') {
+      std::string text;
+      std::size_t j = i + 1;
+      while (j < n && s[j] != c) {
+        if (s[j] == '\\' && j + 1 < n) {
+          text += s[j + 1];
+          j += 2;
+        } else if (c == '`' && s.compare(j, 2, "${") == 0) {
+          out.push_back(text);
+          text.clear();
+          j = skip_template_expression(j);
+        } else {
+          text += s[j++];
+        }
+      }
+      out.push_back(text);
+      i = j + 1;
+      prev = 'x';
+      continue;
+    }
+    if (c == '/' && std::string("(,=:[!&|?{};\n").find(prev) != std::string::npos) {
+      bool in_class = false;
+      std::size_t j = i + 1;
+      for (; j < n; ++j) {
+        if (s[j] == '\\') {
+          ++j;
+        } else if (s[j] == '[') {
+          in_class = true;
+        } else if (s[j] == ']') {
+          in_class = false;
+        } else if (s[j] == '/' && !in_class) {
+          break;
+        }
+      }
+      i = j + 1;
+      prev = 'x';
+      continue;
+    }
+    if (!std::isspace(static_cast<unsigned char>(c))) prev = c;
+    ++i;
+  }
+  return out;
+}
+
+std::string trimmed(std::string t) {
+  auto strip = [](char ch) { return std::isspace(static_cast<unsigned char>(ch)) || ch == ':'; };
+  while (!t.empty() && strip(t.back())) t.pop_back();
+  std::size_t b = 0;
+  while (b < t.size() && strip(t[b])) ++b;
+  return t.substr(b);
+}
+
+TEST(StringLiterals, AreReadWithoutCommentsOrRegularExpressions) {
+  auto l = string_literals(
+      "// \"not this\"\nconst a = \"one\", b = 'two';\n/* \"nor this\" */\n"
+      "const r = /[\";]/.test(x) ? `three ${f(\"four\", { a: 1 })} five` : x / 2 / 3;");
+  EXPECT_EQ(l, (std::vector<std::string>{"one", "two", "three ", " five"}));
+}
+
+TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
+  std::set<std::string> labels;
+  for (const char* entity : page_entities()) {
+    for (const auto& f : page_fields(entity)) {
+      labels.insert(f.label);
+      labels.insert(labelled(f));
+    }
+  }
+  // The vocabularies people read (territory levels and location precisions
+  // are identifiers the page sends back, their labels come from the server).
+  std::set<std::string> values;
+  for (vocabulary::Values list :
+       {vocabulary::Values(vocabulary::kOpportunityKinds), vocabulary::Values(vocabulary::kTenures),
+        vocabulary::Values(vocabulary::kOwnerKinds),
+        vocabulary::Values(vocabulary::kOpportunityStatuses),
+        vocabulary::Values(vocabulary::kVisibilities),
+        vocabulary::Values(vocabulary::kNeedStatuses),
+        vocabulary::Values(vocabulary::kMatchStatuses), vocabulary::Values(vocabulary::kPlaceKinds),
+        vocabulary::Values(vocabulary::kRequestChannels),
+        vocabulary::Values(vocabulary::kRequestStatuses)}) {
+    for (auto v : list) values.emplace(v);
+  }
+  // Words that are also the page's own identifiers, not the vocabulary's:
+  // "location" names the panel of a spot on the map (data-kind), "close" a
+  // dialog's DOM event.
+  for (const char* identifier : {"location", "close"}) values.erase(identifier);
+
+  const auto root = std::filesystem::path(TERRIER_SOURCE_DIR) / "web-map" / "public";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    if (entry.path().extension() != ".js") continue;
+    ++files;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    for (const auto& literal : string_literals(text.str())) {
+      auto t = trimmed(literal);
+      EXPECT_FALSE(labels.count(t)) << entry.path().filename().string() << " writes the label \""
+                                    << t << "\": read it from the catalogue (catalogue.js)";
+      EXPECT_FALSE(values.count(t)) << entry.path().filename().string() << " writes the value \""
+                                    << t << "\": read it from /api/map-config (catalogue.js)";
+    }
+  }
+  EXPECT_GT(files, 20) << "the page's scripts were not found under " << root;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 import * as api from "./api.js";
 import { $, ctx, element } from "./context.js";
 import { onSessionChange } from "./session.js";
+import { fieldLabel } from "./catalogue.js";
 
 // The roles an administrator may give, with their labels, as the server
 // sends them (GET /api/session's account_roles).
@@ -66,7 +67,7 @@ function roleSelect(value) {
   const select = element("select");
   for (const { role, label } of accountRoles()) select.add(new Option(label, role));
   select.value = value;
-  select.setAttribute("aria-label", "Rôle");
+  select.setAttribute("aria-label", fieldLabel("account", "role"));
   return select;
 }
 
@@ -75,7 +76,7 @@ function circleSelect(value) {
   select.add(new Option("—", ""));
   for (const c of ctx.state.circles.features) select.add(new Option(c.properties.name, c.properties.slug));
   select.value = value ?? "";
-  select.setAttribute("aria-label", "Cercle");
+  select.setAttribute("aria-label", fieldLabel("account", "circle"));
   return select;
 }
 
@@ -112,7 +113,8 @@ async function showUserTokens(user, tr) {
       const table = element("table", undefined, "list");
       table.setAttribute("aria-label", `Jetons de ${user.email}`);
       const head = element("tr");
-      for (const h of ["Nom", "Créé le", "Dernière utilisation", ""]) head.append(element("th", h));
+      for (const h of ["name", "created_at", "last_used_at"]) head.append(element("th", fieldLabel("token", h)));
+      head.append(element("th", ""));
       table.createTHead().append(head);
       const body = table.createTBody();
       for (const t of tokens) {

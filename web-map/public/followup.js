@@ -10,31 +10,29 @@ import { extendPanels, focusOn } from "./features.js";
 import { anchorOf } from "./geometry.js";
 import { drawMatchLines } from "./layers.js";
 import { copyLinkBlock, linkPath, text } from "./panel.js";
+import { fieldLabel, valueLabel } from "./catalogue.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 // The statuses, in their order, as the server lists them (core/vocabulary.hpp
 // through /api/map-config): one list for the page, the API and the database.
 const matchStatuses = () => ctx.config.vocabularies.match_statuses ?? [];
 const when = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
-const FIELD_LABELS = {
-  status: "suivi", note: "note", title: "intitulé", kind: "type de bien", tenures: "modalités", address: "adresse",
-  commune_insee: "commune", built_surface_m2: "surface bâtie", land_surface_m2: "surface du terrain",
-  rent_eur_month: "loyer mensuel", price_eur: "prix", available_from: "disponible à partir du",
-  visibility: "visibilité", last_verified: "vérifiée le", owner_name: "propriétaire",
-  owner_contact: "contact du propriétaire", notes: "remarques", contact: "contact",
-};
 const ACTION_LABELS = { insert: "création", create: "création", update: "modification", delete: "suppression" };
 
 const formatDate = (v) => {
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? String(v ?? "") : when.format(d);
 };
-const show = (v) => text(v) || "—";
+const show = (v) => (Array.isArray(v) ? v.map(valueLabel).join(", ") : valueLabel(text(v))) || "—";
+
+// The entity an object's history path names ("/api/needs/3/history").
+const ENTITY_OF_COLLECTION = { matches: "match", opportunities: "opportunity", needs: "need", requests: "request" };
+const entityOf = (path) => ENTITY_OF_COLLECTION[path.split("/")[2]];
 const score = (v) => (typeof v === "number" && Number.isFinite(v) ? `${COUNT.format(v)} / 100` : "");
 
 // --- history ---------------------------------------------------------------
 
-export function historyList(entries) {
+export function historyList(entries, entity) {
   const ol = element("ol", undefined, "history");
   if (!entries.length) ol.append(element("li", "Aucune modification enregistrée.", "hint"));
   for (const h of entries) {
@@ -49,7 +47,7 @@ export function historyList(entries) {
       for (const c of h.changes) {
         const item = element("li");
         item.dataset.field = c.field;
-        item.textContent = `${FIELD_LABELS[c.field] ?? c.field} : ${show(c.from)} → ${show(c.to)}`;
+        item.textContent = `${fieldLabel(entity, c.field)} : ${show(c.from)} → ${show(c.to)}`;
         ul.append(item);
       }
       li.append(ul);
@@ -70,7 +68,7 @@ export function historySection(path) {
   section.append(body);
   section.dataset.state = "loading";
   api.getJson(path).then((entries) => {
-    body.replaceChildren(historyList(entries));
+    body.replaceChildren(historyList(entries, entityOf(path)));
     section.dataset.state = "done";
   }).catch((e) => {
     body.replaceChildren(element("p", `Historique indisponible : ${e.message}`, "hint"));
@@ -99,7 +97,7 @@ export async function openMatchPanel(m, need) {
   const status = element("select");
   status.id = "followup-status-input";
   status.name = "status";
-  for (const s of matchStatuses()) status.add(new Option(s, s));
+  for (const s of matchStatuses()) status.add(new Option(valueLabel(s), s));
   status.value = matchStatuses().includes(p.status) ? p.status : matchStatuses()[0];
   const note = element("textarea");
   note.id = "followup-note";
@@ -117,12 +115,12 @@ export async function openMatchPanel(m, need) {
     label.htmlFor = input.id;
     return [label, input];
   };
-  form.append(...labelled("Suivi", status), ...labelled("Note", note), save, message);
+  form.append(...labelled(fieldLabel("match", "status"), status), ...labelled(fieldLabel("match", "note"), note), save, message);
 
   const reasons = element("ul");
   for (const r of p.reasons ?? []) reasons.append(element("li", text(r)));
   const summary = element("p");
-  summary.append(element("strong", p.collective_name || need?.properties?.collective_name || "Collectif"), " ↔ ",
+  summary.append(element("strong", p.collective_name || need?.properties?.collective_name || fieldLabel("need", "collective_name")), " ↔ ",
     element("strong", p.title || "Opportunité"), score(p.score) ? ` · ${score(p.score)}` : "");
   const actions = element("div", undefined, "export-buttons");
   if (m.geometry) {
@@ -198,7 +196,7 @@ function extendFeaturePanel(kind, feature, matches) {
   for (const li of ctx.panel.body.querySelectorAll(".matches > li")) {
     const m = matches.features.find((f) => String(f.properties.match_id) === li.dataset.matchId);
     if (!m) continue;
-    const b = element("button", "Suivi", "secondary followup-button");
+    const b = element("button", fieldLabel("match", "status"), "secondary followup-button");
     b.type = "button";
     b.addEventListener("click", () => (need ? openMatchPanel(m, need) : openMatch(m.properties.match_id, m.properties.need_id)));
     li.append(b);
@@ -317,7 +315,7 @@ function closeView() {
 
 export function wireFollowup() {
   const statusSelect = $("followup-status");
-  for (const s of matchStatuses()) statusSelect.add(new Option(s, s));
+  for (const s of matchStatuses()) statusSelect.add(new Option(valueLabel(s), s));
   const q = new URLSearchParams(window.location.search);
   const wanted = { circle: q.get("followup_circle") ?? "", status: q.get("followup_status") ?? "" };
   statusSelect.value = matchStatuses().includes(wanted.status) ? wanted.status : "";

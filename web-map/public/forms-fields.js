@@ -1,56 +1,16 @@
-// The fields of the editing forms, their French labels and how a value goes
-// from a feature's properties to a form control and back to a write body.
-// Confidential fields are listed apart: a role that may not read them never
-// gets them in the form (and the server refuses them from it).
+// How a field of the catalogue (catalogue.js: its label, control and
+// vocabulary come from the server) becomes a form control, and how a value
+// goes from a feature's properties to that control and back to a write body.
+// A role that may not read a confidential field never gets it in the form
+// (and the server refuses it from it).
 
-// [JSON field, French label, control, options]
-//   control: text | textarea | number | date | select:<vocabulary> | checks:<vocabulary>
-export const OPPORTUNITY_FIELDS = [
-  ["title", "Intitulé", "text", { required: true }],
-  ["kind", "Type de bien", "select:opportunity_kinds", { required: true }],
-  ["address", "Adresse", "text"],
-  ["commune", "Commune", "commune"],
-  ["built_surface_m2", "Surface bâtie (m²)", "number"],
-  ["land_surface_m2", "Surface du terrain (m²)", "number"],
-  ["tenures", "Modalités", "checks:tenures"],
-  ["rent_eur_month", "Loyer mensuel (€)", "number"],
-  ["price_eur", "Prix (€)", "number"],
-  ["available_from", "Disponible à partir du", "date"],
-  ["status", "Statut", "select:opportunity_statuses"],
-  ["visibility", "Visibilité", "select:visibilities"],
-];
-export const OPPORTUNITY_CONFIDENTIAL = [
-  ["owner_name", "Propriétaire", "text"],
-  ["owner_contact", "Contact du propriétaire", "text"],
-  ["notes", "Remarques", "textarea"],
-];
-
-export const NEED_FIELDS = [
-  ["collective_name", "Collectif", "text", { required: true }],
-  ["surface_min_m2", "Surface minimale (m²)", "number"],
-  ["surface_ideal_m2", "Surface idéale (m²)", "number"],
-  ["surface_max_m2", "Surface maximale (m²)", "number"],
-  ["kinds_wanted", "Types recherchés", "checks:opportunity_kinds"],
-  ["tenures_accepted", "Modalités acceptées", "checks:tenures"],
-  ["rent_max_eur_month", "Loyer maximal (€)", "number"],
-  ["price_max_eur", "Prix maximal (€)", "number"],
-  ["needed_from", "Besoin à partir du", "date"],
-  ["status", "Statut", "select:need_statuses"],
-  ["description", "Description", "textarea"],
-];
-export const NEED_CONFIDENTIAL = [
-  ["contact", "Contact du collectif", "text"],
-  ["notes", "Remarques", "textarea"],
-];
+import { valueLabel } from "./catalogue.js";
 
 // Where a refused field's message goes when the field has no control of its
 // own: the location (opportunities) or the search area (needs).
 export const LOCATION_FIELDS = ["lat", "lon", "wkt", "geometry", "commune_insee", "commune_name", "postcode",
   "location_precision", "commune"];
 export const AREA_FIELDS = ["territory", "radius_km", "lat", "lon", "wkt", "geometry", "area"];
-
-const TENURE_LABELS = { bcus: "BCUS" };
-export const termLabel = (v) => TENURE_LABELS[v] ?? v;
 
 function element(tag, attributes = {}, ...children) {
   const e = document.createElement(tag);
@@ -69,17 +29,18 @@ let uid = 0;
 
 // One field's block: label, control, and the place of its error message.
 // Returns {block, read(), write(value)}.
-export function fieldControl([name, label, control, options = {}], vocabularies) {
+export function fieldControl(spec, vocabularies) {
+  const { name, labelled: label, control, vocabulary, required } = spec;
   const id = `form-${name}-${++uid}`;
   const error = element("p", { class: "field-error", id: `${id}-error`, role: "alert", dataset: { errorFor: name } });
   const block = element("div", { class: "form-field", dataset: { field: name } });
-  if (control.startsWith("checks:")) {
-    const values = vocabularies[control.slice(7)] ?? [];
+  if (control === "choices") {
+    const values = vocabularies[vocabulary] ?? [];
     const fieldset = element("fieldset", { class: "choices", "aria-describedby": error.id },
       element("legend", { text: label }));
     const boxes = values.map((v) => {
       const input = element("input", { type: "checkbox", name, value: v });
-      fieldset.append(element("label", {}, input, ` ${termLabel(v)}`));
+      fieldset.append(element("label", {}, input, ` ${valueLabel(v)}`));
       return input;
     });
     block.append(fieldset, error);
@@ -93,11 +54,11 @@ export function fieldControl([name, label, control, options = {}], vocabularies)
     };
   }
   let input;
-  if (control.startsWith("select:")) {
+  if (control === "choice") {
     input = element("select", { id, name });
     // A required list starts on a visible "Choisissez…", not on a blank.
-    input.append(new Option(options.required ? "Choisissez…" : "—", ""));
-    for (const v of vocabularies[control.slice(7)] ?? []) input.append(new Option(termLabel(v), v));
+    input.append(new Option(required ? "Choisissez…" : "—", ""));
+    for (const v of vocabularies[vocabulary] ?? []) input.append(new Option(valueLabel(v), v));
   } else if (control === "textarea") {
     input = element("textarea", { id, name, rows: 3 });
   } else {
@@ -105,7 +66,7 @@ export function fieldControl([name, label, control, options = {}], vocabularies)
     input = element("input", { id, name, type, min: type === "number" ? "0" : null, step: type === "number" ? "any" : null,
       autocomplete: "off" });
   }
-  if (options.required) input.required = true;
+  if (required) input.required = true;
   input.setAttribute("aria-describedby", error.id);
   block.append(element("label", { for: id, text: label }), input, error);
   return {
@@ -132,10 +93,10 @@ export function formValues(properties) {
 // Field by field, what differs between two write bodies (for the conflict
 // view): [{field, label, mine, theirs}].
 export function differences(fields, mine, theirs) {
-  const show = (v) => (v === null || v === undefined || v === "" ? "—" : Array.isArray(v) ? v.map(termLabel).join(", ") : String(v));
+  const show = (v) => (v === null || v === undefined || v === "" ? "—" : Array.isArray(v) ? v.map(valueLabel).join(", ") : valueLabel(String(v)));
   const out = [];
-  for (const [name, label] of fields) {
-    if (name === "commune") continue;
+  for (const { name, labelled: label, control } of fields) {
+    if (control === "commune") continue;
     const a = show(mine[name]);
     const b = show(theirs[name]);
     if (a !== b) out.push({ field: name, label, mine: a, theirs: b });

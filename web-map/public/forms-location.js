@@ -5,6 +5,7 @@
 
 import * as writes from "./forms-api.js";
 import { element } from "./forms-fields.js";
+import { fieldLabel, firstValue } from "./catalogue.js";
 import { PolygonDrawer } from "./draw.js";
 
 const round6 = (v) => Math.round(v * 1e6) / 1e6;
@@ -164,7 +165,7 @@ export class LocationPicker {
     this.mode = null;  // "point" | "commune" | null (unchanged)
     this.lngLat = feature?.geometry?.type === "Point" ? feature.geometry.coordinates : null;
     this.commune = null;
-    const { wrap, input } = communeInput("form-commune", "Commune", (c) => this.chooseCommune(c));
+    const { wrap, input } = communeInput("form-commune", fieldLabel("opportunity", "commune"), (c) => this.chooseCommune(c));
     this.input = input;
     if (feature?.properties?.commune_insee) input.value = feature.properties.commune_insee;
     this.where = element("p", { class: "hint location-status", "aria-live": "polite",
@@ -210,7 +211,7 @@ export class LocationPicker {
 
   body() {
     if (this.mode === "point") {
-      return { lon: this.lngLat[0], lat: this.lngLat[1], wkt: null, commune_insee: null, location_precision: "exact" };
+      return { lon: this.lngLat[0], lat: this.lngLat[1], wkt: null, commune_insee: null, location_precision: firstValue("location_precisions") };
     }
     if (this.mode === "commune") {
       return { commune_insee: this.commune.code, lon: null, lat: null, wkt: null, location_precision: null };
@@ -268,11 +269,11 @@ export class AreaPicker {
       input.addEventListener("change", () => this.setMode(value));
       radios.append(element("label", {}, input, ` ${label}`));
     }
-    this.circleSelect = element("select", { id: "form-area-circle", "aria-label": "Cercle" });
+    this.circleSelect = element("select", { id: "form-area-circle", "aria-label": fieldLabel("place", "circle") });
     for (const c of circles) this.circleSelect.append(new Option(c.name, c.slug));
     if (this.mode === "circle") this.circleSelect.value = p.territory;
     this.circleSelect.addEventListener("change", () => { this.changed = true; });
-    const { wrap, input } = communeInput("form-area-commune", "Commune", (c) => {
+    const { wrap, input } = communeInput("form-area-commune", fieldLabel("opportunity", "commune"), (c) => {
       this.commune = c;
       this.changed = true;
       this.preview(c.geometry);
@@ -284,12 +285,12 @@ export class AreaPicker {
     this.drawButton.addEventListener("click", () => this.startDrawing());
     this.where = element("p", { class: "hint area-status", "aria-live": "polite" });
     this.parts = {
-      circle: element("label", { class: "block", for: "form-area-circle" }, "Cercle", this.circleSelect),
+      circle: element("label", { class: "block", for: "form-area-circle" }, fieldLabel("place", "circle"), this.circleSelect),
       commune: wrap,
-      point: element("div", {}, element("label", { class: "block", for: "form-radius" }, "Rayon (km)", this.radius)),
+      point: element("div", {}, element("label", { class: "block", for: "form-radius" }, fieldLabel("need", "radius_km"), this.radius)),
       polygon: element("div", {}, this.drawButton),
     };
-    const fieldset = element("fieldset", { class: "choices" }, element("legend", { text: "Zone de recherche" }), radios,
+    const fieldset = element("fieldset", { class: "choices" }, element("legend", { text: fieldLabel("need", "territory") }), radios,
       ...Object.values(this.parts), this.where);
     this.block = element("div", { class: "form-field", dataset: { field: "area" } }, fieldset,
       element("p", { class: "field-error", role: "alert", dataset: { errorFor: "area" } }));

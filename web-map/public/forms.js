@@ -6,18 +6,14 @@
 // Every PATCH sends If-Match; a 412 shows both versions (forms-conflict.js).
 
 import * as writes from "./forms-api.js";
-import {
-  OPPORTUNITY_FIELDS, OPPORTUNITY_CONFIDENTIAL, NEED_FIELDS, NEED_CONFIDENTIAL, LOCATION_FIELDS, AREA_FIELDS,
-  element, fieldControl, formValues,
-} from "./forms-fields.js";
+import { LOCATION_FIELDS, AREA_FIELDS, element, fieldControl, formValues } from "./forms-fields.js";
+import { field as catalogueField, formFields } from "./catalogue.js";
 import { LocationPicker, AreaPicker } from "./forms-location.js";
 import { showConflict } from "./forms-conflict.js";
 
 const KINDS = {
-  opportunity: { collection: "opportunities", fields: OPPORTUNITY_FIELDS, confidential: OPPORTUNITY_CONFIDENTIAL,
-    create: "Nouvelle opportunité", edit: "Modifier l'opportunité" },
-  need: { collection: "needs", fields: NEED_FIELDS, confidential: NEED_CONFIDENTIAL,
-    create: "Nouveau besoin", edit: "Modifier le besoin" },
+  opportunity: { collection: "opportunities", create: "Nouvelle opportunité", edit: "Modifier l'opportunité" },
+  need: { collection: "needs", create: "Nouveau besoin", edit: "Modifier le besoin" },
 };
 
 const todayIso = () => {
@@ -78,8 +74,8 @@ export class Editor {
     this.picker?.dispose();
     const spec = KINDS[kind];
     const session = this.context.session();
-    const vocabularies = { ...this.context.config().vocabularies, visibilities: session.may?.settable_visibilities ?? session.readable_visibilities ?? ["public"] };
-    const fields = [...spec.fields, ...(session.confidential ? spec.confidential : [])];
+    const vocabularies = { ...this.context.config().vocabularies, visibilities: session.may?.settable_visibilities ?? session.readable_visibilities ?? [] };
+    const fields = formFields(kind, session.confidential);
     this.kind = kind;
     this.existing = existing;
     this.fields = fields;
@@ -96,17 +92,22 @@ export class Editor {
       : new AreaPicker(this.context, existing?.feature);
     this.picker = picker;
     for (const field of fields) {
-      if (field[2] === "commune") {
+      if (field.control === "commune") {
         form.append(picker.block);
         continue;
       }
       const c = fieldControl(field, vocabularies);
-      this.controls.set(field[0], c);
+      this.controls.set(field.name, c);
       form.append(c.block);
     }
     if (kind === "need") form.append(picker.block);
 
-    const values = existing ? formValues(existing.feature.properties) : { status: kind === "opportunity" ? "disponible" : "active", visibility: "public" };
+    // A new row: each list's first value (core/vocabulary.hpp orders them
+    // so), the first visibility the person may set.
+    const values = existing ? formValues(existing.feature.properties) : {
+      status: vocabularies[catalogueField(kind, "status")?.vocabulary]?.[0],
+      visibility: vocabularies.visibilities[0],
+    };
     for (const [name, c] of this.controls) c.write(values[name]);
 
     const save = element("button", { type: "submit", text: "Enregistrer" });

@@ -14,25 +14,10 @@
 
 import * as api from "./api.js";
 import { element } from "./forms-fields.js";
+import { importLabel } from "./catalogue.js";
 
 const FORMATS = { csv: "csv", xlsx: "xlsx", ods: "ods", geojson: "geojson", json: "geojson", gpkg: "gpkg", kml: "kml" };
 const KIND_LABELS = { opportunities: "Opportunités", needs: "Besoins des collectifs", places: "Tiers-lieux", requests: "Sollicitations" };
-const FIELD_LABELS = {
-  external_id: "Référence", title: "Intitulé", kind: "Type", address: "Adresse", postcode: "Code postal",
-  commune_name: "Commune", commune_insee: "Code INSEE", lon: "Longitude", lat: "Latitude", wkt: "Géométrie",
-  built_surface_m2: "Surface bâtie (m²)", land_surface_m2: "Surface du terrain (m²)", tenures: "Modalités",
-  price_eur: "Prix (€)", rent_eur_month: "Loyer mensuel (€)", available_from: "Disponible à partir du",
-  available_until: "Disponible jusqu'au", owner_kind: "Type de propriétaire", owner_name: "Propriétaire",
-  owner_contact: "Contact du propriétaire", status: "Statut", visibility: "Visibilité", last_verified: "Vérifiée le",
-  notes: "Remarques", name: "Nom", website: "Site web", description: "Description", competences: "Compétences",
-  collective_name: "Collectif", contact: "Contact", surface_min_m2: "Surface minimale", surface_max_m2: "Surface maximale",
-  surface_ideal_m2: "Surface idéale", territory: "Territoire", radius_km: "Rayon (km)", needed_from: "Besoin à partir du",
-  kinds_wanted: "Types recherchés", tenures_accepted: "Modalités acceptées", rent_max_eur_month: "Loyer maximal",
-  price_max_eur: "Prix maximal", place_ref: "Lieu actuel", location_precision: "Précision",
-  row_source: "Source de la ligne (Source Terrier)", source_checked: "Vérifié", source_status: "Statut dans la source",
-  rent_eur_year: "Loyer annuel (€)", rent_eur_m2_year: "Loyer au m² par an (€)", surface_range: "Surface recherchée",
-  surface_tolerance_pct: "Tolérance (%)", wkt_surface: "Géométrie surfacique",
-};
 const COUNT = new Intl.NumberFormat("fr-FR");
 
 export function formatOf(name) {
@@ -285,7 +270,7 @@ export class ImportDialog {
     // A field edited in Terrier since the row's last import that the file
     // would change: the import keeps Terrier's value and says so.
     const conflicts = report.issues.filter((i) => i.type === "conflict");
-    const where = report.position_name === "line" ? "Ligne" : "Objet";
+    const where = report.position_name === "line" ? "Ligne" : "Entité";
     const counts = element("ul", { class: "import-counts" },
       element("li", { dataset: { count: "inserted" }, text: `À ajouter : ${COUNT.format(report.inserted)}` }),
       element("li", { dataset: { count: "updated" }, text: `À mettre à jour : ${COUNT.format(report.updated)}` }),
@@ -296,8 +281,8 @@ export class ImportDialog {
     this.result.replaceChildren(...[
       element("h3", { text: "Lecture de l'en-tête" }),
       table(["Colonne du fichier", "Champ de Terrier"],
-        header.map((h) => [h.column, h.field ? h.field.split(", ").map((f) => FIELD_LABELS[f] ?? f).join(", ")
-          : `ignorée${h.suggestion ? ` (suggestion : ${FIELD_LABELS[h.suggestion] ?? h.suggestion})` : ""}`]),
+        header.map((h) => [h.column, h.field ? h.field.split(", ").map((f) => importLabel(this.kind.value, f)).join(", ")
+          : `ignorée${h.suggestion ? ` (suggestion : ${importLabel(this.kind.value, h.suggestion)})` : ""}`]),
         "import-header"),
       element("p", { class: "hint import-ignored",
         text: ignored.length ? `Colonnes ignorées (gardées dans les attributs) : ${ignored.join(", ")}` : "Aucune colonne ignorée." }),

@@ -6,6 +6,8 @@
 // and the map opens.
 
 import * as api from "./api.js";
+import { fieldLabel } from "./catalogue.js";
+import { ctx } from "./context.js";
 
 const $ = (id) => document.getElementById(id);
 const MIN_LENGTH = 12;
@@ -19,8 +21,8 @@ function fieldError(field, message) {
 
 function who(invitation) {
   const dl = $("invitation-who");
-  const rows = [["Adresse e-mail", invitation.email], ["Nom", invitation.name], ["Rôle", invitation.role_label],
-    ["Cercle", invitation.circle]];
+  const rows = [["email", invitation.email], ["name", invitation.name], ["role", invitation.role_label],
+    ["circle", invitation.circle]].map(([field, value]) => [fieldLabel("account", field), value]);
   for (const [label, value] of rows) {
     if (!value) continue;
     const dt = document.createElement("dt");
@@ -63,7 +65,10 @@ async function start() {
   }
   let invitation;
   try {
+    // The catalogue names the invitation's fields.
+    const config = api.getJson("/api/map-config").catch(() => null);
     invitation = (await api.send("POST", "/api/invitations/lookup", { token })).body;
+    ctx.config = (await config) ?? ctx.config;
   } catch (e) {
     status.textContent = e.status === 404
       ? "Cette invitation est inconnue, déjà utilisée ou expirée. Demandez-en une nouvelle à l'administrateur du réseau."

@@ -2,84 +2,28 @@
 // visitor's role (the server leaves confidential fields out; the page never
 // has them to hide), and the matches of a need or an opportunity.
 
-const euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+import { fieldLabel, formatValue, panelFields, text, valueLabel } from "./catalogue.js";
+import { ctx } from "./context.js";
+
+// Labels, units and value labels come from the server's field catalogue
+// (catalogue.js); every formatter falls back to the value as text when it is
+// not what the field expects: a panel never says "NaN", "null" or
+// "[object Object]".
 const number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
-const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long" });
-
-// Every formatter falls back to the value as text when it is not what the
-// formatter expects: a panel never says "NaN", "null" or "[object Object]".
 const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
-const numeric = (format) => (v) => (isNumber(v) ? format(Number(v)) : text(v));
-const m2 = numeric((v) => `${number.format(v)} m²`);
-const date = (v) => {
-  const d = new Date(`${v}T00:00:00`);
-  return Number.isNaN(d.getTime()) ? text(v) : dateFormat.format(d);
-};
-const list = (v) => text(v);
-const meters = numeric((v) => (v >= 1000 ? `${number.format(v / 1000)} km` : `${number.format(v)} m`));
-const money = numeric((v) => euro.format(v));
+export { text };
 
-// A server value as a person reads it: "" for nothing, lists joined, an
-// object's values (never "[object Object]").
-export function text(v) {
-  if (v === null || v === undefined) return "";
-  if (Array.isArray(v)) return v.map(text).filter(Boolean).join(", ");
-  if (typeof v === "object") return Object.entries(v).filter(([, x]) => text(x) !== "").map(([k, x]) => `${k} : ${text(x)}`).join(" · ");
-  if (typeof v === "number" && !Number.isFinite(v)) return "";
-  return String(v);
+// A need's zone is a territory's slug: a circle reads by its name.
+function territoryName(slug) {
+  const circle = ctx.state?.circles?.features?.find((c) => c.properties.slug === slug);
+  return circle ? text(circle.properties.name) : text(slug);
 }
 
-// [property, French label, formatter]
-const OPPORTUNITY_FIELDS = [
-  ["kind", "Type de bien"],
-  ["status", "Statut"],
-  ["tenures", "Mise à disposition", list],
-  ["address", "Adresse"],
-  ["commune_insee", "Commune (INSEE)"],
-  ["built_surface_m2", "Surface bâtie", m2],
-  ["land_surface_m2", "Surface du terrain", m2],
-  ["price_eur", "Prix", money],
-  ["rent_eur_month", "Loyer mensuel", money],
-  ["available_from", "Disponible à partir du", date],
-  ["available_until", "Disponible jusqu'au", date],
-  ["owner_kind", "Type de propriétaire"],
-  ["visibility", "Visibilité"],
-  ["last_verified", "Vérifiée le", date],
-  ["location_precision", "Précision de la localisation"],
-  ["source", "Source"],
-  ["duplicate_of", "Doublon probable de la fiche"],
-];
-const OPPORTUNITY_CONFIDENTIAL = [
-  ["owner_name", "Propriétaire"],
-  ["owner_contact", "Contact du propriétaire"],
-  ["notes", "Notes"],
-];
-const NEED_FIELDS = [
-  ["status", "Statut"],
-  ["surface_min_m2", "Surface minimale", m2],
-  ["surface_ideal_m2", "Surface idéale", m2],
-  ["surface_max_m2", "Surface maximale", m2],
-  ["kinds_wanted", "Types recherchés", list],
-  ["tenures_accepted", "Modes acceptés", list],
-  ["rent_max_eur_month", "Loyer maximal", numeric((v) => `${euro.format(v)} / mois`)],
-  ["price_max_eur", "Prix maximal", money],
-  ["needed_from", "Besoin à partir du", date],
-  ["territory", "Territoire recherché"],
-  ["radius_m", "Rayon de recherche", meters],
-  ["description", "Description"],
-];
-const NEED_CONFIDENTIAL = [
-  ["contact", "Contact du collectif"],
-  ["notes", "Notes"],
-];
-const PLACE_FIELDS = [
-  ["kind", "Type de lieu"],
-  ["address", "Adresse"],
-  ["commune_insee", "Commune (INSEE)"],
-  ["circle", "Cercle"],
-  ["competences", "Compétences", list],
-  ["description", "Description"],
-];
+// The fields an entity's panel shows, as [property, label, formatter].
+function panelRows(entity, confidential = false) {
+  return panelFields(entity, confidential).map((f) => [f.name, f.label,
+    f.name === "territory" ? territoryName : (v) => formatValue(f, v)]);
+}
 
 export function element(tag, content, className) {
   const e = document.createElement(tag);
@@ -160,10 +104,10 @@ export class Panel {
     this.root.dataset.kind = "opportunity";
     this.root.dataset.id = String(feature.id);
     this.show(p.title || "Opportunité sans titre",
-      definitionList(p, OPPORTUNITY_FIELDS),
-      confidentialBlock(p, OPPORTUNITY_CONFIDENTIAL),
+      definitionList(p, panelRows("opportunity")),
+      confidentialBlock(p, panelRows("opportunity", true)),
       element("h3", matches.features.length ? "Besoins de collectifs compatibles" : "Aucun besoin compatible pour l'instant"),
-      matchList(matches.features, (m) => m.properties.collective_name, (m) => m.properties.need_status, onFocus));
+      matchList(matches.features, (m) => m.properties.collective_name, (m) => valueLabel(m.properties.need_status), onFocus));
   }
 
   need(feature, matches, { onFocus }) {
@@ -171,24 +115,24 @@ export class Panel {
     this.root.dataset.kind = "need";
     this.root.dataset.id = String(feature.id);
     this.show(p.collective_name || "Besoin",
-      definitionList(p, NEED_FIELDS),
-      confidentialBlock(p, NEED_CONFIDENTIAL),
+      definitionList(p, panelRows("need")),
+      confidentialBlock(p, panelRows("need", true)),
       element("h3", matches.features.length ? "Lieux proposés, du meilleur au moins bon" : "Aucun lieu proposé pour l'instant"),
-      matchList(matches.features, (m) => m.properties.title || "Opportunité", (m) => m.properties.kind, onFocus));
+      matchList(matches.features, (m) => m.properties.title || "Opportunité", (m) => valueLabel(m.properties.kind), onFocus));
   }
 
   place(feature) {
     const p = feature.properties;
     this.root.dataset.kind = "place";
     this.root.dataset.id = String(feature.id);
-    const children = [definitionList(p, PLACE_FIELDS)];
+    const children = [definitionList(p, panelRows("place"))];
     if (typeof p.website === "string" && /^https?:\/\//i.test(p.website)) {
       const a = element("a", p.website);
       a.href = p.website;
       a.rel = "noopener noreferrer";
       a.target = "_blank";
       const para = element("p");
-      para.append("Site : ", a);
+      para.append(`${fieldLabel("place", "website")} : `, a);
       children.push(para);
     }
     this.show(p.name || "Lieu", ...children);
@@ -225,7 +169,7 @@ export class Panel {
     } else {
       const p = result.parcel;
       slot.replaceChildren(heading, definitionList(p, [
-        ["reference", "Référence"], ["commune", "Commune"], ["idu", "Identifiant (IDU)"], ["surface", "Contenance"],
+        ["reference", "Référence"], ["commune", fieldLabel("opportunity", "commune")], ["idu", "Identifiant (IDU)"], ["surface", "Contenance"],
       ]), element("p", "Source : IGN – Parcellaire Express (PCI)", "hint"));
     }
   }
@@ -242,7 +186,7 @@ export class Panel {
     exp.addEventListener("click", onExport);
     const actions = element("div", undefined, "export-buttons");
     actions.append(filter, exp);
-    this.show(`Cercle ${text(p.name) || p.slug}`, element("p", text(count)), actions);
+    this.show(`${fieldLabel("place", "circle")} ${text(p.name) || p.slug}`, element("p", text(count)), actions);
   }
 }
 

@@ -11,12 +11,12 @@ import * as api from "./api.js";
 import { $, ctx, debounce, element } from "./context.js";
 import { download } from "./exports.js";
 import { copyLinkBlock, definitionList, linkPath, text } from "./panel.js";
+import { fieldLabel, formatValue, panelFields, valueLabel } from "./catalogue.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
-const COLUMNS = [
-  ["received_on", "Reçue le"], ["requester", "Demandeur"], ["organisation", "Organisation"], ["commune", "Commune"],
-  ["subject", "Objet"], ["channel", "Canal"], ["orientation", "Orientation"], ["status", "Statut"],
-];
+// The list's columns (their headings: index.html; their labels in the CSV
+// and the panel: the server's field catalogue, catalogue.js).
+const COLUMNS = ["received_on", "requester", "organisation", "commune_name", "subject", "channel", "orientation", "status"];
 const FORM_FIELDS = ["received_on", "requester", "organisation", "commune", "subject", "channel", "status", "orientation",
   "need_id", "place_id"];
 const CONFIDENTIAL = ["contact", "notes"];
@@ -62,8 +62,9 @@ function render() {
     const tr = element("tr");
     tr.dataset.id = String(r.id);
     tr.tabIndex = 0;
-    for (const [key] of COLUMNS) {
-      const value = key === "received_on" ? frenchDate(r[key]) : key === "commune" ? r.commune_name ?? r.commune : r[key];
+    for (const key of COLUMNS) {
+      const value = key === "received_on" ? frenchDate(r[key]) : key === "commune_name" ? r.commune_name ?? r.commune
+        : valueLabel(text(r[key]));
       const td = element("td", text(value));
       td.dataset.field = key;
       tr.append(td);
@@ -83,11 +84,7 @@ function clearErrors() {
 
 // --- a request's panel (its link: /?request=ID) -----------------------------
 
-const PANEL_FIELDS = [
-  ["received_on", "Reçue le", (v) => frenchDate(v)], ["requester", "Demandeur"], ["organisation", "Organisation"],
-  ["commune_name", "Commune"], ["subject", "Objet"], ["channel", "Canal"], ["orientation", "Orientation donnée"],
-  ["status", "Statut"],
-];
+const panelRows = (confidential) => panelFields("request", confidential).map((f) => [f.name, f.label, (v) => formatValue(f, v)]);
 
 function relatedLink(kind, id, label) {
   const p = element("p");
@@ -100,11 +97,11 @@ function relatedLink(kind, id, label) {
 // A request in the side panel: what it says, "Modifier" for a role that
 // writes requests, "Copier le lien".
 export function openRequestPanel(r) {
-  const fields = definitionList({ ...r, commune_name: r.commune_name || r.commune }, PANEL_FIELDS);
+  const fields = definitionList({ ...r, commune_name: r.commune_name || r.commune }, panelRows(false));
   const confidential = ["contact", "notes"].some((k) => text(r[k]) !== "")
     ? element("section", undefined, "confidential") : null;
   confidential?.append(element("h3", "Confidentiel — foncières et administrateurs"),
-    definitionList(r, [["contact", "Contact"], ["notes", "Notes"]]));
+    definitionList(r, panelRows(true)));
   const actions = element("div", undefined, "export-buttons");
   if ((ctx.state.session.may?.writes?.request ?? "none") !== "none") {
     const change = element("button", "Modifier la sollicitation");
@@ -114,7 +111,7 @@ export function openRequestPanel(r) {
   }
   actions.append(copyLinkBlock("request", r.id));
   ctx.panel.custom("request", r.id, `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`, fields, confidential,
-    r.need_id ? relatedLink("need", r.need_id, "Besoin lié") : null, actions);
+    r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id")) : null, actions);
 }
 
 function fill(r) {
@@ -217,10 +214,11 @@ function csvCell(value) {
 
 function exportCsv() {
   const shown = filtered();
-  const columns = [...COLUMNS, ["need_id", "Besoin lié"], ["place_id", "Lieu lié"]];
-  if (ctx.state.session.confidential) columns.push(["contact", "Contact"], ["notes", "Notes"]);
-  const lines = [columns.map(([, label]) => csvCell(label)).join(";"),
-    ...shown.map((r) => columns.map(([key]) => csvCell(r[key])).join(";"))];
+  const columns = [...COLUMNS, "need_id", "place_id"];
+  if (ctx.state.session.confidential) columns.push(...panelFields("request", true).map((f) => f.name));
+  const value = (r, key) => (key === "commune_name" ? r.commune_name ?? r.commune : r[key]);
+  const lines = [columns.map((key) => csvCell(fieldLabel("request", key, { unit: false }))).join(";"),
+    ...shown.map((r) => columns.map((key) => csvCell(value(r, key))).join(";"))];
   const blob = new Blob([`\ufeff${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);

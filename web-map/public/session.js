@@ -46,7 +46,7 @@ export function showSession() {
   const { role, role_label: label, name } = ctx.state.session;
   const circle = ctx.state.circle;
   const badge = $("role-badge");
-  badge.dataset.role = role;
+  badge.dataset.role = role ?? "";
   badge.textContent = label + (name ? ` — ${name}` : "") + (circle ? ` (${circle})` : "");
   $("sign-in").hidden = signedIn();
   $("sign-out").hidden = !signedIn();

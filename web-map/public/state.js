@@ -12,7 +12,7 @@ export const LIST_FILTERS = { kind: "kind-choices", tenure: "tenure-choices", st
 const DEFAULT_LAYERS = ["circles", "places", "opportunities", "needs", "restricted"];
 // Until the server has answered GET /api/session: nobody signed in, reading
 // only what everybody reads.
-export const ANONYMOUS = { role: "public", role_label: "Visiteur", readable_visibilities: ["public"], name: null, email: null,
+export const ANONYMOUS = { role: null, role_label: "Visiteur", readable_visibilities: [], name: null, email: null,
   circle: null, via: null, may: {} };
 
 export class State {
@@ -64,6 +64,6 @@ export class State {
 
   restrictedVisible() {
     return this.layers.has("restricted") && this.layers.has("opportunities") &&
-      (this.session.readable_visibilities ?? ["public"]).length > 1;
+      (this.session.readable_visibilities ?? []).length > 1;
   }
 }

@@ -4,33 +4,16 @@
 
 import { tilesUrl } from "./api.js";
 import { ctx } from "./context.js";
+import { fieldLabel, firstValue, longValueLabel, styles, valueLabel } from "./catalogue.js";
 
-// Colour-blind-safe palettes (Okabe–Ito, then two darker hues).
-export const KIND_COLORS = {
-  "bureau": "#0072b2",
-  "atelier": "#e69f00",
-  "entrepôt": "#8c564b",
-  "commerce": "#cc79a7",
-  "terrain": "#009e73",
-  "bâtiment mixte": "#56b4e9",
-  "friche": "#d55e00",
-  "logement": "#6a3d9a",
-};
-export const TENURE_COLORS = {
-  "vente": "#d55e00",
-  "location": "#0072b2",
-  "bcus": "#009e73",
-  "bail emphytéotique": "#6a3d9a",
-  "occupation temporaire": "#e69f00",
-  "mise à disposition": "#cc79a7",
-};
-export const TENURE_LABELS = { "bcus": "BCUS (bail commercial d'utilité sociale)" };
-export const STATUS_STYLE = {
-  "disponible": { label: "disponible : plein, liseré blanc" },
-  "en discussion": { label: "en discussion : liseré noir épais" },
-  "attribuée": { label: "attribuée : pâle" },
-  "retirée": { label: "retirée : très pâle, liseré gris" },
-};
+// The colours of kinds and tenures and the look of each status come from
+// the server (core/map_style.hpp, through /api/map-config): one style for
+// the page, its legend and the exports.
+const kindColors = () => styles().kind_colors ?? {};
+const tenureColors = () => styles().tenure_colors ?? {};
+const statusStyles = () => styles().opportunity_statuses ?? {};
+// The visibility everyone reads: the vocabulary's first (core/vocabulary.hpp).
+const openVisibility = () => firstValue("visibilities");
 const OTHER = "#7b868e";
 export const CIRCLE_COLOR = "#0b5c7a";
 export const PLACE_COLOR = "#2b7a3e";
@@ -58,7 +41,7 @@ function match(property, colors) {
 }
 
 export function opportunityColor(colorBy) {
-  return colorBy === "tenure" ? match("tenure", TENURE_COLORS) : match("kind", KIND_COLORS);
+  return colorBy === "tenure" ? match("tenure", tenureColors()) : match("kind", kindColors());
 }
 
 // Radius grows with the surface (built, else a tenth of the land) and with
@@ -69,14 +52,22 @@ function radius(scale) {
   return ["interpolate", ["linear"], surface, 0, 2.5 * scale, 10, 4 * scale, 30, 7 * scale, 100, 12 * scale];
 }
 
+// A MapLibre "match" of a property's value to one key of each value's style
+// (a fallback for a value the style does not know).
+function byValue(property, table, key, fallback) {
+  const expr = ["match", ["coalesce", ["get", property], ""]];
+  for (const [value, style] of Object.entries(table)) expr.push(value, style[key] ?? fallback);
+  return expr.length > 2 ? [...expr, fallback] : fallback;
+}
+
 function opportunityPaint(colorBy, scale) {
-  const status = ["get", "status"];
+  const statuses = statusStyles();
   return {
     "circle-color": opportunityColor(colorBy),
     "circle-radius": radius(scale),
-    "circle-opacity": ["match", status, "attribuée", 0.35, "retirée", 0.2, 0.9],
-    "circle-stroke-color": ["match", status, "en discussion", "#111111", "retirée", "#7b868e", "#ffffff"],
-    "circle-stroke-width": ["match", status, "en discussion", 2.5, 1],
+    "circle-opacity": byValue("status", statuses, "opacity", 0.9),
+    "circle-stroke-color": byValue("status", statuses, "stroke", "#ffffff"),
+    "circle-stroke-width": byValue("status", statuses, "stroke_width", 1),
   };
 }
 
@@ -91,7 +82,7 @@ export const CLUSTER_COLOR = "#37474f";
 function clusterColor(colorBy) {
   if (colorBy === "tenure") return CLUSTER_COLOR;
   const expr = ["case"];
-  for (const [value, color] of Object.entries(KIND_COLORS)) expr.push(["==", ["get", `kind_${value}`], ["get", "count"]], color);
+  for (const [value, color] of Object.entries(kindColors())) expr.push(["==", ["get", `kind_${value}`], ["get", "count"]], color);
   expr.push(CLUSTER_COLOR);
   return expr;
 }
@@ -164,7 +155,7 @@ export function buildStyle(state) {
     { id: "circles-line", type: "line", source: "circles", layout: { visibility: visible("circles") },
       paint: { "line-color": CIRCLE_COLOR, "line-width": ["interpolate", ["linear"], ["zoom"], 6, 2, 12, 4], "line-opacity": 0.8 } },
     { id: "needs-fill", type: "fill", source: "needs", layout: { visibility: visible("needs") },
-      paint: { "fill-color": NEED_COLOR, "fill-opacity": ["match", ["get", "status"], "active", 0.12, 0.05] } },
+      paint: { "fill-color": NEED_COLOR, "fill-opacity": byValue("status", styles().need_statuses ?? {}, "fill_opacity", 0.05) } },
     { id: "needs-line", type: "line", source: "needs", layout: { visibility: visible("needs") },
       paint: { "line-color": NEED_COLOR, "line-width": 1.5, "line-dasharray": [3, 2] } },
     { id: "match-lines", type: "line", source: "match-lines",
@@ -174,12 +165,12 @@ export function buildStyle(state) {
       maxzoom: DETAIL_ZOOM, filter: IS_POINT, layout: { visibility: visible("opportunities") },
       paint: opportunityPaint(state.colorBy, 0.6) },
     { id: "restricted-tiles", type: "circle", source: "opportunities", "source-layer": "opportunities",
-      maxzoom: DETAIL_ZOOM, filter: ["all", IS_POINT, ["!=", ["get", "visibility"], "public"]],
+      maxzoom: DETAIL_ZOOM, filter: ["all", IS_POINT, ["!=", ["get", "visibility"], openVisibility()]],
       layout: { visibility: state.restrictedVisible() ? "visible" : "none" }, paint: restrictedPaint(0.6) },
     { id: "opportunities-detail", type: "circle", source: "opportunities-detail", minzoom: DETAIL_ZOOM,
       layout: { visibility: visible("opportunities") }, paint: opportunityPaint(state.colorBy, 1) },
     { id: "restricted-detail", type: "circle", source: "opportunities-detail", minzoom: DETAIL_ZOOM,
-      filter: ["!=", ["get", "visibility"], "public"],
+      filter: ["!=", ["get", "visibility"], openVisibility()],
       layout: { visibility: state.restrictedVisible() ? "visible" : "none" }, paint: restrictedPaint(1) },
     { id: "places-clusters", type: "circle", source: "places", filter: ["has", "point_count"],
       layout: { visibility: visible("places") },
@@ -232,12 +223,12 @@ export function renderLegend(container, state) {
     return h;
   };
   if (state.layers.has("opportunities")) {
-    const colors = state.colorBy === "tenure" ? TENURE_COLORS : KIND_COLORS;
+    const colors = state.colorBy === "tenure" ? tenureColors() : kindColors();
     container.append(title(state.colorBy === "tenure" ? "Opportunités, par mode" : "Opportunités, par type"));
-    for (const [value, color] of Object.entries(colors)) container.append(row(swatch(color), TENURE_LABELS[value] ?? value));
+    for (const [value, color] of Object.entries(colors)) container.append(row(swatch(color), longValueLabel(value)));
     container.append(row(swatch(OTHER), "non renseigné"));
-    container.append(title("Statut"));
-    for (const s of Object.values(STATUS_STYLE)) container.append(row(swatch("#9aa5ad"), s.label));
+    container.append(title(fieldLabel("opportunity", "status")));
+    for (const [value, s] of Object.entries(statusStyles())) container.append(row(swatch("#9aa5ad"), `${valueLabel(value)} : ${s.legend}`));
     container.append(row(document.createTextNode(""), "taille : surface"));
     container.append(row(swatch(CLUSTER_COLOR), "vue régionale : nombre d'opportunités par zone (couleur du type s'il est seul)"));
   }

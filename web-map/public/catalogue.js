@@ -1,0 +1,100 @@
+// The server's field catalogue (importers/field_table.cpp, sent by
+// /api/map-config): every label, unit, control and vocabulary the page shows
+// comes from here. The page writes no French field label and no vocabulary
+// value of its own (tests/web/catalogue.test.mjs fails if it does).
+
+import { ctx } from "./context.js";
+
+const euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+const number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long" });
+
+// The fields of an entity ("opportunity", "need", "place", "request"), in
+// the order the page shows them: [{name, label, labelled, unit, control,
+// vocabulary, required, panel, confidential}].
+export function fields(entity) {
+  return ctx.config.fields?.[entity] ?? [];
+}
+
+export function field(entity, name) {
+  return fields(entity).find((f) => f.name === name);
+}
+
+// A field's label for people ("Surface bâtie (m²)" with its unit), the name
+// itself for a field the catalogue does not know.
+export function fieldLabel(entity, name, { unit = true } = {}) {
+  const f = field(entity, name);
+  if (!f) return name;
+  return unit ? f.labelled : f.label;
+}
+
+// The fields a form enters, confidential ones only for a role that reads them.
+export function formFields(entity, withConfidential) {
+  return fields(entity).filter((f) => f.control !== "none" && (withConfidential || !f.confidential));
+}
+
+// The fields a panel or a list shows (the confidential ones apart).
+export function panelFields(entity, confidential = false) {
+  return fields(entity).filter((f) => f.panel && f.confidential === confidential);
+}
+
+// A stored value as people read it: "bcus" reads "BCUS".
+export function valueLabel(value) {
+  return ctx.config.labels?.[value] ?? value;
+}
+
+// "BCUS (bail commercial d'utilité sociale)" where a legend has room.
+export function longValueLabel(value) {
+  const d = ctx.config.descriptions?.[value];
+  return d ? `${valueLabel(value)} (${d})` : valueLabel(value);
+}
+
+export function vocabulary(name) {
+  return ctx.config.vocabularies?.[name] ?? [];
+}
+
+// A new row's default for a vocabulary: its first value (core/vocabulary.hpp
+// orders them so).
+export function firstValue(name) {
+  return vocabulary(name)[0];
+}
+
+// How an import kind's field is named in the import report.
+export function importLabel(kind, name) {
+  return ctx.config.import_labels?.[kind]?.[name] ?? name;
+}
+
+export function styles() {
+  return ctx.config.styles ?? {};
+}
+
+// A server value as a person reads it: "" for nothing, lists joined, an
+// object's values (never "[object Object]").
+export function text(v) {
+  if (v === null || v === undefined) return "";
+  if (Array.isArray(v)) return v.map(text).filter(Boolean).join(", ");
+  if (typeof v === "object") return Object.entries(v).filter(([, x]) => text(x) !== "").map(([k, x]) => `${k} : ${text(x)}`).join(" · ");
+  if (typeof v === "number" && !Number.isFinite(v)) return "";
+  return String(v);
+}
+
+const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+
+function formatDate(v) {
+  const d = new Date(`${v}T00:00:00`);
+  return Number.isNaN(d.getTime()) ? text(v) : dateFormat.format(d);
+}
+
+// A field's value as a panel shows it, by the field's unit, control and
+// vocabulary; falls back to the value as text when it is not what the field
+// expects (a panel never says "NaN", "null" or "[object Object]").
+export function formatValue(f, v) {
+  if (v === null || v === undefined) return "";
+  if (f?.vocabulary) return Array.isArray(v) ? v.map(valueLabel).join(", ") : valueLabel(text(v));
+  if (f?.control === "date" || /^\d{4}-\d{2}-\d{2}$/.test(String(v))) return formatDate(v);
+  if (!f?.unit || !isNumber(v)) return text(v);
+  const n = Number(v);
+  if (f.unit === "€") return euro.format(n);
+  if (f.unit === "m" && n >= 1000) return `${number.format(n / 1000)} km`;
+  return `${number.format(n)} ${f.unit}`;
+}
