@@ -22,8 +22,9 @@ constexpr db::Collection kCollections[] = {db::Collection::places, db::Collectio
 
 // The tags of routes.cpp, in the document's order.
 const std::vector<std::pair<const char*, const char*>> kTags = {
-    {"OGC API – Features", "Les lieux, opportunités, besoins et territoires (GeoJSON), pour QGIS, "
-                           "GDAL et tout client OGC API – Features"},
+    {"OGC API – Features",
+     "Les lieux, opportunités, besoins et territoires (GeoJSON), pour QGIS, "
+     "GDAL et tout client OGC API – Features"},
     {"Tuiles", "Les tuiles vectorielles de la carte"},
     {"Session et comptes", "Connexion, invitations et comptes"},
     {"Jetons", "Les jetons personnels des scripts et de QGIS"},
@@ -35,24 +36,39 @@ const std::vector<std::pair<const char*, const char*>> kTags = {
     {"Service", "L'état du serveur, sa configuration pour la page, ce document"},
 };
 
-
 const char* status_description(int status) {
   switch (status) {
-    case 200: return "Réussi";
-    case 201: return "Créé";
-    case 202: return "Import accepté : il continue en arrière-plan (Location : sa progression)";
-    case 204: return "Fait (sans contenu)";
-    case 304: return "Inchangé : l'ETag envoyé dans If-None-Match est toujours le bon";
-    case 400: return "Paramètre ou corps refusé : « detail » dit pourquoi, « field » nomme le champ";
-    case 401: return "Sans identité valable : jeton inconnu ou révoqué, ou connexion nécessaire";
-    case 403: return "Refusé à ce rôle, ou écriture par cookie venue d'une autre origine";
-    case 404: return "Inconnu, ou invisible pour ce rôle";
-    case 409: return "En conflit avec l'état présent (« detail » dit lequel)";
-    case 412: return "La version donnée dans If-Match n'est plus la bonne : « current » donne l'objet tel qu'il est";
-    case 413: return "Corps trop volumineux";
-    case 422: return "Fichier refusé : le rapport (ou « detail ») dit pourquoi, ligne par ligne";
-    case 429: return "Trop de tentatives : réessayer après Retry-After";
-    case 503: return "Serveur en arrêt ou base de données injoignable : réessayer après Retry-After";
+    case 200:
+      return "Réussi";
+    case 201:
+      return "Créé";
+    case 202:
+      return "Import accepté : il continue en arrière-plan (Location : sa progression)";
+    case 204:
+      return "Fait (sans contenu)";
+    case 304:
+      return "Inchangé : l'ETag envoyé dans If-None-Match est toujours le bon";
+    case 400:
+      return "Paramètre ou corps refusé : « detail » dit pourquoi, « field » nomme le champ";
+    case 401:
+      return "Sans identité valable : jeton inconnu ou révoqué, ou connexion nécessaire";
+    case 403:
+      return "Refusé à ce rôle, ou écriture par cookie venue d'une autre origine";
+    case 404:
+      return "Inconnu, ou invisible pour ce rôle";
+    case 409:
+      return "En conflit avec l'état présent (« detail » dit lequel)";
+    case 412:
+      return "La version donnée dans If-Match n'est plus la bonne : « current » donne l'objet tel "
+             "qu'il est";
+    case 413:
+      return "Corps trop volumineux";
+    case 422:
+      return "Fichier refusé : le rapport (ou « detail ») dit pourquoi, ligne par ligne";
+    case 429:
+      return "Trop de tentatives : réessayer après Retry-After";
+    case 503:
+      return "Serveur en arrêt ou base de données injoignable : réessayer après Retry-After";
   }
   throw std::logic_error(fmt::format("openapi: no description for status {}", status));
 }
@@ -64,19 +80,18 @@ json problem_content() {
 json success_content(const RouteDoc& doc, int status) {
   json content = json::object();
   if (status == 202) {
-    content["application/json"] = {
-        {"schema",
-         {{"type", "object"},
-          {"required", {"progress_url"}},
-          {"properties", {{"progress_url", {{"type", "string"}}}}}}}};
+    content["application/json"] = {{"schema",
+                                    {{"type", "object"},
+                                     {"required", {"progress_url"}},
+                                     {"properties", {{"progress_url", {{"type", "string"}}}}}}}};
     return content;
   }
   for (const char* type : doc.types) {
     std::string t = type;
     bool binary = doc.download || t == "application/vnd.mapbox-vector-tile";
-    json schema = binary                 ? json{{"type", "string"}, {"format", "binary"}}
-                  : t == "text/plain"    ? json{{"type", "string"}}
-                                         : json{{"type", "object"}};
+    json schema = binary              ? json{{"type", "string"}, {"format", "binary"}}
+                  : t == "text/plain" ? json{{"type", "string"}}
+                                      : json{{"type", "object"}};
     content[t] = {{"schema", schema}};
   }
   return content;
@@ -172,7 +187,8 @@ std::vector<PathEntry> entries(const Route& route, const Limits& limits, std::si
       parameters.push_back(std::move(p));
     }
     std::string id = c ? fmt::format("{}_{}", doc.id, db::collection_name(*c)) : doc.id;
-    std::string summary = c ? fmt::format("{} ({})", doc.summary, collection_title(*c)) : doc.summary;
+    std::string summary =
+        c ? fmt::format("{} ({})", doc.summary, collection_title(*c)) : doc.summary;
     json op = {{"operationId", id},
                {"summary", summary},
                {"description", description(doc)},
@@ -214,7 +230,8 @@ json components() {
             {"status", {{"type", "integer"}}},
             {"detail", {{"type", "string"}}},
             {"field", {{"type", "string"}, {"description", "le champ ou paramètre refusé"}}},
-            {"current", {{"type", "object"}, {"description", "412 : l'objet tel qu'il est"}}}}}}}}}};
+            {"current",
+             {{"type", "object"}, {"description", "412 : l'objet tel qu'il est"}}}}}}}}}};
 }
 
 }  // namespace

@@ -16,7 +16,6 @@ inline constexpr const char* kOpenApiType = "application/vnd.oai.openapi+json;ve
 
 // `root` empty: every route; "ogcapi": the routes under /ogcapi, with that
 // prefix in the server's URL rather than in the paths.
-std::string api_document(const std::string& base, const Limits& limits,
-                         std::string_view root = "");
+std::string api_document(const std::string& base, const Limits& limits, std::string_view root = "");
 
 }  // namespace terrier::api

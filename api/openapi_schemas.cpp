@@ -50,11 +50,9 @@ json list(const std::string& name, const std::string& description, json item) {
 }
 
 json crs_param(const char* name, const char* description) {
-  return query(name, description,
-               {{"type", "string"},
-                {"format", "uri"},
-                {"enum", {kCrs84, kLambert93}},
-                {"default", kCrs84}});
+  return query(
+      name, description,
+      {{"type", "string"}, {"format", "uri"}, {"enum", {kCrs84, kLambert93}}, {"default", kCrs84}});
 }
 
 json format_param() {
@@ -70,7 +68,8 @@ json filter(db::Collection c, const std::string& name) {
     return list(name, "types (l'un d'eux)", string_enum(kinds.values()));
   }
   if (name == "tenure") {
-    return list(name, "statuts d'occupation (l'un d'eux)", string_enum(importers::tenures().values()));
+    return list(name, "statuts d'occupation (l'un d'eux)",
+                string_enum(importers::tenures().values()));
   }
   if (name == "status") {
     const auto& statuses = opps ? importers::opportunity_statuses() : importers::need_statuses();
@@ -86,7 +85,8 @@ json filter(db::Collection c, const std::string& name) {
                  {{"type", "string"}});
   }
   if (name == "territory") {
-    return query(name, "identifiant (slug) d'un cercle, d'un EPCI, d'une commune ou d'un département",
+    return query(name,
+                 "identifiant (slug) d'un cercle, d'un EPCI, d'une commune ou d'un département",
                  {{"type", "string"}});
   }
   if (name == "competence") return query(name, "une compétence du lieu", {{"type", "string"}});
@@ -108,19 +108,19 @@ json filters(db::Collection c) {
 }
 
 json items_parameters(db::Collection c, const Limits& limits) {
-  json out = {query("bbox",
-                    "minX,minY,maxX,maxY : longitudes et latitudes (CRS84), ou dans bbox-crs",
-                    {{"type", "array"}, {"minItems", 4}, {"maxItems", 4}, {"items", {{"type", "number"}}}}),
-              query("limit", "nombre d'objets de la page",
-                    {{"type", "integer"},
-                     {"minimum", 1},
-                     {"maximum", limits.max_limit},
-                     {"default", limits.default_limit}}),
-              query("offset", "rang du premier objet",
-                    {{"type", "integer"}, {"minimum", 0}, {"maximum", 100'000'000}}),
-              crs_param("crs", "système de coordonnées des géométries de la réponse"),
-              crs_param("bbox-crs", "système de coordonnées de bbox"),
-              format_param()};
+  json out = {
+      query("bbox", "minX,minY,maxX,maxY : longitudes et latitudes (CRS84), ou dans bbox-crs",
+            {{"type", "array"}, {"minItems", 4}, {"maxItems", 4}, {"items", {{"type", "number"}}}}),
+      query("limit", "nombre d'objets de la page",
+            {{"type", "integer"},
+             {"minimum", 1},
+             {"maximum", limits.max_limit},
+             {"default", limits.default_limit}}),
+      query("offset", "rang du premier objet",
+            {{"type", "integer"}, {"minimum", 0}, {"maximum", 100'000'000}}),
+      crs_param("crs", "système de coordonnées des géométries de la réponse"),
+      crs_param("bbox-crs", "système de coordonnées de bbox"),
+      format_param()};
   out[0]["style"] = "form";
   out[0]["explode"] = false;
   for (auto& f : filters(c)) out.push_back(std::move(f));
@@ -165,15 +165,16 @@ json export_parameters(const Limits& limits) {
 }
 
 json request_list_parameters() {
-  return {list("status", "états (l'un d'eux)", string_enum_of(vocabulary::kRequestStatuses)),
-          query("circle", "identifiant (slug) du cercle", {{"type", "string"}}),
-          query("from", "reçues ce jour ou après", {{"type", "string"}, {"format", "date"}}),
-          query("to", "reçues ce jour ou avant", {{"type", "string"}, {"format", "date"}}),
-          query("q", "recherche en texte libre",
-                {{"type", "string"}, {"maxLength", kMaxSearchBytes}}),
-          query("limit", "nombre de sollicitations", {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}}),
-          query("offset", "rang de la première",
-                {{"type", "integer"}, {"minimum", 0}, {"maximum", 100'000'000}})};
+  return {
+      list("status", "états (l'un d'eux)", string_enum_of(vocabulary::kRequestStatuses)),
+      query("circle", "identifiant (slug) du cercle", {{"type", "string"}}),
+      query("from", "reçues ce jour ou après", {{"type", "string"}, {"format", "date"}}),
+      query("to", "reçues ce jour ou avant", {{"type", "string"}, {"format", "date"}}),
+      query("q", "recherche en texte libre", {{"type", "string"}, {"maxLength", kMaxSearchBytes}}),
+      query("limit", "nombre de sollicitations",
+            {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}}),
+      query("offset", "rang de la première",
+            {{"type", "integer"}, {"minimum", 0}, {"maximum", 100'000'000}})};
 }
 
 }  // namespace
@@ -191,7 +192,8 @@ json query_parameters(Query q, db::Collection c, const Limits& limits) {
     case Query::territory_export:
       return export_parameters(limits);
     case Query::assignment:
-      return {query("territory", "identifiant (slug) d'un cercle, d'un EPCI, d'une commune ou d'un département",
+      return {query("territory",
+                    "identifiant (slug) d'un cercle, d'un EPCI, d'une commune ou d'un département",
                     {{"type", "string"}}, true)};
     case Query::followup:
       return {query("circle", "identifiant (slug) du cercle", {{"type", "string"}}),
@@ -245,7 +247,8 @@ json path_description(const std::string& name) {
 }
 
 json object_schema(json properties, std::vector<std::string> required = {}) {
-  json s = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+  json s = {
+      {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
   if (!required.empty()) s["required"] = required;
   return s;
 }
@@ -264,15 +267,17 @@ json account_roles_enum() {
 
 json json_body_schema(Body body) {
   json token = {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}};
-  json password = {{"type", "string"}, {"minLength", kMinPasswordChars}, {"maxLength", kMaxPasswordBytes}};
+  json password = {
+      {"type", "string"}, {"minLength", kMinPasswordChars}, {"maxLength", kMaxPasswordBytes}};
   switch (body) {
     case Body::sign_in:
       return object_schema({{"email", text()}, {"password", text()}}, {"email", "password"});
     case Body::invitation:
       return object_schema({{"token", token}}, {"token"});
     case Body::new_password:
-      return object_schema({{"token", token}, {"password", password}, {"password_confirmation", text()}},
-                           {"token", "password", "password_confirmation"});
+      return object_schema(
+          {{"token", token}, {"password", password}, {"password_confirmation", text()}},
+          {"token", "password", "password_confirmation"});
     case Body::new_user:
       return object_schema({{"email", {{"type", "string"}, {"format", "email"}}},
                             {"role", account_roles_enum()},
@@ -288,8 +293,9 @@ json json_body_schema(Body body) {
                            {"name"});
     case Body::match_update: {
       json status = string_enum_of(vocabulary::kMatchStatuses);
-      json s = object_schema({{"status", status},
-                              {"note", {{"type", "string"}, {"nullable", true}, {"maxLength", 2000}}}});
+      json s =
+          object_schema({{"status", status},
+                         {"note", {{"type", "string"}, {"nullable", true}, {"maxLength", 2000}}}});
       s["minProperties"] = 1;
       return s;
     }
@@ -298,10 +304,11 @@ json json_body_schema(Body body) {
               {"description", "les champs de la sollicitation (null efface un champ)"},
               {"additionalProperties", {{"type", "string"}, {"nullable", true}}}};
     case Body::row_fields:
-      return {{"type", "object"},
-              {"description",
-               "les champs de l'objet, ou une Feature GeoJSON qui les porte dans « properties » "
-               "(sa géométrie : la localisation) ; « last_verified » : « today » pour aujourd'hui"}};
+      return {
+          {"type", "object"},
+          {"description",
+           "les champs de l'objet, ou une Feature GeoJSON qui les porte dans « properties » "
+           "(sa géométrie : la localisation) ; « last_verified » : « today » pour aujourd'hui"}};
     default:
       return {{"type", "object"}};
   }
@@ -318,10 +325,11 @@ json request_body(Body body, std::size_t max_bytes) {
   if (body == Body::file || body == Body::piece) {
     const char* what = body == Body::file ? "le fichier lui-même, tel quel (son format : format=)"
                                           : "les octets du morceau, à partir de offset";
-    return {{"required", true},
-            {"description", fmt::format("{} ; {} octets au plus", what, max_bytes)},
-            {"content",
-             {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+    return {
+        {"required", true},
+        {"description", fmt::format("{} ; {} octets au plus", what, max_bytes)},
+        {"content",
+         {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
   }
   return {{"required", true},
           {"content", {{"application/json", {{"schema", json_body_schema(body)}}}}}};

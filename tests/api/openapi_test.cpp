@@ -138,8 +138,8 @@ TEST(OpenApi, TheItemsValuesOfferedAreTheOnesTheParserAccepts) {
   for (const char* c : {"places", "opportunities", "needs", "territories"}) {
     auto collection = *db::parse_collection(c);
     std::set<std::string> documented;
-    for (const auto& p : paths[std::string("/ogcapi/collections/") + c + "/items"]["get"]
-                              ["parameters"]) {
+    for (const auto& p :
+         paths[std::string("/ogcapi/collections/") + c + "/items"]["get"]["parameters"]) {
       std::string name = p["name"];
       documented.insert(name);
       json values = p["schema"].contains("enum") ? p["schema"]["enum"]
@@ -155,7 +155,8 @@ TEST(OpenApi, TheItemsValuesOfferedAreTheOnesTheParserAccepts) {
             << c << " " << name;
       }
     }
-    for (const auto& f : filter_names(collection)) EXPECT_TRUE(documented.count(f)) << c << " " << f;
+    for (const auto& f : filter_names(collection))
+      EXPECT_TRUE(documented.count(f)) << c << " " << f;
     EXPECT_THROW(parse_items_query(collection, {{"colour", "x"}}, Limits{}), Problem);
   }
 }
@@ -174,8 +175,8 @@ TEST(OpenApi, ResponsesAreWhatTheRouteAnswers) {
   // A file to download has no ETag, so no 304; a GET of JSON has.
   EXPECT_FALSE(responses("/api/territories/{territory}/export", "get").count("304"));
   EXPECT_TRUE(responses("/api/session", "get").count("304"));
-  EXPECT_EQ(paths["/api/session"]["post"]["responses"]["429"]["content"]
-                 ["application/problem+json"]["schema"]["$ref"],
+  EXPECT_EQ(paths["/api/session"]["post"]["responses"]["429"]["content"]["application/problem+json"]
+                 ["schema"]["$ref"],
             "#/components/schemas/Problem");
   EXPECT_EQ(paths["/api/session"]["delete"]["responses"]["204"].count("content"), 0u);
   // Writes need an account; the map's reads do not.
