@@ -236,10 +236,10 @@ json components() {
 
 }  // namespace
 
-std::string api_document(const std::string& base, const Limits& limits, std::string_view root) {
-  // The body limit is the server's (ServiceConfig); the document names the
-  // default, as the README does.
-  const std::size_t max_body = ServiceConfig{}.max_body_bytes;
+std::string api_document(const std::string& base, const ServiceConfig& config,
+                         std::string_view root) {
+  const Limits& limits = config.limits;
+  const std::size_t max_body = config.max_body_bytes;
   json paths = json::object();
   std::set<std::string> used_tags;
   for (const auto& route : routes()) {

@@ -8,14 +8,16 @@
 #include <string>
 #include <string_view>
 
-#include "api/params.hpp"
+#include "api/service.hpp"
 
 namespace terrier::api {
 
 inline constexpr const char* kOpenApiType = "application/vnd.oai.openapi+json;version=3.0";
 
 // `root` empty: every route; "ogcapi": the routes under /ogcapi, with that
-// prefix in the server's URL rather than in the paths.
-std::string api_document(const std::string& base, const Limits& limits, std::string_view root = "");
+// prefix in the server's URL rather than in the paths. The limits (items per
+// page, body size) are the configuration's.
+std::string api_document(const std::string& base, const ServiceConfig& config,
+                         std::string_view root = "");
 
 }  // namespace terrier::api

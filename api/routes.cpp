@@ -167,7 +167,7 @@ const std::vector<Route>& routes() {
       {"GET",
        {"api", "openapi.json"},
        [](Context& c, ConnectionPool&, const ServiceConfig& cfg) {
-         return json_response(api_document(c.base_url, cfg.limits), kOpenApiType);
+         return json_response(api_document(c.base_url, cfg), kOpenApiType);
        },
        {.id = "openapi",
         .tag = kService,
@@ -188,7 +188,7 @@ const std::vector<Route>& routes() {
       {"GET",
        {"ogcapi", "api"},
        [](Context& c, ConnectionPool&, const ServiceConfig& cfg) {
-         return json_response(api_document(c.base_url, cfg.limits, "ogcapi"), kOpenApiType);
+         return json_response(api_document(c.base_url, cfg, "ogcapi"), kOpenApiType);
        },
        {.id = "ogc_api",
         .tag = kOgc,

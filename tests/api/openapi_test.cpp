@@ -25,7 +25,7 @@ using json = nlohmann::json;
 const std::string kBase = "http://terrier.test";
 
 json whole() {
-  return json::parse(api_document(kBase, Limits{}));
+  return json::parse(api_document(kBase, ServiceConfig{}));
 }
 
 std::vector<std::string> segments_of(const std::string& path) {
@@ -104,7 +104,7 @@ TEST(OpenApi, EveryPathOfTheDocumentIsTheRouteItDescribes) {
 
 TEST(OpenApi, TheOgcDocumentIsTheOgcapiPartRootedThere) {
   auto all = whole();
-  auto ogc = json::parse(api_document(kBase, Limits{}, "ogcapi"));
+  auto ogc = json::parse(api_document(kBase, ServiceConfig{}, "ogcapi"));
   EXPECT_EQ(ogc["servers"][0]["url"], kBase + "/ogcapi");
   EXPECT_EQ(ogc["externalDocs"]["url"], kBase + "/api/openapi.json");
   std::set<std::string> expected;
@@ -183,6 +183,22 @@ TEST(OpenApi, ResponsesAreWhatTheRouteAnswers) {
   EXPECT_EQ(paths["/api/needs"]["post"]["security"].size(), 2u);
   EXPECT_EQ(paths["/ogcapi/collections/needs/items"]["get"]["security"][0], json::object());
   EXPECT_TRUE(paths.contains("/tiles/opportunities/{z}/{x}/{y}.mvt"));
+}
+
+TEST(OpenApi, TheLimitsAreTheServersConfiguration) {
+  ServiceConfig config;
+  config.limits.max_limit = 321;
+  config.limits.default_limit = 12;
+  config.max_body_bytes = 4567;
+  auto paths = json::parse(api_document(kBase, config))["paths"];
+  for (const auto& p : paths["/ogcapi/collections/places/items"]["get"]["parameters"]) {
+    if (p["name"] == "limit") {
+      EXPECT_EQ(p["schema"]["maximum"], 321);
+      EXPECT_EQ(p["schema"]["default"], 12);
+    }
+  }
+  std::string body = paths["/api/imports"]["post"]["requestBody"]["description"];
+  EXPECT_NE(body.find("4567"), std::string::npos) << body;
 }
 
 }  // namespace
