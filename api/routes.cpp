@@ -92,7 +92,7 @@ const std::vector<Route>& routes() {
         .summary = "Inviter une personne (administrateurs)",
         .access = Access::account,
         .body = Body::new_user,
-        .statuses = {201, 400, 403, 404, 409}}},
+        .statuses = {201, 400, 403, 409}}},
       {"PATCH",
        {"api", "users", "{}"},
        patch_user,
