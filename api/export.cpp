@@ -236,6 +236,12 @@ void parse_export_options(const std::string& format, const std::string& layers,
   }
 }
 
+std::vector<std::string> export_formats() {
+  std::vector<std::string> out;
+  for (const auto& f : kFormats) out.emplace_back(f.name);
+  return out;
+}
+
 const char* export_content_type(const std::string& format) {
   const Format* f = find_format(format);
   return f ? f->content_type : kFormats[0].content_type;

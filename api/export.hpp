@@ -29,6 +29,8 @@ struct ExportRequest {
 void parse_export_options(const std::string& format, const std::string& layers, ExportRequest& out);
 
 const char* export_content_type(const std::string& format);
+// The formats' names, in the order of the table (geojson first: the default).
+std::vector<std::string> export_formats();
 // "terrier-mel-2026-11-28.gpkg"
 std::string export_file_name(const ExportRequest& request);
 

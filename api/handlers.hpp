@@ -1,7 +1,7 @@
 #pragma once
 
 // The API's handlers, grouped by file: features (OGC API, tiles, static
-// files), matches and exports, writes and imports. service.cpp routes to
+// files), matches and exports, writes and imports. the route table (routes.cpp) routes to
 // them. Each handler parses and validates its parameters, calls the
 // data-access layer and shapes the response.
 

@@ -92,10 +92,15 @@ class ProgressRecord {
 
 }  // namespace
 
+const std::vector<std::string>& import_formats() {
+  static const std::vector<std::string> formats = {"csv", "geojson", "gpkg", "kml", "xlsx", "ods"};
+  return formats;
+}
+
 std::string import_format(const std::map<std::string, std::string>& params) {
   auto it = params.find("format");
   std::string format = it == params.end() ? "csv" : it->second;
-  static const std::vector<std::string> formats = {"csv", "geojson", "gpkg", "kml", "xlsx", "ods"};
+  const auto& formats = import_formats();
   if (std::find(formats.begin(), formats.end(), format) == formats.end()) {
     throw bad_request("format: csv, geojson, gpkg, kml, xlsx or ods");
   }

@@ -105,6 +105,8 @@ Response start_background_import(Context& ctx, ImportCall call,
 
 // import_handlers.cpp, shared by POST /api/imports and POST
 // /api/uploads/{id}/import (upload_handlers.cpp):
+// The formats an import reads, by the name `format` takes.
+const std::vector<std::string>& import_formats();
 // The query's `format` (csv when absent); 400 for another.
 std::string import_format(const std::map<std::string, std::string>& params);
 // The query's import parameters (kind, format, source, strict, dry_run,

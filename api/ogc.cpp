@@ -18,7 +18,9 @@ json link(const std::string& href, const char* rel, const char* type, const std:
   return {{"href", href}, {"rel", rel}, {"type", type}, {"title", title}};
 }
 
-const char* title_of(db::Collection c) {
+}  // namespace
+
+const char* collection_title(db::Collection c) {
   switch (c) {
     case db::Collection::places:
       return "Lieux du réseau";
@@ -31,6 +33,8 @@ const char* title_of(db::Collection c) {
   }
   return "";
 }
+
+namespace {
 
 std::string encode(const std::string& s) {
   std::string out;
@@ -55,7 +59,7 @@ json collection_json(const std::string& base, pqxx::connection_base& conn, db::C
   std::string id = db::collection_name(c);
   std::string href = base + "/ogcapi/collections/" + id;
   json j = {{"id", id},
-            {"title", title_of(c)},
+            {"title", collection_title(c)},
             {"itemType", "feature"},
             {"crs", {kCrs84, kLambert93}},
             {"storageCrs", kCrs84},
@@ -184,84 +188,6 @@ std::string item_document(const std::string& base, db::Collection c, const std::
   j["links"] = {link(href + "/items/" + encode(id), "self", kGeoJson, "cet objet"),
                 link(href, "collection", "application/json", "la collection")};
   return j.dump();
-}
-
-std::string openapi_document(const std::string& base, const Limits& limits) {
-  json paths = json::object();
-  auto param = [](const std::string& name, const char* type, const std::string& description) {
-    return json{{"name", name},
-                {"in", "query"},
-                {"required", false},
-                {"description", description},
-                {"schema", {{"type", type}}}};
-  };
-  for (auto c : {db::Collection::places, db::Collection::opportunities, db::Collection::needs,
-                 db::Collection::territories}) {
-    std::string id = db::collection_name(c);
-    json parameters = {
-        param("bbox", "string", "minX,minY,maxX,maxY: lon/lat (CRS84), or in bbox-crs"),
-        {{"name", "limit"},
-         {"in", "query"},
-         {"required", false},
-         {"schema",
-          {{"type", "integer"},
-           {"minimum", 1},
-           {"maximum", limits.max_limit},
-           {"default", limits.default_limit}}}},
-        param("offset", "integer", "index of the first feature")};
-    // OGC API – Features Part 2: the CRS of the answer and of the bbox.
-    auto crs_param = [](const char* name, const char* description) {
-      return json{{"name", name},
-                  {"in", "query"},
-                  {"required", false},
-                  {"description", description},
-                  {"schema",
-                   {{"type", "string"},
-                    {"format", "uri"},
-                    {"enum", {kCrs84, kLambert93}},
-                    {"default", kCrs84}}}};
-    };
-    parameters.push_back(crs_param("crs", "CRS of the geometries in the answer"));
-    parameters.push_back(crs_param("bbox-crs", "CRS of the bbox's coordinates"));
-    for (const auto& f : filter_names(c)) parameters.push_back(param(f, "string", "filter"));
-    paths["/collections/" + id + "/items"] = {
-        {"get",
-         {{"operationId", "get_" + id},
-          {"summary", title_of(c)},
-          {"parameters", parameters},
-          {"responses", {{"200", {{"description", "GeoJSON FeatureCollection"}}}}}}}};
-    paths["/collections/" + id + "/items/{featureId}"] = {
-        {"get",
-         {{"operationId", "get_" + id + "_item"},
-          {"parameters",
-           {{{"name", "featureId"},
-             {"in", "path"},
-             {"required", true},
-             {"schema", {{"type", "string"}}}},
-            {{"name", "crs"},
-             {"in", "query"},
-             {"required", false},
-             {"schema",
-              {{"type", "string"},
-               {"format", "uri"},
-               {"enum", {kCrs84, kLambert93}},
-               {"default", kCrs84}}}}}},
-          {"responses", {{"200", {{"description", "GeoJSON Feature"}}}}}}}};
-  }
-  paths["/"] = {
-      {"get",
-       {{"operationId", "landing"}, {"responses", {{"200", {{"description", "landing page"}}}}}}}};
-  paths["/conformance"] = {{"get",
-                            {{"operationId", "conformance"},
-                             {"responses", {{"200", {{"description", "conformance classes"}}}}}}}};
-  paths["/collections"] = {{"get",
-                            {{"operationId", "collections"},
-                             {"responses", {{"200", {{"description", "collections"}}}}}}}};
-  return json{{"openapi", "3.0.3"},
-              {"info", {{"title", "Terrier OGC API – Features"}, {"version", "0.1.0"}}},
-              {"servers", {{{"url", base + "/ogcapi"}}}},
-              {"paths", paths}}
-      .dump();
 }
 
 }  // namespace terrier::api

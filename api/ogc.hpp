@@ -20,6 +20,7 @@ std::string items_document(const std::string& base, db::Collection c, const db::
                            const db::FeaturePage& page);
 std::string item_document(const std::string& base, db::Collection c, const std::string& id,
                           const std::string& feature);
-std::string openapi_document(const std::string& base, const Limits& limits);
+// A collection's French title.
+const char* collection_title(db::Collection c);
 
 }  // namespace terrier::api

@@ -206,7 +206,8 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   }
   if (auto v = get("level")) {
     for (const auto& l : text::split_any(*v, {","})) {
-      if (l != "circle" && l != "epci" && l != "commune" && l != "departement") {
+      if (std::find(kTerritoryLevels.begin(), kTerritoryLevels.end(), l) ==
+          kTerritoryLevels.end()) {
         throw bad_request(
             fmt::format("level: '{}' is not circle, epci, commune or departement", l));
       }
@@ -229,7 +230,9 @@ db::FeatureQuery parse_items_query(db::Collection collection,
     f.to_reverify = *v == "true";
   }
   if (auto v = get("q")) {
-    if (v->size() > 200) throw bad_request("q: at most 200 characters");
+    if (v->size() > kMaxSearchBytes) {
+      throw bad_request(fmt::format("q: at most {} characters", kMaxSearchBytes));
+    }
     f.q = text::trim(*v);
   }
   return q;

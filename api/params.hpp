@@ -5,6 +5,7 @@
 // the assignment and the follow-up board. Unknown parameters are refused
 // (400), and every refusal names its parameter.
 
+#include <array>
 #include <map>
 #include <string>
 #include <string_view>
@@ -78,6 +79,12 @@ inline constexpr const char* kLambert93 = "http://www.opengis.net/def/crs/EPSG/0
 // 4326 for CRS84, 2154 for Lambert-93; throws Problem 400 naming the parameter.
 int parse_crs(const std::string& name, const std::string& uri);
 std::string crs_uri(int srid);
+
+// The territories' levels, the values of the "level" filter.
+inline constexpr std::array<std::string_view, 4> kTerritoryLevels = {"circle", "epci", "commune",
+                                                                     "departement"};
+// The longest free-text search ("q"), in bytes.
+inline constexpr std::size_t kMaxSearchBytes = 200;
 
 // Names of the filters a collection accepts, for the OpenAPI document.
 const std::vector<std::string>& filter_names(db::Collection collection);

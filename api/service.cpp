@@ -11,8 +11,8 @@
 #include "api/auth.hpp"
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
-#include "api/ogc.hpp"
 #include "api/problem.hpp"
+#include "api/routes.hpp"
 #include "api/upload_registry.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -21,120 +21,10 @@
 namespace terrier::api {
 namespace {
 
-using Handler = std::function<Response(Context&, ConnectionPool&, const ServiceConfig&)>;
-
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> out;
   for (const auto& s : text::split_any(path, {"/"})) out.push_back(percent_decode(s));
   return out;
-}
-
-struct Route {
-  const char* method;
-  std::vector<const char*> pattern;
-  Handler handler;
-};
-
-const std::vector<Route>& routes() {
-  static const std::vector<Route> table = {
-      {"GET", {"healthz"}, healthz},
-      {"GET", {"api", "session"}, get_session},
-      {"POST", {"api", "session"}, post_session},
-      {"DELETE", {"api", "session"}, delete_session},
-      // The invitation's token travels in the body, never in a path that
-      // access logs keep.
-      {"POST", {"api", "invitations", "lookup"}, lookup_invitation},
-      {"POST", {"api", "invitations", "accept"}, accept_invitation},
-      {"GET", {"api", "users"}, list_users},
-      {"POST", {"api", "users"}, create_user},
-      {"PATCH", {"api", "users", "{}"}, patch_user},
-      {"POST", {"api", "users", "{}", "reset"}, reset_user},
-      {"GET", {"api", "users", "{}", "tokens"}, list_user_tokens},
-      {"DELETE", {"api", "users", "{}", "tokens", "{}"}, delete_user_token},
-      {"GET", {"api", "tokens"}, list_tokens},
-      {"POST", {"api", "tokens"}, create_token},
-      {"DELETE", {"api", "tokens", "{}"}, delete_token},
-      {"GET", {"api", "map-config"}, map_config},
-      {"GET",
-       {"ogcapi"},
-       [](Context& c, ConnectionPool&, const ServiceConfig&) {
-         return json_response(landing_document(c.base_url));
-       }},
-      {"GET",
-       {"ogcapi", "conformance"},
-       [](Context&, ConnectionPool&, const ServiceConfig&) {
-         return json_response(conformance_document());
-       }},
-      {"GET",
-       {"ogcapi", "api"},
-       [](Context& c, ConnectionPool&, const ServiceConfig& cfg) {
-         return json_response(openapi_document(c.base_url, cfg.limits),
-                              "application/vnd.oai.openapi+json;version=3.0");
-       }},
-      {"GET",
-       {"ogcapi", "collections"},
-       [](Context& c, ConnectionPool& pool, const ServiceConfig&) {
-         auto conn = pool.acquire();
-         return json_response(collections_document(c.base_url, *conn, c.role));
-       }},
-      {"GET",
-       {"ogcapi", "collections", "{}"},
-       [](Context& c, ConnectionPool& pool, const ServiceConfig&) {
-         auto collection = collection_or_404(c.segments[2]);
-         auto conn = pool.acquire();
-         return json_response(collection_document(c.base_url, *conn, collection, c.role));
-       }},
-      {"GET", {"ogcapi", "collections", "{}", "items"}, items},
-      {"GET", {"ogcapi", "collections", "{}", "items", "{}"}, item},
-      {"GET", {"tiles", "{}", "{}", "{}", "{}"}, tile},
-      {"GET", {"api", "needs", "{}", "matches"}, need_matches},
-      {"GET", {"api", "opportunities", "{}", "matches"}, opportunity_matches},
-      {"PATCH", {"api", "matches", "{}"}, patch_match},
-      {"GET", {"api", "matches", "{}"}, get_match},
-      {"GET", {"api", "matches", "{}", "history"}, object_history},
-      {"GET", {"api", "opportunities", "{}", "history"}, object_history},
-      {"GET", {"api", "needs", "{}", "history"}, object_history},
-      {"GET", {"api", "followup"}, followup_board},
-      {"GET", {"api", "requests"}, list_requests},
-      {"POST", {"api", "requests"}, create_request},
-      {"GET", {"api", "requests", "export"}, export_requests},
-      {"GET", {"api", "requests", "{}"}, get_request},
-      {"PATCH", {"api", "requests", "{}"}, update_request},
-      {"DELETE", {"api", "requests", "{}"}, delete_request},
-      {"GET", {"api", "requests", "{}", "history"}, object_history},
-      {"GET", {"api", "assignment"}, assignment},
-      {"GET", {"api", "territories", "{}", "export"}, export_territory},
-      {"POST", {"api", "imports"}, import_file},
-      {"GET", {"api", "imports", "progress", "{}"}, import_progress},
-      {"POST", {"api", "uploads"}, create_upload},
-      {"PUT", {"api", "uploads", "{}"}, append_upload},
-      {"DELETE", {"api", "uploads", "{}"}, delete_upload},
-      {"POST", {"api", "uploads", "{}", "import"}, import_upload_file},
-      {"POST", {"api", "opportunities"}, create_row},
-      {"POST", {"api", "needs"}, create_row},
-      {"PATCH", {"api", "opportunities", "{}"}, update_row},
-      {"PATCH", {"api", "needs", "{}"}, update_row},
-      {"DELETE", {"api", "opportunities", "{}"}, delete_row},
-      {"DELETE", {"api", "needs", "{}"}, delete_row},
-      {"GET", {"metrics"}, metrics_page},
-      // Last: the page's files, at any path outside the API's roots.
-      {"GET", {"**"}, static_file},
-  };
-  return table;
-}
-
-bool matches(const Route& route, const Context& ctx) {
-  if (route.pattern.size() == 1 && std::string(route.pattern[0]) == "**") {
-    static const std::vector<std::string> api_roots = {"ogcapi", "api", "tiles", "metrics",
-                                                       "healthz"};
-    return ctx.segments.empty() ||
-           std::find(api_roots.begin(), api_roots.end(), ctx.segments[0]) == api_roots.end();
-  }
-  if (route.pattern.size() != ctx.segments.size()) return false;
-  for (std::size_t i = 0; i < route.pattern.size(); ++i) {
-    if (std::string(route.pattern[i]) != "{}" && route.pattern[i] != ctx.segments[i]) return false;
-  }
-  return true;
 }
 
 void add_cache_headers(const Request& request, Response& r) {
@@ -287,7 +177,7 @@ Response Service::handle(const Request& request) {
     const Route* found = nullptr;
     bool path_known = false;
     for (const auto& route : routes()) {
-      if (matches(route, ctx)) {
+      if (route_matches(route, ctx.segments)) {
         path_known = true;
         if (request.method == route.method && !found) found = &route;
       }

@@ -2,7 +2,7 @@
 
 // The API's requests and responses, independent of the HTTP library: the
 // server turns Pistache requests into Request and sends back Response.
-// Routes are registered in one table (service.cpp); handlers parse, validate,
+// Routes are registered in one table (routes.cpp); handlers parse, validate,
 // call the data-access layer and render.
 
 #include <atomic>

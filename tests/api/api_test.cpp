@@ -24,6 +24,31 @@ TEST_F(ApiTest, LandingConformanceAndCollectionsFollowOgcApiFeatures) {
   EXPECT_EQ(json::parse(get("/ogcapi/api").body)["openapi"], "3.0.3");
 }
 
+// The whole API's document, and the OGC part that the landing page's
+// service-desc names, served with OpenAPI's media type for this server.
+TEST_F(ApiTest, TheOpenApiDocumentsAreServedForThisServer) {
+  const std::string type = "application/vnd.oai.openapi+json;version=3.0";
+  auto whole = get("/api/openapi.json");
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.header("Content-Type"), type);
+  auto doc = json::parse(whole.body);
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  std::string server = doc["servers"][0]["url"];
+  EXPECT_EQ(server, "http://127.0.0.1:" + std::to_string(port_));
+  EXPECT_TRUE(doc["paths"].contains("/api/opportunities/{opportunity_id}"));
+  std::string desc;
+  auto landing = json::parse(get("/ogcapi").body);
+  for (const auto& l : landing["links"]) {
+    if (l["rel"] == "service-desc") desc = l["href"];
+  }
+  EXPECT_EQ(desc, server + "/ogcapi/api");
+  auto ogc = get("/ogcapi/api");
+  EXPECT_EQ(ogc.header("Content-Type"), type);
+  auto ogc_doc = json::parse(ogc.body);
+  EXPECT_EQ(ogc_doc["servers"][0]["url"], server + "/ogcapi");
+  EXPECT_EQ(ogc_doc["externalDocs"]["url"], server + "/api/openapi.json");
+}
+
 TEST_F(ApiTest, ItemsAreGeoJsonWithCountsLinksAndCacheHeaders) {
   auto r = get("/ogcapi/collections/territories/items?limit=10&level=commune");
   ASSERT_EQ(r.status, 200) << r.body;

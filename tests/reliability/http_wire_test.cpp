@@ -117,7 +117,7 @@ TEST_F(HttpWire, HeadAnswersEveryGetRouteWithoutABody) {
   const std::string t1 = id_of("T-1");
   for (const std::string& target : std::vector<std::string>{
            "/", "/index.html", "/healthz", "/api/session", "/api/map-config", "/ogcapi",
-           "/ogcapi/conformance", "/ogcapi/api", "/ogcapi/collections",
+           "/ogcapi/conformance", "/ogcapi/api", "/api/openapi.json", "/ogcapi/collections",
            "/ogcapi/collections/opportunities", "/ogcapi/collections/opportunities/items?limit=2",
            "/ogcapi/collections/opportunities/items/" + t1, "/tiles/opportunities/9/260/172.mvt",
            "/api/opportunities/" + t1 + "/matches", "/nothing-here",

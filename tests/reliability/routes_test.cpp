@@ -60,6 +60,7 @@ TEST_F(Reliability, EveryRouteForEveryRole) {
       {"GET", "/ogcapi", "", {200, 200, 200, 200, 200}},
       {"GET", "/ogcapi/conformance", "", {200, 200, 200, 200, 200}},
       {"GET", "/ogcapi/api", "", {200, 200, 200, 200, 200}},
+      {"GET", "/api/openapi.json", "", {200, 200, 200, 200, 200}},
       {"GET", "/ogcapi/collections", "", {200, 200, 200, 200, 200}},
       {"GET", "/ogcapi/collections/opportunities", "", {200, 200, 200, 200, 200}},
       {"GET", "/ogcapi/collections/opportunities/items?limit=50", "", {200, 200, 200, 200, 200}},
