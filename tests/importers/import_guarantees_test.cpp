@@ -233,6 +233,27 @@ TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
   EXPECT_EQ(snapshot(), before);
 }
 
+// A file that breaks after thousands of rows, while the staging COPY is
+// being written by its own thread: the import stops with the line, nothing
+// changes, and the connection serves the next import.
+TEST_F(ImportTest, AFileBreakingDuringALongCopyChangesNothing) {
+  opportunities(fixture("conventions/cp1252_french.csv"));
+  std::string before = snapshot();
+  TempDir dir;
+  std::string file = bulk_file(dir.file("long_truncated.csv"), 5'000);
+  const std::string good = read_all(file);
+  write_all(file, good + "L-5000;Local;atelier;59350;50.63;3.06;50;disponible;\"jamais fermé\n");
+  try {
+    opportunities(file);
+    FAIL() << "a truncated file was accepted";
+  } catch (const ImportError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 5002"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(snapshot(), before);
+  write_all(file, good);
+  EXPECT_EQ(opportunities(file).inserted, 5'000);
+}
+
 TEST_F(ImportTest, BadRowsAreNamedByLineColumnAndReasonWhileGoodRowsLoad) {
   auto r = opportunities(fixture("conventions/mixed_rows.csv"));
   EXPECT_EQ(r.read, 8);
