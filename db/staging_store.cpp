@@ -2,12 +2,7 @@
 
 #include <fmt/core.h>
 
-#include <condition_variable>
-#include <deque>
-#include <exception>
-#include <mutex>
 #include <pqxx/pqxx>
-#include <thread>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -56,16 +51,14 @@ struct SetAside {
   std::string private_table;
 };
 
-// Every index of `table` but its primary key and those a constraint uses:
-// building each once after the load costs less than maintaining it row by
-// row (the trigram index alone took 1.4 s per 100,000 rows). The unique ones
-// go too: the staged rows are unique by then (drop_repeated_rows), and
-// rebuilding a unique index checks the whole table again.
+// Every index of `table` but the unique ones: building each once after the
+// load costs less than maintaining it row by row (the trigram index alone
+// took 1.4 s per 100,000 rows). The unique ones stay: rebuilt, the reference's
+// took 0.3-0.4 s, more than its upkeep during the insert.
 void drop_secondary_indexes(pqxx::work& w, const std::string& table, SetAside& aside) {
   for (const auto& row : w.exec_params(
            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-           "WHERE i.indrelid = $1::regclass AND NOT i.indisprimary AND NOT EXISTS "
-           "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+           "WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary",
            table)) {
     w.exec0("DROP INDEX " + row[0].as<std::string>());
     aside.index_definitions.push_back(row[1].as<std::string>());
@@ -119,21 +112,6 @@ std::string identity_sequence(pqxx::work& w, const std::string& table) {
 
 }  // namespace
 
-// Rows per batch, and batches waiting at most: the queue holds a few
-// thousand rows, whatever the file's size.
-constexpr std::size_t kBatchRows = 512;
-constexpr std::size_t kQueuedBatches = 4;
-
-struct StageWriter::Pipe {
-  std::mutex mutex;
-  std::condition_variable filled, emptied;
-  std::deque<std::vector<StagedRow>> batches;
-  bool closing = false;    // no batch will come
-  bool abandoned = false;  // the writer is destroyed unfinished: drop the rest
-  std::exception_ptr error;
-  std::thread thread;
-};
-
 StageWriter::StageWriter(pqxx::work& w, const std::string& table,
                          const std::vector<std::string>& names, std::string default_source)
     : work_(&w),
@@ -144,37 +122,15 @@ StageWriter::StageWriter(pqxx::work& w, const std::string& table,
 
 StageWriter::StageWriter(StageWriter&&) noexcept = default;
 
-StageWriter::~StageWriter() {
-  if (!pipe_ || !pipe_->thread.joinable()) return;
-  {
-    std::lock_guard lock(pipe_->mutex);
-    pipe_->abandoned = pipe_->closing = true;
-  }
-  pipe_->filled.notify_all();
-  pipe_->thread.join();
-}
+StageWriter::~StageWriter() = default;
 
-void StageWriter::check(const StagedRow& row) const {
+void StageWriter::write(const StagedRow& row) {
   if (!copy_) throw DbError("the staging COPY is already finished");
   constexpr std::size_t kIdentity = 5;  // position, external_id, content_hash, source, target_id
   if (row.values.size() + kIdentity != line_.size()) {
     throw DbError(fmt::format("{}: a staged row of {} values for {} columns", table_,
                               row.values.size(), line_.size() - kIdentity));
   }
-}
-
-void StageWriter::write(const StagedRow& row) {
-  write(StagedRow(row));
-}
-
-void StageWriter::write(StagedRow&& row) {
-  check(row);
-  batch_.push_back(std::move(row));
-  if (batch_.size() >= kBatchRows) send_batch();
-}
-
-void StageWriter::copy(const StagedRow& row) {
-  constexpr std::size_t kIdentity = 5;
   position_ = std::to_string(row.position);
   target_ = row.target_id ? std::to_string(*row.target_id) : std::string();
   line_[0] = position_.c_str();
@@ -188,66 +144,8 @@ void StageWriter::copy(const StagedRow& row) {
   copy_row(*copy_, line_);
 }
 
-// Queues the batch for the writer thread (started at the first full batch),
-// waiting while the queue is full; throws what the thread met.
-void StageWriter::send_batch() {
-  if (!pipe_) {
-    pipe_ = std::make_unique<Pipe>();
-    pipe_->thread = std::thread([this] { run_pipe(); });
-  }
-  std::unique_lock lock(pipe_->mutex);
-  pipe_->emptied.wait(lock, [&] { return pipe_->error || pipe_->batches.size() < kQueuedBatches; });
-  if (pipe_->error) std::rethrow_exception(pipe_->error);
-  pipe_->batches.push_back(std::move(batch_));
-  batch_.clear();
-  lock.unlock();
-  pipe_->filled.notify_one();
-}
-
-void StageWriter::run_pipe() {
-  Pipe& pipe = *pipe_;
-  for (;;) {
-    std::vector<StagedRow> batch;
-    {
-      std::unique_lock lock(pipe.mutex);
-      pipe.filled.wait(lock, [&] { return pipe.closing || !pipe.batches.empty(); });
-      if (pipe.abandoned || pipe.batches.empty()) return;
-      batch = std::move(pipe.batches.front());
-      pipe.batches.pop_front();
-    }
-    pipe.emptied.notify_one();
-    try {
-      for (const auto& row : batch) copy(row);
-    } catch (...) {
-      std::lock_guard lock(pipe.mutex);
-      pipe.error = std::current_exception();
-      pipe.batches.clear();
-      pipe.emptied.notify_all();
-      return;
-    }
-  }
-}
-
-// Sends the last rows and waits until every row is written.
-void StageWriter::stop_pipe() {
-  if (!pipe_) {
-    for (const auto& row : batch_) copy(row);
-    batch_.clear();
-    return;
-  }
-  if (!batch_.empty()) send_batch();
-  {
-    std::lock_guard lock(pipe_->mutex);
-    pipe_->closing = true;
-  }
-  pipe_->filled.notify_all();
-  pipe_->thread.join();
-  if (pipe_->error) std::rethrow_exception(pipe_->error);
-}
-
 void StageWriter::finish() {
   if (!copy_) return;
-  stop_pipe();
   copy_->complete();
   copy_.reset();
   // Points to 1e-7° (about 1 cm), the nearest double to the decimal: every

@@ -21,34 +21,17 @@ namespace terrier::db {
 // read, so that memory stays flat whatever the file's size. While it is open
 // the import's transaction runs nothing else; finish() ends the COPY (a
 // writer destroyed unfinished leaves the transaction to roll back).
-//
-// Past a few hundred rows the COPY is written by a thread of its own, fed
-// batches of rows through a short queue, so that the caller reads and
-// checks the next rows meanwhile (escaping and sending took a fifth of the
-// importer's time). The connection is then the writer thread's alone until
-// finish(), which joins it and throws what it met; write() throws it as soon
-// as it is known. A writer is moved only before its first row.
 class StageWriter {
  public:
   StageWriter(StageWriter&&) noexcept;
   ~StageWriter();
   void write(const StagedRow& row);
-  void write(StagedRow&& row);
   void finish();
 
  private:
   friend class StagingStore;
-  struct Pipe;
   StageWriter(pqxx::work& w, const std::string& table, const std::vector<std::string>& names,
               std::string default_source);
-  void check(const StagedRow& row) const;
-  void copy(const StagedRow& row);  // on the thread that owns the COPY
-  void send_batch();
-  void run_pipe();
-  void stop_pipe();
-
-  std::unique_ptr<Pipe> pipe_;
-  std::vector<StagedRow> batch_;
 
   pqxx::work* work_;
   std::string table_;

@@ -119,7 +119,7 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
       return;
     }
     if (staged) {
-      stage.write(std::move(*staged));
+      stage.write(*staged);
     } else {
       ++report.rejected;
       if (auto id = row.text("external_id")) {

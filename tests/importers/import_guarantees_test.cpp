@@ -108,7 +108,7 @@ TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
     w.commit();
   }
   EXPECT_EQ(count("SELECT count(*) FROM opportunity_private WHERE owner_name = 'SCI n°7'"), 0);
-  // The unique reference, rebuilt: a second row of the same reference fails.
+  // The unique reference still holds: a second row of the same reference fails.
   {
     pqxx::work w(*conn_);
     EXPECT_THROW(w.exec0("UPDATE opportunities SET external_id = 'B-8' WHERE external_id = 'B-9'"),
@@ -233,9 +233,9 @@ TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
   EXPECT_EQ(snapshot(), before);
 }
 
-// A file that breaks after thousands of rows, while the staging COPY is
-// being written by its own thread: the import stops with the line, nothing
-// changes, and the connection serves the next import.
+// A file that breaks after thousands of rows, in the middle of the staging
+// COPY: the import stops with the line, nothing changes, and the connection
+// serves the next import.
 TEST_F(ImportTest, AFileBreakingDuringALongCopyChangesNothing) {
   opportunities(fixture("conventions/cp1252_french.csv"));
   std::string before = snapshot();
