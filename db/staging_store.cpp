@@ -42,6 +42,74 @@ void match_stored_rows(pqxx::work& w, const std::string& s, const std::string& t
                   fmt::arg("s", s), fmt::arg("t", t), fmt::arg("set", set)));
 }
 
+// What a bulk load puts aside and restores in the same transaction: the
+// definitions of the indexes it dropped and of the foreign keys of the
+// private table. A failure rolls the drops back with the rows.
+struct SetAside {
+  std::vector<std::string> index_definitions;
+  std::vector<std::pair<std::string, std::string>> foreign_keys;  // name, definition
+  std::string private_table;
+};
+
+// Every index of `table` but the unique ones: building each once after the
+// load costs less than maintaining it row by row (the trigram index alone
+// took 1.4 s per 100,000 rows). The unique ones stay: rebuilt, the reference's
+// took 0.3-0.4 s, more than its upkeep during the insert.
+void drop_secondary_indexes(pqxx::work& w, const std::string& table, SetAside& aside) {
+  for (const auto& row : w.exec_params(
+           "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+           "WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary",
+           table)) {
+    w.exec0("DROP INDEX " + row[0].as<std::string>());
+    aside.index_definitions.push_back(row[1].as<std::string>());
+  }
+}
+
+// The private table's foreign keys: checked row by row they cost as much as
+// the private rows' insert itself (a lookup per row); added back, each is
+// validated by one join.
+void drop_private_foreign_keys(pqxx::work& w, const std::string& private_table, SetAside& aside) {
+  if (private_table.empty()) return;
+  aside.private_table = private_table;
+  for (const auto& row :
+       w.exec_params("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                     "WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname",
+                     private_table)) {
+    w.exec0(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", w.quote_name(private_table),
+                        w.quote_name(row[0].as<std::string>())));
+    aside.foreign_keys.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+  }
+}
+
+void restore_indexes(pqxx::work& w, const SetAside& aside) {
+  for (const auto& definition : aside.index_definitions) w.exec0(definition);
+}
+
+void restore_foreign_keys(pqxx::work& w, const SetAside& aside) {
+  for (const auto& [name, definition] : aside.foreign_keys) {
+    w.exec0(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", w.quote_name(aside.private_table),
+                        w.quote_name(name), definition));
+  }
+}
+
+// Runs `statement` with more memory for its sorts, then restores the
+// setting: the new rows' two sorts spilled to disk at the default 4 MB. Not
+// for the whole import: other plans change with it (the duplicates' pairs
+// took 70 s instead of 1 with a larger work_mem).
+pqxx::result with_sort_memory(pqxx::work& w, const std::string& statement) {
+  const std::string before = w.exec1("SELECT current_setting('work_mem')")[0].as<std::string>();
+  w.exec("SELECT set_config('work_mem', '128MB', true)");
+  auto r = w.exec0(statement);
+  w.exec_params("SELECT set_config('work_mem', $1, true)", before);
+  return r;
+}
+
+// The sequence of `table`'s id, asked once: in the INSERT's select list,
+// pg_get_serial_sequence() ran per row (0.4 s of catalog lookups per 100,000).
+std::string identity_sequence(pqxx::work& w, const std::string& table) {
+  return w.exec_params1("SELECT pg_get_serial_sequence($1, 'id')", table)[0].as<std::string>();
+}
+
 }  // namespace
 
 StageWriter::StageWriter(pqxx::work& w, const std::string& table,
@@ -83,15 +151,24 @@ void StageWriter::finish() {
   // Points to 1e-7° (about 1 cm), the nearest double to the decimal: every
   // sheet writes them back with the digits that read to the same point
   // (GDAL's XLSX writer keeps 16 significant digits, not the 17 a commune's
-  // computed centre may need), and a re-import compares equal.
+  // computed centre may need), and a re-import compares equal. The importer
+  // rounds its points already (importers/location): only the others are
+  // rewritten, since rewriting every row doubled the table that each later
+  // step reads.
   for (const auto& col : geometry_columns_) {
     const std::string c = work_->quote_name(col);
     work_->exec0(fmt::format(
         "UPDATE {t} SET {c} = ST_SetSRID(ST_MakePoint(round(ST_X({c}) * 1e7) / 1e7, "
-        "round(ST_Y({c}) * 1e7) / 1e7), ST_SRID({c})) WHERE GeometryType({c}) = 'POINT'",
+        "round(ST_Y({c}) * 1e7) / 1e7), ST_SRID({c})) WHERE GeometryType({c}) = 'POINT' "
+        "AND (ST_X({c}) <> round(ST_X({c}) * 1e7) / 1e7 OR ST_Y({c}) <> round(ST_Y({c}) * 1e7) / "
+        "1e7 OR ST_NDims({c}) <> 2 OR ST_IsEmpty({c}))",
         fmt::arg("t", work_->quote_name(table_)), fmt::arg("c", c)));
   }
-  work_->exec0(fmt::format("ANALYZE {}", work_->quote_name(table_)));
+  // Statistics of the columns the merge joins and filters on only: those of
+  // every column (geometries, JSON, free text) took longer than the COPY of
+  // small files and served no plan.
+  work_->exec0(fmt::format("ANALYZE {} (position, external_id, content_hash, source, target_id{})",
+                           work_->quote_name(table_), has_commune_ ? ", commune_insee" : ""));
 }
 
 StageWriter StagingStore::begin_stage(const TableSpec& spec, const std::string& source) {
@@ -116,6 +193,7 @@ StageWriter StagingStore::begin_stage(const TableSpec& spec, const std::string& 
   for (const auto* cols : {&spec.columns, &spec.private_columns}) {
     for (const auto& c : *cols) {
       if (c.sql_type == "geometry") writer.geometry_columns_.push_back(c.name);
+      writer.has_commune_ |= c.name == "commune_insee";
     }
   }
   return writer;
@@ -235,18 +313,13 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
   // import's end meanwhile: acceptable for a table this much smaller.
   const long long waiting =
       w.exec1(fmt::format("SELECT count(*) FROM {} WHERE target_id IS NULL", s))[0].as<long long>();
-  std::vector<std::string> rebuild;
+  SetAside aside;
   if (waiting > 20'000 &&
       waiting > w.exec_params1("SELECT reltuples::bigint FROM pg_class WHERE oid = $1::regclass",
                                spec.table)[0]
                     .as<long long>()) {
-    for (const auto& row : w.exec_params(
-             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-             "WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary",
-             spec.table)) {
-      w.exec0("DROP INDEX " + row[0].as<std::string>());
-      rebuild.push_back(row[1].as<std::string>());
-    }
+    drop_secondary_indexes(w, spec.table, aside);
+    drop_private_foreign_keys(w, spec.private_table, aside);
   }
   // New rows are numbered in the file's order but written in spatial order
   // (the geohash of their geometry, a Z-order curve): a bbox's rows then
@@ -257,22 +330,23 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
   for (const auto& c : spec.columns) has_geom |= c.name == "geom";
   const std::string cols = column_list(w, spec.columns);
   counts.inserted =
-      w.exec0(has_geom
-                  ? fmt::format(
-                        "INSERT INTO {t} (id, source, external_id, content_hash, {cols}) "
-                        "OVERRIDING SYSTEM VALUE SELECT new_id, source, external_id, content_hash, "
-                        "{cols} FROM (SELECT nextval(pg_get_serial_sequence({table}, 'id')) AS "
-                        "new_id, o.* FROM (SELECT * FROM {s} WHERE target_id IS NULL ORDER BY "
-                        "position) o) n ORDER BY CASE WHEN NOT ST_IsEmpty(geom) THEN "
-                        "ST_GeoHash(ST_PointOnSurface(geom), 12) END, new_id",
-                        fmt::arg("t", t), fmt::arg("s", s), fmt::arg("cols", cols),
-                        fmt::arg("table", w.quote(spec.table)))
-                  : fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
-                                "SELECT source, external_id, content_hash, {cols} FROM {s} "
-                                "WHERE target_id IS NULL ORDER BY position",
-                                fmt::arg("t", t), fmt::arg("s", s), fmt::arg("cols", cols)))
+      with_sort_memory(
+          w, has_geom
+                 ? fmt::format(
+                       "INSERT INTO {t} (id, source, external_id, content_hash, {cols}) "
+                       "OVERRIDING SYSTEM VALUE SELECT new_id, source, external_id, content_hash, "
+                       "{cols} FROM (SELECT nextval({sequence}::regclass) AS "
+                       "new_id, o.* FROM (SELECT * FROM {s} WHERE target_id IS NULL ORDER BY "
+                       "position) o) n ORDER BY CASE WHEN NOT ST_IsEmpty(geom) THEN "
+                       "ST_GeoHash(ST_PointOnSurface(geom), 12) END, new_id",
+                       fmt::arg("t", t), fmt::arg("s", s), fmt::arg("cols", cols),
+                       fmt::arg("sequence", w.quote(identity_sequence(w, spec.table))))
+                 : fmt::format("INSERT INTO {t} (source, external_id, content_hash, {cols}) "
+                               "SELECT source, external_id, content_hash, {cols} FROM {s} "
+                               "WHERE target_id IS NULL ORDER BY position",
+                               fmt::arg("t", t), fmt::arg("s", s), fmt::arg("cols", cols)))
           .affected_rows();
-  for (const auto& definition : rebuild) w.exec0(definition);
+  restore_indexes(w, aside);
   // The new rows' ids; `unchanged` stays NULL for them.
   // After a bulk insert the planner's statistics are stale (an empty table
   // at first): gather them before the joins that follow.
@@ -280,6 +354,7 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
   match_stored_rows(w, s, t, "target_id = t.id");
 
   upsert_private(spec);
+  restore_foreign_keys(w, aside);
 
   if (sync) {
     counts.deleted =

@@ -37,6 +37,7 @@ class StageWriter {
   std::string table_;
   std::string default_source_;  // of the rows that name none
   std::vector<std::string> geometry_columns_;
+  bool has_commune_ = false;
   std::string target_;
   std::unique_ptr<pqxx::stream_to> copy_;
   std::vector<const char*> line_;

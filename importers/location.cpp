@@ -27,6 +27,14 @@ std::optional<LocationError> malformed_insee(const std::string& code) {
                        "leading zero: 02408, not 2408)"};
 }
 
+// A point as the staging table stores it: to 1e-7° (db::StageWriter::finish
+// rounds the same way in SQL, and rewrites only the points it still finds
+// unrounded; a whole staging table rewritten cost a pass over every row).
+// nearbyint, like PostgreSQL's round() on a double: ties to even.
+std::string rounded_point_ewkb(const geo::GeosContext& ctx, double x, double y) {
+  return ctx.point(std::nearbyint(x * 1e7) / 1e7, std::nearbyint(y * 1e7) / 1e7).to_hex_ewkb(4326);
+}
+
 bool blank(const std::optional<std::string>& s) {
   return !s || text::trim(*s).empty();
 }
@@ -244,7 +252,7 @@ LocationResult LocationResolver::from_commune(const LocationInput& in) const {
     return NoLocation{};
   }
   Location loc;
-  loc.ewkb_hex = ctx_.point(c->lon, c->lat).to_hex_ewkb(4326);
+  loc.ewkb_hex = rounded_point_ewkb(ctx_, c->lon, c->lat);
   loc.precision = "commune";
   loc.insee = c->insee;
   loc.lon = c->lon;
@@ -312,7 +320,7 @@ LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const Locati
     return LocationError{field, fmt::format("{:.5f} {:.5f}", loc.lon, loc.lat),
                          "the location is outside Hauts-de-France"};
   }
-  loc.ewkb_hex = g.to_hex_ewkb(4326);
+  loc.ewkb_hex = polygonal ? g.to_hex_ewkb(4326) : rounded_point_ewkb(ctx_, g.x(), g.y());
   loc.precision = "exact";
   if (!blank(in.precision)) {
     auto p = location_precisions().parse(*in.precision);

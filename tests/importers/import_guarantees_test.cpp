@@ -46,34 +46,47 @@ void write_all(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
 }
 
-// A first load of many rows builds the secondary indexes once, after the
-// insert: afterwards every index is there, as the migrations define it, and
-// the text and spatial searches find the rows.
-TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
-  auto indexes = [&] {
-    std::string out;
-    pqxx::read_transaction t(*conn_);
-    for (const auto& row :
-         t.exec("SELECT indexdef FROM pg_indexes WHERE tablename = 'opportunities' ORDER BY 1")) {
-      out += row[0].as<std::string>() + "\n";
-    }
-    return out;
-  };
-  const std::string before = indexes();
-  std::string file = "/tmp/terrier-bulk-" + db_.name() + ".csv";
-  {
-    std::ofstream out(file);
-    out << "Réf.;Intitulé;Type de bien;Code INSEE;Latitude;Longitude;Surface bâtie (m²);Statut\n";
-    for (int i = 0; i < 25'000; ++i) {
-      out << fmt::format(
-          "B-{};Atelier n°{} rue Solférino;atelier;59350;{:.6f};{:.6f};{};disponible\n", i, i,
-          50.60 + (i % 100) * 0.0006, 3.02 + (i / 100) * 0.0003, 50 + i % 900);
-    }
+// Every index of the opportunities and every constraint of them and of
+// their private table, as definitions: what a bulk load drops and restores.
+std::string indexes_and_constraints(pqxx::connection& conn) {
+  std::string out;
+  pqxx::read_transaction t(conn);
+  for (const auto& row : t.exec(
+           "SELECT indexdef FROM pg_indexes WHERE tablename IN ('opportunities', "
+           "'opportunity_private') UNION ALL SELECT conrelid::regclass || ' ' || conname || ' ' || "
+           "pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN "
+           "('opportunities'::regclass, 'opportunity_private'::regclass) ORDER BY 1")) {
+    out += row[0].as<std::string>() + "\n";
   }
+  return out;
+}
+
+// A file of `rows` opportunities in Lille, every row with an owner's name
+// (a private row); row `bad_row` (if any) with an unknown kind.
+std::string bulk_file(const std::string& path, int rows, int bad_row = -1) {
+  std::ofstream out(path);
+  out << "Réf.;Intitulé;Type de bien;Code INSEE;Latitude;Longitude;Surface bâtie (m²);Statut;"
+         "Propriétaire\n";
+  for (int i = 0; i < rows; ++i) {
+    out << fmt::format(
+        "B-{};Atelier n°{} rue Solférino;{};59350;{:.6f};{:.6f};{};disponible;SCI n°{}\n", i, i,
+        i == bad_row ? "soucoupe" : "atelier", 50.60 + (i % 100) * 0.0006,
+        3.02 + (i / 100) * 0.0003, 50 + i % 900, i);
+  }
+  return path;
+}
+
+// A first load of many rows builds the secondary indexes and the private
+// table's foreign key once, after the insert: afterwards every index and
+// constraint is there, as the migrations define it, the text and spatial
+// searches find the rows, and the foreign key still holds and cascades.
+TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
+  const std::string before = indexes_and_constraints(*conn_);
+  std::string file = bulk_file("/tmp/terrier-bulk-" + db_.name() + ".csv", 25'000);
   auto report = opportunities(file);
   std::remove(file.c_str());
   EXPECT_EQ(report.inserted, 25'000);
-  EXPECT_EQ(indexes(), before);
+  EXPECT_EQ(indexes_and_constraints(*conn_), before);
   EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE terrier_fold(title || ' ' || "
                   "coalesce(address, '')) "
                   "LIKE '%atelier n°2499 %'"),
@@ -81,6 +94,66 @@ TEST_F(ImportTest, AFirstBulkLoadLeavesEveryIndexAsDefined) {
   EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE point && ST_MakeEnvelope(3.0199, "
                   "50.5999, 3.0201, 50.6001, 4326)"),
             1);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunity_private p JOIN opportunities o ON o.id = "
+                  "p.opportunity_id WHERE p.owner_name = 'SCI n°' || substr(o.external_id, 3)"),
+            25'000);
+  {
+    pqxx::work w(*conn_);
+    EXPECT_THROW(w.exec0("INSERT INTO opportunity_private (opportunity_id) VALUES (-1)"),
+                 pqxx::foreign_key_violation);
+  }
+  {
+    pqxx::work w(*conn_);
+    w.exec0("DELETE FROM opportunities WHERE external_id = 'B-7'");
+    w.commit();
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM opportunity_private WHERE owner_name = 'SCI n°7'"), 0);
+  // The unique reference still holds: a second row of the same reference fails.
+  {
+    pqxx::work w(*conn_);
+    EXPECT_THROW(w.exec0("UPDATE opportunities SET external_id = 'B-8' WHERE external_id = 'B-9'"),
+                 pqxx::unique_violation);
+  }
+}
+
+// A bulk load that fails after it dropped the indexes and the foreign key
+// (here the private rows' insert) leaves the database as it was: no row,
+// every index and constraint as before. So does one refused at the end
+// (--strict with a rejected row), after the indexes were built again.
+TEST_F(ImportTest, AFailedBulkLoadLeavesIndexesAndConstraintsAsTheyWere) {
+  opportunities(fixture("conventions/cp1252_french.csv"));
+  const long long rows = count("SELECT count(*) FROM opportunities");
+  const std::string before = indexes_and_constraints(*conn_);
+  {
+    pqxx::work w(*conn_);
+    w.exec0(
+        "CREATE FUNCTION refuse_private() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'private rows refused'; END $$");
+    w.exec0(
+        "CREATE TRIGGER refuse_private BEFORE INSERT ON opportunity_private "
+        "FOR EACH STATEMENT EXECUTE FUNCTION refuse_private()");
+    w.commit();
+  }
+  const std::string with_trigger = indexes_and_constraints(*conn_);
+  std::string file = bulk_file("/tmp/terrier-bulk-fail-" + db_.name() + ".csv", 25'000);
+  EXPECT_THROW(opportunities(file), std::exception);
+  EXPECT_EQ(indexes_and_constraints(*conn_), with_trigger);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities"), rows);
+  {
+    pqxx::work w(*conn_);
+    w.exec0("DROP TRIGGER refuse_private ON opportunity_private");
+    w.exec0("DROP FUNCTION refuse_private()");
+    w.commit();
+  }
+  EXPECT_EQ(indexes_and_constraints(*conn_), before);
+
+  bulk_file(file, 25'000, 12'345);
+  auto report = opportunities(file, [](importers::ImportOptions& o) { o.strict = true; });
+  std::remove(file.c_str());
+  EXPECT_EQ(report.rejected, 1);
+  EXPECT_FALSE(report.committed);
+  EXPECT_EQ(indexes_and_constraints(*conn_), before);
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities"), rows);
 }
 
 // New rows are numbered in the file's order but stored in spatial order (the
@@ -158,6 +231,27 @@ TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
         << msg;
   }
   EXPECT_EQ(snapshot(), before);
+}
+
+// A file that breaks after thousands of rows, in the middle of the staging
+// COPY: the import stops with the line, nothing changes, and the connection
+// serves the next import.
+TEST_F(ImportTest, AFileBreakingDuringALongCopyChangesNothing) {
+  opportunities(fixture("conventions/cp1252_french.csv"));
+  std::string before = snapshot();
+  TempDir dir;
+  std::string file = bulk_file(dir.file("long_truncated.csv"), 5'000);
+  const std::string good = read_all(file);
+  write_all(file, good + "L-5000;Local;atelier;59350;50.63;3.06;50;disponible;\"jamais fermé\n");
+  try {
+    opportunities(file);
+    FAIL() << "a truncated file was accepted";
+  } catch (const ImportError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 5002"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(snapshot(), before);
+  write_all(file, good);
+  EXPECT_EQ(opportunities(file).inserted, 5'000);
 }
 
 TEST_F(ImportTest, BadRowsAreNamedByLineColumnAndReasonWhileGoodRowsLoad) {
