@@ -19,7 +19,6 @@
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
 #include "importers/field_table.hpp"
-#include "importers/fields.hpp"
 
 namespace terrier::api {
 
@@ -253,26 +252,18 @@ nlohmann::ordered_json map_styles() {
 // What the page needs before drawing: the French vocabularies of its filters
 // and legend, and the optional basemap.
 Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
-  nlohmann::ordered_json j = {
-      {"vocabularies",
-       {{"opportunity_kinds", importers::opportunity_kinds().values()},
-        {"tenures", importers::tenures().values()},
-        {"opportunity_statuses", importers::opportunity_statuses().values()},
-        {"need_statuses", importers::need_statuses().values()},
-        {"place_kinds", importers::place_kinds().values()},
-        {"visibilities", importers::visibilities().values()},
-        {"match_statuses", values_of(vocabulary::kMatchStatuses)},
-        {"request_channels", values_of(vocabulary::kRequestChannels)},
-        {"request_statuses", values_of(vocabulary::kRequestStatuses)},
-        {"owner_kinds", values_of(vocabulary::kOwnerKinds)},
-        {"location_precisions", values_of(vocabulary::kLocationPrecisions)}}},
-      {"labels", vocabulary_labels()},
-      {"descriptions", vocabulary_descriptions()},
-      {"fields", page_fields()},
-      {"import_labels", import_labels()},
-      {"styles", map_styles()},
-      {"basemap", basemap_json(config.basemap)},
-      {"cluster_max_zoom", config.cluster_max_zoom}};
+  nlohmann::ordered_json vocabularies = nlohmann::ordered_json::object();
+  for (const auto& domain : vocabulary::kDomains) {
+    vocabularies[std::string(domain.list_name)] = values_of(domain.values);
+  }
+  nlohmann::ordered_json j = {{"vocabularies", vocabularies},
+                              {"labels", vocabulary_labels()},
+                              {"descriptions", vocabulary_descriptions()},
+                              {"fields", page_fields()},
+                              {"import_labels", import_labels()},
+                              {"styles", map_styles()},
+                              {"basemap", basemap_json(config.basemap)},
+                              {"cluster_max_zoom", config.cluster_max_zoom}};
   return json_response(j.dump());
 }
 

@@ -9,6 +9,7 @@
 #include "api/import_upload.hpp"
 #include "core/roles.hpp"
 #include "core/vocabulary.hpp"
+#include "importers/field_table.hpp"
 #include "importers/fields.hpp"
 
 namespace terrier::api {
@@ -259,6 +260,54 @@ json text(std::size_t max = 0) {
   return s;
 }
 
+// A field of the catalogue (importers/field_table.cpp) as a write body
+// carries it: its French label, and the type its control enters.
+json field_schema(const importers::PageField& f) {
+  json s;
+  switch (f.control) {
+    case importers::Control::number:
+      s = {{"type", "number"}, {"minimum", 0}};
+      break;
+    case importers::Control::date:
+      s = {{"type", "string"}, {"format", "date"}};
+      break;
+    case importers::Control::choice:
+    case importers::Control::choices: {
+      json values = json::array();
+      for (const auto& d : vocabulary::kDomains) {
+        if (d.list_name == f.vocabulary) {
+          for (auto v : d.values) values.push_back(std::string(v));
+        }
+      }
+      json one = {{"type", "string"}};
+      if (!values.empty()) one["enum"] = values;
+      s = f.control == importers::Control::choices ? json{{"type", "array"}, {"items", one}} : one;
+      break;
+    }
+    default:
+      s = {{"type", "string"}};
+  }
+  s["nullable"] = true;
+  s["description"] = importers::labelled(f);
+  return s;
+}
+
+// The fields a write of `kind` reads: the import's fields (the same names),
+// typed and labelled by the page's catalogue where it has them.
+json row_properties(importers::ImportKind kind) {
+  const char* entity = kind == importers::ImportKind::opportunities ? "opportunity" : "need";
+  json properties = json::object();
+  for (const auto& f : importers::table_for(kind)) {
+    json s = {{"type", "string"}, {"nullable", true}};
+    for (const auto& p : importers::page_fields(entity)) {
+      if (f.field == std::string_view(p.field)) s = field_schema(p);
+    }
+    s["description"] = importers::form_label(kind, f.field);
+    properties[f.field] = s;
+  }
+  return properties;
+}
+
 json account_roles_enum() {
   std::vector<std::string> roles;
   for (Role r : account_roles()) roles.emplace_back(role_name(r));
@@ -299,16 +348,29 @@ json json_body_schema(Body body) {
       s["minProperties"] = 1;
       return s;
     }
-    case Body::request_fields:
+    case Body::request_fields: {
+      json properties = json::object();
+      for (const auto& f : importers::page_fields("request")) {
+        if (f.control == importers::Control::none) continue;
+        properties[f.field] = field_schema(f);
+      }
       return {{"type", "object"},
               {"description", "les champs de la sollicitation (null efface un champ)"},
+              {"properties", properties},
               {"additionalProperties", {{"type", "string"}, {"nullable", true}}}};
-    case Body::row_fields:
+    }
+    case Body::opportunity_fields:
+    case Body::need_fields: {
+      auto kind = body == Body::opportunity_fields ? importers::ImportKind::opportunities
+                                                   : importers::ImportKind::needs;
       return {
           {"type", "object"},
           {"description",
            "les champs de l'objet, ou une Feature GeoJSON qui les porte dans « properties » "
-           "(sa géométrie : la localisation) ; « last_verified » : « today » pour aujourd'hui"}};
+           "(sa géométrie : la localisation) ; « last_verified » : « today » pour aujourd'hui ; "
+           "null efface un champ"},
+          {"properties", row_properties(kind)}};
+    }
     default:
       return {{"type", "object"}};
   }

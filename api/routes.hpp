@@ -37,17 +37,18 @@ enum class Query {
 // The request bodies, one per parser (api/account_params, the handlers).
 enum class Body {
   none,
-  sign_in,         // SignInBody
-  invitation,      // InvitationBody
-  new_password,    // NewPasswordBody
-  new_user,        // NewUserBody
-  user_patch,      // UserPatchBody
-  token,           // TokenBody
-  match_update,    // followup_handlers' parse_status_update
-  request_fields,  // request_handlers' draft_of
-  row_fields,      // write_handlers: fields, or a GeoJSON Feature
-  file,            // an import: the file itself
-  piece,           // an upload's piece of file
+  sign_in,             // SignInBody
+  invitation,          // InvitationBody
+  new_password,        // NewPasswordBody
+  new_user,            // NewUserBody
+  user_patch,          // UserPatchBody
+  token,               // TokenBody
+  match_update,        // followup_handlers' parse_status_update
+  request_fields,      // request_handlers' draft_of
+  opportunity_fields,  // write_handlers: fields, or a GeoJSON Feature
+  need_fields,         // the same, for a need
+  file,                // an import: the file itself
+  piece,               // an upload's piece of file
 };
 
 // Who may call: anyone (credentials optional), or a person or token only

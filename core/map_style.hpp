@@ -37,7 +37,7 @@ inline constexpr std::array<StatusStyle, vocabulary::kOpportunityStatuses.size()
 
 // A need's search area: the fill's opacity by status, aligned with
 // vocabulary::kNeedStatuses (an active need stands out).
-inline constexpr std::array<double, vocabulary::kNeedStatuses.size()> kNeedFillOpacity = {0.12, 0.05,
-                                                                                         0.05};
+inline constexpr std::array<double, vocabulary::kNeedStatuses.size()> kNeedFillOpacity = {
+    0.12, 0.05, 0.05};
 
 }  // namespace terrier::map_style

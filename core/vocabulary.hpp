@@ -64,25 +64,27 @@ inline constexpr std::array<std::string_view, 3> kRequestStatuses = {"ouverte", 
 // The one status under which a building can be matched.
 inline constexpr std::string_view kAvailable = kOpportunityStatuses[0];
 
-// A database domain and the values it allows.
+// A database domain, the name /api/map-config gives its list (the field
+// catalogue's "vocabulary"), and the values it allows.
 struct Domain {
   std::string_view sql_name;
+  std::string_view list_name;
   Values values;
 };
 
 inline constexpr std::array<Domain, 12> kDomains = {{
-    {"opportunity_kind", kOpportunityKinds},
-    {"tenure", kTenures},
-    {"owner_kind", kOwnerKinds},
-    {"opportunity_status", kOpportunityStatuses},
-    {"visibility", kVisibilities},
-    {"need_status", kNeedStatuses},
-    {"match_status", kMatchStatuses},
-    {"place_kind", kPlaceKinds},
-    {"location_precision", kLocationPrecisions},
-    {"territory_level", kTerritoryLevels},
-    {"request_channel", kRequestChannels},
-    {"request_status", kRequestStatuses},
+    {"opportunity_kind", "opportunity_kinds", kOpportunityKinds},
+    {"tenure", "tenures", kTenures},
+    {"owner_kind", "owner_kinds", kOwnerKinds},
+    {"opportunity_status", "opportunity_statuses", kOpportunityStatuses},
+    {"visibility", "visibilities", kVisibilities},
+    {"need_status", "need_statuses", kNeedStatuses},
+    {"match_status", "match_statuses", kMatchStatuses},
+    {"place_kind", "place_kinds", kPlaceKinds},
+    {"location_precision", "location_precisions", kLocationPrecisions},
+    {"territory_level", "territory_levels", kTerritoryLevels},
+    {"request_channel", "request_channels", kRequestChannels},
+    {"request_status", "request_statuses", kRequestStatuses},
 }};
 
 // The label people read for a stored value: the value itself, but for the

@@ -48,6 +48,24 @@ TEST(FormLabel, EveryOpportunityAndNeedFieldHasAFrenchLabel) {
   }
 }
 
+// The catalogue names only lists /api/map-config sends.
+TEST(PageFields, NameKnownVocabulariesAndUniqueFields) {
+  for (const char* entity : page_entities()) {
+    std::set<std::string> seen;
+    for (const auto& f : page_fields(entity)) {
+      EXPECT_TRUE(seen.insert(f.field).second) << entity << "." << f.field << " twice";
+      EXPECT_FALSE(std::string(f.label).empty()) << entity << "." << f.field;
+      bool choice = f.control == Control::choice || f.control == Control::choices;
+      bool known = !*f.vocabulary;
+      for (const auto& d : vocabulary::kDomains) known |= d.list_name == f.vocabulary;
+      EXPECT_TRUE(known) << entity << "." << f.field << ": no list " << f.vocabulary;
+      if (choice) {
+        EXPECT_TRUE(*f.vocabulary) << entity << "." << f.field << " offers no list";
+      }
+    }
+  }
+}
+
 // --- the page writes none of the catalogue's words --------------------------
 // The page builds its forms, panels, lists, legend and import report from
 // /api/map-config (the catalogue above and core/vocabulary.hpp). A French

@@ -3,10 +3,9 @@
 // and the import dialog. app.js calls wireEditing once and editButton after
 // it fills a panel.
 
+import { $ } from "./context.js";
 import { Editor, mayCreate } from "./forms.js";
 import { ImportDialog } from "./import.js";
-
-const $ = (id) => document.getElementById(id);
 
 // Whether the person may edit this row: the server says so on the row itself
 // ("editable", with the same checks as its writes: the role, the row's

@@ -7,9 +7,8 @@
 
 import * as api from "./api.js";
 import { fieldLabel } from "./catalogue.js";
-import { ctx } from "./context.js";
+import { $, ctx } from "./context.js";
 
-const $ = (id) => document.getElementById(id);
 const MIN_LENGTH = 12;
 const FIELDS = { password: "new-password-error", password_confirmation: "confirm-password-error" };
 

@@ -3,7 +3,7 @@
 // has them to hide), and the matches of a need or an opportunity.
 
 import { fieldLabel, formatValue, panelFields, text, valueLabel } from "./catalogue.js";
-import { ctx } from "./context.js";
+import { ctx, element } from "./context.js";
 
 // Labels, units and value labels come from the server's field catalogue
 // (catalogue.js); every formatter falls back to the value as text when it is
@@ -25,12 +25,6 @@ function panelRows(entity, confidential = false) {
     f.name === "territory" ? territoryName : (v) => formatValue(f, v)]);
 }
 
-export function element(tag, content, className) {
-  const e = document.createElement(tag);
-  if (content !== undefined && content !== null) e.textContent = content;
-  if (className) e.className = className;
-  return e;
-}
 
 export function definitionList(properties, fields) {
   const dl = document.createElement("dl");

@@ -123,6 +123,7 @@ export function wireSignIn(reload) {
       }
     }
     api.setToken(null);
-    await become(null, reload);
+    // What a visitor reads, as the server says (no role of the page's own).
+    await become(await api.session().catch(() => null), reload);
   });
 }
