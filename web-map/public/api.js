@@ -37,6 +37,14 @@ export class ApiError extends Error {
   }
 }
 
+// Why a row could not be read, in words for people: the server's 404 and
+// 403 name the row in its own terms.
+export function unavailable(e) {
+  return e.status === 404 || e.status === 403
+    ? "Cette fiche n'existe plus, ou votre rôle ne permet pas de la lire."
+    : `Fiche indisponible : ${e.message}`;
+}
+
 async function failure(response) {
   let detail = `${response.status} ${response.statusText}`;
   let problem = {};

@@ -34,7 +34,7 @@ async function open(kind, id, title) {
     for (const fn of extensions) fn(kind, feature, matches);
     return { feature, matches };
   } catch (e) {
-    panel.error(title, `Fiche indisponible : ${e.message}`);
+    panel.error(title, api.unavailable(e));
     return null;
   }
 }

@@ -184,7 +184,7 @@ export async function openMatch(matchId, needId) {
     if (!from && m.geometry) focusOn(m);
     await openMatchPanel(m, need);
   } catch (e) {
-    ctx.panel.error("Mise en relation", `Fiche indisponible : ${e.message}`);
+    ctx.panel.error("Mise en relation", api.unavailable(e));
   }
 }
 

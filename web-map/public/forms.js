@@ -6,6 +6,7 @@
 // Every PATCH sends If-Match; a 412 shows both versions (forms-conflict.js).
 
 import * as writes from "./forms-api.js";
+import { unavailable } from "./api.js";
 import { LOCATION_FIELDS, AREA_FIELDS, element, fieldControl, formValues } from "./forms-fields.js";
 import { field as catalogueField, formFields } from "./catalogue.js";
 import { LocationPicker, AreaPicker } from "./forms-location.js";
@@ -53,7 +54,7 @@ export class Editor {
       this.show(kind, { id, etag, feature });
     } catch (e) {
       this.show(kind, null);
-      this.message(`Fiche indisponible : ${e.message}`, "error");
+      this.message(unavailable(e), "error");
     }
   }
 

@@ -86,9 +86,7 @@ export async function openLink(link) {
   } catch (e) {
     if (REFUSED.has(e.status) && (!personSignedIn() || e.status === 401)) return askSignIn(link);
     pending = null;
-    panel.error(TITLES[link.kind], e.status === 404 || e.status === 403
-      ? "Cette fiche n'existe plus, ou votre rôle ne permet pas de la lire."
-      : `Fiche indisponible : ${e.message}`);
+    panel.error(TITLES[link.kind], api.unavailable(e));
     return undefined;
   }
   pending = null;
