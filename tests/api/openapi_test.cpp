@@ -83,7 +83,9 @@ TEST(OpenApi, EveryRouteOfTheTableIsInTheDocument) {
 
 TEST(OpenApi, EveryPathOfTheDocumentIsTheRouteItDescribes) {
   std::set<std::string> operation_ids;
-  for (const auto& [path, operations] : whole()["paths"].items()) {
+  // Kept: a range-for over a temporary's member would outlive it.
+  const json paths = whole()["paths"];
+  for (const auto& [path, operations] : paths.items()) {
     for (const auto& [method, operation] : operations.items()) {
       SCOPED_TRACE(upper(method) + " " + path);
       const Route* route = find_route(upper(method), sample_segments(path));
