@@ -20,7 +20,7 @@ export function field(entity, name) {
   return fields(entity).find((f) => f.name === name);
 }
 
-// A field's label for people ("Surface bâtie (m²)" with its unit), the name
+// A field's label for people (with its unit by default: the catalogue's "labelled"), the name
 // itself for a field the catalogue does not know.
 export function fieldLabel(entity, name, { unit = true } = {}) {
   const f = field(entity, name);
@@ -38,12 +38,12 @@ export function panelFields(entity, confidential = false) {
   return fields(entity).filter((f) => f.panel && f.confidential === confidential);
 }
 
-// A stored value as people read it: "bcus" reads "BCUS".
+// A stored value as people read it (the server's "labels": an acronym in capitals).
 export function valueLabel(value) {
   return ctx.config.labels?.[value] ?? value;
 }
 
-// "BCUS (bail commercial d'utilité sociale)" where a legend has room.
+// A value's label followed by what it stands for (the server's "descriptions"), where a legend has room.
 export function longValueLabel(value) {
   const d = ctx.config.descriptions?.[value];
   return d ? `${valueLabel(value)} (${d})` : valueLabel(value);
@@ -78,7 +78,7 @@ export function text(v) {
   return String(v);
 }
 
-const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+export const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
 
 function formatDate(v) {
   const d = new Date(`${v}T00:00:00`);

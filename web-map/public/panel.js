@@ -2,7 +2,7 @@
 // visitor's role (the server leaves confidential fields out; the page never
 // has them to hide), and the matches of a need or an opportunity.
 
-import { fieldLabel, formatValue, panelFields, text, valueLabel } from "./catalogue.js";
+import { fieldLabel, formatValue, isNumber, panelFields, text, valueLabel } from "./catalogue.js";
 import { ctx, element } from "./context.js";
 
 // Labels, units and value labels come from the server's field catalogue
@@ -10,7 +10,6 @@ import { ctx, element } from "./context.js";
 // not what the field expects: a panel never says "NaN", "null" or
 // "[object Object]".
 const number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
-const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
 export { text };
 
 // A need's zone is a territory's slug: a circle reads by its name.

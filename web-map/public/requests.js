@@ -11,7 +11,7 @@ import * as api from "./api.js";
 import { $, ctx, debounce, element } from "./context.js";
 import { download } from "./exports.js";
 import { copyLinkBlock, definitionList, linkPath, text } from "./panel.js";
-import { fieldLabel, formatValue, panelFields, valueLabel } from "./catalogue.js";
+import { fieldLabel, formatValue, panelFields, valueLabel, vocabulary } from "./catalogue.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 // The list's columns (their headings: index.html; their labels in the CSV
@@ -30,11 +30,6 @@ const frenchDate = (v) => {
   return v && !Number.isNaN(d.getTime()) ? dateFormat.format(d) : (v ?? "");
 };
 
-// The channels and statuses as the server lists them (core/vocabulary.hpp
-// through /api/map-config).
-function vocabulary(name) {
-  return ctx.config.vocabularies?.[name] ?? [];
-}
 
 async function load() {
   const count = $("requests-count");
