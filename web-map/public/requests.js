@@ -244,7 +244,7 @@ export function wireRequests() {
     [form.elements.status, vocabulary("request_statuses")],
     [$("requests-channel-filter"), vocabulary("request_channels")],
     [$("requests-status-filter"), vocabulary("request_statuses")]]) {
-    for (const v of values) select.add(new Option(v, v));
+    for (const v of values) select.add(new Option(valueLabel(v), v));
   }
   $("requests-open").addEventListener("click", () => ($("requests-view").hidden ? openView() : closeView()));
   $("requests-close").addEventListener("click", closeView);
