@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "db/connection.hpp"
@@ -112,5 +113,23 @@ int restore(const Settings& settings, const std::string& file) {
   fmt::print("database restored from {}\n", file);
   return 0;
 }
+
+namespace {
+
+const Registration kBackup{
+    Order::backup, [](CLI::App& app, Command& chosen) {
+      static std::string file;
+      auto* backup = app.add_subcommand("backup", "Save the whole database to FILE (pg_dump)");
+      backup->add_option("file", file, "The backup file to write")->required();
+      backup->callback(
+          [&chosen] { chosen = [](const Settings& s) { return cli::backup(s, file); }; });
+      auto* restore =
+          app.add_subcommand("restore", "Replace the database by a backup, in one transaction");
+      restore->add_option("file", file, "A file written by 'terrier backup'")->required();
+      restore->callback(
+          [&chosen] { chosen = [](const Settings& s) { return cli::restore(s, file); }; });
+    }};
+
+}  // namespace
 
 }  // namespace terrier::cli

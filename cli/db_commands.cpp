@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "db/cluster.hpp"
 #include "db/connection.hpp"
@@ -83,5 +84,37 @@ int migrate(const Settings& settings) {
              result.already_applied);
   return 0;
 }
+
+namespace {
+
+const Registration kDb{
+    Order::db, [](CLI::App& app, Command& chosen) {
+      auto* db = app.add_subcommand("db", "The embedded PostgreSQL + PostGIS database");
+      db->require_subcommand(1);
+      static int port = 0;
+      auto* start = db->add_subcommand("start", "Create (first time) and start the database");
+      start->add_option("--port", port, "Port on 127.0.0.1 (TERRIER_DB_PORT, default 55432)");
+      start->callback([&chosen] {
+        chosen = [](const Settings& settings) {
+          Settings s = settings;
+          if (port != 0) s.cluster.port = port;
+          return db_start(s);
+        };
+      });
+      db->add_subcommand("stop", "Stop the database")->callback([&chosen] { chosen = db_stop; });
+      db->add_subcommand("status", "Say whether the database runs (exit 3 when not)")
+          ->callback([&chosen] { chosen = db_status; });
+      db->add_subcommand("url", "Print the libpq URI of the database (for psql and QGIS)")
+          ->callback([&chosen] { chosen = db_url; });
+    }};
+
+const Registration kMigrate{
+    Order::migrate, [](CLI::App& app, Command& chosen) {
+      app.add_subcommand("migrate", "Apply the pending migrations of sql/")->callback([&chosen] {
+        chosen = migrate;
+      });
+    }};
+
+}  // namespace
 
 }  // namespace terrier::cli

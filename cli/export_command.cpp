@@ -7,6 +7,7 @@
 
 #include "api/export.hpp"
 #include "api/problem.hpp"
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/feature_store.hpp"
@@ -79,5 +80,27 @@ int export_territory(const Settings& settings, const ExportArgs& args) {
                     [&](const std::string& part) { api::write_export(*conn, request, part); });
   return 0;
 }
+
+namespace {
+
+const Registration kExport{
+    Order::export_, [](CLI::App& app, Command& chosen) {
+      static ExportArgs args;
+      auto* exp = app.add_subcommand(
+          "export", "Export a territory's map (outline, places, opportunities, needs)");
+      exp->add_option(
+          "--territory", args.territory,
+          "Circle, EPCI, commune or département slug (default: the whole region, without outline)");
+      exp->add_option("--format", args.format,
+                      "geojson, gpkg, kml, csv, xlsx, ods or cnig (CNIG Friches standard)");
+      exp->add_option(
+          "--layers", args.layers,
+          "places,opportunities,needs (default: all), or requests alone (csv, xlsx, ods)");
+      exp->add_option("-o,--output", args.output, "The file to write")->required();
+      exp->callback(
+          [&chosen] { chosen = [](const Settings& s) { return export_territory(s, args); }; });
+    }};
+
+}  // namespace
 
 }  // namespace terrier::cli

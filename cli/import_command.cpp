@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -97,5 +98,45 @@ int import_file(const Settings& settings, ImportArgs args) {
   fmt::print("{}\n", report.summary());
   return options.strict && report.rejected > 0 ? 2 : 0;
 }
+
+namespace {
+
+const Registration kImport{
+    Order::import, [](CLI::App& app, Command& chosen) {
+      static ImportArgs args;
+      auto& io = args.options;
+      auto* import = app.add_subcommand("import",
+                                        "Load a file of territories, circles, places, "
+                                        "opportunities or needs");
+      import
+          ->add_option("kind", args.kind,
+                       "territories, circles, places, opportunities, needs or requests")
+          ->required();
+      import->add_option("file", io.file, "CSV, GeoJSON, GeoPackage, Shapefile, KML, XLSX, ODS…")
+          ->required()
+          ->check(CLI::ExistingFile);
+      import->add_option("--source", io.source, "Name of the source (default: the file's name)");
+      import->add_option("--srs", io.srs, "CRS of the coordinates, e.g. EPSG:2154");
+      import->add_option("--mapping", io.mapping_file, "JSON file mapping columns to fields")
+          ->check(CLI::ExistingFile);
+      import->add_flag("--dry-run", io.dry_run, "Check everything, write nothing");
+      import->add_option("--reject-report", io.reject_report,
+                         "Write the rejected rows to this CSV");
+      import->add_flag("--sync", io.sync, "Delete the rows of this source missing from the file");
+      import->add_flag("--strict", io.strict, "Load nothing when a row is rejected");
+      import->add_flag(
+          "--prefer-file", io.prefer_file,
+          "Apply the file's values over fields edited in Terrier since the last import");
+      import->add_option("--level", io.level, "territories: commune, epci or departement");
+      import->add_option("--code-field", io.code_field, "territories: the code column");
+      import->add_option("--name-field", io.name_field, "territories: the name column");
+  import->callback([&chosen] { chosen = [](const Settings& s) { return import_file(s, args);
+    };
+});
+}
+}
+;
+
+}  // namespace
 
 }  // namespace terrier::cli

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "api/match_service.hpp"
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/vocabulary.hpp"
@@ -127,5 +128,31 @@ int match(const Settings& settings, const MatchArgs& args) {
   }
   return 0;
 }
+
+namespace {
+
+const Registration kMatch{
+    Order::match, [](CLI::App& app, Command& chosen) {
+      static MatchArgs args;
+      auto* match =
+          app.add_subcommand("match", "Pair needs with opportunities: rank, store, assign");
+      match->add_option("--need", args.need,
+                        "Rank the opportunities for this need, and store them");
+      match->add_option("--opportunity", args.opportunity,
+                        "Rank the needs this opportunity fits; recompute the needs it touches");
+      match->add_flag("--assign", args.assign,
+                      "One-to-one assignment maximising the total score (with --territory)");
+      match->add_flag("--all", args.all, "Recompute and store the matches of every active need");
+      match->add_option("--territory", args.territory,
+                        "A circle, EPCI, commune or département slug");
+      match->add_option("--limit", args.limit, "How many to show (default: the config's top_k)");
+      match->add_flag("--json", args.json, "JSON instead of a table");
+      match->add_option("--config", args.config, "Matching weights (TERRIER_MATCH_CONFIG)")
+          ->check(CLI::ExistingFile);
+      match->callback(
+          [&chosen] { chosen = [](const Settings& s) { return cli::match(s, args); }; });
+    }};
+
+}  // namespace
 
 }  // namespace terrier::cli

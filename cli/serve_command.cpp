@@ -10,6 +10,7 @@
 #include "api/server.hpp"
 #include "api/service.hpp"
 #include "api/tile_service.hpp"
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/password.hpp"
@@ -80,5 +81,37 @@ int serve(const Settings& settings, const ServeArgs& args) {
   log::info("stopped");
   return 0;
 }
+
+namespace {
+
+const Registration kServe{
+    Order::serve, [](CLI::App& app, Command& chosen) {
+      static ServeArgs args;
+      auto* serve = app.add_subcommand("serve", "Serve the map, OGC API – Features and the API");
+      serve->add_option("--listen", args.listen, "HOST:PORT (default 127.0.0.1:8080; port 0: any)");
+      serve->add_option("--threads", args.threads, "HTTP threads (default 4)");
+      serve->add_option("--pool", args.pool_size, "Database connections (default 8)");
+      serve->add_option("--statement-timeout", args.statement_timeout_ms,
+                        "Milliseconds a query may take (default 5000)");
+      serve->add_option("--import-workers", args.import_workers,
+                        "Imports from the page run at the same time (default 2)");
+      serve->add_option("--import-grace", args.import_grace_s,
+                        "Seconds SIGTERM waits for running imports before rolling them back "
+                        "(default 10)");
+      serve->add_option(
+          "--exact-count-limit", args.exact_count_limit,
+          "Above this many rows numberMatched is the planner's estimate (default 100000)");
+      serve
+          ->add_option(
+              "--cluster-max-zoom", args.cluster_max_zoom,
+              "Opportunities' tiles carry clusters up to this zoom (default 11; -1: never)")
+          ->check(CLI::Range(-1, 16));
+      serve->add_option("--tile-cache", args.tile_cache_mb,
+                        "Megabytes of tiles kept in memory (default 16; 0: none)");
+      serve->callback(
+          [&chosen] { chosen = [](const Settings& s) { return cli::serve(s, args); }; });
+    }};
+
+}  // namespace
 
 }  // namespace terrier::cli

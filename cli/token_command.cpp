@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "core/roles.hpp"
 #include "db/connection.hpp"
@@ -55,5 +56,32 @@ int token_revoke(const Settings& settings, const TokenArgs& args) {
   fmt::print("token {} revoked\n", args.revoke_id);
   return 0;
 }
+
+namespace {
+
+const Registration kToken{
+    Order::token, [](CLI::App& app, Command& chosen) {
+      static TokenArgs args;
+      auto* token = app.add_subcommand("token", "API tokens");
+      token->require_subcommand(1);
+      auto choose = [&chosen](int (*fn)(const Settings&, const TokenArgs&)) {
+        return [&chosen, fn] { chosen = [fn](const Settings& s) { return fn(s, args); }; };
+      };
+      auto* create = token->add_subcommand("create", "Create a token; it is printed once");
+      create->add_option("--role", args.role, "public, member, foundation, animator, admin")
+          ->required();
+      create->add_option("--territory", args.territory, "The animator's circle (slug)");
+      create->add_option("--name", args.name, "Who holds it")->required();
+      create->callback(choose(token_create));
+      auto* list = token->add_subcommand(
+          "list", "List the active tokens (never their secrets): shared and personal");
+      list->add_option("--user", args.user, "Only this account's personal tokens (e-mail)");
+      list->callback(choose(token_list));
+      auto* revoke = token->add_subcommand("revoke", "Revoke a token by its id");
+      revoke->add_option("id", args.revoke_id, "The token's id")->required();
+      revoke->callback(choose(token_revoke));
+    }};
+
+}  // namespace
 
 }  // namespace terrier::cli

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -98,5 +99,45 @@ int user_reset(const Settings& settings, const UserArgs& args) {
   print_path(invited);
   return 0;
 }
+
+namespace {
+
+const Registration kUser{
+    Order::user, [](CLI::App& app, Command& chosen) {
+      static UserArgs args;
+      auto* user =
+          app.add_subcommand("user", "People's accounts: invite, list, disable, enable, reset");
+      user->require_subcommand(1);
+      auto choose = [&chosen](int (*fn)(const Settings&, const UserArgs&)) {
+        return [&chosen, fn] { chosen = [fn](const Settings& s) { return fn(s, args); }; };
+      };
+      auto* invite =
+          user->add_subcommand("invite", "Create an account; prints its invitation path");
+      invite->add_option("email", args.email, "The person's e-mail address")->required();
+      invite->add_option("--role", args.role, "member, foundation, animator or admin")->required();
+      invite->add_option("--circle", args.circle, "The circle (slug): required for animators");
+      invite->add_option("--name", args.name, "The person's name");
+      invite->callback(choose(user_invite));
+      user->add_subcommand("list", "List the accounts")->callback(choose(user_list));
+      struct Subcommand {
+        const char* name;
+        const char* help;
+        int (*fn)(const Settings&, const UserArgs&);
+      };
+      for (const auto& c :
+           {Subcommand{"disable", "Disable an account: its sessions and tokens stop at once",
+                       user_disable},
+            Subcommand{"enable", "Enable a disabled account again", user_enable},
+            Subcommand{"reset",
+                       "Forget the password, end the sessions, revoke the personal tokens; "
+                       "prints a new invitation path",
+                       user_reset}}) {
+        auto* sub = user->add_subcommand(c.name, c.help);
+        sub->add_option("email", args.email, "The account's e-mail address")->required();
+        sub->callback(choose(c.fn));
+      }
+    }};
+
+}  // namespace
 
 }  // namespace terrier::cli

@@ -74,6 +74,31 @@ class TempHome {
   fs::path dir_;
 };
 
+// Every command registers itself (cli/command.hpp): `--help` lists each one,
+// in the documented order, and each has its own help.
+TEST(CliCommands, HelpListsEveryCommandInOrderAndEachAnswersItsOwnHelp) {
+  auto help = run_terrier("--help");
+  ASSERT_EQ(help.exit_code, 0) << help.output;
+  const std::vector<std::string> commands = {"db",    "migrate", "backup", "restore", "import",
+                                             "match", "serve",   "export", "token",   "user"};
+  std::size_t from = help.output.find("Subcommands:");
+  ASSERT_NE(from, std::string::npos) << help.output;
+  for (const auto& c : commands) {
+    auto at = help.output.find("\n  " + c + " ", from);
+    ASSERT_NE(at, std::string::npos) << c << " missing or out of order in:\n" << help.output;
+    from = at + 1;
+    auto own = run_terrier(c + " --help");
+    EXPECT_EQ(own.exit_code, 0) << c << ": " << own.output;
+    EXPECT_NE(own.output.find("Usage:"), std::string::npos) << c << ": " << own.output;
+  }
+  auto unknown = run_terrier("frobnicate");
+  EXPECT_NE(unknown.exit_code, 0);
+  auto sub = run_terrier("user --help");
+  for (const char* s : {"invite", "list", "disable", "enable", "reset"}) {
+    EXPECT_NE(sub.output.find(std::string("\n  ") + s + " "), std::string::npos) << s;
+  }
+}
+
 TEST(CliDatabase, BadDatabaseUrlGivesOneLineAndNonZeroExit) {
   auto r =
       run_terrier("migrate", "TERRIER_DATABASE_URL=postgresql://nobody:secret@127.0.0.1:1/nothing");
