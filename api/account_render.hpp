@@ -5,6 +5,7 @@
 // user_handlers.cpp.
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "api/field_problem.hpp"
 #include "db/user_store.hpp"
@@ -32,11 +33,19 @@ inline nlohmann::json account_json(const db::User& u) {
 }
 
 inline Problem account_problem(const db::AccountError& e) {
-  const char* title = e.status() == 404   ? "Not Found"
-                      : e.status() == 409 ? "Conflict"
-                                          : "Bad Request";
-  if (e.field().empty()) return Problem(e.status(), title, e.what());
-  return field_problem(e.status(), title, e.field(), e.what());
+  auto [status, title] = [&]() -> std::pair<int, const char*> {
+    switch (refusal_kind(e.refusal())) {
+      case RefusalKind::not_found:
+        return {404, "Not Found"};
+      case RefusalKind::conflict:
+        return {409, "Conflict"};
+      case RefusalKind::invalid:
+        break;
+    }
+    return {400, "Bad Request"};
+  }();
+  if (e.field().empty()) return Problem(status, title, e.what());
+  return field_problem(status, title, e.field(), e.what());
 }
 
 }  // namespace terrier::api

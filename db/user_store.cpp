@@ -1,7 +1,5 @@
 #include "db/user_store.hpp"
 
-#include <fmt/core.h>
-
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <regex>
@@ -23,7 +21,7 @@ std::string trimmed(const std::string& s) {
 void check_email(const std::string& email) {
   static const std::regex shape(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
   if (email.size() > 254 || !std::regex_match(email, shape)) {
-    throw AccountError("email", "Adresse e-mail invalide : elle doit ressembler à nom@exemple.fr.");
+    throw AccountError(AccountRefusal::invalid_email, "email");
   }
 }
 
@@ -31,7 +29,7 @@ std::optional<long long> circle_id(pqxx::work& w, const std::optional<std::strin
   if (!slug) return std::nullopt;
   auto r = w.exec_params("SELECT id FROM territories WHERE slug = $1 AND level = 'circle'", *slug);
   if (r.empty()) {
-    throw AccountError("circle", fmt::format("Aucun cercle n'a l'identifiant « {} ».", *slug));
+    throw AccountError(AccountRefusal::unknown_circle, "circle", *slug);
   }
   return r[0][0].as<long long>();
 }
@@ -61,17 +59,17 @@ std::string invitation_path(const std::string& token) {
 Invited invite_user(pqxx::connection_base& conn, const NewUser& user, const std::string& actor) {
   std::string email = trimmed(user.email);
   check_email(email);
-  if (user.name.size() > 200) throw AccountError("name", "Le nom dépasse 200 caractères.");
+  if (user.name.size() > 200) throw AccountError(AccountRefusal::name_too_long, "name");
   if (!is_account_role(user.role)) {
-    throw AccountError("role", "Rôle inconnu : member, foundation, animator ou admin.");
+    throw AccountError(AccountRefusal::unknown_role, "role");
   }
   if (role_needs_circle(user.role) && !user.circle) {
-    throw AccountError("circle", "Un compte d'animation a besoin d'un cercle.");
+    throw AccountError(AccountRefusal::animator_without_circle, "circle");
   }
   pqxx::work w(conn);
   auto circle = circle_id(w, user.circle);
   auto taken = w.exec_params("SELECT 1 FROM users WHERE lower(email) = lower($1)", email);
-  if (!taken.empty()) throw AccountError("email", "Un compte existe déjà pour cette adresse.", 409);
+  if (!taken.empty()) throw AccountError(AccountRefusal::email_taken, "email");
   long long id = 0;
   try {
     id = w.exec_params1(
@@ -81,7 +79,7 @@ Invited invite_user(pqxx::connection_base& conn, const NewUser& user, const std:
               email, user.name, role_name(user.role), circle, actor)[0]
              .as<long long>();
   } catch (const pqxx::unique_violation&) {
-    throw AccountError("email", "Un compte existe déjà pour cette adresse.", 409);
+    throw AccountError(AccountRefusal::email_taken, "email");
   }
   std::string token = new_invitation(w, id);
   json after = {{"email", email},
@@ -96,9 +94,9 @@ Invited invite_user(pqxx::connection_base& conn, const NewUser& user, const std:
 Invited reset_user(pqxx::connection_base& conn, long long user_id, const std::string& actor) {
   pqxx::work w(conn);
   auto r = w.exec_params("SELECT disabled FROM users WHERE id = $1 FOR UPDATE", user_id);
-  if (r.empty()) throw AccountError("id", "Aucun compte ne correspond.", 404);
+  if (r.empty()) throw AccountError(AccountRefusal::no_such_account, "id");
   if (r[0][0].as<bool>()) {
-    throw AccountError("disabled", "Ce compte est désactivé : réactivez-le d'abord.", 409);
+    throw AccountError(AccountRefusal::account_disabled, "disabled");
   }
   w.exec_params(
       "UPDATE invitations SET revoked_at = now() "
@@ -155,10 +153,10 @@ std::optional<User> change_user(pqxx::connection_base& conn, long long id, const
   Role role = change.role.value_or(before.role);
   auto circle = change.circle ? *change.circle : before.circle;
   if (!is_account_role(role)) {
-    throw AccountError("role", "Rôle inconnu : member, foundation, animator ou admin.");
+    throw AccountError(AccountRefusal::unknown_role, "role");
   }
   if (role_needs_circle(role) && !circle) {
-    throw AccountError("circle", "Un compte d'animation a besoin d'un cercle.");
+    throw AccountError(AccountRefusal::animator_without_circle, "circle");
   }
   if (change.role && role != before.role) {
     w.exec_params("UPDATE users SET role = $2 WHERE id = $1", id, role_name(role));
@@ -182,8 +180,7 @@ std::optional<User> change_user(pqxx::connection_base& conn, long long id, const
   if (was_active_admin &&
       w.exec("SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled")[0][0]
               .as<long long>() == 0) {
-    throw AccountError(change.disabled ? "disabled" : "role",
-                       "Il doit rester au moins un compte administrateur actif.", 409);
+    throw AccountError(AccountRefusal::last_active_admin, change.disabled ? "disabled" : "role");
   }
   auto after = w.exec_params(kUserSelect + " WHERE u.id = $1", id);
   w.commit();

@@ -11,24 +11,25 @@
 #include <string>
 #include <vector>
 
+#include "core/account_refusal.hpp"
 #include "core/error.hpp"
 #include "core/roles.hpp"
 #include "db/connection.hpp"
 
 namespace terrier::db {
 
-// A refused account change: the JSON field it concerns and a French message
-// for the person (also printed by the command line).
+// A refused account change: why (core/account_refusal, whose French words
+// are its what()) and the JSON field it concerns.
 class AccountError : public Error {
  public:
-  AccountError(std::string field, const std::string& message, int status = 400)
-      : Error(message), field_(std::move(field)), status_(status) {}
+  AccountError(AccountRefusal refusal, std::string field, const std::string& detail = {})
+      : Error(account_refusal_text(refusal, detail)), refusal_(refusal), field_(std::move(field)) {}
+  AccountRefusal refusal() const { return refusal_; }
   const std::string& field() const { return field_; }
-  int status() const { return status_; }  // 400, 404 or 409 in HTTP terms
 
  private:
+  AccountRefusal refusal_;
   std::string field_;
-  int status_;
 };
 
 struct User {
