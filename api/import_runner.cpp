@@ -32,10 +32,7 @@ ImportRunner::~ImportRunner() {
 
 std::unique_ptr<pqxx::connection> ImportRunner::connect() const {
   try {
-    auto conn = db::connect(config_.database_url);
-    pqxx::nontransaction n(*conn);
-    n.exec0("SET application_name = 'terrier import'");
-    return conn;
+    return db::connect(config_.database_url, {"terrier import"});
   } catch (const std::exception& e) {
     throw DatabaseUnavailable(first_line(e.what()));
   }
@@ -50,7 +47,7 @@ std::unique_ptr<pqxx::connection> ImportRunner::take_connection() {
   spare_taken_.notify_one();
   if (conn) {
     try {
-      pqxx::nontransaction(*conn).exec0("SELECT 1");  // it may have been idle for long
+      db::ping(*conn);  // it may have been idle for long
       return conn;
     } catch (const std::exception&) {
       // closed meanwhile: a new one
@@ -140,11 +137,10 @@ void ImportRunner::work(Worker& self) {
 void ImportRunner::cancel_running() {
   try {
     auto conn = connect();
-    pqxx::nontransaction n(*conn);
     for (auto& w : workers_) {
       // Held while signalling: the backend is still this import's.
       std::lock_guard g(w->mutex);
-      if (w->backend_pid) n.exec_params("SELECT pg_cancel_backend($1)", w->backend_pid);
+      if (w->backend_pid) db::cancel_backend(*conn, w->backend_pid);
     }
   } catch (const std::exception& e) {
     log::error("import: cannot cancel the running imports: {}", first_line(e.what()));

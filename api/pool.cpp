@@ -1,7 +1,5 @@
 #include "api/pool.hpp"
 
-#include <fmt/core.h>
-
 #include <pqxx/pqxx>
 
 #include "core/error.hpp"
@@ -25,11 +23,7 @@ ConnectionPool::Lease::~Lease() {
 
 std::unique_ptr<pqxx::connection> ConnectionPool::open() {
   try {
-    auto conn = db::connect(url_);
-    pqxx::nontransaction n(*conn);
-    n.exec0(fmt::format("SET statement_timeout = {}", statement_timeout_ms_));
-    n.exec0("SET application_name = 'terrier serve'");
-    return conn;
+    return db::connect(url_, {"terrier serve", statement_timeout_ms_});
   } catch (const std::exception& e) {
     throw DatabaseUnavailable(first_line(e.what()));
   }

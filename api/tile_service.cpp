@@ -132,9 +132,8 @@ void TileService::listen() {
   bool connected = true;  // until the first failure is logged
   while (!stopping_) {
     try {
-      auto conn = db::connect(config_.database_url);
       // Told apart from the request sessions in pg_stat_activity.
-      pqxx::nontransaction(*conn).exec0("SET application_name = 'terrier tiles'");
+      auto conn = db::connect(config_.database_url, {"terrier tiles"});
       GenerationReceiver receiver(*conn);
       if (!connected) log::info("tiles: generation listener connected again");
       connected = true;

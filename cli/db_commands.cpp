@@ -44,8 +44,7 @@ int db_stop(const Settings& settings) {
 int db_status(const Settings& settings) {
   if (settings.database_url) {
     auto conn = db::connect(*settings.database_url);
-    pqxx::read_transaction r(*conn);
-    auto version = r.exec1("SELECT current_setting('server_version')")[0].as<std::string>();
+    auto version = db::server_version(*conn);
     fmt::print("external database {} reachable (PostgreSQL {})\n",
                redact_database_url(*settings.database_url), version);
     return 0;

@@ -27,9 +27,29 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url) {
   }
 }
 
+std::unique_ptr<pqxx::connection> connect(const std::string& url, const SessionOptions& options) {
+  auto conn = connect(url);
+  pqxx::nontransaction n(*conn);
+  n.exec0("SET application_name = " + n.quote(options.application_name));
+  if (options.statement_timeout_ms > 0) {
+    n.exec0(fmt::format("SET statement_timeout = {}", options.statement_timeout_ms));
+  }
+  return conn;
+}
+
 void ping(pqxx::connection_base& conn) {
   pqxx::nontransaction n(conn);
   n.exec("SELECT 1");
+}
+
+std::string server_version(pqxx::connection_base& conn) {
+  pqxx::read_transaction r(conn);
+  return r.exec1("SELECT current_setting('server_version')")[0].as<std::string>();
+}
+
+void cancel_backend(pqxx::connection_base& conn, int pid) {
+  pqxx::nontransaction n(conn);
+  n.exec_params("SELECT pg_cancel_backend($1)", pid);
 }
 
 std::string with_database(const std::string& url, const std::string& dbname) {

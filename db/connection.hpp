@@ -13,6 +13,15 @@ namespace terrier::db {
 // that names the server (password removed) and libpq's reason.
 std::unique_ptr<pqxx::connection> connect(const std::string& url);
 
+// A server's session: its name in pg_stat_activity (`terrier serve`,
+// `terrier tiles`, `terrier import`) and, when positive, the longest a
+// statement may run.
+struct SessionOptions {
+  std::string application_name;
+  int statement_timeout_ms = 0;
+};
+std::unique_ptr<pqxx::connection> connect(const std::string& url, const SessionOptions& options);
+
 // Replaces the database name in a postgresql:// URI (used by tests and the
 // embedded cluster to reach the maintenance database).
 std::string with_database(const std::string& url, const std::string& dbname);
@@ -23,5 +32,11 @@ std::map<std::string, std::string> conninfo_values(const std::string& url);
 
 // A round trip to the server; throws pqxx::broken_connection when it is gone.
 void ping(pqxx::connection_base& conn);
+
+// The server's version, e.g. "15.10 (Debian 15.10-0+deb12u1)".
+std::string server_version(pqxx::connection_base& conn);
+
+// Cancels the statement the backend `pid` runs (pg_cancel_backend).
+void cancel_backend(pqxx::connection_base& conn, int pid);
 
 }  // namespace terrier::db
