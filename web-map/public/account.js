@@ -4,18 +4,19 @@
 // and revoke a person's tokens (never their secrets: name, dates, id).
 
 import * as api from "./api.js";
-import { $, ctx, element } from "./context.js";
+import { $, element } from "./dom.js";
+import { state } from "./state.js";
 import { onSessionChange } from "./session.js";
 import { fieldLabel } from "./catalogue.js";
 
 // The roles an administrator may give, with their labels, as the server
 // sends them (GET /api/session's account_roles).
-const accountRoles = () => ctx.state.session.account_roles ?? [];
+const accountRoles = () => state.session.account_roles ?? [];
 const date = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
 const formatDate = (v) => (v ? date.format(new Date(v)) : "—");
 
 function button(text, onClick, className = "secondary") {
-  const b = element("button", text, className);
+  const b = element("button", { class: className, text });
   b.type = "button";
   b.addEventListener("click", onClick);
   return b;
@@ -74,7 +75,7 @@ function roleSelect(value) {
 function circleSelect(value) {
   const select = element("select");
   select.add(new Option("—", ""));
-  for (const c of ctx.state.circles.features) select.add(new Option(c.properties.name, c.properties.slug));
+  for (const c of state.circles.features) select.add(new Option(c.properties.name, c.properties.slug));
   select.value = value ?? "";
   select.setAttribute("aria-label", fieldLabel("account", "circle"));
   return select;
@@ -97,7 +98,7 @@ async function showUserTokens(user, tr) {
     next.remove();
     return;
   }
-  const row = element("tr", undefined, "user-tokens");
+  const row = element("tr", { class: "user-tokens" });
   row.dataset.userId = String(user.id);
   const td = element("td");
   td.colSpan = tr.children.length;
@@ -107,14 +108,14 @@ async function showUserTokens(user, tr) {
     try {
       const tokens = await api.getJson(`/api/users/${user.id}/tokens`);
       if (!tokens.length) {
-        td.replaceChildren(element("p", `Aucun jeton actif pour ${user.email}.`, "hint"));
+        td.replaceChildren(element("p", { class: "hint", text: `Aucun jeton actif pour ${user.email}.` }));
         return;
       }
-      const table = element("table", undefined, "list");
+      const table = element("table", { class: "list" });
       table.setAttribute("aria-label", `Jetons de ${user.email}`);
       const head = element("tr");
-      for (const h of ["name", "created_at", "last_used_at"]) head.append(element("th", fieldLabel("token", h)));
-      head.append(element("th", ""));
+      for (const h of ["name", "created_at", "last_used_at"]) head.append(element("th", { text: fieldLabel("token", h) }));
+      head.append(element("th", { text: "" }));
       table.createTHead().append(head);
       const body = table.createTBody();
       for (const t of tokens) {
@@ -133,7 +134,7 @@ async function showUserTokens(user, tr) {
       }
       td.replaceChildren(table);
     } catch (e) {
-      td.replaceChildren(element("p", `Jetons indisponibles : ${e.message}`, "error"));
+      td.replaceChildren(element("p", { class: "error", text: `Jetons indisponibles : ${e.message}` }));
     }
   };
   await render();
@@ -205,7 +206,7 @@ export function wireAccount() {
     $("tokens-error").textContent = "";
     $("token-created").hidden = true;
     $("invitation-link").hidden = true;
-    const admin = Boolean(ctx.state.session.may_manage_users);
+    const admin = Boolean(state.session.may_manage_users);
     $("users-section").hidden = !admin;
     if (admin) fillInviteRoles();
     dialog.showModal();

@@ -4,6 +4,8 @@
 // quiet fallback to Terrier's own boundaries when the service cannot be
 // reached, and the cadastral parcel under a click.
 
+import { element } from "./dom.js";
+
 const NONE = "none";
 const FETCH_TIMEOUT_MS = 8000;
 const area = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
@@ -83,9 +85,7 @@ export class Basemaps {
     container.replaceChildren();
     container.hidden = !this.any;
     if (!this.any) return;
-    const legend = document.createElement("legend");
-    legend.textContent = "Fond de carte";
-    container.append(legend);
+    container.append(element("legend", { text: "Fond de carte" }));
     const choices = [...this.bases.map((l) => [l.id, l.label]), [NONE, "Aucun (limites seulement)"]];
     for (const [id, label] of choices) {
       const input = choice("radio", "basemap", id, this.base === id);
@@ -232,16 +232,9 @@ function describeParcel(p) {
 }
 
 function choice(type, name, value, checked) {
-  const input = document.createElement("input");
-  input.type = type;
-  input.name = name;
-  input.value = value;
-  input.checked = checked;
-  return input;
+  return element("input", { type, name, value, checked });
 }
 
 function labelled(input, text) {
-  const label = document.createElement("label");
-  label.append(input, ` ${text}`);
-  return label;
+  return element("label", {}, input, ` ${text}`);
 }

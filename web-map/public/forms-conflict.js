@@ -1,7 +1,8 @@
 // When a PATCH answers 412 (someone changed the row since the form was
 // opened): both versions, field by field, and the choice between them.
 
-import { differences, element } from "./forms-fields.js";
+import { differences } from "./forms-fields.js";
+import { element } from "./dom.js";
 
 // Shown right after `anchor` (the form's status line).
 export function showConflict(anchor, { fields, mine, theirs, onKeepMine, onTakeTheirs }) {

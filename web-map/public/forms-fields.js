@@ -5,25 +5,13 @@
 // (and the server refuses it from it).
 
 import { valueLabel } from "./catalogue.js";
+import { element } from "./dom.js";
 
 // Where a refused field's message goes when the field has no control of its
 // own: the location (opportunities) or the search area (needs).
 export const LOCATION_FIELDS = ["lat", "lon", "wkt", "geometry", "commune_insee", "commune_name", "postcode",
   "location_precision", "commune"];
 export const AREA_FIELDS = ["territory", "radius_km", "lat", "lon", "wkt", "geometry", "area"];
-
-function element(tag, attributes = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attributes)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "text") e.textContent = v;
-    else if (k === "dataset") Object.assign(e.dataset, v);
-    else e.setAttribute(k, v === true ? "" : v);
-  }
-  e.append(...children.filter((c) => c !== null && c !== undefined));
-  return e;
-}
-export { element };
 
 let uid = 0;
 

@@ -3,7 +3,7 @@
 // and the import dialog. app.js calls wireEditing once and editButton after
 // it fills a panel.
 
-import { $ } from "./context.js";
+import { $, element } from "./dom.js";
 import { Editor, mayCreate } from "./forms.js";
 import { ImportDialog } from "./import.js";
 
@@ -58,10 +58,7 @@ export function wireEditing({ map, maplibregl, state, config, panel, onSaved }) 
 // that may edit it.
 export function editButton(panel, editing, kind, feature) {
   if (!editing?.mayEdit(kind, feature)) return;
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "edit-button";
-  button.textContent = "Modifier";
+  const button = element("button", { type: "button", class: "edit-button", text: "Modifier" });
   button.addEventListener("click", () => editing.editor.edit(kind, feature.id));
   panel.body.prepend(button);
 }

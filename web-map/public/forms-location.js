@@ -4,7 +4,7 @@
 // clicked point, or a polygon drawn with Terra Draw (draw.js).
 
 import * as writes from "./forms-api.js";
-import { element } from "./forms-fields.js";
+import { element } from "./dom.js";
 import { fieldLabel, firstValue } from "./catalogue.js";
 import { PolygonDrawer } from "./draw.js";
 

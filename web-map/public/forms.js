@@ -7,7 +7,8 @@
 
 import * as writes from "./forms-api.js";
 import { unavailable } from "./api.js";
-import { LOCATION_FIELDS, AREA_FIELDS, element, fieldControl, formValues } from "./forms-fields.js";
+import { element } from "./dom.js";
+import { LOCATION_FIELDS, AREA_FIELDS, fieldControl, formValues } from "./forms-fields.js";
 import { field as catalogueField, formFields } from "./catalogue.js";
 import { LocationPicker, AreaPicker } from "./forms-location.js";
 import { showConflict } from "./forms-conflict.js";

@@ -13,7 +13,7 @@
 // import would have answered itself.
 
 import * as api from "./api.js";
-import { element } from "./forms-fields.js";
+import { element } from "./dom.js";
 import { importLabel } from "./catalogue.js";
 
 const FORMATS = { csv: "csv", xlsx: "xlsx", ods: "ods", geojson: "geojson", json: "geojson", gpkg: "gpkg", kml: "kml" };

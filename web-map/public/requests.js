@@ -8,7 +8,10 @@
 // reads them, and the list never has them for another.
 
 import * as api from "./api.js";
-import { $, ctx, debounce, element } from "./context.js";
+import { $, element } from "./dom.js";
+import { debounce } from "./context.js";
+import * as view from "./context.js";
+import { state } from "./state.js";
 import { download } from "./exports.js";
 import { copyLinkBlock, definitionList, linkPath, text } from "./panel.js";
 import { fieldLabel, formatValue, panelFields, valueLabel, vocabulary } from "./catalogue.js";
@@ -60,7 +63,7 @@ function render() {
     for (const key of COLUMNS) {
       const value = key === "received_on" ? frenchDate(r[key]) : key === "commune_name" ? r.commune_name ?? r.commune
         : valueLabel(text(r[key]));
-      const td = element("td", text(value));
+      const td = element("td", { text: text(value) });
       td.dataset.field = key;
       tr.append(td);
     }
@@ -83,7 +86,7 @@ const panelRows = (confidential) => panelFields("request", confidential).map((f)
 
 function relatedLink(kind, id, label) {
   const p = element("p");
-  const a = element("a", `${label} n° ${id}`);
+  const a = element("a", { text: `${label} n° ${id}` });
   a.href = linkPath(kind, id);
   p.append(a);
   return p;
@@ -94,18 +97,18 @@ function relatedLink(kind, id, label) {
 export function openRequestPanel(r) {
   const fields = definitionList({ ...r, commune_name: r.commune_name || r.commune }, panelRows(false));
   const confidential = ["contact", "notes"].some((k) => text(r[k]) !== "")
-    ? element("section", undefined, "confidential") : null;
-  confidential?.append(element("h3", "Confidentiel — foncières et administrateurs"),
+    ? element("section", { class: "confidential" }) : null;
+  confidential?.append(element("h3", { text: "Confidentiel — foncières et administrateurs" }),
     definitionList(r, panelRows(true)));
-  const actions = element("div", undefined, "export-buttons");
-  if ((ctx.state.session.may?.writes?.request ?? "none") !== "none") {
-    const change = element("button", "Modifier la sollicitation");
+  const actions = element("div", { class: "export-buttons" });
+  if ((state.session.may?.writes?.request ?? "none") !== "none") {
+    const change = element("button", { text: "Modifier la sollicitation" });
     change.type = "button";
     change.addEventListener("click", () => edit(r.id));
     actions.append(change);
   }
   actions.append(copyLinkBlock("request", r.id));
-  ctx.panel.custom("request", r.id, `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`, fields, confidential,
+  view.panel.custom("request", r.id, `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`, fields, confidential,
     r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id")) : null, actions);
 }
 
@@ -119,7 +122,7 @@ function fill(r) {
 function read() {
   const form = $("request-form");
   const body = {};
-  const fields = ctx.state.session.confidential ? [...FORM_FIELDS, ...CONFIDENTIAL] : FORM_FIELDS;
+  const fields = state.session.confidential ? [...FORM_FIELDS, ...CONFIDENTIAL] : FORM_FIELDS;
   for (const k of fields) {
     const v = form.elements[k].value.trim();
     body[k] = v === "" ? null : k.endsWith("_id") ? Number(v) : v;
@@ -130,7 +133,7 @@ function read() {
 function openForm(title) {
   clearErrors();
   $("request-title").textContent = title;
-  $("request-confidential").hidden = !ctx.state.session.confidential;
+  $("request-confidential").hidden = !state.session.confidential;
   $("request-delete").hidden = editing === null;
   $("request-dialog").showModal();
 }
@@ -210,14 +213,12 @@ function csvCell(value) {
 function exportCsv() {
   const shown = filtered();
   const columns = [...COLUMNS, "need_id", "place_id"];
-  if (ctx.state.session.confidential) columns.push(...panelFields("request", true).map((f) => f.name));
+  if (state.session.confidential) columns.push(...panelFields("request", true).map((f) => f.name));
   const value = (r, key) => (key === "commune_name" ? r.commune_name ?? r.commune : r[key]);
   const lines = [columns.map((key) => csvCell(fieldLabel("request", key, { unit: false }))).join(";"),
     ...shown.map((r) => columns.map((key) => csvCell(value(r, key))).join(";"))];
   const blob = new Blob([`\ufeff${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = `sollicitations-${new Date().toISOString().slice(0, 10)}.csv`;
+  const a = element("a", { href: URL.createObjectURL(blob), download: `sollicitations-${new Date().toISOString().slice(0, 10)}.csv` });
   document.body.append(a);
   a.click();
   a.remove();

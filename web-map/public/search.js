@@ -2,7 +2,9 @@
 // flight to the one chosen.
 
 import * as api from "./api.js";
-import { $, ctx, debounce } from "./context.js";
+import { $, element } from "./dom.js";
+import { debounce } from "./context.js";
+import * as view from "./context.js";
 import { bboxOf } from "./geometry.js";
 
 export function wireSearch() {
@@ -18,20 +20,14 @@ export function wireSearch() {
   const choose = (item) => {
     close();
     input.value = item.label;
-    const { map } = ctx;
+    const { map } = view;
     if (item.geometry.type === "Point") map.flyTo({ center: item.geometry.coordinates, zoom: 14 });
     else map.fitBounds(bboxOf(item.geometry), { padding: 40, maxZoom: 14 });
   };
   const render = () => {
     results.replaceChildren(...items.map((item, i) => {
-      const li = document.createElement("li");
-      li.id = `search-result-${i}`;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", String(i === active));
-      const kind = document.createElement("span");
-      kind.className = "kind";
-      kind.textContent = item.kind ? ` — ${item.kind}` : "";
-      li.append(item.label ?? "", kind);
+      const li = element("li", { id: `search-result-${i}`, role: "option", "aria-selected": String(i === active) },
+        item.label ?? "", element("span", { class: "kind", text: item.kind ? ` — ${item.kind}` : "" }));
       li.addEventListener("mousedown", (e) => {
         e.preventDefault();
         choose(item);

@@ -4,8 +4,8 @@
 // every source, so the map only ever holds what the new role may read.
 
 import * as api from "./api.js";
-import { $, ctx } from "./context.js";
-import { ANONYMOUS } from "./state.js";
+import { $ } from "./dom.js";
+import { ANONYMOUS, state } from "./state.js";
 
 const listeners = [];
 
@@ -34,7 +34,7 @@ export async function loadSession() {
 
 // Anyone signed in (an account or a pasted token) gets the page's working
 // views: follow-up, requests, history; the server answers for the role.
-export function personSignedIn(session = ctx.state.session) {
+export function personSignedIn(session = state.session) {
   return Boolean(session.via);
 }
 
@@ -43,20 +43,20 @@ export function signedIn() {
 }
 
 export function showSession() {
-  const { role, role_label: label, name } = ctx.state.session;
-  const circle = ctx.state.circle;
+  const { role, role_label: label, name } = state.session;
+  const circle = state.circle;
   const badge = $("role-badge");
   badge.dataset.role = role ?? "";
   badge.textContent = label + (name ? ` — ${name}` : "") + (circle ? ` (${circle})` : "");
   $("sign-in").hidden = signedIn();
   $("sign-out").hidden = !signedIn();
-  $("account-open").hidden = ctx.state.session.via !== "cookie";
-  $("restricted-layer").hidden = ctx.state.session.readable_visibilities.length <= 1;
-  for (const fn of listeners) fn(ctx.state.session);
+  $("account-open").hidden = state.session.via !== "cookie";
+  $("restricted-layer").hidden = state.session.readable_visibilities.length <= 1;
+  for (const fn of listeners) fn(state.session);
 }
 
 async function become(session, reload) {
-  ctx.state.session = normalise(session);
+  state.setSession(normalise(session));
   await reload();
 }
 
@@ -115,7 +115,7 @@ export function wireSignIn(reload) {
   });
 
   $("sign-out").addEventListener("click", async () => {
-    if (ctx.state.session.via === "cookie") {
+    if (state.session.via === "cookie") {
       try {
         await api.send("DELETE", "/api/session");
       } catch (err) {

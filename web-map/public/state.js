@@ -29,7 +29,53 @@ export class State {
     this.matchLines = EMPTY;
     this.basemaps = new Basemaps(null);
     // Other parts of the page (the "Suivi" view…) add their own parameters.
-    this.extraParams = () => ({});
+    this.urlParts = [];
+  }
+
+  // What other modules change, each field through its own setter.
+  setSession(session) {
+    this.session = session;
+  }
+
+  setBasemaps(basemaps) {
+    this.basemaps = basemaps;
+  }
+
+  setFilters(filters) {
+    this.filters = filters;
+  }
+
+  setFilter(name, value) {
+    this.filters = { ...this.filters, [name]: value };
+  }
+
+  showLayer(group, visible) {
+    if (visible) this.layers.add(group);
+    else this.layers.delete(group);
+  }
+
+  setColorBy(colorBy) {
+    this.colorBy = colorBy;
+  }
+
+  // The overlays fetched whole (layers.js).
+  setOverlays({ circles, circleLabels, needs, places }) {
+    Object.assign(this, { circles, circleLabels, needs, places });
+  }
+
+  setDetail(page) {
+    this.detail = page;
+  }
+
+  // Gives the lines back, for the map's source.
+  setMatchLines(lines) {
+    this.matchLines = lines;
+    return lines;
+  }
+
+  // fn() gives parameters of its own view to write in the URL.
+  addUrlParams(fn) {
+    this.urlParts.push(fn);
   }
 
   readUrl() {
@@ -43,7 +89,8 @@ export class State {
   }
 
   writeUrl() {
-    const params = { ...this.filters, ...this.basemaps.urlParams(), ...this.extraParams() };
+    const params = { ...this.filters, ...this.basemaps.urlParams() };
+    for (const part of this.urlParts) Object.assign(params, part());
     if (DEFAULT_LAYERS.some((l) => !this.layers.has(l))) params.layers = [...this.layers].sort();
     if (this.layers.size === 0) params.layers = "";
     if (this.colorBy !== "kind") params.color = this.colorBy;
@@ -67,3 +114,6 @@ export class State {
       (this.session.readable_visibilities ?? []).length > 1;
   }
 }
+
+// The page's one state, read by every module and changed through its setters.
+export const state = new State();

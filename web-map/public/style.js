@@ -3,8 +3,8 @@
 // default), then circles, needs' search areas, places and opportunities.
 
 import { tilesUrl } from "./api.js";
-import { ctx } from "./context.js";
-import { fieldLabel, firstValue, longValueLabel, styles, valueLabel } from "./catalogue.js";
+import { element } from "./dom.js";
+import { fieldLabel, firstValue, longValueLabel, mapConfig, styles, valueLabel } from "./catalogue.js";
 
 // The colours of kinds and tenures and the look of each status come from
 // the server (core/map_style.hpp, through /api/map-config): one style for
@@ -88,7 +88,7 @@ function clusterColor(colorBy) {
 }
 
 function clusterLayers(state, visible) {
-  const maxzoom = Math.min((ctx.config.cluster_max_zoom ?? 11) + 1, DETAIL_ZOOM);
+  const maxzoom = Math.min((mapConfig().cluster_max_zoom ?? 11) + 1, DETAIL_ZOOM);
   const common = { source: "opportunities", "source-layer": "opportunities", maxzoom, filter: IS_CLUSTER };
   return [
     { id: "opportunities-clusters", type: "circle", ...common, layout: { visibility: visible("opportunities") },
@@ -202,25 +202,19 @@ export function buildStyle(state) {
 }
 
 function swatch(color, area = false) {
-  const span = document.createElement("span");
-  span.className = area ? "swatch area" : "swatch";
+  const span = element("span", { class: area ? "swatch area" : "swatch" });
   span.style.background = color;
   return span;
 }
 
 function row(node, text) {
-  const div = document.createElement("div");
-  div.className = "row";
-  div.append(node, document.createTextNode(text));
-  return div;
+  return element("div", { class: "row" }, node, text);
 }
 
 export function renderLegend(container, state) {
   container.replaceChildren();
   const title = (text) => {
-    const h = document.createElement("h3");
-    h.textContent = text;
-    return h;
+    return element("h3", { text });
   };
   if (state.layers.has("opportunities")) {
     const colors = state.colorBy === "tenure" ? tenureColors() : kindColors();
@@ -229,7 +223,7 @@ export function renderLegend(container, state) {
     container.append(row(swatch(OTHER), "non renseigné"));
     container.append(title(fieldLabel("opportunity", "status")));
     for (const [value, s] of Object.entries(statusStyles())) container.append(row(swatch("#9aa5ad"), `${valueLabel(value)} : ${s.legend}`));
-    container.append(row(document.createTextNode(""), "taille : surface"));
+    container.append(row("", "taille : surface"));
     container.append(row(swatch(CLUSTER_COLOR), "vue régionale : nombre d'opportunités par zone (couleur du type s'il est seul)"));
   }
   if (state.restrictedVisible()) {
