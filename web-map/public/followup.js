@@ -13,7 +13,8 @@ import { extendPanels, focusOn } from "./features.js";
 import { anchorOf } from "./geometry.js";
 import { drawMatchLines } from "./layers.js";
 import { copyLinkBlock, linkPath, text } from "./panel.js";
-import { fieldLabel, valueLabel, vocabulary } from "./catalogue.js";
+import { field, fieldLabel, valueLabel, vocabulary } from "./catalogue.js";
+import { clearConflict, showConflict } from "./conflict.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 // The statuses, in their order, as the server lists them (core/vocabulary.hpp
@@ -142,32 +143,55 @@ export async function openMatchPanel(m, need) {
   if (!mayMove) return;
 
   let etag = await matchEtag(id);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
+  // A 412: the status chosen here against the current one (conflict.js).
+  const conflict = (err, body) => {
+    const current = err.problem?.current ?? {};
+    showConflict(message, {
+      message: `Quelqu'un a modifié ce suivi entre-temps${current.status ? ` (suivi actuel : ${current.status})` : ""} : vérifiez puis enregistrez à nouveau.`,
+      fields: [field("match", "status")].filter(Boolean),
+      mine: body,
+      theirs: current,
+      onKeepMine: async () => {
+        etag = err.etag ?? (await matchEtag(id));
+        return submit(body);
+      },
+      onTakeTheirs: async () => {
+        etag = err.etag ?? (await matchEtag(id));
+        if (matchStatuses().includes(current.status)) {
+          status.value = current.status;
+          p.status = current.status;
+        }
+        message.textContent = "Version actuelle reprise.";
+        message.classList.remove("error");
+      },
+    });
+  };
+  const submit = async (body) => {
     save.disabled = true;
+    clearConflict(message);
     message.textContent = "Enregistrement…";
+    message.classList.remove("error");
     try {
-      const body = { status: status.value };
-      if (note.value.trim()) body.note = note.value.trim();
       const result = await api.send("PATCH", `/api/matches/${id}`, body, { etag });
       etag = result.etag ?? etag;
-      p.status = status.value;
+      p.status = body.status;
       note.value = "";
       message.textContent = "Suivi enregistré.";
       const fresh = historySection(`/api/matches/${id}/history`);
       history.replaceWith(fresh);
       history = fresh;
     } catch (err) {
-      if (err.status === 412) {
-        const current = err.problem?.current;
-        etag = await matchEtag(id);
-        message.textContent = `Quelqu'un a modifié ce suivi entre-temps${current?.status ? ` (suivi actuel : ${current.status})` : ""} : vérifiez puis enregistrez à nouveau.`;
-      } else {
-        message.textContent = `Suivi refusé : ${err.message}`;
-      }
+      if (err.status === 412) conflict(err, body);
+      else message.textContent = `Suivi refusé : ${err.message}`;
     } finally {
       save.disabled = false;
     }
+  };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const body = { status: status.value };
+    if (note.value.trim()) body.note = note.value.trim();
+    return submit(body);
   });
 }
 

@@ -77,17 +77,3 @@ export function formValues(properties) {
   if (properties.radius_m !== undefined && properties.radius_m !== null) out.radius_km = properties.radius_m / 1000;
   return out;
 }
-
-// Field by field, what differs between two write bodies (for the conflict
-// view): [{field, label, mine, theirs}].
-export function differences(fields, mine, theirs) {
-  const show = (v) => (v === null || v === undefined || v === "" ? "—" : Array.isArray(v) ? v.map(valueLabel).join(", ") : valueLabel(String(v)));
-  const out = [];
-  for (const { name, labelled: label, control } of fields) {
-    if (control === "commune") continue;
-    const a = show(mine[name]);
-    const b = show(theirs[name]);
-    if (a !== b) out.push({ field: name, label, mine: a, theirs: b });
-  }
-  return out;
-}

@@ -3,7 +3,7 @@
 // AreaPicker: a need's search area, a circle, a commune, a radius around a
 // clicked point, or a polygon drawn with Terra Draw (draw.js).
 
-import * as writes from "./forms-api.js";
+import * as api from "./api.js";
 import { element } from "./dom.js";
 import { fieldLabel, firstValue } from "./catalogue.js";
 import { PolygonDrawer } from "./draw.js";
@@ -24,6 +24,15 @@ function centreOf(geometry) {
   };
   walk(geometry.coordinates);
   return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+}
+
+// Communes of the region whose name starts like `q`, for the "Commune"
+// suggestions: [{name, code, slug, geometry}].
+async function communes(q, signal) {
+  const page = await api.getJson(api.itemsPath("territories", { level: "commune", q, limit: 8 }), { signal });
+  return page.features.map((f) => ({
+    name: f.properties.name, code: f.properties.code, slug: f.properties.slug, geometry: f.geometry,
+  }));
 }
 
 // A name as people type it: no case, no accents, one kind of dash and space.
@@ -102,7 +111,7 @@ function communeInput(id, label, onChoose) {
       return Promise.resolve(found);
     }
     const controller = (request = new AbortController());
-    const asked = writes.communes(q, controller.signal).then((communes) => {
+    const asked = communes(q, controller.signal).then((communes) => {
       if (request !== controller) return found;
       found = communes;
       searched = q;

@@ -3,20 +3,27 @@
 // a commune chosen in "Commune" (the server places the point inside it,
 // precision "commune") or the dragged marker; a need's search area is a
 // circle, a commune, a radius around a clicked point or a drawn polygon.
-// Every PATCH sends If-Match; a 412 shows both versions (forms-conflict.js).
+// Every PATCH sends If-Match; a 412 shows both versions (conflict.js).
 
-import * as writes from "./forms-api.js";
-import { unavailable } from "./api.js";
+import * as api from "./api.js";
 import { element } from "./dom.js";
 import { LOCATION_FIELDS, AREA_FIELDS, fieldControl, formValues } from "./forms-fields.js";
 import { field as catalogueField, formFields } from "./catalogue.js";
 import { LocationPicker, AreaPicker } from "./forms-location.js";
-import { showConflict } from "./forms-conflict.js";
+import { showConflict } from "./conflict.js";
 
 const KINDS = {
   opportunity: { collection: "opportunities", create: "Nouvelle opportunité", edit: "Modifier l'opportunité" },
   need: { collection: "needs", create: "Nouveau besoin", edit: "Modifier le besoin" },
 };
+
+// {feature, etag}: an item as this role reads it, with the validator its
+// PATCH must send.
+async function readItem(collection, id) {
+  const { body, etag } = await api.getWithEtag(`/ogcapi/collections/${collection}/items/${encodeURIComponent(id)}`,
+    { cache: "no-store" });
+  return { feature: body, etag };
+}
 
 const todayIso = () => {
   const d = new Date();
@@ -51,11 +58,11 @@ export class Editor {
 
   async edit(kind, id) {
     try {
-      const { feature, etag } = await writes.readItem(KINDS[kind].collection, id);
+      const { feature, etag } = await readItem(KINDS[kind].collection, id);
       this.show(kind, { id, etag, feature });
     } catch (e) {
       this.show(kind, null);
-      this.message(unavailable(e), "error");
+      this.message(api.unavailable(e), "error");
     }
   }
 
@@ -183,12 +190,12 @@ export class Editor {
     try {
       let id;
       if (this.existing) {
-        await writes.send("PATCH", `/api/${spec.collection}/${this.existing.id}`, body, { ifMatch: this.existing.etag });
+        await api.send("PATCH", `/api/${spec.collection}/${this.existing.id}`, body, { etag: this.existing.etag });
         id = this.existing.id;
       } else {
-        id = (await writes.send("POST", `/api/${spec.collection}`, body)).id;
+        id = (await api.send("POST", `/api/${spec.collection}`, body)).body.id;
       }
-      const fresh = await writes.readItem(spec.collection, id).catch(() => null);
+      const fresh = await readItem(spec.collection, id).catch(() => null);
       this.existing = fresh ? { id, etag: fresh.etag, feature: fresh.feature } : { id, etag: null, feature: { properties: body } };
       this.root.dataset.id = String(id);
       this.message(done, "ok");
@@ -211,13 +218,14 @@ export class Editor {
     const spec = KINDS[this.kind];
     let fresh = null;
     try {
-      fresh = await writes.readItem(spec.collection, this.existing.id);
+      fresh = await readItem(spec.collection, this.existing.id);
     } catch {
       // deleted meanwhile, or no longer readable
     }
     // The version read again (the 412's "current" when it cannot be).
     const theirs = formValues(fresh?.feature?.properties ?? current?.properties ?? current ?? {});
     showConflict(this.status, {
+      message: "Quelqu'un a modifié cette fiche pendant que vous la modifiiez.",
       fields: this.fields,
       mine,
       theirs,

@@ -15,10 +15,10 @@
 import * as api from "./api.js";
 import { element } from "./dom.js";
 import { importLabel } from "./catalogue.js";
+import { COUNT } from "./context.js";
 
 const FORMATS = { csv: "csv", xlsx: "xlsx", ods: "ods", geojson: "geojson", json: "geojson", gpkg: "gpkg", kml: "kml" };
 const KIND_LABELS = { opportunities: "Opportunités", needs: "Besoins des collectifs", places: "Tiers-lieux", requests: "Sollicitations" };
-const COUNT = new Intl.NumberFormat("fr-FR");
 
 export function formatOf(name) {
   return FORMATS[name.split(".").pop().toLowerCase()] ?? null;
@@ -27,35 +27,13 @@ export function formatOf(name) {
 // The pieces' size: a piece is read by one server thread in about 15 ms.
 const PIECE_BYTES = 1024 * 1024;
 
-// A call that answers {status, body} whatever the status (the import's
-// refusals are shown as its reports are); throws when the server does not
-// answer.
-async function call(method, path, body, contentType) {
-  let response;
-  try {
-    response = await fetch(api.absolute(path), {
-      method, body, credentials: "same-origin",
-      headers: api.authHeaders(contentType ? { "Content-Type": contentType } : {}),
-    });
-  } catch {
-    throw new Error("le serveur ne répond pas");
-  }
-  let answer = null;
-  try { answer = response.status === 204 ? {} : await response.json(); } catch { answer = { detail: response.statusText }; }
-  return { status: response.status, body: answer };
-}
-
-function refused({ status, body }) {
-  return new api.ApiError(status, body?.detail ?? String(status), body ?? {});
-}
-
 // Sends `file` to a new upload, one piece after the other;
 // onProgress(fraction of the file sent). A piece whose answer was lost is
 // sent again; one the server already has (409 with "received") is skipped.
 // Resolves to the upload's URL.
 async function uploadInPieces(file, format, onProgress) {
-  const created = await call("POST", `/api/uploads?${new URLSearchParams({ format })}`);
-  if (created.status !== 201) throw refused(created);
+  const created = await api.answer("POST", `/api/uploads?${new URLSearchParams({ format })}`);
+  if (created.status !== 201) throw api.refusal(created);
   const url = created.body.url;
   let offset = 0;
   let failures = 0;
@@ -63,7 +41,7 @@ async function uploadInPieces(file, format, onProgress) {
     const piece = file.slice(offset, offset + PIECE_BYTES);
     let answer;
     try {
-      answer = await call("PUT", `${url}?offset=${offset}`, piece, "application/octet-stream");
+      answer = await api.answer("PUT", `${url}?offset=${offset}`, piece, "application/octet-stream");
     } catch (e) {
       if (++failures > 3) throw e;
       await new Promise((r) => setTimeout(r, 500 * failures));
@@ -75,7 +53,7 @@ async function uploadInPieces(file, format, onProgress) {
       onProgress(offset / file.size);
       continue;
     }
-    throw refused(answer);
+    throw api.refusal(answer);
   }
   return url;
 }
@@ -150,7 +128,7 @@ export class ImportDialog {
 
   // The server may drop the upload now (else it goes after an hour alone).
   forget() {
-    if (this.upload) call("DELETE", this.upload.url).catch(() => {});
+    if (this.upload) api.answer("DELETE", this.upload.url).catch(() => {});
     this.upload = null;
   }
 
@@ -161,16 +139,16 @@ export class ImportDialog {
     const qs = new URLSearchParams({ kind: this.kind.value, async: "true" });
     if (dryRun) qs.set("dry_run", "true");
     try {
-      let answer = await call("POST", `${await this.uploaded(label)}/import?${qs}`);
+      let answer = await api.answer("POST", `${await this.uploaded(label)}/import?${qs}`);
       if (answer.status === 404) {
         this.upload = null;
-        answer = await call("POST", `${await this.uploaded(label)}/import?${qs}`);
+        answer = await api.answer("POST", `${await this.uploaded(label)}/import?${qs}`);
       }
       return answer;
     } catch (e) {
       // The upload refused (too large, a role that imports nothing): shown
       // as the import's refusal.
-      if (e instanceof api.ApiError) return { status: e.status, body: e.problem };
+      if (e instanceof api.ApiError && e.status !== 0) return { status: e.status, body: e.problem };
       throw e;
     }
   }

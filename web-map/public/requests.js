@@ -14,7 +14,8 @@ import * as view from "./context.js";
 import { state } from "./state.js";
 import { download } from "./exports.js";
 import { copyLinkBlock, definitionList, linkPath, text } from "./panel.js";
-import { fieldLabel, formatValue, panelFields, valueLabel, vocabulary } from "./catalogue.js";
+import { field, fieldLabel, formatValue, panelFields, valueLabel, vocabulary } from "./catalogue.js";
+import { clearConflict, showConflict } from "./conflict.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 // The list's columns (their headings: index.html; their labels in the CSV
@@ -78,6 +79,7 @@ function render() {
 function clearErrors() {
   for (const span of $("request-form").querySelectorAll(".field-error")) span.textContent = "";
   $("request-error").textContent = "";
+  clearConflict($("request-error"));
 }
 
 // --- a request's panel (its link: /?request=ID) -----------------------------
@@ -155,15 +157,35 @@ async function edit(id) {
   }
 }
 
-function refused(err) {
-  if (err.status === 412) {
-    const current = err.problem?.current;
-    if (current && editing) {
-      $("request-error").textContent = "Quelqu'un l'a modifiée entre-temps : la version actuelle est affichée, vos changements ne sont pas enregistrés.";
+// A 412: the form's values against the current version (conflict.js);
+// retry() sends the change again once the person keeps theirs.
+function conflict(err, retry) {
+  const current = err.problem?.current;
+  const target = editing;
+  const mine = read();
+  const fields = Object.keys(mine).map((name) => field("request", name) ?? { name, labelled: name });
+  const newEtag = async () => err.etag ?? (await api.getWithEtag(`/api/requests/${target.id}`)).etag;
+  showConflict($("request-error"), {
+    message: "Quelqu'un l'a modifiée entre-temps : vos changements ne sont pas enregistrés.",
+    fields,
+    mine,
+    theirs: current,
+    onKeepMine: async () => {
+      target.etag = await newEtag().catch(() => target.etag);
+      return retry();
+    },
+    onTakeTheirs: async () => {
       fill(current);
-      api.getWithEtag(`/api/requests/${editing.id}`).then(({ etag }) => { editing.etag = etag; }).catch(() => {});
-      return;
-    }
+      target.etag = await newEtag().catch(() => target.etag);
+      $("request-error").textContent = "Version actuelle reprise.";
+    },
+  });
+}
+
+function refused(err, retry) {
+  if (err.status === 412 && err.problem?.current && editing) {
+    conflict(err, retry);
+    return;
   }
   const span = err.field ? $("request-form").querySelector(`.field-error[data-for="${err.field}"]`) : null;
   if (span) span.textContent = err.message;
@@ -186,7 +208,7 @@ async function save(e) {
     $("request-dialog").close();
     await load();
   } catch (err) {
-    refused(err);
+    refused(err, () => save(e));
   }
 }
 
@@ -197,7 +219,7 @@ async function remove() {
     $("request-dialog").close();
     await load();
   } catch (err) {
-    refused(err);
+    refused(err, remove);
   }
 }
 
