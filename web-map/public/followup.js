@@ -142,7 +142,9 @@ export async function openMatchPanel(m, need) {
   view.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);
   if (!mayMove) return;
 
-  let etag = await matchEtag(id);
+  // Read while the panel shows; a save waits for it (the form is wired at
+  // once, so a quick click never submits the form to the page's address).
+  let etag = matchEtag(id);
   // A 412: the status chosen here against the current one (conflict.js).
   const conflict = (err, body) => {
     const current = err.problem?.current ?? {};
@@ -151,12 +153,12 @@ export async function openMatchPanel(m, need) {
       fields: [field("match", "status")].filter(Boolean),
       mine: body,
       theirs: current,
-      onKeepMine: async () => {
-        etag = err.etag ?? (await matchEtag(id));
+      onKeepMine: () => {
+        etag = err.etag ? Promise.resolve(err.etag) : matchEtag(id);
         return submit(body);
       },
-      onTakeTheirs: async () => {
-        etag = err.etag ?? (await matchEtag(id));
+      onTakeTheirs: () => {
+        etag = err.etag ? Promise.resolve(err.etag) : matchEtag(id);
         if (matchStatuses().includes(current.status)) {
           status.value = current.status;
           p.status = current.status;
@@ -172,8 +174,9 @@ export async function openMatchPanel(m, need) {
     message.textContent = "Enregistrement…";
     message.classList.remove("error");
     try {
-      const result = await api.send("PATCH", `/api/matches/${id}`, body, { etag });
-      etag = result.etag ?? etag;
+      const sent = await etag;
+      const result = await api.send("PATCH", `/api/matches/${id}`, body, { etag: sent });
+      etag = Promise.resolve(result.etag ?? sent);
       p.status = body.status;
       note.value = "";
       message.textContent = "Suivi enregistré.";
