@@ -101,6 +101,80 @@ describe("the follow-up of matches", () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  test("a status change against a version changed meanwhile shows both and lets the person choose", async () => {
+    const { need, match } = await proposedMatch();
+    const matchId = match.properties.match_id;
+    const { page, context, problems } = await openPage(browser, BASE);
+    await signInAsMember(page);
+    await openNeedPanel(page, need.id);
+    // The page reads the match's version when its panel opens.
+    const read = page.waitForResponse((r) => r.request().method() === "GET" && r.url() === `${BASE}/api/matches/${matchId}`);
+    await page.locator(`#panel .matches > li[data-match-id="${matchId}"] button.followup-button`).click();
+    await read;
+    // Someone else moves it meanwhile.
+    const current = await fetch(`${BASE}/api/matches/${matchId}`, { headers: FOUNDATION });
+    const changed = await fetch(`${BASE}/api/matches/${matchId}`, {
+      method: "PATCH", body: JSON.stringify({ status: "visite" }),
+      headers: { ...FOUNDATION, "Content-Type": "application/json", "If-Match": current.headers.get("ETag") },
+    });
+    assert.equal(changed.status, 200);
+    await page.getByLabel("Suivi", { exact: true }).selectOption("accord");
+    await page.getByRole("button", { name: "Enregistrer le suivi" }).click();
+    const row = page.locator('#panel .conflict tr[data-field="status"]');
+    await row.waitFor();
+    assert.deepEqual(await row.locator("td").allTextContents(), ["accord", "visite"]);
+    assert.match(await page.textContent("#followup-message"), /Quelqu'un a modifié ce suivi entre-temps \(suivi actuel : visite\)/);
+    assert.equal((await json(`/api/matches/${matchId}`)).status, "visite", "the stale change was not applied");
+    await page.click('#panel .conflict button:has-text("Garder ma version")');
+    await page.waitForFunction(() => document.querySelector("#followup-message").textContent === "Suivi enregistré.");
+    assert.equal(await page.$("#panel .conflict"), null);
+    assert.equal((await json(`/api/matches/${matchId}`)).status, "accord");
+    // The refused PATCH is the page's only failed request.
+    assert.deepEqual(problems.filter((p) => !/412/.test(p)), []);
+    await context.close();
+  });
+
+  test("a request changed meanwhile shows both versions; the current one taken, the next save goes through", async () => {
+    const member = { Authorization: `Bearer ${process.env.TERRIER_MEMBER_TOKEN}`, "Content-Type": "application/json" };
+    const created = await fetch(`${BASE}/api/requests`, {
+      method: "POST", headers: member,
+      // Every list given, so that the form adds no default of its own.
+      body: JSON.stringify({ received_on: "2026-03-02", requester: "Conflit de test", subject: "Sujet d'origine",
+        channel: "e-mail", status: "ouverte" }),
+    });
+    assert.equal(created.status, 201);
+    const id = (await created.json()).id;
+    const { page, context, problems } = await openPage(browser, BASE);
+    await signInAsMember(page);
+    await page.click("#requests-open");
+    await page.click(`#requests-table tr[data-id="${id}"]`);
+    await page.waitForSelector("#request-dialog[open]");
+    await page.waitForFunction(() => document.querySelector('#request-form [name="subject"]').value === "Sujet d'origine");
+    // Someone else changes its subject meanwhile.
+    const current = await fetch(`${BASE}/api/requests/${id}`, { headers: member });
+    const changed = await fetch(`${BASE}/api/requests/${id}`, {
+      method: "PATCH", headers: { ...member, "If-Match": current.headers.get("ETag") },
+      body: JSON.stringify({ subject: "Sujet changé ailleurs" }),
+    });
+    assert.equal(changed.status, 200);
+    await page.fill('#request-form [name="subject"]', "Mon sujet");
+    await page.click('#request-form button[type="submit"]');
+    const row = page.locator('#request-dialog .conflict tr[data-field="subject"]');
+    await row.waitFor();
+    assert.deepEqual(await row.locator("td").allTextContents(), ["Mon sujet", "Sujet changé ailleurs"]);
+    assert.equal(await page.locator("#request-dialog .conflict tbody tr").count(), 1, "only the subject differs");
+    await page.click('#request-dialog .conflict button:has-text("Reprendre la version actuelle")');
+    assert.equal(await page.inputValue('#request-form [name="subject"]'), "Sujet changé ailleurs");
+    assert.equal(await page.textContent("#request-error"), "Version actuelle reprise.");
+    // Against the version taken: accepted.
+    await page.fill('#request-form [name="subject"]', "Après reprise");
+    await page.click('#request-form button[type="submit"]');
+    await page.waitForFunction(() => !document.querySelector("#request-dialog").open);
+    assert.equal((await json(`/api/requests/${id}`, member)).subject, "Après reprise");
+    assert.deepEqual(problems.filter((p) => !/412/.test(p)), []);
+    await context.close();
+  });
 });
 
 describe("confidentiality on the page", () => {
