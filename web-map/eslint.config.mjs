@@ -1,7 +1,10 @@
 // ESLint for the page (web-map/public), its build script and the browser
 // tests (tests/web); run by scripts/test from the repository root:
 //   web-map/node_modules/.bin/eslint -c web-map/eslint.config.mjs web-map tests/web
+// Layout is Prettier's (.prettierrc, scripts/format): eslint-config-prettier,
+// last, turns off every rule that would disagree with it.
 import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
 import globals from "globals";
 
 export default [
@@ -33,4 +36,5 @@ export default [
       "prefer-const": "error",
     },
   },
+  prettier,
 ];
