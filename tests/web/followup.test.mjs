@@ -58,13 +58,19 @@ async function openNeedPanel(page, needId) {
   }, needId);
 }
 
+// The member signed in on the page with the panel of a need open, one of
+// whose matches is still "proposé" (proposedMatch).
+async function memberOnProposedMatch() {
+  const { need, match } = await proposedMatch();
+  const { page, context, problems } = await openPage(browser, BASE);
+  await signInAsMember(page);
+  await openNeedPanel(page, need.id);
+  return { page, context, problems, need, matchId: match.properties.match_id };
+}
+
 describe("the follow-up of matches", () => {
   test("a match moved to « contacté » with a note: Historique says who and when, Suivi counts it", async () => {
-    const { need, match } = await proposedMatch();
-    const matchId = match.properties.match_id;
-    const { page, context, problems } = await openPage(browser, BASE);
-    await signInAsMember(page);
-    await openNeedPanel(page, need.id);
+    const { page, context, problems, need, matchId } = await memberOnProposedMatch();
     await page.locator(`#panel .matches > li[data-match-id="${matchId}"] button.followup-button`).click();
     await page.waitForFunction((id) => document.querySelector("#panel").dataset.kind === "match" &&
       document.querySelector("#panel").dataset.id === String(id), matchId);
@@ -103,11 +109,7 @@ describe("the follow-up of matches", () => {
   });
 
   test("a status change against a version changed meanwhile shows both and lets the person choose", async () => {
-    const { need, match } = await proposedMatch();
-    const matchId = match.properties.match_id;
-    const { page, context, problems } = await openPage(browser, BASE);
-    await signInAsMember(page);
-    await openNeedPanel(page, need.id);
+    const { page, context, problems, matchId } = await memberOnProposedMatch();
     // The page reads the match's version when its panel opens.
     const read = page.waitForResponse((r) => r.request().method() === "GET" && r.url() === `${BASE}/api/matches/${matchId}`);
     await page.locator(`#panel .matches > li[data-match-id="${matchId}"] button.followup-button`).click();
