@@ -17,11 +17,17 @@ export default [
       // The server decides what a role may do (GET /api/session's "may",
       // may_manage_users, account_roles, role_label): the page never tests a
       // role's name, so an account role written in its code is an error.
-      "no-restricted-syntax": ["error",
-        { selector: "Literal[value=/^(member|foundation|animator|admin)$/]",
-          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles)." },
-        { selector: "TemplateElement[value.raw=/\\b(member|foundation|animator|admin)\\b/]",
-          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles)." }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Literal[value=/^(member|foundation|animator|admin)$/]",
+          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles).",
+        },
+        {
+          selector: "TemplateElement[value.raw=/\\b(member|foundation|animator|admin)\\b/]",
+          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles).",
+        },
+      ],
     },
   },
   {

@@ -34,19 +34,27 @@ async function loadTokens() {
   const body = $("tokens-table").tBodies[0];
   try {
     const tokens = await api.getJson("/api/tokens");
-    body.replaceChildren(...tokens.map((t) => {
-      const tr = element("tr");
-      tr.dataset.id = String(t.id);
-      tr.append(cell(t.name), cell(formatDate(t.created_at ?? t.created)), cell(button("Révoquer", async () => {
-        try {
-          await api.send("DELETE", `/api/tokens/${t.id}`);
-          await loadTokens();
-        } catch (e) {
-          $("tokens-error").textContent = `Révocation impossible : ${e.message}`;
-        }
-      })));
-      return tr;
-    }));
+    body.replaceChildren(
+      ...tokens.map((t) => {
+        const tr = element("tr");
+        tr.dataset.id = String(t.id);
+        tr.append(
+          cell(t.name),
+          cell(formatDate(t.created_at ?? t.created)),
+          cell(
+            button("Révoquer", async () => {
+              try {
+                await api.send("DELETE", `/api/tokens/${t.id}`);
+                await loadTokens();
+              } catch (e) {
+                $("tokens-error").textContent = `Révocation impossible : ${e.message}`;
+              }
+            }),
+          ),
+        );
+        return tr;
+      }),
+    );
   } catch (e) {
     $("tokens-error").textContent = `Jetons indisponibles : ${e.message}`;
   }
@@ -114,22 +122,29 @@ async function showUserTokens(user, tr) {
       const table = element("table", { class: "list" });
       table.setAttribute("aria-label", `Jetons de ${user.email}`);
       const head = element("tr");
-      for (const h of ["name", "created_at", "last_used_at"]) head.append(element("th", { text: fieldLabel("token", h) }));
+      for (const h of ["name", "created_at", "last_used_at"])
+        head.append(element("th", { text: fieldLabel("token", h) }));
       head.append(element("th", { text: "" }));
       table.createTHead().append(head);
       const body = table.createTBody();
       for (const t of tokens) {
         const line = element("tr");
         line.dataset.tokenId = String(t.id);
-        line.append(cell(t.name), cell(formatDate(t.created_at)), cell(formatDate(t.last_used_at)),
-          cell(button("Révoquer", async () => {
-            try {
-              await api.send("DELETE", `/api/users/${user.id}/tokens/${t.id}`);
-              await render();
-            } catch (e) {
-              $("users-error").textContent = `Révocation impossible : ${e.message}`;
-            }
-          })));
+        line.append(
+          cell(t.name),
+          cell(formatDate(t.created_at)),
+          cell(formatDate(t.last_used_at)),
+          cell(
+            button("Révoquer", async () => {
+              try {
+                await api.send("DELETE", `/api/users/${user.id}/tokens/${t.id}`);
+                await render();
+              } catch (e) {
+                $("users-error").textContent = `Révocation impossible : ${e.message}`;
+              }
+            }),
+          ),
+        );
         body.append(line);
       }
       td.replaceChildren(table);
@@ -145,29 +160,39 @@ async function loadUsers() {
   $("users-error").textContent = "";
   try {
     const users = await api.getJson("/api/users");
-    body.replaceChildren(...users.map((u) => {
-      const tr = element("tr");
-      tr.dataset.id = String(u.id);
-      tr.dataset.email = u.email;
-      const role = roleSelect(u.role);
-      const circle = circleSelect(u.circle);
-      const disabled = u.status === "désactivée";
-      tr.append(cell(u.email), cell(u.name ?? ""), cell(role), cell(circle), cell(u.status), cell(formatDate(u.last_sign_in)),
-        cell(
-          button("Enregistrer", () => patchUser(u.id, { role: role.value, circle: circle.value || null })),
-          button(disabled ? "Réactiver" : "Désactiver", () => patchUser(u.id, { disabled: !disabled })),
-          button("Jetons", () => showUserTokens(u, tr)),
-          button("Nouvelle invitation", async () => {
-            try {
-              const r = await api.send("POST", `/api/users/${u.id}/reset`);
-              showInvitation(r.body.invitation_path);
-              await loadUsers();
-            } catch (e) {
-              $("users-error").textContent = `Invitation impossible : ${e.message}`;
-            }
-          })));
-      return tr;
-    }));
+    body.replaceChildren(
+      ...users.map((u) => {
+        const tr = element("tr");
+        tr.dataset.id = String(u.id);
+        tr.dataset.email = u.email;
+        const role = roleSelect(u.role);
+        const circle = circleSelect(u.circle);
+        const disabled = u.status === "désactivée";
+        tr.append(
+          cell(u.email),
+          cell(u.name ?? ""),
+          cell(role),
+          cell(circle),
+          cell(u.status),
+          cell(formatDate(u.last_sign_in)),
+          cell(
+            button("Enregistrer", () => patchUser(u.id, { role: role.value, circle: circle.value || null })),
+            button(disabled ? "Réactiver" : "Désactiver", () => patchUser(u.id, { disabled: !disabled })),
+            button("Jetons", () => showUserTokens(u, tr)),
+            button("Nouvelle invitation", async () => {
+              try {
+                const r = await api.send("POST", `/api/users/${u.id}/reset`);
+                showInvitation(r.body.invitation_path);
+                await loadUsers();
+              } catch (e) {
+                $("users-error").textContent = `Invitation impossible : ${e.message}`;
+              }
+            }),
+          ),
+        );
+        return tr;
+      }),
+    );
   } catch (e) {
     $("users-error").textContent = `Comptes indisponibles : ${e.message}`;
   }
@@ -187,8 +212,12 @@ function wireInvite() {
   $("invite-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     $("users-error").textContent = "";
-    const body = { email: $("invite-email").value.trim(), name: $("invite-name").value.trim() || null,
-      role: roles.value, circle: $("invite-circle").value || null };
+    const body = {
+      email: $("invite-email").value.trim(),
+      name: $("invite-name").value.trim() || null,
+      role: roles.value,
+      circle: $("invite-circle").value || null,
+    };
     try {
       const r = await api.send("POST", "/api/users", body);
       showInvitation(r.body.invitation_path);

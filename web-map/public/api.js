@@ -79,8 +79,14 @@ async function failure(response) {
 // (`signal`) stays an AbortError.
 async function call(method, path, { body, headers, signal, cache } = {}) {
   try {
-    return await fetch(absolute(path), { method, headers: headers ?? authHeaders(), body, signal, cache,
-      credentials: "same-origin" });
+    return await fetch(absolute(path), {
+      method,
+      headers: headers ?? authHeaders(),
+      body,
+      signal,
+      cache,
+      credentials: "same-origin",
+    });
   } catch (e) {
     if (e.name === "AbortError") throw e;
     throw new ApiError(0, { detail: `le serveur ne répond pas (${e.message})` });
@@ -99,8 +105,11 @@ async function request(method, path, options) {
 export async function send(method, path, body, { etag, signal } = {}) {
   const headers = authHeaders(body === undefined ? {} : { "Content-Type": "application/json" });
   if (etag) headers["If-Match"] = etag;
-  const response = await request(method, path, { headers, signal,
-    body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await request(method, path, {
+    headers,
+    signal,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = response.status === 204 ? "" : await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, etag: response.headers.get("ETag") };
 }
@@ -109,8 +118,10 @@ export async function send(method, path, body, { etag, signal } = {}) {
 // status: {status, body} (the problem details of a refusal: refusal()
 // makes it an ApiError). Throws ApiError 0 when the server does not answer.
 export async function answer(method, path, body, contentType) {
-  const response = await call(method, path, { body,
-    headers: authHeaders(contentType ? { "Content-Type": contentType } : {}) });
+  const response = await call(method, path, {
+    body,
+    headers: authHeaders(contentType ? { "Content-Type": contentType } : {}),
+  });
   let parsed = null;
   try {
     parsed = response.status === 204 ? {} : await response.json();

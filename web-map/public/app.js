@@ -25,9 +25,19 @@ import { state } from "./state.js";
 import { mapConfig, setConfig } from "./catalogue.js";
 import { buildStyle, renderLegend } from "./style.js";
 
-const REGION = [[1.35, 48.8], [4.3, 51.1]];  // Hauts-de-France
-const CLICKABLE = ["opportunities-detail", "opportunities-clusters", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"];
-
+const REGION = [
+  [1.35, 48.8],
+  [4.3, 51.1],
+]; // Hauts-de-France
+const CLICKABLE = [
+  "opportunities-detail",
+  "opportunities-clusters",
+  "opportunities-tiles",
+  "places-points",
+  "places-clusters",
+  "needs-fill",
+  "circles-fill",
+];
 
 // After a change of person every source is fetched again with the new
 // rights.
@@ -77,11 +87,16 @@ function openHit(hit) {
       // Closer, until the cells split into their opportunities.
       return map.easeTo({ center: hit.geometry.coordinates, zoom: Math.floor(map.getZoom()) + 2 });
     case "places-clusters":
-      return map.getSource("places").getClusterExpansionZoom(hit.properties.cluster_id)
+      return map
+        .getSource("places")
+        .getClusterExpansionZoom(hit.properties.cluster_id)
         .then((zoom) => map.easeTo({ center: hit.geometry.coordinates, zoom }));
     case "places-points":
       panel.parcel(null);
-      return panel.place({ ...hit, properties: { ...hit.properties, competences: parseList(hit.properties.competences) } });
+      return panel.place({
+        ...hit,
+        properties: { ...hit.properties, competences: parseList(hit.properties.competences) },
+      });
     case "needs-fill":
       return openNeed(hit.properties.id ?? hit.id);
     case "circles-fill":
@@ -95,16 +110,21 @@ function openHit(hit) {
 function wireClicks() {
   const { map, panel } = view;
   for (const id of CLICKABLE) {
-    map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
-    map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
+    map.on("mouseenter", id, () => {
+      map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", id, () => {
+      map.getCanvas().style.cursor = "";
+    });
   }
   map.on("click", (e) => {
-    if (editing?.capturesClicks) return undefined;  // a form is placing a point
+    if (editing?.capturesClicks) return undefined; // a form is placing a point
     const layers = CLICKABLE.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
     const withParcel = state.basemaps.queryable(map.getZoom()) !== null;
     // With the parcels drawn, a click inside a circle but on none of its
     // features asks for the parcel there, not for the circle.
-    const hit = map.queryRenderedFeatures(e.point, { layers })
+    const hit = map
+      .queryRenderedFeatures(e.point, { layers })
       .find((f) => !(withParcel && f.layer.id === "circles-fill"));
     if (!hit && !withParcel) return undefined;
     if (!hit) panel.location(e.lngLat);
@@ -117,7 +137,11 @@ function wireClicks() {
 // GeoJSON sources hand arrays back as JSON text.
 function parseList(v) {
   if (typeof v !== "string") return v;
-  try { return JSON.parse(v); } catch { return v; }
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
 }
 
 // --- start -----------------------------------------------------------------
@@ -133,21 +157,31 @@ async function start() {
   state.basemaps.readUrl(new URLSearchParams(window.location.search));
   await loadOverlays();
 
-  const panel = new Panel({ root: $("panel"), title: $("panel-title"), body: $("panel-body"), parcel: $("panel-parcel"),
-    close: $("panel-close"), onClose: () => {
+  const panel = new Panel({
+    root: $("panel"),
+    title: $("panel-title"),
+    body: $("panel-body"),
+    parcel: $("panel-parcel"),
+    close: $("panel-close"),
+    onClose: () => {
       setData("match-lines", state.setMatchLines(EMPTY));
       // A link's object (/?opportunity=ID…) leaves the address with its panel.
       if (readLink()) state.writeUrl();
-    } });
+    },
+  });
   const map = new maplibregl.Map({
     container: "map",
     style: buildStyle(state),
     bounds: REGION,
     hash: true,
-    maxBounds: [[-2, 47.5], [7, 52.5]],
+    maxBounds: [
+      [-2, 47.5],
+      [7, 52.5],
+    ],
     attributionControl: {
       compact: false,
-      customAttribution: "Limites : IGN – ADMIN EXPRESS, INSEE · Lieux et opportunités : La Compagnie des Tiers-Lieux · Friches : Cerema – Cartofriches",
+      customAttribution:
+        "Limites : IGN – ADMIN EXPRESS, INSEE · Lieux et opportunités : La Compagnie des Tiers-Lieux · Friches : Cerema – Cartofriches",
     },
     transformRequest: (url) => (url.startsWith(window.location.origin) ? { url, headers: api.authHeaders() } : { url }),
   });
@@ -174,7 +208,11 @@ async function start() {
   // The editing forms and the import (forms*.js, import.js): while a form is
   // open a click on the map places its point.
   editing = wireEditing({
-    map, maplibregl, state, config: mapConfig, panel,
+    map,
+    maplibregl,
+    state,
+    config: mapConfig,
+    panel,
     onSaved: async (kind) => {
       if (kind === "need") {
         await loadOverlays();
@@ -201,7 +239,13 @@ async function start() {
 }
 
 // For the browser tests and for curious users in the console.
-window.terrier = { get map() { return view.map; }, state, ready: false };
+window.terrier = {
+  get map() {
+    return view.map;
+  },
+  state,
+  ready: false,
+};
 start().catch((e) => {
   console.error("Terrier : la carte n'a pas pu démarrer :", e);
   $("opportunity-count").textContent = `La carte n'a pas pu démarrer : ${e.message}`;

@@ -83,12 +83,17 @@ export function styles() {
 export function text(v) {
   if (v === null || v === undefined) return "";
   if (Array.isArray(v)) return v.map(text).filter(Boolean).join(", ");
-  if (typeof v === "object") return Object.entries(v).filter(([, x]) => text(x) !== "").map(([k, x]) => `${k} : ${text(x)}`).join(" · ");
+  if (typeof v === "object")
+    return Object.entries(v)
+      .filter(([, x]) => text(x) !== "")
+      .map(([k, x]) => `${k} : ${text(x)}`)
+      .join(" · ");
   if (typeof v === "number" && !Number.isFinite(v)) return "";
   return String(v);
 }
 
-export const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+export const isNumber = (v) =>
+  typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
 
 function formatDate(v) {
   const d = new Date(`${v}T00:00:00`);

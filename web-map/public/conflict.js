@@ -10,7 +10,11 @@ import { element } from "./dom.js";
 // mine, theirs}]. fields: the catalogue's specs ({name, labelled, control}).
 export function differences(fields, mine, theirs) {
   const show = (v) =>
-    v === null || v === undefined || v === "" ? "—" : Array.isArray(v) ? v.map(valueLabel).join(", ") : valueLabel(String(v));
+    v === null || v === undefined || v === ""
+      ? "—"
+      : Array.isArray(v)
+        ? v.map(valueLabel).join(", ")
+        : valueLabel(String(v));
   const out = [];
   for (const { name, labelled: label, control } of fields) {
     if (control === "commune") continue;
@@ -34,20 +38,54 @@ export function showConflict(anchor, { message, fields, mine, theirs, onKeepMine
   anchor.classList.remove("ok");
   anchor.classList.add("error");
   const rows = differences(fields, mine, theirs);
-  const table = element("table", { class: "conflict-table" },
-    element("thead", {}, element("tr", {}, element("th", { text: "Champ" }), element("th", { text: "Votre version" }),
-      element("th", { text: "Version actuelle" }))),
-    element("tbody", {}, ...rows.map((r) => element("tr", { dataset: { field: r.field } },
-      element("th", { scope: "row", text: r.label }), element("td", { text: r.mine }), element("td", { text: r.theirs })))));
+  const table = element(
+    "table",
+    { class: "conflict-table" },
+    element(
+      "thead",
+      {},
+      element(
+        "tr",
+        {},
+        element("th", { text: "Champ" }),
+        element("th", { text: "Votre version" }),
+        element("th", { text: "Version actuelle" }),
+      ),
+    ),
+    element(
+      "tbody",
+      {},
+      ...rows.map((r) =>
+        element(
+          "tr",
+          { dataset: { field: r.field } },
+          element("th", { scope: "row", text: r.label }),
+          element("td", { text: r.mine }),
+          element("td", { text: r.theirs }),
+        ),
+      ),
+    ),
+  );
   const keep = element("button", { type: "button", text: "Garder ma version" });
   const take = element("button", { type: "button", class: "secondary", text: "Reprendre la version actuelle" });
-  const section = element("section", { class: "conflict", "aria-label": "Conflit de modification" },
+  const section = element(
+    "section",
+    { class: "conflict", "aria-label": "Conflit de modification" },
     element("h3", { text: "Deux versions" }),
-    rows.length ? table : element("p", { class: "hint", text: "Les champs du formulaire n'ont pas changé ; d'autres, oui." }),
-    element("div", { class: "dialog-buttons" }, take, keep));
+    rows.length
+      ? table
+      : element("p", { class: "hint", text: "Les champs du formulaire n'ont pas changé ; d'autres, oui." }),
+    element("div", { class: "dialog-buttons" }, take, keep),
+  );
   const done = () => section.remove();
-  keep.addEventListener("click", () => { done(); onKeepMine(); });
-  take.addEventListener("click", () => { done(); onTakeTheirs(); });
+  keep.addEventListener("click", () => {
+    done();
+    onKeepMine();
+  });
+  take.addEventListener("click", () => {
+    done();
+    onTakeTheirs();
+  });
   anchor.after(section);
   keep.focus();
 }

@@ -16,9 +16,11 @@ export function updateExportAccess() {
   const allowed = mayExport(slug);
   for (const b of document.querySelectorAll("#export-buttons button")) b.disabled = !allowed;
   const scope = state.session.may?.export_territories ?? "none";
-  $("export-status").textContent = allowed ? "" : scope === "circle"
-    ? `En tant qu'animateur, vous exportez votre cercle (${state.circle}).`
-    : "Réservé aux foncières et à l'animateur du cercle : connectez-vous.";
+  $("export-status").textContent = allowed
+    ? ""
+    : scope === "circle"
+      ? `En tant qu'animateur, vous exportez votre cercle (${state.circle}).`
+      : "Réservé aux foncières et à l'animateur du cercle : connectez-vous.";
 }
 
 // Downloads `path` (an export the server writes), saying how it went in
@@ -40,8 +42,11 @@ export async function download(path, fallbackName, status) {
 }
 
 function exportTerritory(slug, format) {
-  return download(`/api/territories/${encodeURIComponent(slug)}/export?format=${format}`, `terrier-${slug}.${format}`,
-    $("export-status"));
+  return download(
+    `/api/territories/${encodeURIComponent(slug)}/export?format=${format}`,
+    `terrier-${slug}.${format}`,
+    $("export-status"),
+  );
 }
 
 export function wireExports() {

@@ -11,7 +11,8 @@ import { fillFilterForm } from "./filters.js";
 import { anchorOf } from "./geometry.js";
 import { applyFilters, drawMatchLines } from "./layers.js";
 
-export const focusOn = (m) => view.map.flyTo({ center: m.geometry.coordinates, zoom: Math.max(view.map.getZoom(), 13) });
+export const focusOn = (m) =>
+  view.map.flyTo({ center: m.geometry.coordinates, zoom: Math.max(view.map.getZoom(), 13) });
 
 // Other modules add to every opened opportunity or need (the follow-up adds
 // its controls and history): fn(kind, feature, matches).

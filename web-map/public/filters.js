@@ -53,8 +53,11 @@ function readFilterForm() {
 export function fillCircleSelects() {
   const circles = [...state.circles.features].sort((a, b) => a.properties.name.localeCompare(b.properties.name, "fr"));
   for (const select of document.querySelectorAll("select.circle-select")) {
-    const keep = [...select.options].filter((o) => o.dataset.keep !== undefined ||
-      (select.id === "territory-select" && o.value !== "" && !circles.some((c) => c.properties.slug === o.value)));
+    const keep = [...select.options].filter(
+      (o) =>
+        o.dataset.keep !== undefined ||
+        (select.id === "territory-select" && o.value !== "" && !circles.some((c) => c.properties.slug === o.value)),
+    );
     const value = select.value;
     select.replaceChildren(...keep);
     const group = element("optgroup", { label: "Cercles" });
@@ -72,11 +75,13 @@ export function wireFilters() {
   }, 250);
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
-  form.addEventListener("reset", () => setTimeout(() => {
-    state.setFilters({});
-    fillFilterForm();
-    applyFilters();
-  }));
+  form.addEventListener("reset", () =>
+    setTimeout(() => {
+      state.setFilters({});
+      fillFilterForm();
+      applyFilters();
+    }),
+  );
   form.addEventListener("submit", (e) => e.preventDefault());
 
   for (const input of document.querySelectorAll('#layer-switcher input[name="layer"]')) {

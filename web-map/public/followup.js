@@ -71,13 +71,16 @@ export function historySection(path) {
   body.append(element("p", { class: "hint", text: "Chargement de l'historique…" }));
   section.append(body);
   section.dataset.state = "loading";
-  api.getJson(path).then((entries) => {
-    body.replaceChildren(historyList(entries, entityOf(path)));
-    section.dataset.state = "done";
-  }).catch((e) => {
-    body.replaceChildren(element("p", { class: "hint", text: `Historique indisponible : ${e.message}` }));
-    section.dataset.state = "error";
-  });
+  api
+    .getJson(path)
+    .then((entries) => {
+      body.replaceChildren(historyList(entries, entityOf(path)));
+      section.dataset.state = "done";
+    })
+    .catch((e) => {
+      body.replaceChildren(element("p", { class: "hint", text: `Historique indisponible : ${e.message}` }));
+      section.dataset.state = "error";
+    });
   return section;
 }
 
@@ -119,13 +122,24 @@ export async function openMatchPanel(m, need) {
     label.htmlFor = input.id;
     return [label, input];
   };
-  form.append(...labelled(fieldLabel("match", "status"), status), ...labelled(fieldLabel("match", "note"), note), save, message);
+  form.append(
+    ...labelled(fieldLabel("match", "status"), status),
+    ...labelled(fieldLabel("match", "note"), note),
+    save,
+    message,
+  );
 
   const reasons = element("ul");
   for (const r of p.reasons ?? []) reasons.append(element("li", { text: text(r) }));
   const summary = element("p");
-  summary.append(element("strong", { text: p.collective_name || need?.properties?.collective_name || fieldLabel("need", "collective_name") }), " ↔ ",
-    element("strong", { text: p.title || "Opportunité" }), score(p.score) ? ` · ${score(p.score)}` : "");
+  summary.append(
+    element("strong", {
+      text: p.collective_name || need?.properties?.collective_name || fieldLabel("need", "collective_name"),
+    }),
+    " ↔ ",
+    element("strong", { text: p.title || "Opportunité" }),
+    score(p.score) ? ` · ${score(p.score)}` : "",
+  );
   const actions = element("div", { class: "export-buttons" });
   if (m.geometry) {
     const seeOpportunity = element("button", { class: "secondary", text: "Voir l'opportunité" });
@@ -137,7 +151,10 @@ export async function openMatchPanel(m, need) {
   // Who moves a match along is the server's rule (core/roles, sent as
   // may.set_match_status); the page only spares others a form it would refuse.
   const mayMove = Boolean(state.session.may?.set_match_status);
-  const readOnly = element("p", { class: "hint", text: `${p.status ? `Suivi : ${p.status}. ` : ""}Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.` });
+  const readOnly = element("p", {
+    class: "hint",
+    text: `${p.status ? `Suivi : ${p.status}. ` : ""}Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`,
+  });
   actions.append(copyLinkBlock("match", id));
   view.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);
   if (!mayMove) return;
@@ -228,7 +245,9 @@ function extendFeaturePanel(kind, feature, matches) {
     if (!m) continue;
     const b = element("button", { class: "secondary followup-button", text: fieldLabel("match", "status") });
     b.type = "button";
-    b.addEventListener("click", () => (need ? openMatchPanel(m, need) : openMatch(m.properties.match_id, m.properties.need_id)));
+    b.addEventListener("click", () =>
+      need ? openMatchPanel(m, need) : openMatch(m.properties.match_id, m.properties.need_id),
+    );
     li.append(b);
   }
   const collection = kind === "need" ? "needs" : "opportunities";
@@ -260,12 +279,14 @@ async function refreshBoard() {
 
 function renderCounts(counts) {
   const out = $("followup-counts");
-  out.replaceChildren(...matchStatuses().map((s) => {
-    const chip = element("span", { class: "count-chip", text: `${s} : ${COUNT.format(counts[s] ?? 0)}` });
-    chip.dataset.status = s;
-    chip.dataset.count = String(counts[s] ?? 0);
-    return chip;
-  }));
+  out.replaceChildren(
+    ...matchStatuses().map((s) => {
+      const chip = element("span", { class: "count-chip", text: `${s} : ${COUNT.format(counts[s] ?? 0)}` });
+      chip.dataset.status = s;
+      chip.dataset.count = String(counts[s] ?? 0);
+      return chip;
+    }),
+  );
 }
 
 // A circle's name from its slug (the board gives slugs).
@@ -305,10 +326,15 @@ function renderBoard(matches, only) {
       card.href = linkPath("match", m.id);
       card.dataset.matchId = String(m.id);
       const changed = m.status_changed_at
-        ? `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}` : "pas encore de suivi";
-      card.append(element("strong", { text: m.need?.title || "Besoin" }), " → ", element("strong", { text: m.opportunity?.title || "Opportunité" }),
+        ? `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}`
+        : "pas encore de suivi";
+      card.append(
+        element("strong", { text: m.need?.title || "Besoin" }),
+        " → ",
+        element("strong", { text: m.opportunity?.title || "Opportunité" }),
         element("span", { class: "hint", text: [score(m.score), circleName(m.circle)].filter(Boolean).join(" · ") }),
-        element("span", { class: "hint", text: changed }));
+        element("span", { class: "hint", text: changed }),
+      );
       card.addEventListener("click", (e) => {
         if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
@@ -330,7 +356,7 @@ function renderBoard(matches, only) {
 }
 
 function openView() {
-  $("requests-close").click();  // one view at a time
+  $("requests-close").click(); // one view at a time
   $("followup-view").hidden = false;
   $("followup-open").setAttribute("aria-pressed", "true");
   state.writeUrl();
@@ -353,7 +379,11 @@ export function wireFollowup() {
     $("followup-circle").add(new Option(wanted.circle, wanted.circle));
   }
   $("followup-circle").value = wanted.circle;
-  state.addUrlParams(() => ($("followup-view").hidden ? {} : { view: "suivi", followup_circle: $("followup-circle").value, followup_status: statusSelect.value }));
+  state.addUrlParams(() =>
+    $("followup-view").hidden
+      ? {}
+      : { view: "suivi", followup_circle: $("followup-circle").value, followup_status: statusSelect.value },
+  );
   $("followup-open").addEventListener("click", () => ($("followup-view").hidden ? openView() : closeView()));
   $("followup-close").addEventListener("click", closeView);
   for (const select of [$("followup-circle"), statusSelect]) {

@@ -9,8 +9,17 @@ import { element } from "./dom.js";
 
 // Where a refused field's message goes when the field has no control of its
 // own: the location (opportunities) or the search area (needs).
-export const LOCATION_FIELDS = ["lat", "lon", "wkt", "geometry", "commune_insee", "commune_name", "postcode",
-  "location_precision", "commune"];
+export const LOCATION_FIELDS = [
+  "lat",
+  "lon",
+  "wkt",
+  "geometry",
+  "commune_insee",
+  "commune_name",
+  "postcode",
+  "location_precision",
+  "commune",
+];
 export const AREA_FIELDS = ["territory", "radius_km", "lat", "lon", "wkt", "geometry", "area"];
 
 let uid = 0;
@@ -24,8 +33,11 @@ export function fieldControl(spec, vocabularies) {
   const block = element("div", { class: "form-field", dataset: { field: name } });
   if (control === "choices") {
     const values = vocabularies[vocabulary] ?? [];
-    const fieldset = element("fieldset", { class: "choices", "aria-describedby": error.id },
-      element("legend", { text: label }));
+    const fieldset = element(
+      "fieldset",
+      { class: "choices", "aria-describedby": error.id },
+      element("legend", { text: label }),
+    );
     const boxes = values.map((v) => {
       const input = element("input", { type: "checkbox", name, value: v });
       fieldset.append(element("label", {}, input, ` ${valueLabel(v)}`));
@@ -51,8 +63,14 @@ export function fieldControl(spec, vocabularies) {
     input = element("textarea", { id, name, rows: 3 });
   } else {
     const type = control === "number" ? "number" : control === "date" ? "date" : "text";
-    input = element("input", { id, name, type, min: type === "number" ? "0" : null, step: type === "number" ? "any" : null,
-      autocomplete: "off" });
+    input = element("input", {
+      id,
+      name,
+      type,
+      min: type === "number" ? "0" : null,
+      step: type === "number" ? "any" : null,
+      autocomplete: "off",
+    });
   }
   if (required) input.required = true;
   input.setAttribute("aria-describedby", error.id);

@@ -21,8 +21,10 @@ export function wireEditing({ map, maplibregl, state, config, panel, onSaved }) 
     maplibregl,
     session: () => state.session,
     config,
-    circles: () => state.circles.features.map((f) => ({ slug: f.properties.slug, name: f.properties.name }))
-      .sort((a, b) => a.name.localeCompare(b.name, "fr")),
+    circles: () =>
+      state.circles.features
+        .map((f) => ({ slug: f.properties.slug, name: f.properties.name }))
+        .sort((a, b) => a.name.localeCompare(b.name, "fr")),
     onOpen: () => panel.hide(),
     onSaved,
   });

@@ -20,8 +20,9 @@ const KINDS = {
 // {feature, etag}: an item as this role reads it, with the validator its
 // PATCH must send.
 async function readItem(collection, id) {
-  const { body, etag } = await api.getWithEtag(`/ogcapi/collections/${collection}/items/${encodeURIComponent(id)}`,
-    { cache: "no-store" });
+  const { body, etag } = await api.getWithEtag(`/ogcapi/collections/${collection}/items/${encodeURIComponent(id)}`, {
+    cache: "no-store",
+  });
   return { feature: body, etag };
 }
 
@@ -83,7 +84,10 @@ export class Editor {
     this.picker?.dispose();
     const spec = KINDS[kind];
     const session = this.context.session();
-    const vocabularies = { ...this.context.config().vocabularies, visibilities: session.may?.settable_visibilities ?? session.readable_visibilities ?? [] };
+    const vocabularies = {
+      ...this.context.config().vocabularies,
+      visibilities: session.may?.settable_visibilities ?? session.readable_visibilities ?? [],
+    };
     const fields = formFields(kind, session.confidential);
     this.kind = kind;
     this.existing = existing;
@@ -92,13 +96,19 @@ export class Editor {
 
     const form = element("form", { class: "editor-form", novalidate: true, "aria-labelledby": "editor-title" });
     const title = element("h2", { id: "editor-title", text: existing ? spec.edit : spec.create });
-    const closeButton = element("button", { type: "button", class: "panel-close", "aria-label": "Fermer le formulaire", text: "×" });
+    const closeButton = element("button", {
+      type: "button",
+      class: "panel-close",
+      "aria-label": "Fermer le formulaire",
+      text: "×",
+    });
     closeButton.addEventListener("click", () => this.close());
     this.status = element("p", { class: "editor-status", role: "status", "aria-live": "polite" });
 
-    const picker = kind === "opportunity"
-      ? new LocationPicker(this.context, existing?.feature)
-      : new AreaPicker(this.context, existing?.feature);
+    const picker =
+      kind === "opportunity"
+        ? new LocationPicker(this.context, existing?.feature)
+        : new AreaPicker(this.context, existing?.feature);
     this.picker = picker;
     for (const field of fields) {
       if (field.control === "commune") {
@@ -113,10 +123,12 @@ export class Editor {
 
     // A new row: each list's first value (core/vocabulary.hpp orders them
     // so), the first visibility the person may set.
-    const values = existing ? formValues(existing.feature.properties) : {
-      status: vocabularies[catalogueField(kind, "status")?.vocabulary]?.[0],
-      visibility: vocabularies.visibilities[0],
-    };
+    const values = existing
+      ? formValues(existing.feature.properties)
+      : {
+          status: vocabularies[catalogueField(kind, "status")?.vocabulary]?.[0],
+          visibility: vocabularies.visibilities[0],
+        };
     for (const [name, c] of this.controls) c.write(values[name]);
 
     const save = element("button", { type: "submit", text: "Enregistrer" });
@@ -196,7 +208,9 @@ export class Editor {
         id = (await api.send("POST", `/api/${spec.collection}`, body)).body.id;
       }
       const fresh = await readItem(spec.collection, id).catch(() => null);
-      this.existing = fresh ? { id, etag: fresh.etag, feature: fresh.feature } : { id, etag: null, feature: { properties: body } };
+      this.existing = fresh
+        ? { id, etag: fresh.etag, feature: fresh.feature }
+        : { id, etag: null, feature: { properties: body } };
       this.root.dataset.id = String(id);
       this.message(done, "ok");
       await this.context.onSaved?.(this.kind, id);
@@ -206,7 +220,12 @@ export class Editor {
       if (e.status === 412) return this.conflict(body, e.problem.current);
       const fields = e.fields ?? [];
       if (fields.length) this.showFieldErrors(fields);
-      this.message(fields.length ? "La fiche n'est pas enregistrée : corrigez les champs signalés." : `Enregistrement impossible : ${e.message}`, "error");
+      this.message(
+        fields.length
+          ? "La fiche n'est pas enregistrée : corrigez les champs signalés."
+          : `Enregistrement impossible : ${e.message}`,
+        "error",
+      );
       return undefined;
     }
     return undefined;

@@ -18,7 +18,12 @@ import { importLabel } from "./catalogue.js";
 import { COUNT } from "./context.js";
 
 const FORMATS = { csv: "csv", xlsx: "xlsx", ods: "ods", geojson: "geojson", json: "geojson", gpkg: "gpkg", kml: "kml" };
-const KIND_LABELS = { opportunities: "Opportunités", needs: "Besoins des collectifs", places: "Tiers-lieux", requests: "Sollicitations" };
+const KIND_LABELS = {
+  opportunities: "Opportunités",
+  needs: "Besoins des collectifs",
+  places: "Tiers-lieux",
+  requests: "Sollicitations",
+};
 
 export function formatOf(name) {
   return FORMATS[name.split(".").pop().toLowerCase()] ?? null;
@@ -59,9 +64,16 @@ async function uploadInPieces(file, format, onProgress) {
 }
 
 function table(headers, rows, className) {
-  return element("table", { class: className },
+  return element(
+    "table",
+    { class: className },
     element("thead", {}, element("tr", {}, ...headers.map((h) => element("th", { scope: "col", text: h })))),
-    element("tbody", {}, ...rows.map((r) => element("tr", {}, ...r.map((c) => element("td", { text: String(c ?? "—") }))))));
+    element(
+      "tbody",
+      {},
+      ...rows.map((r) => element("tr", {}, ...r.map((c) => element("td", { text: String(c ?? "—") })))),
+    ),
+  );
 }
 
 export class ImportDialog {
@@ -79,7 +91,10 @@ export class ImportDialog {
     dialog.querySelector("#import-close").addEventListener("click", () => dialog.close());
     this.fileInput.addEventListener("change", () => this.fileInput.files[0] && this.preview(this.fileInput.files[0]));
     for (const type of ["dragenter", "dragover"]) {
-      this.drop.addEventListener(type, (e) => { e.preventDefault(); this.drop.classList.add("over"); });
+      this.drop.addEventListener(type, (e) => {
+        e.preventDefault();
+        this.drop.classList.add("over");
+      });
     }
     this.drop.addEventListener("dragleave", () => this.drop.classList.remove("over"));
     this.drop.addEventListener("drop", (e) => {
@@ -120,7 +135,8 @@ export class ImportDialog {
     this.forget();
     const url = await uploadInPieces(this.file, formatOf(this.file.name), (f) => {
       this.progress.value = f;
-      this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
+      this.status.textContent =
+        f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
     });
     this.upload = { file: this.file, url };
     return url;
@@ -249,33 +265,74 @@ export class ImportDialog {
     // would change: the import keeps Terrier's value and says so.
     const conflicts = report.issues.filter((i) => i.type === "conflict");
     const where = report.position_name === "line" ? "Ligne" : "Entité";
-    const counts = element("ul", { class: "import-counts" },
+    const counts = element(
+      "ul",
+      { class: "import-counts" },
       element("li", { dataset: { count: "inserted" }, text: `À ajouter : ${COUNT.format(report.inserted)}` }),
       element("li", { dataset: { count: "updated" }, text: `À mettre à jour : ${COUNT.format(report.updated)}` }),
       element("li", { dataset: { count: "unchanged" }, text: `Inchangées : ${COUNT.format(report.unchanged)}` }),
       element("li", { dataset: { count: "rejected" }, text: `Refusées : ${COUNT.format(report.rejected)}` }),
-      conflicts.length ? element("li", { dataset: { count: "conflicts" }, text: `Conflits : ${COUNT.format(conflicts.length)}` }) : null);
+      conflicts.length
+        ? element("li", { dataset: { count: "conflicts" }, text: `Conflits : ${COUNT.format(conflicts.length)}` })
+        : null,
+    );
     // replaceChildren writes a null as the text "null": only the parts shown.
-    this.result.replaceChildren(...[
-      element("h3", { text: "Lecture de l'en-tête" }),
-      table(["Colonne du fichier", "Champ de Terrier"],
-        header.map((h) => [h.column, h.field ? h.field.split(", ").map((f) => importLabel(this.kind.value, f)).join(", ")
-          : `ignorée${h.suggestion ? ` (suggestion : ${importLabel(this.kind.value, h.suggestion)})` : ""}`]),
-        "import-header"),
-      element("p", { class: "hint import-ignored",
-        text: ignored.length ? `Colonnes ignorées (gardées dans les attributs) : ${ignored.join(", ")}` : "Aucune colonne ignorée." }),
-      skipped.length ? element("p", { class: "hint import-skipped",
-        text: `Colonnes d'export de Terrier, non importées : ${skipped.join(", ")}` }) : null,
-      element("h3", { text: report.dry_run ? "Ce que l'import ferait" : "Import terminé" }),
-      counts,
-      rejected.length ? element("h3", { text: "Lignes refusées" }) : null,
-      rejected.length ? table([where, "Colonne", "Valeur", "Raison"], rejected.map((i) => [i.position, i.column, i.value, i.reason]), "import-rejected") : null,
-      flagged.length ? element("h3", { text: "Doublons probables" }) : null,
-      flagged.length ? table([where, "Colonne", "Raison"], flagged.map((i) => [i.position, i.column, i.reason]), "import-duplicates") : null,
-      conflicts.length ? element("h3", { text: "Conflits avec des modifications faites dans Terrier" }) : null,
-      conflicts.length ? table([where, "Colonne", "Valeur du fichier", "Raison"],
-        conflicts.map((c) => [c.position, c.column, c.value, c.reason]), "import-conflicts") : null,
-    ].filter((part) => part !== null));
+    this.result.replaceChildren(
+      ...[
+        element("h3", { text: "Lecture de l'en-tête" }),
+        table(
+          ["Colonne du fichier", "Champ de Terrier"],
+          header.map((h) => [
+            h.column,
+            h.field
+              ? h.field
+                  .split(", ")
+                  .map((f) => importLabel(this.kind.value, f))
+                  .join(", ")
+              : `ignorée${h.suggestion ? ` (suggestion : ${importLabel(this.kind.value, h.suggestion)})` : ""}`,
+          ]),
+          "import-header",
+        ),
+        element("p", {
+          class: "hint import-ignored",
+          text: ignored.length
+            ? `Colonnes ignorées (gardées dans les attributs) : ${ignored.join(", ")}`
+            : "Aucune colonne ignorée.",
+        }),
+        skipped.length
+          ? element("p", {
+              class: "hint import-skipped",
+              text: `Colonnes d'export de Terrier, non importées : ${skipped.join(", ")}`,
+            })
+          : null,
+        element("h3", { text: report.dry_run ? "Ce que l'import ferait" : "Import terminé" }),
+        counts,
+        rejected.length ? element("h3", { text: "Lignes refusées" }) : null,
+        rejected.length
+          ? table(
+              [where, "Colonne", "Valeur", "Raison"],
+              rejected.map((i) => [i.position, i.column, i.value, i.reason]),
+              "import-rejected",
+            )
+          : null,
+        flagged.length ? element("h3", { text: "Doublons probables" }) : null,
+        flagged.length
+          ? table(
+              [where, "Colonne", "Raison"],
+              flagged.map((i) => [i.position, i.column, i.reason]),
+              "import-duplicates",
+            )
+          : null,
+        conflicts.length ? element("h3", { text: "Conflits avec des modifications faites dans Terrier" }) : null,
+        conflicts.length
+          ? table(
+              [where, "Colonne", "Valeur du fichier", "Raison"],
+              conflicts.map((c) => [c.position, c.column, c.value, c.reason]),
+              "import-conflicts",
+            )
+          : null,
+      ].filter((part) => part !== null),
+    );
   }
 
   async run() {

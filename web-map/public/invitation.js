@@ -20,8 +20,12 @@ function fieldError(field, message) {
 
 function who(invitation) {
   const dl = $("invitation-who");
-  const rows = [["email", invitation.email], ["name", invitation.name], ["role", invitation.role_label],
-    ["circle", invitation.circle]].map(([field, value]) => [fieldLabel("account", field), value]);
+  const rows = [
+    ["email", invitation.email],
+    ["name", invitation.name],
+    ["role", invitation.role_label],
+    ["circle", invitation.circle],
+  ].map(([field, value]) => [fieldLabel("account", field), value]);
   for (const [label, value] of rows) {
     if (!value) continue;
     dl.append(element("dt", { text: label }), element("dd", { text: value }));
@@ -66,9 +70,10 @@ async function start() {
     const read = await config;
     if (read) setConfig(read);
   } catch (e) {
-    status.textContent = e.status === 404
-      ? "Cette invitation est inconnue, déjà utilisée ou expirée. Demandez-en une nouvelle à l'administrateur du réseau."
-      : `Invitation illisible : ${e.message}`;
+    status.textContent =
+      e.status === 404
+        ? "Cette invitation est inconnue, déjà utilisée ou expirée. Demandez-en une nouvelle à l'administrateur du réseau."
+        : `Invitation illisible : ${e.message}`;
     return;
   }
   status.textContent = `Bienvenue${invitation.name ? `, ${invitation.name}` : ""} : choisissez votre mot de passe.`;

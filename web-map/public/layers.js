@@ -23,8 +23,11 @@ export async function loadOverlays() {
   ]);
   const circleLabels = {
     type: "FeatureCollection",
-    features: circles.features.map((f) => ({ type: "Feature", properties: { name: f.properties.name, slug: f.properties.slug },
-      geometry: { type: "Point", coordinates: anchorOf(f.geometry) } })),
+    features: circles.features.map((f) => ({
+      type: "Feature",
+      properties: { name: f.properties.name, slug: f.properties.slug },
+      geometry: { type: "Point", coordinates: anchorOf(f.geometry) },
+    })),
   };
   state.setOverlays({ circles, circleLabels, needs, places });
 }
@@ -34,7 +37,9 @@ export async function refreshCount() {
   countRequest = new AbortController();
   const out = $("opportunity-count");
   try {
-    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), limit: 1 }), { signal: countRequest.signal });
+    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), limit: 1 }), {
+      signal: countRequest.signal,
+    });
     const n = page.numberMatched;
     if (!Number.isFinite(n)) {
       out.textContent = "Nombre d'opportunités inconnu";
@@ -61,8 +66,9 @@ export async function refreshDetail() {
   const b = map.getBounds();
   const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
   try {
-    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), bbox, limit: 2000 }),
-      { signal: detailRequest.signal });
+    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), bbox, limit: 2000 }), {
+      signal: detailRequest.signal,
+    });
     for (const f of page.features) f.properties.tenure = f.properties.tenures?.[0] ?? null;
     state.setDetail(page);
     setData("opportunities-detail", page);
@@ -91,10 +97,15 @@ export function applyLayers() {
 
 export function drawMatchLines(from, matches) {
   const { map } = view;
-  const features = from ? matches.features.filter((m) => m.geometry).map((m) => ({
-    type: "Feature", properties: { match_id: m.properties.match_id, score: m.properties.score },
-    geometry: { type: "LineString", coordinates: [from, m.geometry.coordinates] },
-  })) : [];
+  const features = from
+    ? matches.features
+        .filter((m) => m.geometry)
+        .map((m) => ({
+          type: "Feature",
+          properties: { match_id: m.properties.match_id, score: m.properties.score },
+          geometry: { type: "LineString", coordinates: [from, m.geometry.coordinates] },
+        }))
+    : [];
   setData("match-lines", state.setMatchLines({ type: "FeatureCollection", features }));
   if (features.length) {
     const b = new maplibregl.LngLatBounds(from, from);

@@ -31,10 +31,14 @@ export function readLink(search = window.location.search) {
 // What the API answers for the object, as the current role reads it.
 function read({ kind, id }) {
   switch (kind) {
-    case "opportunity": return api.getJson(`/ogcapi/collections/opportunities/items/${id}`);
-    case "need": return api.getJson(`/ogcapi/collections/needs/items/${id}`);
-    case "match": return api.getJson(`/api/matches/${id}`);
-    default: return api.getJson(`/api/requests/${id}`);
+    case "opportunity":
+      return api.getJson(`/ogcapi/collections/opportunities/items/${id}`);
+    case "need":
+      return api.getJson(`/ogcapi/collections/needs/items/${id}`);
+    case "match":
+      return api.getJson(`/api/matches/${id}`);
+    default:
+      return api.getJson(`/api/requests/${id}`);
   }
 }
 
@@ -66,7 +70,9 @@ function askSignIn(link) {
   const button = element("button", { text: "Se connecter" });
   button.type = "button";
   button.addEventListener("click", () => openSignIn());
-  const why = element("p", { text: "Cette fiche est réservée aux personnes connectées du réseau, ou n'existe plus. Connectez-vous pour l'ouvrir." });
+  const why = element("p", {
+    text: "Cette fiche est réservée aux personnes connectées du réseau, ou n'existe plus. Connectez-vous pour l'ouvrir.",
+  });
   // Not the object's own panel yet ("sign-in"): it opens after the sign-in.
   panel.custom("sign-in", `${link.kind}-${link.id}`, TITLES[link.kind], why, button);
   openSignIn();
@@ -74,7 +80,8 @@ function askSignIn(link) {
 
 function openSignIn() {
   $("sign-in").click();
-  $("sign-in-reason").textContent = "Le lien que vous avez suivi mène à une fiche réservée : connectez-vous pour l'ouvrir.";
+  $("sign-in-reason").textContent =
+    "Le lien que vous avez suivi mène à une fiche réservée : connectez-vous pour l'ouvrir.";
 }
 
 // Opens the object a link names, centred, with its panel.
@@ -127,5 +134,7 @@ export function wireLinks() {
     if (details) details.after(block);
     else body.append(block);
   });
-  $("sign-in-dialog").addEventListener("close", () => { $("sign-in-reason").textContent = ""; });
+  $("sign-in-dialog").addEventListener("close", () => {
+    $("sign-in-reason").textContent = "";
+  });
 }

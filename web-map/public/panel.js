@@ -21,10 +21,12 @@ function territoryName(slug) {
 
 // The fields an entity's panel shows, as [property, label, formatter].
 function panelRows(entity, confidential = false) {
-  return panelFields(entity, confidential).map((f) => [f.name, f.label,
-    f.name === "territory" ? territoryName : (v) => formatValue(f, v)]);
+  return panelFields(entity, confidential).map((f) => [
+    f.name,
+    f.label,
+    f.name === "territory" ? territoryName : (v) => formatValue(f, v),
+  ]);
 }
-
 
 export function definitionList(properties, fields) {
   const dl = element("dl");
@@ -41,8 +43,12 @@ function confidentialBlock(properties, fields) {
   if (!fields.some(([key]) => key in properties)) return null;
   const box = element("section", { class: "confidential" });
   const details = definitionList(properties, fields);
-  box.append(element("h3", { text: "Confidentiel — foncières et administrateurs" }),
-    details.childNodes.length ? details : element("p", { class: "hint", text: "Aucune information confidentielle renseignée." }));
+  box.append(
+    element("h3", { text: "Confidentiel — foncières et administrateurs" }),
+    details.childNodes.length
+      ? details
+      : element("p", { class: "hint", text: "Aucune information confidentielle renseignée." }),
+  );
   return box;
 }
 
@@ -96,22 +102,42 @@ export class Panel {
     const p = feature.properties;
     this.root.dataset.kind = "opportunity";
     this.root.dataset.id = String(feature.id);
-    this.show(p.title || "Opportunité sans titre",
+    this.show(
+      p.title || "Opportunité sans titre",
       definitionList(p, panelRows("opportunity")),
       confidentialBlock(p, panelRows("opportunity", true)),
-      element("h3", { text: matches.features.length ? "Besoins de collectifs compatibles" : "Aucun besoin compatible pour l'instant" }),
-      matchList(matches.features, (m) => m.properties.collective_name, (m) => valueLabel(m.properties.need_status), onFocus));
+      element("h3", {
+        text: matches.features.length ? "Besoins de collectifs compatibles" : "Aucun besoin compatible pour l'instant",
+      }),
+      matchList(
+        matches.features,
+        (m) => m.properties.collective_name,
+        (m) => valueLabel(m.properties.need_status),
+        onFocus,
+      ),
+    );
   }
 
   need(feature, matches, { onFocus }) {
     const p = feature.properties;
     this.root.dataset.kind = "need";
     this.root.dataset.id = String(feature.id);
-    this.show(p.collective_name || "Besoin",
+    this.show(
+      p.collective_name || "Besoin",
       definitionList(p, panelRows("need")),
       confidentialBlock(p, panelRows("need", true)),
-      element("h3", { text: matches.features.length ? "Lieux proposés, du meilleur au moins bon" : "Aucun lieu proposé pour l'instant" }),
-      matchList(matches.features, (m) => m.properties.title || "Opportunité", (m) => valueLabel(m.properties.kind), onFocus));
+      element("h3", {
+        text: matches.features.length
+          ? "Lieux proposés, du meilleur au moins bon"
+          : "Aucun lieu proposé pour l'instant",
+      }),
+      matchList(
+        matches.features,
+        (m) => m.properties.title || "Opportunité",
+        (m) => valueLabel(m.properties.kind),
+        onFocus,
+      ),
+    );
   }
 
   place(feature) {
@@ -156,14 +182,24 @@ export class Panel {
     if (result === "loading") {
       slot.replaceChildren(heading, element("p", { class: "hint", text: "Recherche de la parcelle…" }));
     } else if (result.error) {
-      slot.replaceChildren(heading, element("p", { class: "hint", text: "Référence cadastrale indisponible (service IGN injoignable)." }));
+      slot.replaceChildren(
+        heading,
+        element("p", { class: "hint", text: "Référence cadastrale indisponible (service IGN injoignable)." }),
+      );
     } else if (!result.parcel) {
       slot.replaceChildren(heading, element("p", { class: "hint", text: "Aucune parcelle cadastrale à cet endroit." }));
     } else {
       const p = result.parcel;
-      slot.replaceChildren(heading, definitionList(p, [
-        ["reference", "Référence"], ["commune", fieldLabel("opportunity", "commune")], ["idu", "Identifiant (IDU)"], ["surface", "Contenance"],
-      ]), element("p", { class: "hint", text: "Source : IGN – Parcellaire Express (PCI)" }));
+      slot.replaceChildren(
+        heading,
+        definitionList(p, [
+          ["reference", "Référence"],
+          ["commune", fieldLabel("opportunity", "commune")],
+          ["idu", "Identifiant (IDU)"],
+          ["surface", "Contenance"],
+        ]),
+        element("p", { class: "hint", text: "Source : IGN – Parcellaire Express (PCI)" }),
+      );
     }
   }
 
@@ -179,7 +215,11 @@ export class Panel {
     exp.addEventListener("click", onExport);
     const actions = element("div", { class: "export-buttons" });
     actions.append(filter, exp);
-    this.show(`${fieldLabel("place", "circle")} ${text(p.name) || p.slug}`, element("p", { text: text(count) }), actions);
+    this.show(
+      `${fieldLabel("place", "circle")} ${text(p.name) || p.slug}`,
+      element("p", { text: text(count) }),
+      actions,
+    );
   }
 }
 
@@ -191,8 +231,11 @@ function matchList(features, name, subtitle, onFocus) {
     if (isNumber(p.score)) li.append(element("span", { class: "score", text: `${number.format(p.score)} / 100` }));
     li.append(element("strong", { text: text(name(m)) }));
     // The follow-up status only reaches the roles that read the follow-up.
-    const meta = [text(subtitle(m)), isNumber(p.reliability) ? `fiabilité ${p.reliability}/10` : "",
-      p.status ? `suivi : ${p.status}` : ""];
+    const meta = [
+      text(subtitle(m)),
+      isNumber(p.reliability) ? `fiabilité ${p.reliability}/10` : "",
+      p.status ? `suivi : ${p.status}` : "",
+    ];
     if (p.still_valid === false) meta.push("ne correspond plus");
     li.append(element("div", { class: "hint", text: meta.filter(Boolean).join(" · ") }));
     if (Array.isArray(p.reasons) && p.reasons.length) {
@@ -248,7 +291,10 @@ export function copyLinkBlock(kind, id) {
         field.id = `copy-link-field-${++linkFields}`;
         field.readOnly = true;
         field.value = url;
-        const label = element("label", { class: "block", text: "Lien de la fiche (sélectionné : copiez-le avec Ctrl+C)" });
+        const label = element("label", {
+          class: "block",
+          text: "Lien de la fiche (sélectionné : copiez-le avec Ctrl+C)",
+        });
         label.htmlFor = field.id;
         block.append(label, field);
       }

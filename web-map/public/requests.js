@@ -20,26 +20,44 @@ import { onSessionChange, personSignedIn } from "./session.js";
 
 // The list's columns (their headings: index.html; their labels in the CSV
 // and the panel: the server's field catalogue, catalogue.js).
-const COLUMNS = ["received_on", "requester", "organisation", "commune_name", "subject", "channel", "orientation", "status"];
-const FORM_FIELDS = ["received_on", "requester", "organisation", "commune", "subject", "channel", "status", "orientation",
-  "need_id", "place_id"];
+const COLUMNS = [
+  "received_on",
+  "requester",
+  "organisation",
+  "commune_name",
+  "subject",
+  "channel",
+  "orientation",
+  "status",
+];
+const FORM_FIELDS = [
+  "received_on",
+  "requester",
+  "organisation",
+  "commune",
+  "subject",
+  "channel",
+  "status",
+  "orientation",
+  "need_id",
+  "place_id",
+];
 const CONFIDENTIAL = ["contact", "notes"];
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short" });
 
 let rows = [];
-let editing = null;  // {id, etag} of the request in the form, null for a new one
+let editing = null; // {id, etag} of the request in the form, null for a new one
 
 const frenchDate = (v) => {
   const d = new Date(`${v}T00:00:00`);
   return v && !Number.isNaN(d.getTime()) ? dateFormat.format(d) : (v ?? "");
 };
 
-
 async function load() {
   const count = $("requests-count");
   try {
     const answer = await api.getJson("/api/requests");
-    rows = Array.isArray(answer) ? answer : answer.requests ?? answer.items ?? [];
+    rows = Array.isArray(answer) ? answer : (answer.requests ?? answer.items ?? []);
     render();
   } catch (e) {
     count.textContent = `Sollicitations indisponibles : ${e.message}`;
@@ -50,28 +68,45 @@ function filtered() {
   const status = $("requests-status-filter").value;
   const channel = $("requests-channel-filter").value;
   const q = $("requests-q").value.trim().toLocaleLowerCase("fr");
-  return rows.filter((r) => (!status || r.status === status) && (!channel || r.channel === channel) &&
-    (!q || ["requester", "organisation", "commune", "commune_name", "subject", "orientation"].some((k) => String(r[k] ?? "").toLocaleLowerCase("fr").includes(q))));
+  return rows.filter(
+    (r) =>
+      (!status || r.status === status) &&
+      (!channel || r.channel === channel) &&
+      (!q ||
+        ["requester", "organisation", "commune", "commune_name", "subject", "orientation"].some((k) =>
+          String(r[k] ?? "")
+            .toLocaleLowerCase("fr")
+            .includes(q),
+        )),
+  );
 }
 
 function render() {
   const shown = filtered();
   $("requests-count").textContent = `${shown.length} sollicitation${shown.length > 1 ? "s" : ""} sur ${rows.length}`;
-  $("requests-table").tBodies[0].replaceChildren(...shown.map((r) => {
-    const tr = element("tr");
-    tr.dataset.id = String(r.id);
-    tr.tabIndex = 0;
-    for (const key of COLUMNS) {
-      const value = key === "received_on" ? frenchDate(r[key]) : key === "commune_name" ? r.commune_name ?? r.commune
-        : valueLabel(text(r[key]));
-      const td = element("td", { text: text(value) });
-      td.dataset.field = key;
-      tr.append(td);
-    }
-    tr.addEventListener("click", () => edit(r.id));
-    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") edit(r.id); });
-    return tr;
-  }));
+  $("requests-table").tBodies[0].replaceChildren(
+    ...shown.map((r) => {
+      const tr = element("tr");
+      tr.dataset.id = String(r.id);
+      tr.tabIndex = 0;
+      for (const key of COLUMNS) {
+        const value =
+          key === "received_on"
+            ? frenchDate(r[key])
+            : key === "commune_name"
+              ? (r.commune_name ?? r.commune)
+              : valueLabel(text(r[key]));
+        const td = element("td", { text: text(value) });
+        td.dataset.field = key;
+        tr.append(td);
+      }
+      tr.addEventListener("click", () => edit(r.id));
+      tr.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") edit(r.id);
+      });
+      return tr;
+    }),
+  );
 }
 
 // --- the form --------------------------------------------------------------
@@ -84,7 +119,8 @@ function clearErrors() {
 
 // --- a request's panel (its link: /?request=ID) -----------------------------
 
-const panelRows = (confidential) => panelFields("request", confidential).map((f) => [f.name, f.label, (v) => formatValue(f, v)]);
+const panelRows = (confidential) =>
+  panelFields("request", confidential).map((f) => [f.name, f.label, (v) => formatValue(f, v)]);
 
 function relatedLink(kind, id, label) {
   const p = element("p");
@@ -99,9 +135,12 @@ function relatedLink(kind, id, label) {
 export function openRequestPanel(r) {
   const fields = definitionList({ ...r, commune_name: r.commune_name || r.commune }, panelRows(false));
   const confidential = ["contact", "notes"].some((k) => text(r[k]) !== "")
-    ? element("section", { class: "confidential" }) : null;
-  confidential?.append(element("h3", { text: "Confidentiel — foncières et administrateurs" }),
-    definitionList(r, panelRows(true)));
+    ? element("section", { class: "confidential" })
+    : null;
+  confidential?.append(
+    element("h3", { text: "Confidentiel — foncières et administrateurs" }),
+    definitionList(r, panelRows(true)),
+  );
   const actions = element("div", { class: "export-buttons" });
   if ((state.session.may?.writes?.request ?? "none") !== "none") {
     const change = element("button", { text: "Modifier la sollicitation" });
@@ -110,8 +149,15 @@ export function openRequestPanel(r) {
     actions.append(change);
   }
   actions.append(copyLinkBlock("request", r.id));
-  view.panel.custom("request", r.id, `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`, fields, confidential,
-    r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id")) : null, actions);
+  view.panel.custom(
+    "request",
+    r.id,
+    `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`,
+    fields,
+    confidential,
+    r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id")) : null,
+    actions,
+  );
 }
 
 function fill(r) {
@@ -236,11 +282,16 @@ function exportCsv() {
   const shown = filtered();
   const columns = [...COLUMNS, "need_id", "place_id"];
   if (state.session.confidential) columns.push(...panelFields("request", true).map((f) => f.name));
-  const value = (r, key) => (key === "commune_name" ? r.commune_name ?? r.commune : r[key]);
-  const lines = [columns.map((key) => csvCell(fieldLabel("request", key, { unit: false }))).join(";"),
-    ...shown.map((r) => columns.map((key) => csvCell(value(r, key))).join(";"))];
+  const value = (r, key) => (key === "commune_name" ? (r.commune_name ?? r.commune) : r[key]);
+  const lines = [
+    columns.map((key) => csvCell(fieldLabel("request", key, { unit: false }))).join(";"),
+    ...shown.map((r) => columns.map((key) => csvCell(value(r, key))).join(";")),
+  ];
   const blob = new Blob([`\ufeff${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
-  const a = element("a", { href: URL.createObjectURL(blob), download: `sollicitations-${new Date().toISOString().slice(0, 10)}.csv` });
+  const a = element("a", {
+    href: URL.createObjectURL(blob),
+    download: `sollicitations-${new Date().toISOString().slice(0, 10)}.csv`,
+  });
   document.body.append(a);
   a.click();
   a.remove();
@@ -250,7 +301,7 @@ function exportCsv() {
 // --- the view --------------------------------------------------------------
 
 function openView() {
-  $("followup-close").click();  // one view at a time
+  $("followup-close").click(); // one view at a time
   $("requests-view").hidden = false;
   $("requests-open").setAttribute("aria-pressed", "true");
   load();
@@ -263,10 +314,12 @@ function closeView() {
 
 export function wireRequests() {
   const form = $("request-form");
-  for (const [select, values] of [[form.elements.channel, vocabulary("request_channels")],
+  for (const [select, values] of [
+    [form.elements.channel, vocabulary("request_channels")],
     [form.elements.status, vocabulary("request_statuses")],
     [$("requests-channel-filter"), vocabulary("request_channels")],
-    [$("requests-status-filter"), vocabulary("request_statuses")]]) {
+    [$("requests-status-filter"), vocabulary("request_statuses")],
+  ]) {
     for (const v of values) select.add(new Option(valueLabel(v), v));
   }
   $("requests-open").addEventListener("click", () => ($("requests-view").hidden ? openView() : closeView()));
@@ -275,8 +328,9 @@ export function wireRequests() {
   $("requests-export").addEventListener("click", exportCsv);
   for (const button of document.querySelectorAll("#requests-export-sheets button")) {
     const format = button.dataset.format;
-    button.addEventListener("click", () => download(`/api/requests/export?format=${format}`,
-      `sollicitations.${format}`, $("requests-count")));
+    button.addEventListener("click", () =>
+      download(`/api/requests/export?format=${format}`, `sollicitations.${format}`, $("requests-count")),
+    );
   }
   $("request-cancel").addEventListener("click", () => $("request-dialog").close());
   $("request-delete").addEventListener("click", remove);

@@ -27,7 +27,7 @@ export async function loadSession() {
   try {
     return normalise(await api.session());
   } catch (e) {
-    if (e.status === 401) api.setToken(null);  // revoked since: forget it
+    if (e.status === 401) api.setToken(null); // revoked since: forget it
     return normalise(null);
   }
 }
@@ -90,12 +90,16 @@ export function wireSignIn(reload) {
     $("password-submit").disabled = true;
     try {
       await api.send("POST", "/api/session", { email, password });
-      api.setToken(null);  // the cookie speaks for the person now
+      api.setToken(null); // the cookie speaks for the person now
       dialog.close();
       await become(await api.session(), reload);
     } catch (err) {
-      error.textContent = err.status === 401 ? "Adresse e-mail ou mot de passe incorrect."
-        : err.status === 429 ? retryMessage(err.retryAfter) : `Connexion impossible : ${err.message}`;
+      error.textContent =
+        err.status === 401
+          ? "Adresse e-mail ou mot de passe incorrect."
+          : err.status === 429
+            ? retryMessage(err.retryAfter)
+            : `Connexion impossible : ${err.message}`;
     } finally {
       $("password-submit").disabled = false;
     }
@@ -110,7 +114,8 @@ export function wireSignIn(reload) {
       dialog.close();
       await become(s, reload);
     } catch (err) {
-      $("sign-in-error").textContent = err.status === 401 ? "Jeton inconnu ou révoqué." : `Connexion impossible : ${err.message}`;
+      $("sign-in-error").textContent =
+        err.status === 401 ? "Jeton inconnu ou révoqué." : `Connexion impossible : ${err.message}`;
     }
   });
 

@@ -12,8 +12,16 @@ export const LIST_FILTERS = { kind: "kind-choices", tenure: "tenure-choices", st
 const DEFAULT_LAYERS = ["circles", "places", "opportunities", "needs", "restricted"];
 // Until the server has answered GET /api/session: nobody signed in, reading
 // only what everybody reads.
-export const ANONYMOUS = { role: null, role_label: "Visiteur", readable_visibilities: [], name: null, email: null,
-  circle: null, via: null, may: {} };
+export const ANONYMOUS = {
+  role: null,
+  role_label: "Visiteur",
+  readable_visibilities: [],
+  name: null,
+  email: null,
+  circle: null,
+  via: null,
+  may: {},
+};
 
 export class State {
   constructor() {
@@ -84,7 +92,13 @@ export class State {
     for (const k of NUMBER_FILTERS) if (q.get(k)) this.filters[k] = q.get(k);
     for (const k of Object.keys(LIST_FILTERS)) if (q.get(k)) this.filters[k] = q.get(k).split(",").filter(Boolean);
     if (q.get("territory")) this.filters.territory = q.get("territory");
-    if (q.get("layers") !== null) this.layers = new Set(q.get("layers").split(",").filter((l) => l in LAYER_GROUPS));
+    if (q.get("layers") !== null)
+      this.layers = new Set(
+        q
+          .get("layers")
+          .split(",")
+          .filter((l) => l in LAYER_GROUPS),
+      );
     if (q.get("color") === "tenure") this.colorBy = "tenure";
   }
 
@@ -110,8 +124,11 @@ export class State {
   }
 
   restrictedVisible() {
-    return this.layers.has("restricted") && this.layers.has("opportunities") &&
-      (this.session.readable_visibilities ?? []).length > 1;
+    return (
+      this.layers.has("restricted") &&
+      this.layers.has("opportunities") &&
+      (this.session.readable_visibilities ?? []).length > 1
+    );
   }
 }
 
