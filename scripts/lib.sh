@@ -19,3 +19,11 @@ ccache_for_any_checkout() {  # ccache_for_any_checkout REPO_ROOT
   export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$1}
   export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 }
+
+# Prettier (from web-map's lockfile, installed by scripts/build) over the
+# page's and the browser tests' JavaScript and CSS; .prettierrc and
+# .prettierignore at the root. prettier_js --check|--write
+prettier_js() {
+  web-map/node_modules/.bin/prettier --log-level warn "$1" \
+    'web-map/**/*.{js,mjs,css}' 'tests/web/**/*.mjs'
+}

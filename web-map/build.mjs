@@ -24,8 +24,12 @@ const terraDraw = join(modules, "terra-draw", "dist", "terra-draw.module.js");
 const adapter = join(modules, "terra-draw-maplibre-gl-adapter", "dist", "terra-draw-maplibre-gl-adapter.module.js");
 const unmapped = (text) => text.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n");
 writeFileSync(join(vendor, "terra-draw.module.js"), unmapped(readFileSync(terraDraw, "utf8")));
-const adapterText = unmapped(readFileSync(adapter, "utf8")).replaceAll(/from\s*"terra-draw"/g, 'from"./terra-draw.module.js"');
-if (adapterText.includes('"terra-draw"')) throw new Error("the Terra Draw adapter imports terra-draw in a way build.mjs does not rewrite");
+const adapterText = unmapped(readFileSync(adapter, "utf8")).replaceAll(
+  /from\s*"terra-draw"/g,
+  'from"./terra-draw.module.js"',
+);
+if (adapterText.includes('"terra-draw"'))
+  throw new Error("the Terra Draw adapter imports terra-draw in a way build.mjs does not rewrite");
 writeFileSync(join(vendor, "terra-draw-maplibre-gl-adapter.module.js"), adapterText);
 const version = JSON.parse(readFileSync(join(here, "node_modules", "maplibre-gl", "package.json"), "utf8")).version;
 const drawVersion = JSON.parse(readFileSync(join(modules, "terra-draw", "package.json"), "utf8")).version;

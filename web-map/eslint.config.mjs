@@ -1,7 +1,10 @@
 // ESLint for the page (web-map/public), its build script and the browser
 // tests (tests/web); run by scripts/test from the repository root:
 //   web-map/node_modules/.bin/eslint -c web-map/eslint.config.mjs web-map tests/web
+// Layout is Prettier's (.prettierrc, scripts/format): eslint-config-prettier,
+// last, turns off every rule that would disagree with it.
 import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
 import globals from "globals";
 
 export default [
@@ -14,11 +17,17 @@ export default [
       // The server decides what a role may do (GET /api/session's "may",
       // may_manage_users, account_roles, role_label): the page never tests a
       // role's name, so an account role written in its code is an error.
-      "no-restricted-syntax": ["error",
-        { selector: "Literal[value=/^(member|foundation|animator|admin)$/]",
-          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles)." },
-        { selector: "TemplateElement[value.raw=/\\b(member|foundation|animator|admin)\\b/]",
-          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles)." }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Literal[value=/^(member|foundation|animator|admin)$/]",
+          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles).",
+        },
+        {
+          selector: "TemplateElement[value.raw=/\\b(member|foundation|animator|admin)\\b/]",
+          message: "A role's name in the page: ask the server (session.may, may_manage_users, account_roles).",
+        },
+      ],
     },
   },
   {
@@ -33,4 +42,5 @@ export default [
       "prefer-const": "error",
     },
   },
+  prettier,
 ];

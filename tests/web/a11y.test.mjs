@@ -11,9 +11,7 @@ import assert from "node:assert/strict";
 import { account, signInWithPassword } from "./lib/accounts.mjs";
 import { idle, launch } from "./lib/browser.mjs";
 import { saved } from "./lib/editing.mjs";
-import {
-  BASE, PHONE, assertNoLeak, axeViolations, get, open, shot, signInWithToken,
-} from "./lib/audit.mjs";
+import { BASE, PHONE, assertNoLeak, axeViolations, get, open, shot, signInWithToken } from "./lib/audit.mjs";
 
 let browser;
 before(async () => {
@@ -31,15 +29,26 @@ async function examples() {
 }
 
 async function openPanel(page, kind, id) {
-  await page.evaluate(async ({ kind, id }) => {
-    const features = await import("/features.js");
-    await (kind === "need" ? features.openNeed(id) : features.openOpportunity(id));
-  }, { kind, id });
-  await page.waitForFunction(({ kind, id }) => {
-    const p = document.querySelector("#panel");
-    return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false" &&
-      document.querySelector("#panel .history-section")?.dataset.state !== "loading";
-  }, { kind, id });
+  await page.evaluate(
+    async ({ kind, id }) => {
+      const features = await import("/features.js");
+      await (kind === "need" ? features.openNeed(id) : features.openOpportunity(id));
+    },
+    { kind, id },
+  );
+  await page.waitForFunction(
+    ({ kind, id }) => {
+      const p = document.querySelector("#panel");
+      return (
+        !p.hidden &&
+        p.dataset.kind === kind &&
+        p.dataset.id === String(id) &&
+        p.dataset.loading === "false" &&
+        document.querySelector("#panel .history-section")?.dataset.state !== "loading"
+      );
+    },
+    { kind, id },
+  );
   await idle(page);
 }
 
@@ -51,7 +60,8 @@ async function openDrawer(page, phone) {
 }
 
 async function closeDrawer(page, phone) {
-  if (phone && (await page.getAttribute("#drawer-toggle", "aria-expanded")) === "true") await page.click("#drawer-toggle");
+  if (phone && (await page.getAttribute("#drawer-toggle", "aria-expanded")) === "true")
+    await page.click("#drawer-toggle");
 }
 
 // Every view a role sees, checked and photographed: name-width-view.png;
@@ -70,7 +80,10 @@ async function walk(page, name, phone) {
   await assertAccessible(page, `${tag}: the map`);
   await shot(page, `${tag}-map`);
 
-  for (const [kind, feature] of [["opportunity", opportunity], ["need", need]]) {
+  for (const [kind, feature] of [
+    ["opportunity", opportunity],
+    ["need", need],
+  ]) {
     await openPanel(page, kind, feature.id);
     await assertNoLeak(page, "#panel", `${tag}: the ${kind}'s panel`);
     await assertAccessible(page, `${tag}: the ${kind}'s panel`);
@@ -88,9 +101,12 @@ async function walk(page, name, phone) {
     const card = page.locator("#followup-board a.board-card").first();
     if (await card.count()) {
       await card.click();
-      await page.waitForFunction(() => document.querySelector("#panel").dataset.kind === "match" &&
-        document.querySelector("#panel .history-section")?.dataset.state !== "loading" &&
-        document.querySelector("#panel").dataset.loading === "false");
+      await page.waitForFunction(
+        () =>
+          document.querySelector("#panel").dataset.kind === "match" &&
+          document.querySelector("#panel .history-section")?.dataset.state !== "loading" &&
+          document.querySelector("#panel").dataset.loading === "false",
+      );
       await idle(page);
       await assertNoLeak(page, "#panel", `${tag}: a match's panel`);
       await assertAccessible(page, `${tag}: a match's panel`);
@@ -138,7 +154,7 @@ async function walk(page, name, phone) {
   if (session.via === "cookie") {
     await page.click("#account-open");
     await page.waitForSelector("#account-dialog[open]");
-    await page.waitForTimeout(500);  // the tokens' and accounts' lists
+    await page.waitForTimeout(500); // the tokens' and accounts' lists
     await assertNoLeak(page, "#account-dialog", `${tag}: the account view`);
     await assertAccessible(page, `${tag}: the account view`);
     await shot(page, `${tag}-account`);
@@ -219,14 +235,24 @@ describe("the Commune combobox, with the keyboard only", () => {
     assert.equal(await active.getAttribute("role"), "option");
     assert.equal(await active.getAttribute("aria-selected"), "true");
     assert.match(await active.textContent(), /^Lens\b/);
-    assert.notEqual(await active.evaluate((li) => getComputedStyle(li).backgroundColor), "rgba(0, 0, 0, 0)", "the active option is highlighted");
+    assert.notEqual(
+      await active.evaluate((li) => getComputedStyle(li).backgroundColor),
+      "rgba(0, 0, 0, 0)",
+      "the active option is highlighted",
+    );
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => /commune de Lens/.test(document.querySelector("#editor .location-status").textContent));
+    await page.waitForFunction(() =>
+      /commune de Lens/.test(document.querySelector("#editor .location-status").textContent),
+    );
     assert.equal(await input.getAttribute("aria-expanded"), "false");
     assert.equal(await page.isVisible("#editor form"), true, "Enter in the combobox does not send the form");
 
-    await tabTo(page, () => document.activeElement?.type === "submit" && document.activeElement.closest("#editor") !== null,
-      "« Enregistrer »", 60);
+    await tabTo(
+      page,
+      () => document.activeElement?.type === "submit" && document.activeElement.closest("#editor") !== null,
+      "« Enregistrer »",
+      60,
+    );
     await page.keyboard.press("Enter");
     const id = await saved(page, "Fiche créée.");
 
@@ -247,7 +273,9 @@ describe("the Commune combobox, with the keyboard only", () => {
     await input.focus();
     await page.keyboard.type("lens");
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => /commune de Lens/.test(document.querySelector("#editor .location-status").textContent));
+    await page.waitForFunction(() =>
+      /commune de Lens/.test(document.querySelector("#editor .location-status").textContent),
+    );
     assert.equal(await input.inputValue(), "Lens");
 
     await input.fill("");

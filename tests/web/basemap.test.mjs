@@ -28,9 +28,12 @@ after(async () => {
 });
 
 const open = (options = {}) => openPage(browser, BASE, { ign: "tiles", painter, ...options });
-const tiles = (requests, layer) => requests.filter((u) => u.searchParams.get("REQUEST") === "GetTile" &&
-  (!layer || u.searchParams.get("LAYER") === layer));
-const key = (u) => `${u.searchParams.get("TILEMATRIX")}/${u.searchParams.get("TILECOL")}/${u.searchParams.get("TILEROW")}`;
+const tiles = (requests, layer) =>
+  requests.filter(
+    (u) => u.searchParams.get("REQUEST") === "GetTile" && (!layer || u.searchParams.get("LAYER") === layer),
+  );
+const key = (u) =>
+  `${u.searchParams.get("TILEMATRIX")}/${u.searchParams.get("TILECOL")}/${u.searchParams.get("TILEROW")}`;
 
 // The tiles (matrix z) that cover what the map shows.
 async function visibleTiles(page, z) {
@@ -45,13 +48,24 @@ async function visibleTiles(page, z) {
 function emptyPixel(page) {
   return page.evaluate(() => {
     const map = window.terrier.map;
-    const layers = ["opportunities-detail", "opportunities-tiles", "places-points", "places-clusters", "needs-fill",
-      "communes-label", "places-label", "needs-label"].filter((l) => map.getLayer(l));
+    const layers = [
+      "opportunities-detail",
+      "opportunities-tiles",
+      "places-points",
+      "places-clusters",
+      "needs-fill",
+      "communes-label",
+      "places-label",
+      "needs-label",
+    ].filter((l) => map.getLayer(l));
     const { width, height } = map.getCanvas().getBoundingClientRect();
     const rect = map.getCanvas().getBoundingClientRect();
     for (let y = height / 2; y < height - 40; y += 17) {
       for (let x = width / 2; x < width - 60; x += 23) {
-        const box = [[x - 12, y - 12], [x + 12, y + 12]];
+        const box = [
+          [x - 12, y - 12],
+          [x + 12, y + 12],
+        ];
         if (map.queryRenderedFeatures(box, { layers }).length === 0) {
           const lngLat = map.unproject([x, y]);
           return { x: rect.left + x, y: rect.top + y, lng: lngLat.lng, lat: lngLat.lat, mapX: x, mapY: y };
@@ -66,8 +80,14 @@ describe("the IGN base layers", () => {
   test("the map config and the page's CSP name IGN's Géoplateforme, and nothing else outside", async () => {
     const config = await (await fetch(`${BASE}/api/map-config`)).json();
     assert.equal(config.basemap.provider, "ign");
-    assert.deepEqual(config.basemap.layers.map((l) => [l.id, l.label, l.kind]), [
-      ["plan", "Plan IGN", "base"], ["ortho", "Photographies aériennes", "base"], ["parcels", "Parcelles cadastrales", "overlay"]]);
+    assert.deepEqual(
+      config.basemap.layers.map((l) => [l.id, l.label, l.kind]),
+      [
+        ["plan", "Plan IGN", "base"],
+        ["ortho", "Photographies aériennes", "base"],
+        ["parcels", "Parcelles cadastrales", "overlay"],
+      ],
+    );
     const csp = (await fetch(`${BASE}/`)).headers.get("content-security-policy");
     assert.match(csp, /img-src 'self' data: blob: https:\/\/data\.geopf\.fr;/);
     assert.match(csp, /connect-src 'self' https:\/\/data\.geopf\.fr;/);
@@ -83,25 +103,33 @@ describe("the IGN base layers", () => {
     for (const u of asked) {
       const q = u.searchParams;
       assert.equal(`${u.origin}${u.pathname}`, `${IGN_ORIGIN}/wmts`);
-      assert.deepEqual([q.get("SERVICE"), q.get("VERSION"), q.get("LAYER"), q.get("STYLE"), q.get("FORMAT"), q.get("TILEMATRIXSET")],
-        ["WMTS", "1.0.0", PLAN, "normal", "image/png", "PM"]);
+      assert.deepEqual(
+        [q.get("SERVICE"), q.get("VERSION"), q.get("LAYER"), q.get("STYLE"), q.get("FORMAT"), q.get("TILEMATRIXSET")],
+        ["WMTS", "1.0.0", PLAN, "normal", "image/png", "PM"],
+      );
     }
     // MapLibre draws 256-pixel tiles one level above its zoom: zoom 14 is
     // the PM matrix 15. The tile under the centre was asked for, and every
     // matrix-15 tile asked for is in view.
     const centre = tileAt(LENS[0], LENS[1], 15);
     const at15 = asked.filter((u) => u.searchParams.get("TILEMATRIX") === "15");
-    assert.ok(at15.some((u) => key(u) === `15/${centre.col}/${centre.row}`), `tile 15/${centre.col}/${centre.row} asked`);
+    assert.ok(
+      at15.some((u) => key(u) === `15/${centre.col}/${centre.row}`),
+      `tile 15/${centre.col}/${centre.row} asked`,
+    );
     const view = await visibleTiles(page, 15);
     for (const u of at15) {
       const col = Number(u.searchParams.get("TILECOL"));
       const row = Number(u.searchParams.get("TILEROW"));
-      assert.ok(col >= view.minCol - 1 && col <= view.maxCol + 1 && row >= view.minRow - 1 && row <= view.maxRow + 1,
-        `${key(u)} within ${JSON.stringify(view)}`);
+      assert.ok(
+        col >= view.minCol - 1 && col <= view.maxCol + 1 && row >= view.minRow - 1 && row <= view.maxRow + 1,
+        `${key(u)} within ${JSON.stringify(view)}`,
+      );
     }
     assert.equal(tiles(ign, ORTHO).length + tiles(ign, PARCELS).length, 0, "no aerial or parcel tile");
     // The plan is drawn: with Terrier's layers off, its parks' green shows.
-    for (const layer of ["circles", "places", "opportunities", "needs"]) await page.uncheck(`#layer-switcher input[value="${layer}"]`);
+    for (const layer of ["circles", "places", "opportunities", "needs"])
+      await page.uncheck(`#layer-switcher input[value="${layer}"]`);
     await idle(page);
     const box = await page.locator("#map").boundingBox();
     const colours = await painter.sample(await page.screenshot(), box);
@@ -124,7 +152,9 @@ describe("the IGN base layers", () => {
     await idle(page);
     const ortho = tiles(ign, ORTHO);
     assert.ok(ortho.length > 0, "aerial tiles asked for");
-    assert.ok(ortho.every((u) => u.searchParams.get("FORMAT") === "image/jpeg" && u.searchParams.get("TILEMATRIXSET") === "PM"));
+    assert.ok(
+      ortho.every((u) => u.searchParams.get("FORMAT") === "image/jpeg" && u.searchParams.get("TILEMATRIXSET") === "PM"),
+    );
     assert.equal(await page.evaluate(() => window.terrier.map.getLayoutProperty("basemap-plan", "visibility")), "none");
     assert.match(await page.textContent(".maplibregl-ctrl-attrib"), /© IGN – Géoplateforme/);
 
@@ -159,7 +189,7 @@ describe("the IGN base layers", () => {
     const before = ign.length;
     await jump(page, { center: [3.06, 50.63], zoom: 13 });
     assert.equal(ign.length, before, "no IGN request without a base layer");
-    assert.ok(await rendered(page, ["communes-line"]) > 0, "Terrier's communes are drawn");
+    assert.ok((await rendered(page, ["communes-line"])) > 0, "Terrier's communes are drawn");
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -168,10 +198,28 @@ describe("the IGN base layers", () => {
     const asked = [];
     const featureInfo = (url) => {
       asked.push(url);
-      return { type: "FeatureCollection", features: [{ type: "Feature", geometry: null, properties: {
-        idu: "62498000AB0123", section: "AB", numero: "0123", nom_com: "Lens", code_insee: "62498", contenance: 1234 } }] };
+      return {
+        type: "FeatureCollection",
+        features: [
+          {
+            type: "Feature",
+            geometry: null,
+            properties: {
+              idu: "62498000AB0123",
+              section: "AB",
+              numero: "0123",
+              nom_com: "Lens",
+              code_insee: "62498",
+              contenance: 1234,
+            },
+          },
+        ],
+      };
     };
-    const { page, context, problems } = await open({ path: `/?overlays=parcels&layers=circles,places,opportunities#16/${LENS[1]}/${LENS[0]}`, featureInfo });
+    const { page, context, problems } = await open({
+      path: `/?overlays=parcels&layers=circles,places,opportunities#16/${LENS[1]}/${LENS[0]}`,
+      featureInfo,
+    });
     const spot = await emptyPixel(page);
     assert.ok(spot, "an empty spot on the map");
     await page.mouse.click(spot.x, spot.y);
@@ -187,17 +235,44 @@ describe("the IGN base layers", () => {
     const zoom = await page.evaluate(() => window.terrier.map.getZoom());
     const expected = tileAt(spot.lng, spot.lat, Math.round(zoom + 1));
     assert.deepEqual(
-      ["SERVICE", "REQUEST", "VERSION", "LAYER", "STYLE", "TILEMATRIXSET", "TILEMATRIX", "TILECOL", "TILEROW", "I", "J", "INFOFORMAT"]
-        .map((k) => q.get(k)),
-      ["WMTS", "GetFeatureInfo", "1.0.0", PARCELS, "normal", "PM", String(expected.z), String(expected.col),
-        String(expected.row), String(expected.i), String(expected.j), "application/json"]);
+      [
+        "SERVICE",
+        "REQUEST",
+        "VERSION",
+        "LAYER",
+        "STYLE",
+        "TILEMATRIXSET",
+        "TILEMATRIX",
+        "TILECOL",
+        "TILEROW",
+        "I",
+        "J",
+        "INFOFORMAT",
+      ].map((k) => q.get(k)),
+      [
+        "WMTS",
+        "GetFeatureInfo",
+        "1.0.0",
+        PARCELS,
+        "normal",
+        "PM",
+        String(expected.z),
+        String(expected.col),
+        String(expected.row),
+        String(expected.i),
+        String(expected.j),
+        "application/json",
+      ],
+    );
     assert.deepEqual(problems, []);
     await context.close();
   });
 
   test("a parcel service that does not answer is said in the panel, quietly", async () => {
-    const { page, context, problems } = await open({ path: `/?overlays=parcels&layers=circles,places,opportunities#16/${LENS[1]}/${LENS[0]}`,
-      featureInfo: () => "abort" });
+    const { page, context, problems } = await open({
+      path: `/?overlays=parcels&layers=circles,places,opportunities#16/${LENS[1]}/${LENS[0]}`,
+      featureInfo: () => "abort",
+    });
     const spot = await emptyPixel(page);
     await page.mouse.click(spot.x, spot.y);
     await page.waitForFunction(() => document.querySelector("#panel-parcel")?.dataset.state === "error");
@@ -210,17 +285,17 @@ describe("the IGN base layers", () => {
     const { page, context, problems, outside, ign, ignLog } = await openPage(browser, BASE, { ign: "refuse" });
     await page.waitForSelector("#basemap-notice:not([hidden])");
     assert.match(await page.textContent("#basemap-notice"), /^Fond de carte indisponible/);
-    assert.ok(await rendered(page, ["departements-line"]) >= 5, "départements");
-    assert.ok(await rendered(page, ["circles-fill"]) > 0, "circles");
-    assert.ok(await rendered(page, ["opportunities-clusters"]) > 5, "opportunities");
+    assert.ok((await rendered(page, ["departements-line"])) >= 5, "départements");
+    assert.ok((await rendered(page, ["circles-fill"])) > 0, "circles");
+    assert.ok((await rendered(page, ["opportunities-clusters"])) > 5, "opportunities");
     // One tile asked, refused, and given up on: moving on asks IGN for
     // nothing more, and the console holds at most Chromium's own note of
     // that one refused request.
     const refused = ign.length;
     assert.equal(refused, 1, `one request to IGN, got ${ign.map(String)}`);
     await jump(page, { center: [3.06, 50.63], zoom: 13 });
-    assert.ok(await rendered(page, ["communes-line"]) > 10, "communes");
-    assert.ok(await rendered(page, ["opportunities-detail"]) > 0, "opportunities from /ogcapi");
+    assert.ok((await rendered(page, ["communes-line"])) > 10, "communes");
+    assert.ok((await rendered(page, ["opportunities-detail"])) > 0, "opportunities from /ogcapi");
     assert.equal(ign.length, refused, "no new request to IGN");
     assert.equal(await page.locator("#basemap-notice").count(), 1);
     assert.ok(ignLog.length <= 1, `Chromium's notes: ${ignLog}`);

@@ -35,7 +35,9 @@ async function openPage() {
     return route.abort();
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
   page.on("response", async (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     const type = r.headers()["content-type"] ?? "";
@@ -78,39 +80,55 @@ describe("a land-group member", () => {
     const publicCount = (await api("/ogcapi/collections/opportunities/items?limit=1")).numberMatched;
     const memberCount = (await api("/ogcapi/collections/opportunities/items?limit=1", "member")).numberMatched;
     const foundationCount = (await api("/ogcapi/collections/opportunities/items?limit=1", "foundation")).numberMatched;
-    assert.ok(publicCount < memberCount && memberCount < foundationCount,
-      `the demo data has réseau and confidential rows: ${publicCount} < ${memberCount} < ${foundationCount}`);
+    assert.ok(
+      publicCount < memberCount && memberCount < foundationCount,
+      `the demo data has réseau and confidential rows: ${publicCount} < ${memberCount} < ${foundationCount}`,
+    );
 
     await signIn(page, "member");
     assert.match(await page.textContent("#role-badge"), /^Membre du groupe foncier — Membre test/);
-    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), memberCount);
+    await page.waitForFunction(
+      (n) => document.querySelector("#opportunity-count").dataset.count === String(n),
+      memberCount,
+    );
     assert.equal(await page.isVisible("#restricted-layer"), true, "the network's ring appears");
     // Everything the server sent this page: no owner, contact or note field.
-    const everything = await page.evaluate(() => fetch("/ogcapi/collections/opportunities/items?limit=10000", {
-      headers: { Authorization: `Bearer ${sessionStorage.getItem("terrier.token")}` },
-    }).then((r) => r.text()));
+    const everything = await page.evaluate(() =>
+      fetch("/ogcapi/collections/opportunities/items?limit=10000", {
+        headers: { Authorization: `Bearer ${sessionStorage.getItem("terrier.token")}` },
+      }).then((r) => r.text()),
+    );
     // The response listener reads that body too, a moment later.
     await until(() => bodies.includes(everything), "the listener's copy of the member's full page of items");
     assert.ok(bodies.length > 0);
-    assert.deepEqual(await api("/api/map-config", "member"), await api("/api/map-config"),
-      "the catalogue is the same for a member and a visitor");
+    assert.deepEqual(
+      await api("/api/map-config", "member"),
+      await api("/api/map-config"),
+      "the catalogue is the same for a member and a visitor",
+    );
     for (const body of bodies) {
-      for (const field of ["owner_name", "owner_contact", "\"notes\"", "\"contact\""]) {
+      for (const field of ["owner_name", "owner_contact", '"notes"', '"contact"']) {
         assert.equal(body.includes(field), false, `a member's page received ${field}`);
       }
-      assert.equal(body.includes("\"visibility\": \"confidentiel\""), false);
+      assert.equal(body.includes('"visibility": "confidentiel"'), false);
     }
     // No circle's export for a member.
     for (const slug of ["mel", "littoral"]) {
       await page.selectOption("#export-territory", slug);
       assert.equal(await page.isDisabled('#export-buttons button[data-format="xlsx"]'), true);
     }
-    const status = await page.evaluate(() => fetch("/api/territories/mel/export?format=csv", {
-      headers: { Authorization: `Bearer ${sessionStorage.getItem("terrier.token")}` },
-    }).then((r) => r.status));
+    const status = await page.evaluate(() =>
+      fetch("/api/territories/mel/export?format=csv", {
+        headers: { Authorization: `Bearer ${sessionStorage.getItem("terrier.token")}` },
+      }).then((r) => r.status),
+    );
     assert.equal(status, 403);
     // The refused export above is this test's own request.
-    problems.splice(0, problems.length, ...problems.filter((p) => !p.includes("/export?format=csv") && !p.includes("403")));
+    problems.splice(
+      0,
+      problems.length,
+      ...problems.filter((p) => !p.includes("/export?format=csv") && !p.includes("403")),
+    );
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -121,7 +139,8 @@ describe("exports from the page", () => {
     const { page, context, problems } = await openPage();
     await signIn(page, "foundation");
     await page.selectOption("#export-territory", "mel");
-    const expected = (await api("/ogcapi/collections/opportunities/items?territory=mel&limit=1", "foundation")).numberMatched;
+    const expected = (await api("/ogcapi/collections/opportunities/items?territory=mel&limit=1", "foundation"))
+      .numberMatched;
     const places = (await api("/ogcapi/collections/places/items?territory=mel&limit=1")).numberMatched;
     assert.ok(expected > 0 && places > 0);
     for (const format of ["geojson", "gpkg", "kml", "csv", "xlsx", "ods"]) {
@@ -131,7 +150,10 @@ describe("exports from the page", () => {
       if (format === "geojson") {
         const data = JSON.parse(bytes.toString("utf8"));
         assert.equal(data.features.filter((f) => f.properties.couche === "opportunites").length, expected);
-        assert.ok(data.features.some((f) => f.properties.owner_name), "a foundation sees owners");
+        assert.ok(
+          data.features.some((f) => f.properties.owner_name),
+          "a foundation sees owners",
+        );
       } else if (format === "csv") {
         const text = bytes.toString("utf8");
         assert.ok(text.startsWith("\uFEFF"), "a BOM for spreadsheets");
@@ -153,7 +175,9 @@ describe("exports from the page", () => {
           }
         }
       }
-      await page.waitForFunction(() => document.querySelector("#export-status").textContent.startsWith("Export téléchargé"));
+      await page.waitForFunction(() =>
+        document.querySelector("#export-status").textContent.startsWith("Export téléchargé"),
+      );
     }
     assert.deepEqual(problems, []);
     await context.close();

@@ -11,9 +11,20 @@ import { drawnInTiles, idle, jump, launch, ready, signInWithToken } from "./lib/
 import { formLabels, pixelOf, saved } from "./lib/editing.mjs";
 
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
-const OPPORTUNITY_LABELS = ["Intitulé", "Type de bien", "Adresse", "Commune", "Surface bâtie (m²)",
-  "Surface du terrain (m²)", "Modalités", "Loyer mensuel (€)", "Prix (€)", "Disponible à partir du", "Statut",
-  "Visibilité"];
+const OPPORTUNITY_LABELS = [
+  "Intitulé",
+  "Type de bien",
+  "Adresse",
+  "Commune",
+  "Surface bâtie (m²)",
+  "Surface du terrain (m²)",
+  "Modalités",
+  "Loyer mensuel (€)",
+  "Prix (€)",
+  "Disponible à partir du",
+  "Statut",
+  "Visibilité",
+];
 const CONFIDENTIAL_LABELS = ["Propriétaire", "Contact du propriétaire", "Remarques"];
 // Names of this run's rows, so that a second run against the same database
 // finds only its own.
@@ -37,7 +48,9 @@ async function openPage(role, { viewport = { width: 1400, height: 900 } } = {}) 
   const page = await context.newPage();
   const problems = [];
   await context.route("**/*", (route) => (route.request().url().startsWith(BASE) ? route.continue() : route.abort()));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   await page.goto(BASE);
   await ready(page);
@@ -48,19 +61,29 @@ async function openPage(role, { viewport = { width: 1400, height: 900 } } = {}) 
 // A pixel where a click lands on the given feature first (as the page's click
 // handler orders its layers), or null.
 function clickablePixel(page, layer, id) {
-  return page.evaluate(({ layer, id }) => {
-    const map = window.terrier.map;
-    const order = ["opportunities-detail", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"]
-      .filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
-    const rect = map.getCanvas().getBoundingClientRect();
-    for (let y = 20; y < rect.height - 20; y += 10) {
-      for (let x = 20; x < rect.width - 20; x += 10) {
-        const hit = map.queryRenderedFeatures([x, y], { layers: order })[0];
-        if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id)) return { x: rect.left + x, y: rect.top + y };
+  return page.evaluate(
+    ({ layer, id }) => {
+      const map = window.terrier.map;
+      const order = [
+        "opportunities-detail",
+        "opportunities-tiles",
+        "places-points",
+        "places-clusters",
+        "needs-fill",
+        "circles-fill",
+      ].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
+      const rect = map.getCanvas().getBoundingClientRect();
+      for (let y = 20; y < rect.height - 20; y += 10) {
+        for (let x = 20; x < rect.width - 20; x += 10) {
+          const hit = map.queryRenderedFeatures([x, y], { layers: order })[0];
+          if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id))
+            return { x: rect.left + x, y: rect.top + y };
+        }
       }
-    }
-    return null;
-  }, { layer, id });
+      return null;
+    },
+    { layer, id },
+  );
 }
 
 // Opens the panel of the first of `ids` that a click reaches at `view`;
@@ -76,10 +99,13 @@ async function openFeature(page, kind, ids, view) {
   }
   assert.ok(pixel, `${kind} ${ids} is drawn and clickable`);
   await page.mouse.click(pixel.x, pixel.y);
-  await page.waitForFunction(({ kind, id }) => {
-    const p = document.querySelector("#panel");
-    return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
-  }, { kind, id });
+  await page.waitForFunction(
+    ({ kind, id }) => {
+      const p = document.querySelector("#panel");
+      return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
+    },
+    { kind, id },
+  );
   return id;
 }
 
@@ -88,9 +114,14 @@ describe("editing on the map", () => {
     const { page, context, problems } = await openPage("admin");
     await page.click("#new-opportunity");
     const labels = await formLabels(page);
-    for (const l of [...OPPORTUNITY_LABELS, ...CONFIDENTIAL_LABELS]) assert.ok(labels.includes(l), `label « ${l} » in ${labels}`);
+    for (const l of [...OPPORTUNITY_LABELS, ...CONFIDENTIAL_LABELS])
+      assert.ok(labels.includes(l), `label « ${l} » in ${labels}`);
     const tenures = (await get("/api/map-config")).vocabularies.tenures;
-    assert.equal(await page.locator('#editor input[name="tenures"]').count(), tenures.length, "one checkbox per tenure");
+    assert.equal(
+      await page.locator('#editor input[name="tenures"]').count(),
+      tenures.length,
+      "one checkbox per tenure",
+    );
     assert.ok(await page.isVisible('#editor button[type="submit"]:has-text("Enregistrer")'));
 
     // By a click on the map.
@@ -111,10 +142,16 @@ describe("editing on the map", () => {
     assert.equal(item.properties.owner_name, "SCI du Clic");
     assert.deepEqual(item.properties.tenures, ["location"]);
     assert.equal(item.properties.commune_insee, "59350");
-    assert.ok(Math.abs(item.geometry.coordinates[0] - where[0]) < 1e-4 && Math.abs(item.geometry.coordinates[1] - where[1]) < 1e-4,
-      `placed where clicked: ${item.geometry.coordinates}`);
-    assert.equal((await get(`/ogcapi/collections/opportunities/items/${clicked}`)).properties.owner_name, undefined,
-      "the public reads it without its owner");
+    assert.ok(
+      Math.abs(item.geometry.coordinates[0] - where[0]) < 1e-4 &&
+        Math.abs(item.geometry.coordinates[1] - where[1]) < 1e-4,
+      `placed where clicked: ${item.geometry.coordinates}`,
+    );
+    assert.equal(
+      (await get(`/ogcapi/collections/opportunities/items/${clicked}`)).properties.owner_name,
+      undefined,
+      "the public reads it without its owner",
+    );
     // In the vector tiles, at once.
     await page.click("#editor .panel-close");
     await jump(page, { center: where, zoom: 11 });
@@ -131,7 +168,9 @@ describe("editing on the map", () => {
     const placed = await get(`/ogcapi/collections/opportunities/items/${byCommune}`, "admin");
     assert.equal(placed.properties.commune_insee, "59512");
     assert.equal(placed.properties.location_precision, "commune");
-    const inRoubaix = await get(`/ogcapi/collections/opportunities/items?territory=roubaix-59512&q=${encodeURIComponent(`placé par sa commune ${RUN}`)}`);
+    const inRoubaix = await get(
+      `/ogcapi/collections/opportunities/items?territory=roubaix-59512&q=${encodeURIComponent(`placé par sa commune ${RUN}`)}`,
+    );
     assert.equal(inRoubaix.numberMatched, 1, "the point lies inside Roubaix");
     assert.deepEqual(problems, []);
     await context.close();
@@ -155,9 +194,15 @@ describe("editing on the map", () => {
     await context.close();
   });
 
-  test("\"Modifier\" in a panel opens the form filled in; \"Vérifiée aujourd'hui\" sets last_verified", async () => {
-    const created = await call("POST", "/api/opportunities", "admin",
-      { title: "Hangar à vérifier", kind: "entrepôt", lat: 50.6265, lon: 3.0702, rent_eur_month: 1000, visibility: "public" });
+  test('"Modifier" in a panel opens the form filled in; "Vérifiée aujourd\'hui" sets last_verified', async () => {
+    const created = await call("POST", "/api/opportunities", "admin", {
+      title: "Hangar à vérifier",
+      kind: "entrepôt",
+      lat: 50.6265,
+      lon: 3.0702,
+      rent_eur_month: 1000,
+      visibility: "public",
+    });
     assert.equal(created.status, 201);
     const id = created.json.id;
     const { page, context } = await openPage("admin");
@@ -166,7 +211,10 @@ describe("editing on the map", () => {
     const rent = page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true });
     await rent.waitFor();
     assert.equal(await rent.inputValue(), "1000");
-    assert.equal(await page.locator("#editor").getByLabel("Intitulé", { exact: true }).inputValue(), "Hangar à vérifier");
+    assert.equal(
+      await page.locator("#editor").getByLabel("Intitulé", { exact: true }).inputValue(),
+      "Hangar à vérifier",
+    );
     await rent.fill("1150");
     await page.click('#editor button[type="submit"]');
     await saved(page, "Modifications enregistrées.");
@@ -180,8 +228,14 @@ describe("editing on the map", () => {
   });
 
   test("an edit from the panel against a version changed meanwhile shows both and lets the person choose", async () => {
-    const created = await call("POST", "/api/opportunities", "admin",
-      { title: "Hangar disputé", kind: "entrepôt", lat: 50.6245, lon: 3.0722, rent_eur_month: 1000, visibility: "public" });
+    const created = await call("POST", "/api/opportunities", "admin", {
+      title: "Hangar disputé",
+      kind: "entrepôt",
+      lat: 50.6245,
+      lon: 3.0722,
+      rent_eur_month: 1000,
+      visibility: "public",
+    });
     assert.equal(created.status, 201);
     const id = created.json.id;
     const { page, context } = await openPage("admin");
@@ -191,14 +245,21 @@ describe("editing on the map", () => {
     assert.equal(await page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true }).inputValue(), "1000");
     // Someone else changes the rent meanwhile.
     const item = await call("GET", `/ogcapi/collections/opportunities/items/${id}`, "admin");
-    assert.equal((await call("PATCH", `/api/opportunities/${id}`, "admin", { rent_eur_month: 1100 }, { "If-Match": item.etag })).status, 200);
+    assert.equal(
+      (await call("PATCH", `/api/opportunities/${id}`, "admin", { rent_eur_month: 1100 }, { "If-Match": item.etag }))
+        .status,
+      200,
+    );
     await page.locator("#editor").getByLabel("Loyer mensuel (€)", { exact: true }).fill("1250");
     await page.click('#editor button[type="submit"]');
     const row = page.locator('#editor .conflict tr[data-field="rent_eur_month"]');
     await row.waitFor();
     assert.deepEqual(await row.locator("td").allTextContents(), ["1250", "1100"]);
-    assert.equal((await get(`/ogcapi/collections/opportunities/items/${id}`, "admin")).properties.rent_eur_month, 1100,
-      "the stale edit was not applied");
+    assert.equal(
+      (await get(`/ogcapi/collections/opportunities/items/${id}`, "admin")).properties.rent_eur_month,
+      1100,
+      "the stale edit was not applied",
+    );
     await page.click('#editor .conflict button:has-text("Garder ma version")');
     await saved(page, "Votre version est enregistrée.");
     assert.equal((await get(`/ogcapi/collections/opportunities/items/${id}`, "admin")).properties.rent_eur_month, 1250);
@@ -213,7 +274,12 @@ describe("editing on the map", () => {
     await page.locator("#editor").getByLabel("Surface minimale (m²)", { exact: true }).fill("100");
     await page.check('#editor input[name="area-mode"][value="polygon"]');
     await page.click('#editor button:has-text("Dessiner sur la carte")');
-    const corners = [[2.76, 50.42], [2.80, 50.42], [2.80, 50.44], [2.76, 50.44]];
+    const corners = [
+      [2.76, 50.42],
+      [2.8, 50.42],
+      [2.8, 50.44],
+      [2.76, 50.44],
+    ];
     for (const c of corners) {
       const p = await pixelOf(page, c);
       await page.mouse.click(p.x, p.y);
@@ -221,7 +287,9 @@ describe("editing on the map", () => {
     }
     const first = await pixelOf(page, corners[0]);
     await page.mouse.click(first.x, first.y);
-    await page.waitForFunction(() => /Polygone dessiné/.test(document.querySelector("#editor .area-status")?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /Polygone dessiné/.test(document.querySelector("#editor .area-status")?.textContent ?? ""),
+    );
     await page.click('#editor button[type="submit"]');
     const id = await saved(page, "Fiche créée.");
     const need = await get(`/ogcapi/collections/needs/items/${id}`, "admin");
@@ -231,7 +299,10 @@ describe("editing on the map", () => {
     const ring = need.geometry.coordinates[0][0];
     assert.equal(ring.length, 5, `four corners and the closing one: ${JSON.stringify(ring)}`);
     for (const c of corners) {
-      assert.ok(ring.some(([x, y]) => Math.abs(x - c[0]) < 2e-4 && Math.abs(y - c[1]) < 2e-4), `corner ${c} in ${JSON.stringify(ring)}`);
+      assert.ok(
+        ring.some(([x, y]) => Math.abs(x - c[0]) < 2e-4 && Math.abs(y - c[1]) < 2e-4),
+        `corner ${c} in ${JSON.stringify(ring)}`,
+      );
     }
     assert.deepEqual(problems, []);
     await context.close();
@@ -243,28 +314,39 @@ describe("editing on the map", () => {
     assert.ok(await page.isHidden("#open-import"));
     await page.click("#new-need");
     const labels = await formLabels(page);
-    assert.ok(!labels.includes("Contact du collectif") && !labels.includes("Remarques"), `no confidential field: ${labels}`);
-    const circles = await page.evaluate(() => [...document.querySelectorAll("#form-area-circle option")].map((o) => o.value));
+    assert.ok(
+      !labels.includes("Contact du collectif") && !labels.includes("Remarques"),
+      `no confidential field: ${labels}`,
+    );
+    const circles = await page.evaluate(() =>
+      [...document.querySelectorAll("#form-area-circle option")].map((o) => o.value),
+    );
     assert.deepEqual(circles, ["mel"]);
     await page.click("#editor .panel-close");
 
     // Needs whose area is in the MEL circle, and needs of the Douaisis-Pévèle.
     const inMel = (await get("/ogcapi/collections/needs/items?territory=mel&limit=100")).features.map((f) => f.id);
     const inDouaisis = (await get("/ogcapi/collections/needs/items?territory=douaisis-pevele&limit=100")).features
-      .map((f) => f.id).filter((id) => !inMel.includes(id));
+      .map((f) => f.id)
+      .filter((id) => !inMel.includes(id));
     assert.ok(inMel.length && inDouaisis.length);
     const inside = { id: await openFeature(page, "need", inMel, { center: [3.07, 50.64], zoom: 11 }) };
     assert.equal(await page.locator('#panel button:has-text("Modifier")').count(), 1, "a need of its circle");
     await page.click('#panel button:has-text("Modifier")');
-    const surfaces = await Promise.all(["Surface minimale (m²)", "Surface idéale (m²)", "Surface maximale (m²)"]
-      .map((l) => page.locator("#editor").getByLabel(l, { exact: true }).inputValue()));
+    const surfaces = await Promise.all(
+      ["Surface minimale (m²)", "Surface idéale (m²)", "Surface maximale (m²)"].map((l) =>
+        page.locator("#editor").getByLabel(l, { exact: true }).inputValue(),
+      ),
+    );
     const larger = Math.max(0, ...surfaces.map(Number)) + 150;
     await page.locator("#editor").getByLabel("Surface maximale (m²)", { exact: true }).fill(String(larger));
     await page.click('#editor button[type="submit"]');
     await saved(page, "Modifications enregistrées.");
     assert.equal((await get(`/ogcapi/collections/needs/items/${inside.id}`)).properties.surface_max_m2, larger);
-    assert.ok((await get(`/ogcapi/collections/needs/items/${inside.id}`, "foundation")).properties.contact,
-      "the contact the animator could not see is still there");
+    assert.ok(
+      (await get(`/ogcapi/collections/needs/items/${inside.id}`, "foundation")).properties.contact,
+      "the contact the animator could not see is still there",
+    );
     await page.click("#editor .panel-close");
     const outside = { id: await openFeature(page, "need", inDouaisis, { center: [3.1, 50.37], zoom: 10 }) };
     assert.equal(await page.locator('#panel button:has-text("Modifier")').count(), 0, "a need of another circle");
@@ -286,8 +368,13 @@ describe("editing on the map", () => {
     assert.equal((await call("GET", `/ogcapi/collections/opportunities/items/${secret.id}`, "member")).status, 404);
     assert.equal((await call("PATCH", `/api/opportunities/${secret.id}`, "member", { title: "x" })).status, 404);
     await jump(page, { center: secret.geometry.coordinates, zoom: 15 });
-    const drawn = await page.evaluate((id) => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-detail", "opportunities-tiles"] })
-      .some((f) => String(f.properties.id ?? f.id) === String(id)), secret.id);
+    const drawn = await page.evaluate(
+      (id) =>
+        window.terrier.map
+          .queryRenderedFeatures({ layers: ["opportunities-detail", "opportunities-tiles"] })
+          .some((f) => String(f.properties.id ?? f.id) === String(id)),
+      secret.id,
+    );
     assert.equal(drawn, false, "the confidential opportunity is not on the member's map");
     const network = all.features.find((f) => f.properties.visibility === "réseau" && f.geometry?.type === "Point");
     await openFeature(page, "opportunity", network.id, { center: network.geometry.coordinates, zoom: 15 });
@@ -295,8 +382,11 @@ describe("editing on the map", () => {
     await page.locator('#panel button:has-text("Modifier")').click();
     const editor = page.locator("#editor");
     await editor.getByLabel("Intitulé", { exact: true }).waitFor();
-    for (const label of CONFIDENTIAL_LABELS) assert.equal(await editor.getByLabel(label, { exact: true }).count(), 0, label);
-    const visibilities = await editor.getByLabel("Visibilité", { exact: true }).evaluate((s) => [...s.options].map((o) => o.value));
+    for (const label of CONFIDENTIAL_LABELS)
+      assert.equal(await editor.getByLabel(label, { exact: true }).count(), 0, label);
+    const visibilities = await editor
+      .getByLabel("Visibilité", { exact: true })
+      .evaluate((s) => [...s.options].map((o) => o.value));
     assert.deepEqual(visibilities.filter(Boolean), ["public", "réseau"]);
     await context.close();
   });
@@ -314,9 +404,15 @@ describe("importing from the page", () => {
     ].join("\r\n");
     await page.click("#open-import");
     await page.selectOption("#import-kind", "opportunities");
-    await page.setInputFiles("#import-file", { name: "suivi.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+    await page.setInputFiles("#import-file", {
+      name: "suivi.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv, "utf8"),
+    });
     await page.locator("#import-result .import-header").waitFor();
-    const header = await page.$$eval("#import-result .import-header tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    const header = await page.$$eval("#import-result .import-header tbody tr", (rows) =>
+      rows.map((r) => [...r.cells].map((c) => c.textContent)),
+    );
     assert.deepEqual(header[0], ["Réf.", "Référence"]);
     assert.deepEqual(header[4], ["Surface bâtie (m²)", "Surface bâtie (m²)"]);
     assert.equal(header[6][0], "Couleur du volet");
@@ -324,17 +420,30 @@ describe("importing from the page", () => {
     assert.match(await page.textContent("#import-result .import-ignored"), /Couleur du volet/);
     assert.equal(await page.textContent('#import-result li[data-count="inserted"]'), "À ajouter : 2");
     assert.equal(await page.textContent('#import-result li[data-count="rejected"]'), "Refusées : 1");
-    const rejected = await page.$$eval("#import-result .import-rejected tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    const rejected = await page.$$eval("#import-result .import-rejected tbody tr", (rows) =>
+      rows.map((r) => [...r.cells].map((c) => c.textContent)),
+    );
     assert.equal(rejected.length, 1);
     assert.equal(rejected[0][0], "4");
     assert.equal(rejected[0][1], "Surface bâtie (m²)");
-    assert.equal((await get(`/ogcapi/collections/opportunities/items?q=${encodeURIComponent(tag)}`, "admin")).numberMatched, 0, "the dry run wrote nothing");
+    assert.equal(
+      (await get(`/ogcapi/collections/opportunities/items?q=${encodeURIComponent(tag)}`, "admin")).numberMatched,
+      0,
+      "the dry run wrote nothing",
+    );
 
     await page.click("#import-confirm");
-    await page.waitForFunction(() => /^Import terminé/.test(document.querySelector("#import-status").textContent), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => /^Import terminé/.test(document.querySelector("#import-status").textContent),
+      null,
+      { timeout: 60_000 },
+    );
     assert.match(await page.textContent("#import-status"), /2 ajoutée\(s\).*1 refusée\(s\)/);
     const imported = await get(`/ogcapi/collections/opportunities/items?q=${encodeURIComponent(tag)}`, "admin");
-    assert.deepEqual(imported.features.map((f) => f.properties.title).sort(), [`Atelier importé un ${tag}`, `Bureau importé deux ${tag}`]);
+    assert.deepEqual(imported.features.map((f) => f.properties.title).sort(), [
+      `Atelier importé un ${tag}`,
+      `Bureau importé deux ${tag}`,
+    ]);
     assert.deepEqual(problems, []);
     await context.close();
   });

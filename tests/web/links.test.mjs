@@ -18,10 +18,14 @@ after(async () => {
 });
 
 async function panelOpen(page, kind, id) {
-  await page.waitForFunction(({ kind, id }) => {
-    const p = document.querySelector("#panel");
-    return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
-  }, { kind, id }, { timeout: 30_000 });
+  await page.waitForFunction(
+    ({ kind, id }) => {
+      const p = document.querySelector("#panel");
+      return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
+    },
+    { kind, id },
+    { timeout: 30_000 },
+  );
   await idle(page);
 }
 
@@ -88,14 +92,21 @@ describe("links to one object", () => {
     const { page, context, problems } = await open(browser, { path: `/?match=${match.id}` });
     await signInFromDialog(page, "member");
     await panelOpen(page, "match", match.id);
-    assert.equal(await page.evaluate(() => window.terrier.state.matchLines.features.length), 1, "a line from the need to the building");
+    assert.equal(
+      await page.evaluate(() => window.terrier.state.matchLines.features.length),
+      1,
+      "a line from the need to the building",
+    );
     const line = await page.evaluate(() => window.terrier.state.matchLines.features[0].geometry.coordinates);
     for (const end of line) assert.ok(await visibleOnMap(page, end), "both ends of the match in view");
     assert.equal(await page.getAttribute("#panel .copy-link", "data-url"), `${BASE}/?match=${match.id}`);
     await assertNoLeak(page, "#panel", "the match's panel");
     await shot(page, "link-match-after-sign-in");
     // The API refuses the anonymous reading (401): counted apart.
-    assert.deepEqual(problems.filter((p) => !/401/.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/401/.test(p)),
+      [],
+    );
     await context.close();
   });
 
@@ -103,33 +114,50 @@ describe("links to one object", () => {
     const all = await get("/ogcapi/collections/opportunities/items?territory=mel&limit=2000", "member");
     const reserved = all.features.find((f) => f.properties.visibility === "réseau");
     assert.ok(reserved, "a building reserved to the network in the demo data");
-    assert.equal((await api(`/ogcapi/collections/opportunities/items/${reserved.id}`)).status, 404, "hidden from visitors");
+    assert.equal(
+      (await api(`/ogcapi/collections/opportunities/items/${reserved.id}`)).status,
+      404,
+      "hidden from visitors",
+    );
     const { page, context, problems } = await open(browser, { path: `/?opportunity=${reserved.id}` });
     assert.match(await page.textContent("#panel"), /Connectez-vous/);
     await signInFromDialog(page, "member");
     await panelOpen(page, "opportunity", reserved.id);
     assert.ok(await centredOn(page, reserved.geometry.coordinates), "the map is centred on the building");
-    assert.deepEqual(problems.filter((p) => !/40[14]/.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/40[14]/.test(p)),
+      [],
+    );
     await context.close();
   });
 
   test("/?request=ID: its panel and its commune; without a clipboard the link is shown selected", async () => {
     const created = await api("/api/requests", "member", {
       method: "POST",
-      body: { received_on: "2026-11-20", requester: "Collectif des liens", subject: "Un local à Lens", commune: "62498" },
+      body: {
+        received_on: "2026-11-20",
+        requester: "Collectif des liens",
+        subject: "Un local à Lens",
+        commune: "62498",
+      },
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const id = created.json.id;
     const { page, context, problems } = await open(browser, { path: "/", wait: false, clipboard: false });
     await withToken(context, "member");
-    await context.addInitScript(() => { Object.defineProperty(navigator, "clipboard", { value: undefined }); });
+    await context.addInitScript(() => {
+      Object.defineProperty(navigator, "clipboard", { value: undefined });
+    });
     await page.goto(`${BASE}/?request=${id}`);
     await page.waitForFunction(() => window.terrier?.ready === true, null, { timeout: 60_000 });
     await panelOpen(page, "request", id);
     assert.match(await page.textContent("#panel"), /Un local à Lens/);
     assert.match(await page.textContent("#panel"), /Lens/);
     const lens = await get("/ogcapi/collections/territories/items?level=commune&q=Lens&limit=1");
-    const anchor = await page.evaluate(async (g) => (await import("/geometry.js")).anchorOf(g), lens.features[0].geometry);
+    const anchor = await page.evaluate(
+      async (g) => (await import("/geometry.js")).anchorOf(g),
+      lens.features[0].geometry,
+    );
     assert.ok(await visibleOnMap(page, anchor), "Lens in view");
     await assertNoLeak(page, "#panel", "the request's panel");
     await page.getByRole("button", { name: "Copier le lien" }).click();
@@ -137,8 +165,11 @@ describe("links to one object", () => {
     await field.waitFor();
     const url = `${BASE}/?request=${id}`;
     assert.equal(await field.inputValue(), url);
-    assert.deepEqual(await field.evaluate((f) => [document.activeElement === f, f.selectionStart, f.selectionEnd]),
-      [true, 0, url.length], "the link is selected, ready to copy");
+    assert.deepEqual(
+      await field.evaluate((f) => [document.activeElement === f, f.selectionStart, f.selectionEnd]),
+      [true, 0, url.length],
+      "the link is selected, ready to copy",
+    );
     assert.match(await page.textContent("#panel .copy-link-status"), /sélectionné/);
     await shot(page, "link-request-no-clipboard");
     assert.deepEqual(problems, []);
@@ -156,7 +187,10 @@ describe("links to one object", () => {
     assert.equal(await card.locator("a.board-card").getAttribute("href"), `/?match=${matchId}`);
     const match = await get(`/api/matches/${matchId}`, "member");
     assert.equal(await card.locator('a[data-kind="need"]').getAttribute("href"), `/?need=${match.need.id}`);
-    assert.equal(await card.locator('a[data-kind="opportunity"]').getAttribute("href"), `/?opportunity=${match.opportunity.id}`);
+    assert.equal(
+      await card.locator('a[data-kind="opportunity"]').getAttribute("href"),
+      `/?opportunity=${match.opportunity.id}`,
+    );
     // Followed in this page, the card's link opens the match.
     await card.locator('a[data-kind="opportunity"]').click();
     await panelOpen(page, "opportunity", match.opportunity.id);

@@ -28,35 +28,48 @@ function openPage(options = {}) {
 
 // The counts of the drawn clusters and lone opportunities, summed.
 function clusteredCount(page) {
-  return page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-clusters", "opportunities-tiles"] })
-    .reduce((n, f) => n + (f.properties.count ?? 1), 0));
+  return page.evaluate(() =>
+    window.terrier.map
+      .queryRenderedFeatures({ layers: ["opportunities-clusters", "opportunities-tiles"] })
+      .reduce((n, f) => n + (f.properties.count ?? 1), 0),
+  );
 }
 
 // A pixel where a click lands on the given feature first, as the page's own
 // click handler orders its layers; null when none is found on screen.
 function clickablePixel(page, layer, id) {
-  return page.evaluate(({ layer, id }) => {
-    const map = window.terrier.map;
-    const order = ["opportunities-detail", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"]
-      .filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
-    const { width, height } = map.getCanvas().getBoundingClientRect();
-    const candidates = map.queryRenderedFeatures({ layers: [layer] })
-      .filter((f) => String(f.properties.id ?? f.id) === String(id));
-    const points = [];
-    for (const f of candidates) {
-      if (f.geometry.type === "Point") points.push(map.project(f.geometry.coordinates));
-    }
-    for (let y = 20; y < height - 20; y += 12) for (let x = 20; x < width - 20; x += 12) points.push({ x, y });
-    for (const p of points) {
-      if (p.x < 5 || p.y < 5 || p.x > width - 5 || p.y > height - 5) continue;
-      const hit = map.queryRenderedFeatures([p.x, p.y], { layers: order })[0];
-      if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id)) {
-        const rect = map.getCanvas().getBoundingClientRect();
-        return { x: rect.left + p.x, y: rect.top + p.y };
+  return page.evaluate(
+    ({ layer, id }) => {
+      const map = window.terrier.map;
+      const order = [
+        "opportunities-detail",
+        "opportunities-tiles",
+        "places-points",
+        "places-clusters",
+        "needs-fill",
+        "circles-fill",
+      ].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
+      const { width, height } = map.getCanvas().getBoundingClientRect();
+      const candidates = map
+        .queryRenderedFeatures({ layers: [layer] })
+        .filter((f) => String(f.properties.id ?? f.id) === String(id));
+      const points = [];
+      for (const f of candidates) {
+        if (f.geometry.type === "Point") points.push(map.project(f.geometry.coordinates));
       }
-    }
-    return null;
-  }, { layer, id });
+      for (let y = 20; y < height - 20; y += 12) for (let x = 20; x < width - 20; x += 12) points.push({ x, y });
+      for (const p of points) {
+        if (p.x < 5 || p.y < 5 || p.x > width - 5 || p.y > height - 5) continue;
+        const hit = map.queryRenderedFeatures([p.x, p.y], { layers: order })[0];
+        if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id)) {
+          const rect = map.getCanvas().getBoundingClientRect();
+          return { x: rect.left + p.x, y: rect.top + p.y };
+        }
+      }
+      return null;
+    },
+    { layer, id },
+  );
 }
 
 async function openOpportunity(page, feature) {
@@ -67,7 +80,9 @@ async function openOpportunity(page, feature) {
   await page.mouse.click(pixel.x, pixel.y);
   await page.waitForFunction((id) => {
     const p = document.querySelector("#panel");
-    return !p.hidden && p.dataset.kind === "opportunity" && p.dataset.id === String(id) && p.dataset.loading === "false";
+    return (
+      !p.hidden && p.dataset.kind === "opportunity" && p.dataset.id === String(id) && p.dataset.loading === "false"
+    );
   }, feature.id);
 }
 
@@ -83,7 +98,7 @@ describe("the map page", () => {
     const count = await page.textContent("#opportunity-count");
     const all = await api("/ogcapi/collections/opportunities/items?limit=1");
     assert.match(count, /opportunités$/);
-    assert.equal(Number((await page.getAttribute("#opportunity-count", "data-count"))), all.numberMatched);
+    assert.equal(Number(await page.getAttribute("#opportunity-count", "data-count")), all.numberMatched);
     // Zoom in so the tile, detail and label layers load too.
     await jump(page, { center: [3.06, 50.63], zoom: 13 });
     assert.deepEqual(problems, []);
@@ -98,31 +113,40 @@ describe("the map page", () => {
     const { page, context, problems } = await openPage();
     // The whole region: boundaries, circles, needs' areas, places and the
     // opportunities' clusters with their counts.
-    assert.ok(await rendered(page, ["departements-line"]) >= 5, "départements");
+    assert.ok((await rendered(page, ["departements-line"])) >= 5, "départements");
     const circles = (await api("/ogcapi/collections/territories/items?level=circle")).numberMatched;
-    const drawnCircles = await page.evaluate(() => new Set(window.terrier.map.queryRenderedFeatures({ layers: ["circles-fill"] })
-      .map((f) => f.properties.slug)).size);
+    const drawnCircles = await page.evaluate(
+      () =>
+        new Set(window.terrier.map.queryRenderedFeatures({ layers: ["circles-fill"] }).map((f) => f.properties.slug))
+          .size,
+    );
     assert.equal(drawnCircles, circles, "every circle's territory");
     // Labels that would collide are left out by MapLibre; most are placed.
-    assert.ok(await rendered(page, ["circles-label"]) >= circles - 2, "circles' names");
-    assert.ok(await rendered(page, ["needs-fill"]) > 0, "needs' areas");
-    assert.ok(await rendered(page, ["places-points", "places-clusters"]) > 0, "places");
-    assert.ok(await rendered(page, ["opportunities-clusters"]) > 5, "opportunities' clusters");
-    const labels = await page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
-      .map((f) => f.properties.count));
-    assert.ok(labels.length > 5 && labels.every((n) => Number.isInteger(n) && n > 1), `cluster counts shown: ${labels}`);
+    assert.ok((await rendered(page, ["circles-label"])) >= circles - 2, "circles' names");
+    assert.ok((await rendered(page, ["needs-fill"])) > 0, "needs' areas");
+    assert.ok((await rendered(page, ["places-points", "places-clusters"])) > 0, "places");
+    assert.ok((await rendered(page, ["opportunities-clusters"])) > 5, "opportunities' clusters");
+    const labels = await page.evaluate(() =>
+      window.terrier.map
+        .queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
+        .map((f) => f.properties.count),
+    );
+    assert.ok(
+      labels.length > 5 && labels.every((n) => Number.isInteger(n) && n > 1),
+      `cluster counts shown: ${labels}`,
+    );
     // Every opportunity the page counts is in a cluster or drawn alone
     // (features may be listed once per tile they touch: at least).
     const counted = Number(await page.getAttribute("#opportunity-count", "data-count"));
-    assert.ok(await clusteredCount(page) >= counted * 0.95, "the clusters hold the opportunities");
+    assert.ok((await clusteredCount(page)) >= counted * 0.95, "the clusters hold the opportunities");
     // Lille at zoom 10: opportunities from the tiles, communes.
     await jump(page, { center: [3.06, 50.63], zoom: 10 });
-    assert.ok(await clusteredCount(page) > 20, "opportunities from tiles");
-    assert.ok(await rendered(page, ["communes-line"]) > 10, "communes");
+    assert.ok((await clusteredCount(page)) > 20, "opportunities from tiles");
+    assert.ok((await rendered(page, ["communes-line"])) > 10, "communes");
     assert.equal(await rendered(page, ["opportunities-detail"]), 0, "no detail layer below its zoom");
     // Zoom 13: the detail layer from /ogcapi, the places' labels.
     await jump(page, { center: [3.06, 50.63], zoom: 13 });
-    assert.ok(await rendered(page, ["opportunities-detail"]) > 0, "opportunities from /ogcapi");
+    assert.ok((await rendered(page, ["opportunities-detail"])) > 0, "opportunities from /ogcapi");
     // The layer switcher hides a layer.
     await page.uncheck('#layer-switcher input[value="needs"]');
     await jump(page, { center: [2.8, 50.4], zoom: 8 });
@@ -134,13 +158,22 @@ describe("the map page", () => {
 
   test("the regional view shows cluster counts, readable at desktop and phone width, signed in or not", async () => {
     for (const signedIn of [false, true]) {
-      for (const [name, viewport] of [["bureau", { width: 1400, height: 900 }], ["telephone", { width: 390, height: 844 }]]) {
+      for (const [name, viewport] of [
+        ["bureau", { width: 1400, height: 900 }],
+        ["telephone", { width: 390, height: 844 }],
+      ]) {
         const { page, context, problems } = await openPage({ viewport });
         if (signedIn) await signInWithPassword(page, await account(BASE, "foundation"));
         await idle(page);
-        const labels = await page.evaluate(() => window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
-          .map((f) => f.properties.count));
-        assert.ok(labels.length >= 3 && labels.every((n) => Number.isInteger(n) && n > 1), `${name}: cluster counts ${labels}`);
+        const labels = await page.evaluate(() =>
+          window.terrier.map
+            .queryRenderedFeatures({ layers: ["opportunities-cluster-count"] })
+            .map((f) => f.properties.count),
+        );
+        assert.ok(
+          labels.length >= 3 && labels.every((n) => Number.isInteger(n) && n > 1),
+          `${name}: cluster counts ${labels}`,
+        );
         // MapLibre leaves out a label that would overlap another: the placed
         // ones do not collide.
         const boxes = await page.evaluate(() => {
@@ -153,12 +186,17 @@ describe("the map page", () => {
         for (let i = 0; i < boxes.length; i++) {
           for (let j = i + 1; j < boxes.length; j++) {
             const [a, b] = [boxes[i], boxes[j]];
-            assert.ok(Math.abs(a[0] - b[0]) > 8 || Math.abs(a[1] - b[1]) > 8, `${name}: two counts on one another at ${a}`);
+            assert.ok(
+              Math.abs(a[0] - b[0]) > 8 || Math.abs(a[1] - b[1]) > 8,
+              `${name}: two counts on one another at ${a}`,
+            );
           }
         }
         const text = await page.textContent("body");
         assert.doesNotMatch(text, /\bnull\b|\bundefined\b/);
-        await page.screenshot({ path: join(ARTIFACTS, `vue-regionale-${signedIn ? "connecte" : "public"}-${name}.png`) });
+        await page.screenshot({
+          path: join(ARTIFACTS, `vue-regionale-${signedIn ? "connecte" : "public"}-${name}.png`),
+        });
         assert.deepEqual(problems, []);
         await context.close();
       }
@@ -177,10 +215,12 @@ describe("the map page", () => {
     const url = new URL(page.url());
     assert.equal(url.searchParams.get("kind"), "friche");
     assert.equal(url.searchParams.get("surface_min"), "300");
-    const expected = (await api("/ogcapi/collections/opportunities/items?kind=friche&surface_min=300&limit=1")).numberMatched;
+    const expected = (await api("/ogcapi/collections/opportunities/items?kind=friche&surface_min=300&limit=1"))
+      .numberMatched;
     // Under load the two changes may be two requests: the count settles on
     // the last one.
-    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), expected)
+    await page
+      .waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), expected)
       .catch(() => {});
     const count = Number(await page.getAttribute("#opportunity-count", "data-count"));
     assert.equal(count, expected);
@@ -188,16 +228,32 @@ describe("the map page", () => {
     assert.match(await page.textContent("#opportunity-count"), /opportunités?$|Aucune/);
     // The tiles follow the filter: every drawn opportunity is a friche.
     await jump(page, { center: [3.06, 50.63], zoom: 10 });
-    const kinds = await page.evaluate(() => [...new Set(window.terrier.map.queryRenderedFeatures({ layers: ["opportunities-tiles", "opportunities-clusters"] })
-      .flatMap((f) => (f.properties.count > 1 ? Object.keys(f.properties).filter((k) => k.startsWith("kind_")).map((k) => k.slice(5)) : [f.properties.kind])))]);
+    const kinds = await page.evaluate(() => [
+      ...new Set(
+        window.terrier.map
+          .queryRenderedFeatures({ layers: ["opportunities-tiles", "opportunities-clusters"] })
+          .flatMap((f) =>
+            f.properties.count > 1
+              ? Object.keys(f.properties)
+                  .filter((k) => k.startsWith("kind_"))
+                  .map((k) => k.slice(5))
+              : [f.properties.kind],
+          ),
+      ),
+    ]);
     assert.deepEqual(kinds, ["friche"]);
 
     // A territory too, then reload the shared link.
     await page.selectOption("#territory-select", "mel");
     await page.waitForFunction(() => window.location.search.includes("territory=mel"));
     await page.waitForFunction(() => !document.querySelector("#opportunity-count").textContent.includes("…"));
-    const withTerritory = (await api("/ogcapi/collections/opportunities/items?kind=friche&surface_min=300&territory=mel&limit=1")).numberMatched;
-    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), withTerritory);
+    const withTerritory = (
+      await api("/ogcapi/collections/opportunities/items?kind=friche&surface_min=300&territory=mel&limit=1")
+    ).numberMatched;
+    await page.waitForFunction(
+      (n) => document.querySelector("#opportunity-count").dataset.count === String(n),
+      withTerritory,
+    );
     const shared = page.url();
     const second = await openPage({ path: new URL(shared).pathname + new URL(shared).search + new URL(shared).hash });
     assert.equal(Number(await second.page.getAttribute("#opportunity-count", "data-count")), withTerritory);
@@ -223,7 +279,10 @@ describe("the map page", () => {
     let match;
     for (const need of needs.features) {
       const m = await api(`/api/needs/${need.id}/matches`);
-      if (m.features.length) { match = m.features[0]; break; }
+      if (m.features.length) {
+        match = m.features[0];
+        break;
+      }
     }
     assert.ok(match, "the demo data has matches");
     const opportunity = await api(`/ogcapi/collections/opportunities/items/${match.properties.opportunity_id}`);
@@ -232,7 +291,10 @@ describe("the map page", () => {
     assert.equal(await fieldValue(page, "kind"), opportunity.properties.kind);
     const names = await page.$$eval("#panel .matches > li strong", (els) => els.map((e) => e.textContent));
     const expected = await api(`/api/opportunities/${opportunity.id}/matches`);
-    assert.deepEqual(names, expected.features.map((f) => f.properties.collective_name));
+    assert.deepEqual(
+      names,
+      expected.features.map((f) => f.properties.collective_name),
+    );
     assert.ok(names.length > 0);
     assert.equal(await page.evaluate(() => window.terrier.state.matchLines.features.length), names.length);
     await page.keyboard.press("Escape");
@@ -248,7 +310,11 @@ describe("the map page", () => {
     let matches;
     for (const n of needs.features) {
       const m = await api(`/api/needs/${n.id}/matches`);
-      if (m.features.length >= 2 && n.geometry.type === "Polygon") { need = n; matches = m; break; }
+      if (m.features.length >= 2 && n.geometry.type === "Polygon") {
+        need = n;
+        matches = m;
+        break;
+      }
     }
     assert.ok(need, "a need with two matches or more");
     const anchor = await page.evaluate((g) => {
@@ -266,17 +332,36 @@ describe("the map page", () => {
       return !p.hidden && p.dataset.kind === "need" && p.dataset.id === String(id) && p.dataset.loading === "false";
     }, need.id);
     assert.equal(await page.textContent("#panel-title"), need.properties.collective_name);
-    const shown = await page.$$eval("#panel .matches > li", (els) => els.map((e) => ({
-      id: e.dataset.matchId, score: e.querySelector(".score").textContent, reasons: e.querySelectorAll("ul li").length })));
-    assert.deepEqual(shown.map((s) => s.id), matches.features.map((f) => String(f.properties.match_id)));
+    const shown = await page.$$eval("#panel .matches > li", (els) =>
+      els.map((e) => ({
+        id: e.dataset.matchId,
+        score: e.querySelector(".score").textContent,
+        reasons: e.querySelectorAll("ul li").length,
+      })),
+    );
+    assert.deepEqual(
+      shown.map((s) => s.id),
+      matches.features.map((f) => String(f.properties.match_id)),
+    );
     // Ranked: scores do not increase down the list (valid matches first).
     const valid = matches.features.filter((f) => f.properties.still_valid).map((f) => f.properties.score);
-    assert.deepEqual(valid, [...valid].sort((a, b) => b - a));
-    assert.ok(shown.every((s) => s.reasons > 0), "every match gives its reasons");
-    const lines = await page.evaluate(() => window.terrier.state.matchLines.features.map((f) => f.geometry.coordinates[1]));
-    assert.deepEqual(lines, matches.features.map((f) => f.geometry.coordinates));
+    assert.deepEqual(
+      valid,
+      [...valid].sort((a, b) => b - a),
+    );
+    assert.ok(
+      shown.every((s) => s.reasons > 0),
+      "every match gives its reasons",
+    );
+    const lines = await page.evaluate(() =>
+      window.terrier.state.matchLines.features.map((f) => f.geometry.coordinates[1]),
+    );
+    assert.deepEqual(
+      lines,
+      matches.features.map((f) => f.geometry.coordinates),
+    );
     await idle(page);
-    assert.equal(await rendered(page, ["match-lines"]) > 0, true);
+    assert.equal((await rendered(page, ["match-lines"])) > 0, true);
     // No contact for a visitor.
     assert.equal(await page.$("#panel .confidential"), null);
     assert.deepEqual(problems, []);
@@ -286,8 +371,12 @@ describe("the map page", () => {
   test("a foundation's token shows the owner that a visitor does not see", async () => {
     // A public opportunity whose owner is known.
     const page1 = await api("/ogcapi/collections/opportunities/items?limit=10000", "foundation");
-    const target = page1.features.find((f) => f.properties.visibility === "public" && f.properties.owner_name &&
-      f.properties.location_precision !== "commune");
+    const target = page1.features.find(
+      (f) =>
+        f.properties.visibility === "public" &&
+        f.properties.owner_name &&
+        f.properties.location_precision !== "commune",
+    );
     assert.ok(target, "a public opportunity with an owner");
     const { page, context, problems } = await openPage();
     await openOpportunity(page, target);
@@ -306,7 +395,10 @@ describe("the map page", () => {
     const publicCount = (await api("/ogcapi/collections/opportunities/items?limit=1")).numberMatched;
     const foundationCount = (await api("/ogcapi/collections/opportunities/items?limit=1", "foundation")).numberMatched;
     assert.ok(foundationCount > publicCount);
-    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), foundationCount);
+    await page.waitForFunction(
+      (n) => document.querySelector("#opportunity-count").dataset.count === String(n),
+      foundationCount,
+    );
 
     // Signing out forgets the token and the fields.
     await page.click("#sign-out");
@@ -315,7 +407,10 @@ describe("the map page", () => {
     assert.equal(await page.evaluate(() => sessionStorage.getItem("terrier.token")), null);
     await openOpportunity(page, target);
     assert.equal(await fieldValue(page, "owner_name"), null);
-    await page.waitForFunction((n) => document.querySelector("#opportunity-count").dataset.count === String(n), publicCount);
+    await page.waitForFunction(
+      (n) => document.querySelector("#opportunity-count").dataset.count === String(n),
+      publicCount,
+    );
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -346,7 +441,8 @@ describe("the map page", () => {
     const data = JSON.parse(await readFile(file, "utf8"));
     assert.equal(data.type, "FeatureCollection");
     const count = (layer) => data.features.filter((f) => f.properties.couche === layer).length;
-    const expected = (await api("/ogcapi/collections/opportunities/items?territory=mel&limit=1", "animator")).numberMatched;
+    const expected = (await api("/ogcapi/collections/opportunities/items?territory=mel&limit=1", "animator"))
+      .numberMatched;
     assert.equal(count("opportunites"), expected);
     assert.equal(count("lieux"), (await api("/ogcapi/collections/places/items?territory=mel&limit=1")).numberMatched);
     assert.ok(expected > 0);
@@ -370,7 +466,7 @@ describe("the map page", () => {
     await idle(page);
     const center = await page.evaluate(() => window.terrier.map.getCenter().toArray());
     assert.ok(Math.abs(center[0] - 2.83) < 0.1 && Math.abs(center[1] - 50.43) < 0.1, `centre ${center}`);
-    assert.ok(await page.evaluate(() => window.terrier.map.getZoom()) > 10);
+    assert.ok((await page.evaluate(() => window.terrier.map.getZoom())) > 10);
     assert.deepEqual(problems, []);
     await context.close();
   });

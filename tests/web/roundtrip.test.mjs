@@ -19,8 +19,12 @@ const COUNT = new Intl.NumberFormat("fr-FR");
 const ADMIN_TOKEN = process.env.TERRIER_ADMIN_TOKEN;
 
 let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
 
 // Every MEL opportunity an admin reads, by id.
 async function melOpportunities(token) {
@@ -62,8 +66,15 @@ describe("the spreadsheet round trip from the page", () => {
     ]);
     const sheet = join(ARTIFACTS, "roundtrip-mel.xlsx");
     await download.saveAs(sheet);
-    const rows = Number((await run("/usr/bin/python3", ["-c",
-      "import openpyxl,sys; ws = openpyxl.load_workbook(sys.argv[1])['opportunites']; print(ws.max_row - 1)", sheet])).stdout);
+    const rows = Number(
+      (
+        await run("/usr/bin/python3", [
+          "-c",
+          "import openpyxl,sys; ws = openpyxl.load_workbook(sys.argv[1])['opportunites']; print(ws.max_row - 1)",
+          sheet,
+        ])
+      ).stdout,
+    );
     assert.ok(rows > 100, `the MEL sheet has ${rows} rows`);
 
     // « Importer un tableau »: the same file, as it was downloaded.
@@ -84,19 +95,22 @@ describe("the spreadsheet round trip from the page", () => {
     // One rent changed in the file by a spreadsheet library.
     const edited = join(ARTIFACTS, "roundtrip-mel-edited.xlsx");
     const script = join(ARTIFACTS, "roundtrip-edit.py");
-    await writeFile(script, [
-      "import sys, openpyxl",
-      "wb = openpyxl.load_workbook(sys.argv[1])",
-      "ws = wb['opportunites']",
-      "head = [c.value for c in ws[1]]",
-      "rent, ref, link = head.index('Loyer (€/mois)'), head.index('Réf.'), head.index('Lien Terrier')",
-      "for row in ws.iter_rows(min_row=2):",
-      "    if row[rent].value not in (None, ''):",
-      "        row[rent].value = int(row[rent].value) + 17",
-      "        print(row[link].value.split('=')[-1], row[ref].value, row[rent].value)",
-      "        break",
-      "wb.save(sys.argv[2])",
-    ].join("\n"));
+    await writeFile(
+      script,
+      [
+        "import sys, openpyxl",
+        "wb = openpyxl.load_workbook(sys.argv[1])",
+        "ws = wb['opportunites']",
+        "head = [c.value for c in ws[1]]",
+        "rent, ref, link = head.index('Loyer (€/mois)'), head.index('Réf.'), head.index('Lien Terrier')",
+        "for row in ws.iter_rows(min_row=2):",
+        "    if row[rent].value not in (None, ''):",
+        "        row[rent].value = int(row[rent].value) + 17",
+        "        print(row[link].value.split('=')[-1], row[ref].value, row[rent].value)",
+        "        break",
+        "wb.save(sys.argv[2])",
+      ].join("\n"),
+    );
     const [changedId, , newRent] = (await run("/usr/bin/python3", [script, sheet, edited])).stdout.trim().split(" ");
     const before = await melOpportunities(ADMIN_TOKEN);
 
@@ -106,7 +120,11 @@ describe("the spreadsheet round trip from the page", () => {
     assert.equal(one.inserted, "À ajouter : 0");
     assert.equal(one.updated, "À mettre à jour : 1");
     await page.click("#import-confirm");
-    await page.waitForFunction(() => /^Import terminé/.test(document.querySelector("#import-status").textContent), null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => /^Import terminé/.test(document.querySelector("#import-status").textContent),
+      null,
+      { timeout: 120_000 },
+    );
     assert.match(await page.textContent("#import-status"), /0 ajoutée\(s\), 1 mise\(s\) à jour/);
 
     const later = await melOpportunities(ADMIN_TOKEN);

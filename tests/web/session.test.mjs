@@ -30,8 +30,14 @@ describe("accounts on the page", () => {
     const token = new URLSearchParams(path.slice(path.indexOf("#") + 1)).get("token");
     assert.match(token, /^[0-9a-f]{64}$/);
     const asked = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
-    assert.ok(asked.some((u) => u.endsWith("/api/invitations/lookup")), asked.join(" "));
-    assert.deepEqual(asked.filter((u) => u.includes(token)), []);
+    assert.ok(
+      asked.some((u) => u.endsWith("/api/invitations/lookup")),
+      asked.join(" "),
+    );
+    assert.deepEqual(
+      asked.filter((u) => u.includes(token)),
+      [],
+    );
     // Too short, then different: said next to each field, nothing sent.
     await page.getByLabel("Mot de passe", { exact: true }).fill("court");
     await page.getByLabel("Confirmer le mot de passe").fill("court");
@@ -64,14 +70,16 @@ describe("accounts on the page", () => {
 
     // The invitation is used: a second visit says so.
     const again = await openPage(browser, BASE, { path, wait: false });
-    await again.page.waitForFunction(() => /inconnue, déjà utilisée ou expirée/.test(document.querySelector("#invitation-status").textContent));
+    await again.page.waitForFunction(() =>
+      /inconnue, déjà utilisée ou expirée/.test(document.querySelector("#invitation-status").textContent),
+    );
     await again.context.close();
 
     await page.getByRole("button", { name: "Se déconnecter" }).click();
     await page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "public");
     await ready(page);
     assert.equal(await page.textContent("#role-badge"), "Visiteur");
-    assert.equal(((await context.cookies(BASE)).find((c) => c.name === "terrier_session")?.value ?? ""), "");
+    assert.equal((await context.cookies(BASE)).find((c) => c.name === "terrier_session")?.value ?? "", "");
 
     // A wrong password is refused with a message; the right one signs in.
     await page.click("#sign-in");
@@ -89,7 +97,12 @@ describe("accounts on the page", () => {
     await ready(page);
     assert.equal(await page.getAttribute("#role-badge", "data-role"), "member");
     // The refused sign-in answered 401: the only HTTP error of the run.
-    assert.deepEqual(problems.filter((p) => !/HTTP 401: .*\/api\/session$/.test(p) && !/console: Failed to load resource: .*401/.test(p)), []);
+    assert.deepEqual(
+      problems.filter(
+        (p) => !/HTTP 401: .*\/api\/session$/.test(p) && !/console: Failed to load resource: .*401/.test(p),
+      ),
+      [],
+    );
     await context.close();
   });
 
@@ -169,9 +182,15 @@ describe("accounts on the page", () => {
     await row.waitFor();
     await row.locator('select[aria-label="Rôle"]').selectOption("member");
     await row.getByRole("button", { name: "Enregistrer" }).click();
-    await page.waitForFunction((e) => document.querySelector(`#users-table tr[data-email="${e}"] select[aria-label="Rôle"]`)?.value === "member", email);
+    await page.waitForFunction(
+      (e) => document.querySelector(`#users-table tr[data-email="${e}"] select[aria-label="Rôle"]`)?.value === "member",
+      email,
+    );
     await row.getByRole("button", { name: "Désactiver" }).click();
-    await page.waitForFunction((e) => /désactivée/.test(document.querySelector(`#users-table tr[data-email="${e}"]`)?.textContent ?? ""), email);
+    await page.waitForFunction(
+      (e) => /désactivée/.test(document.querySelector(`#users-table tr[data-email="${e}"]`)?.textContent ?? ""),
+      email,
+    );
     await invited.page.reload();
     await ready(invited.page);
     assert.equal(await invited.page.getAttribute("#role-badge", "data-role"), "public");
@@ -187,7 +206,10 @@ describe("accounts on the page", () => {
     await page.click("#sign-in-submit");
     await page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "foundation");
     await ready(page);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem("terrier.token")), process.env.TERRIER_FOUNDATION_TOKEN);
+    assert.equal(
+      await page.evaluate(() => sessionStorage.getItem("terrier.token")),
+      process.env.TERRIER_FOUNDATION_TOKEN,
+    );
     assert.equal(await page.isVisible("#account-open"), false, "no account behind a token");
     await page.click("#sign-out");
     await page.waitForFunction(() => document.querySelector("#role-badge").dataset.role === "public");

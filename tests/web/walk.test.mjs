@@ -27,7 +27,11 @@ after(async () => {
 async function adminCall(method, path, body, headers = {}) {
   const h = { ...ADMIN, ...headers };
   if (body !== undefined) h["Content-Type"] = "application/json";
-  const response = await fetch(`${BASE}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, etag: response.headers.get("ETag"), json: text ? JSON.parse(text) : null };
 }
@@ -42,7 +46,9 @@ async function adminGet(path) {
 // member reads.
 async function proposedMatch() {
   const member = { Authorization: `Bearer ${process.env.TERRIER_MEMBER_TOKEN}` };
-  const needs = await (await fetch(`${BASE}/ogcapi/collections/needs/items?territory=mel&limit=200`, { headers: member })).json();
+  const needs = await (
+    await fetch(`${BASE}/ogcapi/collections/needs/items?territory=mel&limit=200`, { headers: member })
+  ).json();
   for (const need of needs.features) {
     const matches = await (await fetch(`${BASE}/api/needs/${need.id}/matches`, { headers: member })).json();
     const m = matches.features.find((f) => f.properties.status === "proposé" && f.properties.still_valid);
@@ -84,8 +90,10 @@ describe("a land-group member's walk", () => {
     await jump(page, { center: where, zoom: 15 });
     await page.click("#new-opportunity");
     const labels = await formLabels(page);
-    for (const l of ["Intitulé", "Type de bien", "Commune", "Visibilité"]) assert.ok(labels.includes(l), `« ${l} » in ${labels}`);
-    for (const l of ["Propriétaire", "Contact du propriétaire", "Remarques"]) assert.ok(!labels.includes(l), `no « ${l} »`);
+    for (const l of ["Intitulé", "Type de bien", "Commune", "Visibilité"])
+      assert.ok(labels.includes(l), `« ${l} » in ${labels}`);
+    for (const l of ["Propriétaire", "Contact du propriétaire", "Remarques"])
+      assert.ok(!labels.includes(l), `no « ${l} »`);
     const editor = page.locator("#editor");
     await editor.getByLabel("Intitulé", { exact: true }).fill(`Atelier du parcours ${RUN}`);
     await editor.getByLabel("Type de bien", { exact: true }).selectOption("atelier");
@@ -98,8 +106,11 @@ describe("a land-group member's walk", () => {
     const item = await adminGet(`/ogcapi/collections/opportunities/items/${clicked}`);
     assert.equal(item.properties.title, `Atelier du parcours ${RUN}`);
     assert.equal(item.properties.commune_insee, "59350");
-    assert.ok(Math.abs(item.geometry.coordinates[0] - where[0]) < 1e-4 && Math.abs(item.geometry.coordinates[1] - where[1]) < 1e-4,
-      `placed where clicked: ${item.geometry.coordinates}`);
+    assert.ok(
+      Math.abs(item.geometry.coordinates[0] - where[0]) < 1e-4 &&
+        Math.abs(item.geometry.coordinates[1] - where[1]) < 1e-4,
+      `placed where clicked: ${item.geometry.coordinates}`,
+    );
     // …and in the tiles.
     await page.click("#editor .panel-close");
     await jump(page, { center: where, zoom: 11 });
@@ -126,7 +137,11 @@ describe("a land-group member's walk", () => {
     await rent.waitFor();
     assert.equal(await rent.inputValue(), "800");
     const current = await adminCall("GET", `/ogcapi/collections/opportunities/items/${clicked}`);
-    assert.equal((await adminCall("PATCH", `/api/opportunities/${clicked}`, { rent_eur_month: 900 }, { "If-Match": current.etag })).status, 200);
+    assert.equal(
+      (await adminCall("PATCH", `/api/opportunities/${clicked}`, { rent_eur_month: 900 }, { "If-Match": current.etag }))
+        .status,
+      200,
+    );
     await rent.fill("850");
     await page.click('#editor button[type="submit"]');
     const row = page.locator('#editor .conflict tr[data-field="rent_eur_month"]');
@@ -145,7 +160,12 @@ describe("a land-group member's walk", () => {
     await editor.getByLabel("Surface minimale (m²)", { exact: true }).fill("90");
     await page.check('#editor input[name="area-mode"][value="polygon"]');
     await page.click('#editor button:has-text("Dessiner sur la carte")');
-    const corners = [[3.06, 50.635], [3.08, 50.635], [3.08, 50.645], [3.06, 50.645]];
+    const corners = [
+      [3.06, 50.635],
+      [3.08, 50.635],
+      [3.08, 50.645],
+      [3.06, 50.645],
+    ];
     for (const c of corners) {
       const p = await pixelOf(page, c);
       await page.mouse.click(p.x, p.y);
@@ -153,7 +173,9 @@ describe("a land-group member's walk", () => {
     }
     const first = await pixelOf(page, corners[0]);
     await page.mouse.click(first.x, first.y);
-    await page.waitForFunction(() => /Polygone dessiné/.test(document.querySelector("#editor .area-status")?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /Polygone dessiné/.test(document.querySelector("#editor .area-status")?.textContent ?? ""),
+    );
     await page.click('#editor button[type="submit"]');
     const needId = await saved(page, "Fiche créée.");
     const need = await adminGet(`/ogcapi/collections/needs/items/${needId}`);
@@ -167,8 +189,12 @@ describe("a land-group member's walk", () => {
     const matchId = match.properties.match_id;
     await openPanel(page, "need", matched.id);
     await page.locator(`#panel .matches > li[data-match-id="${matchId}"] button.followup-button`).click();
-    await page.waitForFunction((id) => document.querySelector("#panel").dataset.kind === "match" &&
-      document.querySelector("#panel").dataset.id === String(id), matchId);
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector("#panel").dataset.kind === "match" &&
+        document.querySelector("#panel").dataset.id === String(id),
+      matchId,
+    );
     await page.getByLabel("Suivi", { exact: true }).selectOption("contacté");
     await page.getByLabel("Note", { exact: true }).fill(`Propriétaire appelé ${RUN}`);
     const started = Date.now();
@@ -189,9 +215,13 @@ describe("a land-group member's walk", () => {
     await ready(page);
     assert.ok(await page.isHidden("#new-opportunity"));
     // The stale edit's 412 is the only HTTP error of the walk.
-    const expected = (p) => p === `HTTP 412: ${BASE}/api/opportunities/${clicked}` || /status of 412 \(Precondition Failed\)/.test(p);
+    const expected = (p) =>
+      p === `HTTP 412: ${BASE}/api/opportunities/${clicked}` || /status of 412 \(Precondition Failed\)/.test(p);
     assert.equal(problems.filter(expected).length, 2, problems.join("\n"));
-    assert.deepEqual(problems.filter((p) => !expected(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !expected(p)),
+      [],
+    );
     await context.close();
   });
 
@@ -209,7 +239,9 @@ describe("a land-group member's walk", () => {
     const rows = 30_000;
     const lines = ["Réf.;Intitulé;Type de bien;Latitude;Longitude;Visibilité"];
     for (let i = 0; i < rows; i += 1) {
-      lines.push(`GRAND-${RUN}-${i};Local ${i} gt${RUN};bureau;${(50.6 + Math.floor(i / 200) * 0.0005).toFixed(4)};${(3.0 + (i % 200) * 0.0008).toFixed(4)};réseau`);
+      lines.push(
+        `GRAND-${RUN}-${i};Local ${i} gt${RUN};bureau;${(50.6 + Math.floor(i / 200) * 0.0005).toFixed(4)};${(3.0 + (i % 200) * 0.0008).toFixed(4)};réseau`,
+      );
     }
     lines.push(`GRAND-${RUN}-amiens;Local am${RUN};bureau;49.8940;2.2957;réseau`);
     // The bar's values while the server reads, recorded in the page.
@@ -220,22 +252,44 @@ describe("a land-group member's walk", () => {
         if (bar.dataset.phase === "server") window.seenProgress.push(Number(bar.dataset.rowsRead));
       }).observe(bar, { attributes: true });
     });
-    await page.setInputFiles("#import-file", { name: "grand-suivi.csv", mimeType: "text/csv", buffer: Buffer.from(lines.join("\n"), "utf8") });
+    await page.setInputFiles("#import-file", {
+      name: "grand-suivi.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(lines.join("\n"), "utf8"),
+    });
     await page.locator('#import-result li[data-count="inserted"]').waitFor({ timeout: 120_000 });
-    assert.equal(await page.textContent('#import-result li[data-count="inserted"]'), `À ajouter : ${new Intl.NumberFormat("fr-FR").format(rows)}`);
+    assert.equal(
+      await page.textContent('#import-result li[data-count="inserted"]'),
+      `À ajouter : ${new Intl.NumberFormat("fr-FR").format(rows)}`,
+    );
     assert.equal(await page.textContent('#import-result li[data-count="rejected"]'), "Refusées : 1");
-    const rejected = await page.$$eval("#import-result .import-rejected tbody tr", (trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
+    const rejected = await page.$$eval("#import-result .import-rejected tbody tr", (trs) =>
+      trs.map((r) => [...r.cells].map((c) => c.textContent)),
+    );
     assert.equal(rejected.length, 1);
     assert.equal(rejected[0][0], String(rows + 2));
     assert.match(rejected[0][3], /hors de votre cercle \(mel\)/);
     const seen = await page.evaluate(() => window.seenProgress);
-    assert.ok(seen.some((n) => n > 0 && n < rows), `the bar moved while the server read the file: ${seen.slice(0, 20)}`);
-    assert.ok(seen.every((n, i) => i === 0 || n >= seen[i - 1]), "rows read only grow");
+    assert.ok(
+      seen.some((n) => n > 0 && n < rows),
+      `the bar moved while the server read the file: ${seen.slice(0, 20)}`,
+    );
+    assert.ok(
+      seen.every((n, i) => i === 0 || n >= seen[i - 1]),
+      "rows read only grow",
+    );
 
     // « Confirmer l'import »: written, in the member's circle only.
     await page.click("#import-confirm");
-    await page.waitForFunction(() => /^Import terminé/.test(document.querySelector("#import-status").textContent), null, { timeout: 180_000 });
-    assert.match(await page.textContent("#import-status"), new RegExp(`${new Intl.NumberFormat("fr-FR").format(rows)} ajoutée\\(s\\).*1 refusée\\(s\\)`));
+    await page.waitForFunction(
+      () => /^Import terminé/.test(document.querySelector("#import-status").textContent),
+      null,
+      { timeout: 180_000 },
+    );
+    assert.match(
+      await page.textContent("#import-status"),
+      new RegExp(`${new Intl.NumberFormat("fr-FR").format(rows)} ajoutée\\(s\\).*1 refusée\\(s\\)`),
+    );
     // (numberMatched is an estimate above the server's exact-count limit.)
     const imported = await adminGet(`/ogcapi/collections/opportunities/items?q=gt${RUN}&limit=10000`);
     assert.equal(imported.features.length, 10_000);

@@ -4,18 +4,19 @@
 // and revoke a person's tokens (never their secrets: name, dates, id).
 
 import * as api from "./api.js";
-import { $, ctx, element } from "./context.js";
+import { $, element } from "./dom.js";
+import { state } from "./state.js";
 import { onSessionChange } from "./session.js";
 import { fieldLabel } from "./catalogue.js";
 
 // The roles an administrator may give, with their labels, as the server
 // sends them (GET /api/session's account_roles).
-const accountRoles = () => ctx.state.session.account_roles ?? [];
+const accountRoles = () => state.session.account_roles ?? [];
 const date = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
 const formatDate = (v) => (v ? date.format(new Date(v)) : "—");
 
 function button(text, onClick, className = "secondary") {
-  const b = element("button", text, className);
+  const b = element("button", { class: className, text });
   b.type = "button";
   b.addEventListener("click", onClick);
   return b;
@@ -33,19 +34,27 @@ async function loadTokens() {
   const body = $("tokens-table").tBodies[0];
   try {
     const tokens = await api.getJson("/api/tokens");
-    body.replaceChildren(...tokens.map((t) => {
-      const tr = element("tr");
-      tr.dataset.id = String(t.id);
-      tr.append(cell(t.name), cell(formatDate(t.created_at ?? t.created)), cell(button("Révoquer", async () => {
-        try {
-          await api.send("DELETE", `/api/tokens/${t.id}`);
-          await loadTokens();
-        } catch (e) {
-          $("tokens-error").textContent = `Révocation impossible : ${e.message}`;
-        }
-      })));
-      return tr;
-    }));
+    body.replaceChildren(
+      ...tokens.map((t) => {
+        const tr = element("tr");
+        tr.dataset.id = String(t.id);
+        tr.append(
+          cell(t.name),
+          cell(formatDate(t.created_at ?? t.created)),
+          cell(
+            button("Révoquer", async () => {
+              try {
+                await api.send("DELETE", `/api/tokens/${t.id}`);
+                await loadTokens();
+              } catch (e) {
+                $("tokens-error").textContent = `Révocation impossible : ${e.message}`;
+              }
+            }),
+          ),
+        );
+        return tr;
+      }),
+    );
   } catch (e) {
     $("tokens-error").textContent = `Jetons indisponibles : ${e.message}`;
   }
@@ -74,7 +83,7 @@ function roleSelect(value) {
 function circleSelect(value) {
   const select = element("select");
   select.add(new Option("—", ""));
-  for (const c of ctx.state.circles.features) select.add(new Option(c.properties.name, c.properties.slug));
+  for (const c of state.circles.features) select.add(new Option(c.properties.name, c.properties.slug));
   select.value = value ?? "";
   select.setAttribute("aria-label", fieldLabel("account", "circle"));
   return select;
@@ -97,7 +106,7 @@ async function showUserTokens(user, tr) {
     next.remove();
     return;
   }
-  const row = element("tr", undefined, "user-tokens");
+  const row = element("tr", { class: "user-tokens" });
   row.dataset.userId = String(user.id);
   const td = element("td");
   td.colSpan = tr.children.length;
@@ -107,33 +116,40 @@ async function showUserTokens(user, tr) {
     try {
       const tokens = await api.getJson(`/api/users/${user.id}/tokens`);
       if (!tokens.length) {
-        td.replaceChildren(element("p", `Aucun jeton actif pour ${user.email}.`, "hint"));
+        td.replaceChildren(element("p", { class: "hint", text: `Aucun jeton actif pour ${user.email}.` }));
         return;
       }
-      const table = element("table", undefined, "list");
+      const table = element("table", { class: "list" });
       table.setAttribute("aria-label", `Jetons de ${user.email}`);
       const head = element("tr");
-      for (const h of ["name", "created_at", "last_used_at"]) head.append(element("th", fieldLabel("token", h)));
-      head.append(element("th", ""));
+      for (const h of ["name", "created_at", "last_used_at"])
+        head.append(element("th", { text: fieldLabel("token", h) }));
+      head.append(element("th", { text: "" }));
       table.createTHead().append(head);
       const body = table.createTBody();
       for (const t of tokens) {
         const line = element("tr");
         line.dataset.tokenId = String(t.id);
-        line.append(cell(t.name), cell(formatDate(t.created_at)), cell(formatDate(t.last_used_at)),
-          cell(button("Révoquer", async () => {
-            try {
-              await api.send("DELETE", `/api/users/${user.id}/tokens/${t.id}`);
-              await render();
-            } catch (e) {
-              $("users-error").textContent = `Révocation impossible : ${e.message}`;
-            }
-          })));
+        line.append(
+          cell(t.name),
+          cell(formatDate(t.created_at)),
+          cell(formatDate(t.last_used_at)),
+          cell(
+            button("Révoquer", async () => {
+              try {
+                await api.send("DELETE", `/api/users/${user.id}/tokens/${t.id}`);
+                await render();
+              } catch (e) {
+                $("users-error").textContent = `Révocation impossible : ${e.message}`;
+              }
+            }),
+          ),
+        );
         body.append(line);
       }
       td.replaceChildren(table);
     } catch (e) {
-      td.replaceChildren(element("p", `Jetons indisponibles : ${e.message}`, "error"));
+      td.replaceChildren(element("p", { class: "error", text: `Jetons indisponibles : ${e.message}` }));
     }
   };
   await render();
@@ -144,29 +160,39 @@ async function loadUsers() {
   $("users-error").textContent = "";
   try {
     const users = await api.getJson("/api/users");
-    body.replaceChildren(...users.map((u) => {
-      const tr = element("tr");
-      tr.dataset.id = String(u.id);
-      tr.dataset.email = u.email;
-      const role = roleSelect(u.role);
-      const circle = circleSelect(u.circle);
-      const disabled = u.status === "désactivée";
-      tr.append(cell(u.email), cell(u.name ?? ""), cell(role), cell(circle), cell(u.status), cell(formatDate(u.last_sign_in)),
-        cell(
-          button("Enregistrer", () => patchUser(u.id, { role: role.value, circle: circle.value || null })),
-          button(disabled ? "Réactiver" : "Désactiver", () => patchUser(u.id, { disabled: !disabled })),
-          button("Jetons", () => showUserTokens(u, tr)),
-          button("Nouvelle invitation", async () => {
-            try {
-              const r = await api.send("POST", `/api/users/${u.id}/reset`);
-              showInvitation(r.body.invitation_path);
-              await loadUsers();
-            } catch (e) {
-              $("users-error").textContent = `Invitation impossible : ${e.message}`;
-            }
-          })));
-      return tr;
-    }));
+    body.replaceChildren(
+      ...users.map((u) => {
+        const tr = element("tr");
+        tr.dataset.id = String(u.id);
+        tr.dataset.email = u.email;
+        const role = roleSelect(u.role);
+        const circle = circleSelect(u.circle);
+        const disabled = u.status === "désactivée";
+        tr.append(
+          cell(u.email),
+          cell(u.name ?? ""),
+          cell(role),
+          cell(circle),
+          cell(u.status),
+          cell(formatDate(u.last_sign_in)),
+          cell(
+            button("Enregistrer", () => patchUser(u.id, { role: role.value, circle: circle.value || null })),
+            button(disabled ? "Réactiver" : "Désactiver", () => patchUser(u.id, { disabled: !disabled })),
+            button("Jetons", () => showUserTokens(u, tr)),
+            button("Nouvelle invitation", async () => {
+              try {
+                const r = await api.send("POST", `/api/users/${u.id}/reset`);
+                showInvitation(r.body.invitation_path);
+                await loadUsers();
+              } catch (e) {
+                $("users-error").textContent = `Invitation impossible : ${e.message}`;
+              }
+            }),
+          ),
+        );
+        return tr;
+      }),
+    );
   } catch (e) {
     $("users-error").textContent = `Comptes indisponibles : ${e.message}`;
   }
@@ -186,8 +212,12 @@ function wireInvite() {
   $("invite-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     $("users-error").textContent = "";
-    const body = { email: $("invite-email").value.trim(), name: $("invite-name").value.trim() || null,
-      role: roles.value, circle: $("invite-circle").value || null };
+    const body = {
+      email: $("invite-email").value.trim(),
+      name: $("invite-name").value.trim() || null,
+      role: roles.value,
+      circle: $("invite-circle").value || null,
+    };
     try {
       const r = await api.send("POST", "/api/users", body);
       showInvitation(r.body.invitation_path);
@@ -205,7 +235,7 @@ export function wireAccount() {
     $("tokens-error").textContent = "";
     $("token-created").hidden = true;
     $("invitation-link").hidden = true;
-    const admin = Boolean(ctx.state.session.may_manage_users);
+    const admin = Boolean(state.session.may_manage_users);
     $("users-section").hidden = !admin;
     if (admin) fillInviteRoles();
     dialog.showModal();

@@ -1,8 +1,9 @@
-// Talking to terrier serve: the token, the JSON calls and the URLs of tiles
-// and items. A person signed in with a password is known by the session
-// cookie the server set (HttpOnly: the page never sees it); a pasted token
-// stays in this tab's sessionStorage and is sent only to this server, never
-// to a basemap.
+// Talking to terrier serve, the page's one client: the token, the JSON calls
+// and their one error class (ApiError), and the URLs of tiles and items. A
+// person signed in with a password is known by the session cookie the
+// server set (HttpOnly: the page never sees it); a pasted token stays in
+// this tab's sessionStorage and is sent only to this server, never to a
+// basemap.
 
 const TOKEN_KEY = "terrier.token";
 
@@ -24,16 +25,24 @@ export function authHeaders(extra = {}) {
   return t ? { ...extra, Authorization: `Bearer ${t}` } : extra;
 }
 
-// A refused call: the HTTP status, the problem's French detail, the JSON
-// field it names (if any) and the whole problem body (a 412 carries the
-// current object in "current").
+// A refused call, or one the server did not answer (status 0): the HTTP
+// status, the problem details whole ("detail", in French; a refused
+// field's "field" and "errors"; a 412's "current" object), the ETag of a
+// 412's current version and a 429's Retry-After in seconds.
 export class ApiError extends Error {
-  constructor(status, detail, problem = {}) {
-    super(detail);
+  constructor(status, problem = {}, { message, etag = null, retryAfter = null } = {}) {
+    super(message ?? problem.detail ?? String(status));
     this.status = status;
-    this.field = problem.field ?? null;
     this.problem = problem;
-    this.retryAfter = null;
+    this.field = problem.field ?? null;
+    this.etag = etag;
+    this.retryAfter = retryAfter;
+  }
+
+  // [{field, detail}] of every refused field, the first one when only it is named.
+  get fields() {
+    if (Array.isArray(this.problem.errors) && this.problem.errors.length) return this.problem.errors;
+    return this.field ? [{ field: this.field, detail: this.problem.detail }] : [];
   }
 }
 
@@ -45,52 +54,96 @@ export function unavailable(e) {
     : `Fiche indisponible : ${e.message}`;
 }
 
+// The refusal of an answer read whole ({status, body}: answer()).
+export function refusal({ status, body }) {
+  return new ApiError(status, body ?? {});
+}
+
 async function failure(response) {
-  let detail = `${response.status} ${response.statusText}`;
   let problem = {};
   try {
-    problem = await response.json();
-    if (problem.detail) detail = problem.detail;
+    problem = (await response.json()) ?? {};
   } catch {
     // not a problem-details body
   }
-  const error = new ApiError(response.status, detail, problem);
-  error.retryAfter = Number(response.headers.get("Retry-After")) || null;
-  return error;
+  return new ApiError(response.status, problem, {
+    message: problem.detail ?? `${response.status} ${response.statusText}`,
+    etag: response.headers.get("ETag"),
+    retryAfter: Number(response.headers.get("Retry-After")) || null,
+  });
 }
 
-// A write (POST, PATCH, PUT, DELETE) with a JSON body; the session cookie
-// goes with it (same origin) and the pasted token when there is one. With
-// `etag`, If-Match asks the server to refuse it (412) when the object
-// changed meanwhile. Gives {status, body, etag}; throws ApiError.
+// Every call of the page's own server goes through here: the session
+// cookie goes with it (same origin) and the pasted token when there is one.
+// Throws ApiError with status 0 when the server does not answer; an abort
+// (`signal`) stays an AbortError.
+async function call(method, path, { body, headers, signal, cache } = {}) {
+  try {
+    return await fetch(absolute(path), {
+      method,
+      headers: headers ?? authHeaders(),
+      body,
+      signal,
+      cache,
+      credentials: "same-origin",
+    });
+  } catch (e) {
+    if (e.name === "AbortError") throw e;
+    throw new ApiError(0, { detail: `le serveur ne répond pas (${e.message})` });
+  }
+}
+
+async function request(method, path, options) {
+  const response = await call(method, path, options);
+  if (!response.ok) throw await failure(response);
+  return response;
+}
+
+// A write (POST, PATCH, PUT, DELETE) with a JSON body. With `etag`,
+// If-Match asks the server to refuse it (412) when the object changed
+// meanwhile. Gives {status, body, etag}; throws ApiError.
 export async function send(method, path, body, { etag, signal } = {}) {
   const headers = authHeaders(body === undefined ? {} : { "Content-Type": "application/json" });
   if (etag) headers["If-Match"] = etag;
-  const response = await fetch(absolute(path), {
-    method, headers, signal, credentials: "same-origin",
+  const response = await request(method, path, {
+    headers,
+    signal,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw await failure(response);
   const text = response.status === 204 ? "" : await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, etag: response.headers.get("ETag") };
 }
 
-// A GET that also gives the object's ETag, for a later If-Match.
-export async function getWithEtag(path, { signal } = {}) {
-  const response = await fetch(absolute(path), { headers: authHeaders(), signal });
-  if (!response.ok) throw await failure(response);
+// Any body (a file's piece…) whose answer is read whole, whatever its
+// status: {status, body} (the problem details of a refusal: refusal()
+// makes it an ApiError). Throws ApiError 0 when the server does not answer.
+export async function answer(method, path, body, contentType) {
+  const response = await call(method, path, {
+    body,
+    headers: authHeaders(contentType ? { "Content-Type": contentType } : {}),
+  });
+  let parsed = null;
+  try {
+    parsed = response.status === 204 ? {} : await response.json();
+  } catch {
+    parsed = { detail: response.statusText };
+  }
+  return { status: response.status, body: parsed };
+}
+
+// A GET that also gives the object's ETag, for a later If-Match; `cache:
+// "no-store"` for a version a write will be checked against.
+export async function getWithEtag(path, { signal, cache } = {}) {
+  const response = await request("GET", path, { signal, cache });
   return { body: await response.json(), etag: response.headers.get("ETag") };
 }
 
 export async function getJson(path, { signal, headers } = {}) {
-  const response = await fetch(absolute(path), { headers: headers ?? authHeaders(), signal });
-  if (!response.ok) throw await failure(response);
-  return response.json();
+  return (await request("GET", path, { signal, headers })).json();
 }
 
 export async function getBlob(path) {
-  const response = await fetch(absolute(path), { headers: authHeaders() });
-  if (!response.ok) throw await failure(response);
+  const response = await request("GET", path);
   const disposition = response.headers.get("Content-Disposition") ?? "";
   const name = /filename="([^"]+)"/.exec(disposition)?.[1];
   return { blob: await response.blob(), name };

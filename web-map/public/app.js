@@ -7,7 +7,9 @@ import * as maplibregl from "./vendor/maplibre-gl.mjs";
 import { wireAccount } from "./account.js";
 import * as api from "./api.js";
 import { Basemaps } from "./basemap.js";
-import { $, EMPTY, ctx, debounce, setData } from "./context.js";
+import * as view from "./context.js";
+import { EMPTY, debounce, setData, setView } from "./context.js";
+import { $ } from "./dom.js";
 import { updateExportAccess, wireExports } from "./exports.js";
 import { extendPanels, openCircle, openNeed, openOpportunity } from "./features.js";
 import { fillCircleSelects, fillFilterForm, wireFilters } from "./filters.js";
@@ -19,19 +21,28 @@ import { Panel } from "./panel.js";
 import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
 import { loadSession, onSessionChange, showSession, wireSignIn } from "./session.js";
-import { State } from "./state.js";
+import { state } from "./state.js";
+import { mapConfig, setConfig } from "./catalogue.js";
 import { buildStyle, renderLegend } from "./style.js";
 
-const REGION = [[1.35, 48.8], [4.3, 51.1]];  // Hauts-de-France
-const CLICKABLE = ["opportunities-detail", "opportunities-clusters", "opportunities-tiles", "places-points", "places-clusters", "needs-fill", "circles-fill"];
-
-const state = new State();
-ctx.state = state;
+const REGION = [
+  [1.35, 48.8],
+  [4.3, 51.1],
+]; // Hauts-de-France
+const CLICKABLE = [
+  "opportunities-detail",
+  "opportunities-clusters",
+  "opportunities-tiles",
+  "places-points",
+  "places-clusters",
+  "needs-fill",
+  "circles-fill",
+];
 
 // After a change of person every source is fetched again with the new
 // rights.
 async function reloadForRole() {
-  const { map, panel } = ctx;
+  const { map, panel } = view;
   await loadOverlays();
   map.setStyle(buildStyle(state), { diff: false });
   showSession();
@@ -44,11 +55,15 @@ async function reloadForRole() {
 
 // --- clicks ----------------------------------------------------------------
 
+// The editing forms and the import (forms-hooks.js), once wired: while a form
+// is open a click on the map places its point.
+let editing = null;
+
 let parcelRequest;
 
 // The cadastral parcel under a click, in the panel opened for it.
 async function showParcel(lngLat) {
-  const { map, panel } = ctx;
+  const { map, panel } = view;
   parcelRequest?.abort();
   const request = (parcelRequest = new AbortController());
   panel.parcel("loading");
@@ -63,7 +78,7 @@ async function showParcel(lngLat) {
 // Opens what a click hit; the panel's first (synchronous) step clears the
 // previous parcel.
 function openHit(hit) {
-  const { map, panel } = ctx;
+  const { map, panel } = view;
   switch (hit.layer.id) {
     case "opportunities-detail":
     case "opportunities-tiles":
@@ -72,11 +87,16 @@ function openHit(hit) {
       // Closer, until the cells split into their opportunities.
       return map.easeTo({ center: hit.geometry.coordinates, zoom: Math.floor(map.getZoom()) + 2 });
     case "places-clusters":
-      return map.getSource("places").getClusterExpansionZoom(hit.properties.cluster_id)
+      return map
+        .getSource("places")
+        .getClusterExpansionZoom(hit.properties.cluster_id)
         .then((zoom) => map.easeTo({ center: hit.geometry.coordinates, zoom }));
     case "places-points":
       panel.parcel(null);
-      return panel.place({ ...hit, properties: { ...hit.properties, competences: parseList(hit.properties.competences) } });
+      return panel.place({
+        ...hit,
+        properties: { ...hit.properties, competences: parseList(hit.properties.competences) },
+      });
     case "needs-fill":
       return openNeed(hit.properties.id ?? hit.id);
     case "circles-fill":
@@ -88,18 +108,23 @@ function openHit(hit) {
 }
 
 function wireClicks() {
-  const { map, panel } = ctx;
+  const { map, panel } = view;
   for (const id of CLICKABLE) {
-    map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
-    map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
+    map.on("mouseenter", id, () => {
+      map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", id, () => {
+      map.getCanvas().style.cursor = "";
+    });
   }
   map.on("click", (e) => {
-    if (ctx.placing) return undefined;  // a form is placing a point
+    if (editing?.capturesClicks) return undefined; // a form is placing a point
     const layers = CLICKABLE.filter((id) => map.getLayer(id) && map.getLayoutProperty(id, "visibility") !== "none");
     const withParcel = state.basemaps.queryable(map.getZoom()) !== null;
     // With the parcels drawn, a click inside a circle but on none of its
     // features asks for the parcel there, not for the circle.
-    const hit = map.queryRenderedFeatures(e.point, { layers })
+    const hit = map
+      .queryRenderedFeatures(e.point, { layers })
       .find((f) => !(withParcel && f.layer.id === "circles-fill"));
     if (!hit && !withParcel) return undefined;
     if (!hit) panel.location(e.lngLat);
@@ -112,7 +137,11 @@ function wireClicks() {
 // GeoJSON sources hand arrays back as JSON text.
 function parseList(v) {
   if (typeof v !== "string") return v;
-  try { return JSON.parse(v); } catch { return v; }
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
 }
 
 // --- start -----------------------------------------------------------------
@@ -122,31 +151,41 @@ async function start() {
   // Read before any part of the page rewrites the query string.
   const link = readLink();
   const [config, session] = await Promise.all([api.getJson("/api/map-config"), loadSession()]);
-  ctx.config = config;
-  state.session = session;
-  state.basemaps = new Basemaps(config.basemap);
+  setConfig(config);
+  state.setSession(session);
+  state.setBasemaps(new Basemaps(config.basemap));
   state.basemaps.readUrl(new URLSearchParams(window.location.search));
   await loadOverlays();
 
-  ctx.panel = new Panel({ root: $("panel"), title: $("panel-title"), body: $("panel-body"), parcel: $("panel-parcel"),
-    close: $("panel-close"), onClose: () => {
-      setData("match-lines", (state.matchLines = EMPTY));
+  const panel = new Panel({
+    root: $("panel"),
+    title: $("panel-title"),
+    body: $("panel-body"),
+    parcel: $("panel-parcel"),
+    close: $("panel-close"),
+    onClose: () => {
+      setData("match-lines", state.setMatchLines(EMPTY));
       // A link's object (/?opportunity=ID…) leaves the address with its panel.
       if (readLink()) state.writeUrl();
-    } });
+    },
+  });
   const map = new maplibregl.Map({
     container: "map",
     style: buildStyle(state),
     bounds: REGION,
     hash: true,
-    maxBounds: [[-2, 47.5], [7, 52.5]],
+    maxBounds: [
+      [-2, 47.5],
+      [7, 52.5],
+    ],
     attributionControl: {
       compact: false,
-      customAttribution: "Limites : IGN – ADMIN EXPRESS, INSEE · Lieux et opportunités : La Compagnie des Tiers-Lieux · Friches : Cerema – Cartofriches",
+      customAttribution:
+        "Limites : IGN – ADMIN EXPRESS, INSEE · Lieux et opportunités : La Compagnie des Tiers-Lieux · Friches : Cerema – Cartofriches",
     },
     transformRequest: (url) => (url.startsWith(window.location.origin) ? { url, headers: api.authHeaders() } : { url }),
   });
-  ctx.map = map;
+  setView({ map, panel });
   state.basemaps.watch(map, $("basemap-notice"));
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
@@ -168,8 +207,12 @@ async function start() {
   wireClicks();
   // The editing forms and the import (forms*.js, import.js): while a form is
   // open a click on the map places its point.
-  const editing = wireEditing({
-    map, maplibregl, state, config: () => ctx.config, panel: ctx.panel,
+  editing = wireEditing({
+    map,
+    maplibregl,
+    state,
+    config: mapConfig,
+    panel,
     onSaved: async (kind) => {
       if (kind === "need") {
         await loadOverlays();
@@ -178,8 +221,7 @@ async function start() {
     },
   });
   window.terrier.editing = editing;
-  Object.defineProperty(ctx, "placing", { get: () => editing.capturesClicks, configurable: true });
-  extendPanels((kind, feature) => editButton(ctx.panel, editing, kind, feature));
+  extendPanels((kind, feature) => editButton(panel, editing, kind, feature));
   onSessionChange((s) => editing.showFor(s));
   onSessionChange((s) => {
     if (s.may?.export_territories === "circle" && state.circle) $("export-territory").value = state.circle;
@@ -197,7 +239,13 @@ async function start() {
 }
 
 // For the browser tests and for curious users in the console.
-window.terrier = { get map() { return ctx.map; }, state, ctx, ready: false };
+window.terrier = {
+  get map() {
+    return view.map;
+  },
+  state,
+  ready: false,
+};
 start().catch((e) => {
   console.error("Terrier : la carte n'a pas pu démarrer :", e);
   $("opportunity-count").textContent = `La carte n'a pas pu démarrer : ${e.message}`;

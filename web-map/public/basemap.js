@@ -4,6 +4,8 @@
 // quiet fallback to Terrier's own boundaries when the service cannot be
 // reached, and the cadastral parcel under a click.
 
+import { element } from "./dom.js";
+
 const NONE = "none";
 const FETCH_TIMEOUT_MS = 8000;
 const area = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
@@ -17,10 +19,10 @@ export class Basemaps {
     this.overlays = this.layers.filter((l) => l.kind === "overlay");
     this.defaultBase = this.bases[0]?.id ?? NONE;
     this.base = this.defaultBase;
-    this.shown = new Set();  // overlays switched on
-    this.loaded = new Set();  // sources that drew at least one tile
-    this.unavailable = new Set();  // sources given up on
-    this.reachable = null;  // the service, once asked: true or false
+    this.shown = new Set(); // overlays switched on
+    this.loaded = new Set(); // sources that drew at least one tile
+    this.unavailable = new Set(); // sources given up on
+    this.reachable = null; // the service, once asked: true or false
     this.noticeShown = false;
   }
 
@@ -58,11 +60,18 @@ export class Basemaps {
     for (const layer of [...this.bases, ...this.overlays]) {
       const from = Math.max(layer.minzoom, layer.shown_from_zoom ?? 0);
       sources[sourceId(layer)] = {
-        type: "raster", tiles: [layer.url], tileSize: layer.tile_size ?? 256,
-        minzoom: from, maxzoom: layer.maxzoom, attribution: layer.attribution || "",
+        type: "raster",
+        tiles: [layer.url],
+        tileSize: layer.tile_size ?? 256,
+        minzoom: from,
+        maxzoom: layer.maxzoom,
+        attribution: layer.attribution || "",
       };
       layers.push({
-        id: sourceId(layer), type: "raster", source: sourceId(layer), minzoom: from,
+        id: sourceId(layer),
+        type: "raster",
+        source: sourceId(layer),
+        minzoom: from,
         layout: { visibility: this.visible(layer) ? "visible" : "none" },
         paint: layer.kind === "overlay" ? { "raster-opacity": 0.85 } : {},
       });
@@ -83,9 +92,7 @@ export class Basemaps {
     container.replaceChildren();
     container.hidden = !this.any;
     if (!this.any) return;
-    const legend = document.createElement("legend");
-    legend.textContent = "Fond de carte";
-    container.append(legend);
+    container.append(element("legend", { text: "Fond de carte" }));
     const choices = [...this.bases.map((l) => [l.id, l.label]), [NONE, "Aucun (limites seulement)"]];
     for (const [id, label] of choices) {
       const input = choice("radio", "basemap", id, this.base === id);
@@ -142,7 +149,8 @@ export class Basemaps {
   say(notice) {
     if (this.noticeShown) return;
     this.noticeShown = true;
-    notice.textContent = "Fond de carte indisponible : la carte reste utilisable avec les limites des départements et des communes.";
+    notice.textContent =
+      "Fond de carte indisponible : la carte reste utilisable avec les limites des départements et des communes.";
     notice.hidden = false;
   }
 
@@ -182,7 +190,8 @@ export class Basemaps {
     const url = featureInfoUrl(layer, lngLat, zoom);
     const timeout = AbortSignal.timeout(FETCH_TIMEOUT_MS);
     const response = await fetch(url, {
-      credentials: "omit", signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      credentials: "omit",
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     if (!response.ok) throw new Error(`le service a répondu ${response.status}`);
     const body = await response.json();
@@ -198,15 +207,18 @@ export function featureInfoUrl(layer, lngLat, zoom) {
   const z = Math.min(layer.maxzoom, Math.max(layer.minzoom, Math.round(zoom + 1)));
   const { col, row, i, j } = tileOf(lngLat, z);
   return layer.feature_info_url
-    .replace("{z}", String(z)).replace("{x}", String(col)).replace("{y}", String(row))
-    .replace("{i}", String(i)).replace("{j}", String(j));
+    .replace("{z}", String(z))
+    .replace("{x}", String(col))
+    .replace("{y}", String(row))
+    .replace("{i}", String(i))
+    .replace("{j}", String(j));
 }
 
 // The Web Mercator tile (WMTS "PM" matrix z) and the pixel in it under
 // lngLat.
 function tileOf(lngLat, z) {
   const size = 256 * 2 ** z;
-  const lat = Math.max(-85.0511, Math.min(85.0511, lngLat.lat)) * Math.PI / 180;
+  const lat = (Math.max(-85.0511, Math.min(85.0511, lngLat.lat)) * Math.PI) / 180;
   const x = ((lngLat.lng + 180) / 360) * size;
   const y = ((1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2) * size;
   const col = Math.floor(x / 256);
@@ -226,22 +238,17 @@ function describeParcel(p) {
     reference: parts.join(" ") || p.idu,
     idu: p.idu ?? null,
     commune: p.nom_com ? `${p.nom_com}${insee ? ` (${insee})` : ""}` : insee,
-    surface: Number.isFinite(Number(p.contenance)) && p.contenance !== null && p.contenance !== ""
-      ? `${area.format(Number(p.contenance))} m²` : null,
+    surface:
+      Number.isFinite(Number(p.contenance)) && p.contenance !== null && p.contenance !== ""
+        ? `${area.format(Number(p.contenance))} m²`
+        : null,
   };
 }
 
 function choice(type, name, value, checked) {
-  const input = document.createElement("input");
-  input.type = type;
-  input.name = name;
-  input.value = value;
-  input.checked = checked;
-  return input;
+  return element("input", { type, name, value, checked });
 }
 
 function labelled(input, text) {
-  const label = document.createElement("label");
-  label.append(input, ` ${text}`);
-  return label;
+  return element("label", {}, input, ` ${text}`);
 }

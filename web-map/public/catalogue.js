@@ -3,17 +3,27 @@
 // comes from here. The page writes no French field label and no vocabulary
 // value of its own (tests/web/catalogue.test.mjs fails if it does).
 
-import { ctx } from "./context.js";
-
 const euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
 const number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long" });
+
+// /api/map-config, given once by the page that read it (setConfig); until
+// then every list is empty and every label the name itself.
+let config = { vocabularies: {}, basemap: null };
+
+export function setConfig(value) {
+  config = value;
+}
+
+export function mapConfig() {
+  return config;
+}
 
 // The fields of an entity ("opportunity", "need", "place", "request"), in
 // the order the page shows them: [{name, label, labelled, unit, control,
 // vocabulary, required, panel, confidential}].
 export function fields(entity) {
-  return ctx.config.fields?.[entity] ?? [];
+  return config.fields?.[entity] ?? [];
 }
 
 export function field(entity, name) {
@@ -40,17 +50,17 @@ export function panelFields(entity, confidential = false) {
 
 // A stored value as people read it (the server's "labels": an acronym in capitals).
 export function valueLabel(value) {
-  return ctx.config.labels?.[value] ?? value;
+  return config.labels?.[value] ?? value;
 }
 
 // A value's label followed by what it stands for (the server's "descriptions"), where a legend has room.
 export function longValueLabel(value) {
-  const d = ctx.config.descriptions?.[value];
+  const d = config.descriptions?.[value];
   return d ? `${valueLabel(value)} (${d})` : valueLabel(value);
 }
 
 export function vocabulary(name) {
-  return ctx.config.vocabularies?.[name] ?? [];
+  return config.vocabularies?.[name] ?? [];
 }
 
 // A new row's default for a vocabulary: its first value (core/vocabulary.hpp
@@ -61,11 +71,11 @@ export function firstValue(name) {
 
 // How an import kind's field is named in the import report.
 export function importLabel(kind, name) {
-  return ctx.config.import_labels?.[kind]?.[name] ?? name;
+  return config.import_labels?.[kind]?.[name] ?? name;
 }
 
 export function styles() {
-  return ctx.config.styles ?? {};
+  return config.styles ?? {};
 }
 
 // A server value as a person reads it: "" for nothing, lists joined, an
@@ -73,12 +83,17 @@ export function styles() {
 export function text(v) {
   if (v === null || v === undefined) return "";
   if (Array.isArray(v)) return v.map(text).filter(Boolean).join(", ");
-  if (typeof v === "object") return Object.entries(v).filter(([, x]) => text(x) !== "").map(([k, x]) => `${k} : ${text(x)}`).join(" · ");
+  if (typeof v === "object")
+    return Object.entries(v)
+      .filter(([, x]) => text(x) !== "")
+      .map(([k, x]) => `${k} : ${text(x)}`)
+      .join(" · ");
   if (typeof v === "number" && !Number.isFinite(v)) return "";
   return String(v);
 }
 
-export const isNumber = (v) => typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
+export const isNumber = (v) =>
+  typeof v === "number" ? Number.isFinite(v) : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
 
 function formatDate(v) {
   const d = new Date(`${v}T00:00:00`);

@@ -1,16 +1,17 @@
-// What the page's modules share: the state, the server's configuration, the
-// map and the side panel, set once by app.js at start-up, and small helpers.
+// The map and the side panel the page's modules share, given once by app.js
+// at start-up (setView) and read-only elsewhere (ES modules' live bindings:
+// `import * as view from "./context.js"`, then view.map, view.panel), and
+// small helpers.
 
-export const $ = (id) => document.getElementById(id);
 export const EMPTY = { type: "FeatureCollection", features: [] };
 export const COUNT = new Intl.NumberFormat("fr-FR");
 
-export const ctx = {
-  state: null,   // State (state.js)
-  config: { vocabularies: {}, basemap: null },  // /api/map-config
-  map: null,     // the MapLibre map
-  panel: null,   // Panel (panel.js)
-};
+export let map = null; // the MapLibre map
+export let panel = null; // Panel (panel.js)
+
+export function setView(view) {
+  ({ map, panel } = view);
+}
 
 export function debounce(fn, ms) {
   let timer;
@@ -21,13 +22,5 @@ export function debounce(fn, ms) {
 }
 
 export function setData(source, data) {
-  ctx.map.getSource(source)?.setData(data);
-}
-
-// A DOM element with its text and class.
-export function element(tag, text, className) {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = text;
-  if (className) e.className = className;
-  return e;
+  map.getSource(source)?.setData(data);
 }

@@ -20,9 +20,11 @@ export class PolygonDrawer {
     this.stop();
     const draw = new TerraDraw({
       adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, prefixId: "terrier-draw" }),
-      modes: [new TerraDrawPolygonMode({
-        styles: { fillColor: "#0b5c7a", fillOpacity: 0.2, outlineColor: "#0b5c7a", outlineWidth: 2 },
-      })],
+      modes: [
+        new TerraDrawPolygonMode({
+          styles: { fillColor: "#0b5c7a", fillOpacity: 0.2, outlineColor: "#0b5c7a", outlineWidth: 2 },
+        }),
+      ],
     });
     draw.start();
     draw.setMode("polygon");
@@ -48,5 +50,8 @@ export class PolygonDrawer {
 // 6 decimals, as the server stores and serves coordinates (about 10 cm).
 function roundPolygon(geometry) {
   const round = (v) => Math.round(v * 1e6) / 1e6;
-  return { type: "Polygon", coordinates: geometry.coordinates.map((ring) => ring.map(([x, y]) => [round(x), round(y)])) };
+  return {
+    type: "Polygon",
+    coordinates: geometry.coordinates.map((ring) => ring.map(([x, y]) => [round(x), round(y)])),
+  };
 }

@@ -3,21 +3,24 @@
 // and the download itself.
 
 import * as api from "./api.js";
-import { $, ctx } from "./context.js";
+import { $, element } from "./dom.js";
+import { state } from "./state.js";
 
 function mayExport(slug) {
-  const scope = ctx.state.session.may?.export_territories ?? "none";
-  return scope === "all" || (scope === "circle" && ctx.state.circle === slug);
+  const scope = state.session.may?.export_territories ?? "none";
+  return scope === "all" || (scope === "circle" && state.circle === slug);
 }
 
 export function updateExportAccess() {
   const slug = $("export-territory").value;
   const allowed = mayExport(slug);
   for (const b of document.querySelectorAll("#export-buttons button")) b.disabled = !allowed;
-  const scope = ctx.state.session.may?.export_territories ?? "none";
-  $("export-status").textContent = allowed ? "" : scope === "circle"
-    ? `En tant qu'animateur, vous exportez votre cercle (${ctx.state.circle}).`
-    : "Réservé aux foncières et à l'animateur du cercle : connectez-vous.";
+  const scope = state.session.may?.export_territories ?? "none";
+  $("export-status").textContent = allowed
+    ? ""
+    : scope === "circle"
+      ? `En tant qu'animateur, vous exportez votre cercle (${state.circle}).`
+      : "Réservé aux foncières et à l'animateur du cercle : connectez-vous.";
 }
 
 // Downloads `path` (an export the server writes), saying how it went in
@@ -27,9 +30,7 @@ export async function download(path, fallbackName, status) {
   try {
     const { blob, name } = await api.getBlob(path);
     const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = name ?? fallbackName;
+    const a = element("a", { href: url, download: name ?? fallbackName });
     document.body.append(a);
     a.click();
     a.remove();
@@ -41,8 +42,11 @@ export async function download(path, fallbackName, status) {
 }
 
 function exportTerritory(slug, format) {
-  return download(`/api/territories/${encodeURIComponent(slug)}/export?format=${format}`, `terrier-${slug}.${format}`,
-    $("export-status"));
+  return download(
+    `/api/territories/${encodeURIComponent(slug)}/export?format=${format}`,
+    `terrier-${slug}.${format}`,
+    $("export-status"),
+  );
 }
 
 export function wireExports() {

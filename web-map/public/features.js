@@ -3,13 +3,16 @@
 // count and actions.
 
 import * as api from "./api.js";
-import { COUNT, ctx } from "./context.js";
+import { COUNT } from "./context.js";
+import * as view from "./context.js";
+import { state } from "./state.js";
 import { offerExport } from "./exports.js";
 import { fillFilterForm } from "./filters.js";
 import { anchorOf } from "./geometry.js";
 import { applyFilters, drawMatchLines } from "./layers.js";
 
-export const focusOn = (m) => ctx.map.flyTo({ center: m.geometry.coordinates, zoom: Math.max(ctx.map.getZoom(), 13) });
+export const focusOn = (m) =>
+  view.map.flyTo({ center: m.geometry.coordinates, zoom: Math.max(view.map.getZoom(), 13) });
 
 // Other modules add to every opened opportunity or need (the follow-up adds
 // its controls and history): fn(kind, feature, matches).
@@ -19,7 +22,7 @@ export function extendPanels(fn) {
 }
 
 async function open(kind, id, title) {
-  const { panel } = ctx;
+  const { panel } = view;
   panel.loading(title);
   const collection = kind === "opportunity" ? "opportunities" : "needs";
   try {
@@ -51,10 +54,10 @@ export async function openCircle(feature) {
   } catch (e) {
     count = e.message;
   }
-  ctx.panel.circle(feature, {
+  view.panel.circle(feature, {
     count,
     onFilter: () => {
-      ctx.state.filters.territory = slug;
+      state.setFilter("territory", slug);
       fillFilterForm();
       applyFilters();
     },

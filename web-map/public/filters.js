@@ -2,28 +2,25 @@
 // layer switcher, the colour choice and the phone's drawer.
 
 import * as api from "./api.js";
-import { $, ctx, debounce } from "./context.js";
+import { $, element } from "./dom.js";
+import * as view from "./context.js";
+import { debounce } from "./context.js";
 import { applyFilters, applyLayers } from "./layers.js";
-import { LIST_FILTERS, NUMBER_FILTERS } from "./state.js";
+import { LIST_FILTERS, NUMBER_FILTERS, state } from "./state.js";
+import { mapConfig } from "./catalogue.js";
 import { buildStyle, renderLegend } from "./style.js";
 
 function checkboxes(fieldsetId, name, values, selected) {
   const fs = $(fieldsetId);
   fs.querySelectorAll("label").forEach((l) => l.remove());
   for (const value of values) {
-    const label = document.createElement("label");
-    const input = document.createElement("input");
-    input.type = "checkbox";
-    input.name = name;
-    input.value = value;
-    input.checked = selected.includes(value);
-    label.append(input, ` ${value === "bcus" ? "BCUS" : value}`);
-    fs.append(label);
+    const input = element("input", { type: "checkbox", name, value, checked: selected.includes(value) });
+    fs.append(element("label", {}, input, ` ${value === "bcus" ? "BCUS" : value}`));
   }
 }
 
 export function fillFilterForm() {
-  const { state, config } = ctx;
+  const config = mapConfig();
   const form = $("filters");
   for (const k of NUMBER_FILTERS) form.elements[k].value = state.filters[k] ?? "";
   const v = config.vocabularies;
@@ -48,20 +45,22 @@ function readFilterForm() {
     if (chosen.length) filters[k] = chosen;
   }
   if ($("territory-select").value) filters.territory = $("territory-select").value;
-  ctx.state.filters = filters;
+  state.setFilters(filters);
 }
 
 // Every select listing the circles (class "circle-select"), sorted by name;
 // the filter keeps a territory typed in the URL that is not a circle.
 export function fillCircleSelects() {
-  const circles = [...ctx.state.circles.features].sort((a, b) => a.properties.name.localeCompare(b.properties.name, "fr"));
+  const circles = [...state.circles.features].sort((a, b) => a.properties.name.localeCompare(b.properties.name, "fr"));
   for (const select of document.querySelectorAll("select.circle-select")) {
-    const keep = [...select.options].filter((o) => o.dataset.keep !== undefined ||
-      (select.id === "territory-select" && o.value !== "" && !circles.some((c) => c.properties.slug === o.value)));
+    const keep = [...select.options].filter(
+      (o) =>
+        o.dataset.keep !== undefined ||
+        (select.id === "territory-select" && o.value !== "" && !circles.some((c) => c.properties.slug === o.value)),
+    );
     const value = select.value;
     select.replaceChildren(...keep);
-    const group = document.createElement("optgroup");
-    group.label = "Cercles";
+    const group = element("optgroup", { label: "Cercles" });
     for (const c of circles) group.append(new Option(c.properties.name, c.properties.slug));
     select.append(group);
     if ([...select.options].some((o) => o.value === value)) select.value = value;
@@ -69,7 +68,6 @@ export function fillCircleSelects() {
 }
 
 export function wireFilters() {
-  const { state } = ctx;
   const form = $("filters");
   const onChange = debounce(() => {
     readFilterForm();
@@ -77,26 +75,27 @@ export function wireFilters() {
   }, 250);
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
-  form.addEventListener("reset", () => setTimeout(() => {
-    state.filters = {};
-    fillFilterForm();
-    applyFilters();
-  }));
+  form.addEventListener("reset", () =>
+    setTimeout(() => {
+      state.setFilters({});
+      fillFilterForm();
+      applyFilters();
+    }),
+  );
   form.addEventListener("submit", (e) => e.preventDefault());
 
   for (const input of document.querySelectorAll('#layer-switcher input[name="layer"]')) {
     input.checked = state.layers.has(input.value);
     input.addEventListener("change", () => {
-      if (input.checked) state.layers.add(input.value);
-      else state.layers.delete(input.value);
+      state.showLayer(input.value, input.checked);
       applyLayers();
     });
   }
   for (const input of document.querySelectorAll('input[name="color"]')) {
     input.checked = input.value === state.colorBy;
     input.addEventListener("change", () => {
-      state.colorBy = input.value;
-      ctx.map.setStyle(buildStyle(state));
+      state.setColorBy(input.value);
+      view.map.setStyle(buildStyle(state));
       renderLegend($("legend"), state);
       state.writeUrl();
     });

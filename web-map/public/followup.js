@@ -5,17 +5,21 @@
 // status, and opens one on the map.
 
 import * as api from "./api.js";
-import { $, COUNT, ctx, element } from "./context.js";
+import { $, element } from "./dom.js";
+import { COUNT } from "./context.js";
+import * as view from "./context.js";
+import { state } from "./state.js";
 import { extendPanels, focusOn } from "./features.js";
 import { anchorOf } from "./geometry.js";
 import { drawMatchLines } from "./layers.js";
 import { copyLinkBlock, linkPath, text } from "./panel.js";
-import { fieldLabel, valueLabel } from "./catalogue.js";
+import { field, fieldLabel, valueLabel, vocabulary } from "./catalogue.js";
+import { clearConflict, showConflict } from "./conflict.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 // The statuses, in their order, as the server lists them (core/vocabulary.hpp
 // through /api/map-config): one list for the page, the API and the database.
-const matchStatuses = () => ctx.config.vocabularies.match_statuses ?? [];
+const matchStatuses = () => vocabulary("match_statuses");
 const when = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short" });
 const ACTION_LABELS = { insert: "création", create: "création", update: "modification", delete: "suppression" };
 
@@ -33,12 +37,12 @@ const score = (v) => (typeof v === "number" && Number.isFinite(v) ? `${COUNT.for
 // --- history ---------------------------------------------------------------
 
 export function historyList(entries, entity) {
-  const ol = element("ol", undefined, "history");
-  if (!entries.length) ol.append(element("li", "Aucune modification enregistrée.", "hint"));
+  const ol = element("ol", { class: "history" });
+  if (!entries.length) ol.append(element("li", { class: "hint", text: "Aucune modification enregistrée." }));
   for (const h of entries) {
     const li = element("li");
-    const head = element("div", undefined, "history-head");
-    const time = element("time", formatDate(h.at));
+    const head = element("div", { class: "history-head" });
+    const time = element("time", { text: formatDate(h.at) });
     time.dateTime = h.at ?? "";
     head.append(time, ` — ${h.who || "inconnu"}`, h.action ? ` · ${ACTION_LABELS[h.action] ?? h.action}` : "");
     li.append(head);
@@ -52,7 +56,7 @@ export function historyList(entries, entity) {
       }
       li.append(ul);
     }
-    if (h.note) li.append(element("blockquote", h.note, "history-note"));
+    if (h.note) li.append(element("blockquote", { class: "history-note", text: h.note }));
     ol.append(li);
   }
   return ol;
@@ -61,19 +65,22 @@ export function historyList(entries, entity) {
 // "Historique" of an object (path: /api/matches/ID/history…), loaded into its
 // own section.
 export function historySection(path) {
-  const section = element("section", undefined, "history-section");
-  section.append(element("h3", "Historique"));
-  const body = element("div", undefined);
-  body.append(element("p", "Chargement de l'historique…", "hint"));
+  const section = element("section", { class: "history-section" });
+  section.append(element("h3", { text: "Historique" }));
+  const body = element("div");
+  body.append(element("p", { class: "hint", text: "Chargement de l'historique…" }));
   section.append(body);
   section.dataset.state = "loading";
-  api.getJson(path).then((entries) => {
-    body.replaceChildren(historyList(entries, entityOf(path)));
-    section.dataset.state = "done";
-  }).catch((e) => {
-    body.replaceChildren(element("p", `Historique indisponible : ${e.message}`, "hint"));
-    section.dataset.state = "error";
-  });
+  api
+    .getJson(path)
+    .then((entries) => {
+      body.replaceChildren(historyList(entries, entityOf(path)));
+      section.dataset.state = "done";
+    })
+    .catch((e) => {
+      body.replaceChildren(element("p", { class: "hint", text: `Historique indisponible : ${e.message}` }));
+      section.dataset.state = "error";
+    });
   return section;
 }
 
@@ -103,28 +110,39 @@ export async function openMatchPanel(m, need) {
   note.id = "followup-note";
   note.name = "note";
   note.rows = 3;
-  const save = element("button", "Enregistrer le suivi");
+  const save = element("button", { text: "Enregistrer le suivi" });
   save.type = "submit";
   save.id = "followup-save";
-  const message = element("p", "", "hint");
+  const message = element("p", { class: "hint", text: "" });
   message.setAttribute("role", "status");
   message.id = "followup-message";
-  const form = element("form", undefined, "followup-form");
+  const form = element("form", { class: "followup-form" });
   const labelled = (text, input) => {
-    const label = element("label", text, "block");
+    const label = element("label", { class: "block", text });
     label.htmlFor = input.id;
     return [label, input];
   };
-  form.append(...labelled(fieldLabel("match", "status"), status), ...labelled(fieldLabel("match", "note"), note), save, message);
+  form.append(
+    ...labelled(fieldLabel("match", "status"), status),
+    ...labelled(fieldLabel("match", "note"), note),
+    save,
+    message,
+  );
 
   const reasons = element("ul");
-  for (const r of p.reasons ?? []) reasons.append(element("li", text(r)));
+  for (const r of p.reasons ?? []) reasons.append(element("li", { text: text(r) }));
   const summary = element("p");
-  summary.append(element("strong", p.collective_name || need?.properties?.collective_name || fieldLabel("need", "collective_name")), " ↔ ",
-    element("strong", p.title || "Opportunité"), score(p.score) ? ` · ${score(p.score)}` : "");
-  const actions = element("div", undefined, "export-buttons");
+  summary.append(
+    element("strong", {
+      text: p.collective_name || need?.properties?.collective_name || fieldLabel("need", "collective_name"),
+    }),
+    " ↔ ",
+    element("strong", { text: p.title || "Opportunité" }),
+    score(p.score) ? ` · ${score(p.score)}` : "",
+  );
+  const actions = element("div", { class: "export-buttons" });
   if (m.geometry) {
-    const seeOpportunity = element("button", "Voir l'opportunité", "secondary");
+    const seeOpportunity = element("button", { class: "secondary", text: "Voir l'opportunité" });
     seeOpportunity.type = "button";
     seeOpportunity.addEventListener("click", () => focusOn(m));
     actions.append(seeOpportunity);
@@ -132,46 +150,75 @@ export async function openMatchPanel(m, need) {
   let history = historySection(`/api/matches/${id}/history`);
   // Who moves a match along is the server's rule (core/roles, sent as
   // may.set_match_status); the page only spares others a form it would refuse.
-  const mayMove = Boolean(ctx.state.session.may?.set_match_status);
-  const readOnly = element("p", `${p.status ? `Suivi : ${p.status}. ` : ""}Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`, "hint");
+  const mayMove = Boolean(state.session.may?.set_match_status);
+  const readOnly = element("p", {
+    class: "hint",
+    text: `${p.status ? `Suivi : ${p.status}. ` : ""}Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`,
+  });
   actions.append(copyLinkBlock("match", id));
-  ctx.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);
+  view.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);
   if (!mayMove) return;
 
-  let etag = await matchEtag(id);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
+  // Read while the panel shows; a save waits for it (the form is wired at
+  // once, so a quick click never submits the form to the page's address).
+  let etag = matchEtag(id);
+  // A 412: the status chosen here against the current one (conflict.js).
+  const conflict = (err, body) => {
+    const current = err.problem?.current ?? {};
+    showConflict(message, {
+      message: `Quelqu'un a modifié ce suivi entre-temps${current.status ? ` (suivi actuel : ${current.status})` : ""} : vérifiez puis enregistrez à nouveau.`,
+      fields: [field("match", "status")].filter(Boolean),
+      mine: body,
+      theirs: current,
+      onKeepMine: () => {
+        etag = err.etag ? Promise.resolve(err.etag) : matchEtag(id);
+        return submit(body);
+      },
+      onTakeTheirs: () => {
+        etag = err.etag ? Promise.resolve(err.etag) : matchEtag(id);
+        if (matchStatuses().includes(current.status)) {
+          status.value = current.status;
+          p.status = current.status;
+        }
+        message.textContent = "Version actuelle reprise.";
+        message.classList.remove("error");
+      },
+    });
+  };
+  const submit = async (body) => {
     save.disabled = true;
+    clearConflict(message);
     message.textContent = "Enregistrement…";
+    message.classList.remove("error");
     try {
-      const body = { status: status.value };
-      if (note.value.trim()) body.note = note.value.trim();
-      const result = await api.send("PATCH", `/api/matches/${id}`, body, { etag });
-      etag = result.etag ?? etag;
-      p.status = status.value;
+      const sent = await etag;
+      const result = await api.send("PATCH", `/api/matches/${id}`, body, { etag: sent });
+      etag = Promise.resolve(result.etag ?? sent);
+      p.status = body.status;
       note.value = "";
       message.textContent = "Suivi enregistré.";
       const fresh = historySection(`/api/matches/${id}/history`);
       history.replaceWith(fresh);
       history = fresh;
     } catch (err) {
-      if (err.status === 412) {
-        const current = err.problem?.current;
-        etag = await matchEtag(id);
-        message.textContent = `Quelqu'un a modifié ce suivi entre-temps${current?.status ? ` (suivi actuel : ${current.status})` : ""} : vérifiez puis enregistrez à nouveau.`;
-      } else {
-        message.textContent = `Suivi refusé : ${err.message}`;
-      }
+      if (err.status === 412) conflict(err, body);
+      else message.textContent = `Suivi refusé : ${err.message}`;
     } finally {
       save.disabled = false;
     }
+  };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const body = { status: status.value };
+    if (note.value.trim()) body.note = note.value.trim();
+    return submit(body);
   });
 }
 
 // Opens a match from its ids: the need's matches give its reasons and the
 // building's place; the map shows the line between them.
 export async function openMatch(matchId, needId) {
-  ctx.panel.loading("Mise en relation");
+  view.panel.loading("Mise en relation");
   try {
     const [need, matches] = await Promise.all([
       api.getJson(`/ogcapi/collections/needs/items/${needId}`),
@@ -184,7 +231,7 @@ export async function openMatch(matchId, needId) {
     if (!from && m.geometry) focusOn(m);
     await openMatchPanel(m, need);
   } catch (e) {
-    ctx.panel.error("Mise en relation", api.unavailable(e));
+    view.panel.error("Mise en relation", api.unavailable(e));
   }
 }
 
@@ -193,16 +240,18 @@ export async function openMatch(matchId, needId) {
 function extendFeaturePanel(kind, feature, matches) {
   if (!personSignedIn()) return;
   const need = kind === "need" ? feature : null;
-  for (const li of ctx.panel.body.querySelectorAll(".matches > li")) {
+  for (const li of view.panel.body.querySelectorAll(".matches > li")) {
     const m = matches.features.find((f) => String(f.properties.match_id) === li.dataset.matchId);
     if (!m) continue;
-    const b = element("button", fieldLabel("match", "status"), "secondary followup-button");
+    const b = element("button", { class: "secondary followup-button", text: fieldLabel("match", "status") });
     b.type = "button";
-    b.addEventListener("click", () => (need ? openMatchPanel(m, need) : openMatch(m.properties.match_id, m.properties.need_id)));
+    b.addEventListener("click", () =>
+      need ? openMatchPanel(m, need) : openMatch(m.properties.match_id, m.properties.need_id),
+    );
     li.append(b);
   }
   const collection = kind === "need" ? "needs" : "opportunities";
-  ctx.panel.append(historySection(`/api/${collection}/${feature.id}/history`));
+  view.panel.append(historySection(`/api/${collection}/${feature.id}/history`));
 }
 
 // --- the "Suivi" view ------------------------------------------------------
@@ -222,7 +271,7 @@ async function refreshBoard() {
     renderBoard(data.matches ?? [], status);
   } catch (e) {
     if (e.name === "AbortError") return;
-    board.replaceChildren(element("p", `Suivi indisponible : ${e.message}`, "error"));
+    board.replaceChildren(element("p", { class: "error", text: `Suivi indisponible : ${e.message}` }));
   } finally {
     board.removeAttribute("aria-busy");
   }
@@ -230,24 +279,26 @@ async function refreshBoard() {
 
 function renderCounts(counts) {
   const out = $("followup-counts");
-  out.replaceChildren(...matchStatuses().map((s) => {
-    const chip = element("span", `${s} : ${COUNT.format(counts[s] ?? 0)}`, "count-chip");
-    chip.dataset.status = s;
-    chip.dataset.count = String(counts[s] ?? 0);
-    return chip;
-  }));
+  out.replaceChildren(
+    ...matchStatuses().map((s) => {
+      const chip = element("span", { class: "count-chip", text: `${s} : ${COUNT.format(counts[s] ?? 0)}` });
+      chip.dataset.status = s;
+      chip.dataset.count = String(counts[s] ?? 0);
+      return chip;
+    }),
+  );
 }
 
 // A circle's name from its slug (the board gives slugs).
 function circleName(slug) {
   if (!slug) return "";
-  const circle = ctx.state.circles.features.find((f) => f.properties.slug === slug);
+  const circle = state.circles.features.find((f) => f.properties.slug === slug);
   return circle?.properties.name || slug;
 }
 
 // A link to a match's need or opportunity, opened in the page.
 function objectLink(kind, id, label) {
-  const a = element("a", `Voir ${label}`);
+  const a = element("a", { text: `Voir ${label}` });
   a.href = linkPath(kind, id);
   a.dataset.kind = kind;
   a.addEventListener("click", async (e) => {
@@ -264,31 +315,36 @@ function renderBoard(matches, only) {
   const board = $("followup-board");
   const columns = (only ? [only] : matchStatuses()).map((s) => {
     const items = matches.filter((m) => m.status === s);
-    const column = element("section", undefined, "board-column");
+    const column = element("section", { class: "board-column" });
     column.dataset.status = s;
-    column.append(element("h3", `${s[0].toUpperCase()}${s.slice(1)} (${items.length})`));
+    column.append(element("h3", { text: `${s[0].toUpperCase()}${s.slice(1)} (${items.length})` }));
     const list = element("ul");
     for (const m of items) {
       // The card is a link to the match (/?match=ID): a click opens it here,
       // a middle click or "copy the link" gives a colleague the same view.
-      const card = element("a", undefined, "board-card");
+      const card = element("a", { class: "board-card" });
       card.href = linkPath("match", m.id);
       card.dataset.matchId = String(m.id);
       const changed = m.status_changed_at
-        ? `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}` : "pas encore de suivi";
-      card.append(element("strong", m.need?.title || "Besoin"), " → ", element("strong", m.opportunity?.title || "Opportunité"),
-        element("span", [score(m.score), circleName(m.circle)].filter(Boolean).join(" · "), "hint"),
-        element("span", changed, "hint"));
+        ? `${formatDate(m.status_changed_at)}${m.status_changed_by ? ` par ${m.status_changed_by}` : ""}`
+        : "pas encore de suivi";
+      card.append(
+        element("strong", { text: m.need?.title || "Besoin" }),
+        " → ",
+        element("strong", { text: m.opportunity?.title || "Opportunité" }),
+        element("span", { class: "hint", text: [score(m.score), circleName(m.circle)].filter(Boolean).join(" · ") }),
+        element("span", { class: "hint", text: changed }),
+      );
       card.addEventListener("click", (e) => {
         if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
         closeView();
         openMatch(m.id, m.need?.id);
       });
-      const links = element("p", undefined, "board-card-links");
+      const links = element("p", { class: "board-card-links" });
       if (m.need?.id) links.append(objectLink("need", m.need.id, "le besoin"));
       if (m.opportunity?.id) links.append(objectLink("opportunity", m.opportunity.id, "l'opportunité"));
-      const li = element("li", undefined, "board-item");
+      const li = element("li", { class: "board-item" });
       li.append(card);
       if (links.childNodes.length) li.append(links);
       list.append(li);
@@ -300,17 +356,17 @@ function renderBoard(matches, only) {
 }
 
 function openView() {
-  $("requests-close").click();  // one view at a time
+  $("requests-close").click(); // one view at a time
   $("followup-view").hidden = false;
   $("followup-open").setAttribute("aria-pressed", "true");
-  ctx.state.writeUrl();
+  state.writeUrl();
   refreshBoard();
 }
 
 function closeView() {
   $("followup-view").hidden = true;
   $("followup-open").setAttribute("aria-pressed", "false");
-  ctx.state.writeUrl();
+  state.writeUrl();
 }
 
 export function wireFollowup() {
@@ -323,16 +379,16 @@ export function wireFollowup() {
     $("followup-circle").add(new Option(wanted.circle, wanted.circle));
   }
   $("followup-circle").value = wanted.circle;
-  const previous = ctx.state.extraParams;
-  ctx.state.extraParams = () => ({
-    ...previous(),
-    ...($("followup-view").hidden ? {} : { view: "suivi", followup_circle: $("followup-circle").value, followup_status: statusSelect.value }),
-  });
+  state.addUrlParams(() =>
+    $("followup-view").hidden
+      ? {}
+      : { view: "suivi", followup_circle: $("followup-circle").value, followup_status: statusSelect.value },
+  );
   $("followup-open").addEventListener("click", () => ($("followup-view").hidden ? openView() : closeView()));
   $("followup-close").addEventListener("click", closeView);
   for (const select of [$("followup-circle"), statusSelect]) {
     select.addEventListener("change", () => {
-      ctx.state.writeUrl();
+      state.writeUrl();
       refreshBoard();
     });
   }

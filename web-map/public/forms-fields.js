@@ -5,25 +5,22 @@
 // (and the server refuses it from it).
 
 import { valueLabel } from "./catalogue.js";
+import { element } from "./dom.js";
 
 // Where a refused field's message goes when the field has no control of its
 // own: the location (opportunities) or the search area (needs).
-export const LOCATION_FIELDS = ["lat", "lon", "wkt", "geometry", "commune_insee", "commune_name", "postcode",
-  "location_precision", "commune"];
+export const LOCATION_FIELDS = [
+  "lat",
+  "lon",
+  "wkt",
+  "geometry",
+  "commune_insee",
+  "commune_name",
+  "postcode",
+  "location_precision",
+  "commune",
+];
 export const AREA_FIELDS = ["territory", "radius_km", "lat", "lon", "wkt", "geometry", "area"];
-
-function element(tag, attributes = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attributes)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "text") e.textContent = v;
-    else if (k === "dataset") Object.assign(e.dataset, v);
-    else e.setAttribute(k, v === true ? "" : v);
-  }
-  e.append(...children.filter((c) => c !== null && c !== undefined));
-  return e;
-}
-export { element };
 
 let uid = 0;
 
@@ -36,8 +33,11 @@ export function fieldControl(spec, vocabularies) {
   const block = element("div", { class: "form-field", dataset: { field: name } });
   if (control === "choices") {
     const values = vocabularies[vocabulary] ?? [];
-    const fieldset = element("fieldset", { class: "choices", "aria-describedby": error.id },
-      element("legend", { text: label }));
+    const fieldset = element(
+      "fieldset",
+      { class: "choices", "aria-describedby": error.id },
+      element("legend", { text: label }),
+    );
     const boxes = values.map((v) => {
       const input = element("input", { type: "checkbox", name, value: v });
       fieldset.append(element("label", {}, input, ` ${valueLabel(v)}`));
@@ -63,8 +63,14 @@ export function fieldControl(spec, vocabularies) {
     input = element("textarea", { id, name, rows: 3 });
   } else {
     const type = control === "number" ? "number" : control === "date" ? "date" : "text";
-    input = element("input", { id, name, type, min: type === "number" ? "0" : null, step: type === "number" ? "any" : null,
-      autocomplete: "off" });
+    input = element("input", {
+      id,
+      name,
+      type,
+      min: type === "number" ? "0" : null,
+      step: type === "number" ? "any" : null,
+      autocomplete: "off",
+    });
   }
   if (required) input.required = true;
   input.setAttribute("aria-describedby", error.id);
@@ -87,19 +93,5 @@ export function fieldControl(spec, vocabularies) {
 export function formValues(properties) {
   const out = { ...properties };
   if (properties.radius_m !== undefined && properties.radius_m !== null) out.radius_km = properties.radius_m / 1000;
-  return out;
-}
-
-// Field by field, what differs between two write bodies (for the conflict
-// view): [{field, label, mine, theirs}].
-export function differences(fields, mine, theirs) {
-  const show = (v) => (v === null || v === undefined || v === "" ? "—" : Array.isArray(v) ? v.map(valueLabel).join(", ") : valueLabel(String(v)));
-  const out = [];
-  for (const { name, labelled: label, control } of fields) {
-    if (control === "commune") continue;
-    const a = show(mine[name]);
-    const b = show(theirs[name]);
-    if (a !== b) out.push({ field: name, label, mine: a, theirs: b });
-  }
   return out;
 }

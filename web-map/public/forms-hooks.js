@@ -3,7 +3,7 @@
 // and the import dialog. app.js calls wireEditing once and editButton after
 // it fills a panel.
 
-import { $ } from "./context.js";
+import { $, element } from "./dom.js";
 import { Editor, mayCreate } from "./forms.js";
 import { ImportDialog } from "./import.js";
 
@@ -21,8 +21,10 @@ export function wireEditing({ map, maplibregl, state, config, panel, onSaved }) 
     maplibregl,
     session: () => state.session,
     config,
-    circles: () => state.circles.features.map((f) => ({ slug: f.properties.slug, name: f.properties.name }))
-      .sort((a, b) => a.name.localeCompare(b.name, "fr")),
+    circles: () =>
+      state.circles.features
+        .map((f) => ({ slug: f.properties.slug, name: f.properties.name }))
+        .sort((a, b) => a.name.localeCompare(b.name, "fr")),
     onOpen: () => panel.hide(),
     onSaved,
   });
@@ -58,10 +60,7 @@ export function wireEditing({ map, maplibregl, state, config, panel, onSaved }) 
 // that may edit it.
 export function editButton(panel, editing, kind, feature) {
   if (!editing?.mayEdit(kind, feature)) return;
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "edit-button";
-  button.textContent = "Modifier";
+  const button = element("button", { type: "button", class: "edit-button", text: "Modifier" });
   button.addEventListener("click", () => editing.editor.edit(kind, feature.id));
   panel.body.prepend(button);
 }

@@ -3,8 +3,8 @@
 // AreaPicker: a need's search area, a circle, a commune, a radius around a
 // clicked point, or a polygon drawn with Terra Draw (draw.js).
 
-import * as writes from "./forms-api.js";
-import { element } from "./forms-fields.js";
+import * as api from "./api.js";
+import { element } from "./dom.js";
 import { fieldLabel, firstValue } from "./catalogue.js";
 import { PolygonDrawer } from "./draw.js";
 
@@ -18,17 +18,36 @@ function centreOf(geometry) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   const walk = (c) => {
     if (typeof c[0] === "number") {
-      b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]);
-      b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
+      b[0] = Math.min(b[0], c[0]);
+      b[1] = Math.min(b[1], c[1]);
+      b[2] = Math.max(b[2], c[0]);
+      b[3] = Math.max(b[3], c[1]);
     } else c.forEach(walk);
   };
   walk(geometry.coordinates);
   return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 }
 
+// Communes of the region whose name starts like `q`, for the "Commune"
+// suggestions: [{name, code, slug, geometry}].
+async function communes(q, signal) {
+  const page = await api.getJson(api.itemsPath("territories", { level: "commune", q, limit: 8 }), { signal });
+  return page.features.map((f) => ({
+    name: f.properties.name,
+    code: f.properties.code,
+    slug: f.properties.slug,
+    geometry: f.geometry,
+  }));
+}
+
 // A name as people type it: no case, no accents, one kind of dash and space.
-const fold = (v) => String(v ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase("fr")
-  .replace(/[-'’\s]+/g, " ").trim();
+const fold = (v) =>
+  String(v ?? "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLocaleLowerCase("fr")
+    .replace(/[-'’\s]+/g, " ")
+    .trim();
 
 // The "Commune" input with its list of the region's communes, following
 // WAI-ARIA's combobox pattern (list autocomplete): typing lists the
@@ -37,17 +56,30 @@ const fold = (v) => String(v ?? "").normalize("NFD").replace(/[\u0300-\u036f]/g,
 function communeInput(id, label, onChoose) {
   const listId = `${id}-list`;
   const labelId = `${id}-label`;
-  const input = element("input", { id, type: "text", autocomplete: "off", role: "combobox", "aria-autocomplete": "list",
-    "aria-expanded": "false", "aria-controls": listId, placeholder: "Nom de la commune…" });
+  const input = element("input", {
+    id,
+    type: "text",
+    autocomplete: "off",
+    role: "combobox",
+    "aria-autocomplete": "list",
+    "aria-expanded": "false",
+    "aria-controls": listId,
+    placeholder: "Nom de la commune…",
+  });
   // Named apart from the input, so "Commune" names only the input.
-  const list = element("ul", { id: listId, class: "search-results commune-suggestions", role: "listbox",
-    "aria-label": `${label} : suggestions`, hidden: true });
-  let found = [];      // the communes listed for `searched`
+  const list = element("ul", {
+    id: listId,
+    class: "search-results commune-suggestions",
+    role: "listbox",
+    "aria-label": `${label} : suggestions`,
+    hidden: true,
+  });
+  let found = []; // the communes listed for `searched`
   let searched = null; // the text they were found for
   let active = -1;
   let request;
   let timer;
-  let search = null;   // the search under way: a promise
+  let search = null; // the search under way: a promise
 
   const optionId = (i) => `${id}-option-${i}`;
   const setActive = (i) => {
@@ -74,15 +106,21 @@ function communeInput(id, label, onChoose) {
     onChoose(c);
   };
   const render = () => {
-    list.replaceChildren(...found.map((c, i) => {
-      const li = element("li", { id: optionId(i), role: "option", "aria-selected": "false", dataset: { code: c.code } }, c.name,
-        element("span", { class: "kind", text: ` — ${c.code}` }));
-      li.addEventListener("mousedown", (e) => {
-        e.preventDefault();
-        choose(c);
-      });
-      return li;
-    }));
+    list.replaceChildren(
+      ...found.map((c, i) => {
+        const li = element(
+          "li",
+          { id: optionId(i), role: "option", "aria-selected": "false", dataset: { code: c.code } },
+          c.name,
+          element("span", { class: "kind", text: ` — ${c.code}` }),
+        );
+        li.addEventListener("mousedown", (e) => {
+          e.preventDefault();
+          choose(c);
+        });
+        return li;
+      }),
+    );
     active = -1;
     input.removeAttribute("aria-activedescendant");
   };
@@ -102,19 +140,22 @@ function communeInput(id, label, onChoose) {
       return Promise.resolve(found);
     }
     const controller = (request = new AbortController());
-    const asked = writes.communes(q, controller.signal).then((communes) => {
-      if (request !== controller) return found;
-      found = communes;
-      searched = q;
-      search = null;
-      render();
-      if (document.activeElement === input) open();
-      return found;
-    }, (e) => {
-      if (request === controller) search = null;
-      if (e.name !== "AbortError") console.warn("communes :", e.message);
-      return [];
-    });
+    const asked = communes(q, controller.signal).then(
+      (communes) => {
+        if (request !== controller) return found;
+        found = communes;
+        searched = q;
+        search = null;
+        render();
+        if (document.activeElement === input) open();
+        return found;
+      },
+      (e) => {
+        if (request === controller) search = null;
+        if (e.name !== "AbortError") console.warn("communes :", e.message);
+        return [];
+      },
+    );
     asked.q = q;
     search = asked;
     return asked;
@@ -153,7 +194,13 @@ function communeInput(id, label, onChoose) {
     return undefined;
   });
   input.addEventListener("blur", () => setTimeout(close, 150));
-  const wrap = element("div", { class: "commune-input" }, element("label", { for: id, id: labelId, text: label }), input, list);
+  const wrap = element(
+    "div",
+    { class: "commune-input" },
+    element("label", { for: id, id: labelId, text: label }),
+    input,
+    list,
+  );
   return { wrap, input };
 }
 
@@ -162,17 +209,28 @@ export class LocationPicker {
     this.context = context;
     this.errorKey = "commune";
     this.missing = "Cliquez sur la carte, choisissez une commune ou déplacez le marqueur.";
-    this.mode = null;  // "point" | "commune" | null (unchanged)
+    this.mode = null; // "point" | "commune" | null (unchanged)
     this.lngLat = feature?.geometry?.type === "Point" ? feature.geometry.coordinates : null;
     this.commune = null;
-    const { wrap, input } = communeInput("form-commune", fieldLabel("opportunity", "commune"), (c) => this.chooseCommune(c));
+    const { wrap, input } = communeInput("form-commune", fieldLabel("opportunity", "commune"), (c) =>
+      this.chooseCommune(c),
+    );
     this.input = input;
     if (feature?.properties?.commune_insee) input.value = feature.properties.commune_insee;
-    this.where = element("p", { class: "hint location-status", "aria-live": "polite",
-      text: this.lngLat ? "Emplacement enregistré ; cliquez sur la carte ou déplacez le marqueur pour le changer."
-        : "Cliquez sur la carte pour placer le bien, ou choisissez une commune." });
-    this.block = element("div", { class: "form-field", dataset: { field: "commune" } }, wrap, this.where,
-      element("p", { class: "field-error", role: "alert", dataset: { errorFor: "commune" } }));
+    this.where = element("p", {
+      class: "hint location-status",
+      "aria-live": "polite",
+      text: this.lngLat
+        ? "Emplacement enregistré ; cliquez sur la carte ou déplacez le marqueur pour le changer."
+        : "Cliquez sur la carte pour placer le bien, ou choisissez une commune.",
+    });
+    this.block = element(
+      "div",
+      { class: "form-field", dataset: { field: "commune" } },
+      wrap,
+      this.where,
+      element("p", { class: "field-error", role: "alert", dataset: { errorFor: "commune" } }),
+    );
     this.onClick = (e) => this.place([e.lngLat.lng, e.lngLat.lat], "point");
   }
 
@@ -211,7 +269,13 @@ export class LocationPicker {
 
   body() {
     if (this.mode === "point") {
-      return { lon: this.lngLat[0], lat: this.lngLat[1], wkt: null, commune_insee: null, location_precision: firstValue("location_precisions") };
+      return {
+        lon: this.lngLat[0],
+        lat: this.lngLat[1],
+        wkt: null,
+        commune_insee: null,
+        location_precision: firstValue("location_precisions"),
+      };
     }
     if (this.mode === "commune") {
       return { commune_insee: this.commune.code, lon: null, lat: null, wkt: null, location_precision: null };
@@ -229,12 +293,17 @@ function boundsOf(geometry) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   const walk = (c) => {
     if (typeof c[0] === "number") {
-      b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]);
-      b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
+      b[0] = Math.min(b[0], c[0]);
+      b[1] = Math.min(b[1], c[1]);
+      b[2] = Math.max(b[2], c[0]);
+      b[3] = Math.max(b[3], c[1]);
     } else c.forEach(walk);
   };
   walk(geometry.coordinates);
-  return [[b[0], b[1]], [b[2], b[3]]];
+  return [
+    [b[0], b[1]],
+    [b[2], b[3]],
+  ];
 }
 
 const AREA_MODES = [
@@ -255,8 +324,15 @@ export class AreaPicker {
     const circles = context.circles().filter((c) => !ownCircleOnly || c.slug === (session.circle ?? session.territory));
     const p = feature?.properties ?? {};
     const known = (slug) => circles.some((c) => c.slug === slug);
-    this.mode = p.territory ? (known(p.territory) || context.circles().some((c) => c.slug === p.territory) ? "circle" : "commune")
-      : p.radius_m ? "point" : feature ? "polygon" : null;
+    this.mode = p.territory
+      ? known(p.territory) || context.circles().some((c) => c.slug === p.territory)
+        ? "circle"
+        : "commune"
+      : p.radius_m
+        ? "point"
+        : feature
+          ? "polygon"
+          : null;
     this.centre = this.mode === "point" ? centreOf(feature.geometry) : null;
     this.polygon = this.mode === "polygon" && /Polygon$/.test(feature.geometry?.type ?? "") ? feature.geometry : null;
     this.commune = this.mode === "commune" ? { slug: p.territory } : null;
@@ -272,28 +348,57 @@ export class AreaPicker {
     this.circleSelect = element("select", { id: "form-area-circle", "aria-label": fieldLabel("place", "circle") });
     for (const c of circles) this.circleSelect.append(new Option(c.name, c.slug));
     if (this.mode === "circle") this.circleSelect.value = p.territory;
-    this.circleSelect.addEventListener("change", () => { this.changed = true; });
+    this.circleSelect.addEventListener("change", () => {
+      this.changed = true;
+    });
     const { wrap, input } = communeInput("form-area-commune", fieldLabel("opportunity", "commune"), (c) => {
       this.commune = c;
       this.changed = true;
       this.preview(c.geometry);
     });
     if (this.mode === "commune") input.value = p.territory;
-    this.radius = element("input", { id: "form-radius", type: "number", min: "0", step: "any", value: p.radius_m ? p.radius_m / 1000 : 5 });
-    this.radius.addEventListener("input", () => { this.changed = true; });
+    this.radius = element("input", {
+      id: "form-radius",
+      type: "number",
+      min: "0",
+      step: "any",
+      value: p.radius_m ? p.radius_m / 1000 : 5,
+    });
+    this.radius.addEventListener("input", () => {
+      this.changed = true;
+    });
     this.drawButton = element("button", { type: "button", class: "secondary", text: "Dessiner sur la carte" });
     this.drawButton.addEventListener("click", () => this.startDrawing());
     this.where = element("p", { class: "hint area-status", "aria-live": "polite" });
     this.parts = {
-      circle: element("label", { class: "block", for: "form-area-circle" }, fieldLabel("place", "circle"), this.circleSelect),
+      circle: element(
+        "label",
+        { class: "block", for: "form-area-circle" },
+        fieldLabel("place", "circle"),
+        this.circleSelect,
+      ),
       commune: wrap,
-      point: element("div", {}, element("label", { class: "block", for: "form-radius" }, fieldLabel("need", "radius_km"), this.radius)),
+      point: element(
+        "div",
+        {},
+        element("label", { class: "block", for: "form-radius" }, fieldLabel("need", "radius_km"), this.radius),
+      ),
       polygon: element("div", {}, this.drawButton),
     };
-    const fieldset = element("fieldset", { class: "choices" }, element("legend", { text: fieldLabel("need", "territory") }), radios,
-      ...Object.values(this.parts), this.where);
-    this.block = element("div", { class: "form-field", dataset: { field: "area" } }, fieldset,
-      element("p", { class: "field-error", role: "alert", dataset: { errorFor: "area" } }));
+    const fieldset = element(
+      "fieldset",
+      { class: "choices" },
+      element("legend", { text: fieldLabel("need", "territory") }),
+      radios,
+      ...Object.values(this.parts),
+      this.where,
+    );
+    this.block = element(
+      "div",
+      { class: "form-field", dataset: { field: "area" } },
+      fieldset,
+      element("p", { class: "field-error", role: "alert", dataset: { errorFor: "area" } }),
+    );
     this.drawer = new PolygonDrawer(context.map);
     this.onClick = (e) => {
       if (this.mode !== "point") return;
@@ -320,7 +425,8 @@ export class AreaPicker {
     if (mode !== "polygon") this.drawer.stop();
     this.showParts();
     this.where.textContent = {
-      circle: "Choisissez le cercle.", commune: "Tapez le nom de la commune.",
+      circle: "Choisissez le cercle.",
+      commune: "Tapez le nom de la commune.",
       point: "Cliquez sur la carte pour placer le centre, puis donnez le rayon.",
       polygon: "« Dessiner sur la carte », puis cliquez les sommets ; cliquez le premier pour fermer.",
     }[mode];
@@ -348,8 +454,12 @@ export class AreaPicker {
     if (map.getSource("editor-area")) map.getSource("editor-area").setData(data);
     else {
       map.addSource("editor-area", { type: "geojson", data });
-      map.addLayer({ id: "editor-area-line", type: "line", source: "editor-area",
-        paint: { "line-color": "#b45c00", "line-width": 2, "line-dasharray": [2, 1] } });
+      map.addLayer({
+        id: "editor-area-line",
+        type: "line",
+        source: "editor-area",
+        paint: { "line-color": "#b45c00", "line-width": 2, "line-dasharray": [2, 1] },
+      });
     }
   }
 
@@ -366,11 +476,16 @@ export class AreaPicker {
     const none = { territory: null, lat: null, lon: null, radius_km: null, wkt: null };
     const radius = this.radius.value.trim() === "" ? null : Number(this.radius.value);
     switch (this.mode) {
-      case "circle": return { ...none, territory: this.circleSelect.value || null };
-      case "commune": return { ...none, territory: this.commune?.slug ?? null };
-      case "point": return { ...none, lat: this.centre?.[1] ?? null, lon: this.centre?.[0] ?? null, radius_km: radius };
-      case "polygon": return { ...none, wkt: this.polygon ? polygonWkt(this.polygon) : null };
-      default: return {};
+      case "circle":
+        return { ...none, territory: this.circleSelect.value || null };
+      case "commune":
+        return { ...none, territory: this.commune?.slug ?? null };
+      case "point":
+        return { ...none, lat: this.centre?.[1] ?? null, lon: this.centre?.[0] ?? null, radius_km: radius };
+      case "polygon":
+        return { ...none, wkt: this.polygon ? polygonWkt(this.polygon) : null };
+      default:
+        return {};
     }
   }
 

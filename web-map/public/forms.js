@@ -3,19 +3,28 @@
 // a commune chosen in "Commune" (the server places the point inside it,
 // precision "commune") or the dragged marker; a need's search area is a
 // circle, a commune, a radius around a clicked point or a drawn polygon.
-// Every PATCH sends If-Match; a 412 shows both versions (forms-conflict.js).
+// Every PATCH sends If-Match; a 412 shows both versions (conflict.js).
 
-import * as writes from "./forms-api.js";
-import { unavailable } from "./api.js";
-import { LOCATION_FIELDS, AREA_FIELDS, element, fieldControl, formValues } from "./forms-fields.js";
+import * as api from "./api.js";
+import { element } from "./dom.js";
+import { LOCATION_FIELDS, AREA_FIELDS, fieldControl, formValues } from "./forms-fields.js";
 import { field as catalogueField, formFields } from "./catalogue.js";
 import { LocationPicker, AreaPicker } from "./forms-location.js";
-import { showConflict } from "./forms-conflict.js";
+import { showConflict } from "./conflict.js";
 
 const KINDS = {
   opportunity: { collection: "opportunities", create: "Nouvelle opportunité", edit: "Modifier l'opportunité" },
   need: { collection: "needs", create: "Nouveau besoin", edit: "Modifier le besoin" },
 };
+
+// {feature, etag}: an item as this role reads it, with the validator its
+// PATCH must send.
+async function readItem(collection, id) {
+  const { body, etag } = await api.getWithEtag(`/ogcapi/collections/${collection}/items/${encodeURIComponent(id)}`, {
+    cache: "no-store",
+  });
+  return { feature: body, etag };
+}
 
 const todayIso = () => {
   const d = new Date();
@@ -50,11 +59,11 @@ export class Editor {
 
   async edit(kind, id) {
     try {
-      const { feature, etag } = await writes.readItem(KINDS[kind].collection, id);
+      const { feature, etag } = await readItem(KINDS[kind].collection, id);
       this.show(kind, { id, etag, feature });
     } catch (e) {
       this.show(kind, null);
-      this.message(unavailable(e), "error");
+      this.message(api.unavailable(e), "error");
     }
   }
 
@@ -75,7 +84,10 @@ export class Editor {
     this.picker?.dispose();
     const spec = KINDS[kind];
     const session = this.context.session();
-    const vocabularies = { ...this.context.config().vocabularies, visibilities: session.may?.settable_visibilities ?? session.readable_visibilities ?? [] };
+    const vocabularies = {
+      ...this.context.config().vocabularies,
+      visibilities: session.may?.settable_visibilities ?? session.readable_visibilities ?? [],
+    };
     const fields = formFields(kind, session.confidential);
     this.kind = kind;
     this.existing = existing;
@@ -84,13 +96,19 @@ export class Editor {
 
     const form = element("form", { class: "editor-form", novalidate: true, "aria-labelledby": "editor-title" });
     const title = element("h2", { id: "editor-title", text: existing ? spec.edit : spec.create });
-    const closeButton = element("button", { type: "button", class: "panel-close", "aria-label": "Fermer le formulaire", text: "×" });
+    const closeButton = element("button", {
+      type: "button",
+      class: "panel-close",
+      "aria-label": "Fermer le formulaire",
+      text: "×",
+    });
     closeButton.addEventListener("click", () => this.close());
     this.status = element("p", { class: "editor-status", role: "status", "aria-live": "polite" });
 
-    const picker = kind === "opportunity"
-      ? new LocationPicker(this.context, existing?.feature)
-      : new AreaPicker(this.context, existing?.feature);
+    const picker =
+      kind === "opportunity"
+        ? new LocationPicker(this.context, existing?.feature)
+        : new AreaPicker(this.context, existing?.feature);
     this.picker = picker;
     for (const field of fields) {
       if (field.control === "commune") {
@@ -105,10 +123,12 @@ export class Editor {
 
     // A new row: each list's first value (core/vocabulary.hpp orders them
     // so), the first visibility the person may set.
-    const values = existing ? formValues(existing.feature.properties) : {
-      status: vocabularies[catalogueField(kind, "status")?.vocabulary]?.[0],
-      visibility: vocabularies.visibilities[0],
-    };
+    const values = existing
+      ? formValues(existing.feature.properties)
+      : {
+          status: vocabularies[catalogueField(kind, "status")?.vocabulary]?.[0],
+          visibility: vocabularies.visibilities[0],
+        };
     for (const [name, c] of this.controls) c.write(values[name]);
 
     const save = element("button", { type: "submit", text: "Enregistrer" });
@@ -182,13 +202,15 @@ export class Editor {
     try {
       let id;
       if (this.existing) {
-        await writes.send("PATCH", `/api/${spec.collection}/${this.existing.id}`, body, { ifMatch: this.existing.etag });
+        await api.send("PATCH", `/api/${spec.collection}/${this.existing.id}`, body, { etag: this.existing.etag });
         id = this.existing.id;
       } else {
-        id = (await writes.send("POST", `/api/${spec.collection}`, body)).id;
+        id = (await api.send("POST", `/api/${spec.collection}`, body)).body.id;
       }
-      const fresh = await writes.readItem(spec.collection, id).catch(() => null);
-      this.existing = fresh ? { id, etag: fresh.etag, feature: fresh.feature } : { id, etag: null, feature: { properties: body } };
+      const fresh = await readItem(spec.collection, id).catch(() => null);
+      this.existing = fresh
+        ? { id, etag: fresh.etag, feature: fresh.feature }
+        : { id, etag: null, feature: { properties: body } };
       this.root.dataset.id = String(id);
       this.message(done, "ok");
       await this.context.onSaved?.(this.kind, id);
@@ -198,7 +220,12 @@ export class Editor {
       if (e.status === 412) return this.conflict(body, e.problem.current);
       const fields = e.fields ?? [];
       if (fields.length) this.showFieldErrors(fields);
-      this.message(fields.length ? "La fiche n'est pas enregistrée : corrigez les champs signalés." : `Enregistrement impossible : ${e.message}`, "error");
+      this.message(
+        fields.length
+          ? "La fiche n'est pas enregistrée : corrigez les champs signalés."
+          : `Enregistrement impossible : ${e.message}`,
+        "error",
+      );
       return undefined;
     }
     return undefined;
@@ -210,13 +237,14 @@ export class Editor {
     const spec = KINDS[this.kind];
     let fresh = null;
     try {
-      fresh = await writes.readItem(spec.collection, this.existing.id);
+      fresh = await readItem(spec.collection, this.existing.id);
     } catch {
       // deleted meanwhile, or no longer readable
     }
     // The version read again (the 412's "current" when it cannot be).
     const theirs = formValues(fresh?.feature?.properties ?? current?.properties ?? current ?? {});
     showConflict(this.status, {
+      message: "Quelqu'un a modifié cette fiche pendant que vous la modifiiez.",
       fields: this.fields,
       mine,
       theirs,

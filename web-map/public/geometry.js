@@ -3,7 +3,8 @@
 
 function ringArea(ring) {
   let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][0] + ring[i][0]) * (ring[j][1] - ring[i][1]);
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    a += (ring[j][0] + ring[i][0]) * (ring[j][1] - ring[i][1]);
   return a / 2;
 }
 
@@ -25,7 +26,8 @@ function ringCentroid(ring) {
 export function anchorOf(geometry) {
   if (!geometry) return null;
   if (geometry.type === "Point") return geometry.coordinates;
-  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+  const polygons =
+    geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
   let best = null;
   let bestArea = -1;
   for (const p of polygons) {
@@ -39,10 +41,15 @@ export function bboxOf(geometry) {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
   const walk = (c) => {
     if (typeof c[0] === "number") {
-      b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]);
-      b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
+      b[0] = Math.min(b[0], c[0]);
+      b[1] = Math.min(b[1], c[1]);
+      b[2] = Math.max(b[2], c[0]);
+      b[3] = Math.max(b[3], c[1]);
     } else c.forEach(walk);
   };
   walk(geometry.coordinates);
-  return [[b[0], b[1]], [b[2], b[3]]];
+  return [
+    [b[0], b[1]],
+    [b[2], b[3]],
+  ];
 }

@@ -13,12 +13,17 @@
 // import would have answered itself.
 
 import * as api from "./api.js";
-import { element } from "./forms-fields.js";
+import { element } from "./dom.js";
 import { importLabel } from "./catalogue.js";
+import { COUNT } from "./context.js";
 
 const FORMATS = { csv: "csv", xlsx: "xlsx", ods: "ods", geojson: "geojson", json: "geojson", gpkg: "gpkg", kml: "kml" };
-const KIND_LABELS = { opportunities: "Opportunités", needs: "Besoins des collectifs", places: "Tiers-lieux", requests: "Sollicitations" };
-const COUNT = new Intl.NumberFormat("fr-FR");
+const KIND_LABELS = {
+  opportunities: "Opportunités",
+  needs: "Besoins des collectifs",
+  places: "Tiers-lieux",
+  requests: "Sollicitations",
+};
 
 export function formatOf(name) {
   return FORMATS[name.split(".").pop().toLowerCase()] ?? null;
@@ -27,35 +32,13 @@ export function formatOf(name) {
 // The pieces' size: a piece is read by one server thread in about 15 ms.
 const PIECE_BYTES = 1024 * 1024;
 
-// A call that answers {status, body} whatever the status (the import's
-// refusals are shown as its reports are); throws when the server does not
-// answer.
-async function call(method, path, body, contentType) {
-  let response;
-  try {
-    response = await fetch(api.absolute(path), {
-      method, body, credentials: "same-origin",
-      headers: api.authHeaders(contentType ? { "Content-Type": contentType } : {}),
-    });
-  } catch {
-    throw new Error("le serveur ne répond pas");
-  }
-  let answer = null;
-  try { answer = response.status === 204 ? {} : await response.json(); } catch { answer = { detail: response.statusText }; }
-  return { status: response.status, body: answer };
-}
-
-function refused({ status, body }) {
-  return new api.ApiError(status, body?.detail ?? String(status), body ?? {});
-}
-
 // Sends `file` to a new upload, one piece after the other;
 // onProgress(fraction of the file sent). A piece whose answer was lost is
 // sent again; one the server already has (409 with "received") is skipped.
 // Resolves to the upload's URL.
 async function uploadInPieces(file, format, onProgress) {
-  const created = await call("POST", `/api/uploads?${new URLSearchParams({ format })}`);
-  if (created.status !== 201) throw refused(created);
+  const created = await api.answer("POST", `/api/uploads?${new URLSearchParams({ format })}`);
+  if (created.status !== 201) throw api.refusal(created);
   const url = created.body.url;
   let offset = 0;
   let failures = 0;
@@ -63,7 +46,7 @@ async function uploadInPieces(file, format, onProgress) {
     const piece = file.slice(offset, offset + PIECE_BYTES);
     let answer;
     try {
-      answer = await call("PUT", `${url}?offset=${offset}`, piece, "application/octet-stream");
+      answer = await api.answer("PUT", `${url}?offset=${offset}`, piece, "application/octet-stream");
     } catch (e) {
       if (++failures > 3) throw e;
       await new Promise((r) => setTimeout(r, 500 * failures));
@@ -75,15 +58,22 @@ async function uploadInPieces(file, format, onProgress) {
       onProgress(offset / file.size);
       continue;
     }
-    throw refused(answer);
+    throw api.refusal(answer);
   }
   return url;
 }
 
 function table(headers, rows, className) {
-  return element("table", { class: className },
+  return element(
+    "table",
+    { class: className },
     element("thead", {}, element("tr", {}, ...headers.map((h) => element("th", { scope: "col", text: h })))),
-    element("tbody", {}, ...rows.map((r) => element("tr", {}, ...r.map((c) => element("td", { text: String(c ?? "—") }))))));
+    element(
+      "tbody",
+      {},
+      ...rows.map((r) => element("tr", {}, ...r.map((c) => element("td", { text: String(c ?? "—") })))),
+    ),
+  );
 }
 
 export class ImportDialog {
@@ -101,7 +91,10 @@ export class ImportDialog {
     dialog.querySelector("#import-close").addEventListener("click", () => dialog.close());
     this.fileInput.addEventListener("change", () => this.fileInput.files[0] && this.preview(this.fileInput.files[0]));
     for (const type of ["dragenter", "dragover"]) {
-      this.drop.addEventListener(type, (e) => { e.preventDefault(); this.drop.classList.add("over"); });
+      this.drop.addEventListener(type, (e) => {
+        e.preventDefault();
+        this.drop.classList.add("over");
+      });
     }
     this.drop.addEventListener("dragleave", () => this.drop.classList.remove("over"));
     this.drop.addEventListener("drop", (e) => {
@@ -142,7 +135,8 @@ export class ImportDialog {
     this.forget();
     const url = await uploadInPieces(this.file, formatOf(this.file.name), (f) => {
       this.progress.value = f;
-      this.status.textContent = f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
+      this.status.textContent =
+        f < 1 ? `${label} ${Math.round(f * 100)} %` : `${label} fichier envoyé, lecture par le serveur…`;
     });
     this.upload = { file: this.file, url };
     return url;
@@ -150,7 +144,7 @@ export class ImportDialog {
 
   // The server may drop the upload now (else it goes after an hour alone).
   forget() {
-    if (this.upload) call("DELETE", this.upload.url).catch(() => {});
+    if (this.upload) api.answer("DELETE", this.upload.url).catch(() => {});
     this.upload = null;
   }
 
@@ -161,16 +155,16 @@ export class ImportDialog {
     const qs = new URLSearchParams({ kind: this.kind.value, async: "true" });
     if (dryRun) qs.set("dry_run", "true");
     try {
-      let answer = await call("POST", `${await this.uploaded(label)}/import?${qs}`);
+      let answer = await api.answer("POST", `${await this.uploaded(label)}/import?${qs}`);
       if (answer.status === 404) {
         this.upload = null;
-        answer = await call("POST", `${await this.uploaded(label)}/import?${qs}`);
+        answer = await api.answer("POST", `${await this.uploaded(label)}/import?${qs}`);
       }
       return answer;
     } catch (e) {
       // The upload refused (too large, a role that imports nothing): shown
       // as the import's refusal.
-      if (e instanceof api.ApiError) return { status: e.status, body: e.problem };
+      if (e instanceof api.ApiError && e.status !== 0) return { status: e.status, body: e.problem };
       throw e;
     }
   }
@@ -271,33 +265,74 @@ export class ImportDialog {
     // would change: the import keeps Terrier's value and says so.
     const conflicts = report.issues.filter((i) => i.type === "conflict");
     const where = report.position_name === "line" ? "Ligne" : "Entité";
-    const counts = element("ul", { class: "import-counts" },
+    const counts = element(
+      "ul",
+      { class: "import-counts" },
       element("li", { dataset: { count: "inserted" }, text: `À ajouter : ${COUNT.format(report.inserted)}` }),
       element("li", { dataset: { count: "updated" }, text: `À mettre à jour : ${COUNT.format(report.updated)}` }),
       element("li", { dataset: { count: "unchanged" }, text: `Inchangées : ${COUNT.format(report.unchanged)}` }),
       element("li", { dataset: { count: "rejected" }, text: `Refusées : ${COUNT.format(report.rejected)}` }),
-      conflicts.length ? element("li", { dataset: { count: "conflicts" }, text: `Conflits : ${COUNT.format(conflicts.length)}` }) : null);
+      conflicts.length
+        ? element("li", { dataset: { count: "conflicts" }, text: `Conflits : ${COUNT.format(conflicts.length)}` })
+        : null,
+    );
     // replaceChildren writes a null as the text "null": only the parts shown.
-    this.result.replaceChildren(...[
-      element("h3", { text: "Lecture de l'en-tête" }),
-      table(["Colonne du fichier", "Champ de Terrier"],
-        header.map((h) => [h.column, h.field ? h.field.split(", ").map((f) => importLabel(this.kind.value, f)).join(", ")
-          : `ignorée${h.suggestion ? ` (suggestion : ${importLabel(this.kind.value, h.suggestion)})` : ""}`]),
-        "import-header"),
-      element("p", { class: "hint import-ignored",
-        text: ignored.length ? `Colonnes ignorées (gardées dans les attributs) : ${ignored.join(", ")}` : "Aucune colonne ignorée." }),
-      skipped.length ? element("p", { class: "hint import-skipped",
-        text: `Colonnes d'export de Terrier, non importées : ${skipped.join(", ")}` }) : null,
-      element("h3", { text: report.dry_run ? "Ce que l'import ferait" : "Import terminé" }),
-      counts,
-      rejected.length ? element("h3", { text: "Lignes refusées" }) : null,
-      rejected.length ? table([where, "Colonne", "Valeur", "Raison"], rejected.map((i) => [i.position, i.column, i.value, i.reason]), "import-rejected") : null,
-      flagged.length ? element("h3", { text: "Doublons probables" }) : null,
-      flagged.length ? table([where, "Colonne", "Raison"], flagged.map((i) => [i.position, i.column, i.reason]), "import-duplicates") : null,
-      conflicts.length ? element("h3", { text: "Conflits avec des modifications faites dans Terrier" }) : null,
-      conflicts.length ? table([where, "Colonne", "Valeur du fichier", "Raison"],
-        conflicts.map((c) => [c.position, c.column, c.value, c.reason]), "import-conflicts") : null,
-    ].filter((part) => part !== null));
+    this.result.replaceChildren(
+      ...[
+        element("h3", { text: "Lecture de l'en-tête" }),
+        table(
+          ["Colonne du fichier", "Champ de Terrier"],
+          header.map((h) => [
+            h.column,
+            h.field
+              ? h.field
+                  .split(", ")
+                  .map((f) => importLabel(this.kind.value, f))
+                  .join(", ")
+              : `ignorée${h.suggestion ? ` (suggestion : ${importLabel(this.kind.value, h.suggestion)})` : ""}`,
+          ]),
+          "import-header",
+        ),
+        element("p", {
+          class: "hint import-ignored",
+          text: ignored.length
+            ? `Colonnes ignorées (gardées dans les attributs) : ${ignored.join(", ")}`
+            : "Aucune colonne ignorée.",
+        }),
+        skipped.length
+          ? element("p", {
+              class: "hint import-skipped",
+              text: `Colonnes d'export de Terrier, non importées : ${skipped.join(", ")}`,
+            })
+          : null,
+        element("h3", { text: report.dry_run ? "Ce que l'import ferait" : "Import terminé" }),
+        counts,
+        rejected.length ? element("h3", { text: "Lignes refusées" }) : null,
+        rejected.length
+          ? table(
+              [where, "Colonne", "Valeur", "Raison"],
+              rejected.map((i) => [i.position, i.column, i.value, i.reason]),
+              "import-rejected",
+            )
+          : null,
+        flagged.length ? element("h3", { text: "Doublons probables" }) : null,
+        flagged.length
+          ? table(
+              [where, "Colonne", "Raison"],
+              flagged.map((i) => [i.position, i.column, i.reason]),
+              "import-duplicates",
+            )
+          : null,
+        conflicts.length ? element("h3", { text: "Conflits avec des modifications faites dans Terrier" }) : null,
+        conflicts.length
+          ? table(
+              [where, "Colonne", "Valeur du fichier", "Raison"],
+              conflicts.map((c) => [c.position, c.column, c.value, c.reason]),
+              "import-conflicts",
+            )
+          : null,
+      ].filter((part) => part !== null),
+    );
   }
 
   async run() {

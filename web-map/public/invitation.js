@@ -6,8 +6,8 @@
 // and the map opens.
 
 import * as api from "./api.js";
-import { fieldLabel } from "./catalogue.js";
-import { $, ctx } from "./context.js";
+import { fieldLabel, setConfig } from "./catalogue.js";
+import { $, element } from "./dom.js";
 
 const MIN_LENGTH = 12;
 const FIELDS = { password: "new-password-error", password_confirmation: "confirm-password-error" };
@@ -20,15 +20,15 @@ function fieldError(field, message) {
 
 function who(invitation) {
   const dl = $("invitation-who");
-  const rows = [["email", invitation.email], ["name", invitation.name], ["role", invitation.role_label],
-    ["circle", invitation.circle]].map(([field, value]) => [fieldLabel("account", field), value]);
+  const rows = [
+    ["email", invitation.email],
+    ["name", invitation.name],
+    ["role", invitation.role_label],
+    ["circle", invitation.circle],
+  ].map(([field, value]) => [fieldLabel("account", field), value]);
   for (const [label, value] of rows) {
     if (!value) continue;
-    const dt = document.createElement("dt");
-    dt.textContent = label;
-    const dd = document.createElement("dd");
-    dd.textContent = value;
-    dl.append(dt, dd);
+    dl.append(element("dt", { text: label }), element("dd", { text: value }));
   }
 }
 
@@ -67,11 +67,13 @@ async function start() {
     // The catalogue names the invitation's fields.
     const config = api.getJson("/api/map-config").catch(() => null);
     invitation = (await api.send("POST", "/api/invitations/lookup", { token })).body;
-    ctx.config = (await config) ?? ctx.config;
+    const read = await config;
+    if (read) setConfig(read);
   } catch (e) {
-    status.textContent = e.status === 404
-      ? "Cette invitation est inconnue, déjà utilisée ou expirée. Demandez-en une nouvelle à l'administrateur du réseau."
-      : `Invitation illisible : ${e.message}`;
+    status.textContent =
+      e.status === 404
+        ? "Cette invitation est inconnue, déjà utilisée ou expirée. Demandez-en une nouvelle à l'administrateur du réseau."
+        : `Invitation illisible : ${e.message}`;
     return;
   }
   status.textContent = `Bienvenue${invitation.name ? `, ${invitation.name}` : ""} : choisissez votre mot de passe.`;

@@ -5,7 +5,10 @@
 
 import * as maplibregl from "./vendor/maplibre-gl.mjs";
 import * as api from "./api.js";
-import { $, COUNT, ctx, setData } from "./context.js";
+import { $ } from "./dom.js";
+import { COUNT, setData } from "./context.js";
+import * as view from "./context.js";
+import { state } from "./state.js";
 import { anchorOf } from "./geometry.js";
 import { DETAIL_ZOOM, LAYER_GROUPS, renderLegend } from "./style.js";
 
@@ -13,20 +16,20 @@ let countRequest;
 let detailRequest;
 
 export async function loadOverlays() {
-  const { state } = ctx;
   const [circles, needs, places] = await Promise.all([
     api.getJson(api.itemsPath("territories", { level: "circle", limit: 100 })),
     api.getJson(api.itemsPath("needs", { limit: 1000 })),
     api.getJson(api.itemsPath("places", { limit: 5000 })),
   ]);
-  state.circles = circles;
-  state.circleLabels = {
+  const circleLabels = {
     type: "FeatureCollection",
-    features: circles.features.map((f) => ({ type: "Feature", properties: { name: f.properties.name, slug: f.properties.slug },
-      geometry: { type: "Point", coordinates: anchorOf(f.geometry) } })),
+    features: circles.features.map((f) => ({
+      type: "Feature",
+      properties: { name: f.properties.name, slug: f.properties.slug },
+      geometry: { type: "Point", coordinates: anchorOf(f.geometry) },
+    })),
   };
-  state.needs = needs;
-  state.places = places;
+  state.setOverlays({ circles, circleLabels, needs, places });
 }
 
 export async function refreshCount() {
@@ -34,7 +37,9 @@ export async function refreshCount() {
   countRequest = new AbortController();
   const out = $("opportunity-count");
   try {
-    const page = await api.getJson(api.itemsPath("opportunities", { ...ctx.state.apiFilters(), limit: 1 }), { signal: countRequest.signal });
+    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), limit: 1 }), {
+      signal: countRequest.signal,
+    });
     const n = page.numberMatched;
     if (!Number.isFinite(n)) {
       out.textContent = "Nombre d'opportunités inconnu";
@@ -54,17 +59,18 @@ export async function refreshCount() {
 // At DETAIL_ZOOM and above, the visible opportunities come from /ogcapi with
 // every attribute the role may read.
 export async function refreshDetail() {
-  const { map, state } = ctx;
+  const { map } = view;
   if (map.getZoom() < DETAIL_ZOOM || !state.layers.has("opportunities")) return;
   detailRequest?.abort();
   detailRequest = new AbortController();
   const b = map.getBounds();
   const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
   try {
-    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), bbox, limit: 2000 }),
-      { signal: detailRequest.signal });
+    const page = await api.getJson(api.itemsPath("opportunities", { ...state.apiFilters(), bbox, limit: 2000 }), {
+      signal: detailRequest.signal,
+    });
     for (const f of page.features) f.properties.tenure = f.properties.tenures?.[0] ?? null;
-    state.detail = page;
+    state.setDetail(page);
     setData("opportunities-detail", page);
   } catch (e) {
     if (e.name !== "AbortError") console.warn("opportunités du cadre :", e.message);
@@ -72,14 +78,14 @@ export async function refreshDetail() {
 }
 
 export function applyFilters() {
-  ctx.state.writeUrl();
-  ctx.map.getSource("opportunities")?.setTiles([api.tilesUrl("opportunities", ctx.state.apiFilters())]);
+  state.writeUrl();
+  view.map.getSource("opportunities")?.setTiles([api.tilesUrl("opportunities", state.apiFilters())]);
   refreshCount();
   refreshDetail();
 }
 
 export function applyLayers() {
-  const { map, state } = ctx;
+  const { map } = view;
   for (const [group, ids] of Object.entries(LAYER_GROUPS)) {
     const on = group === "restricted" ? state.restrictedVisible() : state.layers.has(group);
     for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
@@ -90,13 +96,17 @@ export function applyLayers() {
 }
 
 export function drawMatchLines(from, matches) {
-  const { map, state } = ctx;
-  const features = from ? matches.features.filter((m) => m.geometry).map((m) => ({
-    type: "Feature", properties: { match_id: m.properties.match_id, score: m.properties.score },
-    geometry: { type: "LineString", coordinates: [from, m.geometry.coordinates] },
-  })) : [];
-  state.matchLines = { type: "FeatureCollection", features };
-  setData("match-lines", state.matchLines);
+  const { map } = view;
+  const features = from
+    ? matches.features
+        .filter((m) => m.geometry)
+        .map((m) => ({
+          type: "Feature",
+          properties: { match_id: m.properties.match_id, score: m.properties.score },
+          geometry: { type: "LineString", coordinates: [from, m.geometry.coordinates] },
+        }))
+    : [];
+  setData("match-lines", state.setMatchLines({ type: "FeatureCollection", features }));
   if (features.length) {
     const b = new maplibregl.LngLatBounds(from, from);
     for (const f of features) b.extend(f.geometry.coordinates[1]);

@@ -5,7 +5,8 @@
 // objects has "Copier le lien" (panel.js builds the addresses).
 
 import * as api from "./api.js";
-import { $, ctx, element } from "./context.js";
+import { $, element } from "./dom.js";
+import * as view from "./context.js";
 import { extendPanels, openNeed, openOpportunity } from "./features.js";
 import { openMatch } from "./followup.js";
 import { anchorOf, bboxOf } from "./geometry.js";
@@ -30,21 +31,25 @@ export function readLink(search = window.location.search) {
 // What the API answers for the object, as the current role reads it.
 function read({ kind, id }) {
   switch (kind) {
-    case "opportunity": return api.getJson(`/ogcapi/collections/opportunities/items/${id}`);
-    case "need": return api.getJson(`/ogcapi/collections/needs/items/${id}`);
-    case "match": return api.getJson(`/api/matches/${id}`);
-    default: return api.getJson(`/api/requests/${id}`);
+    case "opportunity":
+      return api.getJson(`/ogcapi/collections/opportunities/items/${id}`);
+    case "need":
+      return api.getJson(`/ogcapi/collections/needs/items/${id}`);
+    case "match":
+      return api.getJson(`/api/matches/${id}`);
+    default:
+      return api.getJson(`/api/requests/${id}`);
   }
 }
 
 function centreOnPoint(geometry) {
   const at = anchorOf(geometry);
-  if (at) ctx.map.jumpTo({ center: at, zoom: Math.max(ctx.map.getZoom(), 15) });
+  if (at) view.map.jumpTo({ center: at, zoom: Math.max(view.map.getZoom(), 15) });
 }
 
 function centreOnArea(geometry) {
   if (geometry?.type === "Point") centreOnPoint(geometry);
-  else if (geometry) ctx.map.fitBounds(bboxOf(geometry), { padding: 60, maxZoom: 14, duration: 0 });
+  else if (geometry) view.map.fitBounds(bboxOf(geometry), { padding: 60, maxZoom: 14, duration: 0 });
 }
 
 // A request lies where its commune is (found by name, checked by its code).
@@ -61,11 +66,13 @@ let pending = null;
 // The object of the link is not for this role: a visitor signs in first.
 function askSignIn(link) {
   pending = link;
-  const { panel } = ctx;
-  const button = element("button", "Se connecter");
+  const { panel } = view;
+  const button = element("button", { text: "Se connecter" });
   button.type = "button";
   button.addEventListener("click", () => openSignIn());
-  const why = element("p", "Cette fiche est réservée aux personnes connectées du réseau, ou n'existe plus. Connectez-vous pour l'ouvrir.");
+  const why = element("p", {
+    text: "Cette fiche est réservée aux personnes connectées du réseau, ou n'existe plus. Connectez-vous pour l'ouvrir.",
+  });
   // Not the object's own panel yet ("sign-in"): it opens after the sign-in.
   panel.custom("sign-in", `${link.kind}-${link.id}`, TITLES[link.kind], why, button);
   openSignIn();
@@ -73,12 +80,13 @@ function askSignIn(link) {
 
 function openSignIn() {
   $("sign-in").click();
-  $("sign-in-reason").textContent = "Le lien que vous avez suivi mène à une fiche réservée : connectez-vous pour l'ouvrir.";
+  $("sign-in-reason").textContent =
+    "Le lien que vous avez suivi mène à une fiche réservée : connectez-vous pour l'ouvrir.";
 }
 
 // Opens the object a link names, centred, with its panel.
 export async function openLink(link) {
-  const { panel } = ctx;
+  const { panel } = view;
   panel.loading(TITLES[link.kind]);
   let object;
   try {
@@ -119,12 +127,14 @@ export function openPendingLink() {
 // dialog forgets why a link opened it.
 export function wireLinks() {
   extendPanels((kind, feature) => {
-    const body = ctx.panel.body;
+    const body = view.panel.body;
     body.querySelector(".copy-link")?.remove();
     const block = copyLinkBlock(kind, feature.id);
     const details = body.querySelector(":scope > dl");
     if (details) details.after(block);
     else body.append(block);
   });
-  $("sign-in-dialog").addEventListener("close", () => { $("sign-in-reason").textContent = ""; });
+  $("sign-in-dialog").addEventListener("close", () => {
+    $("sign-in-reason").textContent = "";
+  });
 }

@@ -3,7 +3,8 @@
 // has them to hide), and the matches of a need or an opportunity.
 
 import { fieldLabel, formatValue, isNumber, panelFields, text, valueLabel } from "./catalogue.js";
-import { ctx, element } from "./context.js";
+import { element } from "./dom.js";
+import { state } from "./state.js";
 
 // Labels, units and value labels come from the server's field catalogue
 // (catalogue.js); every formatter falls back to the value as text when it is
@@ -14,35 +15,40 @@ export { text };
 
 // A need's zone is a territory's slug: a circle reads by its name.
 function territoryName(slug) {
-  const circle = ctx.state?.circles?.features?.find((c) => c.properties.slug === slug);
+  const circle = state.circles?.features?.find((c) => c.properties.slug === slug);
   return circle ? text(circle.properties.name) : text(slug);
 }
 
 // The fields an entity's panel shows, as [property, label, formatter].
 function panelRows(entity, confidential = false) {
-  return panelFields(entity, confidential).map((f) => [f.name, f.label,
-    f.name === "territory" ? territoryName : (v) => formatValue(f, v)]);
+  return panelFields(entity, confidential).map((f) => [
+    f.name,
+    f.label,
+    f.name === "territory" ? territoryName : (v) => formatValue(f, v),
+  ]);
 }
 
-
 export function definitionList(properties, fields) {
-  const dl = document.createElement("dl");
+  const dl = element("dl");
   for (const [key, label, format] of fields) {
     const value = properties[key];
     const shown = value === undefined || value === null ? "" : format ? format(value) : text(value);
     if (shown === "") continue;
-    dl.append(element("dt", label), element("dd", shown));
-    dl.lastChild.dataset.field = key;
+    dl.append(element("dt", { text: label }), element("dd", { text: shown, dataset: { field: key } }));
   }
   return dl;
 }
 
 function confidentialBlock(properties, fields) {
   if (!fields.some(([key]) => key in properties)) return null;
-  const box = element("section", undefined, "confidential");
+  const box = element("section", { class: "confidential" });
   const details = definitionList(properties, fields);
-  box.append(element("h3", "Confidentiel — foncières et administrateurs"),
-    details.childNodes.length ? details : element("p", "Aucune information confidentielle renseignée.", "hint"));
+  box.append(
+    element("h3", { text: "Confidentiel — foncières et administrateurs" }),
+    details.childNodes.length
+      ? details
+      : element("p", { class: "hint", text: "Aucune information confidentielle renseignée." }),
+  );
   return box;
 }
 
@@ -65,7 +71,7 @@ export class Panel {
 
   loading(titleText) {
     this.parcel(null);
-    this.show(titleText, element("p", "Chargement…", "hint"));
+    this.show(titleText, element("p", { class: "hint", text: "Chargement…" }));
     this.root.dataset.loading = "true";
   }
 
@@ -83,7 +89,7 @@ export class Panel {
   }
 
   error(titleText, message) {
-    this.show(titleText, element("p", message, "error"));
+    this.show(titleText, element("p", { class: "error", text: message }));
   }
 
   hide() {
@@ -96,22 +102,42 @@ export class Panel {
     const p = feature.properties;
     this.root.dataset.kind = "opportunity";
     this.root.dataset.id = String(feature.id);
-    this.show(p.title || "Opportunité sans titre",
+    this.show(
+      p.title || "Opportunité sans titre",
       definitionList(p, panelRows("opportunity")),
       confidentialBlock(p, panelRows("opportunity", true)),
-      element("h3", matches.features.length ? "Besoins de collectifs compatibles" : "Aucun besoin compatible pour l'instant"),
-      matchList(matches.features, (m) => m.properties.collective_name, (m) => valueLabel(m.properties.need_status), onFocus));
+      element("h3", {
+        text: matches.features.length ? "Besoins de collectifs compatibles" : "Aucun besoin compatible pour l'instant",
+      }),
+      matchList(
+        matches.features,
+        (m) => m.properties.collective_name,
+        (m) => valueLabel(m.properties.need_status),
+        onFocus,
+      ),
+    );
   }
 
   need(feature, matches, { onFocus }) {
     const p = feature.properties;
     this.root.dataset.kind = "need";
     this.root.dataset.id = String(feature.id);
-    this.show(p.collective_name || "Besoin",
+    this.show(
+      p.collective_name || "Besoin",
       definitionList(p, panelRows("need")),
       confidentialBlock(p, panelRows("need", true)),
-      element("h3", matches.features.length ? "Lieux proposés, du meilleur au moins bon" : "Aucun lieu proposé pour l'instant"),
-      matchList(matches.features, (m) => m.properties.title || "Opportunité", (m) => valueLabel(m.properties.kind), onFocus));
+      element("h3", {
+        text: matches.features.length
+          ? "Lieux proposés, du meilleur au moins bon"
+          : "Aucun lieu proposé pour l'instant",
+      }),
+      matchList(
+        matches.features,
+        (m) => m.properties.title || "Opportunité",
+        (m) => valueLabel(m.properties.kind),
+        onFocus,
+      ),
+    );
   }
 
   place(feature) {
@@ -120,7 +146,7 @@ export class Panel {
     this.root.dataset.id = String(feature.id);
     const children = [definitionList(p, panelRows("place"))];
     if (typeof p.website === "string" && /^https?:\/\//i.test(p.website)) {
-      const a = element("a", p.website);
+      const a = element("a", { text: p.website });
       a.href = p.website;
       a.rel = "noopener noreferrer";
       a.target = "_blank";
@@ -138,7 +164,7 @@ export class Panel {
     this.root.dataset.kind = "location";
     this.root.dataset.id = `${lngLat.lng.toFixed(6)},${lngLat.lat.toFixed(6)}`;
     const coords = `${lngLat.lat.toFixed(5).replace(".", ",")} N, ${lngLat.lng.toFixed(5).replace(".", ",")} E`;
-    this.show("Lieu sur la carte", element("p", coords, "hint"));
+    this.show("Lieu sur la carte", element("p", { class: "hint", text: coords }));
   }
 
   // The cadastral parcel under the click: null hides it, "loading" while
@@ -152,18 +178,28 @@ export class Panel {
       slot.replaceChildren();
       return;
     }
-    const heading = element("h3", "Parcelle cadastrale");
+    const heading = element("h3", { text: "Parcelle cadastrale" });
     if (result === "loading") {
-      slot.replaceChildren(heading, element("p", "Recherche de la parcelle…", "hint"));
+      slot.replaceChildren(heading, element("p", { class: "hint", text: "Recherche de la parcelle…" }));
     } else if (result.error) {
-      slot.replaceChildren(heading, element("p", "Référence cadastrale indisponible (service IGN injoignable).", "hint"));
+      slot.replaceChildren(
+        heading,
+        element("p", { class: "hint", text: "Référence cadastrale indisponible (service IGN injoignable)." }),
+      );
     } else if (!result.parcel) {
-      slot.replaceChildren(heading, element("p", "Aucune parcelle cadastrale à cet endroit.", "hint"));
+      slot.replaceChildren(heading, element("p", { class: "hint", text: "Aucune parcelle cadastrale à cet endroit." }));
     } else {
       const p = result.parcel;
-      slot.replaceChildren(heading, definitionList(p, [
-        ["reference", "Référence"], ["commune", fieldLabel("opportunity", "commune")], ["idu", "Identifiant (IDU)"], ["surface", "Contenance"],
-      ]), element("p", "Source : IGN – Parcellaire Express (PCI)", "hint"));
+      slot.replaceChildren(
+        heading,
+        definitionList(p, [
+          ["reference", "Référence"],
+          ["commune", fieldLabel("opportunity", "commune")],
+          ["idu", "Identifiant (IDU)"],
+          ["surface", "Contenance"],
+        ]),
+        element("p", { class: "hint", text: "Source : IGN – Parcellaire Express (PCI)" }),
+      );
     }
   }
 
@@ -171,38 +207,44 @@ export class Panel {
     const p = feature.properties;
     this.root.dataset.kind = "circle";
     this.root.dataset.id = String(p.slug);
-    const filter = element("button", "Filtrer les opportunités sur ce cercle");
+    const filter = element("button", { text: "Filtrer les opportunités sur ce cercle" });
     filter.type = "button";
     filter.addEventListener("click", onFilter);
-    const exp = element("button", "Exporter ce territoire", "secondary");
+    const exp = element("button", { class: "secondary", text: "Exporter ce territoire" });
     exp.type = "button";
     exp.addEventListener("click", onExport);
-    const actions = element("div", undefined, "export-buttons");
+    const actions = element("div", { class: "export-buttons" });
     actions.append(filter, exp);
-    this.show(`${fieldLabel("place", "circle")} ${text(p.name) || p.slug}`, element("p", text(count)), actions);
+    this.show(
+      `${fieldLabel("place", "circle")} ${text(p.name) || p.slug}`,
+      element("p", { text: text(count) }),
+      actions,
+    );
   }
 }
 
 function matchList(features, name, subtitle, onFocus) {
-  const ol = element("ol", undefined, "matches");
+  const ol = element("ol", { class: "matches" });
   for (const m of features) {
     const p = m.properties;
-    const li = document.createElement("li");
-    li.dataset.matchId = String(p.match_id);
-    if (isNumber(p.score)) li.append(element("span", `${number.format(p.score)} / 100`, "score"));
-    li.append(element("strong", text(name(m))));
+    const li = element("li", { dataset: { matchId: String(p.match_id) } });
+    if (isNumber(p.score)) li.append(element("span", { class: "score", text: `${number.format(p.score)} / 100` }));
+    li.append(element("strong", { text: text(name(m)) }));
     // The follow-up status only reaches the roles that read the follow-up.
-    const meta = [text(subtitle(m)), isNumber(p.reliability) ? `fiabilité ${p.reliability}/10` : "",
-      p.status ? `suivi : ${p.status}` : ""];
+    const meta = [
+      text(subtitle(m)),
+      isNumber(p.reliability) ? `fiabilité ${p.reliability}/10` : "",
+      p.status ? `suivi : ${p.status}` : "",
+    ];
     if (p.still_valid === false) meta.push("ne correspond plus");
-    li.append(element("div", meta.filter(Boolean).join(" · "), "hint"));
+    li.append(element("div", { class: "hint", text: meta.filter(Boolean).join(" · ") }));
     if (Array.isArray(p.reasons) && p.reasons.length) {
-      const ul = document.createElement("ul");
-      for (const r of p.reasons) ul.append(element("li", text(r)));
+      const ul = element("ul");
+      for (const r of p.reasons) ul.append(element("li", { text: text(r) }));
       li.append(ul);
     }
     if (m.geometry) {
-      const b = element("button", "Voir sur la carte", "secondary");
+      const b = element("button", { class: "secondary", text: "Voir sur la carte" });
       b.type = "button";
       b.addEventListener("click", () => onFocus(m));
       li.append(b);
@@ -231,11 +273,11 @@ let linkFields = 0;
 // visible message says what happened.
 export function copyLinkBlock(kind, id) {
   const url = linkUrl(kind, id);
-  const block = element("div", undefined, "copy-link");
+  const block = element("div", { class: "copy-link" });
   block.dataset.url = url;
-  const button = element("button", "Copier le lien", "secondary copy-link-button");
+  const button = element("button", { class: "secondary copy-link-button", text: "Copier le lien" });
   button.type = "button";
-  const status = element("span", "", "copy-link-status");
+  const status = element("span", { class: "copy-link-status", text: "" });
   status.setAttribute("role", "status");
   button.addEventListener("click", async () => {
     try {
@@ -245,11 +287,14 @@ export function copyLinkBlock(kind, id) {
     } catch {
       let field = block.querySelector("input");
       if (!field) {
-        field = element("input", undefined, "copy-link-field");
+        field = element("input", { class: "copy-link-field" });
         field.id = `copy-link-field-${++linkFields}`;
         field.readOnly = true;
         field.value = url;
-        const label = element("label", "Lien de la fiche (sélectionné : copiez-le avec Ctrl+C)", "block");
+        const label = element("label", {
+          class: "block",
+          text: "Lien de la fiche (sélectionné : copiez-le avec Ctrl+C)",
+        });
         label.htmlFor = field.id;
         block.append(label, field);
       }

@@ -8,34 +8,56 @@
 // reads them, and the list never has them for another.
 
 import * as api from "./api.js";
-import { $, ctx, debounce, element } from "./context.js";
+import { $, element } from "./dom.js";
+import { debounce } from "./context.js";
+import * as view from "./context.js";
+import { state } from "./state.js";
 import { download } from "./exports.js";
 import { copyLinkBlock, definitionList, linkPath, text } from "./panel.js";
-import { fieldLabel, formatValue, panelFields, valueLabel, vocabulary } from "./catalogue.js";
+import { field, fieldLabel, formatValue, panelFields, valueLabel, vocabulary } from "./catalogue.js";
+import { clearConflict, showConflict } from "./conflict.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
 // The list's columns (their headings: index.html; their labels in the CSV
 // and the panel: the server's field catalogue, catalogue.js).
-const COLUMNS = ["received_on", "requester", "organisation", "commune_name", "subject", "channel", "orientation", "status"];
-const FORM_FIELDS = ["received_on", "requester", "organisation", "commune", "subject", "channel", "status", "orientation",
-  "need_id", "place_id"];
+const COLUMNS = [
+  "received_on",
+  "requester",
+  "organisation",
+  "commune_name",
+  "subject",
+  "channel",
+  "orientation",
+  "status",
+];
+const FORM_FIELDS = [
+  "received_on",
+  "requester",
+  "organisation",
+  "commune",
+  "subject",
+  "channel",
+  "status",
+  "orientation",
+  "need_id",
+  "place_id",
+];
 const CONFIDENTIAL = ["contact", "notes"];
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short" });
 
 let rows = [];
-let editing = null;  // {id, etag} of the request in the form, null for a new one
+let editing = null; // {id, etag} of the request in the form, null for a new one
 
 const frenchDate = (v) => {
   const d = new Date(`${v}T00:00:00`);
   return v && !Number.isNaN(d.getTime()) ? dateFormat.format(d) : (v ?? "");
 };
 
-
 async function load() {
   const count = $("requests-count");
   try {
     const answer = await api.getJson("/api/requests");
-    rows = Array.isArray(answer) ? answer : answer.requests ?? answer.items ?? [];
+    rows = Array.isArray(answer) ? answer : (answer.requests ?? answer.items ?? []);
     render();
   } catch (e) {
     count.textContent = `Sollicitations indisponibles : ${e.message}`;
@@ -46,28 +68,45 @@ function filtered() {
   const status = $("requests-status-filter").value;
   const channel = $("requests-channel-filter").value;
   const q = $("requests-q").value.trim().toLocaleLowerCase("fr");
-  return rows.filter((r) => (!status || r.status === status) && (!channel || r.channel === channel) &&
-    (!q || ["requester", "organisation", "commune", "commune_name", "subject", "orientation"].some((k) => String(r[k] ?? "").toLocaleLowerCase("fr").includes(q))));
+  return rows.filter(
+    (r) =>
+      (!status || r.status === status) &&
+      (!channel || r.channel === channel) &&
+      (!q ||
+        ["requester", "organisation", "commune", "commune_name", "subject", "orientation"].some((k) =>
+          String(r[k] ?? "")
+            .toLocaleLowerCase("fr")
+            .includes(q),
+        )),
+  );
 }
 
 function render() {
   const shown = filtered();
   $("requests-count").textContent = `${shown.length} sollicitation${shown.length > 1 ? "s" : ""} sur ${rows.length}`;
-  $("requests-table").tBodies[0].replaceChildren(...shown.map((r) => {
-    const tr = element("tr");
-    tr.dataset.id = String(r.id);
-    tr.tabIndex = 0;
-    for (const key of COLUMNS) {
-      const value = key === "received_on" ? frenchDate(r[key]) : key === "commune_name" ? r.commune_name ?? r.commune
-        : valueLabel(text(r[key]));
-      const td = element("td", text(value));
-      td.dataset.field = key;
-      tr.append(td);
-    }
-    tr.addEventListener("click", () => edit(r.id));
-    tr.addEventListener("keydown", (e) => { if (e.key === "Enter") edit(r.id); });
-    return tr;
-  }));
+  $("requests-table").tBodies[0].replaceChildren(
+    ...shown.map((r) => {
+      const tr = element("tr");
+      tr.dataset.id = String(r.id);
+      tr.tabIndex = 0;
+      for (const key of COLUMNS) {
+        const value =
+          key === "received_on"
+            ? frenchDate(r[key])
+            : key === "commune_name"
+              ? (r.commune_name ?? r.commune)
+              : valueLabel(text(r[key]));
+        const td = element("td", { text: text(value) });
+        td.dataset.field = key;
+        tr.append(td);
+      }
+      tr.addEventListener("click", () => edit(r.id));
+      tr.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") edit(r.id);
+      });
+      return tr;
+    }),
+  );
 }
 
 // --- the form --------------------------------------------------------------
@@ -75,15 +114,17 @@ function render() {
 function clearErrors() {
   for (const span of $("request-form").querySelectorAll(".field-error")) span.textContent = "";
   $("request-error").textContent = "";
+  clearConflict($("request-error"));
 }
 
 // --- a request's panel (its link: /?request=ID) -----------------------------
 
-const panelRows = (confidential) => panelFields("request", confidential).map((f) => [f.name, f.label, (v) => formatValue(f, v)]);
+const panelRows = (confidential) =>
+  panelFields("request", confidential).map((f) => [f.name, f.label, (v) => formatValue(f, v)]);
 
 function relatedLink(kind, id, label) {
   const p = element("p");
-  const a = element("a", `${label} n° ${id}`);
+  const a = element("a", { text: `${label} n° ${id}` });
   a.href = linkPath(kind, id);
   p.append(a);
   return p;
@@ -94,19 +135,29 @@ function relatedLink(kind, id, label) {
 export function openRequestPanel(r) {
   const fields = definitionList({ ...r, commune_name: r.commune_name || r.commune }, panelRows(false));
   const confidential = ["contact", "notes"].some((k) => text(r[k]) !== "")
-    ? element("section", undefined, "confidential") : null;
-  confidential?.append(element("h3", "Confidentiel — foncières et administrateurs"),
-    definitionList(r, panelRows(true)));
-  const actions = element("div", undefined, "export-buttons");
-  if ((ctx.state.session.may?.writes?.request ?? "none") !== "none") {
-    const change = element("button", "Modifier la sollicitation");
+    ? element("section", { class: "confidential" })
+    : null;
+  confidential?.append(
+    element("h3", { text: "Confidentiel — foncières et administrateurs" }),
+    definitionList(r, panelRows(true)),
+  );
+  const actions = element("div", { class: "export-buttons" });
+  if ((state.session.may?.writes?.request ?? "none") !== "none") {
+    const change = element("button", { text: "Modifier la sollicitation" });
     change.type = "button";
     change.addEventListener("click", () => edit(r.id));
     actions.append(change);
   }
   actions.append(copyLinkBlock("request", r.id));
-  ctx.panel.custom("request", r.id, `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`, fields, confidential,
-    r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id")) : null, actions);
+  view.panel.custom(
+    "request",
+    r.id,
+    `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`,
+    fields,
+    confidential,
+    r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id")) : null,
+    actions,
+  );
 }
 
 function fill(r) {
@@ -119,7 +170,7 @@ function fill(r) {
 function read() {
   const form = $("request-form");
   const body = {};
-  const fields = ctx.state.session.confidential ? [...FORM_FIELDS, ...CONFIDENTIAL] : FORM_FIELDS;
+  const fields = state.session.confidential ? [...FORM_FIELDS, ...CONFIDENTIAL] : FORM_FIELDS;
   for (const k of fields) {
     const v = form.elements[k].value.trim();
     body[k] = v === "" ? null : k.endsWith("_id") ? Number(v) : v;
@@ -130,7 +181,7 @@ function read() {
 function openForm(title) {
   clearErrors();
   $("request-title").textContent = title;
-  $("request-confidential").hidden = !ctx.state.session.confidential;
+  $("request-confidential").hidden = !state.session.confidential;
   $("request-delete").hidden = editing === null;
   $("request-dialog").showModal();
 }
@@ -152,15 +203,35 @@ async function edit(id) {
   }
 }
 
-function refused(err) {
-  if (err.status === 412) {
-    const current = err.problem?.current;
-    if (current && editing) {
-      $("request-error").textContent = "Quelqu'un l'a modifiée entre-temps : la version actuelle est affichée, vos changements ne sont pas enregistrés.";
+// A 412: the form's values against the current version (conflict.js);
+// retry() sends the change again once the person keeps theirs.
+function conflict(err, retry) {
+  const current = err.problem?.current;
+  const target = editing;
+  const mine = read();
+  const fields = Object.keys(mine).map((name) => field("request", name) ?? { name, labelled: name });
+  const newEtag = async () => err.etag ?? (await api.getWithEtag(`/api/requests/${target.id}`)).etag;
+  showConflict($("request-error"), {
+    message: "Quelqu'un l'a modifiée entre-temps : vos changements ne sont pas enregistrés.",
+    fields,
+    mine,
+    theirs: current,
+    onKeepMine: async () => {
+      target.etag = await newEtag().catch(() => target.etag);
+      return retry();
+    },
+    onTakeTheirs: async () => {
       fill(current);
-      api.getWithEtag(`/api/requests/${editing.id}`).then(({ etag }) => { editing.etag = etag; }).catch(() => {});
-      return;
-    }
+      target.etag = await newEtag().catch(() => target.etag);
+      $("request-error").textContent = "Version actuelle reprise.";
+    },
+  });
+}
+
+function refused(err, retry) {
+  if (err.status === 412 && err.problem?.current && editing) {
+    conflict(err, retry);
+    return;
   }
   const span = err.field ? $("request-form").querySelector(`.field-error[data-for="${err.field}"]`) : null;
   if (span) span.textContent = err.message;
@@ -183,7 +254,7 @@ async function save(e) {
     $("request-dialog").close();
     await load();
   } catch (err) {
-    refused(err);
+    refused(err, () => save(e));
   }
 }
 
@@ -194,7 +265,7 @@ async function remove() {
     $("request-dialog").close();
     await load();
   } catch (err) {
-    refused(err);
+    refused(err, remove);
   }
 }
 
@@ -210,14 +281,17 @@ function csvCell(value) {
 function exportCsv() {
   const shown = filtered();
   const columns = [...COLUMNS, "need_id", "place_id"];
-  if (ctx.state.session.confidential) columns.push(...panelFields("request", true).map((f) => f.name));
-  const value = (r, key) => (key === "commune_name" ? r.commune_name ?? r.commune : r[key]);
-  const lines = [columns.map((key) => csvCell(fieldLabel("request", key, { unit: false }))).join(";"),
-    ...shown.map((r) => columns.map((key) => csvCell(value(r, key))).join(";"))];
+  if (state.session.confidential) columns.push(...panelFields("request", true).map((f) => f.name));
+  const value = (r, key) => (key === "commune_name" ? (r.commune_name ?? r.commune) : r[key]);
+  const lines = [
+    columns.map((key) => csvCell(fieldLabel("request", key, { unit: false }))).join(";"),
+    ...shown.map((r) => columns.map((key) => csvCell(value(r, key))).join(";")),
+  ];
   const blob = new Blob([`\ufeff${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = `sollicitations-${new Date().toISOString().slice(0, 10)}.csv`;
+  const a = element("a", {
+    href: URL.createObjectURL(blob),
+    download: `sollicitations-${new Date().toISOString().slice(0, 10)}.csv`,
+  });
   document.body.append(a);
   a.click();
   a.remove();
@@ -227,7 +301,7 @@ function exportCsv() {
 // --- the view --------------------------------------------------------------
 
 function openView() {
-  $("followup-close").click();  // one view at a time
+  $("followup-close").click(); // one view at a time
   $("requests-view").hidden = false;
   $("requests-open").setAttribute("aria-pressed", "true");
   load();
@@ -240,10 +314,12 @@ function closeView() {
 
 export function wireRequests() {
   const form = $("request-form");
-  for (const [select, values] of [[form.elements.channel, vocabulary("request_channels")],
+  for (const [select, values] of [
+    [form.elements.channel, vocabulary("request_channels")],
     [form.elements.status, vocabulary("request_statuses")],
     [$("requests-channel-filter"), vocabulary("request_channels")],
-    [$("requests-status-filter"), vocabulary("request_statuses")]]) {
+    [$("requests-status-filter"), vocabulary("request_statuses")],
+  ]) {
     for (const v of values) select.add(new Option(valueLabel(v), v));
   }
   $("requests-open").addEventListener("click", () => ($("requests-view").hidden ? openView() : closeView()));
@@ -252,8 +328,9 @@ export function wireRequests() {
   $("requests-export").addEventListener("click", exportCsv);
   for (const button of document.querySelectorAll("#requests-export-sheets button")) {
     const format = button.dataset.format;
-    button.addEventListener("click", () => download(`/api/requests/export?format=${format}`,
-      `sollicitations.${format}`, $("requests-count")));
+    button.addEventListener("click", () =>
+      download(`/api/requests/export?format=${format}`, `sollicitations.${format}`, $("requests-count")),
+    );
   }
   $("request-cancel").addEventListener("click", () => $("request-dialog").close());
   $("request-delete").addEventListener("click", remove);

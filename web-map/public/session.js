@@ -4,8 +4,8 @@
 // every source, so the map only ever holds what the new role may read.
 
 import * as api from "./api.js";
-import { $, ctx } from "./context.js";
-import { ANONYMOUS } from "./state.js";
+import { $ } from "./dom.js";
+import { ANONYMOUS, state } from "./state.js";
 
 const listeners = [];
 
@@ -27,14 +27,14 @@ export async function loadSession() {
   try {
     return normalise(await api.session());
   } catch (e) {
-    if (e.status === 401) api.setToken(null);  // revoked since: forget it
+    if (e.status === 401) api.setToken(null); // revoked since: forget it
     return normalise(null);
   }
 }
 
 // Anyone signed in (an account or a pasted token) gets the page's working
 // views: follow-up, requests, history; the server answers for the role.
-export function personSignedIn(session = ctx.state.session) {
+export function personSignedIn(session = state.session) {
   return Boolean(session.via);
 }
 
@@ -43,20 +43,20 @@ export function signedIn() {
 }
 
 export function showSession() {
-  const { role, role_label: label, name } = ctx.state.session;
-  const circle = ctx.state.circle;
+  const { role, role_label: label, name } = state.session;
+  const circle = state.circle;
   const badge = $("role-badge");
   badge.dataset.role = role ?? "";
   badge.textContent = label + (name ? ` — ${name}` : "") + (circle ? ` (${circle})` : "");
   $("sign-in").hidden = signedIn();
   $("sign-out").hidden = !signedIn();
-  $("account-open").hidden = ctx.state.session.via !== "cookie";
-  $("restricted-layer").hidden = ctx.state.session.readable_visibilities.length <= 1;
-  for (const fn of listeners) fn(ctx.state.session);
+  $("account-open").hidden = state.session.via !== "cookie";
+  $("restricted-layer").hidden = state.session.readable_visibilities.length <= 1;
+  for (const fn of listeners) fn(state.session);
 }
 
 async function become(session, reload) {
-  ctx.state.session = normalise(session);
+  state.setSession(normalise(session));
   await reload();
 }
 
@@ -90,12 +90,16 @@ export function wireSignIn(reload) {
     $("password-submit").disabled = true;
     try {
       await api.send("POST", "/api/session", { email, password });
-      api.setToken(null);  // the cookie speaks for the person now
+      api.setToken(null); // the cookie speaks for the person now
       dialog.close();
       await become(await api.session(), reload);
     } catch (err) {
-      error.textContent = err.status === 401 ? "Adresse e-mail ou mot de passe incorrect."
-        : err.status === 429 ? retryMessage(err.retryAfter) : `Connexion impossible : ${err.message}`;
+      error.textContent =
+        err.status === 401
+          ? "Adresse e-mail ou mot de passe incorrect."
+          : err.status === 429
+            ? retryMessage(err.retryAfter)
+            : `Connexion impossible : ${err.message}`;
     } finally {
       $("password-submit").disabled = false;
     }
@@ -110,12 +114,13 @@ export function wireSignIn(reload) {
       dialog.close();
       await become(s, reload);
     } catch (err) {
-      $("sign-in-error").textContent = err.status === 401 ? "Jeton inconnu ou révoqué." : `Connexion impossible : ${err.message}`;
+      $("sign-in-error").textContent =
+        err.status === 401 ? "Jeton inconnu ou révoqué." : `Connexion impossible : ${err.message}`;
     }
   });
 
   $("sign-out").addEventListener("click", async () => {
-    if (ctx.state.session.via === "cookie") {
+    if (state.session.via === "cookie") {
       try {
         await api.send("DELETE", "/api/session");
       } catch (err) {

@@ -12,8 +12,16 @@ export const LIST_FILTERS = { kind: "kind-choices", tenure: "tenure-choices", st
 const DEFAULT_LAYERS = ["circles", "places", "opportunities", "needs", "restricted"];
 // Until the server has answered GET /api/session: nobody signed in, reading
 // only what everybody reads.
-export const ANONYMOUS = { role: null, role_label: "Visiteur", readable_visibilities: [], name: null, email: null,
-  circle: null, via: null, may: {} };
+export const ANONYMOUS = {
+  role: null,
+  role_label: "Visiteur",
+  readable_visibilities: [],
+  name: null,
+  email: null,
+  circle: null,
+  via: null,
+  may: {},
+};
 
 export class State {
   constructor() {
@@ -29,7 +37,53 @@ export class State {
     this.matchLines = EMPTY;
     this.basemaps = new Basemaps(null);
     // Other parts of the page (the "Suivi" view…) add their own parameters.
-    this.extraParams = () => ({});
+    this.urlParts = [];
+  }
+
+  // What other modules change, each field through its own setter.
+  setSession(session) {
+    this.session = session;
+  }
+
+  setBasemaps(basemaps) {
+    this.basemaps = basemaps;
+  }
+
+  setFilters(filters) {
+    this.filters = filters;
+  }
+
+  setFilter(name, value) {
+    this.filters = { ...this.filters, [name]: value };
+  }
+
+  showLayer(group, visible) {
+    if (visible) this.layers.add(group);
+    else this.layers.delete(group);
+  }
+
+  setColorBy(colorBy) {
+    this.colorBy = colorBy;
+  }
+
+  // The overlays fetched whole (layers.js).
+  setOverlays({ circles, circleLabels, needs, places }) {
+    Object.assign(this, { circles, circleLabels, needs, places });
+  }
+
+  setDetail(page) {
+    this.detail = page;
+  }
+
+  // Gives the lines back, for the map's source.
+  setMatchLines(lines) {
+    this.matchLines = lines;
+    return lines;
+  }
+
+  // fn() gives parameters of its own view to write in the URL.
+  addUrlParams(fn) {
+    this.urlParts.push(fn);
   }
 
   readUrl() {
@@ -38,12 +92,19 @@ export class State {
     for (const k of NUMBER_FILTERS) if (q.get(k)) this.filters[k] = q.get(k);
     for (const k of Object.keys(LIST_FILTERS)) if (q.get(k)) this.filters[k] = q.get(k).split(",").filter(Boolean);
     if (q.get("territory")) this.filters.territory = q.get("territory");
-    if (q.get("layers") !== null) this.layers = new Set(q.get("layers").split(",").filter((l) => l in LAYER_GROUPS));
+    if (q.get("layers") !== null)
+      this.layers = new Set(
+        q
+          .get("layers")
+          .split(",")
+          .filter((l) => l in LAYER_GROUPS),
+      );
     if (q.get("color") === "tenure") this.colorBy = "tenure";
   }
 
   writeUrl() {
-    const params = { ...this.filters, ...this.basemaps.urlParams(), ...this.extraParams() };
+    const params = { ...this.filters, ...this.basemaps.urlParams() };
+    for (const part of this.urlParts) Object.assign(params, part());
     if (DEFAULT_LAYERS.some((l) => !this.layers.has(l))) params.layers = [...this.layers].sort();
     if (this.layers.size === 0) params.layers = "";
     if (this.colorBy !== "kind") params.color = this.colorBy;
@@ -63,7 +124,13 @@ export class State {
   }
 
   restrictedVisible() {
-    return this.layers.has("restricted") && this.layers.has("opportunities") &&
-      (this.session.readable_visibilities ?? []).length > 1;
+    return (
+      this.layers.has("restricted") &&
+      this.layers.has("opportunities") &&
+      (this.session.readable_visibilities ?? []).length > 1
+    );
   }
 }
+
+// The page's one state, read by every module and changed through its setters.
+export const state = new State();

@@ -3,8 +3,8 @@
 // default), then circles, needs' search areas, places and opportunities.
 
 import { tilesUrl } from "./api.js";
-import { ctx } from "./context.js";
-import { fieldLabel, firstValue, longValueLabel, styles, valueLabel } from "./catalogue.js";
+import { element } from "./dom.js";
+import { fieldLabel, firstValue, longValueLabel, mapConfig, styles, valueLabel } from "./catalogue.js";
 
 // The colours of kinds and tenures and the look of each status come from
 // the server (core/map_style.hpp, through /api/map-config): one style for
@@ -24,7 +24,12 @@ export const MATCH_COLOR = "#b45c00";
 export const LAYER_GROUPS = {
   circles: ["circles-fill", "circles-line", "circles-label"],
   places: ["places-clusters", "places-cluster-count", "places-points", "places-label"],
-  opportunities: ["opportunities-clusters", "opportunities-cluster-count", "opportunities-tiles", "opportunities-detail"],
+  opportunities: [
+    "opportunities-clusters",
+    "opportunities-cluster-count",
+    "opportunities-tiles",
+    "opportunities-detail",
+  ],
   needs: ["needs-fill", "needs-line", "needs-label"],
   restricted: ["restricted-tiles", "restricted-detail"],
 };
@@ -47,8 +52,10 @@ export function opportunityColor(colorBy) {
 // Radius grows with the surface (built, else a tenth of the land) and with
 // the zoom.
 function radius(scale) {
-  const surface = ["sqrt", ["coalesce", ["get", "built_surface_m2"],
-    ["/", ["coalesce", ["get", "land_surface_m2"], 400], 10]]];
+  const surface = [
+    "sqrt",
+    ["coalesce", ["get", "built_surface_m2"], ["/", ["coalesce", ["get", "land_surface_m2"], 400], 10]],
+  ];
   return ["interpolate", ["linear"], surface, 0, 2.5 * scale, 10, 4 * scale, 30, 7 * scale, 100, 12 * scale];
 }
 
@@ -82,26 +89,50 @@ export const CLUSTER_COLOR = "#37474f";
 function clusterColor(colorBy) {
   if (colorBy === "tenure") return CLUSTER_COLOR;
   const expr = ["case"];
-  for (const [value, color] of Object.entries(kindColors())) expr.push(["==", ["get", `kind_${value}`], ["get", "count"]], color);
+  for (const [value, color] of Object.entries(kindColors()))
+    expr.push(["==", ["get", `kind_${value}`], ["get", "count"]], color);
   expr.push(CLUSTER_COLOR);
   return expr;
 }
 
 function clusterLayers(state, visible) {
-  const maxzoom = Math.min((ctx.config.cluster_max_zoom ?? 11) + 1, DETAIL_ZOOM);
+  const maxzoom = Math.min((mapConfig().cluster_max_zoom ?? 11) + 1, DETAIL_ZOOM);
   const common = { source: "opportunities", "source-layer": "opportunities", maxzoom, filter: IS_CLUSTER };
   return [
-    { id: "opportunities-clusters", type: "circle", ...common, layout: { visibility: visible("opportunities") },
-      paint: { "circle-color": clusterColor(state.colorBy), "circle-opacity": 0.85,
+    {
+      id: "opportunities-clusters",
+      type: "circle",
+      ...common,
+      layout: { visibility: visible("opportunities") },
+      paint: {
+        "circle-color": clusterColor(state.colorBy),
+        "circle-opacity": 0.85,
         // Smaller at the regional scale, where a 32-pixel cell holds more.
-        "circle-radius": ["interpolate", ["linear"], ["zoom"],
-          7, ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 8, 10, 11, 40, 14, 100, 16],
-          10, ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 9, 10, 16, 40, 24, 100, 30]],
-        "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5 } },
-    { id: "opportunities-cluster-count", type: "symbol", ...common,
-      layout: { ...TEXT, visibility: visible("opportunities"), "text-size": 11,
-        "text-field": ["number-format", ["get", "count"], { locale: "fr-FR" }] },
-      paint: { "text-color": "#ffffff", "text-halo-color": "rgba(0,0,0,0.35)", "text-halo-width": 1 } },
+        "circle-radius": [
+          "interpolate",
+          ["linear"],
+          ["zoom"],
+          7,
+          ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 8, 10, 11, 40, 14, 100, 16],
+          10,
+          ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 9, 10, 16, 40, 24, 100, 30],
+        ],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 1.5,
+      },
+    },
+    {
+      id: "opportunities-cluster-count",
+      type: "symbol",
+      ...common,
+      layout: {
+        ...TEXT,
+        visibility: visible("opportunities"),
+        "text-size": 11,
+        "text-field": ["number-format", ["get", "count"], { locale: "fr-FR" }],
+      },
+      paint: { "text-color": "#ffffff", "text-halo-color": "rgba(0,0,0,0.35)", "text-halo-width": 1 },
+    },
   ];
 }
 
@@ -124,7 +155,12 @@ export function buildStyle(state) {
   const visible = (group) => (state.layers.has(group) ? "visible" : "none");
   const filters = state.apiFilters();
   const sources = {
-    departements: { type: "vector", tiles: [tilesUrl("territories", { level: "departement" })], minzoom: 0, maxzoom: 12 },
+    departements: {
+      type: "vector",
+      tiles: [tilesUrl("territories", { level: "departement" })],
+      minzoom: 0,
+      maxzoom: 12,
+    },
     communes: { type: "vector", tiles: [tilesUrl("territories", { level: "commune" })], minzoom: 8, maxzoom: 12 },
     circles: { type: "geojson", data: state.circles },
     "circle-labels": { type: "geojson", data: state.circleLabels },
@@ -138,59 +174,197 @@ export function buildStyle(state) {
   // there are none, or when their service cannot be reached.
   const layers = [
     { id: "background", type: "background", paint: { "background-color": "#e8ece9" } },
-    { id: "departements-fill", type: "fill", source: "departements", "source-layer": "territories",
-      paint: { "fill-color": "#fbfbf7" } },
+    {
+      id: "departements-fill",
+      type: "fill",
+      source: "departements",
+      "source-layer": "territories",
+      paint: { "fill-color": "#fbfbf7" },
+    },
   ];
   state.basemaps?.addToStyle(sources, layers);
   layers.push(
-    { id: "communes-line", type: "line", source: "communes", "source-layer": "territories", minzoom: 8,
-      paint: { "line-color": "#b3bcc2", "line-width": 0.6 } },
-    { id: "departements-line", type: "line", source: "departements", "source-layer": "territories",
-      paint: { "line-color": "#6b757c", "line-width": ["interpolate", ["linear"], ["zoom"], 6, 1, 12, 2.5] } },
-    { id: "communes-label", type: "symbol", source: "communes", "source-layer": "territories", minzoom: 10,
+    {
+      id: "communes-line",
+      type: "line",
+      source: "communes",
+      "source-layer": "territories",
+      minzoom: 8,
+      paint: { "line-color": "#b3bcc2", "line-width": 0.6 },
+    },
+    {
+      id: "departements-line",
+      type: "line",
+      source: "departements",
+      "source-layer": "territories",
+      paint: { "line-color": "#6b757c", "line-width": ["interpolate", ["linear"], ["zoom"], 6, 1, 12, 2.5] },
+    },
+    {
+      id: "communes-label",
+      type: "symbol",
+      source: "communes",
+      "source-layer": "territories",
+      minzoom: 10,
       layout: { ...TEXT, "text-field": ["get", "name"], "text-size": 11 },
-      paint: { "text-color": "#4a545c", "text-halo-color": "#ffffff", "text-halo-width": 1 } },
-    { id: "circles-fill", type: "fill", source: "circles", layout: { visibility: visible("circles") },
-      paint: { "fill-color": CIRCLE_COLOR, "fill-opacity": 0.05 } },
-    { id: "circles-line", type: "line", source: "circles", layout: { visibility: visible("circles") },
-      paint: { "line-color": CIRCLE_COLOR, "line-width": ["interpolate", ["linear"], ["zoom"], 6, 2, 12, 4], "line-opacity": 0.8 } },
-    { id: "needs-fill", type: "fill", source: "needs", layout: { visibility: visible("needs") },
-      paint: { "fill-color": NEED_COLOR, "fill-opacity": byValue("status", styles().need_statuses ?? {}, "fill_opacity", 0.05) } },
-    { id: "needs-line", type: "line", source: "needs", layout: { visibility: visible("needs") },
-      paint: { "line-color": NEED_COLOR, "line-width": 1.5, "line-dasharray": [3, 2] } },
-    { id: "match-lines", type: "line", source: "match-lines",
-      paint: { "line-color": MATCH_COLOR, "line-width": 2.5, "line-dasharray": [2, 1] } },
+      paint: { "text-color": "#4a545c", "text-halo-color": "#ffffff", "text-halo-width": 1 },
+    },
+    {
+      id: "circles-fill",
+      type: "fill",
+      source: "circles",
+      layout: { visibility: visible("circles") },
+      paint: { "fill-color": CIRCLE_COLOR, "fill-opacity": 0.05 },
+    },
+    {
+      id: "circles-line",
+      type: "line",
+      source: "circles",
+      layout: { visibility: visible("circles") },
+      paint: {
+        "line-color": CIRCLE_COLOR,
+        "line-width": ["interpolate", ["linear"], ["zoom"], 6, 2, 12, 4],
+        "line-opacity": 0.8,
+      },
+    },
+    {
+      id: "needs-fill",
+      type: "fill",
+      source: "needs",
+      layout: { visibility: visible("needs") },
+      paint: {
+        "fill-color": NEED_COLOR,
+        "fill-opacity": byValue("status", styles().need_statuses ?? {}, "fill_opacity", 0.05),
+      },
+    },
+    {
+      id: "needs-line",
+      type: "line",
+      source: "needs",
+      layout: { visibility: visible("needs") },
+      paint: { "line-color": NEED_COLOR, "line-width": 1.5, "line-dasharray": [3, 2] },
+    },
+    {
+      id: "match-lines",
+      type: "line",
+      source: "match-lines",
+      paint: { "line-color": MATCH_COLOR, "line-width": 2.5, "line-dasharray": [2, 1] },
+    },
     ...clusterLayers(state, visible),
-    { id: "opportunities-tiles", type: "circle", source: "opportunities", "source-layer": "opportunities",
-      maxzoom: DETAIL_ZOOM, filter: IS_POINT, layout: { visibility: visible("opportunities") },
-      paint: opportunityPaint(state.colorBy, 0.6) },
-    { id: "restricted-tiles", type: "circle", source: "opportunities", "source-layer": "opportunities",
-      maxzoom: DETAIL_ZOOM, filter: ["all", IS_POINT, ["!=", ["get", "visibility"], openVisibility()]],
-      layout: { visibility: state.restrictedVisible() ? "visible" : "none" }, paint: restrictedPaint(0.6) },
-    { id: "opportunities-detail", type: "circle", source: "opportunities-detail", minzoom: DETAIL_ZOOM,
-      layout: { visibility: visible("opportunities") }, paint: opportunityPaint(state.colorBy, 1) },
-    { id: "restricted-detail", type: "circle", source: "opportunities-detail", minzoom: DETAIL_ZOOM,
+    {
+      id: "opportunities-tiles",
+      type: "circle",
+      source: "opportunities",
+      "source-layer": "opportunities",
+      maxzoom: DETAIL_ZOOM,
+      filter: IS_POINT,
+      layout: { visibility: visible("opportunities") },
+      paint: opportunityPaint(state.colorBy, 0.6),
+    },
+    {
+      id: "restricted-tiles",
+      type: "circle",
+      source: "opportunities",
+      "source-layer": "opportunities",
+      maxzoom: DETAIL_ZOOM,
+      filter: ["all", IS_POINT, ["!=", ["get", "visibility"], openVisibility()]],
+      layout: { visibility: state.restrictedVisible() ? "visible" : "none" },
+      paint: restrictedPaint(0.6),
+    },
+    {
+      id: "opportunities-detail",
+      type: "circle",
+      source: "opportunities-detail",
+      minzoom: DETAIL_ZOOM,
+      layout: { visibility: visible("opportunities") },
+      paint: opportunityPaint(state.colorBy, 1),
+    },
+    {
+      id: "restricted-detail",
+      type: "circle",
+      source: "opportunities-detail",
+      minzoom: DETAIL_ZOOM,
       filter: ["!=", ["get", "visibility"], openVisibility()],
-      layout: { visibility: state.restrictedVisible() ? "visible" : "none" }, paint: restrictedPaint(1) },
-    { id: "places-clusters", type: "circle", source: "places", filter: ["has", "point_count"],
+      layout: { visibility: state.restrictedVisible() ? "visible" : "none" },
+      paint: restrictedPaint(1),
+    },
+    {
+      id: "places-clusters",
+      type: "circle",
+      source: "places",
+      filter: ["has", "point_count"],
       layout: { visibility: visible("places") },
-      paint: { "circle-color": PLACE_COLOR, "circle-radius": ["step", ["get", "point_count"], 13, 10, 17, 30, 22],
-        "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } },
-    { id: "places-cluster-count", type: "symbol", source: "places", filter: ["has", "point_count"],
-      layout: { ...TEXT, visibility: visible("places"), "text-field": ["get", "point_count_abbreviated"], "text-allow-overlap": true },
-      paint: { "text-color": "#ffffff" } },
-    { id: "places-points", type: "circle", source: "places", filter: ["!", ["has", "point_count"]],
+      paint: {
+        "circle-color": PLACE_COLOR,
+        "circle-radius": ["step", ["get", "point_count"], 13, 10, 17, 30, 22],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 2,
+      },
+    },
+    {
+      id: "places-cluster-count",
+      type: "symbol",
+      source: "places",
+      filter: ["has", "point_count"],
+      layout: {
+        ...TEXT,
+        visibility: visible("places"),
+        "text-field": ["get", "point_count_abbreviated"],
+        "text-allow-overlap": true,
+      },
+      paint: { "text-color": "#ffffff" },
+    },
+    {
+      id: "places-points",
+      type: "circle",
+      source: "places",
+      filter: ["!", ["has", "point_count"]],
       layout: { visibility: visible("places") },
-      paint: { "circle-color": PLACE_COLOR, "circle-radius": 7, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } },
-    { id: "places-label", type: "symbol", source: "places", filter: ["!", ["has", "point_count"]], minzoom: 10,
-      layout: { ...TEXT, visibility: visible("places"), "text-field": ["get", "name"], "text-offset": [0, 1.1], "text-anchor": "top" },
-      paint: { ...HALO, "text-color": "#1f5c2f" } },
-    { id: "needs-label", type: "symbol", source: "needs", minzoom: 9, layout: { ...TEXT, visibility: visible("needs"),
-      "text-field": ["get", "collective_name"], "text-size": 11 }, paint: { ...HALO, "text-color": NEED_COLOR } },
-    { id: "circles-label", type: "symbol", source: "circle-labels", maxzoom: 11,
-      layout: { ...TEXT, visibility: visible("circles"), "text-field": ["get", "name"], "text-size": 14,
-        "text-transform": "uppercase", "text-letter-spacing": 0.05, "text-max-width": 9 },
-      paint: { ...HALO, "text-color": CIRCLE_COLOR, "text-halo-width": 2 } },
+      paint: {
+        "circle-color": PLACE_COLOR,
+        "circle-radius": 7,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 2,
+      },
+    },
+    {
+      id: "places-label",
+      type: "symbol",
+      source: "places",
+      filter: ["!", ["has", "point_count"]],
+      minzoom: 10,
+      layout: {
+        ...TEXT,
+        visibility: visible("places"),
+        "text-field": ["get", "name"],
+        "text-offset": [0, 1.1],
+        "text-anchor": "top",
+      },
+      paint: { ...HALO, "text-color": "#1f5c2f" },
+    },
+    {
+      id: "needs-label",
+      type: "symbol",
+      source: "needs",
+      minzoom: 9,
+      layout: { ...TEXT, visibility: visible("needs"), "text-field": ["get", "collective_name"], "text-size": 11 },
+      paint: { ...HALO, "text-color": NEED_COLOR },
+    },
+    {
+      id: "circles-label",
+      type: "symbol",
+      source: "circle-labels",
+      maxzoom: 11,
+      layout: {
+        ...TEXT,
+        visibility: visible("circles"),
+        "text-field": ["get", "name"],
+        "text-size": 14,
+        "text-transform": "uppercase",
+        "text-letter-spacing": 0.05,
+        "text-max-width": 9,
+      },
+      paint: { ...HALO, "text-color": CIRCLE_COLOR, "text-halo-width": 2 },
+    },
   );
   return {
     version: 8,
@@ -202,25 +376,19 @@ export function buildStyle(state) {
 }
 
 function swatch(color, area = false) {
-  const span = document.createElement("span");
-  span.className = area ? "swatch area" : "swatch";
+  const span = element("span", { class: area ? "swatch area" : "swatch" });
   span.style.background = color;
   return span;
 }
 
 function row(node, text) {
-  const div = document.createElement("div");
-  div.className = "row";
-  div.append(node, document.createTextNode(text));
-  return div;
+  return element("div", { class: "row" }, node, text);
 }
 
 export function renderLegend(container, state) {
   container.replaceChildren();
   const title = (text) => {
-    const h = document.createElement("h3");
-    h.textContent = text;
-    return h;
+    return element("h3", { text });
   };
   if (state.layers.has("opportunities")) {
     const colors = state.colorBy === "tenure" ? tenureColors() : kindColors();
@@ -228,9 +396,12 @@ export function renderLegend(container, state) {
     for (const [value, color] of Object.entries(colors)) container.append(row(swatch(color), longValueLabel(value)));
     container.append(row(swatch(OTHER), "non renseigné"));
     container.append(title(fieldLabel("opportunity", "status")));
-    for (const [value, s] of Object.entries(statusStyles())) container.append(row(swatch("#9aa5ad"), `${valueLabel(value)} : ${s.legend}`));
-    container.append(row(document.createTextNode(""), "taille : surface"));
-    container.append(row(swatch(CLUSTER_COLOR), "vue régionale : nombre d'opportunités par zone (couleur du type s'il est seul)"));
+    for (const [value, s] of Object.entries(statusStyles()))
+      container.append(row(swatch("#9aa5ad"), `${valueLabel(value)} : ${s.legend}`));
+    container.append(row("", "taille : surface"));
+    container.append(
+      row(swatch(CLUSTER_COLOR), "vue régionale : nombre d'opportunités par zone (couleur du type s'il est seul)"),
+    );
   }
   if (state.restrictedVisible()) {
     const ring = swatch("transparent");

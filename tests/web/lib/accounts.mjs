@@ -47,8 +47,10 @@ export async function signInWithPassword(page, who) {
   await dialog.getByLabel("Adresse e-mail").fill(who.email);
   await dialog.getByLabel("Mot de passe", { exact: true }).fill(who.password);
   await page.click("#password-submit");
-  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r &&
-    window.terrier?.state?.session?.role === r, who.role);
+  await page.waitForFunction(
+    (r) => document.querySelector("#role-badge").dataset.role === r && window.terrier?.state?.session?.role === r,
+    who.role,
+  );
   // The new person's sources reloaded: nothing closes a dialog opened next.
   await ready(page);
 }

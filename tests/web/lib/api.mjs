@@ -16,7 +16,11 @@ export async function api(path, role, { method = "GET", body, headers = {} } = {
   const h = { ...headers };
   if (role) h.Authorization = `Bearer ${TOKENS[role]}`;
   if (body !== undefined) h["Content-Type"] = "application/json";
-  const response = await fetch(`${BASE}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, etag: response.headers.get("ETag"), json: text ? JSON.parse(text) : null };
 }

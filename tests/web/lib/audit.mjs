@@ -17,16 +17,23 @@ const SHOTS = join(process.env.TERRIER_ARTIFACTS ?? "tests/artifacts", "views");
 
 // A page on `path`, recording console errors and page errors; nothing leaves
 // the server under test.
-export async function open(browser, { path = "/", viewport = { width: 1400, height: 900 }, wait = true, clipboard = true } = {}) {
+export async function open(
+  browser,
+  { path = "/", viewport = { width: 1400, height: 900 }, wait = true, clipboard = true } = {},
+) {
   const context = await browser.newContext({ viewport, bypassCSP: true, locale: "fr-FR" });
   if (clipboard) await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
   const page = await context.newPage();
   const problems = [];
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    return url.startsWith(BASE) || url.startsWith("data:") || url.startsWith("blob:") ? route.continue() : route.abort();
+    return url.startsWith(BASE) || url.startsWith("data:") || url.startsWith("blob:")
+      ? route.continue()
+      : route.abort();
   });
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   await page.goto(`${BASE}${path}`);
   if (wait) await ready(page);
@@ -40,7 +47,13 @@ export async function axeViolations(page) {
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 6).map((n) => n.target.join(" ")).join(" | ")}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 6)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}`,
+    );
 }
 
 export async function assertAccessible(page, view) {
@@ -54,7 +67,11 @@ const LEAKS = /\b(null|undefined|NaN)\b|\[object Object\]/;
 export async function assertNoLeak(page, selector, view) {
   const text = await page.locator(selector).innerText();
   const found = LEAKS.exec(text);
-  assert.equal(found, null, `${view} shows « ${found?.[0]} » in: ${text.slice(Math.max(0, (found?.index ?? 0) - 80), (found?.index ?? 0) + 40)}`);
+  assert.equal(
+    found,
+    null,
+    `${view} shows « ${found?.[0]} » in: ${text.slice(Math.max(0, (found?.index ?? 0) - 80), (found?.index ?? 0) + 40)}`,
+  );
 }
 
 // A screenshot of the page as it is, in tests/artifacts/views/NAME.png.

@@ -13,9 +13,18 @@ export const IGN_ORIGIN = "https://data.geopf.fr";
 // Flags that keep Chromium off the network and give it WebGL through
 // SwiftShader.
 const CHROMIUM_ARGS = [
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox", "--disable-gpu",
-  "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--disable-default-apps", "--disable-domain-reliability", "--no-pings",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-default-apps",
+  "--disable-domain-reliability",
+  "--no-pings",
 ];
 
 export function launch() {
@@ -26,9 +35,18 @@ export function launch() {
 // `painter` (and GetFeatureInfo with `featureInfo(url)`), "refuse" aborts
 // those requests; either way they are recorded in `ign`. "outside": IGN is
 // refused like any other origin, in `outside` and `problems`.
-export async function openPage(browser, base, {
-  viewport = { width: 1400, height: 900 }, path = "/", ign = "refuse", painter = null, featureInfo = null, wait = true,
-} = {}) {
+export async function openPage(
+  browser,
+  base,
+  {
+    viewport = { width: 1400, height: 900 },
+    path = "/",
+    ign = "refuse",
+    painter = null,
+    featureInfo = null,
+    wait = true,
+  } = {},
+) {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   const problems = [];
@@ -62,7 +80,9 @@ export async function openPage(browser, base, {
     if (reason.includes("ERR_ABORTED") || fromIgn(r.url())) return;
     problems.push(`request failed: ${r.url()} ${reason}`);
   });
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   await page.goto(`${base}${path}`);
   if (wait) await ready(page);
   return { page, context, problems, outside, ign: ignRequests, ignLog };
@@ -77,7 +97,12 @@ async function answerIgn(route, url, painter, featureInfo) {
     return route.fulfill({ status: 200, headers, contentType: "application/json", body: JSON.stringify(answer) });
   }
   if (q.get("REQUEST") !== "GetTile" || !painter) return route.fulfill({ status: 400, headers, body: "" });
-  const tile = await painter.tile(q.get("LAYER"), Number(q.get("TILEMATRIX")), Number(q.get("TILECOL")), Number(q.get("TILEROW")));
+  const tile = await painter.tile(
+    q.get("LAYER"),
+    Number(q.get("TILEMATRIX")),
+    Number(q.get("TILECOL")),
+    Number(q.get("TILEROW")),
+  );
   return route.fulfill({ status: 200, headers, contentType: q.get("FORMAT"), body: tile });
 }
 
@@ -88,11 +113,15 @@ export async function ready(page) {
 
 // Waits until the map has drawn everything it asked for.
 export async function idle(page) {
-  await page.evaluate(() => new Promise((resolve) => {
-    const map = window.terrier.map;
-    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check));
-    check();
-  }));
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const map = window.terrier.map;
+        const check = () =>
+          map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check);
+        check();
+      }),
+  );
 }
 
 // Signs in with a token of tests/web/run and waits for the new role's page.
@@ -100,14 +129,16 @@ export async function signInWithToken(page, role) {
   await page.click("#sign-in");
   await page.fill("#token-input", TOKENS[role]);
   await page.click("#sign-in-submit");
-  await page.waitForFunction((r) => document.querySelector("#role-badge").dataset.role === r &&
-    window.terrier?.state?.session?.role === r, role);
+  await page.waitForFunction(
+    (r) => document.querySelector("#role-badge").dataset.role === r && window.terrier?.state?.session?.role === r,
+    role,
+  );
   await ready(page);
 }
 
 export async function jump(page, view) {
   await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
-  await page.waitForTimeout(300);  // moveend handlers (the detail layer) start
+  await page.waitForTimeout(300); // moveend handlers (the detail layer) start
   await idle(page);
 }
 
@@ -118,13 +149,21 @@ export function rendered(page, layers) {
 // Whether the tiles draw opportunity `id` at `where`: as a point of its own
 // (a cell of one carries its id), or counted in the cluster drawn over it.
 export function drawnInTiles(page, id, where) {
-  return page.evaluate(({ id, where }) => {
-    const map = window.terrier.map;
-    const p = map.project(where);
-    const near = map.queryRenderedFeatures([[p.x - 30, p.y - 30], [p.x + 30, p.y + 30]],
-      { layers: ["opportunities-tiles", "opportunities-clusters"] });
-    return near.some((f) => String(f.properties.id ?? f.id) === String(id) || f.properties.count > 1);
-  }, { id, where });
+  return page.evaluate(
+    ({ id, where }) => {
+      const map = window.terrier.map;
+      const p = map.project(where);
+      const near = map.queryRenderedFeatures(
+        [
+          [p.x - 30, p.y - 30],
+          [p.x + 30, p.y + 30],
+        ],
+        { layers: ["opportunities-tiles", "opportunities-clusters"] },
+      );
+      return near.some((f) => String(f.properties.id ?? f.id) === String(id) || f.properties.count > 1);
+    },
+    { id, where },
+  );
 }
 
 // The Web Mercator tile (WMTS "PM" matrix z) and pixel under lon, lat.

@@ -16,10 +16,14 @@ export function pixelOf(page, lngLat) {
 // Waits for the form to say `text`; the saved row's id.
 export async function saved(page, text) {
   try {
-    await page.waitForFunction((t) => document.querySelector("#editor .editor-status")?.textContent === t, text, { timeout: 30_000 });
+    await page.waitForFunction((t) => document.querySelector("#editor .editor-status")?.textContent === t, text, {
+      timeout: 30_000,
+    });
   } catch (e) {
     const status = await page.textContent("#editor .editor-status").catch(() => null);
-    const errors = await page.$$eval("#editor .field-error", (ps) => ps.map((p) => p.textContent).filter(Boolean)).catch(() => []);
+    const errors = await page
+      .$$eval("#editor .field-error", (ps) => ps.map((p) => p.textContent).filter(Boolean))
+      .catch(() => []);
     assert.fail(`expected « ${text} », the form says « ${status} » ${errors.join(" ")} (${e.message})`);
   }
   return Number(await page.getAttribute("#editor", "data-id"));
@@ -28,17 +32,25 @@ export async function saved(page, text) {
 // Opens an opportunity's or a need's panel (features.js), as a search result
 // would.
 export async function openPanel(page, kind, id) {
-  await page.evaluate(async ({ kind, id }) => {
-    const features = await import("/features.js");
-    await (kind === "need" ? features.openNeed(id) : features.openOpportunity(id));
-  }, { kind, id });
-  await page.waitForFunction(({ kind, id }) => {
-    const p = document.querySelector("#panel");
-    return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
-  }, { kind, id });
+  await page.evaluate(
+    async ({ kind, id }) => {
+      const features = await import("/features.js");
+      await (kind === "need" ? features.openNeed(id) : features.openOpportunity(id));
+    },
+    { kind, id },
+  );
+  await page.waitForFunction(
+    ({ kind, id }) => {
+      const p = document.querySelector("#panel");
+      return !p.hidden && p.dataset.kind === kind && p.dataset.id === String(id) && p.dataset.loading === "false";
+    },
+    { kind, id },
+  );
 }
 
 // The labels of the open form's controls and fieldsets.
 export function formLabels(page) {
-  return page.evaluate(() => [...document.querySelectorAll("#editor label[for], #editor legend")].map((l) => l.textContent.trim()));
+  return page.evaluate(() =>
+    [...document.querySelectorAll("#editor label[for], #editor legend")].map((l) => l.textContent.trim()),
+  );
 }

@@ -37,7 +37,10 @@ async function paint({ layer, z, x, y }) {
         const cuts = 2 + Math.floor(hash(k, m, 7) * 4);
         for (let c = 1; c < cuts; c++) {
           const cx = x0 + (c * step) / cuts;
-          g.beginPath(); g.moveTo(cx, y0); g.lineTo(cx, y0 + step); g.stroke();
+          g.beginPath();
+          g.moveTo(cx, y0);
+          g.lineTo(cx, y0 + step);
+          g.stroke();
         }
         g.strokeRect(x0 + 0.5, y0 + 0.5, step, step / 2);
         g.strokeRect(x0 + 0.5, y0 + step / 2 + 0.5, step, step / 2);
@@ -54,7 +57,7 @@ async function paint({ layer, z, x, y }) {
         const h = line(m + 1, 1) - line(m, 1);
         const kind = hash(k, m, 3);
         if (kind < 0.18) {
-          g.fillStyle = aerial ? "#3f5a2c" : "#d6e6c3";  // a park or a field
+          g.fillStyle = aerial ? "#3f5a2c" : "#d6e6c3"; // a park or a field
           g.fillRect(x0, y0, w, h);
           continue;
         }
@@ -64,7 +67,7 @@ async function paint({ layer, z, x, y }) {
         }
         if (!detailed) {
           if (kind < 0.45) {
-            g.fillStyle = aerial ? "#8a8570" : "#e6ddd5";  // a town
+            g.fillStyle = aerial ? "#8a8570" : "#e6ddd5"; // a town
             g.fillRect(x0 + step * 0.1, y0 + step * 0.1, w * 0.7, h * 0.6);
           }
           continue;
@@ -93,10 +96,12 @@ async function paint({ layer, z, x, y }) {
         const main = !detailed || ((k % 4) + 4) % 4 === 0;
         const width = main ? (detailed ? 8 : 4) : 5;
         g.fillStyle = aerial ? "#8f8c86" : main ? "#d8b64a" : "#cfc6b9";
-        if (axis) g.fillRect(0, p - width / 2 - 1, 256, width + 2); else g.fillRect(p - width / 2 - 1, 0, width + 2, 256);
+        if (axis) g.fillRect(0, p - width / 2 - 1, 256, width + 2);
+        else g.fillRect(p - width / 2 - 1, 0, width + 2, 256);
         if (!aerial) {
           g.fillStyle = main ? "#f7d96b" : "#ffffff";
-          if (axis) g.fillRect(0, p - width / 2, 256, width); else g.fillRect(p - width / 2, 0, width, 256);
+          if (axis) g.fillRect(0, p - width / 2, 256, width);
+          else g.fillRect(p - width / 2, 0, width, 256);
         }
       }
     }
@@ -118,7 +123,8 @@ async function sample({ png, box, step }) {
   g.drawImage(bitmap, 0, 0);
   const out = [];
   for (let y = Math.ceil(box.y); y < box.y + box.height; y += step) {
-    for (let x = Math.ceil(box.x); x < box.x + box.width; x += step) out.push([...g.getImageData(x, y, 1, 1).data.slice(0, 3)]);
+    for (let x = Math.ceil(box.x); x < box.x + box.width; x += step)
+      out.push([...g.getImageData(x, y, 1, 1).data.slice(0, 3)]);
   }
   return out;
 }
@@ -139,7 +145,10 @@ export class TilePainter {
   async tile(layer, z, x, y) {
     const key = `${layer}/${z}/${x}/${y}`;
     if (!this.cache.has(key)) {
-      this.cache.set(key, this.page.evaluate(paint, { layer, z, x, y }).then((b64) => Buffer.from(b64, "base64")));
+      this.cache.set(
+        key,
+        this.page.evaluate(paint, { layer, z, x, y }).then((b64) => Buffer.from(b64, "base64")),
+      );
     }
     return this.cache.get(key);
   }
