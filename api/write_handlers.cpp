@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/json.hpp"
+#include "db/model_tables.hpp"
 #include "db/row_write_store.hpp"
 #include "importers/importer.hpp"
 #include "importers/json_rows.hpp"
@@ -30,8 +31,8 @@ struct WriteTarget {
 
 WriteTarget write_target(const std::string& segment) {
   if (segment == "opportunities")
-    return {importers::ImportKind::opportunities, &importers::opportunity_spec(), "opportunity"};
-  if (segment == "needs") return {importers::ImportKind::needs, &importers::need_spec(), "need"};
+    return {importers::ImportKind::opportunities, &db::opportunities_table(), "opportunity"};
+  if (segment == "needs") return {importers::ImportKind::needs, &db::needs_table(), "need"};
   throw not_found(fmt::format("no resource /api/{}", segment));
 }
 

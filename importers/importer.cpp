@@ -19,6 +19,7 @@
 #include "core/text.hpp"
 #include "db/duplicate_store.hpp"
 #include "db/import_transaction.hpp"
+#include "db/model_tables.hpp"
 #include "db/reference_store.hpp"
 #include "db/run_store.hpp"
 #include "db/staging_store.hpp"
@@ -73,11 +74,11 @@ struct KindPlan {
 KindPlan plan_for(ImportKind kind) {
   switch (kind) {
     case ImportKind::opportunities:
-      return {&opportunity_spec(), build_opportunity, true};
+      return {&db::opportunities_table(), build_opportunity, true};
     case ImportKind::places:
-      return {&place_spec(), build_place, false};
+      return {&db::places_table(), build_place, false};
     case ImportKind::needs:
-      return {&need_spec(), build_need, true};
+      return {&db::needs_table(), build_need, true};
     default:
       break;
   }

@@ -7,6 +7,7 @@
 #include "core/hash.hpp"
 #include "core/text.hpp"
 #include "core/vocabulary.hpp"
+#include "db/model_tables.hpp"
 
 namespace terrier::importers {
 namespace {
@@ -108,10 +109,6 @@ std::optional<Location> locate(RowFields& row, const RowContext& ctx, bool requi
   return std::nullopt;
 }
 
-const db::StageColumn col(const char* name, const char* type) {
-  return {name, type};
-}
-
 double cents(double v) {
   return std::round(v * 100) / 100;
 }
@@ -152,66 +149,6 @@ std::optional<double> monthly_rent(RowFields& row, std::optional<double> surface
 
 }  // namespace
 
-const db::TableSpec& opportunity_spec() {
-  static const db::TableSpec spec{
-      "opportunities",
-      {col("title", "text"),
-       col("kind", "opportunity_kind"),
-       col("address", "text"),
-       col("commune_insee", "text"),
-       col("geom", "geometry"),
-       col("location_precision", "location_precision"),
-       col("geom_repaired", "boolean"),
-       col("built_surface_m2", "numeric"),
-       col("land_surface_m2", "numeric"),
-       col("tenures", "tenure[]"),
-       col("price_eur", "numeric"),
-       col("rent_eur_month", "numeric"),
-       col("available_from", "date"),
-       col("available_until", "date"),
-       col("owner_kind", "owner_kind"),
-       col("status", "opportunity_status"),
-       col("visibility", "visibility"),
-       col("last_verified", "date"),
-       col("source_status", "text"),
-       col("source_checked", "boolean"),
-       col("attributes", "jsonb")},
-      "opportunity_private",
-      "opportunity_id",
-      {col("owner_name", "text"), col("owner_contact", "text"), col("notes", "text")}};
-  return spec;
-}
-
-const db::TableSpec& place_spec() {
-  static const db::TableSpec spec{
-      "places",
-      {col("name", "text"), col("kind", "place_kind"), col("address", "text"),
-       col("commune_insee", "text"), col("geom", "geometry"),
-       col("location_precision", "location_precision"), col("website", "text"),
-       col("description", "text"), col("competences", "text[]"), col("attributes", "jsonb")},
-      "",
-      "",
-      {}};
-  return spec;
-}
-
-const db::TableSpec& need_spec() {
-  static const db::TableSpec spec{
-      "needs",
-      {col("collective_name", "text"), col("place_id", "bigint"), col("surface_min_m2", "numeric"),
-       col("surface_ideal_m2", "numeric"), col("surface_max_m2", "numeric"),
-       col("surface_tolerance_pct", "numeric"), col("kinds_wanted", "opportunity_kind[]"),
-       col("tenures_accepted", "tenure[]"), col("rent_max_eur_month", "numeric"),
-       col("price_max_eur", "numeric"), col("search_territory_id", "bigint"),
-       col("search_center", "geometry"), col("search_radius_m", "numeric"),
-       col("search_polygon", "geometry"), col("needed_from", "date"), col("description", "text"),
-       col("status", "need_status"), col("attributes", "jsonb")},
-      "need_private",
-      "need_id",
-      {col("contact", "text"), col("notes", "text")}};
-  return spec;
-}
-
 std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext& ctx) {
   constexpr double kMaxSurface = 1e9;
   auto kind = row.term("kind", opportunity_kinds());
@@ -242,7 +179,7 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
   auto loc = locate(row, ctx, /*required=*/true);
   if (row.rejected() || !loc) return std::nullopt;
 
-  return staged(opportunity_spec(), row, row.text("external_id"),
+  return staged(db::opportunities_table(), row, row.text("external_id"),
                 {{"title", title},
                  {"kind", kind},
                  {"address", row.text("address")},
@@ -279,7 +216,7 @@ std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) 
   if (row.rejected()) return std::nullopt;
   if (!loc) row.warn("lat", "", "no location: the place is kept but not shown on the map");
 
-  return staged(place_spec(), row, row.text("external_id"),
+  return staged(db::places_table(), row, row.text("external_id"),
                 {{"name", name},
                  {"kind", kind.value_or("tiers-lieu")},
                  {"address", row.text("address")},
@@ -365,7 +302,7 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
   }
   if (row.rejected()) return std::nullopt;
 
-  return staged(need_spec(), row, row.text("external_id"),
+  return staged(db::needs_table(), row, row.text("external_id"),
                 {{"collective_name", collective},
                  {"place_id", place_id},
                  {"surface_min_m2", num(smin)},

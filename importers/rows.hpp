@@ -23,10 +23,6 @@ struct RowContext {
   const TerritoryLookup* territories = nullptr;
 };
 
-const db::TableSpec& opportunity_spec();
-const db::TableSpec& place_spec();
-const db::TableSpec& need_spec();
-
 // Each returns nullopt when the row is rejected (the reasons are in `row`).
 std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext& ctx);
 std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx);

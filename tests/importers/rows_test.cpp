@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "db/model_tables.hpp"
 #include "db/table_spec.hpp"
 #include "geo/gdal.hpp"
 #include "importers/json_rows.hpp"
@@ -69,7 +70,7 @@ TEST_F(RowsTest, OpportunityGivesEachColumnItsValue) {
             R"("address":"1 rue Nationale","lon":3.06,"lat":50.63,"built_surface_m2":1250.5,)"
             R"("tenures":"bail commercial","rent_eur_month":800,"available_from":"2026-01-15",)"
             R"("owner_name":"SCI Filature","notes":"visite le mardi"})");
-  const auto& spec = opportunity_spec();
+  const auto& spec = db::opportunities_table();
   ASSERT_EQ(row.values.size(), width(spec));
   EXPECT_EQ(row.external_id, "o-1");
   EXPECT_EQ(value(spec, row, "title"), "Ancienne filature");
@@ -96,7 +97,7 @@ TEST_F(RowsTest, PlaceGivesEachColumnItsValue) {
   auto row = build(ImportKind::places,
                    R"({"external_id":"tl-2","name":"La Ruche","lon":2.78,"lat":50.29,)"
                    R"("website":"https://ruche.example","competences":"menuiserie; couture"})");
-  const auto& spec = place_spec();
+  const auto& spec = db::places_table();
   ASSERT_EQ(row.values.size(), width(spec));
   EXPECT_EQ(value(spec, row, "name"), "La Ruche");
   EXPECT_EQ(value(spec, row, "kind"), "tiers-lieu");
@@ -112,7 +113,7 @@ TEST_F(RowsTest, NeedGivesEachColumnItsValue) {
                    R"({"external_id":"b-1","collective_name":"Atelier vélo","place_ref":"tl-1",)"
                    R"("surface_min_m2":80,"surface_max_m2":200,"kinds_wanted":"local d'activité",)"
                    R"("territory":"mel","needed_from":"2026-03-01","contact":"a@example.org"})");
-  const auto& spec = need_spec();
+  const auto& spec = db::needs_table();
   ASSERT_EQ(row.values.size(), width(spec));
   EXPECT_EQ(value(spec, row, "collective_name"), "Atelier vélo");
   EXPECT_EQ(value(spec, row, "place_id"), "10");
