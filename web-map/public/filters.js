@@ -7,7 +7,7 @@ import * as view from "./context.js";
 import { debounce } from "./context.js";
 import { applyFilters, applyLayers } from "./layers.js";
 import { LIST_FILTERS, NUMBER_FILTERS, state } from "./state.js";
-import { mapConfig } from "./catalogue.js";
+import { mapConfig, valueLabel } from "./catalogue.js";
 import { buildStyle, renderLegend } from "./style.js";
 
 function checkboxes(fieldsetId, name, values, selected) {
@@ -15,7 +15,7 @@ function checkboxes(fieldsetId, name, values, selected) {
   fs.querySelectorAll("label").forEach((l) => l.remove());
   for (const value of values) {
     const input = element("input", { type: "checkbox", name, value, checked: selected.includes(value) });
-    fs.append(element("label", {}, input, ` ${value === "bcus" ? "BCUS" : value}`));
+    fs.append(element("label", {}, input, ` ${valueLabel(value)}`));
   }
 }
 
