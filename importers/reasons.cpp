@@ -35,7 +35,8 @@ constexpr std::array<Entry, kReasonCodeCount> kTable = {{
      "autre nombre du fichier ne le dit ; écrivez {} ou {}"},
     {C::not_a_surface_or_range, "not_a_surface_or_range", 1,
      "« {} » n'est ni une surface ni une fourchette"},
-    {C::minimum_above_maximum, "minimum_above_maximum", 1, "« {} » : le minimum dépasse le maximum"},
+    {C::minimum_above_maximum, "minimum_above_maximum", 1,
+     "« {} » : le minimum dépasse le maximum"},
     {C::surface_out_of_bounds, "surface_out_of_bounds", 0,
      "une surface doit être supérieure à 0 et inférieure à 1 000 000 000 m²"},
     {C::not_a_date, "not_a_date", 1, "« {} » n'est pas une date (attendu : jj/mm/aaaa)"},
@@ -61,17 +62,14 @@ constexpr std::array<Entry, kReasonCodeCount> kTable = {{
     {C::ideal_outside_range, "ideal_outside_range", 0,
      "n'est pas entre la surface minimale et la maximale"},
     {C::no_title_named, "no_title_named", 1, "sans intitulé : nommée « {} »"},
-    {C::annual_rent_converted, "annual_rent_converted", 2,
-     "loyer annuel lu comme {} €/mois ({})"},
+    {C::annual_rent_converted, "annual_rent_converted", 2, "loyer annuel lu comme {} €/mois ({})"},
     {C::rent_per_m2_converted, "rent_per_m2_converted", 2,
      "loyer au m² et par an lu comme {} €/mois ({})"},
     {C::rent_per_m2_needs_surface, "rent_per_m2_needs_surface", 0,
      "un loyer au m² et par an demande la surface, inconnue : donnez la surface ou le loyer "
      "mensuel"},
-    {C::latitude_without_longitude, "latitude_without_longitude", 0,
-     "une latitude sans longitude"},
-    {C::longitude_without_latitude, "longitude_without_latitude", 0,
-     "une longitude sans latitude"},
+    {C::latitude_without_longitude, "latitude_without_longitude", 0, "une latitude sans longitude"},
+    {C::longitude_without_latitude, "longitude_without_latitude", 0, "une longitude sans latitude"},
     {C::lat_lon_swapped, "lat_lon_swapped", 0,
      "la latitude et la longitude semblent inversées (dans les Hauts-de-France, la latitude est "
      "entre 49 et 51 environ et la longitude entre 1,4 et 4,3)"},
@@ -113,7 +111,8 @@ constexpr std::array<Entry, kReasonCodeCount> kTable = {{
      "aucun cercle, EPCI, commune ou département n'a ce nom, ce code ou cet identifiant"},
     {C::several_territories, "several_territories", 1,
      "désigne plusieurs territoires ({}) : écrivez son identifiant"},
-    {C::point_needs_radius, "point_needs_radius", 0, "un point de recherche demande un rayon en km"},
+    {C::point_needs_radius, "point_needs_radius", 0,
+     "un point de recherche demande un rayon en km"},
     {C::no_search_area, "no_search_area", 0,
      "pas de zone de recherche : un territoire, une commune, un point avec un rayon ou un "
      "polygone"},
@@ -208,6 +207,10 @@ std::string french(const Reason& reason) {
     args.push_back(i < reason.params.size() ? reason.params[i] : std::string());
   }
   return fmt::vformat(e.french, args);
+}
+
+std::string french(const std::optional<Reason>& reason) {
+  return reason ? french(*reason) : std::string();
 }
 
 }  // namespace terrier::importers
