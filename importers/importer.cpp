@@ -391,14 +391,14 @@ void write_issue_report(const std::string& path, const std::string& file,
     if (!out) throw Error(fmt::format("{}: cannot write the report", path));
     auto cell = [](const std::string& s) { return csv::quoted_cell(s); };  // no formula
     out << "\xEF\xBB\xBF"
-        << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
+        << "fichier;" << report.position_name << ";colonne;valeur;motif;type;code\r\n";
     for (const auto& i : report.issues) {
       const char* kind = i.kind == RowIssue::Kind::rejected   ? "rejetée"
                          : i.kind == RowIssue::Kind::warning  ? "avertissement"
                          : i.kind == RowIssue::Kind::conflict ? "conflit avec une modification"
                                                               : "doublon probable";
       out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value) << ';'
-          << cell(french(i.reason)) << ';' << kind << "\r\n";
+          << cell(french(i.reason)) << ';' << kind << ';' << code_name(i.reason.code) << "\r\n";
     }
     if (!out.flush()) throw Error(fmt::format("{}: cannot write the report", path));
   }
