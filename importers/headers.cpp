@@ -145,10 +145,10 @@ std::string describe_column(const ColumnReading& c) {
                                                                   : "--mapping");
   }
   // The same words as the report's warning about the column.
-  return fmt::format("'{}' -> {}", c.column,
-                     french(c.suggestion
-                                ? Reason{ReasonCode::column_kept_did_you_mean, {*c.suggestion}}
-                                : Reason{ReasonCode::column_kept}));
+  return fmt::format(
+      "'{}' -> {}", c.column,
+      french(c.suggestion ? Reason{ReasonCode::column_kept_did_you_mean, {*c.suggestion}}
+                          : Reason{ReasonCode::column_kept}));
 }
 
 std::string describe_reading(const std::vector<ColumnReading>& reading) {

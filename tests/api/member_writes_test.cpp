@@ -345,7 +345,7 @@ TEST_F(MemberWrites, AMemberImportsRowsOfItsCircleOnly) {
   auto j = json::parse(r.body);
   EXPECT_EQ(j["summary"], "read 4, inserted 1, updated 0, unchanged 0, rejected 3") << r.body;
   std::map<int, std::pair<std::string, std::string>> rejected;  // line -> column, reason
-  std::map<int, json> code;                                       // line -> code, params
+  std::map<int, json> code;                                     // line -> code, params
   for (const auto& i : j["issues"]) {
     if (i["type"] != "rejected") continue;
     rejected[i["line"]] = {i["column"], i["reason"]};

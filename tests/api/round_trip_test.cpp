@@ -189,8 +189,8 @@ TEST_F(SheetRoundTrip, ARowNamingADeletedRowIsRefusedWithItsLine) {
   const auto* issue = issue_at(report, 3);
   ASSERT_NE(issue, nullptr);
   EXPECT_EQ(issue->column, "Réf.");
-  EXPECT_EQ(issue->reason,
-            (importers::Reason{importers::ReasonCode::unknown_row_id, {std::to_string(id + 1000)}}));
+  EXPECT_EQ(issue->reason, (importers::Reason{importers::ReasonCode::unknown_row_id,
+                                              {std::to_string(id + 1000)}}));
   EXPECT_NE(importers::french(issue->reason).find("aucune ligne #" + std::to_string(id + 1000)),
             std::string::npos);
   EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 1);
@@ -227,8 +227,8 @@ TEST_F(SheetRoundTrip, AGisExportsIdentifierIsTheReference) {
   bool warned = false;
   for (const auto& i : both.issues) {
     warned |= i.kind == importers::RowIssue::Kind::warning &&
-              i.reason == importers::Reason{importers::ReasonCode::ambiguous_reference,
-                                            {"id_site", "id"}};
+              i.reason ==
+                  importers::Reason{importers::ReasonCode::ambiguous_reference, {"id_site", "id"}};
   }
   EXPECT_TRUE(warned);
 }

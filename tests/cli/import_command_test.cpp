@@ -40,7 +40,8 @@ TEST_F(ImportCli, StrictImportWithBadRowsExitsTwoNamesEachRowAndWritesTheReport)
         ":line 6: rejected: column 'Disponible à partir du': '31/02/2026': « 31/02/2026 » n'est "
         "pas une date : le mois 2 de 2026 a 28 jours",
         ":line 7: rejected: column 'Prix (€)': 'à négocier': « à négocier » n'est pas un nombre",
-        ":line 8: rejected: column 'Réf.': 'G-1': la même référence figure déjà plus haut (n° 2)"}) {
+        ":line 8: rejected: column 'Réf.': 'G-1': la même référence figure déjà plus haut (n° "
+        "2)"}) {
     EXPECT_NE(r.output.find(file + line), std::string::npos) << line << "\n" << r.output;
   }
   EXPECT_EQ(r.output.find("must be"), std::string::npos) << r.output;
@@ -121,9 +122,10 @@ TEST_F(ImportHeaderCli, DryRunPrintsHowTheHeaderWasReadBeforeAnyRow) {
   ASSERT_NE(table, std::string::npos) << r.output;
   EXPECT_NE(r.output.find("  'surface_batie_m2' -> built_surface_m2\n"), std::string::npos);
   EXPECT_NE(r.output.find("  'loyer_eur_mois' -> rent_eur_month\n"), std::string::npos);
-  EXPECT_NE(r.output.find("  'visibilte' -> colonne ignorée (gardée dans attributes) ; vouliez-vous "
-                          "dire « Visibilité » ?\n"),
-            std::string::npos);
+  EXPECT_NE(
+      r.output.find("  'visibilte' -> colonne ignorée (gardée dans attributes) ; vouliez-vous "
+                    "dire « Visibilité » ?\n"),
+      std::string::npos);
   // The ignored columns are in the report too, and the table comes first.
   std::size_t ignored =
       r.output.find(file +

@@ -25,11 +25,11 @@ std::vector<ReasonCode> all_codes() {
 // uses ("a", "an", "on", "date" are French too).
 const std::set<std::string>& english_words() {
   static const std::set<std::string> words = {
-      "the",  "is",      "not",   "must",   "be",      "at",     "least", "most",  "of",
-      "no",   "and",     "has",   "this",   "field",   "fields", "required", "number",
-      "give", "row",     "line",  "column", "ignored", "file",   "value", "unknown", "kept",
-      "read", "as",      "with",  "or",     "than",    "too",    "large", "already", "only",
-      "are",  "accepted", "which", "did",   "you",     "mean",   "here",  "its",   "one"};
+      "the",      "is",    "not",    "must",    "be",    "at",     "least",    "most",   "of",
+      "no",       "and",   "has",    "this",    "field", "fields", "required", "number", "give",
+      "row",      "line",  "column", "ignored", "file",  "value",  "unknown",  "kept",   "read",
+      "as",       "with",  "or",     "than",    "too",   "large",  "already",  "only",   "are",
+      "accepted", "which", "did",    "you",     "mean",  "here",   "its",      "one"};
   return words;
 }
 
@@ -69,7 +69,8 @@ TEST(Reasons, EveryCodeRendersFrenchWithEachParameterInPlace) {
     }
     std::string bare = french_text;
     for (const auto& p : reason.params) {
-      for (auto at = bare.find(p); at != std::string::npos; at = bare.find(p)) bare.erase(at, p.size());
+      for (auto at = bare.find(p); at != std::string::npos; at = bare.find(p))
+        bare.erase(at, p.size());
     }
     EXPECT_GE(words_of(bare).size(), 2u) << "some words of its own: " << french_text;
     for (const auto& w : words_of(bare)) {
@@ -81,7 +82,8 @@ TEST(Reasons, EveryCodeRendersFrenchWithEachParameterInPlace) {
 TEST(Reasons, ParametersAreTheCodesOwnNoMoreNoFewer) {
   // One parameter more than the code takes is not shown; one fewer shows
   // blank rather than throwing.
-  EXPECT_EQ(french(Reason{ReasonCode::not_a_number, {"abc", "extra"}}), "« abc » n'est pas un nombre");
+  EXPECT_EQ(french(Reason{ReasonCode::not_a_number, {"abc", "extra"}}),
+            "« abc » n'est pas un nombre");
   EXPECT_EQ(french(Reason{ReasonCode::not_a_number}), "«  » n'est pas un nombre");
 }
 
@@ -99,7 +101,8 @@ TEST(Reasons, CodeNamesAreDistinctSnakeCase) {
     EXPECT_TRUE(seen.insert(name).second) << name;
     ASSERT_FALSE(name.empty());
     for (char c : name) {
-      EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')
+      EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) ||
+                  std::isdigit(static_cast<unsigned char>(c)) || c == '_')
           << name;
     }
   }
