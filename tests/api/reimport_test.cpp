@@ -37,7 +37,7 @@ TEST_F(FollowupTest, ReimportKeepsAPageEditReportsTheConflictAndPreferFileApplie
 
   auto preferred = run_terrier("import opportunities --prefer-file " + file, env);
   ASSERT_EQ(preferred.exit_code, 0) << preferred.output;
-  EXPECT_NE(preferred.output.find("the file's value applied"), std::string::npos)
+  EXPECT_NE(preferred.output.find("la valeur du fichier est appliquée"), std::string::npos)
       << preferred.output;
   EXPECT_EQ(value("SELECT rent_eur_month || ' ' || title FROM opportunities WHERE id = " + id),
             "1200 Ancienne école Jules Ferry");
