@@ -2,9 +2,10 @@
 
 // Refused fields of a write, as the page shows them: problem details whose
 // "field" names the first refused JSON field and whose "detail" says why in
-// French, with every refused field in "errors" ([{"field","detail","value"}]).
-// The rules and the fields' labels are the importers' own
-// (importers/field_table); only the reasons' words are translated here.
+// French, with every refused field in "errors"
+// ([{"field","code","params","detail","value"}]). The rules, the fields'
+// labels and the reasons' words are the importers' own (importers/rows,
+// importers/field_table, importers/reasons).
 
 #include <string>
 #include <vector>
@@ -18,10 +19,6 @@ namespace terrier::api {
 // The French label of a field as the page's forms show it ("Surface bâtie
 // (m²)"), from the importers' field table.
 std::string field_label(importers::ImportKind kind, const std::string& field);
-
-// An importer's reason ("must be greater than 0") in French
-// ("doit être supérieur à 0"); an unknown reason is quoted as it is.
-std::string french_reason(const std::string& reason);
 
 // 400 with "field", a French "detail" and "errors", from the rejected issues
 // of one row.

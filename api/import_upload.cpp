@@ -74,7 +74,9 @@ json report_json(const importers::ImportReport& report, bool dry_run, json heade
                       {"position", i.position},
                       {"column", i.column},
                       {"value", i.value},
-                      {"reason", i.reason},
+                      {"code", importers::code_name(i.reason.code)},
+                      {"params", i.reason.params},
+                      {"reason", importers::french(i.reason)},
                       {"type", importers::issue_kind_name(i.kind)}});
   }
   return {{"summary", report.summary()},

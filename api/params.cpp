@@ -16,6 +16,11 @@
 namespace terrier::api {
 namespace {
 
+// An importer parser's refusal in French (none for a blank value).
+std::string refusal(const std::optional<importers::Reason>& reason) {
+  return reason ? importers::french(*reason) : std::string("valeur vide");
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -74,7 +79,7 @@ std::vector<std::string> terms(const std::string& name, const std::string& value
   std::vector<std::string> out;
   for (const auto& piece : text::split_any(value, {","})) {
     auto p = vocabulary.parse(piece);
-    if (!p.ok() || !p.value) throw bad_request(fmt::format("{}: {}", name, p.error));
+    if (!p.ok() || !p.value) throw bad_request(fmt::format("{}: {}", name, refusal(p.error)));
     out.push_back(*p.value);
   }
   return out;
@@ -220,7 +225,7 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   if (auto v = get("price_max")) f.price_max = parse_double("price_max", *v);
   if (auto v = get("available_before")) {
     auto d = importers::parse_date(*v);
-    if (!d.ok() || !d.value) throw bad_request("available_before: " + d.error);
+    if (!d.ok() || !d.value) throw bad_request("available_before: " + refusal(d.error));
     f.available_before = d.value->iso();
   }
   if (auto v = get("territory")) f.territory = text::trim(*v);

@@ -90,8 +90,8 @@ db::RequestRow validated(const importers::RequestDraft& draft, db::RequestStore&
   if (checked.row) return *checked.row;
   std::string detail;
   for (const auto& i : checked.issues) {
-    detail +=
-        (detail.empty() ? "" : " ; ") + (i.field.empty() ? i.value : i.field) + " : " + i.reason;
+    detail += (detail.empty() ? "" : " ; ") + (i.field.empty() ? i.value : i.field) + " : " +
+              importers::french(i.reason);
   }
   throw field_error(checked.issues.front().field.empty() ? checked.issues.front().value
                                                          : checked.issues.front().field,

@@ -21,13 +21,18 @@ std::string current_user() {
   return std::to_string(getuid());
 }
 
-// Prints a report's issues and summary; the exit code.
+// Prints a report's issues (each reason in French, as the API and the page
+// show it) and summary; the exit code.
 int print_report(const importers::ImportOptions& options, const importers::ImportReport& report) {
   for (const auto& issue : report.issues) {
     std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
     std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
-    fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name, issue.position,
-               importers::issue_kind_name(issue.kind), where, value, issue.reason);
+    std::string at = issue.position == 0  // about the file as a whole, or its header
+                         ? std::string(":")
+                         : fmt::format(":{} {}:", report.position_name, issue.position);
+    fmt::print(stderr, "{}{} {}:{}{} {}\n", options.file, at,
+               importers::issue_kind_name(issue.kind), where, value,
+               importers::french(issue.reason));
   }
   if (options.reject_report)
     importers::write_issue_report(*options.reject_report, options.file, report);
@@ -74,29 +79,7 @@ int import_file(const Settings& settings, ImportArgs args) {
 
   auto conn = db::connect(database_url(settings));
   db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
-  auto report = importers::run_import(*conn, options);
-
-  for (const auto& issue : report.issues) {
-    std::string where = issue.column.empty() ? "" : fmt::format(" column '{}':", issue.column);
-    std::string value = issue.value.empty() ? "" : fmt::format(" '{}':", issue.value);
-    if (issue.position == 0) {  // about the file as a whole, or its header
-      fmt::print(stderr, "{}: {}:{}{} {}\n", options.file, importers::issue_kind_name(issue.kind),
-                 where, value, issue.reason);
-      continue;
-    }
-    fmt::print(stderr, "{}:{} {}: {}:{}{} {}\n", options.file, report.position_name, issue.position,
-               importers::issue_kind_name(issue.kind), where, value, issue.reason);
-  }
-  if (options.reject_report) {
-    importers::write_issue_report(*options.reject_report, options.file, report);
-  }
-  if (options.dry_run) {
-    fmt::print(stderr, "dry run: nothing was written\n");
-  } else if (!report.committed) {
-    fmt::print(stderr, "--strict: {} row(s) rejected, nothing was written\n", report.rejected);
-  }
-  fmt::print("{}\n", report.summary());
-  return options.strict && report.rejected > 0 ? 2 : 0;
+  return print_report(options, importers::run_import(*conn, options));
 }
 
 namespace {

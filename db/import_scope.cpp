@@ -50,9 +50,7 @@ std::vector<OutOfScopeRow> StagingStore::drop_rows_out_of_scope(
                                    s),
                        allowed)) {
       out.push_back({r[0].as<std::size_t>(), "visibility", r[1].as<std::string>(),
-                     fmt::format("Visibilité « {} » : votre rôle ne peut pas la donner (il ne "
-                                 "verrait plus la ligne)",
-                                 r[1].as<std::string>())});
+                     OutOfScopeRow::Cause::visibility});
     }
   }
   for (const auto& r : w.exec_params(
@@ -60,10 +58,7 @@ std::vector<OutOfScopeRow> StagingStore::drop_rows_out_of_scope(
                        "RETURNING s.position",
                        s, kCircle, point_of(spec, "s")),
            slug)) {
-    out.push_back({r[0].as<std::size_t>(), "location", "",
-                   fmt::format("hors de votre cercle ({}) : un membre importe les lignes de son "
-                               "cercle",
-                               slug)});
+    out.push_back({r[0].as<std::size_t>(), "location", "", OutOfScopeRow::Cause::outside_circle});
   }
   // $2 is typed even for a table without visibility (never NULL: false).
   std::string hidden = has_visibility(spec) ? "NOT (t.visibility::text = ANY($2::text[])) OR "
@@ -82,9 +77,7 @@ std::vector<OutOfScopeRow> StagingStore::drop_rows_out_of_scope(
                        fmt::arg("conf", confidential)),
            slug, allowed)) {
     out.push_back({r[0].as<std::size_t>(), "external_id", r[1].as<std::string>(),
-                   "cette référence désigne une ligne existante hors de votre cercle, que votre "
-                   "rôle ne lit pas ou qui porte des champs confidentiels : seul un "
-                   "administrateur peut la réimporter"});
+                   OutOfScopeRow::Cause::stored_row_out_of_reach});
   }
   return out;
 }

@@ -63,10 +63,12 @@ struct EditConflict {
 
 // A staged row an import limited to a circle may not write: the field
 // that says why ("location", "visibility", "external_id"), its value, and
-// the reason in French.
+// the cause (the importers word it: importers/reasons).
 struct OutOfScopeRow {
+  enum class Cause { visibility, outside_circle, stored_row_out_of_reach };
   std::size_t position;
-  std::string field, value, reason;
+  std::string field, value;
+  Cause cause;
 };
 
 // A staged row naming a stored row by its id ("#42") that does not exist

@@ -211,17 +211,17 @@ Parsed<double> parse_number(std::string_view text) {
   std::string s = text::fold(original);
   s = strip_unit(std::move(s));
   if (!remove_group_blanks(s) || !normalise_separators(s) || !is_plain_decimal(s)) {
-    return {std::nullopt, fmt::format("'{}' is not a number", original)};
+    return {std::nullopt, Reason{ReasonCode::not_a_number, {original}}};
   }
   std::string_view digits = s;
   if (digits[0] == '+') digits.remove_prefix(1);  // from_chars refuses '+'
   double value = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (ec == std::errc::result_out_of_range || (ec == std::errc{} && std::fabs(value) >= 1e15)) {
-    return {std::nullopt, fmt::format("'{}' is too large", original)};
+    return {std::nullopt, Reason{ReasonCode::too_large, {original}}};
   }
   if (ec != std::errc{} || end != digits.data() + digits.size() || !std::isfinite(value)) {
-    return {std::nullopt, fmt::format("'{}' is not a number", original)};
+    return {std::nullopt, Reason{ReasonCode::not_a_number, {original}}};
   }
   return {value, {}};
 }
@@ -236,19 +236,20 @@ Parsed<Date> parse_date(std::string_view text) {
   Date date;
   std::optional<std::string_view> day_part = without_time(original);
   if (!day_part || !read_date(*day_part, date)) {
-    return {std::nullopt, fmt::format("'{}' is not a date (expected dd/mm/yyyy)", original)};
+    return {std::nullopt, Reason{ReasonCode::not_a_date, {original}}};
   }
   if (date.year < 1800 || date.year > 2200) {
     return {std::nullopt,
-            fmt::format("'{}' is not a plausible date (year {})", original, date.year)};
+            Reason{ReasonCode::implausible_year, {original, std::to_string(date.year)}}};
   }
   if (date.month < 1 || date.month > 12) {
     return {std::nullopt,
-            fmt::format("'{}' is not a date: there is no month {}", original, date.month)};
+            Reason{ReasonCode::no_such_month, {original, std::to_string(date.month)}}};
   }
   if (date.day < 1 || date.day > days_in_month(date.year, date.month)) {
-    return {std::nullopt, fmt::format("'{}' is not a date: month {} of {} has {} days", original,
-                                      date.month, date.year, days_in_month(date.year, date.month))};
+    return {std::nullopt, Reason{ReasonCode::no_such_day,
+                                 {original, std::to_string(date.month), std::to_string(date.year),
+                                  std::to_string(days_in_month(date.year, date.month))}}};
   }
   return {date, {}};
 }
@@ -263,7 +264,7 @@ Parsed<bool> parse_bool(std::string_view text) {
   for (std::string_view no : {"non", "n", "faux", "false", "no", "0"}) {
     if (folded == no) return {false, {}};
   }
-  return {std::nullopt, fmt::format("'{}' is not yes/no", original)};
+  return {std::nullopt, Reason{ReasonCode::not_yes_no, {original}}};
 }
 
 Vocabulary::Vocabulary(std::string name, std::vector<std::string> values,
@@ -292,7 +293,7 @@ Parsed<std::string> Vocabulary::parse(std::string_view text) const {
   }
   std::string list;
   for (const auto& value : values_) list += (list.empty() ? "" : ", ") + value;
-  return {std::nullopt, fmt::format("'{}' is not a known {} ({})", original, name_, list)};
+  return {std::nullopt, Reason{ReasonCode::unknown_term, {original, name_, list}}};
 }
 
 Parsed<std::vector<std::string>> Vocabulary::parse_list(std::string_view text) const {

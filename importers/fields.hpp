@@ -1,8 +1,8 @@
 #pragma once
 
 // Parsing of field values as people type them in French spreadsheets. Each
-// parser returns the value, or an error message in French-neutral English
-// that names what is wrong (the caller adds file, line and column).
+// parser returns the value, or the reason it cannot (a code with the value
+// as written: importers/reasons; the caller adds file, line and column).
 
 #include <optional>
 #include <string>
@@ -11,14 +11,15 @@
 #include <vector>
 
 #include "core/vocabulary.hpp"
+#include "importers/reasons.hpp"
 
 namespace terrier::importers {
 
 template <typename T>
 struct Parsed {
-  std::optional<T> value;  // nullopt with an empty error: the field was empty
-  std::string error;       // non-empty: the field cannot be read
-  bool ok() const { return error.empty(); }
+  std::optional<T> value;       // nullopt without an error: the field was empty
+  std::optional<Reason> error;  // the field cannot be read
+  bool ok() const { return !error; }
 };
 
 // "1 250,5", "1 250,5" (no-break or narrow no-break spaces), "1250.5",
@@ -53,7 +54,7 @@ class Vocabulary {
       : Vocabulary(std::move(name), std::vector<std::string>(values.begin(), values.end()),
                    std::move(synonyms)) {}
 
-  // The canonical value, or an error listing the accepted values.
+  // The canonical value, or unknown_term with the accepted values.
   Parsed<std::string> parse(std::string_view text) const;
   // Several values in one cell, split on "/", ",", ";", "+", ">", " ou ",
   // " et ", "|"; order kept, duplicates removed. "toutes", "tous",

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "importers/reasons.hpp"
 
 namespace terrier::importers {
 namespace {
@@ -143,9 +144,11 @@ std::string describe_column(const ColumnReading& c) {
                        : key == "lien terrier" || key == "couche" ? "colonne d'export de Terrier"
                                                                   : "--mapping");
   }
-  std::string line = fmt::format("'{}' -> ignorée (gardée dans attributes)", c.column);
-  if (c.suggestion) line += fmt::format("; did you mean '{}'?", *c.suggestion);
-  return line;
+  // The same words as the report's warning about the column.
+  return fmt::format(
+      "'{}' -> {}", c.column,
+      french(c.suggestion ? Reason{ReasonCode::column_kept_did_you_mean, {*c.suggestion}}
+                          : Reason{ReasonCode::column_kept}));
 }
 
 std::string describe_reading(const std::vector<ColumnReading>& reading) {

@@ -110,9 +110,7 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
   auto read_one = [&](const SourceRecord& rec) {
     std::size_t issues_before = report.issues.size();
     RowFields row(mapping, source.header(), rec, report.issues, &conventions);
-    if (!rec.shape_error.empty()) {
-      row.reject("external_id", "", rec.shape_error + " (an unquoted separator?)");
-    }
+    if (rec.shape_error) row.reject("external_id", "", *rec.shape_error);
     auto staged = row.rejected() ? std::nullopt : plan.build(row, ctx);
     if (row.needs_convention()) {
       report.issues.resize(issues_before);  // its issues come with the second reading
@@ -154,11 +152,11 @@ void resolve_targets(db::StagingStore& store, const db::TableSpec& spec, const R
   const std::string column = col ? source.header()[*col] : std::string("external_id");
   for (const auto& r : store.resolve_targets(spec)) {
     ++report.rejected;
-    report.issues.push_back(
-        {RowIssue::Kind::rejected, r.position, column, fmt::format("#{}", r.id),
-         fmt::format("no row #{} in Terrier (deleted since the file was exported?); empty the "
-                     "cell to add the row as a new one",
-                     r.id)});
+    report.issues.push_back({RowIssue::Kind::rejected,
+                             r.position,
+                             column,
+                             fmt::format("#{}", r.id),
+                             {ReasonCode::unknown_row_id, {std::to_string(r.id)}}});
   }
 }
 
@@ -172,15 +170,33 @@ void reject_repeated_rows(db::StagingStore& store, const RecordSource& source,
   for (const auto& r : store.drop_repeated_rows()) {
     ++report.rejected;
     if (r.external_id) {
-      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, *r.external_id,
-                               fmt::format("the same reference is already at {} {}",
-                                           source.position_name(), r.first_position)});
+      report.issues.push_back(
+          {RowIssue::Kind::rejected,
+           r.position,
+           column,
+           *r.external_id,
+           {ReasonCode::repeated_reference, {std::to_string(r.first_position)}}});
     } else {
-      report.issues.push_back({RowIssue::Kind::rejected, r.position, column, "",
-                               fmt::format("the same row (no reference) is already at {} {}",
-                                           source.position_name(), r.first_position)});
+      report.issues.push_back({RowIssue::Kind::rejected,
+                               r.position,
+                               column,
+                               "",
+                               {ReasonCode::repeated_row, {std::to_string(r.first_position)}}});
     }
   }
+}
+
+// Why an import limited to a circle may not write a row.
+Reason out_of_scope(const db::OutOfScopeRow& r, const ImportOptions& options) {
+  switch (r.cause) {
+    case db::OutOfScopeRow::Cause::visibility:
+      return {ReasonCode::visibility_not_allowed, {r.value}};
+    case db::OutOfScopeRow::Cause::outside_circle:
+      return {ReasonCode::outside_circle, {*options.circle}};
+    case db::OutOfScopeRow::Cause::stored_row_out_of_reach:
+      break;
+  }
+  return {ReasonCode::stored_row_out_of_reach};
 }
 
 // An import limited to a circle: the rows it may not write, rejected with
@@ -203,8 +219,8 @@ void reject_rows_out_of_scope(db::StagingStore& store, const db::TableSpec& spec
   };
   for (const auto& r : store.drop_rows_out_of_scope(spec, *options.circle, options.visibilities)) {
     ++report.rejected;
-    report.issues.push_back(
-        {RowIssue::Kind::rejected, r.position, column_of(r.field), r.value, r.reason});
+    report.issues.push_back({RowIssue::Kind::rejected, r.position, column_of(r.field), r.value,
+                             out_of_scope(r, options)});
   }
 }
 
@@ -212,13 +228,13 @@ void reject_rows_out_of_scope(db::StagingStore& store, const db::TableSpec& spec
 // suggestion when its header is close to a known field's.
 void report_ignored_columns(const Mapping& mapping, ImportReport& report) {
   for (const auto& n : mapping.notes()) {
-    report.issues.push_back({RowIssue::Kind::warning, 0, n.column, "", n.text});
+    report.issues.push_back({RowIssue::Kind::warning, 0, n.column, "", n.reason});
   }
   for (const auto& c : mapping.reading()) {
     if (c.field || !c.kept) continue;
-    std::string reason = "ignorée (gardée dans attributes)";
-    if (c.suggestion) reason += fmt::format("; did you mean '{}'?", *c.suggestion);
-    report.issues.push_back({RowIssue::Kind::warning, 0, c.column, "", reason});
+    Reason reason = c.suggestion ? Reason{ReasonCode::column_kept_did_you_mean, {*c.suggestion}}
+                                 : Reason{ReasonCode::column_kept};
+    report.issues.push_back({RowIssue::Kind::warning, 0, c.column, "", std::move(reason)});
   }
 }
 
@@ -321,9 +337,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
       // A rejected row without a reference cannot be told apart from a row
       // that left the file: deleting would lose it.
       sync = false;
-      report.issues.push_back({RowIssue::Kind::warning, 0, "", "",
-                               "--sync skipped: rejected rows without a reference might be rows "
-                               "still in the file; fix them and import again"});
+      report.issues.push_back({RowIssue::Kind::warning, 0, "", "", {ReasonCode::sync_skipped}});
     }
 
     staging.keep_stored_attributes(*plan.spec, source->header());
@@ -337,11 +351,13 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
                                                    options.visibilities)) {
           continue;
         }
-        report.issues.push_back(
-            {RowIssue::Kind::flagged, d.position, "", d.other_external_id,
-             fmt::format(
-                 "probable duplicate of '{}' ({} {}), {:.0f} m away: check and merge by hand",
-                 d.other_title, d.other_source, d.other_external_id, d.distance_m)});
+        report.issues.push_back({RowIssue::Kind::flagged,
+                                 d.position,
+                                 "",
+                                 d.other_external_id,
+                                 {ReasonCode::probable_duplicate,
+                                  {d.other_title, d.other_source, d.other_external_id,
+                                   fmt::format("{:.0f}", d.distance_m)}}});
         ++report.flagged;
       }
     }
@@ -376,14 +392,14 @@ void write_issue_report(const std::string& path, const std::string& file,
     if (!out) throw Error(fmt::format("{}: cannot write the report", path));
     auto cell = [](const std::string& s) { return csv::quoted_cell(s); };  // no formula
     out << "\xEF\xBB\xBF"
-        << "fichier;" << report.position_name << ";colonne;valeur;motif;type\r\n";
+        << "fichier;" << report.position_name << ";colonne;valeur;motif;type;code\r\n";
     for (const auto& i : report.issues) {
       const char* kind = i.kind == RowIssue::Kind::rejected   ? "rejetée"
                          : i.kind == RowIssue::Kind::warning  ? "avertissement"
                          : i.kind == RowIssue::Kind::conflict ? "conflit avec une modification"
                                                               : "doublon probable";
       out << cell(file) << ';' << i.position << ';' << cell(i.column) << ';' << cell(i.value) << ';'
-          << cell(i.reason) << ';' << kind << "\r\n";
+          << cell(french(i.reason)) << ';' << kind << ';' << code_name(i.reason.code) << "\r\n";
     }
     if (!out.flush()) throw Error(fmt::format("{}: cannot write the report", path));
   }

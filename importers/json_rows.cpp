@@ -92,7 +92,7 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, const RowCon
   for (const auto& [key, value] : props.items()) {
     if (std::find(field_names(kind).begin(), field_names(kind).end(), key) ==
         field_names(kind).end()) {
-      out.issues.push_back({RowIssue::Kind::rejected, 1, key, "", "unknown field"});
+      out.issues.push_back({RowIssue::Kind::rejected, 1, key, "", {ReasonCode::unknown_field}});
       out.row.reset();
     }
   }

@@ -22,9 +22,7 @@ constexpr int kGeosMultiPolygon = 6;
 std::optional<LocationError> malformed_insee(const std::string& code) {
   static const std::regex insee(R"(^[0-9][0-9AB][0-9]{3}$)");
   if (std::regex_match(code, insee)) return std::nullopt;
-  return LocationError{"commune_insee", code,
-                       "an INSEE code has 5 characters (a spreadsheet may have dropped a "
-                       "leading zero: 02408, not 2408)"};
+  return LocationError{"commune_insee", code, {ReasonCode::malformed_insee}};
 }
 
 // A point as the staging table stores it: to 1e-7° (db::StageWriter::finish
@@ -164,7 +162,7 @@ LocationResult LocationResolver::from_wkt(const std::string& wkt, const Location
     }
     return from_geometry(std::move(g), in, "wkt");
   } catch (const Error& e) {
-    return LocationError{"wkt", wkt.substr(0, 60), e.what()};
+    return LocationError{"wkt", wkt.substr(0, 60), {ReasonCode::unreadable_geometry, {e.what()}}};
   }
 }
 
@@ -174,7 +172,7 @@ LocationResult LocationResolver::resolve(const LocationInput& in) const {
     auto result = from_wkt(wkt, in);
     auto* err = std::get_if<LocationError>(&result);
     if (err && options_.wkt_either_axis_order && is_wgs84(options_.srs) &&
-        err->reason.find("outside Hauts-de-France") != std::string::npos) {
+        err->reason.code == ReasonCode::outside_region) {
       auto swapped = from_wkt(swap_wkt_axes(wkt), in);
       if (auto* loc = std::get_if<Location>(&swapped)) {
         loc->axes_swapped = true;
@@ -189,7 +187,7 @@ LocationResult LocationResolver::resolve(const LocationInput& in) const {
       if (is_wgs84(crs)) return from_geometry(ctx_.from_wkb(*in.wkb), in, "geometry");
       return from_geometry(ctx_.from_wkb(reprojector(*crs).transform_wkb(*in.wkb)), in, "geometry");
     } catch (const Error& e) {
-      return LocationError{"geometry", "", e.what()};
+      return LocationError{"geometry", "", {ReasonCode::unreadable_geometry, {e.what()}}};
     }
   }
   if (!blank(in.lon) || !blank(in.lat)) return from_coordinates(in);
@@ -197,12 +195,12 @@ LocationResult LocationResolver::resolve(const LocationInput& in) const {
 }
 
 LocationResult LocationResolver::from_coordinates(const LocationInput& in) const {
-  if (blank(in.lon)) return LocationError{"lon", "", "a latitude is given without a longitude"};
-  if (blank(in.lat)) return LocationError{"lat", "", "a longitude is given without a latitude"};
+  if (blank(in.lon)) return LocationError{"lon", "", {ReasonCode::latitude_without_longitude}};
+  if (blank(in.lat)) return LocationError{"lat", "", {ReasonCode::longitude_without_latitude}};
   auto x = parse_number(*in.lon);
-  if (!x.ok()) return LocationError{"lon", *in.lon, x.error};
+  if (!x.ok()) return LocationError{"lon", *in.lon, *x.error};
   auto y = parse_number(*in.lat);
-  if (!y.ok()) return LocationError{"lat", *in.lat, y.error};
+  if (!y.ok()) return LocationError{"lat", *in.lat, *y.error};
   geo::XY p{*x.value, *y.value};
   std::string shown = fmt::format("{} / {}", text::trim(*in.lat), text::trim(*in.lon));
   try {
@@ -213,18 +211,16 @@ LocationResult LocationResolver::from_coordinates(const LocationInput& in) const
         case geo::CoordinateGuess::lon_lat:
           break;
         case geo::CoordinateGuess::lat_lon_swapped:
-          return LocationError{"lat", shown,
-                               "latitude and longitude look swapped (latitude is about 49-51 "
-                               "and longitude 1.4-4.3 in Hauts-de-France)"};
+          return LocationError{"lat", shown, {ReasonCode::lat_lon_swapped}};
         case geo::CoordinateGuess::lambert93:
           p = to_wgs84("EPSG:2154").transform(p);
           break;
         case geo::CoordinateGuess::outside:
-          return LocationError{"lat", shown, "the location is outside Hauts-de-France"};
+          return LocationError{"lat", shown, {ReasonCode::outside_region}};
       }
     }
   } catch (const Error& e) {
-    return LocationError{"lon", shown, e.what()};
+    return LocationError{"lon", shown, {ReasonCode::projection_failed, {e.what()}}};
   }
   return from_geometry(ctx_.point(p.x, p.y), in, "lat");
 }
@@ -235,19 +231,18 @@ LocationResult LocationResolver::from_commune(const LocationInput& in) const {
   if (!blank(in.insee)) {
     if (auto err = malformed_insee(text::trim(*in.insee))) return *err;
     c = communes_.by_insee(*in.insee);
-    if (!c) return LocationError{"commune_insee", *in.insee, "unknown INSEE code in the region"};
+    if (!c) return LocationError{"commune_insee", *in.insee, {ReasonCode::unknown_insee}};
   } else if (!blank(in.commune_name)) {
     c = blank(in.postcode) ? communes_.by_unique_name(*in.commune_name)
                            : communes_.by_postcode_and_name(*in.postcode, *in.commune_name);
     if (!c) {
-      return LocationError{
-          "commune_name", *in.commune_name + (blank(in.postcode) ? "" : " " + *in.postcode),
-          blank(in.postcode) ? "no single commune of the region has this name (add a postcode)"
-                             : "no commune of the region has this postcode and name"};
+      return LocationError{"commune_name",
+                           *in.commune_name + (blank(in.postcode) ? "" : " " + *in.postcode),
+                           {blank(in.postcode) ? ReasonCode::commune_name_not_unique
+                                               : ReasonCode::no_commune_postcode_name}};
     }
   } else if (!blank(in.postcode)) {
-    return LocationError{"postcode", *in.postcode,
-                         "a postcode alone does not locate a row: add the commune"};
+    return LocationError{"postcode", *in.postcode, {ReasonCode::postcode_alone}};
   } else {
     return NoLocation{};
   }
@@ -266,7 +261,7 @@ std::optional<LocationError> LocationResolver::check_commune(const LocationInput
     std::string code = text::trim(*in.insee);
     if (auto err = malformed_insee(code)) return err;
     if (!communes_.empty() && !communes_.by_insee(code)) {
-      return LocationError{"commune_insee", code, "unknown INSEE code in the region"};
+      return LocationError{"commune_insee", code, {ReasonCode::unknown_insee}};
     }
     out.insee = code;
   } else if (!blank(in.commune_name) && !communes_.empty()) {
@@ -280,26 +275,29 @@ std::optional<LocationError> LocationResolver::check_commune(const LocationInput
 
 LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const LocationInput& in,
                                                const char* field) const {
-  if (g.is_empty()) return LocationError{field, "", "the geometry is empty"};
+  if (g.is_empty()) return LocationError{field, "", {ReasonCode::empty_geometry}};
   int type = g.type_id();
   bool polygonal = type == kGeosPolygon || type == kGeosMultiPolygon;
   if (type != kGeosPoint && !(polygonal && options_.polygons_allowed)) {
-    return LocationError{field, g.type(),
-                         options_.polygons_allowed ? "only points and polygons are accepted"
-                                                   : "only points are accepted"};
+    return LocationError{field,
+                         g.type(),
+                         {options_.polygons_allowed ? ReasonCode::only_points_and_polygons
+                                                    : ReasonCode::only_points}};
   }
   Location loc;
   if (polygonal && g.num_coordinates() > kMaxPolygonVertices) {
-    return LocationError{field, "",
-                         fmt::format("the polygon has {} vertices, at most {}: simplify it",
-                                     g.num_coordinates(), kMaxPolygonVertices)};
+    return LocationError{
+        field,
+        "",
+        {ReasonCode::too_many_vertices,
+         {std::to_string(g.num_coordinates()), std::to_string(kMaxPolygonVertices)}}};
   }
   if (polygonal) {
     auto v = g.validity();
     if (!v.valid) {
       auto fixed = g.make_valid().polygonal_part();
       if (fixed.is_empty() || !fixed.validity().valid) {
-        return LocationError{field, "", "invalid polygon that cannot be repaired: " + v.reason};
+        return LocationError{field, "", {ReasonCode::unrepairable_polygon, {v.reason}}};
       }
       loc.repaired = true;
       loc.repair_reason = v.reason;
@@ -309,7 +307,7 @@ LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const Locati
     }
     loc.is_point = false;
   } else if (!std::isfinite(g.x()) || !std::isfinite(g.y())) {
-    return LocationError{field, "", "the coordinates are not finite numbers"};
+    return LocationError{field, "", {ReasonCode::non_finite_coordinates}};
   }
   auto point = polygonal ? g.point_on_surface() : ctx_.point(g.x(), g.y());
   loc.lon = point.x();
@@ -317,14 +315,14 @@ LocationResult LocationResolver::from_geometry(geo::GeosGeometry g, const Locati
   bool inside = region_prepared_ ? region_prepared_->intersects(point)
                                  : geo::kRegionLonLat.contains({loc.lon, loc.lat});
   if (!inside) {
-    return LocationError{field, fmt::format("{:.5f} {:.5f}", loc.lon, loc.lat),
-                         "the location is outside Hauts-de-France"};
+    return LocationError{
+        field, fmt::format("{:.5f} {:.5f}", loc.lon, loc.lat), {ReasonCode::outside_region}};
   }
   loc.ewkb_hex = polygonal ? g.to_hex_ewkb(4326) : rounded_point_ewkb(ctx_, g.x(), g.y());
   loc.precision = "exact";
   if (!blank(in.precision)) {
     auto p = location_precisions().parse(*in.precision);
-    if (!p.ok()) return LocationError{"location_precision", *in.precision, p.error};
+    if (!p.ok()) return LocationError{"location_precision", *in.precision, *p.error};
     if (p.value) loc.precision = *p.value;
   }
   if (auto err = check_commune(in, loc)) return *err;

@@ -16,6 +16,7 @@
 #include "geo/gdal.hpp"
 #include "geo/geos.hpp"
 #include "geo/proj.hpp"
+#include "importers/reasons.hpp"
 
 namespace terrier::importers {
 
@@ -61,7 +62,7 @@ struct Location {
 struct LocationError {
   std::string field;  // the field at fault ("lat", "wkt", "commune_insee", ...)
   std::string value;
-  std::string reason;
+  Reason reason;
 };
 
 struct NoLocation {};

@@ -274,9 +274,7 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
       const std::size_t other = identifiers[k].second;
       if (!reading_[other].field) unmapped_.push_back(other);
       notes_.push_back(
-          {header[taken], fmt::format("'{}' and '{}' could both be the reference; "
-                                      "'{}' is taken, '{}' is kept in attributes",
-                                      header[taken], header[other], header[taken], header[other])});
+          {header[taken], {ReasonCode::ambiguous_reference, {header[taken], header[other]}}});
     }
     std::sort(unmapped_.begin(), unmapped_.end());
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "importers/headers.hpp"
+#include "importers/reasons.hpp"
 
 namespace terrier::importers {
 
@@ -53,10 +54,10 @@ class Mapping {
   // How each column of the header was read, after bind().
   const std::vector<ColumnReading>& reading() const { return reading_; }
   // What bind() chose that the person should know (two columns that could
-  // be the reference): the column it concerns and the sentence.
+  // be the reference): the column it concerns and why.
   struct Note {
     std::string column;
-    std::string text;
+    Reason reason;
   };
   const std::vector<Note>& notes() const { return notes_; }
   // A known file layout recognised from its header, after bind().

@@ -48,11 +48,12 @@ class CsvSource final : public RecordSource {
       out.fields[i] = csv::unneutralise(std::move(record_.fields[i]));
       unix_line_breaks(out.fields[i]);
     }
-    out.shape_error.clear();
+    out.shape_error.reset();
     for (std::size_t i = reader_.header().size(); i < record_.fields.size(); ++i) {
       if (!text::trim(record_.fields[i]).empty()) {
-        out.shape_error = fmt::format("the line has {} fields but the header has {}",
-                                      record_.fields.size(), reader_.header().size());
+        out.shape_error = Reason{
+            ReasonCode::line_longer_than_header,
+            {std::to_string(record_.fields.size()), std::to_string(reader_.header().size())}};
         break;
       }
     }

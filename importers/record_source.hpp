@@ -10,13 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "importers/reasons.hpp"
+
 namespace terrier::importers {
 
 struct SourceRecord {
   std::size_t position = 0;  // CSV: line; other formats: feature number (1-based)
   std::vector<std::optional<std::string>> fields;  // UTF-8, aligned with header()
   std::optional<std::string> wkb;                  // the file's own geometry
-  std::string shape_error;                         // non-empty: the record does not fit the header
+  std::optional<Reason> shape_error;               // the record does not fit the header
 };
 
 class RecordSource {

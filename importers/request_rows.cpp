@@ -92,6 +92,14 @@ std::optional<std::string> status_of(const std::string& v) {
   return it->second;
 }
 
+// "téléphone, e-mail, …": the values a refusal lists.
+template <typename Values>
+std::string listed(const Values& values) {
+  std::string out;
+  for (std::string_view v : values) out += (out.empty() ? "" : ", ") + std::string(v);
+  return out;
+}
+
 std::optional<std::string> get(const RequestDraft& d, const char* field) {
   auto it = d.find(field);
   if (it == d.end()) return std::nullopt;
@@ -122,35 +130,35 @@ std::optional<std::string> request_field_of_header(const std::string& header) {
 ValidatedRequest validate_request(const RequestDraft& draft, db::RequestStore& store) {
   ValidatedRequest out;
   db::RequestRow row;
-  auto refuse = [&](const char* field, const std::string& value, const std::string& reason) {
-    out.issues.push_back({field, value, reason});
+  auto refuse = [&](const char* field, const std::string& value, Reason reason) {
+    out.issues.push_back({field, value, std::move(reason)});
   };
   for (const auto& [field, value] : draft) {
     if (std::find(request_fields().begin(), request_fields().end(), field) ==
         request_fields().end()) {
-      refuse("", field, fmt::format("champ inconnu « {} »", field));
+      refuse("", field, {ReasonCode::unknown_field});
     } else if (value.size() > 4000) {
-      refuse(field.c_str(), value.substr(0, 40) + "…", "au plus 4 000 caractères");
+      refuse(field.c_str(), value.substr(0, 40) + "…", {ReasonCode::too_long, {"4 000"}});
     }
   }
   if (auto v = get(draft, "received_on")) {
     auto d = parse_date(*v);
     if (!d.ok() || !d.value) {
-      refuse("received_on", *v, "une date comme 12/03/2025");
+      refuse("received_on", *v, d.error.value_or(Reason{ReasonCode::not_a_date, {*v}}));
     } else {
       row.received_on = d.value->iso();
     }
   } else {
-    refuse("received_on", "", "la date de la demande est obligatoire");
+    refuse("received_on", "", {ReasonCode::required});
   }
   if (auto v = get(draft, "requester"))
     row.requester = *v;
   else
-    refuse("requester", "", "le demandeur est obligatoire");
+    refuse("requester", "", {ReasonCode::required});
   if (auto v = get(draft, "subject"))
     row.subject = *v;
   else
-    refuse("subject", "", "l'objet de la demande est obligatoire");
+    refuse("subject", "", {ReasonCode::required});
   row.organisation = get(draft, "organisation");
   row.orientation = get(draft, "orientation");
   row.contact = get(draft, "contact");
@@ -160,28 +168,28 @@ ValidatedRequest validate_request(const RequestDraft& draft, db::RequestStore& s
       row.commune_code = c->first;
       row.commune_name = c->second;
     } else {
-      refuse("commune", *v, "aucune commune de la région n'a ce code INSEE ou ce nom");
+      refuse("commune", *v, {ReasonCode::unknown_commune});
     }
   }
   if (auto v = get(draft, "channel")) {
     row.channel = channel_of(*v);
     if (!row.channel)
-      refuse("channel", *v, "téléphone, e-mail, courrier, rencontre, formulaire ou autre");
+      refuse("channel", *v, {ReasonCode::not_one_of, {*v, listed(vocabulary::kRequestChannels)}});
   }
   if (auto v = get(draft, "status")) {
     auto s = status_of(*v);
     if (!s)
-      refuse("status", *v, "ouverte, orientée ou close");
+      refuse("status", *v, {ReasonCode::not_one_of, {*v, listed(vocabulary::kRequestStatuses)}});
     else
       row.status = *s;
   }
   if (auto v = get(draft, "need_id")) {
     row.need_id = store.need_id(*v);
-    if (!row.need_id) refuse("need_id", *v, "aucun besoin n'a cet identifiant ou cette référence");
+    if (!row.need_id) refuse("need_id", *v, {ReasonCode::unknown_need});
   }
   if (auto v = get(draft, "place_id")) {
     row.place_id = store.place_id(*v);
-    if (!row.place_id) refuse("place_id", *v, "aucun lieu n'a cet identifiant ou cette référence");
+    if (!row.place_id) refuse("place_id", *v, {ReasonCode::unknown_place});
   }
   if (out.issues.empty()) out.row = std::move(row);
   return out;
@@ -291,8 +299,7 @@ ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& o
     if (field && seen.count(*field)) field.reset();  // the first column wins
     if (field) seen.insert(*field);
     if (!field)
-      report.issues.push_back(
-          {RowIssue::Kind::warning, 0, h, "", "column ignored: it feeds no field"});
+      report.issues.push_back({RowIssue::Kind::warning, 0, h, "", {ReasonCode::column_ignored}});
     columns.push_back(field);
   }
   db::RequestStore store(conn);
@@ -317,7 +324,7 @@ ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& o
       }
     }
     auto checked = validate_request(draft, store);
-    if (!record.shape_error.empty()) checked.issues.push_back({"", "", record.shape_error});
+    if (record.shape_error) checked.issues.push_back({"", "", *record.shape_error});
     if (!checked.row) {
       ++report.rejected;
       for (const auto& i : checked.issues) {
@@ -334,8 +341,11 @@ ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& o
     }
     if (!refs.insert(*ref).second) {
       ++report.rejected;
-      report.issues.push_back({RowIssue::Kind::rejected, record.position, "external_id", *ref,
-                               "the same request is already in the file"});
+      report.issues.push_back({RowIssue::Kind::rejected,
+                               record.position,
+                               "external_id",
+                               *ref,
+                               {ReasonCode::repeated_request}});
       continue;
     }
     long long id = 0;
@@ -347,8 +357,11 @@ ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& o
                        : std::nullopt;
       if (!known) {
         ++report.rejected;
-        report.issues.push_back({RowIssue::Kind::rejected, record.position, "external_id", *ref,
-                                 "no request has this id in Terrier"});
+        report.issues.push_back({RowIssue::Kind::rejected,
+                                 record.position,
+                                 "external_id",
+                                 *ref,
+                                 {ReasonCode::unknown_request_id}});
         continue;
       }
       outcome = *known;

@@ -24,7 +24,8 @@ namespace terrier::importers {
 using RequestDraft = std::map<std::string, std::string>;
 
 struct FieldIssue {
-  std::string field, value, reason;  // reason in French
+  std::string field, value;
+  Reason reason;
 };
 
 // The API's field names, in the order of a spreadsheet's columns.

@@ -86,9 +86,11 @@ void RowFields::check_other_columns() {
     double d = std::strtod(dotted.c_str(), nullptr);
     if (!std::isfinite(d) || std::fabs(d) >= 1e15) {
       rejected_ = true;
-      issues_.push_back({RowIssue::Kind::rejected, record_.position, header_[col], v,
-                         "an impossible number in a column that feeds no field (kept in "
-                         "attributes otherwise): fix the cell, or map the column with --mapping"});
+      issues_.push_back({RowIssue::Kind::rejected,
+                         record_.position,
+                         header_[col],
+                         v,
+                         {ReasonCode::impossible_number_in_free_column}});
     }
   }
 }
@@ -114,8 +116,11 @@ std::optional<std::string> RowFields::text(const char* field) const {
   auto v = raw_text(field);
   if (!v || is_boolean_field(field) || !is_placeholder(*v)) return v;
   if (placeholders_.emplace(field, *v).second) {
-    issues_.push_back({RowIssue::Kind::warning, record_.position, column_name(field), *v,
-                       "a placeholder for an unknown value: read as unknown"});
+    issues_.push_back({RowIssue::Kind::warning,
+                       record_.position,
+                       column_name(field),
+                       *v,
+                       {ReasonCode::placeholder_read_as_unknown}});
   }
   return std::nullopt;
 }
@@ -123,7 +128,7 @@ std::optional<std::string> RowFields::text(const char* field) const {
 void RowFields::reject_missing(const char* field) {
   auto it = placeholders_.find(field);
   if (it == placeholders_.end()) {
-    reject(field, "", "this field is required");
+    reject(field, "", {ReasonCode::required});
     return;
   }
   // The warning said "read as unknown": the refusal replaces it.
@@ -133,7 +138,7 @@ void RowFields::reject_missing(const char* field) {
            i.column == column;
   });
   if (warning != issues_.end()) issues_.erase(warning);
-  reject(field, it->second, "a placeholder for an unknown value, and this field is required");
+  reject(field, it->second, {ReasonCode::placeholder_but_required});
 }
 
 std::optional<std::string> RowFields::required_text(const char* field) {
@@ -158,19 +163,18 @@ std::optional<double> RowFields::number(const char* field, double minimum, bool 
     return std::nullopt;
   }
   if (!q.ok()) {
-    reject(field, *raw, q.error);
+    reject(field, *raw, *q.error);
     return std::nullopt;
   }
   if (!q.value) return std::nullopt;
   double v = *q.value;
   if (exclusive ? v <= minimum : v < minimum) {
     reject(field, *raw,
-           exclusive ? fmt::format("must be greater than {}", minimum)
-                     : fmt::format("must be at least {}", minimum));
+           {exclusive ? ReasonCode::greater_than : ReasonCode::at_least, {sql_number(minimum)}});
     return std::nullopt;
   }
   if (v >= maximum) {
-    reject(field, *raw, fmt::format("is implausibly large (limit {:g})", maximum));
+    reject(field, *raw, {ReasonCode::implausibly_large, {sql_number(maximum)}});
     return std::nullopt;
   }
   if (q.approximate) annotate("approximate", field, *raw);
@@ -187,12 +191,12 @@ Range RowFields::range(const char* field) {
     return {};
   }
   if (!r.ok()) {
-    reject(field, *raw, r.error);
+    reject(field, *raw, *r.error);
     return {};
   }
   for (const auto& v : {r.min, r.max, r.ideal}) {
     if (v && (*v <= 0 || *v >= 1e9)) {
-      reject(field, *raw, "a surface must be greater than 0 and below 1e9 m²");
+      reject(field, *raw, {ReasonCode::surface_out_of_bounds});
       return {};
     }
   }
@@ -207,11 +211,11 @@ std::optional<Date> RowFields::date(const char* field) {
   Date today = conventions_ ? conventions_->today : Date{};
   FuzzyDate d = parse_fuzzy_date(*raw, spreadsheet, today);
   if (d.precision == DatePrecision::immediate && !conventions_) {
-    reject(field, *raw, "give a date");
+    reject(field, *raw, {ReasonCode::give_a_date});
     return std::nullopt;
   }
   if (!d.ok()) {
-    reject(field, *raw, d.error);
+    reject(field, *raw, *d.error);
     return std::nullopt;
   }
   if (d.precision != DatePrecision::day) annotate("precision", field, precision_name(d.precision));
@@ -224,7 +228,7 @@ std::optional<bool> RowFields::boolean(const char* field) {
   auto raw = text(field);
   if (!raw) return std::nullopt;
   auto p = parse_bool(*raw);
-  if (!p.ok()) reject(field, *raw, p.error);
+  if (!p.ok()) reject(field, *raw, *p.error);
   return p.value;
 }
 
@@ -232,7 +236,7 @@ std::optional<std::string> RowFields::term(const char* field, const Vocabulary& 
   auto raw = text(field);
   if (!raw) return std::nullopt;
   auto p = vocabulary.parse(*raw);
-  if (!p.ok()) reject(field, *raw, p.error);
+  if (!p.ok()) reject(field, *raw, *p.error);
   return p.value;
 }
 
@@ -241,7 +245,7 @@ std::vector<std::string> RowFields::terms(const char* field, const Vocabulary& v
   if (!raw) return {};
   auto p = vocabulary.parse_list(*raw);
   if (!p.ok()) {
-    reject(field, *raw, p.error);
+    reject(field, *raw, *p.error);
     return {};
   }
   return p.value.value_or(std::vector<std::string>{});
@@ -252,14 +256,15 @@ void RowFields::annotate(const std::string& group, const std::string& field,
   notes_[group][field] = value;
 }
 
-void RowFields::reject(const char* field, const std::string& value, const std::string& reason) {
+void RowFields::reject(const char* field, const std::string& value, Reason reason) {
   rejected_ = true;
   issues_.push_back(
-      {RowIssue::Kind::rejected, record_.position, column_name(field), value, reason});
+      {RowIssue::Kind::rejected, record_.position, column_name(field), value, std::move(reason)});
 }
 
-void RowFields::warn(const char* field, const std::string& value, const std::string& reason) {
-  issues_.push_back({RowIssue::Kind::warning, record_.position, column_name(field), value, reason});
+void RowFields::warn(const char* field, const std::string& value, Reason reason) {
+  issues_.push_back(
+      {RowIssue::Kind::warning, record_.position, column_name(field), value, std::move(reason)});
 }
 
 std::string RowFields::attributes_json() const {

@@ -11,6 +11,7 @@
 
 #include "importers/fields.hpp"
 #include "importers/mapping.hpp"
+#include "importers/reasons.hpp"
 #include "importers/record_source.hpp"
 #include "importers/values.hpp"
 
@@ -22,7 +23,7 @@ struct RowIssue {
   std::size_t position = 0;
   std::string column;  // the file's header, or the field name
   std::string value;
-  std::string reason;
+  Reason reason;
 };
 
 // "rejected", "warning", "flagged" or "conflict": the import's report on
@@ -78,8 +79,8 @@ class RowFields {
   std::optional<std::string> term(const char* field, const Vocabulary& vocabulary);
   std::vector<std::string> terms(const char* field, const Vocabulary& vocabulary);
 
-  void reject(const char* field, const std::string& value, const std::string& reason);
-  void warn(const char* field, const std::string& value, const std::string& reason);
+  void reject(const char* field, const std::string& value, Reason reason);
+  void warn(const char* field, const std::string& value, Reason reason);
   bool rejected() const { return rejected_; }
 
   // Columns that feed no field, as a JSON object {"header": "value"}.

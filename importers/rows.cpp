@@ -88,13 +88,11 @@ std::optional<Location> locate(RowFields& row, const RowContext& ctx, bool requi
   auto result = ctx.locations.resolve(location_input(row));
   if (auto* loc = std::get_if<Location>(&result)) {
     if (loc->repaired) {
-      row.warn("wkt", "", "invalid polygon repaired (" + loc->repair_reason + ")");
+      row.warn("wkt", "", {ReasonCode::polygon_repaired, {loc->repair_reason}});
     }
     if (loc->axes_swapped) {
       const char* field = row.text("wkt_surface") ? "wkt_surface" : "wkt";
-      row.warn(
-          field, "",
-          "written latitude first: read as longitude, latitude (only that order is in the region)");
+      row.warn(field, "", {ReasonCode::axes_swapped_read});
       row.annotate("axis_order", field, "latitude longitude");
     }
     return *loc;
@@ -102,9 +100,7 @@ std::optional<Location> locate(RowFields& row, const RowContext& ctx, bool requi
   if (auto* err = std::get_if<LocationError>(&result)) {
     row.reject(err->field.c_str(), err->value, err->reason);
   } else if (required) {
-    row.reject("lat", "",
-               "no location: give coordinates, a WKT geometry, an INSEE code, or a postcode and "
-               "a commune");
+    row.reject("lat", "", {ReasonCode::no_location});
   }
   return std::nullopt;
 }
@@ -126,14 +122,12 @@ std::optional<double> monthly_rent(RowFields& row, std::optional<double> surface
     std::string how = fmt::format("loyer annuel {} € ÷ 12", sql_number(*year));
     row.annotate("converted", "rent_eur_month", how);
     row.warn("rent_eur_year", sql_number(*year),
-             fmt::format("annual rent read as {} €/month ({})", sql_number(v), how));
+             {ReasonCode::annual_rent_converted, {sql_number(v), how}});
     return v;
   }
   if (per_m2) {
     if (!surface) {
-      row.reject("rent_eur_m2_year", sql_number(*per_m2),
-                 "a rent per m² and per year needs the surface, which is unknown: give the surface "
-                 "or the monthly rent");
+      row.reject("rent_eur_m2_year", sql_number(*per_m2), {ReasonCode::rent_per_m2_needs_surface});
       return std::nullopt;
     }
     double v = cents(*per_m2 * *surface / 12);
@@ -141,7 +135,7 @@ std::optional<double> monthly_rent(RowFields& row, std::optional<double> surface
         fmt::format("{} €/m²/an × {} m² ÷ 12", sql_number(*per_m2), sql_number(*surface));
     row.annotate("converted", "rent_eur_month", how);
     row.warn("rent_eur_m2_year", sql_number(*per_m2),
-             fmt::format("rent per m² and per year read as {} €/month ({})", sql_number(v), how));
+             {ReasonCode::rent_per_m2_converted, {sql_number(v), how}});
     return v;
   }
   return std::nullopt;
@@ -159,7 +153,7 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
     // its kind and reference rather than lose it, and say so.
     auto ref = row.text("external_id");
     title = *kind + (ref ? " " + *ref : row.text("address") ? " " + *row.text("address") : "");
-    row.warn("title", "", fmt::format("no title: named '{}'", *title));
+    row.warn("title", "", {ReasonCode::no_title_named, {*title}});
   }
   auto built = row.number("built_surface_m2", 0, true, kMaxSurface);
   auto land = row.number("land_surface_m2", 0, true, kMaxSurface);
@@ -169,7 +163,7 @@ std::optional<db::StagedRow> build_opportunity(RowFields& row, const RowContext&
   auto from = row.date("available_from");
   auto until = row.date("available_until");
   if (from && until && *until < *from) {
-    row.reject("available_until", until->iso(), "ends before the availability starts");
+    row.reject("available_until", until->iso(), {ReasonCode::ends_before_start});
   }
   auto owner_kind = row.term("owner_kind", owner_kinds());
   auto status = row.term("status", opportunity_statuses());
@@ -214,7 +208,7 @@ std::optional<db::StagedRow> build_place(RowFields& row, const RowContext& ctx) 
   if (auto c = row.text("competences")) competences = text::split_any(*c, {",", ";", "/", "|"});
   auto loc = locate(row, ctx, /*required=*/false);
   if (row.rejected()) return std::nullopt;
-  if (!loc) row.warn("lat", "", "no location: the place is kept but not shown on the map");
+  if (!loc) row.warn("lat", "", {ReasonCode::place_without_location});
 
   return staged(db::places_table(), row, row.text("external_id"),
                 {{"name", name},
@@ -241,13 +235,13 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
   if (!smax) smax = range.max;
   if (!sideal) sideal = range.ideal;
   if (smin && smax && *smin > *smax) {
-    row.reject("surface_max_m2", sql_number(*smax), "is smaller than the minimum surface");
+    row.reject("surface_max_m2", sql_number(*smax), {ReasonCode::max_below_min});
   } else if (sideal && ((smin && *sideal < *smin) || (smax && *sideal > *smax))) {
-    row.reject("surface_ideal_m2", sql_number(*sideal), "is outside [minimum, maximum]");
+    row.reject("surface_ideal_m2", sql_number(*sideal), {ReasonCode::ideal_outside_range});
   }
   auto tolerance = row.number("surface_tolerance_pct", 0);
   if (tolerance && *tolerance > 100) {
-    row.reject("surface_tolerance_pct", sql_number(*tolerance), "must be at most 100 %");
+    row.reject("surface_tolerance_pct", sql_number(*tolerance), {ReasonCode::at_most, {"100 %"}});
   }
   auto kinds = row.terms("kinds_wanted", opportunity_kinds());
   auto tenure_list = row.terms("tenures_accepted", tenures());
@@ -257,7 +251,7 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
   auto status = row.term("status", need_statuses());
   auto radius_km = row.number("radius_km", 0, true);
   if (radius_km && *radius_km * 1000 > 300000) {
-    row.reject("radius_km", sql_number(*radius_km), "must be at most 300 km");
+    row.reject("radius_km", sql_number(*radius_km), {ReasonCode::at_most, {"300 km"}});
   }
 
   V place_id;
@@ -266,7 +260,7 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
     if (it != ctx.place_ids.end()) {
       place_id = std::to_string(it->second);
     } else {
-      row.warn("place_ref", *ref, "no place has this reference: the need is kept without it");
+      row.warn("place_ref", *ref, {ReasonCode::unknown_place_ref});
     }
   }
 
@@ -277,18 +271,18 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
       if (auto* id = std::get_if<long long>(&found)) {
         territory_id = std::to_string(*id);
       } else {
-        row.reject("territory", *slug, std::get<std::string>(found));
+        row.reject("territory", *slug, std::get<Reason>(found));
       }
     } else if (auto it = ctx.territory_ids.find(text::slugify(*slug));
                it != ctx.territory_ids.end()) {
       territory_id = std::to_string(it->second);
     } else {
-      row.reject("territory", *slug, "no circle, EPCI, commune or département has this slug");
+      row.reject("territory", *slug, {ReasonCode::unknown_territory});
     }
   } else if (auto loc = locate(row, ctx, /*required=*/false)) {
     if (loc->is_point) {  // a point needs a radius
       if (!radius_km) {
-        row.reject("radius_km", "", "a search point needs a radius in km");
+        row.reject("radius_km", "", {ReasonCode::point_needs_radius});
       } else {
         center = loc->ewkb_hex;
         radius_m = sql_number(*radius_km * 1000);
@@ -297,8 +291,7 @@ std::optional<db::StagedRow> build_need(RowFields& row, const RowContext& ctx) {
       polygon = loc->ewkb_hex;
     }
   } else if (!row.rejected()) {
-    row.reject("territory", "",
-               "no search area: give a territory, a point or commune with a radius, or a polygon");
+    row.reject("territory", "", {ReasonCode::no_search_area});
   }
   if (row.rejected()) return std::nullopt;
 

@@ -97,36 +97,35 @@ db::MergeCounts import_boundaries(db::ReferenceStore& reference, db::TerritorySt
         {"epci", std::regex(R"(^[0-9]{9}$)")},
         {"departement", std::regex(R"(^([0-9]{2,3}|2A|2B)$)")}};
     if (t.code.empty()) {
-      row.reject("code", "", "the territory has no code");
+      row.reject("code", "", {ReasonCode::territory_without_code});
     } else if (!std::regex_match(t.code, kCodes.at(options.level))) {
-      row.reject("code", t.code,
-                 fmt::format("not a {} code (a leading zero dropped?)", options.level));
+      row.reject("code", t.code, {ReasonCode::not_a_level_code, {options.level}});
     }
-    if (t.name.empty()) row.reject("name", "", "the territory has no name");
+    if (t.name.empty()) row.reject("name", "", {ReasonCode::territory_without_name});
     if (!t.code.empty() && !codes.insert(t.code).second) {
-      row.reject("code", t.code, "this code appears twice in the file");
+      row.reject("code", t.code, {ReasonCode::code_repeated});
     }
     if (!record.wkb) {
-      row.reject("geometry", "", "the territory has no geometry");
+      row.reject("geometry", "", {ReasonCode::territory_without_geometry});
     } else {
       try {
         auto g = ctx.from_wkb(reproject ? reproject->transform_wkb(*record.wkb) : *record.wkb);
         if (g.num_coordinates() > kMaxPolygonVertices) {
           row.reject("geometry", "",
-                     fmt::format("the polygon has {} vertices, at most {}: simplify it",
-                                 g.num_coordinates(), kMaxPolygonVertices));
+                     {ReasonCode::too_many_vertices,
+                      {std::to_string(g.num_coordinates()), std::to_string(kMaxPolygonVertices)}});
         } else {
           auto v = g.validity();
           auto poly = (v.valid ? std::move(g) : g.make_valid()).polygonal_part();
           if (poly.is_empty()) {
-            row.reject("geometry", "", "no polygon in the geometry");
+            row.reject("geometry", "", {ReasonCode::no_polygon});
           } else {
-            if (!v.valid) row.warn("geometry", "", "invalid polygon repaired (" + v.reason + ")");
+            if (!v.valid) row.warn("geometry", "", {ReasonCode::polygon_repaired, {v.reason}});
             t.ewkb_hex = poly.to_hex_ewkb(4326);
           }
         }
       } catch (const Error& e) {
-        row.reject("geometry", "", e.what());
+        row.reject("geometry", "", {ReasonCode::unreadable_geometry, {e.what()}});
       }
     }
     if (auto pcs = row.text("postcodes")) t.postcodes = text::split_any(*pcs, {";", ",", " "});
@@ -141,10 +140,9 @@ db::MergeCounts import_boundaries(db::ReferenceStore& reference, db::TerritorySt
     if (!row.rejected()) {
       auto [it, inserted] = slug_owners.emplace(t.slug, owner);
       if (t.slug.empty() || t.slug.front() == '-') {
-        row.reject("name", t.name, "the name gives no usable slug");
+        row.reject("name", t.name, {ReasonCode::unusable_slug});
       } else if (!inserted && it->second != owner) {
-        row.reject("name", t.name,
-                   fmt::format("its slug '{}' is already used by {}", t.slug, it->second));
+        row.reject("name", t.name, {ReasonCode::slug_taken, {t.slug, it->second}});
       }
     }
     if (row.rejected()) {
@@ -169,13 +167,11 @@ db::MergeCounts import_circles(db::ReferenceStore& reference, db::TerritoryStore
     auto name = row.text("circle_name");
     auto member = row.required_text("member_code");
     if (slug && text::slugify(*slug) != *slug) {
-      row.reject("circle_slug", *slug,
-                 fmt::format("a circle id is a slug such as '{}'", text::slugify(*slug)));
+      row.reject("circle_slug", *slug, {ReasonCode::not_a_slug, {text::slugify(*slug)}});
     } else if (slug) {
       auto it = slug_owners.find(*slug);
       if (it != slug_owners.end() && it->second != "circle " + *slug) {
-        row.reject("circle_slug", *slug,
-                   fmt::format("this slug is already used by {}", it->second));
+        row.reject("circle_slug", *slug, {ReasonCode::slug_taken, {*slug, it->second}});
       }
     }
     if (row.rejected()) {
@@ -189,8 +185,11 @@ db::MergeCounts import_circles(db::ReferenceStore& reference, db::TerritoryStore
   std::vector<db::CircleMember> known;
   for (auto& m : members) {
     if (unknown.count(m.position)) {
-      report.issues.push_back({RowIssue::Kind::rejected, m.position, "member_code", m.member_code,
-                               "no commune (INSEE) or EPCI (SIREN) with this code is loaded"});
+      report.issues.push_back({RowIssue::Kind::rejected,
+                               m.position,
+                               "member_code",
+                               m.member_code,
+                               {ReasonCode::unknown_member}});
       ++report.rejected;
     } else {
       known.push_back(std::move(m));

@@ -21,7 +21,7 @@ TerritoryLookup::TerritoryLookup(std::vector<db::TerritoryKey> keys) : keys_(std
   }
 }
 
-std::variant<long long, std::string> TerritoryLookup::find(const std::string& text) const {
+std::variant<long long, Reason> TerritoryLookup::find(const std::string& text) const {
   std::string given = text::trim(text);
   // A slug first: circles own the short ones ("somme" is the circle, the
   // département is "somme-80").
@@ -36,9 +36,9 @@ std::variant<long long, std::string> TerritoryLookup::find(const std::string& te
     for (auto it = begin; it != end; ++it) {
       list += (list.empty() ? "" : ", ") + keys_[it->second].level + " " + keys_[it->second].slug;
     }
-    return fmt::format("names several territories ({}): write its slug", list);
+    return Reason{ReasonCode::several_territories, {list}};
   }
-  return std::string("no circle, EPCI, commune or département has this name, code or slug");
+  return Reason{ReasonCode::unknown_territory};
 }
 
 }  // namespace terrier::importers

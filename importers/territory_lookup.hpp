@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "db/reference_store.hpp"
+#include "importers/reasons.hpp"
 
 namespace terrier::importers {
 
@@ -19,7 +20,7 @@ class TerritoryLookup {
   explicit TerritoryLookup(std::vector<db::TerritoryKey> keys);
 
   // The territory's id, or why none (unknown, or a name several share).
-  std::variant<long long, std::string> find(const std::string& text) const;
+  std::variant<long long, Reason> find(const std::string& text) const;
 
  private:
   std::vector<db::TerritoryKey> keys_;

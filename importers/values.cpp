@@ -162,11 +162,9 @@ Quantity parse_quantity(std::string_view text, DecimalMark mark) {
   if (is_dot_thousands_or_decimal(core) && only_units_around(s, core)) {
     if (mark == DecimalMark::unknown) {
       q.ambiguous = true;
-      q.error = fmt::format(
-          "'{}': cannot tell whether the dot separates thousands or decimals, and no other number "
-          "of the file tells; write {} or {}",
-          text::trim(text), replace_all(std::string(core), ".", ""),
-          replace_all(std::string(core), ".", ","));
+      q.error = Reason{ReasonCode::ambiguous_decimal,
+                       {text::trim(text), replace_all(std::string(core), ".", ""),
+                        replace_all(std::string(core), ".", ",")}};
       return q;
     }
     if (mark == DecimalMark::comma)
@@ -175,9 +173,8 @@ Quantity parse_quantity(std::string_view text, DecimalMark mark) {
   Parsed<double> p = parse_number(s);
   if (!p.ok()) {
     // parse_number names the folded text: name what the file says.
-    q.error = replace_all(p.error, "'" + s + "'", "'" + text::trim(text) + "'");
-    if (q.error == p.error && q.approximate)
-      q.error = fmt::format("'{}' is not a number", text::trim(text));
+    q.error = p.error;
+    if (!q.error->params.empty()) q.error->params[0] = text::trim(text);
     return q;
   }
   q.value = p.value;
@@ -194,9 +191,8 @@ Range parse_range(std::string_view text, DecimalMark mark) {
     Quantity q = parse_quantity(part, mark);
     if (!q.ok() || !q.value) {
       r.ambiguous = r.ambiguous || q.ambiguous;
-      if (r.error.empty()) {
-        r.error =
-            q.ok() ? fmt::format("'{}' is not a surface or a range", text::trim(text)) : q.error;
+      if (!r.error) {
+        r.error = q.ok() ? Reason{ReasonCode::not_a_surface_or_range, {text::trim(text)}} : q.error;
       }
       return;
     }
@@ -207,7 +203,7 @@ Range parse_range(std::string_view text, DecimalMark mark) {
     number(a, r.min);
     number(b, r.max);
     if (r.ok() && *r.min > *r.max)
-      r.error = fmt::format("'{}': the minimum is above the maximum", text::trim(text));
+      r.error = Reason{ReasonCode::minimum_above_maximum, {text::trim(text)}};
   };
   for (std::string_view p : {"entre "}) {
     if (starts_with(s, p) && s.find(" et ") != std::string::npos) {
@@ -402,12 +398,9 @@ FuzzyDate parse_fuzzy_date(std::string_view text, bool spreadsheet, const Date& 
   FuzzyDate out;
   out.date = exact.value;
   out.error = exact.error;
-  if (!exact.ok() && exact.error.find("(expected dd/mm/yyyy)") != std::string::npos) {
+  if (exact.error && exact.error->code == ReasonCode::not_a_date) {
     // Not date-like at all: say every form that is read.
-    out.error = fmt::format(
-        "'{}' is not a date (dd/mm/yyyy, 'mars 2027', 'T2 2027', 'printemps 2027', "
-        "'2027' or 'immédiatement')",
-        text::trim(text));
+    out.error = Reason{ReasonCode::not_a_date_form, {text::trim(text)}};
   }
   return out;
 }

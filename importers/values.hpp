@@ -31,8 +31,8 @@ struct Quantity {
   std::optional<double> value;
   bool approximate = false;  // "env. 300", "~300", "300 environ", "≈ 300"
   bool ambiguous = false;    // "1.250" and the decimal mark is unknown
-  std::string error;
-  bool ok() const { return error.empty(); }
+  std::optional<Reason> error;
+  bool ok() const { return !error; }
 };
 
 // A number (parse_number's conventions), possibly approximate; "1.250" is
@@ -47,8 +47,8 @@ struct Range {
   std::optional<double> min, max, ideal;
   bool approximate = false;
   bool ambiguous = false;
-  std::string error;
-  bool ok() const { return error.empty(); }
+  std::optional<Reason> error;
+  bool ok() const { return !error; }
 };
 Range parse_range(std::string_view text, DecimalMark mark);
 
@@ -60,8 +60,8 @@ struct FuzzyDate {
   std::optional<Date> date;  // the first day of the period
   DatePrecision precision = DatePrecision::day;
   bool excel_serial = false;
-  std::string error;
-  bool ok() const { return error.empty(); }
+  std::optional<Reason> error;
+  bool ok() const { return !error; }
 };
 
 // parse_date's forms, and: "mars 2027", "03/2027", "T2 2027", "2e

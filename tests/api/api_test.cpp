@@ -445,11 +445,17 @@ TEST_F(ApiWrites, InvalidBodiesAreRefusedByTheImportersRulesAndChangeNothing) {
   EXPECT_EQ(problem["errors"][1]["field"], "built_surface_m2");
   EXPECT_EQ(problem["errors"][1]["detail"],
             "Surface bâtie (m²) (built_surface_m2) : doit être supérieur à 0 (« -5 »)");
+  // Each refusal's code and parameters, for a client that words it itself.
+  EXPECT_EQ(problem["errors"][1]["code"], "greater_than");
+  EXPECT_EQ(problem["errors"][1]["params"], json::array({"0"}));
+  EXPECT_EQ(problem["errors"][0]["code"], "unknown_term");
+  EXPECT_EQ(problem["errors"][2]["code"], "outside_region");
   EXPECT_EQ(problem["errors"][2]["field"], "lat");  // Paris
   EXPECT_NE(problem["errors"][2]["detail"].get<std::string>().find("hors des Hauts-de-France"),
             std::string::npos);
   auto detail = problem["detail"].get<std::string>();
-  EXPECT_NE(detail.find("Type de bien (kind) : « château » n'est pas un type de bien connu"),
+  EXPECT_NE(detail.find("Type de bien (kind) : « château » : valeur inconnue pour « type de bien » "
+                        "(valeurs : bureau, "),
             std::string::npos)
       << detail;
   EXPECT_EQ(send("POST", "/api/opportunities", "{not json", admin_).status, 400);

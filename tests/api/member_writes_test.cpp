@@ -345,12 +345,19 @@ TEST_F(MemberWrites, AMemberImportsRowsOfItsCircleOnly) {
   auto j = json::parse(r.body);
   EXPECT_EQ(j["summary"], "read 4, inserted 1, updated 0, unchanged 0, rejected 3") << r.body;
   std::map<int, std::pair<std::string, std::string>> rejected;  // line -> column, reason
+  std::map<int, json> code;                                     // line -> code, params
   for (const auto& i : j["issues"]) {
-    if (i["type"] == "rejected") rejected[i["line"]] = {i["column"], i["reason"]};
+    if (i["type"] != "rejected") continue;
+    rejected[i["line"]] = {i["column"], i["reason"]};
+    code[i["line"]] = {i["code"], i["params"]};
   }
   ASSERT_EQ(rejected.size(), 3u) << r.body;
   EXPECT_EQ(rejected[3].first, "Latitude");
-  EXPECT_NE(rejected[3].second.find("hors de votre cercle (lille-59350)"), std::string::npos);
+  EXPECT_EQ(rejected[3].second,
+            "hors de votre cercle (lille-59350) : un membre importe les lignes de son cercle");
+  EXPECT_EQ(code[3], json::array({"outside_circle", json::array({"lille-59350"})}));
+  EXPECT_EQ(code[4], json::array({"visibility_not_allowed", json::array({"confidentiel"})}));
+  EXPECT_EQ(code[5][0], "stored_row_out_of_reach");
   EXPECT_EQ(rejected[4].first, "Visibilité");
   EXPECT_NE(rejected[4].second.find("confidentiel"), std::string::npos);
   EXPECT_EQ(rejected[5].first, "Réf.");

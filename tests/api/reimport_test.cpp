@@ -19,11 +19,12 @@ TEST_F(FollowupTest, ReimportKeepsAPageEditReportsTheConflictAndPreferFileApplie
             "1500 École Jules Ferry");
   // Row, field and both values.
   EXPECT_NE(again.output.find(
-                ":line 2: conflict: column 'rent_eur_month': '1200': modified in Terrier by "
+                ":line 2: conflict: column 'rent_eur_month': '1200': modifiée dans Terrier par "
                 "test-admin"),
             std::string::npos)
       << again.output;
-  EXPECT_NE(again.output.find("Terrier's value '1500' kept"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("la valeur de Terrier « 1500 » est gardée"), std::string::npos)
+      << again.output;
   EXPECT_NE(again.output.find("column 'title': 'Ancienne école Jules Ferry'"), std::string::npos)
       << again.output;
   EXPECT_NE(again.output.find("conflicts 2"), std::string::npos) << again.output;
@@ -36,7 +37,7 @@ TEST_F(FollowupTest, ReimportKeepsAPageEditReportsTheConflictAndPreferFileApplie
 
   auto preferred = run_terrier("import opportunities --prefer-file " + file, env);
   ASSERT_EQ(preferred.exit_code, 0) << preferred.output;
-  EXPECT_NE(preferred.output.find("the file's value applied"), std::string::npos)
+  EXPECT_NE(preferred.output.find("la valeur du fichier est appliquée"), std::string::npos)
       << preferred.output;
   EXPECT_EQ(value("SELECT rent_eur_month || ' ' || title FROM opportunities WHERE id = " + id),
             "1200 Ancienne école Jules Ferry");

@@ -189,7 +189,10 @@ TEST_F(SheetRoundTrip, ARowNamingADeletedRowIsRefusedWithItsLine) {
   const auto* issue = issue_at(report, 3);
   ASSERT_NE(issue, nullptr);
   EXPECT_EQ(issue->column, "Réf.");
-  EXPECT_NE(issue->reason.find("no row #" + std::to_string(id + 1000)), std::string::npos);
+  EXPECT_EQ(issue->reason, (importers::Reason{importers::ReasonCode::unknown_row_id,
+                                              {std::to_string(id + 1000)}}));
+  EXPECT_NE(importers::french(issue->reason).find("aucune ligne #" + std::to_string(id + 1000)),
+            std::string::npos);
   EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 1);
 }
 
@@ -224,8 +227,8 @@ TEST_F(SheetRoundTrip, AGisExportsIdentifierIsTheReference) {
   bool warned = false;
   for (const auto& i : both.issues) {
     warned |= i.kind == importers::RowIssue::Kind::warning &&
-              i.reason.find("'id_site' and 'id' could both be the reference; 'id_site' is taken") !=
-                  std::string::npos;
+              i.reason ==
+                  importers::Reason{importers::ReasonCode::ambiguous_reference, {"id_site", "id"}};
   }
   EXPECT_TRUE(warned);
 }

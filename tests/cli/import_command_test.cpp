@@ -32,10 +32,19 @@ TEST_F(ImportCli, StrictImportWithBadRowsExitsTwoNamesEachRowAndWritesTheReport)
   auto r = terrier("import opportunities " + file + " --strict --reject-report " + report);
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(last_line(r.output), "read 8, inserted 2, updated 0, unchanged 0, rejected 6");
-  EXPECT_NE(r.output.find(file + ":line 3: rejected: column 'Surface bâtie (m²)': '-120': must "
-                                 "be greater than 0"),
-            std::string::npos)
-      << r.output;
+  // Each reason in French, as the API and the page word it.
+  for (const char* line :
+       {":line 3: rejected: column 'Surface bâtie (m²)': '-120': doit être supérieur à 0",
+        ":line 4: rejected: column 'Type de bien': 'château': « château » : valeur inconnue pour « "
+        "type de bien » (valeurs : bureau, ",
+        ":line 6: rejected: column 'Disponible à partir du': '31/02/2026': « 31/02/2026 » n'est "
+        "pas une date : le mois 2 de 2026 a 28 jours",
+        ":line 7: rejected: column 'Prix (€)': 'à négocier': « à négocier » n'est pas un nombre",
+        ":line 8: rejected: column 'Réf.': 'G-1': la même référence figure déjà plus haut (n° "
+        "2)"}) {
+    EXPECT_NE(r.output.find(file + line), std::string::npos) << line << "\n" << r.output;
+  }
+  EXPECT_EQ(r.output.find("must be"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--strict: 6 row(s) rejected, nothing was written"), std::string::npos);
   EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 0);
 
@@ -44,10 +53,15 @@ TEST_F(ImportCli, StrictImportWithBadRowsExitsTwoNamesEachRowAndWritesTheReport)
   std::getline(in, header);
   EXPECT_EQ(header,
             "\xEF\xBB\xBF"
-            "fichier;line;colonne;valeur;motif;type\r");
-  int lines = 0;
-  for (std::string l; std::getline(in, l);) ++lines;
-  EXPECT_EQ(lines, 6);
+            "fichier;line;colonne;valeur;motif;type;code\r");
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 6u);
+  // The French reason and its code (the value neutralised against formulas).
+  EXPECT_NE(lines[0].find(";\"Surface bâtie (m²)\";\"'-120\";\"doit être supérieur à 0\";rejetée;"
+                          "greater_than\r"),
+            std::string::npos)
+      << lines[0];
   fs::remove(report);
 }
 
@@ -103,19 +117,20 @@ TEST_F(ImportHeaderCli, DryRunPrintsHowTheHeaderWasReadBeforeAnyRow) {
   auto r = terrier("import opportunities " + file + " --dry-run");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   std::size_t table = r.output.find(file +
-                                    ": header read as:\n  'WKT' -> wkt\n  'fid' -> ignorée "
-                                    "(gardée dans attributes)\n  'ref' -> external_id\n");
+                                    ": header read as:\n  'WKT' -> wkt\n  'fid' -> colonne "
+                                    "ignorée (gardée dans attributes)\n  'ref' -> external_id\n");
   ASSERT_NE(table, std::string::npos) << r.output;
   EXPECT_NE(r.output.find("  'surface_batie_m2' -> built_surface_m2\n"), std::string::npos);
   EXPECT_NE(r.output.find("  'loyer_eur_mois' -> rent_eur_month\n"), std::string::npos);
-  EXPECT_NE(r.output.find(
-                "  'visibilte' -> ignorée (gardée dans attributes); did you mean 'Visibilité'?\n"),
-            std::string::npos);
+  EXPECT_NE(
+      r.output.find("  'visibilte' -> colonne ignorée (gardée dans attributes) ; vouliez-vous "
+                    "dire « Visibilité » ?\n"),
+      std::string::npos);
   // The ignored columns are in the report too, and the table comes first.
   std::size_t ignored =
       r.output.find(file +
-                    ": warning: column 'visibilte': ignorée (gardée dans attributes); did you mean "
-                    "'Visibilité'?");
+                    ": warning: column 'visibilte': colonne ignorée (gardée dans attributes) ; "
+                    "vouliez-vous dire « Visibilité » ?");
   ASSERT_NE(ignored, std::string::npos) << r.output;
   std::size_t first_row = r.output.find(file + ":line ");
   ASSERT_NE(first_row, std::string::npos);

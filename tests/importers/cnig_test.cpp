@@ -20,7 +20,10 @@ namespace terrier::test {
 namespace {
 
 namespace fs = std::filesystem;
+using importers::french;
 using importers::ImportKind;
+using importers::Reason;
+using importers::ReasonCode;
 using importers::RowIssue;
 
 // The standard's own files (schema-friches v1.0.6, Licence Ouverte 2.0).
@@ -144,7 +147,7 @@ TEST(CnigSchemaValidator, AcceptsTheStandardsOwnExampleAndRefusesABrokenCopy) {
 
 TEST_F(ImportTest, CnigFileIsRecognisedWithoutAMappingAndKeepsItsValues) {
   auto r = opportunities(fixture("real/cnig_friches.csv"));
-  EXPECT_EQ(r.inserted, 3) << (r.issues.empty() ? "" : r.issues.back().reason);
+  EXPECT_EQ(r.inserted, 3) << (r.issues.empty() ? "" : french(r.issues.back().reason));
   EXPECT_EQ(r.rejected, 0);
   auto q = [&](const std::string& ref, const std::string& expr) {
     return value("SELECT " + expr +

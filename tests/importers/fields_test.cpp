@@ -19,7 +19,7 @@ class ParseNumberAccepts : public testing::TestWithParam<NumberCase> {};
 
 TEST_P(ParseNumberAccepts, FrenchAndEnglishNotations) {
   Parsed<double> parsed = parse_number(GetParam().text);
-  ASSERT_TRUE(parsed.ok()) << parsed.error;
+  ASSERT_TRUE(parsed.ok()) << french(parsed.error);
   ASSERT_TRUE(parsed.value.has_value());
   EXPECT_DOUBLE_EQ(*parsed.value, GetParam().value);
 }
@@ -46,23 +46,23 @@ class ParseNumberRejects : public testing::TestWithParam<RejectedCase> {};
 TEST_P(ParseNumberRejects, TextNonFiniteAndHugeValues) {
   Parsed<double> parsed = parse_number(GetParam().text);
   EXPECT_FALSE(parsed.value.has_value());
-  EXPECT_EQ(parsed.error, GetParam().error);
+  EXPECT_EQ(french(parsed.error), GetParam().error);
 }
 
-INSTANTIATE_TEST_SUITE_P(Texts, ParseNumberRejects,
-                         testing::Values(RejectedCase{"à négocier", "'à négocier' is not a number"},
-                                         RejectedCase{"nan", "'nan' is not a number"},
-                                         RejectedCase{"inf", "'inf' is not a number"},
-                                         RejectedCase{"-inf", "'-inf' is not a number"},
-                                         RejectedCase{"1e308", "'1e308' is not a number"},
-                                         RejectedCase{"12,5,3", "'12,5,3' is not a number"},
-                                         RejectedCase{"1.25,5", "'1.25,5' is not a number"},
-                                         RejectedCase{"12 5", "'12 5' is not a number"},
-                                         RejectedCase{"€", "'€' is not a number"},
-                                         RejectedCase{"1000000000000000",
-                                                      "'1000000000000000' is too large"},
-                                         RejectedCase{"-2 000 000 000 000 000",
-                                                      "'-2 000 000 000 000 000' is too large"}));
+INSTANTIATE_TEST_SUITE_P(
+    Texts, ParseNumberRejects,
+    testing::Values(RejectedCase{"à négocier", "« à négocier » n\'est pas un nombre"},
+                    RejectedCase{"nan", "« nan » n\'est pas un nombre"},
+                    RejectedCase{"inf", "« inf » n\'est pas un nombre"},
+                    RejectedCase{"-inf", "« -inf » n\'est pas un nombre"},
+                    RejectedCase{"1e308", "« 1e308 » n\'est pas un nombre"},
+                    RejectedCase{"12,5,3", "« 12,5,3 » n\'est pas un nombre"},
+                    RejectedCase{"1.25,5", "« 1.25,5 » n\'est pas un nombre"},
+                    RejectedCase{"12 5", "« 12 5 » n\'est pas un nombre"},
+                    RejectedCase{"€", "« € » n\'est pas un nombre"},
+                    RejectedCase{"1000000000000000", "« 1000000000000000 » est trop grand"},
+                    RejectedCase{"-2 000 000 000 000 000",
+                                 "« -2 000 000 000 000 000 » est trop grand"}));
 
 TEST(ParseNumber, EmptyOrBlankIsEmptyWithoutError) {
   for (const char* text : {"", "   ", "\u00a0"}) {
@@ -81,7 +81,7 @@ class ParseDateAccepts : public testing::TestWithParam<DateCase> {};
 
 TEST_P(ParseDateAccepts, DayMonthYearAndIsoForms) {
   Parsed<Date> parsed = parse_date(GetParam().text);
-  ASSERT_TRUE(parsed.ok()) << parsed.error;
+  ASSERT_TRUE(parsed.ok()) << french(parsed.error);
   ASSERT_TRUE(parsed.value.has_value());
   EXPECT_EQ(parsed.value->iso(), GetParam().iso);
 }
@@ -101,20 +101,24 @@ class ParseDateRejects : public testing::TestWithParam<RejectedCase> {};
 TEST_P(ParseDateRejects, TextAndImpossibleDays) {
   Parsed<Date> parsed = parse_date(GetParam().text);
   EXPECT_FALSE(parsed.value.has_value());
-  EXPECT_EQ(parsed.error, GetParam().error);
+  EXPECT_EQ(french(parsed.error), GetParam().error);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Texts, ParseDateRejects,
     testing::Values(
-        RejectedCase{"bientôt", "'bientôt' is not a date (expected dd/mm/yyyy)"},
-        RejectedCase{"31/02/2025", "'31/02/2025' is not a date: month 2 of 2025 has 28 days"},
-        RejectedCase{"29/02/2025", "'29/02/2025' is not a date: month 2 of 2025 has 28 days"},
-        RejectedCase{"29/02/1900", "'29/02/1900' is not a date: month 2 of 1900 has 28 days"},
-        RejectedCase{"12/13/2025", "'12/13/2025' is not a date: there is no month 13"},
-        RejectedCase{"12/03-2025", "'12/03-2025' is not a date (expected dd/mm/yyyy)"},
-        RejectedCase{"12/03/202", "'12/03/202' is not a date (expected dd/mm/yyyy)"},
-        RejectedCase{"2025-03-12Tmidi", "'2025-03-12Tmidi' is not a date (expected dd/mm/yyyy)"}));
+        RejectedCase{"bientôt", "« bientôt » n\'est pas une date (attendu : jj/mm/aaaa)"},
+        RejectedCase{"31/02/2025",
+                     "« 31/02/2025 » n\'est pas une date : le mois 2 de 2025 a 28 jours"},
+        RejectedCase{"29/02/2025",
+                     "« 29/02/2025 » n\'est pas une date : le mois 2 de 2025 a 28 jours"},
+        RejectedCase{"29/02/1900",
+                     "« 29/02/1900 » n\'est pas une date : le mois 2 de 1900 a 28 jours"},
+        RejectedCase{"12/13/2025", "« 12/13/2025 » n\'est pas une date : il n\'y a pas de mois 13"},
+        RejectedCase{"12/03-2025", "« 12/03-2025 » n\'est pas une date (attendu : jj/mm/aaaa)"},
+        RejectedCase{"12/03/202", "« 12/03/202 » n\'est pas une date (attendu : jj/mm/aaaa)"},
+        RejectedCase{"2025-03-12Tmidi",
+                     "« 2025-03-12Tmidi » n\'est pas une date (attendu : jj/mm/aaaa)"}));
 
 TEST(ParseDate, EmptyIsEmptyWithoutError) {
   Parsed<Date> parsed = parse_date("  ");
@@ -136,7 +140,8 @@ TEST(ParseBool, AcceptsFrenchAndEnglishYesNo) {
   }
   EXPECT_TRUE(parse_bool("").ok());
   EXPECT_FALSE(parse_bool("").value.has_value());
-  EXPECT_EQ(parse_bool("peut-être").error, "'peut-être' is not yes/no");
+  EXPECT_EQ(parse_bool("peut-être").error, (Reason{ReasonCode::not_yes_no, {"peut-être"}}));
+  EXPECT_EQ(french(parse_bool("peut-être").error), "« peut-être » n'est ni oui ni non");
 }
 
 struct VocabularyCase {
@@ -149,7 +154,7 @@ class VocabularyParse : public testing::TestWithParam<VocabularyCase> {};
 
 TEST_P(VocabularyParse, IgnoresCaseAccentsBlanksPluralsAndKnowsSynonyms) {
   Parsed<std::string> parsed = GetParam().vocabulary().parse(GetParam().text);
-  ASSERT_TRUE(parsed.ok()) << parsed.error;
+  ASSERT_TRUE(parsed.ok()) << french(parsed.error);
   EXPECT_EQ(parsed.value, std::optional<std::string>(GetParam().canonical));
 }
 
@@ -179,9 +184,11 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Vocabulary, RefusesUnknownValueListingAcceptedOnes) {
   Parsed<std::string> parsed = opportunity_kinds().parse("château");
   EXPECT_FALSE(parsed.value.has_value());
-  EXPECT_EQ(parsed.error,
-            "'château' is not a known type de bien (bureau, atelier, entrepôt, commerce, terrain, "
-            "bâtiment mixte, friche, logement)");
+  ASSERT_TRUE(parsed.error);
+  EXPECT_EQ(parsed.error->code, ReasonCode::unknown_term);
+  EXPECT_EQ(french(parsed.error),
+            "« château » : valeur inconnue pour « type de bien » (valeurs : bureau, atelier, "
+            "entrepôt, commerce, terrain, bâtiment mixte, friche, logement)");
 }
 
 TEST(Vocabulary, EmptyIsEmptyWithoutError) {
@@ -209,8 +216,12 @@ TEST(Vocabulary, ParseListKeepsOrderAndRemovesDuplicates) {
 TEST(Vocabulary, ParseListReportsFirstBadPiece) {
   Parsed<Strings> parsed = tenures().parse_list("vente / troc / don");
   EXPECT_FALSE(parsed.value.has_value());
-  EXPECT_EQ(parsed.error.rfind("'troc' is not a known mode de mise à disposition (vente, ", 0), 0u)
-      << parsed.error;
+  EXPECT_EQ(french(parsed.error)
+                .rfind("« troc » : valeur inconnue pour « mode de mise à disposition » (valeurs : "
+                       "vente, ",
+                       0),
+            0u)
+      << french(parsed.error);
 }
 
 TEST(Vocabulary, CanonicalValuesMatchTheSqlDomains) {

@@ -129,8 +129,9 @@ TEST(HeaderReading, NamesEachColumnAndSuggestsCloseFields) {
   EXPECT_FALSE(r[2].suggestion);  // nothing close: no suggestion
   EXPECT_EQ(describe_column(r[0]), "'Réf.' -> external_id");
   EXPECT_EQ(describe_column(r[1]),
-            "'surf_bat' -> ignorée (gardée dans attributes); did you mean 'Surface bâtie (m²)'?");
-  EXPECT_EQ(describe_column(r[2]), "'Couleur' -> ignorée (gardée dans attributes)");
+            "'surf_bat' -> colonne ignorée (gardée dans attributes) ; vouliez-vous dire « Surface "
+            "bâtie (m²) » ?");
+  EXPECT_EQ(describe_column(r[2]), "'Couleur' -> colonne ignorée (gardée dans attributes)");
 }
 
 TEST(HeaderReading, SuggestsOnlyFieldsNoOtherColumnFeeds) {

@@ -7,7 +7,10 @@
 namespace terrier::test {
 namespace {
 
+using importers::french;
 using importers::ImportKind;
+using importers::Reason;
+using importers::ReasonCode;
 using importers::RowIssue;
 
 TEST_F(ImportTest, Windows1252FrenchSpreadsheetLoadsWithDecimalCommasAndNoBreakSpaces) {
@@ -59,7 +62,7 @@ TEST_F(ImportTest, OtherProjectionsNeedTheSrsOption) {
   auto without = opportunities(fixture("conventions/web_mercator.csv"));
   EXPECT_EQ(without.rejected, 1);
   ASSERT_NE(issue_at(without, 2), nullptr);
-  EXPECT_EQ(issue_at(without, 2)->reason, "the location is outside Hauts-de-France");
+  EXPECT_EQ(issue_at(without, 2)->reason.code, ReasonCode::outside_region);
 
   auto with =
       opportunities(fixture("conventions/web_mercator.csv"), [](auto& o) { o.srs = "EPSG:3857"; });
@@ -81,15 +84,19 @@ TEST_F(ImportTest, WktColumnPolygonsAreValidatedRepairedOrRejected) {
             "FROM opportunities WHERE external_id = 'W-2'"),
       "true true 2");
   ASSERT_NE(issue_at(r, 3, RowIssue::Kind::warning), nullptr);
-  EXPECT_NE(issue_at(r, 3, RowIssue::Kind::warning)->reason.find("Self-intersection"),
+  EXPECT_EQ(issue_at(r, 3, RowIssue::Kind::warning)->reason.code, ReasonCode::polygon_repaired);
+  EXPECT_NE(french(issue_at(r, 3, RowIssue::Kind::warning)->reason)
+                .find("polygone invalide réparé (Self-intersection"),
             std::string::npos);
   ASSERT_NE(issue_at(r, 4), nullptr);
   EXPECT_EQ(issue_at(r, 4)->column, "WKT");
-  EXPECT_EQ(issue_at(r, 4)->reason, "the geometry is empty");
+  EXPECT_EQ(issue_at(r, 4)->reason.code, ReasonCode::empty_geometry);
   ASSERT_NE(issue_at(r, 5), nullptr);
-  EXPECT_EQ(issue_at(r, 5)->reason, "only points and polygons are accepted");
+  EXPECT_EQ(issue_at(r, 5)->reason.code, ReasonCode::only_points_and_polygons);
   ASSERT_NE(issue_at(r, 6), nullptr);
-  EXPECT_NE(issue_at(r, 6)->reason.find("invalid WKT"), std::string::npos);
+  EXPECT_EQ(issue_at(r, 6)->reason.code, ReasonCode::unreadable_geometry);
+  EXPECT_NE(french(issue_at(r, 6)->reason).find("géométrie illisible : "), std::string::npos);
+  EXPECT_NE(french(issue_at(r, 6)->reason).find("invalid WKT"), std::string::npos);
 }
 
 TEST_F(ImportTest, RowsWithOnlyACommuneGetAPointInsideItWithCommunePrecision) {
@@ -103,9 +110,9 @@ TEST_F(ImportTest, RowsWithOnlyACommuneGetAPointInsideItWithCommunePrecision) {
             3);
   ASSERT_NE(issue_at(r, 5), nullptr);
   EXPECT_EQ(issue_at(r, 5)->column, "Code INSEE");
-  EXPECT_EQ(issue_at(r, 5)->reason, "unknown INSEE code in the region");
+  EXPECT_EQ(issue_at(r, 5)->reason.code, ReasonCode::unknown_insee);
   ASSERT_NE(issue_at(r, 6), nullptr);
-  EXPECT_EQ(issue_at(r, 6)->reason, "no commune of the region has this postcode and name");
+  EXPECT_EQ(issue_at(r, 6)->reason.code, ReasonCode::no_commune_postcode_name);
 }
 
 TEST_F(ImportTest, SwappedOutsideAndBrokenCoordinatesAreReportedNotLoaded) {
@@ -114,16 +121,16 @@ TEST_F(ImportTest, SwappedOutsideAndBrokenCoordinatesAreReportedNotLoaded) {
   EXPECT_EQ(r.rejected, 5);
   EXPECT_EQ(value("SELECT external_id FROM opportunities"), "B-6");
   ASSERT_NE(issue_at(r, 2), nullptr);
-  EXPECT_NE(issue_at(r, 2)->reason.find("look swapped"), std::string::npos);
+  EXPECT_EQ(issue_at(r, 2)->reason.code, ReasonCode::lat_lon_swapped);
   EXPECT_EQ(issue_at(r, 2)->column, "Latitude");
   for (std::size_t line : {3u, 4u}) {
     ASSERT_NE(issue_at(r, line), nullptr) << line;
-    EXPECT_EQ(issue_at(r, line)->reason, "the location is outside Hauts-de-France") << line;
+    EXPECT_EQ(issue_at(r, line)->reason.code, ReasonCode::outside_region) << line;
   }
   ASSERT_NE(issue_at(r, 5), nullptr);
-  EXPECT_NE(issue_at(r, 5)->reason.find("not a number"), std::string::npos);
+  EXPECT_EQ(issue_at(r, 5)->reason.code, ReasonCode::not_a_number);
   ASSERT_NE(issue_at(r, 6), nullptr);
-  EXPECT_EQ(issue_at(r, 6)->reason, "a latitude is given without a longitude");
+  EXPECT_EQ(issue_at(r, 6)->reason.code, ReasonCode::latitude_without_longitude);
 }
 
 // The same three opportunities in every format GDAL reads for us.
@@ -131,7 +138,7 @@ class ImportFormats : public ImportTest, public ::testing::WithParamInterface<co
 
 TEST_P(ImportFormats, LoadsThePointsAtTheirPlace) {
   auto r = opportunities(fixture(std::string("formats/") + GetParam()));
-  EXPECT_EQ(r.rejected, 0) << (r.issues.empty() ? "" : r.issues[0].reason);
+  EXPECT_EQ(r.rejected, 0) << (r.issues.empty() ? "" : french(r.issues[0].reason));
   EXPECT_GE(r.inserted, 2);
   EXPECT_EQ(value("SELECT title || ' ' || kind || ' ' || round(ST_X(geom)::numeric, 4) || ' ' || "
                   "round(ST_Y(geom)::numeric, 4) FROM opportunities WHERE external_id = 'F-1'"),

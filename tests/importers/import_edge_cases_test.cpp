@@ -13,7 +13,10 @@
 namespace terrier::test {
 namespace {
 
+using importers::french;
 using importers::ImportKind;
+using importers::Reason;
+using importers::ReasonCode;
 using importers::RowIssue;
 
 std::string temp_file(const std::string& name, const std::string& content) {
@@ -34,7 +37,9 @@ TEST_F(ImportTest, TwoIdenticalRowsWithoutReferenceLoadOnceAndTheCopyIsNamed) {
   EXPECT_EQ(r.inserted, 1);
   EXPECT_EQ(r.rejected, 1);
   ASSERT_NE(issue_at(r, 3), nullptr);
-  EXPECT_EQ(issue_at(r, 3)->reason, "the same row (no reference) is already at line 2");
+  EXPECT_EQ(issue_at(r, 3)->reason, (Reason{ReasonCode::repeated_row, {"2"}}));
+  EXPECT_EQ(french(issue_at(r, 3)->reason),
+            "la même ligne (sans référence) figure déjà plus haut (n° 2)");
 }
 
 TEST_F(ImportTest, BadValuesThatSqlWouldRefuseAreRejectedRowByRow) {
@@ -48,9 +53,9 @@ TEST_F(ImportTest, BadValuesThatSqlWouldRefuseAreRejectedRowByRow) {
   EXPECT_EQ(r.inserted, 1);
   EXPECT_EQ(r.rejected, 2);
   ASSERT_NE(issue_at(r, 2), nullptr);
-  EXPECT_NE(issue_at(r, 2)->reason.find("5 characters"), std::string::npos);
+  EXPECT_EQ(issue_at(r, 2)->reason.code, ReasonCode::malformed_insee);
   ASSERT_NE(issue_at(r, 3), nullptr);
-  EXPECT_NE(issue_at(r, 3)->reason.find("not a plausible date"), std::string::npos);
+  EXPECT_EQ(issue_at(r, 3)->reason.code, ReasonCode::implausible_year);
 
   auto needs = temp_file("needs.csv",
                          "Réf.;Collectif;Latitude;Longitude;Rayon (km);Tolérance (%)\n"
@@ -114,7 +119,9 @@ TEST_F(ImportTest, CircleMembersLeaveOnlyWithSyncAndSlugsStayUnique) {
   EXPECT_EQ(r.deleted, 0);
   EXPECT_EQ(count("SELECT count(*) FROM circle_members"), 2);
   ASSERT_NE(issue_at(r, 3), nullptr);  // "lille-59350" is the commune's slug
-  EXPECT_NE(issue_at(r, 3)->reason.find("already used by commune 59350"), std::string::npos);
+  EXPECT_EQ(issue_at(r, 3)->reason.code, ReasonCode::slug_taken);
+  EXPECT_NE(french(issue_at(r, 3)->reason).find("est déjà pris par commune 59350"),
+            std::string::npos);
   auto synced = run(ImportKind::circles, one, [](auto& o) { o.sync = true; });
   EXPECT_EQ(synced.deleted, 1);
   std::remove(two.c_str());

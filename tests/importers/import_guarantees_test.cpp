@@ -21,7 +21,10 @@ namespace terrier::test {
 namespace {
 
 namespace fs = std::filesystem;
+using importers::french;
 using importers::ImportKind;
+using importers::Reason;
+using importers::ReasonCode;
 using importers::RowIssue;
 
 class TempDir {
@@ -266,16 +269,18 @@ TEST_F(ImportTest, BadRowsAreNamedByLineColumnAndReasonWhileGoodRowsLoad) {
     const char* column;
     const char* reason;
   };
-  for (const auto& e : {Expected{3, "Surface bâtie (m²)", "must be greater than 0"},
-                        Expected{4, "Type de bien", "'château' is not a known type de bien"},
-                        Expected{6, "Disponible à partir du", "'31/02/2026' is not a date"},
-                        Expected{7, "Prix (€)", "'à négocier' is not a number"},
-                        Expected{8, "Réf.", "the same reference is already at line 2"},
-                        Expected{9, "Statut", "'vendu' is not a known statut"}}) {
+  for (const auto& e :
+       {Expected{3, "Surface bâtie (m²)", "doit être supérieur à 0"},
+        Expected{4, "Type de bien", "« château » : valeur inconnue pour « type de bien »"},
+        Expected{6, "Disponible à partir du", "« 31/02/2026 » n'est pas une date"},
+        Expected{7, "Prix (€)", "« à négocier » n'est pas un nombre"},
+        Expected{8, "Réf.", "la même référence figure déjà plus haut (n° 2)"},
+        Expected{9, "Statut", "« vendu » : valeur inconnue pour « statut »"}}) {
     const RowIssue* issue = issue_at(r, e.line);
     ASSERT_NE(issue, nullptr) << "line " << e.line;
     EXPECT_EQ(issue->column, e.column) << "line " << e.line;
-    EXPECT_EQ(issue->reason.rfind(e.reason, 0), 0u) << "line " << e.line << ": " << issue->reason;
+    EXPECT_EQ(french(issue->reason).rfind(e.reason, 0), 0u)
+        << "line " << e.line << ": " << french(issue->reason);
   }
   EXPECT_EQ(r.summary(), "read 8, inserted 2, updated 0, unchanged 0, rejected 6");
 }
@@ -375,9 +380,9 @@ TEST_F(ImportTest, ProbableDuplicatesAreFlaggedNotMerged) {
   EXPECT_EQ(r.flagged, 1);
   const RowIssue* flag = issue_at(r, 3, RowIssue::Kind::flagged);
   ASSERT_NE(flag, nullptr);
-  EXPECT_NE(flag->reason.find("probable duplicate of 'Ancienne école Jules Ferry'"),
+  EXPECT_NE(french(flag->reason).find("doublon probable de « Ancienne école Jules Ferry »"),
             std::string::npos)
-      << flag->reason;
+      << french(flag->reason);
   EXPECT_EQ(value("SELECT d.external_id FROM opportunities o JOIN opportunities d "
                   "ON d.id = o.duplicate_of WHERE o.external_id = 'D-2'"),
             "D-1");
@@ -413,7 +418,7 @@ TEST_F(ImportTest, BothDuplicateSearchesFlagTheSameRows) {
     std::vector<std::string> out;
     for (const auto& i : r.issues) {
       if (i.kind == RowIssue::Kind::flagged)
-        out.push_back(fmt::format("{} {} {}", i.position, i.value, i.reason));
+        out.push_back(fmt::format("{} {} {}", i.position, i.value, french(i.reason)));
     }
     return out;
   };
@@ -477,11 +482,11 @@ TEST_F(ImportTest, NeedsTakeATerritoryAPointWithARadiusOrACommune) {
                   "needs n JOIN territories t ON t.code = '59599' WHERE n.external_id = 'N-3'"),
             "10000 true");
   ASSERT_NE(issue_at(r, 5), nullptr);
-  EXPECT_NE(issue_at(r, 5)->reason.find("no search area"), std::string::npos);
+  EXPECT_EQ(issue_at(r, 5)->reason.code, ReasonCode::no_search_area);
   ASSERT_NE(issue_at(r, 6), nullptr);
-  EXPECT_EQ(issue_at(r, 6)->reason, "is smaller than the minimum surface");
+  EXPECT_EQ(issue_at(r, 6)->reason.code, ReasonCode::max_below_min);
   ASSERT_NE(issue_at(r, 7), nullptr);
-  EXPECT_EQ(issue_at(r, 7)->reason, "a search point needs a radius in km");
+  EXPECT_EQ(issue_at(r, 7)->reason.code, ReasonCode::point_needs_radius);
 }
 
 // A big file, so that the import is still running when it is killed.

@@ -13,7 +13,10 @@
 namespace terrier::test {
 namespace {
 
+using importers::french;
 using importers::ImportKind;
+using importers::Reason;
+using importers::ReasonCode;
 using importers::RowIssue;
 
 // The issue of a kind at a position for a column, or nullptr.
@@ -50,7 +53,9 @@ TEST_F(ImportTest, QgisSnakeCaseExportFeedsSurfacesAndRents) {
   // Every ignored column is named in the report, with its suggestion.
   auto* ignored = issue_for(r, 0, "visibilte", RowIssue::Kind::warning);
   ASSERT_NE(ignored, nullptr);
-  EXPECT_EQ(ignored->reason, "ignorée (gardée dans attributes); did you mean 'Visibilité'?");
+  EXPECT_EQ(ignored->reason, (Reason{ReasonCode::column_kept_did_you_mean, {"Visibilité"}}));
+  EXPECT_EQ(french(ignored->reason),
+            "colonne ignorée (gardée dans attributes) ; vouliez-vous dire « Visibilité » ?");
   EXPECT_NE(issue_for(r, 0, "fid", RowIssue::Kind::warning), nullptr);
 
   EXPECT_EQ(r.read, 3);
@@ -66,7 +71,7 @@ TEST_F(ImportTest, QgisSnakeCaseExportFeedsSurfacesAndRents) {
   auto* refused = issue_for(r, 4, "score", RowIssue::Kind::rejected);
   ASSERT_NE(refused, nullptr);
   EXPECT_EQ(refused->value, "1e308");
-  EXPECT_NE(refused->reason.find("impossible number"), std::string::npos);
+  EXPECT_EQ(refused->reason.code, ReasonCode::impossible_number_in_free_column);
   EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE external_id = 'Q-3'"), 0);
 }
 
@@ -90,7 +95,7 @@ TEST_F(ImportTest, FrenchSpreadsheetWithPlaceholdersApproximationsAndRentsPerSqu
   auto* nc = issue_for(r, 2, "Prix (€)", RowIssue::Kind::warning);
   ASSERT_NE(nc, nullptr);
   EXPECT_EQ(nc->value, "NC");
-  EXPECT_EQ(nc->reason, "a placeholder for an unknown value: read as unknown");
+  EXPECT_EQ(nc->reason.code, ReasonCode::placeholder_read_as_unknown);
   EXPECT_EQ(q("F-1",
               "tenures::text || ' ' || available_from || ' ' || "
               "(attributes->'precision'->>'available_from')"),
@@ -113,12 +118,12 @@ TEST_F(ImportTest, FrenchSpreadsheetWithPlaceholdersApproximationsAndRentsPerSqu
   // F-3: a rent per m² and per year without any surface: refused with the reason.
   auto* per_m2 = issue_for(r, 4, "Loyer (€/m²/an)", RowIssue::Kind::rejected);
   ASSERT_NE(per_m2, nullptr);
-  EXPECT_NE(per_m2->reason.find("needs the surface, which is unknown"), std::string::npos);
+  EXPECT_EQ(per_m2->reason.code, ReasonCode::rent_per_m2_needs_surface);
   // F-4: "NC" in the required type: refused, saying so.
   auto* kind = issue_for(r, 5, "Type de bien", RowIssue::Kind::rejected);
   ASSERT_NE(kind, nullptr);
   EXPECT_EQ(kind->value, "NC");
-  EXPECT_EQ(kind->reason, "a placeholder for an unknown value, and this field is required");
+  EXPECT_EQ(kind->reason.code, ReasonCode::placeholder_but_required);
   EXPECT_EQ(issue_for(r, 5, "Type de bien", RowIssue::Kind::warning), nullptr);
   // F-5: "à définir" as a title is named from the kind; "toutes" is every tenure.
   EXPECT_EQ(q("F-5", "title || ' ' || built_surface_m2 || ' ' || array_length(tenures, 1)"),
@@ -147,9 +152,7 @@ TEST_F(ImportTest, DotThousandsAreRefusedWhenTheFileCannotTell) {
   EXPECT_EQ(r.inserted, 1);
   auto* refused = issue_for(r, 2, "Surface (m²)", RowIssue::Kind::rejected);
   ASSERT_NE(refused, nullptr);
-  EXPECT_NE(refused->reason.find("cannot tell whether the dot separates thousands or decimals"),
-            std::string::npos)
-      << refused->reason;
+  EXPECT_EQ(refused->reason, (Reason{ReasonCode::ambiguous_decimal, {"1.250", "1250", "1,250"}}));
 }
 
 TEST_F(ImportTest, LibreOfficeXlsxWithExcelSerialDatesAndAnnualRents) {

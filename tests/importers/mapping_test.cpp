@@ -118,10 +118,10 @@ TEST(MappingBind, OfTwoPossibleReferencesTheMoreSpecificIsTakenAndNamed) {
   EXPECT_EQ(m.column("external_id"), 3u);  // "Réf." over "id_bien" over "id"
   ASSERT_EQ(m.notes().size(), 2u);
   EXPECT_EQ(m.notes()[0].column, "Réf.");
-  EXPECT_NE(m.notes()[0].text.find("'Réf.' and 'id_bien' could both be the reference; 'Réf.' is "
-                                   "taken, 'id_bien' is kept in attributes"),
-            std::string::npos)
-      << m.notes()[0].text;
+  EXPECT_EQ(m.notes()[0].reason, (Reason{ReasonCode::ambiguous_reference, {"Réf.", "id_bien"}}));
+  EXPECT_EQ(french(m.notes()[0].reason),
+            "« Réf. » et « id_bien » pourraient toutes deux être la référence : « Réf. » est "
+            "prise, « id_bien » est gardée dans attributes");
   // The others stay the file's own columns.
   EXPECT_EQ(m.unmapped_columns(), (std::vector<std::size_t>{0, 2}));
   m.bind({"id_site", "id"}, "f.csv");

@@ -33,11 +33,11 @@ TEST_F(Reliability, ImpossibleValuesAreRejectedByLineAndColumn) {
 
   std::string million = files.million_vertices();
   auto need = import("needs " + million);
-  EXPECT_NE(need.output.find("the polygon has 1000001 vertices, at most 100000: simplify it"),
+  EXPECT_NE(need.output.find("le polygone a 1000001 sommets, au plus 100000 : simplifiez-le"),
             std::string::npos)
       << need.output;
   auto territory = import("territories --level epci --code-field code " + million);
-  EXPECT_NE(territory.output.find("the polygon has 1000001 vertices, at most 100000"),
+  EXPECT_NE(territory.output.find("le polygone a 1000001 sommets, au plus 100000"),
             std::string::npos)
       << territory.output;
   EXPECT_EQ(model(), before);
