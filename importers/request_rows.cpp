@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
@@ -198,12 +199,8 @@ ValidatedRequest validate_request(const RequestDraft& draft, db::RequestStore& s
 void write_requests_csv(pqxx::connection_base& conn, const std::string& path, Role role) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(fmt::format("{}: cannot write the export", path));
-  auto cell = [](std::string s) {
-    if (!s.empty() && std::string("=+-@\t\r").find(s[0]) != std::string::npos) s = "'" + s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
+  // Text cells as every CSV Terrier writes them: quoted, never a formula.
+  auto cell = [](const std::string& s) { return csv::quoted_cell(s); };
   bool confidential = sees_confidential(role);
   out << "\xEF\xBB\xBF"
       << "Réf.;Date;Demandeur;Structure;Commune;Objet;Canal;Orientation;Statut;Besoin;Lieu"
