@@ -155,11 +155,18 @@ async function showUserTokens(user, tr) {
   await render();
 }
 
+// Each list read gets a number: an answer that comes back after a later
+// read's (two quick changes of the same account) is dropped, so the table
+// never goes back to an older state.
+let usersRead = 0;
+
 async function loadUsers() {
   const body = $("users-table").tBodies[0];
   $("users-error").textContent = "";
+  const read = ++usersRead;
   try {
     const users = await api.getJson("/api/users");
+    if (read !== usersRead) return;
     body.replaceChildren(
       ...users.map((u) => {
         const tr = element("tr");
