@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { account, signInWithPassword } from "./lib/accounts.mjs";
 import { idle, launch } from "./lib/browser.mjs";
-import { saved } from "./lib/editing.mjs";
+import { openPanel, saved } from "./lib/editing.mjs";
 import { BASE, PHONE, assertNoLeak, axeViolations, get, open, shot, signInWithToken } from "./lib/audit.mjs";
 
 let browser;
@@ -26,30 +26,6 @@ async function examples() {
   const opportunities = await get("/ogcapi/collections/opportunities/items?territory=mel&limit=20");
   const needs = await get("/ogcapi/collections/needs/items?territory=mel&limit=5");
   return { opportunity: opportunities.features[0], need: needs.features[0] };
-}
-
-async function openPanel(page, kind, id) {
-  await page.evaluate(
-    async ({ kind, id }) => {
-      const features = await import("/features.js");
-      await (kind === "need" ? features.openNeed(id) : features.openOpportunity(id));
-    },
-    { kind, id },
-  );
-  await page.waitForFunction(
-    ({ kind, id }) => {
-      const p = document.querySelector("#panel");
-      return (
-        !p.hidden &&
-        p.dataset.kind === kind &&
-        p.dataset.id === String(id) &&
-        p.dataset.loading === "false" &&
-        document.querySelector("#panel .history-section")?.dataset.state !== "loading"
-      );
-    },
-    { kind, id },
-  );
-  await idle(page);
 }
 
 // On a phone the sidebar is a drawer: open it to reach its buttons.
@@ -84,7 +60,7 @@ async function walk(page, name, phone) {
     ["opportunity", opportunity],
     ["need", need],
   ]) {
-    await openPanel(page, kind, feature.id);
+    await openPanel(page, kind, feature.id, { settled: true });
     await assertNoLeak(page, "#panel", `${tag}: the ${kind}'s panel`);
     await assertAccessible(page, `${tag}: the ${kind}'s panel`);
     await shot(page, `${tag}-${kind}-panel`);

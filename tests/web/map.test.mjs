@@ -7,7 +7,16 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { account, signInWithPassword } from "./lib/accounts.mjs";
 import { BASE, TOKENS, get as api } from "./lib/api.mjs";
-import { idle, jump, launch, openPage as openOn, ready, rendered, signInWithToken as signIn } from "./lib/browser.mjs";
+import {
+  clickablePixel,
+  idle,
+  jump,
+  launch,
+  openPage as openOn,
+  ready,
+  rendered,
+  signInWithToken as signIn,
+} from "./lib/browser.mjs";
 
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
 
@@ -32,43 +41,6 @@ function clusteredCount(page) {
     window.terrier.map
       .queryRenderedFeatures({ layers: ["opportunities-clusters", "opportunities-tiles"] })
       .reduce((n, f) => n + (f.properties.count ?? 1), 0),
-  );
-}
-
-// A pixel where a click lands on the given feature first, as the page's own
-// click handler orders its layers; null when none is found on screen.
-function clickablePixel(page, layer, id) {
-  return page.evaluate(
-    ({ layer, id }) => {
-      const map = window.terrier.map;
-      const order = [
-        "opportunities-detail",
-        "opportunities-tiles",
-        "places-points",
-        "places-clusters",
-        "needs-fill",
-        "circles-fill",
-      ].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
-      const { width, height } = map.getCanvas().getBoundingClientRect();
-      const candidates = map
-        .queryRenderedFeatures({ layers: [layer] })
-        .filter((f) => String(f.properties.id ?? f.id) === String(id));
-      const points = [];
-      for (const f of candidates) {
-        if (f.geometry.type === "Point") points.push(map.project(f.geometry.coordinates));
-      }
-      for (let y = 20; y < height - 20; y += 12) for (let x = 20; x < width - 20; x += 12) points.push({ x, y });
-      for (const p of points) {
-        if (p.x < 5 || p.y < 5 || p.x > width - 5 || p.y > height - 5) continue;
-        const hit = map.queryRenderedFeatures([p.x, p.y], { layers: order })[0];
-        if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id)) {
-          const rect = map.getCanvas().getBoundingClientRect();
-          return { x: rect.left + p.x, y: rect.top + p.y };
-        }
-      }
-      return null;
-    },
-    { layer, id },
   );
 }
 

@@ -2,6 +2,7 @@
 // latitude are on the page, waiting for the form's status, and opening a
 // feature's panel the way the search and "Suivi" paths do.
 import assert from "node:assert/strict";
+import { idle } from "./browser.mjs";
 
 // The page pixel of a longitude and latitude on the map.
 export function pixelOf(page, lngLat) {
@@ -30,8 +31,9 @@ export async function saved(page, text) {
 }
 
 // Opens an opportunity's or a need's panel (features.js), as a search result
-// would.
-export async function openPanel(page, kind, id) {
+// would; `settled`: also waits for its history and for the map to be idle
+// (before a screenshot or an accessibility check).
+export async function openPanel(page, kind, id, { settled = false } = {}) {
   await page.evaluate(
     async ({ kind, id }) => {
       const features = await import("/features.js");
@@ -46,6 +48,9 @@ export async function openPanel(page, kind, id) {
     },
     { kind, id },
   );
+  if (!settled) return;
+  await page.waitForFunction(() => document.querySelector("#panel .history-section")?.dataset.state !== "loading");
+  await idle(page);
 }
 
 // The labels of the open form's controls and fieldsets.
