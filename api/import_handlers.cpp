@@ -71,8 +71,9 @@ class ProgressRecord {
       throw key_taken();
     }
   }
-  void reading(long long rows, std::optional<double> fraction) {
-    if (key_) db::record_import_progress(**lease_, *key_, "reading", rows, fraction);
+  void record(importers::ImportPhase phase, long long rows, std::optional<double> fraction) {
+    if (key_)
+      db::record_import_progress(**lease_, *key_, importers::phase_name(phase), rows, fraction);
   }
   void finished(const std::string& state, long long rows, const std::optional<std::string>& summary,
                 const std::string& answer, int status) {
@@ -195,9 +196,8 @@ Response run_import(Context& ctx, ConnectionPool& pool, ImportCall call,
   ProgressRecord progress(pool, ctx, call.params);
   ProgressCallback on_progress;
   if (progress.enabled()) {
-    on_progress = [&](long long rows, std::optional<double> fraction) {
-      progress.reading(rows, fraction);
-    };
+    on_progress = [&](importers::ImportPhase phase, long long rows,
+                      std::optional<double> fraction) { progress.record(phase, rows, fraction); };
   }
   ImportAnswer answer;
   try {

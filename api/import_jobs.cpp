@@ -34,11 +34,13 @@ class UploadJob : public ImportJob {
 
   void run(pqxx::connection& conn, const std::atomic<bool>& stopping) override {
     try {
-      auto answer = import_upload(conn, call_, *upload_, [&](long long rows, auto fraction) {
-        if (stopping) throw ImportStopped{};
-        rows_ = rows;
-        db::record_import_progress(*control_, key_, "reading", rows, fraction);
-      });
+      auto answer =
+          import_upload(conn, call_, *upload_, [&](auto phase, long long rows, auto fraction) {
+            if (stopping) throw ImportStopped{};
+            rows_ = rows;
+            db::record_import_progress(*control_, key_, importers::phase_name(phase), rows,
+                                       fraction);
+          });
       finish("done", answer.read, answer.summary, answer.body, answer.status);
     } catch (const Problem& p) {
       finish("failed", rows_, std::nullopt, problem_body(p), p.status());

@@ -51,7 +51,8 @@ struct ImportAnswer {
   std::string summary;
 };
 
-using ProgressCallback = std::function<void(long long rows, std::optional<double> fraction)>;
+using ProgressCallback = std::function<void(importers::ImportPhase phase, long long rows,
+                                            std::optional<double> fraction)>;
 
 // The upload in a private temporary file, removed when this goes out of
 // scope: written at once (POST /api/imports), or piece by piece

@@ -128,14 +128,14 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
       }
     }
   };
-  auto last_call = Clock::now();
+  std::optional<Clock::time_point> last_call;
   while (source.next(record)) {
     ++report.read;
     progress.tick(report.read, source.progress());
     if (options.on_progress && (report.read & 255) == 0 &&
-        Clock::now() - last_call >= std::chrono::milliseconds(200)) {
+        (!last_call || Clock::now() - *last_call >= std::chrono::milliseconds(200))) {
       last_call = Clock::now();
-      options.on_progress(report.read, source.progress());
+      options.on_progress(ImportPhase::reading, report.read, source.progress());
     }
     read_one(record);
   }
@@ -323,6 +323,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     auto stage = staging.begin_stage(*plan.spec, report.source);
     read_rows(*source, mapping, plan, ctx, options, report, stage, rejected_ids,
               rejected_without_id);
+    if (options.on_progress) options.on_progress(ImportPhase::merging, report.read, std::nullopt);
     stage.finish();
     resolve_targets(staging, *plan.spec, *source, mapping, report);
     reject_repeated_rows(staging, *source, mapping, report);

@@ -21,6 +21,13 @@ namespace terrier::importers {
 // picks the cheaper.
 enum class DuplicateSearch { automatic, row_by_row, in_memory };
 
+// Where an import is: reading the file, then comparing and merging its rows
+// with the database. The names are import_progress.state's.
+enum class ImportPhase { reading, merging };
+inline const char* phase_name(ImportPhase phase) {
+  return phase == ImportPhase::reading ? "reading" : "merging";
+}
+
 struct ImportOptions {
   ImportKind kind = ImportKind::opportunities;
   std::string file;
@@ -39,9 +46,12 @@ struct ImportOptions {
   // Called once the header is read, before any row: how each column is read.
   std::function<void(const std::vector<ColumnReading>&)> on_header;
   std::string user;
-  // Called while the file is read (at most every 200 ms) with the rows read
-  // so far and, when the reader knows it, the fraction of the file read.
-  std::function<void(long long rows, std::optional<double> fraction)> on_progress;
+  // Called while the file is read (after its first 256 rows, then at most
+  // every 200 ms) with the rows read so far and, when the reader knows it,
+  // the fraction of the file read; then once with ImportPhase::merging when
+  // the whole file is read and the rows are compared with the database.
+  std::function<void(ImportPhase phase, long long rows, std::optional<double> fraction)>
+      on_progress;
   // An import limited to a circle (a member's, core/roles import_scope):
   // rows that do not lie in this circle, whose visibility is not one of
   // `visibilities`, or that would update a stored row outside them, or one

@@ -406,6 +406,7 @@ TEST_F(MemberWrites, TheProgressOfAnImportIsReadFromTheDatabaseWhileItRuns) {
     done = true;
   });
   long long seen_midway = 0;
+  bool seen_merging = false;
   while (!done) {
     auto p = get("/api/imports/progress/" + key, admin_);
     EXPECT_EQ(p.status, 200);
@@ -415,6 +416,11 @@ TEST_F(MemberWrites, TheProgressOfAnImportIsReadFromTheDatabaseWhileItRuns) {
       seen_midway = j["rows_read"];
       EXPECT_GT(j["fraction"].get<double>(), 0.0);
       EXPECT_LT(j["fraction"].get<double>(), 1.0);
+    }
+    if (j["state"] == "merging") {
+      // The whole file is read; its rows are compared with the database.
+      seen_merging = true;
+      EXPECT_EQ(j["rows_read"], rows);
     }
     // Another person never sees it.
     EXPECT_EQ(get("/api/imports/progress/" + key, member_).body.find("reading"), std::string::npos);
@@ -430,6 +436,7 @@ TEST_F(MemberWrites, TheProgressOfAnImportIsReadFromTheDatabaseWhileItRuns) {
   stdout_ = first_stdout;
   ASSERT_EQ(answer.status, 200) << answer.body.substr(0, 300);
   EXPECT_GT(seen_midway, 0) << "no progress was seen while the file was read";
+  EXPECT_TRUE(seen_merging) << "the merge with the database was never shown";
   auto finished = json::parse(get("/api/imports/progress/" + key, admin_).body);
   EXPECT_EQ(finished["state"], "done");
   EXPECT_EQ(finished["rows_read"], rows);

@@ -244,7 +244,14 @@ export function wireAccount() {
     $("invitation-link").hidden = true;
     const admin = Boolean(state.session.may_manage_users);
     $("users-section").hidden = !admin;
-    if (admin) fillInviteRoles();
+    if (admin) {
+      fillInviteRoles();
+      // The rows of the last opening go at once: a change made on them while
+      // the list is read again would be lost when the fresh rows replace them.
+      const loading = element("td", { class: "hint", text: "Chargement des comptes…" });
+      loading.colSpan = $("users-table").tHead.rows[0].cells.length;
+      $("users-table").tBodies[0].replaceChildren(element("tr", {}, loading));
+    }
     dialog.showModal();
     await Promise.all([loadTokens(), admin ? loadUsers() : null]);
   });

@@ -194,6 +194,11 @@ export class ImportDialog {
       this.progress.dataset.rowsRead = String(p.rows_read);
       if (p.fraction !== null) this.progress.value = p.fraction;
       else this.progress.removeAttribute("value");
+      if (p.state === "merging") {
+        // The whole file is read; the rows are compared with the database.
+        this.status.textContent = `${label} ${COUNT.format(p.rows_read)} lignes lues, comparaison avec la base…`;
+        continue;
+      }
       const share = p.fraction !== null ? ` (${Math.round(p.fraction * 100)} %)` : "";
       this.status.textContent = `${label} ${COUNT.format(p.rows_read)} lignes lues${share}`;
     }
