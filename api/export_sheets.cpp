@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "geo/gdal.hpp"
+#include "importers/field_table.hpp"
 
 namespace terrier::api {
 namespace {
@@ -27,9 +28,31 @@ json prop(const json& properties, const char* name) {
   return it == properties.end() ? json(nullptr) : *it;
 }
 
+// A sheet's row of one kind: each field under its header in the field
+// catalogue (importers::sheet_header), the one the importer reads back.
+class Sheet {
+ public:
+  Sheet(importers::ImportKind kind, const json& properties) : kind_(kind), p_(properties) {}
+  void put(const char* field, json value) {
+    row_[importers::sheet_header(kind_, field)] = std::move(value);
+  }
+  // The feature's property of the same name, as it is.
+  void copy(const char* field) { put(field, prop(p_, field)); }
+  // A list as people type it in a cell.
+  void copy_list(const char* field, const char* separator) {
+    put(field, joined(prop(p_, field), separator));
+  }
+  json& row() { return row_; }
+
+ private:
+  importers::ImportKind kind_;
+  const json& p_;
+  json row_ = json::object();
+};
+
 // Longitude and latitude of a point, exact (as stored, not rounded: the
 // sheet re-imports the same point), or the geometry as WKT otherwise.
-void put_location(json& row, const json& geometry, const json& exact_lonlat) {
+void put_location(Sheet& row, const json& geometry, const json& exact_lonlat) {
   json lon = nullptr, lat = nullptr, wkt = nullptr;
   if (exact_lonlat.is_array() && exact_lonlat.size() == 2) {
     lon = exact_lonlat[0];
@@ -40,9 +63,9 @@ void put_location(json& row, const json& geometry, const json& exact_lonlat) {
   } else if (geometry.is_object()) {
     wkt = geo::geojson_geometry_to_wkt(geometry.dump());
   }
-  row["Longitude"] = lon;
-  row["Latitude"] = lat;
-  row["WKT"] = wkt;
+  row.put("lon", lon);
+  row.put("lat", lat);
+  row.put("wkt", wkt);
 }
 
 // The row's identity: its reference in its source, or "#<id>" for a row
@@ -85,83 +108,83 @@ json yes_no(const json& value) {
 
 json opportunity_row(const json& feature, const json& p, const json& geometry,
                      const SheetLinks& links) {
-  json row = json::object();
-  row["Réf."] = reference(feature, p);
-  row["Intitulé"] = prop(p, "title");
-  row["Type de bien"] = prop(p, "kind");
-  row["Adresse"] = prop(p, "address");
-  row["Code INSEE"] = prop(p, "commune_insee");
+  Sheet row(importers::ImportKind::opportunities, p);
+  row.put("external_id", reference(feature, p));
+  row.copy("title");
+  row.copy("kind");
+  row.copy("address");
+  row.copy("commune_insee");
   put_location(row, geometry, prop(p, "exact_lonlat"));
-  row["Précision"] = prop(p, "location_precision");
-  row["Surface bâtie (m²)"] = prop(p, "built_surface_m2");
-  row["Surface terrain (m²)"] = prop(p, "land_surface_m2");
-  row["Modalités"] = joined(prop(p, "tenures"), ", ");
-  row["Prix (€)"] = prop(p, "price_eur");
-  row["Loyer (€/mois)"] = prop(p, "rent_eur_month");
-  row["Disponible à partir du"] = prop(p, "available_from");
-  row["Disponible jusqu'au"] = prop(p, "available_until");
-  row["Type de propriétaire"] = prop(p, "owner_kind");
-  row["Statut"] = prop(p, "status");
-  row["Visibilité"] = prop(p, "visibility");
-  row["Dernière vérification"] = prop(p, "last_verified");
-  row["Statut source"] = prop(p, "source_status");
-  row["Vérifié"] = yes_no(prop(p, "source_checked"));
+  row.copy("location_precision");
+  row.copy("built_surface_m2");
+  row.copy("land_surface_m2");
+  row.copy_list("tenures", ", ");
+  row.copy("price_eur");
+  row.copy("rent_eur_month");
+  row.copy("available_from");
+  row.copy("available_until");
+  row.copy("owner_kind");
+  row.copy("status");
+  row.copy("visibility");
+  row.copy("last_verified");
+  row.copy("source_status");
+  row.put("source_checked", yes_no(prop(p, "source_checked")));
   if (p.contains("owner_name")) {  // only for the roles that may read them
-    row["Propriétaire"] = prop(p, "owner_name");
-    row["Contact propriétaire"] = prop(p, "owner_contact");
-    row["Remarques"] = prop(p, "notes");
+    row.copy("owner_name");
+    row.copy("owner_contact");
+    row.copy("notes");
   }
-  put_attributes_and_source(row, feature, p, links, "opportunity");
-  return row;
+  put_attributes_and_source(row.row(), feature, p, links, "opportunity");
+  return row.row();
 }
 
 json place_row(const json& feature, const json& p, const json& geometry, const SheetLinks& links) {
-  json row = json::object();
-  row["Réf."] = reference(feature, p);
-  row["Nom"] = prop(p, "name");
-  row["Type"] = prop(p, "kind");
-  row["Adresse"] = prop(p, "address");
-  row["Code INSEE"] = prop(p, "commune_insee");
+  Sheet row(importers::ImportKind::places, p);
+  row.put("external_id", reference(feature, p));
+  row.copy("name");
+  row.copy("kind");
+  row.copy("address");
+  row.copy("commune_insee");
   put_location(row, geometry, prop(p, "exact_lonlat"));
-  row["Précision"] = prop(p, "location_precision");
-  row["Site web"] = prop(p, "website");
-  row["Description"] = prop(p, "description");
-  row["Compétences offertes"] = joined(prop(p, "competences"), ", ");
-  put_attributes_and_source(row, feature, p, links, "place");
-  return row;
+  row.copy("location_precision");
+  row.copy("website");
+  row.copy("description");
+  row.copy_list("competences", ", ");
+  put_attributes_and_source(row.row(), feature, p, links, "place");
+  return row.row();
 }
 
 // A need's area: a territory, a radius around a centre, or a polygon (WKT).
 json need_row(const json& feature, const json& p, const json& geometry, const SheetLinks& links) {
-  json row = json::object();
-  row["Réf."] = reference(feature, p);
-  row["Collectif"] = prop(p, "collective_name");
-  row["Lieu actuel"] = prop(p, "place_ref");
-  row["Surface min (m²)"] = prop(p, "surface_min_m2");
-  row["Surface idéale (m²)"] = prop(p, "surface_ideal_m2");
-  row["Surface max (m²)"] = prop(p, "surface_max_m2");
-  row["Tolérance (%)"] = prop(p, "surface_tolerance_pct");
-  row["Types recherchés"] = joined(prop(p, "kinds_wanted"), ", ");
-  row["Modes acceptés"] = joined(prop(p, "tenures_accepted"), " > ");  // in order of preference
-  row["Loyer max (€/mois)"] = prop(p, "rent_max_eur_month");
-  row["Prix max (€)"] = prop(p, "price_max_eur");
-  row["Territoire"] = prop(p, "territory");
+  Sheet row(importers::ImportKind::needs, p);
+  row.put("external_id", reference(feature, p));
+  row.copy("collective_name");
+  row.copy("place_ref");
+  row.copy("surface_min_m2");
+  row.copy("surface_ideal_m2");
+  row.copy("surface_max_m2");
+  row.copy("surface_tolerance_pct");
+  row.copy_list("kinds_wanted", ", ");
+  row.copy_list("tenures_accepted", " > ");  // in order of preference
+  row.copy("rent_max_eur_month");
+  row.copy("price_max_eur");
+  row.copy("territory");
   json center = prop(p, "search_center"), radius = prop(p, "radius_m");
   bool circle = center.is_array() && radius.is_number();
-  row["Longitude"] = circle ? center[0] : json(nullptr);
-  row["Latitude"] = circle ? center[1] : json(nullptr);
-  row["Rayon (km)"] = circle ? json(radius.get<double>() / 1000.0) : json(nullptr);
+  row.put("lon", circle ? center[0] : json(nullptr));
+  row.put("lat", circle ? center[1] : json(nullptr));
+  row.put("radius_km", circle ? json(radius.get<double>() / 1000.0) : json(nullptr));
   bool polygon = !circle && prop(p, "territory").is_null() && geometry.is_object();
-  row["WKT"] = polygon ? json(geo::geojson_geometry_to_wkt(geometry.dump())) : json(nullptr);
-  row["Besoin à partir du"] = prop(p, "needed_from");
-  row["Description"] = prop(p, "description");
-  row["Statut"] = prop(p, "status");
+  row.put("wkt", polygon ? json(geo::geojson_geometry_to_wkt(geometry.dump())) : json(nullptr));
+  row.copy("needed_from");
+  row.copy("description");
+  row.copy("status");
   if (p.contains("contact")) {
-    row["Contact"] = prop(p, "contact");
-    row["Notes"] = prop(p, "notes");
+    row.copy("contact");
+    row.copy("notes");
   }
-  put_attributes_and_source(row, feature, p, links, "need");
-  return row;
+  put_attributes_and_source(row.row(), feature, p, links, "need");
+  return row.row();
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #pragma once
 
 // Spreadsheet rows (XLSX, ODS exports): a feature as the importer reads it
-// back. French headers the importer recognises, values as people write them
-// ("BCUS, location", not a JSON array; numbers as numbers, dates as dates),
-// the reference ("Réf.") and the source ("Source Terrier") on every row, so
+// back. Each field under its label in the field catalogue
+// (importers::sheet_header), which the importer reads back as that field;
+// values as people write them ("BCUS, location", not a JSON array; numbers
+// as numbers, dates as dates), the reference ("Référence") and the source
+// ("Source Terrier") on every row, so
 // that re-importing an unchanged export with its source changes nothing.
 
 #include <string>
@@ -12,7 +14,7 @@
 
 namespace terrier::api {
 
-// The header written for a row's source. With "Réf." it is the row's
+// The header written for a row's source. With "Référence" it is the row's
 // identity: the importer reads both per row (importers/mapping), whatever
 // the import's own source.
 inline constexpr const char* kSourceHeader = "Source Terrier";

@@ -1,5 +1,11 @@
 #include "importers/field_table.hpp"
 
+#include <fmt/core.h>
+
+#include <map>
+#include <stdexcept>
+#include <utility>
+
 namespace terrier::importers {
 namespace {
 
@@ -55,7 +61,7 @@ const std::vector<FieldAliases> kOpportunity = {
       "surface de l unite fonciere", "superficie terrain", "superficie du terrain",
       "superficie parcelle", "surface parcellaire", "contenance cadastrale"}},
     {"tenures",
-     "Modalité(s)",
+     "Modalités",
      {"mode de mise a disposition", "mode", "modalite", "modalites", "type de contrat", "tenure",
       "tenures", "bail", "type de bail", "modalite de mise a disposition",
       "modalites de mise a disposition"}},
@@ -454,6 +460,23 @@ std::vector<FieldAliases> table_for(ImportKind kind) {
       break;
   }
   return out;
+}
+
+const std::string& sheet_header(ImportKind kind, std::string_view field) {
+  // Built once: an export asks for every field of every row.
+  static const auto headers = [] {
+    std::map<std::pair<ImportKind, std::string>, std::string, std::less<>> out;
+    for (ImportKind k : {ImportKind::opportunities, ImportKind::places, ImportKind::needs}) {
+      for (const auto& f : table_for(k)) out.emplace(std::pair{k, std::string(f.field)}, f.label);
+    }
+    return out;
+  }();
+  auto it = headers.find(std::pair{kind, std::string(field)});
+  if (it == headers.end()) {
+    throw std::logic_error(
+        fmt::format("no {} field '{}' in the field table", kind_name(kind), field));
+  }
+  return it->second;
 }
 
 }  // namespace terrier::importers

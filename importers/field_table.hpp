@@ -21,8 +21,16 @@ struct FieldAliases {
   std::vector<const char*> aliases;  // normalised by normalize_header() when loaded
 };
 
-// The fields of `kind` (location fields last), in a fixed order.
+// The fields of `kind` (location fields last), in a fixed order. Each
+// field's label is also one of its headers: a column named by the label
+// reads as that field.
 std::vector<FieldAliases> table_for(ImportKind kind);
+
+// The header a sheet (api/export_sheets) writes `field` of `kind` under:
+// its label in the kind's table, which the importer reads back as that
+// field. Throws std::logic_error for a field the table does not have
+// (opportunities, places and needs only).
+const std::string& sheet_header(ImportKind kind, std::string_view field);
 
 // How the page enters a field in its forms (none: shown, never entered
 // there).

@@ -78,6 +78,7 @@ Mapping Mapping::load(ImportKind kind, const std::optional<std::string>& mapping
   Mapping m;
   m.kind_ = kind;
   for (const auto& f : table_for(kind)) {
+    m.aliases_.emplace(normalize_header(f.label), f.field);  // the sheets' header
     for (const char* alias : f.aliases) m.aliases_.emplace(normalize_header(alias), f.field);
   }
   if (!mapping_file) return m;

@@ -126,7 +126,7 @@ class SpreadsheetExport : public ApiTest {
 TEST_F(SpreadsheetExport, XlsxHasFrenchHeadersTypedCellsAndReimportsUnchanged) {
   auto info = round_trip("xlsx");
   EXPECT_NE(info.find("Layer name: opportunites"), std::string::npos) << info;
-  EXPECT_NE(info.find("Réf. (String) = T-1"), std::string::npos) << info;
+  EXPECT_NE(info.find("Référence (String) = T-1"), std::string::npos) << info;
   EXPECT_NE(info.find("Intitulé (String) = Ancienne école Jules Ferry"), std::string::npos);
   EXPECT_NE(info.find("Surface bâtie (m²) (Real) = 1250.5"), std::string::npos) << info;
   EXPECT_NE(info.find("Loyer (€/mois) (Integer) = 1200"), std::string::npos) << info;
@@ -139,7 +139,7 @@ TEST_F(SpreadsheetExport, XlsxHasFrenchHeadersTypedCellsAndReimportsUnchanged) {
 
 TEST_F(SpreadsheetExport, OdsReimportsUnchanged) {
   auto info = round_trip("ods");
-  EXPECT_NE(info.find("Réf. (String) = T-2"), std::string::npos) << info;
+  EXPECT_NE(info.find("Référence (String) = T-2"), std::string::npos) << info;
   EXPECT_NE(info.find("Visibilité (String) = réseau"), std::string::npos) << info;
 }
 

@@ -1,5 +1,5 @@
 // The sheets Terrier writes come back as they left (issue 20): every row
-// carries its identity ("Source Terrier" and "Réf.", or "#<id>"), an
+// carries its identity ("Source Terrier" and "Référence", or "#<id>"), an
 // unchanged export re-imported without options changes nothing, in XLSX, ODS
 // and CSV, and after LibreOffice has opened and saved it; an edited cell
 // updates exactly its row; a GIS export's own identifier ("id_bien") is the
@@ -78,7 +78,7 @@ void expect_nothing_changed(const CommandResult& r, const std::string& what) {
 TEST_F(SheetRoundTrip, TheDemoDataComesBackUnchangedFromEverySheetAndFromLibreOffice) {
   load_demo_data(/*with_friches=*/true);
   // Rows without a reference of their own (as a spreadsheet without a
-  // "Réf." column, or the page, makes them): their identity is "#<id>".
+  // "Référence" column, or the page, makes them): their identity is "#<id>".
   std::string no_ref = temp("sans-reference.csv");
   std::ofstream(no_ref) << "Intitulé;Type de bien;Commune;Surface bâtie (m²);Loyer\n"
                            "Local associatif rue de Paris;commerce;Lille;85;650\n"
@@ -120,7 +120,7 @@ TEST_F(SheetRoundTrip, TheDemoDataComesBackUnchangedFromEverySheetAndFromLibreOf
   ASSERT_EQ(terrier("export --format xlsx --layers opportunities -o " + file).exit_code, 0);
   auto info = run_command("ogrinfo -ro -al " + file);
   long long id = count("SELECT min(id) FROM opportunities WHERE external_id IS NULL");
-  EXPECT_NE(info.find("Réf. (String) = #" + std::to_string(id)), std::string::npos);
+  EXPECT_NE(info.find("Référence (String) = #" + std::to_string(id)), std::string::npos);
   EXPECT_NE(info.find("Source Terrier (String) = saisie-cercle"), std::string::npos);
   EXPECT_NE(
       info.find("Lien Terrier (String) = http://127.0.0.1:8080/?opportunity=" + std::to_string(id)),
@@ -152,7 +152,7 @@ TEST_F(SheetRoundTrip, AnEditedCellOfATwoSourceSheetUpdatesExactlyItsRow) {
                            "wb = openpyxl.load_workbook(sys.argv[1])\n"
                            "ws = wb['opportunites']\n"
                            "head = [c.value for c in ws[1]]\n"
-                           "ref, src = head.index('Réf.'), head.index('Source Terrier')\n"
+                           "ref, src = head.index('Référence'), head.index('Source Terrier')\n"
                            "rent = head.index('Loyer (€/mois)')\n"
                            "for row in ws.iter_rows(min_row=2):\n"
                            "    if row[ref].value == 'B-2' and row[src].value == 'tableur-b':\n"

@@ -10,8 +10,10 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/vocabulary.hpp"
+#include "importers/mapping.hpp"
 
 namespace terrier::importers {
 namespace {
@@ -40,6 +42,24 @@ TEST(FormLabel, AFieldOfAnotherKindOrOfNoneKeepsAName) {
 }
 
 // Every field a write may refuse has a French label in the form.
+// The sheets write each field under its label (api/export_sheets): the
+// label must read back as that field, and as nothing else.
+TEST(SheetHeader, EveryLabelReadsBackAsItsFieldAlone) {
+  for (ImportKind kind : {ImportKind::opportunities, ImportKind::places, ImportKind::needs,
+                          ImportKind::territories, ImportKind::circles}) {
+    for (const auto& f : table_for(kind)) {
+      Mapping mapping = Mapping::load(kind, std::nullopt);
+      mapping.bind({f.label}, "export.csv");
+      ASSERT_EQ(mapping.reading().size(), 1u);
+      EXPECT_EQ(mapping.reading()[0].field, std::optional<std::string>(f.field))
+          << kind_name(kind) << ": " << f.label;
+    }
+  }
+  EXPECT_EQ(sheet_header(ImportKind::opportunities, "land_surface_m2"), "Surface du terrain (m²)");
+  EXPECT_EQ(sheet_header(ImportKind::needs, "notes"), "Remarques");
+  EXPECT_THROW(sheet_header(ImportKind::places, "price_eur"), std::logic_error);
+}
+
 TEST(FormLabel, EveryOpportunityAndNeedFieldHasAFrenchLabel) {
   for (ImportKind kind : {ImportKind::opportunities, ImportKind::needs}) {
     for (const auto& f : table_for(kind)) {

@@ -170,7 +170,7 @@ describe("exports from the page", () => {
         assert.equal(counts.lieux, places, `${format}: ${JSON.stringify(counts)}`);
         if (format === "xlsx" || format === "ods") {
           const { stdout } = await run("ogrinfo", ["-ro", "-so", path, "opportunites"], { maxBuffer: 64 << 20 });
-          for (const header of ["Réf.", "Intitulé", "Modalités", "Propriétaire", "Source Terrier"]) {
+          for (const header of ["Référence", "Intitulé", "Modalités", "Propriétaire", "Source Terrier"]) {
             assert.ok(stdout.includes(`${header}:`), `${format}: column ${header}`);
           }
         }
@@ -190,7 +190,7 @@ describe("exports from the page", () => {
     for (const format of ["xlsx", "ods"]) {
       const { path } = await download(page, format, "export-animator-mel");
       const { stdout } = await run("ogrinfo", ["-ro", "-al", path], { maxBuffer: 64 << 20 });
-      assert.ok(stdout.includes("Réf. (String)"), format);
+      assert.ok(stdout.includes("Référence (String)"), format);
       assert.equal(stdout.includes("Propriétaire"), false, `${format}: an owner column for an animator`);
       assert.equal(/Visibilité \(String\) = confidentiel/.test(stdout), false);
     }
