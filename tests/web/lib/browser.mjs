@@ -68,7 +68,10 @@ export async function openPage(
   const outside = [];
   const ignRequests = [];
   const fromIgn = (url) => ign !== "outside" && url.startsWith(`${IGN_ORIGIN}/`);
-  recordOutside(context, base, (url) => (fromIgn(url) ? ignRequests : outside).push(fromIgn(url) ? new URL(url) : url));
+  recordOutside(context, base, (url) => {
+    if (fromIgn(url)) ignRequests.push(new URL(url));
+    else outside.push(url);
+  });
   // Only IGN's requests are intercepted, and only when the test answers them.
   if (ign === "tiles")
     await context.route(`${IGN_ORIGIN}/**`, (route) =>
