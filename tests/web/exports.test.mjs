@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { BASE, get as api } from "./lib/api.mjs";
-import { launch, ready, signInWithToken as signIn, until } from "./lib/browser.mjs";
+import { launch, ready, recordOutside, signInWithToken as signIn, until } from "./lib/browser.mjs";
 
 const run = promisify(execFile);
 
@@ -28,12 +28,7 @@ async function openPage() {
   const page = await context.newPage();
   const problems = [];
   const bodies = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(BASE) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
-    problems.push(`outside request: ${url}`);
-    return route.abort();
-  });
+  recordOutside(context, BASE, (url) => problems.push(`outside request: ${url}`));
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);

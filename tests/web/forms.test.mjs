@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BASE, api, get } from "./lib/api.mjs";
-import { drawnInTiles, idle, jump, launch, ready, signInWithToken } from "./lib/browser.mjs";
+import { drawnInTiles, idle, jump, launch, ready, recordOutside, signInWithToken } from "./lib/browser.mjs";
 import { formLabels, pixelOf, saved } from "./lib/editing.mjs";
 
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
@@ -47,7 +47,7 @@ async function openPage(role, { viewport = { width: 1400, height: 900 } } = {}) 
   const context = await browser.newContext({ viewport, locale: "fr-FR" });
   const page = await context.newPage();
   const problems = [];
-  await context.route("**/*", (route) => (route.request().url().startsWith(BASE) ? route.continue() : route.abort()));
+  recordOutside(context, BASE, (url) => problems.push(`outside request: ${url}`));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });

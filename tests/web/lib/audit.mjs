@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BASE } from "./api.mjs";
-import { ready } from "./browser.mjs";
+import { ready, recordOutside } from "./browser.mjs";
 
 export { BASE, TOKENS, api, get } from "./api.mjs";
 export { signInWithToken } from "./browser.mjs";
@@ -15,8 +15,8 @@ export const PHONE = { width: 390, height: 844 };
 const AXE = join(process.env.TERRIER_WEB_MODULES, "axe-core", "axe.min.js");
 const SHOTS = join(process.env.TERRIER_ARTIFACTS ?? "tests/artifacts", "views");
 
-// A page on `path`, recording console errors and page errors; nothing leaves
-// the server under test.
+// A page on `path`, recording console errors, page errors and any request
+// that leaves the server under test (refused).
 export async function open(
   browser,
   { path = "/", viewport = { width: 1400, height: 900 }, wait = true, clipboard = true } = {},
@@ -25,12 +25,7 @@ export async function open(
   if (clipboard) await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
   const page = await context.newPage();
   const problems = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    return url.startsWith(BASE) || url.startsWith("data:") || url.startsWith("blob:")
-      ? route.continue()
-      : route.abort();
-  });
+  recordOutside(context, BASE, (url) => problems.push(`outside request: ${url}`));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
