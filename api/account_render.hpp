@@ -27,7 +27,8 @@ inline nlohmann::json account_json(const db::User& u) {
   auto j = person_json(u);
   j["id"] = u.id;
   j["name"] = u.name;
-  j["status"] = u.status;
+  j["status"] = db::account_status_value(u.status);
+  j["disabled"] = u.status == db::AccountStatus::disabled;
   j["last_sign_in"] = u.last_sign_in ? nlohmann::json(*u.last_sign_in) : nlohmann::json(nullptr);
   return j;
 }

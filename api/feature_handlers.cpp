@@ -256,6 +256,9 @@ Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
   for (const auto& domain : vocabulary::kDomains) {
     vocabularies[std::string(domain.list_name)] = values_of(domain.values);
   }
+  for (const auto& list : vocabulary::kReadLists) {
+    vocabularies[std::string(list.list_name)] = values_of(list.values);
+  }
   nlohmann::ordered_json j = {{"vocabularies", vocabularies},
                               {"labels", vocabulary_labels()},
                               {"descriptions", vocabulary_descriptions()},

@@ -76,7 +76,8 @@ int user_list(const Settings& settings, const UserArgs&) {
              "circle", "status", "last sign-in");
   for (const auto& u : users) {
     fmt::print("{:>4}  {:<32} {:<24} {:<10} {:<18} {:<10} {}\n", u.id, u.email, u.name,
-               role_name(u.role), u.circle.value_or("-"), u.status, u.last_sign_in.value_or("-"));
+               role_name(u.role), u.circle.value_or("-"), db::account_status_value(u.status),
+               u.last_sign_in.value_or("-"));
   }
   fmt::print("{} account{}\n", users.size(), users.size() == 1 ? "" : "s");
   return 0;

@@ -61,8 +61,20 @@ inline constexpr std::array<std::string_view, 6> kRequestChannels = {
 inline constexpr std::array<std::string_view, 3> kRequestStatuses = {"ouverte", "orientée",
                                                                      "close"};
 
+// An account's state. Not a stored domain: read from its row (disabled, or
+// no password chosen yet: db/user_rows), in the order of db::AccountStatus.
+inline constexpr std::array<std::string_view, 3> kAccountStatuses = {"active", "invitée",
+                                                                     "désactivée"};
+
 // The one status under which a building can be matched.
 inline constexpr std::string_view kAvailable = kOpportunityStatuses[0];
+
+// The lists /api/map-config sends that no domain stores.
+struct List {
+  std::string_view list_name;
+  Values values;
+};
+inline constexpr std::array<List, 1> kReadLists = {{{"account_statuses", kAccountStatuses}}};
 
 // A database domain, the name /api/map-config gives its list (the field
 // catalogue's "vocabulary"), and the values it allows.

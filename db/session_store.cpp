@@ -121,9 +121,9 @@ std::optional<SessionUser> find_session(pqxx::connection_base& conn, const std::
                   kUserColumns, kLiveSession),
       sha256_hex(secret));
   if (rows.empty()) return std::nullopt;
-  SessionUser out{rows[0][7].as<long long>(), user_from_row(rows[0])};
+  SessionUser out{rows[0][kUserColumnCount].as<long long>(), user_from_row(rows[0])};
   // At most one write a minute per session, not one per request.
-  if (rows[0][8].as<bool>()) {
+  if (rows[0][kUserColumnCount + 1].as<bool>()) {
     w.exec_params("UPDATE sessions SET last_seen_at = now() WHERE id = $1", out.session_id);
   }
   w.commit();

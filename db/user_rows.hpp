@@ -12,13 +12,14 @@
 
 namespace terrier::db {
 
-// The SELECT list of every User field of `users u` (7 columns).
+// The SELECT list of every User field of `users u` (8 columns).
 inline constexpr const char* kUserColumns =
     "SELECT u.id, u.email, u.name, u.role, "
     "(SELECT slug FROM territories WHERE id = u.circle_id), "
-    "CASE WHEN u.disabled THEN 'désactivée' WHEN u.password_hash IS NULL THEN 'invitée' "
-    "ELSE 'active' END, "
+    "u.disabled, u.password_hash IS NULL, "
     "to_char(u.last_sign_in_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+// The number of those columns: a query selecting more reads its own from here.
+inline constexpr int kUserColumnCount = 8;
 // The same from `users u`; a WHERE (or a JOIN) follows.
 inline const std::string kUserSelect = std::string(kUserColumns) + " FROM users u";
 
@@ -35,8 +36,10 @@ inline User user_from_row(const pqxx::row& r) {
   u.name = r[2].as<std::string>();
   u.role = parse_role(r[3].as<std::string>()).value_or(Role::member);
   if (!r[4].is_null()) u.circle = r[4].as<std::string>();
-  u.status = r[5].as<std::string>();
-  if (!r[6].is_null()) u.last_sign_in = r[6].as<std::string>();
+  u.status = r[5].as<bool>()   ? AccountStatus::disabled
+             : r[6].as<bool>() ? AccountStatus::invited
+                               : AccountStatus::active;
+  if (!r[7].is_null()) u.last_sign_in = r[7].as<std::string>();
   return u;
 }
 

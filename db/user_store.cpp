@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/hash.hpp"
+#include "core/vocabulary.hpp"
 #include "db/user_rows.hpp"
 
 namespace terrier::db {
@@ -50,6 +51,10 @@ std::optional<User> user_where(pqxx::connection_base& conn, const std::string& w
 }
 
 }  // namespace
+
+std::string_view account_status_value(AccountStatus status) {
+  return vocabulary::kAccountStatuses[static_cast<std::size_t>(status)];
+}
 
 std::string invitation_path(const std::string& token) {
   // In the fragment: a browser never sends it, so no server or proxy logs it.
@@ -149,7 +154,7 @@ std::optional<User> change_user(pqxx::connection_base& conn, long long id, const
   auto rows = w.exec_params(kUserSelect + " WHERE u.id = $1 FOR UPDATE OF u", id);
   if (rows.empty()) return std::nullopt;
   User before = user_from_row(rows[0]);
-  bool was_active_admin = before.role == Role::admin && before.status != "désactivée";
+  bool was_active_admin = before.role == Role::admin && before.status != AccountStatus::disabled;
   Role role = change.role.value_or(before.role);
   auto circle = change.circle ? *change.circle : before.circle;
   if (!is_account_role(role)) {
@@ -169,7 +174,7 @@ std::optional<User> change_user(pqxx::connection_base& conn, long long id, const
     audit(w, actor, "circle_change", id, json{{"circle", as_json(before.circle)}}.dump(),
           json{{"circle", as_json(circle)}}.dump());
   }
-  bool was_disabled = before.status == "désactivée";
+  bool was_disabled = before.status == AccountStatus::disabled;
   if (change.disabled && *change.disabled != was_disabled) {
     w.exec_params("UPDATE users SET disabled = $2 WHERE id = $1", id, *change.disabled);
     // A disabled account's sessions stop at once (lookups check the flag

@@ -32,13 +32,18 @@ class AccountError : public Error {
   std::string field_;
 };
 
+// In the order of vocabulary::kAccountStatuses.
+enum class AccountStatus { active, invited, disabled };
+// "active", "invitée", "désactivée".
+std::string_view account_status_value(AccountStatus status);
+
 struct User {
   long long id = 0;
   std::string email;
   std::string name;
   Role role = Role::member;
-  std::optional<std::string> circle;        // slug
-  std::string status;                       // "invitée", "active", "désactivée"
+  std::optional<std::string> circle;  // slug
+  AccountStatus status = AccountStatus::active;
   std::optional<std::string> last_sign_in;  // ISO 8601, UTC
 };
 

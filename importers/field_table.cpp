@@ -328,7 +328,7 @@ const std::vector<PageField> kAccountPage = {
     {.field = "name", .label = "Nom"},
     {.field = "role", .label = "Rôle"},
     {.field = "circle", .label = "Cercle"},
-    {.field = "status", .label = "État"},
+    {.field = "status", .label = "État", .vocabulary = "account_statuses"},
     {.field = "last_sign_in", .label = "Dernière connexion"},
 };
 const std::vector<PageField> kTokenPage = {

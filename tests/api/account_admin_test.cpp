@@ -148,12 +148,14 @@ TEST_F(AccountTest, AdminsManageAccountsThroughTheApi) {
   auto rose = *std::find_if(list.begin(), list.end(),
                             [](const json& u) { return u["email"] == "rose@example.org"; });
   EXPECT_EQ(rose["status"], "invitée");
+  EXPECT_EQ(rose["disabled"], false);
   EXPECT_EQ(rose["circle"], "cercle-sud");
   EXPECT_EQ(rose["id"], c["id"]);
   EXPECT_TRUE(rose["last_sign_in"].is_null());
   auto admin_row = *std::find_if(list.begin(), list.end(),
                                  [](const json& u) { return u["email"] == "admin@example.org"; });
   EXPECT_EQ(admin_row["status"], "active");
+  EXPECT_EQ(admin_row["disabled"], false);
   EXPECT_FALSE(admin_row["last_sign_in"].is_null());
   for (const auto& u : list) EXPECT_FALSE(u.contains("password_hash"));
 
@@ -161,12 +163,22 @@ TEST_F(AccountTest, AdminsManageAccountsThroughTheApi) {
   auto promoted = with_cookie("PATCH", "/api/users/" + q, admin, R"({"role": "foundation"})");
   ASSERT_EQ(promoted.status, 200) << promoted.body;
   EXPECT_EQ(json::parse(promoted.body)["role"], "foundation");
+  EXPECT_EQ(json::parse(promoted.body)["status"], "active");
   // A role change applies to the live session at once.
   EXPECT_EQ(session_with(member)["role"], "foundation");
   EXPECT_EQ(
       value("SELECT before->>'role' || '>' || (after->>'role') || ' by ' || actor FROM audit_log "
             "WHERE action = 'role_change'"),
       "member>foundation by admin@example.org");
+  // Disabled, then enabled again: the state and the flag follow.
+  auto off =
+      json::parse(with_cookie("PATCH", "/api/users/" + q, admin, R"({"disabled": true})").body);
+  EXPECT_EQ(off["status"], "désactivée");
+  EXPECT_EQ(off["disabled"], true);
+  auto on =
+      json::parse(with_cookie("PATCH", "/api/users/" + q, admin, R"({"disabled": false})").body);
+  EXPECT_EQ(on["status"], "active");
+  EXPECT_EQ(on["disabled"], false);
   EXPECT_EQ(with_cookie("PATCH", "/api/users/999999", admin, R"({"role": "member"})").status, 404);
   EXPECT_EQ(
       json::parse(

@@ -78,6 +78,7 @@ TEST(PageFields, NameKnownVocabulariesAndUniqueFields) {
       bool choice = f.control == Control::choice || f.control == Control::choices;
       bool known = !*f.vocabulary;
       for (const auto& d : vocabulary::kDomains) known |= d.list_name == f.vocabulary;
+      for (const auto& l : vocabulary::kReadLists) known |= l.list_name == f.vocabulary;
       EXPECT_TRUE(known) << entity << "." << f.field << ": no list " << f.vocabulary;
       if (choice) {
         EXPECT_TRUE(*f.vocabulary) << entity << "." << f.field << " offers no list";
@@ -199,7 +200,8 @@ TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
         vocabulary::Values(vocabulary::kNeedStatuses),
         vocabulary::Values(vocabulary::kMatchStatuses), vocabulary::Values(vocabulary::kPlaceKinds),
         vocabulary::Values(vocabulary::kRequestChannels),
-        vocabulary::Values(vocabulary::kRequestStatuses)}) {
+        vocabulary::Values(vocabulary::kRequestStatuses),
+        vocabulary::Values(vocabulary::kAccountStatuses)}) {
     for (auto v : list) values.emplace(v);
   }
   // Words that are also the page's own identifiers, not the vocabulary's:

@@ -7,7 +7,7 @@ import * as api from "./api.js";
 import { $, element } from "./dom.js";
 import { state } from "./state.js";
 import { onSessionChange } from "./session.js";
-import { fieldLabel } from "./catalogue.js";
+import { fieldLabel, valueLabel } from "./catalogue.js";
 
 // The roles an administrator may give, with their labels, as the server
 // sends them (GET /api/session's account_roles).
@@ -174,13 +174,13 @@ async function loadUsers() {
         tr.dataset.email = u.email;
         const role = roleSelect(u.role);
         const circle = circleSelect(u.circle);
-        const disabled = u.status === "désactivée";
+        const disabled = u.disabled;
         tr.append(
           cell(u.email),
           cell(u.name ?? ""),
           cell(role),
           cell(circle),
-          cell(u.status),
+          cell(valueLabel(u.status)),
           cell(formatDate(u.last_sign_in)),
           cell(
             button("Enregistrer", () => patchUser(u.id, { role: role.value, circle: circle.value || null })),
