@@ -89,22 +89,23 @@ TEST_F(RequestTest, TheLandGroupLogsRequestsAndOnlyFoundationsAndAdminsReadConta
 
 TEST_F(RequestTest, BadFieldsAreNamedInFrenchAndChangeNothing) {
   auto r = send("POST", "/api/requests",
-                R"({"received_on": "31/02/2026", "requester": "x", "subject": "y"})", member_);
+                R"({"received_on": "31/02/2026", "requester": "M. Xavier", "subject": "Local"})",
+                member_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json::parse(r.body)["field"], "received_on");
   r = send("POST", "/api/requests",
-           R"({"received_on": "2026-03-01", "requester": "x", "subject": "y",
+           R"({"received_on": "2026-03-01", "requester": "M. Xavier", "subject": "Local",
     "channel": "pigeon voyageur"})",
            member_);
   EXPECT_EQ(json::parse(r.body)["field"], "channel");
   EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("téléphone, e-mail"),
             std::string::npos);
   r = send("POST", "/api/requests",
-           R"({"received_on": "2026-03-01", "subject": "y", "commune": "Atlantide"})", member_);
+           R"({"received_on": "2026-03-01", "subject": "Local", "commune": "Atlantide"})", member_);
   EXPECT_EQ(json::parse(r.body)["field"], "requester");
   EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("commune"), std::string::npos);
   EXPECT_EQ(send("POST", "/api/requests",
-                 R"({"received_on": "2026-03-01", "requester": "x", "subject": "y",
+                 R"({"received_on": "2026-03-01", "requester": "M. Xavier", "subject": "Local",
     "need_id": 999999})",
                  member_)
                 .status,
@@ -165,9 +166,9 @@ TEST_F(RequestTest, ASpreadsheetOfRequestsIsImportedByItsFrenchHeadersAndReimpor
   EXPECT_NE(r.output.find("read 3, inserted 2, updated 0, unchanged 0, rejected 1"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find(":line 3: rejected: column 'commune': 'Atlantide'"), std::string::npos)
+  EXPECT_NE(r.output.find(":line 3: rejected: column 'Commune': 'Atlantide'"), std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find(":line 3: rejected: column 'channel': 'pigeon'"), std::string::npos)
+  EXPECT_NE(r.output.find(":line 3: rejected: column 'Canal': 'pigeon'"), std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("column 'Couleur'"), std::string::npos) << r.output;
   EXPECT_EQ(value("SELECT string_agg(requester || '/' || coalesce(organisation, '-') || '/' || "
@@ -239,11 +240,12 @@ TEST_F(RequestTest, ARequestsTableWrittenByOthersIsReadWithTheImportsConventions
             "A-1/2026-03-12/Mme Martin/Café des Possibles/téléphone/Local, 200 m²/59512/ouverte "
             "A-2/2026-03-12/M. Durand/-/e-mail/Atelier/59350/close");
 
-  // The same table as LibreOffice saves it: the same requests, unchanged.
+  // The same table as LibreOffice saves it (read as French, 1036: dates are
+  // day first): the same requests, unchanged.
   std::string dir = "/tmp/terrier-requests-lo-" + db_.name();
   std::filesystem::create_directories(dir);
   auto out = run_command("HOME=" + dir + " soffice --headless --norestore --convert-to xlsx " +
-                         "--infilter=CSV:44,34,76 --outdir " + dir + " " + file);
+                         "--infilter=CSV:44,34,76,1,,1036 --outdir " + dir + " " + file);
   std::string xlsx = dir + "/" + std::filesystem::path(file).stem().string() + ".xlsx";
   ASSERT_TRUE(std::filesystem::exists(xlsx)) << out;
   auto again = run_terrier("import requests --source autres " + xlsx, env);
