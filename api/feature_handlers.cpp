@@ -201,21 +201,14 @@ nlohmann::ordered_json page_fields() {
 nlohmann::ordered_json import_labels() {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (auto kind : {importers::ImportKind::opportunities, importers::ImportKind::needs,
-                    importers::ImportKind::places}) {
+                    importers::ImportKind::places, importers::ImportKind::requests}) {
     auto& labels = out[importers::kind_name(kind)] = nlohmann::ordered_json::object();
     for (const auto& f : importers::table_for(kind)) {
       labels[f.field] = importers::form_label(kind, f.field);
     }
-    labels["row_source"] = importers::form_label(kind, "row_source");
+    if (kind != importers::ImportKind::requests)
+      labels["row_source"] = importers::form_label(kind, "row_source");
   }
-  // Requests: their page fields, plus the reference and the commune their
-  // sheets carry (importers/request_rows.cpp).
-  auto& requests = out["requests"] = nlohmann::ordered_json::object();
-  for (const auto& f : importers::page_fields("request"))
-    requests[f.field] = importers::labelled(f);
-  requests["external_id"] =
-      importers::form_label(importers::ImportKind::opportunities, "external_id");
-  requests["commune"] = requests["commune_name"];
   return out;
 }
 

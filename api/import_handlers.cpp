@@ -117,18 +117,14 @@ ImportParams parse_import_params(const std::map<std::string, std::string>& param
   }
   ImportParams p;
   auto kind_it = params.find("kind");
-  if (kind_it != params.end() && kind_it->second == "requests") {
-    p.requests = true;
-  } else {
-    auto kind = kind_it == params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
-    if (!kind ||
-        (*kind != importers::ImportKind::opportunities && *kind != importers::ImportKind::places &&
-         *kind != importers::ImportKind::needs)) {
-      throw bad_request("kind: opportunities, places, needs or requests")
-          .with_extensions(json{{"field", "kind"}}.dump());
-    }
-    p.kind = *kind;
+  auto kind = kind_it == params.end() ? std::nullopt : importers::parse_kind(kind_it->second);
+  if (!kind ||
+      (*kind != importers::ImportKind::opportunities && *kind != importers::ImportKind::places &&
+       *kind != importers::ImportKind::needs && *kind != importers::ImportKind::requests)) {
+    throw bad_request("kind: opportunities, places, needs or requests")
+        .with_extensions(json{{"field", "kind"}}.dump());
   }
+  p.kind = *kind;
   p.format = import_format(params);
   if (params.count("source")) p.source = params.at("source");
   p.strict = flag(params, "strict");

@@ -14,7 +14,6 @@
 #include "db/import_progress_store.hpp"
 #include "db/row_write_store.hpp"
 #include "importers/importer.hpp"
-#include "importers/request_rows.hpp"
 
 namespace terrier::api {
 namespace {
@@ -22,12 +21,13 @@ namespace {
 using json = nlohmann::json;
 
 const char* entity_of(const ImportParams& p) {
-  if (p.requests) return "request";
   switch (p.kind) {
     case importers::ImportKind::opportunities:
       return "opportunity";
     case importers::ImportKind::needs:
       return "need";
+    case importers::ImportKind::requests:
+      return "request";
     default:
       return "place";
   }
@@ -144,7 +144,7 @@ std::string UploadFile::hide_path(std::string message) const {
 }
 
 const char* kind_label(const ImportParams& p) {
-  return p.requests ? "requests" : importers::kind_name(p.kind);
+  return importers::kind_name(p.kind);
 }
 
 Problem key_taken() {
@@ -198,8 +198,7 @@ ImportAnswer import_upload(pqxx::connection_base& conn, const ImportCall& call,
   options.on_progress = on_progress;
   importers::ImportReport report;
   try {
-    report = params.requests ? importers::import_requests(conn, options)
-                             : importers::run_import(conn, options);
+    report = importers::run_import(conn, options);
   } catch (const ImportError& e) {
     throw Problem(422, "Unprocessable Entity", upload.hide_path(e.what()));
   }

@@ -23,7 +23,6 @@ namespace terrier::api {
 
 struct ImportParams {
   importers::ImportKind kind = importers::ImportKind::opportunities;
-  bool requests = false;  // kind=requests: the land group's requests
   std::string format = "csv";
   std::optional<std::string> source;
   bool strict = false;

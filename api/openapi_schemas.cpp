@@ -165,17 +165,28 @@ json export_parameters(const Limits& limits) {
   return out;
 }
 
-json request_list_parameters() {
-  return {
+// The list's filters; the export takes them too, with its format instead
+// of limit and offset (api/params parse_request_list_params).
+json request_list_parameters(bool list_page) {
+  json out = {
       list("status", "états (l'un d'eux)", string_enum_of(vocabulary::kRequestStatuses)),
+      list("channel", "canaux (l'un d'eux)", string_enum_of(vocabulary::kRequestChannels)),
       query("circle", "identifiant (slug) du cercle", {{"type", "string"}}),
       query("from", "reçues ce jour ou après", {{"type", "string"}, {"format", "date"}}),
       query("to", "reçues ce jour ou avant", {{"type", "string"}, {"format", "date"}}),
-      query("q", "recherche en texte libre", {{"type", "string"}, {"maxLength", kMaxSearchBytes}}),
-      query("limit", "nombre de sollicitations",
-            {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}}),
-      query("offset", "rang de la première",
-            {{"type", "integer"}, {"minimum", 0}, {"maximum", 100'000'000}})};
+      query("q", "recherche en texte libre (demandeur, structure, objet, commune, orientation)",
+            {{"type", "string"}, {"maxLength", kMaxSearchBytes}})};
+  if (list_page) {
+    out.push_back(query("limit", "nombre de sollicitations",
+                        {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}}));
+    out.push_back(query("offset", "rang de la première",
+                        {{"type", "integer"}, {"minimum", 0}, {"maximum", 100'000'000}}));
+  } else {
+    json format = string_enum({"csv", "xlsx", "ods"});
+    format["default"] = "csv";
+    out.push_back(query("format", "le format du fichier", format));
+  }
+  return out;
 }
 
 }  // namespace
@@ -202,12 +213,9 @@ json query_parameters(Query q, db::Collection c, const Limits& limits) {
               query("limit", "nombre de correspondances",
                     {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}})};
     case Query::requests:
-      return request_list_parameters();
-    case Query::requests_export: {
-      json format = string_enum({"csv", "xlsx", "ods"});
-      format["default"] = "csv";
-      return {query("format", "le format du fichier", format)};
-    }
+      return request_list_parameters(true);
+    case Query::requests_export:
+      return request_list_parameters(false);
     case Query::import:
       return import_parameters(true);
     case Query::upload_create: {

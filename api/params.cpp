@@ -332,4 +332,76 @@ db::FollowupQuery parse_followup_params(const std::map<std::string, std::string>
   return query;
 }
 
+namespace {
+
+std::string date_param(const char* name, const std::string& value) {
+  auto d = importers::parse_date(value);
+  if (!d.ok() || !d.value)
+    throw field_error(name, fmt::format("{} : une date comme 2025-03-12", name));
+  return d.value->iso();
+}
+
+std::size_t count_param(const char* name, const std::string& value, std::size_t max) {
+  if (value.empty() || value.size() > 9 ||
+      value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) > max) {
+    throw field_error(name, fmt::format("{} : un nombre entre 0 et {}", name, max));
+  }
+  return std::stoul(value);
+}
+
+// "ouverte,close": each value one of `values`.
+template <typename Values>
+std::vector<std::string> vocabulary_list(const char* name, const std::string& value,
+                                         const Values& values) {
+  std::vector<std::string> out;
+  for (auto& v : text::split_any(value, {","})) {
+    if (std::find(values.begin(), values.end(), v) == values.end()) {
+      std::string accepted;
+      for (std::string_view a : values) accepted += (accepted.empty() ? "" : ", ") + std::string(a);
+      throw field_error(
+          name, fmt::format("{} : « {} » n'est pas l'une des valeurs {}", name, v, accepted));
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+RequestListParams parse_request_list_params(const std::map<std::string, std::string>& params,
+                                            RequestListUse use) {
+  RequestListParams out;
+  auto& f = out.filter;
+  const bool list = use == RequestListUse::list;
+  for (const auto& [name, value] : params) {
+    if (name == "status") {
+      f.statuses = vocabulary_list("status", value, vocabulary::kRequestStatuses);
+    } else if (name == "channel") {
+      f.channels = vocabulary_list("channel", value, vocabulary::kRequestChannels);
+    } else if (name == "circle") {
+      f.circle = value;
+    } else if (name == "from") {
+      f.from = date_param("from", value);
+    } else if (name == "to") {
+      f.to = date_param("to", value);
+    } else if (name == "q") {
+      if (value.size() > 200) throw field_error("q", "q : au plus 200 caractères");
+      f.q = text::trim(value);
+    } else if (list && name == "limit") {
+      f.limit = count_param("limit", value, 5000);
+      if (f.limit == 0) throw field_error("limit", "limit : au moins 1");
+    } else if (list && name == "offset") {
+      f.offset = count_param("offset", value, 100'000'000);
+    } else if (!list && name == "format") {
+      if (value != "csv" && value != "xlsx" && value != "ods")
+        throw field_error("format", "format : csv, xlsx ou ods");
+      out.format = value;
+    } else {
+      throw bad_request(fmt::format("unknown parameter '{}'", name));
+    }
+  }
+  if (f.q && f.q->empty()) f.q.reset();
+  return out;
+}
+
 }  // namespace terrier::api

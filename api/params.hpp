@@ -14,6 +14,7 @@
 #include "api/export.hpp"
 #include "db/feature_store.hpp"
 #include "db/followup_store.hpp"
+#include "db/request_store.hpp"
 
 namespace terrier::api {
 
@@ -72,6 +73,18 @@ AssignmentParams parse_assignment_params(const std::map<std::string, std::string
 // /api/followup?circle=SLUG&status=contacté,visite&limit=N: statuses from
 // the match statuses, limit 1 to 5000; refusals carry "field" and French.
 db::FollowupQuery parse_followup_params(const std::map<std::string, std::string>& params);
+
+// /api/requests?status=&channel=&circle=&from=&to=&q=&limit=&offset= (the
+// list) and /api/requests/export (the same filters, with format=csv|xlsx|ods
+// instead of limit and offset: every row they select). status and channel
+// are lists from core/vocabulary; refusals carry "field" and French.
+enum class RequestListUse { list, export_file };
+struct RequestListParams {
+  db::RequestFilter filter;
+  std::string format = "csv";  // export_file only
+};
+RequestListParams parse_request_list_params(const std::map<std::string, std::string>& params,
+                                            RequestListUse use);
 
 // OGC API Part 2: the CRS URIs served, and their SRIDs.
 inline constexpr const char* kCrs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";

@@ -13,6 +13,7 @@
 #include "api/etag.hpp"
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
+#include "api/params.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/text.hpp"
@@ -105,21 +106,6 @@ Response object_response(const db::Versioned& v, long long id, Role role, int st
   return r;
 }
 
-std::string date_param(const char* name, const std::string& value) {
-  auto d = importers::parse_date(value);
-  if (!d.ok() || !d.value)
-    throw field_error(name, fmt::format("{} : une date comme 2025-03-12", name));
-  return d.value->iso();
-}
-
-std::size_t count_param(const char* name, const std::string& value, std::size_t max) {
-  if (value.empty() || value.size() > 9 ||
-      value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) > max) {
-    throw field_error(name, fmt::format("{} : un nombre entre 0 et {}", name, max));
-  }
-  return std::stoul(value);
-}
-
 std::string today_iso() {
   std::time_t now = std::time(nullptr);
   std::tm local{};
@@ -131,60 +117,30 @@ std::string today_iso() {
 
 }  // namespace
 
-// GET /api/requests?status=&circle=&from=&to=&q=&limit=&offset=
+// GET /api/requests?status=&channel=&circle=&from=&to=&q=&limit=&offset=
 Response list_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   require_reader(ctx);
-  db::RequestFilter f;
-  for (const auto& [name, value] : ctx.params) {
-    if (name == "status") {
-      for (auto& s : text::split_any(value, {","})) {
-        if (s != "ouverte" && s != "orientée" && s != "close") {
-          throw field_error("status", fmt::format("« {} » : ouverte, orientée ou close", s));
-        }
-        f.statuses.push_back(s);
-      }
-    } else if (name == "circle") {
-      f.circle = value;
-    } else if (name == "from") {
-      f.from = date_param("from", value);
-    } else if (name == "to") {
-      f.to = date_param("to", value);
-    } else if (name == "q") {
-      if (value.size() > 200) throw field_error("q", "q : au plus 200 caractères");
-      f.q = text::trim(value);
-    } else if (name == "limit") {
-      f.limit = count_param("limit", value, 5000);
-      if (f.limit == 0) throw field_error("limit", "limit : au moins 1");
-    } else if (name == "offset") {
-      f.offset = count_param("offset", value, 100'000'000);
-    } else {
-      throw bad_request(fmt::format("unknown parameter '{}'", name));
-    }
-  }
+  auto params = parse_request_list_params(ctx.params, RequestListUse::list);
   auto conn = pool.acquire();
-  return json_response(db::list_requests(*conn, f, ctx.role));
+  return json_response(db::list_requests(*conn, params.filter, ctx.role));
 }
 
-// GET /api/requests/export?format=csv|xlsx|ods: every request the role may
-// read, with the French headers `terrier import requests` reads back.
+// GET /api/requests/export?format=csv|xlsx|ods&status=&channel=&q=…: the
+// requests the list's filters select (all by default), as the role may read
+// them, with the French headers `terrier import requests` reads back.
 Response export_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   require_reader(ctx);
   if (!may_export_requests(ctx.role)) {
     throw Problem(403, "Forbidden",
                   fmt::format("le rôle {} n'exporte pas les sollicitations", role_name(ctx.role)));
   }
-  std::string format = "csv";
-  for (const auto& [name, value] : ctx.params) {
-    if (name != "format") throw bad_request(fmt::format("unknown parameter '{}'", name));
-    format = value;
-  }
+  auto params = parse_request_list_params(ctx.params, RequestListUse::export_file);
   static const std::map<std::string, std::pair<const char*, const char*>> formats = {
       {"csv", {"", "text/csv; charset=utf-8"}},
       {"xlsx", {"XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
       {"ods", {"ODS", "application/vnd.oasis.opendocument.spreadsheet"}}};
-  auto it = formats.find(format);
-  if (it == formats.end()) throw field_error("format", "format : csv, xlsx ou ods");
-  std::string suffix = "." + format;
+  const auto& [driver, media_type] = formats.at(params.format);
+  std::string suffix = "." + params.format;
   std::string path =
       (std::filesystem::temp_directory_path() / ("terrier-download-XXXXXX" + suffix)).string();
   int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
@@ -192,17 +148,17 @@ Response export_requests(Context& ctx, ConnectionPool& pool, const ServiceConfig
   close(fd);
   auto conn = pool.acquire();
   try {
-    if (format == "csv") {
-      importers::write_requests_csv(*conn, path, ctx.role);
+    if (params.format == "csv") {
+      importers::write_requests_csv(*conn, path, ctx.role, params.filter);
     } else {
-      importers::write_requests_sheet(*conn, path, it->second.first, ctx.role);
+      importers::write_requests_sheet(*conn, path, driver, ctx.role, params.filter);
     }
   } catch (...) {
     std::remove(path.c_str());
     throw;
   }
   Response r;
-  r.content_type = it->second.second;
+  r.content_type = media_type;
   r.file = path;
   r.headers.emplace_back(
       "Content-Disposition",

@@ -340,7 +340,8 @@ const std::vector<Route>& routes() {
        export_requests,
        {.id = "export_requests",
         .tag = kExports,
-        .summary = "Les sollicitations en tableur (CSV, XLSX ou ODS)",
+        .summary = "Les sollicitations que filtrent état, canal et recherche, en tableur (CSV, "
+                   "XLSX ou ODS)",
         .access = Access::account,
         .query = Query::requests_export,
         .statuses = {200, 400, 403},

@@ -10,7 +10,6 @@
 #include "core/error.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
-#include "importers/request_rows.hpp"
 
 namespace terrier::cli {
 namespace {
@@ -45,24 +44,14 @@ int print_report(const importers::ImportOptions& options, const importers::Impor
   return options.strict && report.rejected > 0 ? 2 : 0;
 }
 
-// `terrier import requests FILE`: the land group's requests (sollicitations).
-int import_requests_file(const Settings& settings, ImportArgs& args) {
-  auto& options = args.options;
-  options.user = current_user();
-  auto conn = db::connect(database_url(settings));
-  db::require_current_schema(*conn, db::load_migrations(settings.sql_dir));
-  return print_report(options, importers::import_requests(*conn, options));
-}
-
 }  // namespace
 
 int import_file(const Settings& settings, ImportArgs args) {
-  if (args.kind == "requests") return import_requests_file(settings, args);
   auto kind = importers::parse_kind(args.kind);
   if (!kind) {
-    throw ConfigError(
-        fmt::format("unknown import kind '{}' (territories, circles, places, opportunities, needs)",
-                    args.kind));
+    throw ConfigError(fmt::format(
+        "unknown import kind '{}' (territories, circles, places, opportunities, needs, requests)",
+        args.kind));
   }
   auto& options = args.options;
   options.kind = *kind;
@@ -90,7 +79,7 @@ const Registration kImport{
       auto& io = args.options;
       auto* import = app.add_subcommand("import",
                                         "Load a file of territories, circles, places, "
-                                        "opportunities or needs");
+                                        "opportunities, needs or requests");
       import
           ->add_option("kind", args.kind,
                        "territories, circles, places, opportunities, needs or requests")

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -48,22 +49,36 @@ std::optional<Versioned> request_object(pqxx::connection_base& conn, long long i
   return Versioned{rows[0][0].as<std::string>(), rows[0][1].as<long long>()};
 }
 
+namespace {
+
+// The rows a filter selects: $1 statuses, $2 circle, $3 from, $4 to, $5 the
+// search's pattern (the words the page's list searches), $6 channels.
+constexpr const char* kFilterSql =
+    "WHERE ($1::text[] IS NULL OR r.status = ANY($1::text[])) AND ($2::text IS NULL OR c.slug = "
+    "$2) AND ($3::date IS NULL OR r.received_on >= $3::date) AND ($4::date IS NULL OR "
+    "r.received_on <= $4::date) AND ($5::text IS NULL OR terrier_fold(r.requester || ' ' || "
+    "coalesce(r.organisation, '') || ' ' || r.subject || ' ' || coalesce(r.commune_name, '') || ' "
+    "' || coalesce(r.orientation, '') || ' ' || coalesce(r.commune_code, '')) LIKE $5) AND "
+    "($6::text[] IS NULL OR r.channel = "
+    "ANY($6::text[])) ";
+
+pqxx::result filtered_requests(pqxx::read_transaction& r, const RequestFilter& f, Role role,
+                               const std::string& order_and_limit) {
+  std::optional<std::string> statuses, channels, q;
+  if (!f.statuses.empty()) statuses = text::pg_array_literal(f.statuses);
+  if (!f.channels.empty()) channels = text::pg_array_literal(f.channels);
+  if (f.q) q = like_pattern(*f.q);
+  return r.exec_params(object_sql(role) + kFilterSql + order_and_limit, statuses, f.circle, f.from,
+                       f.to, q, channels, static_cast<long long>(f.limit),
+                       static_cast<long long>(f.offset));
+}
+
+}  // namespace
+
 std::string list_requests(pqxx::connection_base& conn, const RequestFilter& f, Role role) {
   pqxx::read_transaction r(conn);
-  std::optional<std::string> statuses, q;
-  if (!f.statuses.empty()) statuses = text::pg_array_literal(f.statuses);
-  if (f.q) q = like_pattern(*f.q);
-  auto rows = r.exec_params(object_sql(role) +
-                                "WHERE ($1::text[] IS NULL OR r.status = ANY($1::text[])) AND "
-                                "($2::text IS NULL OR c.slug = $2) "
-                                "AND ($3::date IS NULL OR r.received_on >= $3::date) AND ($4::date "
-                                "IS NULL OR r.received_on <= $4::date) "
-                                "AND ($5::text IS NULL OR terrier_fold(r.requester || ' ' || "
-                                "coalesce(r.organisation, '') || ' ' || "
-                                "r.subject || ' ' || coalesce(r.commune_name, '')) LIKE $5) "
-                                "ORDER BY r.received_on DESC, r.id DESC LIMIT $6 OFFSET $7",
-                            statuses, f.circle, f.from, f.to, q, static_cast<long long>(f.limit),
-                            static_cast<long long>(f.offset));
+  auto rows =
+      filtered_requests(r, f, role, "ORDER BY r.received_on DESC, r.id DESC LIMIT $7 OFFSET $8");
   nlohmann::json list = nlohmann::json::array();
   for (const auto& row : rows) list.push_back(nlohmann::json::parse(row[0].as<std::string>()));
   long long matched = rows.empty() ? 0 : rows[0][2].as<long long>();
@@ -75,10 +90,15 @@ std::string list_requests(pqxx::connection_base& conn, const RequestFilter& f, R
   return out.dump();
 }
 
-std::vector<std::string> all_requests(pqxx::connection_base& conn, Role role) {
+std::vector<std::string> all_requests(pqxx::connection_base& conn, Role role,
+                                      const RequestFilter& filter) {
   pqxx::read_transaction r(conn);
   std::vector<std::string> out;
-  for (const auto& row : r.exec(object_sql(role) + "ORDER BY r.received_on, r.id")) {
+  RequestFilter every = filter;  // every row the filter selects
+  every.limit = std::numeric_limits<long long>::max();
+  every.offset = 0;
+  for (const auto& row :
+       filtered_requests(r, every, role, "ORDER BY r.received_on, r.id LIMIT $7 OFFSET $8")) {
     out.push_back(row[0].as<std::string>());
   }
   return out;
@@ -199,14 +219,16 @@ void RequestStore::update(long long id, const RequestRow& row) {
 }
 
 void RequestStore::write_private(long long id, const RequestRow& row) {
-  if (!row.contact && !row.notes) {
-    work_->exec_params("DELETE FROM request_private WHERE request_id = $1", id);
-    return;
-  }
+  if (row.keep_stored_contact && row.keep_stored_notes) return;
   work_->exec_params(
       "INSERT INTO request_private (request_id, contact, notes) VALUES ($1, $2, $3) "
-      "ON CONFLICT (request_id) DO UPDATE SET contact = EXCLUDED.contact, notes = EXCLUDED.notes",
-      id, row.contact, row.notes);
+      "ON CONFLICT (request_id) DO UPDATE SET contact = CASE WHEN $4 THEN "
+      "request_private.contact ELSE EXCLUDED.contact END, notes = CASE WHEN $5 THEN "
+      "request_private.notes ELSE EXCLUDED.notes END",
+      id, row.contact, row.notes, row.keep_stored_contact, row.keep_stored_notes);
+  work_->exec_params(
+      "DELETE FROM request_private WHERE request_id = $1 AND contact IS NULL AND notes IS NULL",
+      id);
 }
 
 bool RequestStore::remove(long long id) {

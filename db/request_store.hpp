@@ -26,13 +26,17 @@ struct RequestRow {
   std::string status = "ouverte";
   std::optional<long long> need_id, place_id;
   std::optional<std::string> contact, notes;  // confidential
+  // A file without a contact (notes) column, such as a member's export:
+  // the stored one stays.
+  bool keep_stored_contact = false, keep_stored_notes = false;
 };
 
 struct RequestFilter {
   std::vector<std::string> statuses;
+  std::vector<std::string> channels;
   std::optional<std::string> circle;    // slug
   std::optional<std::string> from, to;  // ISO dates, inclusive
-  std::optional<std::string> q;         // requester, organisation, subject, commune
+  std::optional<std::string> q;         // requester, organisation, subject, commune, orientation
   std::size_t limit = 500, offset = 0;
 };
 
@@ -40,8 +44,10 @@ struct RequestFilter {
 std::optional<Versioned> request_object(pqxx::connection_base& conn, long long id, Role role);
 // {"requests": [...], "numberMatched": n}, newest first.
 std::string list_requests(pqxx::connection_base& conn, const RequestFilter& filter, Role role);
-// Every request as the role may read it (for exports), oldest first.
-std::vector<std::string> all_requests(pqxx::connection_base& conn, Role role);
+// Every request `filter` selects (its limit and offset aside) as the role
+// may read it (for exports), oldest first.
+std::vector<std::string> all_requests(pqxx::connection_base& conn, Role role,
+                                      const RequestFilter& filter = {});
 
 class RequestStore {
  public:

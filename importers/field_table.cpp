@@ -119,6 +119,34 @@ const std::vector<FieldAliases> kPlace = {
     {"competences", "Compétences", {"competences", "competences offertes", "savoir faire"}},
 };
 
+// The land group's requests ("sollicitations"). "commune" takes an INSEE
+// code or a name; need_id and place_id an id or a reference.
+const std::vector<FieldAliases> kRequest = {
+    {"external_id",
+     "Référence",
+     {"ref", "reference", "id", "identifiant", "external id", "numero"}},
+    {"received_on",
+     "Reçue le",
+     {"date", "date de la demande", "date de demande", "date de reception", "recu le", "recue le",
+      "received on", "date de la sollicitation"}},
+    {"requester", "Demandeur", {"demandeur", "demandeuse", "nom", "requester", "nom du demandeur"}},
+    {"organisation",
+     "Organisation",
+     {"structure", "organisation", "organisme", "structure ou organisation",
+      "organisation ou structure", "association"}},
+    {"commune", "Commune", {"commune", "ville", "code insee", "localite"}},
+    {"subject", "Objet", {"objet", "sujet", "objet de la demande", "subject", "demande"}},
+    {"channel", "Canal", {"canal", "channel", "canal de la demande", "moyen de contact"}},
+    {"orientation",
+     "Orientation donnée",
+     {"orientation", "orientation donnee", "suite donnee", "reponse apportee"}},
+    {"status", "Statut", {"statut", "etat", "status"}},
+    {"need_id", "Besoin lié", {"besoin", "besoin lie", "need id"}},
+    {"place_id", "Lieu lié", {"lieu", "lieu lie", "place id"}},
+    {"contact", "Contact", {"contact", "coordonnees", "contact du demandeur"}},
+    {"notes", "Remarques", {"remarques", "notes", "commentaire", "commentaires", "remarque"}},
+};
+
 const std::vector<FieldAliases> kNeed = {
     {"external_id", "Référence", {"ref", "reference", "id", "identifiant", "external id"}},
     {"collective_name",
@@ -361,6 +389,8 @@ const char* entity_of(ImportKind kind) {
       return "need";
     case ImportKind::places:
       return "place";
+    case ImportKind::requests:
+      return "request";
     default:
       return "";
   }
@@ -457,6 +487,9 @@ std::vector<FieldAliases> table_for(ImportKind kind) {
       break;
     case ImportKind::circles:
       add(kCircle);
+      break;
+    case ImportKind::requests:
+      add(kRequest);
       break;
   }
   return out;

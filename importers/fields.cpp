@@ -410,6 +410,36 @@ const Vocabulary& need_statuses() {
   return v;
 }
 
+// A request's channel and status, as people write them in their tables.
+const Vocabulary& request_channels() {
+  static const Vocabulary v("canal", vocabulary::kRequestChannels,
+                            {{"tel", "téléphone"},
+                             {"appel", "téléphone"},
+                             {"appel telephonique", "téléphone"},
+                             {"email", "e-mail"},
+                             {"e mail", "e-mail"},
+                             {"mail", "e-mail"},
+                             {"courriel", "e-mail"},
+                             {"lettre", "courrier"},
+                             {"rendez-vous", "rencontre"},
+                             {"rendez vous", "rencontre"},
+                             {"rdv", "rencontre"},
+                             {"formulaire en ligne", "formulaire"}});
+  return v;
+}
+
+const Vocabulary& request_statuses() {
+  static const Vocabulary v("statut de la sollicitation", vocabulary::kRequestStatuses,
+                            {{"ouvert", "ouverte"},
+                             {"en cours", "ouverte"},
+                             {"oriente", "orientée"},
+                             {"clos", "close"},
+                             {"fermee", "close"},
+                             {"ferme", "close"},
+                             {"terminee", "close"}});
+  return v;
+}
+
 const Vocabulary& place_kinds() {
   static const Vocabulary v("type de lieu", vocabulary::kPlaceKinds,
                             {{"tiers lieu", "tiers-lieu"},

@@ -79,5 +79,7 @@ const Vocabulary& visibilities();
 const Vocabulary& need_statuses();
 const Vocabulary& place_kinds();
 const Vocabulary& location_precisions();
+const Vocabulary& request_channels();
+const Vocabulary& request_statuses();
 
 }  // namespace terrier::importers

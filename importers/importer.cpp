@@ -26,6 +26,7 @@
 #include "db/territory_store.hpp"
 #include "importers/duplicates.hpp"
 #include "importers/edit_conflicts.hpp"
+#include "importers/request_rows.hpp"
 #include "importers/rows.hpp"
 #include "importers/territories.hpp"
 
@@ -85,13 +86,6 @@ KindPlan plan_for(ImportKind kind) {
   throw ImportError(fmt::format("{} are not row imports", kind_name(kind)));
 }
 
-Date today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
 // Reads every record, builds each row and streams the good ones into the
 // staging COPY as they come (nothing is held but the issues), collecting the
 // issues and the references of rejected rows. A row holding a number only
@@ -102,9 +96,7 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
                db::StageWriter& stage, std::vector<std::string>& rejected_ids,
                bool& rejected_without_id) {
   Progress progress(options.progress);
-  FileConventions conventions;
-  conventions.spreadsheet = source.spreadsheet();
-  conventions.today = today();
+  FileConventions conventions = conventions_of(source);
   std::vector<SourceRecord> deferred;
   SourceRecord record;
   auto read_one = [&](const SourceRecord& rec) {
@@ -279,7 +271,8 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
   static const std::map<ImportKind, std::vector<std::string>> kSheets = {
       {ImportKind::places, {"lieux", "places"}},
       {ImportKind::opportunities, {"opportunites", "opportunités", "opportunities"}},
-      {ImportKind::needs, {"besoins", "needs"}}};
+      {ImportKind::needs, {"besoins", "needs"}},
+      {ImportKind::requests, {"sollicitations", "requests"}}};
   auto sheets = kSheets.find(options.kind);
   auto source = open_source(options.file,
                             sheets == kSheets.end() ? std::vector<std::string>{} : sheets->second);
@@ -289,6 +282,12 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
   report.header = mapping.reading();
   if (options.on_header) options.on_header(report.header);
   if (options.kind != ImportKind::territories) report_ignored_columns(mapping, report);
+  if (options.kind == ImportKind::requests) {
+    // Requests keep their own store (db::RequestStore), not the staging
+    // merge: see import_request_rows.
+    import_request_rows(conn, *source, mapping, options, report);
+    return report;
+  }
 
   db::ImportTransaction tx(conn);
   db::ReferenceStore reference(tx);

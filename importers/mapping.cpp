@@ -25,13 +25,15 @@ const char* kind_name(ImportKind kind) {
       return "opportunities";
     case ImportKind::needs:
       return "needs";
+    case ImportKind::requests:
+      return "requests";
   }
   return "";
 }
 
 std::optional<ImportKind> parse_kind(std::string_view name) {
   for (auto k : {ImportKind::territories, ImportKind::circles, ImportKind::places,
-                 ImportKind::opportunities, ImportKind::needs}) {
+                 ImportKind::opportunities, ImportKind::needs, ImportKind::requests}) {
     if (name == kind_name(k)) return k;
   }
   return std::nullopt;
@@ -41,7 +43,7 @@ const std::vector<std::string>& field_names(ImportKind kind) {
   static const auto names = [] {
     std::map<ImportKind, std::vector<std::string>> m;
     for (auto k : {ImportKind::territories, ImportKind::circles, ImportKind::places,
-                   ImportKind::opportunities, ImportKind::needs}) {
+                   ImportKind::opportunities, ImportKind::needs, ImportKind::requests}) {
       for (const auto& f : table_for(k)) m[k].emplace_back(f.field);
     }
     return m;
@@ -214,7 +216,7 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
   bool terrier_sheet = false;
   for (const auto& h : header) terrier_sheet |= normalize_header(h) == "source terrier";
   const bool has_identity = kind_ == ImportKind::opportunities || kind_ == ImportKind::places ||
-                            kind_ == ImportKind::needs;
+                            kind_ == ImportKind::needs || kind_ == ImportKind::requests;
   // Columns that may be the reference: (rank, column).
   std::vector<std::pair<int, std::size_t>> identifiers;
   for (std::size_t i = 0; i < header.size(); ++i) {

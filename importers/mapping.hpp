@@ -16,7 +16,7 @@
 
 namespace terrier::importers {
 
-enum class ImportKind { territories, circles, places, opportunities, needs };
+enum class ImportKind { territories, circles, places, opportunities, needs, requests };
 
 const char* kind_name(ImportKind kind);
 std::optional<ImportKind> parse_kind(std::string_view name);

@@ -15,6 +15,7 @@
 #include "db/connection.hpp"
 #include "db/request_store.hpp"
 #include "importers/importer.hpp"
+#include "importers/record_source.hpp"
 
 namespace terrier::importers {
 
@@ -28,11 +29,9 @@ struct FieldIssue {
   Reason reason;
 };
 
-// The API's field names, in the order of a spreadsheet's columns.
+// The API's field names, in the order of a spreadsheet's columns (the
+// field catalogue's requests, without the reference).
 const std::vector<std::string>& request_fields();
-// The field a spreadsheet header feeds ("Date de la demande" -> received_on,
-// "Structure" -> organisation), or nullopt; "external_id" for "Réf.".
-std::optional<std::string> request_field_of_header(const std::string& header);
 
 // The row, or the issues that refuse it (each naming its field).
 struct ValidatedRequest {
@@ -41,21 +40,25 @@ struct ValidatedRequest {
 };
 ValidatedRequest validate_request(const RequestDraft& draft, db::RequestStore& store);
 
-// Every request, as a CSV spreadsheets open (UTF-8 with BOM, ';'), with the
-// French headers the importer reads and "Réf." "#<id>", so that importing
-// the file back updates the same requests. Cells that a spreadsheet would
-// run as a formula are neutralised with a leading "'".
+// The requests `filter` selects (all by default), as a CSV spreadsheets open
+// (UTF-8 with BOM, ';', cells by core/csv), with the French headers the
+// importer reads and "Réf." "#<id>", so that importing the file back updates
+// the same requests. Contact and notes only for a role that reads them.
 void write_requests_csv(pqxx::connection_base& conn, const std::string& path,
-                        Role role = Role::admin);
+                        Role role = Role::admin, const db::RequestFilter& filter = {});
 // The same rows as a spreadsheet (driver "XLSX" or "ODS"): one sheet
-// "sollicitations", dates as dates and references as numbers, contact and
-// notes only for a role that reads them.
+// "sollicitations", dates as dates and references as numbers.
 void write_requests_sheet(pqxx::connection_base& conn, const std::string& path,
-                          const std::string& driver, Role role = Role::admin);
+                          const std::string& driver, Role role = Role::admin,
+                          const db::RequestFilter& filter = {});
 
-// `terrier import requests FILE`: rows upserted on (source, reference),
-// or on their content when they have none; rejected rows reported by line
-// and column. Honours dry_run and strict.
-ImportReport import_requests(pqxx::connection_base& conn, const ImportOptions& options);
+// The rows of a requests import (run_import's kind requests), once the
+// header is bound and reported: each row read by the same RowFields and
+// vocabularies as the other kinds, upserted on (source, reference), on
+// Terrier's own "#<id>", or on its content when it has none; rejected rows
+// reported by line and column. Honours dry_run and strict (nothing written
+// then, the store's transaction rolled back).
+void import_request_rows(pqxx::connection_base& conn, RecordSource& source, const Mapping& mapping,
+                         const ImportOptions& options, ImportReport& report);
 
 }  // namespace terrier::importers

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
@@ -59,6 +60,16 @@ void FileConventions::decide() {
   decided = true;
   mark = comma_seen == point_seen ? DecimalMark::unknown
                                   : (comma_seen ? DecimalMark::comma : DecimalMark::point);
+}
+
+FileConventions conventions_of(const RecordSource& source) {
+  FileConventions out;
+  out.spreadsheet = source.spreadsheet();
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  out.today = Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  return out;
 }
 
 RowFields::RowFields(const Mapping& mapping, const std::vector<std::string>& header,

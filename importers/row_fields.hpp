@@ -45,6 +45,10 @@ struct FileConventions {
   void decide();
 };
 
+// What an import knows of a file before its first row: whether it is a
+// spreadsheet, and today's date (local time).
+FileConventions conventions_of(const RecordSource& source);
+
 class RowFields {
  public:
   // Without conventions (the API's JSON bodies), decimals are points.

@@ -300,7 +300,8 @@ std::optional<int> year_of(std::string_view s) {
   return y;
 }
 
-// "mars 2027", "T2 2027", "2e trimestre 2027", "printemps 2027", "03/2027".
+// "mars 2027", "T2 2027", "2e trimestre 2027", "printemps 2027", "03/2027";
+// and a day of a named month, "12 mars 2027", "1er mars 2027".
 std::optional<FuzzyDate> period(const std::string& s) {
   static constexpr std::string_view kMonths[] = {"janvier",   "fevrier", "mars",     "avril",
                                                  "mai",       "juin",    "juillet",  "aout",
@@ -315,6 +316,20 @@ std::optional<FuzzyDate> period(const std::string& s) {
   }
   if (!head.empty() && head.back() == '.') head.pop_back();
   if (year && !head.empty()) {
+    if (std::size_t gap = head.find(' '); gap != std::string::npos) {
+      std::string day = head.substr(0, gap), month = text::trim(head.substr(gap + 1));
+      if (day == "1er") day = "1";
+      if (!month.empty() && month.back() == '.') month.pop_back();
+      for (int m = 0; m < 12 && day.size() <= 2 && !day.empty() &&
+                      std::all_of(day.begin(), day.end(), is_digit);
+           ++m) {
+        if (month != kMonths[m] && month != kShort[m] && !(m == 1 && month == "fev")) continue;
+        // The calendar is parse_date's (no 31 février).
+        auto exact = parse_date(fmt::format("{}/{}/{}", day, m + 1, *year));
+        if (!exact.value) return std::nullopt;
+        return dated(*exact.value, DatePrecision::day);
+      }
+    }
     for (int m = 0; m < 12; ++m) {
       if (head == kMonths[m] || head == kShort[m] || (m == 1 && head == "fev")) {
         return dated(Date{*year, m + 1, 1}, DatePrecision::month);

@@ -64,10 +64,10 @@ struct FuzzyDate {
   bool ok() const { return !error; }
 };
 
-// parse_date's forms, and: "mars 2027", "03/2027", "T2 2027", "2e
-// trimestre 2027", "printemps 2027", "2027", "immédiatement" / "de suite" /
-// "dès maintenant" (today), and, from a spreadsheet, Excel serial numbers
-// (days since 1899-12-30, from 1954 to 2119).
+// parse_date's forms, and: "12 mars 2027", "1er mars 2027" (a day), "mars 2027", "03/2027", "T2
+// 2027", "2e trimestre 2027", "printemps 2027", "2027", "immédiatement" / "de suite" / "dès
+// maintenant" (today), and, from a spreadsheet, Excel serial numbers (days since 1899-12-30, from
+// 1954 to 2119).
 FuzzyDate parse_fuzzy_date(std::string_view text, bool spreadsheet, const Date& today);
 
 // The date `days` after 1899-12-30 (Excel's day 0 in the 1900 system).

@@ -89,22 +89,23 @@ TEST_F(RequestTest, TheLandGroupLogsRequestsAndOnlyFoundationsAndAdminsReadConta
 
 TEST_F(RequestTest, BadFieldsAreNamedInFrenchAndChangeNothing) {
   auto r = send("POST", "/api/requests",
-                R"({"received_on": "31/02/2026", "requester": "x", "subject": "y"})", member_);
+                R"({"received_on": "31/02/2026", "requester": "M. Xavier", "subject": "Local"})",
+                member_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json::parse(r.body)["field"], "received_on");
   r = send("POST", "/api/requests",
-           R"({"received_on": "2026-03-01", "requester": "x", "subject": "y",
+           R"({"received_on": "2026-03-01", "requester": "M. Xavier", "subject": "Local",
     "channel": "pigeon voyageur"})",
            member_);
   EXPECT_EQ(json::parse(r.body)["field"], "channel");
   EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("téléphone, e-mail"),
             std::string::npos);
   r = send("POST", "/api/requests",
-           R"({"received_on": "2026-03-01", "subject": "y", "commune": "Atlantide"})", member_);
+           R"({"received_on": "2026-03-01", "subject": "Local", "commune": "Atlantide"})", member_);
   EXPECT_EQ(json::parse(r.body)["field"], "requester");
   EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("commune"), std::string::npos);
   EXPECT_EQ(send("POST", "/api/requests",
-                 R"({"received_on": "2026-03-01", "requester": "x", "subject": "y",
+                 R"({"received_on": "2026-03-01", "requester": "M. Xavier", "subject": "Local",
     "need_id": 999999})",
                  member_)
                 .status,
@@ -165,9 +166,9 @@ TEST_F(RequestTest, ASpreadsheetOfRequestsIsImportedByItsFrenchHeadersAndReimpor
   EXPECT_NE(r.output.find("read 3, inserted 2, updated 0, unchanged 0, rejected 1"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find(":line 3: rejected: column 'commune': 'Atlantide'"), std::string::npos)
+  EXPECT_NE(r.output.find(":line 3: rejected: column 'Commune': 'Atlantide'"), std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find(":line 3: rejected: column 'channel': 'pigeon'"), std::string::npos)
+  EXPECT_NE(r.output.find(":line 3: rejected: column 'Canal': 'pigeon'"), std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("column 'Couleur'"), std::string::npos) << r.output;
   EXPECT_EQ(value("SELECT string_agg(requester || '/' || coalesce(organisation, '-') || '/' || "
@@ -213,6 +214,153 @@ TEST_F(RequestTest, AnExportOfRequestsImportsBackUnchangedAndNeutralisesFormulas
       << back.output;
   EXPECT_EQ(value("SELECT string_agg(r::text, '|' ORDER BY id) FROM requests r"), before);
   EXPECT_EQ(run_terrier("export --layers requests --format gpkg -o " + file, env).exit_code, 1);
+}
+
+// A table of requests as another team writes it: its own headers (case,
+// accents, words), ',' between cells, dates as people write them, channels
+// in their words; then the same table saved by LibreOffice as XLSX.
+TEST_F(RequestTest, ARequestsTableWrittenByOthersIsReadWithTheImportsConventions) {
+  std::string file = "/tmp/terrier-requests-others-" + db_.name() + ".csv";
+  std::ofstream(file) << "N°,DATE DE LA DEMANDE,Demandeuse,STRUCTURE ,canal,Objet de la demande,"
+                         "Ville,État\n"
+                         "A-1,12/03/2026,Mme Martin,Café des Possibles,TÉLÉPHONE,\"Local, 200 m²\","
+                         "Roubaix,En cours\n"
+                         "A-2,12 mars 2026,M. Durand,,Courriel,Atelier,59350,clos\n";
+  const std::string env = "TERRIER_DATABASE_URL=" + db_.url();
+  auto r = run_terrier("import requests --source autres " + file, env);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("read 2, inserted 2, updated 0, unchanged 0, rejected 0"),
+            std::string::npos)
+      << r.output;
+  const std::string rows =
+      "SELECT string_agg(external_id || '/' || received_on || '/' || requester || '/' || "
+      "coalesce(organisation, '-') || '/' || channel || '/' || subject || '/' || commune_code || "
+      "'/' || status, ' ' ORDER BY external_id) FROM requests";
+  EXPECT_EQ(value(rows),
+            "A-1/2026-03-12/Mme Martin/Café des Possibles/téléphone/Local, 200 m²/59512/ouverte "
+            "A-2/2026-03-12/M. Durand/-/e-mail/Atelier/59350/close");
+
+  // The same table as LibreOffice saves it (read as French, 1036: dates are
+  // day first): the same requests, unchanged.
+  std::string dir = "/tmp/terrier-requests-lo-" + db_.name();
+  std::filesystem::create_directories(dir);
+  auto out = run_command("HOME=" + dir + " soffice --headless --norestore --convert-to xlsx " +
+                         "--infilter=CSV:44,34,76,1,,1036 --outdir " + dir + " " + file);
+  std::string xlsx = dir + "/" + std::filesystem::path(file).stem().string() + ".xlsx";
+  ASSERT_TRUE(std::filesystem::exists(xlsx)) << out;
+  auto again = run_terrier("import requests --source autres " + xlsx, env);
+  EXPECT_NE(again.output.find("read 2, inserted 0, updated 0, unchanged 2, rejected 0"),
+            std::string::npos)
+      << again.output;
+  std::filesystem::remove_all(dir);
+  std::remove(file.c_str());
+}
+
+// A channel no one knows and a date that is none: the row is refused with
+// the file, its line, the column as written and the reason in French, in
+// the report on stderr, the --reject-report file and the API's answer; with
+// --strict nothing is written.
+TEST_F(RequestTest, ABadChannelOrDateIsRefusedWithFileLineColumnAndFrench) {
+  std::string file = "/tmp/terrier-requests-bad-" + db_.name() + ".csv";
+  const std::string table =
+      "Date de la demande;Demandeur;Objet;Canal\n"
+      "12/03/2026;Mme Martin;Local;pigeon voyageur\n"
+      "31/02/2026;M. Durand;Atelier;mail\n"
+      "14/03/2026;Mme Leroy;Bureau;tel\n";
+  std::ofstream(file) << table;
+  std::string report = file + ".rejets.csv";
+  const std::string env = "TERRIER_DATABASE_URL=" + db_.url();
+  auto r = run_terrier("import requests --strict --reject-report " + report + " " + file, env);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(file + ":line 2: rejected: column 'Canal': 'pigeon voyageur'"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("téléphone, e-mail, courrier"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(file + ":line 3: rejected: column 'Date de la demande': '31/02/2026'"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(requests(), 0);  // --strict: nothing written
+  std::ifstream in(report);
+  std::string rejects((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(rejects.find("\"Canal\";\"pigeon voyageur\""), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(";2;"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(";3;\"Date de la demande\""), std::string::npos) << rejects;
+
+  auto api = send("POST", "/api/imports?kind=requests&strict=true", table, admin_);
+  EXPECT_EQ(api.status, 422) << api.body;
+  auto body = json::parse(api.body);
+  ASSERT_TRUE(body.contains("issues")) << api.body;
+  bool channel = false, date = false;
+  for (const auto& i : body["issues"]) {
+    if (i["column"] == "Canal" && i["line"] == 2) {
+      channel = true;
+      EXPECT_EQ(i["code"], "unknown_term") << i;
+      EXPECT_NE(i["reason"].get<std::string>().find("pigeon voyageur"), std::string::npos) << i;
+    }
+    if (i["column"] == "Date de la demande" && i["line"] == 3) date = true;
+  }
+  EXPECT_TRUE(channel && date) << api.body;
+  EXPECT_EQ(requests(), 0);
+  std::remove(file.c_str());
+  std::remove(report.c_str());
+}
+
+// The list's export: the filters of the page (status, channel, q) select
+// the rows; a member's file has neither contact nor notes, a foundation's
+// has them; the member's file imported back changes nothing.
+TEST_F(RequestTest, TheListsExportHonoursItsFiltersAndKeepsContactsFromMembers) {
+  create(R"({"received_on": "2026-03-12", "requester": "Mme Martin", "subject": "Local",
+    "channel": "e-mail", "status": "close", "contact": "06 11 22 33 44", "notes": "Rappeler"})",
+         foundation_);
+  create(R"({"received_on": "2026-03-13", "requester": "M. Durand", "subject": "Atelier vélo",
+    "channel": "e-mail", "status": "close", "contact": "durand@example.org"})",
+         foundation_);
+  create(R"({"received_on": "2026-03-14", "requester": "Mme Leroy", "subject": "Étude de sol",
+    "channel": "téléphone", "status": "close"})",
+         foundation_);
+  create(R"({"received_on": "2026-03-15", "requester": "M. Petit", "subject": "Atelier",
+    "channel": "e-mail"})",
+         foundation_);
+  auto member = get("/api/requests/export?format=csv&status=close&channel=e-mail", member_);
+  ASSERT_EQ(member.status, 200) << member.body;
+  EXPECT_NE(member.body.find("Mme Martin"), std::string::npos) << member.body;
+  EXPECT_NE(member.body.find("M. Durand"), std::string::npos) << member.body;
+  EXPECT_EQ(member.body.find("Mme Leroy"), std::string::npos) << member.body;  // téléphone
+  EXPECT_EQ(member.body.find("M. Petit"), std::string::npos) << member.body;   // ouverte
+  for (const char* secret : {"Contact", "Remarques", "06 11", "durand@", "Rappeler"})
+    EXPECT_EQ(member.body.find(secret), std::string::npos) << secret << "\n" << member.body;
+  // q as the page searches: case and accents ignored.
+  auto q = get("/api/requests/export?format=csv&q=etude", member_);
+  ASSERT_EQ(q.status, 200);
+  EXPECT_NE(q.body.find("Mme Leroy"), std::string::npos) << q.body;
+  EXPECT_EQ(q.body.find("M. Durand"), std::string::npos) << q.body;
+  auto foundation = get("/api/requests/export?format=csv&status=close&channel=e-mail", foundation_);
+  EXPECT_NE(foundation.body.find(";Contact;Remarques"), std::string::npos) << foundation.body;
+  EXPECT_NE(foundation.body.find("\"06 11 22 33 44\""), std::string::npos) << foundation.body;
+  // The filters are the list's: a bad one is refused by name.
+  auto bad = get("/api/requests/export?format=csv&channel=pigeon", member_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json::parse(bad.body)["field"], "channel");
+  EXPECT_EQ(get("/api/requests/export?limit=3", member_).status, 400);
+  EXPECT_EQ(get("/api/requests?channel=e-mail&status=close", member_).body,
+            get("/api/requests?status=close&channel=e-mail", member_).body);
+  EXPECT_EQ(json::parse(get("/api/requests?channel=e-mail", member_).body)["numberMatched"], 3);
+
+  // The member's file, imported back: nothing changes, the notes it did not
+  // carry included.
+  const std::string before = value(
+      "SELECT string_agg(r::text || p::text, '|' ORDER BY r.id) FROM requests r LEFT JOIN "
+      "request_private p ON p.request_id = r.id");
+  std::string file = "/tmp/terrier-requests-member-" + db_.name() + ".csv";
+  std::ofstream(file, std::ios::binary) << member.body;
+  auto back = run_terrier("import requests " + file, "TERRIER_DATABASE_URL=" + db_.url());
+  std::remove(file.c_str());
+  EXPECT_NE(back.output.find("read 2, inserted 0, updated 0, unchanged 2, rejected 0"),
+            std::string::npos)
+      << back.output;
+  EXPECT_EQ(value("SELECT string_agg(r::text || p::text, '|' ORDER BY r.id) FROM requests r LEFT "
+                  "JOIN request_private p ON p.request_id = r.id"),
+            before);
 }
 
 }  // namespace

@@ -179,7 +179,14 @@ INSTANTIATE_TEST_SUITE_P(
                     VocabularyCase{place_kinds, "Tiers lieux", "tiers-lieu"},
                     VocabularyCase{place_kinds, "Jardins partagés", "jardin partagé"},
                     VocabularyCase{place_kinds, "Épicerie solidaire", "épicerie solidaire"},
-                    VocabularyCase{location_precisions, "GPS", "exact"}));
+                    VocabularyCase{location_precisions, "GPS", "exact"},
+                    VocabularyCase{request_channels, "TÉLÉPHONE", "téléphone"},
+                    VocabularyCase{request_channels, "Courriel", "e-mail"},
+                    VocabularyCase{request_channels, "mail", "e-mail"},
+                    VocabularyCase{request_channels, "Rendez-vous", "rencontre"},
+                    VocabularyCase{request_statuses, "En cours", "ouverte"},
+                    VocabularyCase{request_statuses, "Orientee", "orientée"},
+                    VocabularyCase{request_statuses, "clos", "close"}));
 
 TEST(Vocabulary, RefusesUnknownValueListingAcceptedOnes) {
   Parsed<std::string> parsed = opportunity_kinds().parse("château");

@@ -64,6 +64,7 @@ TEST_P(SynonymFeedsField, WithoutAMappingFile) {
 
 constexpr auto O = ImportKind::opportunities;
 constexpr auto N = ImportKind::needs;
+constexpr auto R = ImportKind::requests;
 
 INSTANTIATE_TEST_SUITE_P(
     French, SynonymFeedsField,
@@ -115,7 +116,17 @@ INSTANTIATE_TEST_SUITE_P(
         Synonym{O, "Propriétaire", "owner_name"}, Synonym{O, "Réf.", "external_id"},
         Synonym{N, "Surface min (m²)", "surface_min_m2"},
         Synonym{N, "Loyer max (€/mois)", "rent_max_eur_month"},
-        Synonym{N, "Budget achat (€)", "price_max_eur"}));
+        Synonym{N, "Budget achat (€)", "price_max_eur"},
+        // requests, from the same catalogue
+        Synonym{R, "Date de la demande", "received_on"}, Synonym{R, "DATE", "received_on"},
+        Synonym{R, "Reçue le", "received_on"}, Synonym{R, "STRUCTURE", "organisation"},
+        Synonym{R, "Structure ou organisation", "organisation"},
+        Synonym{R, "Demandeuse", "requester"}, Synonym{R, "canal", "channel"},
+        Synonym{R, "Code INSEE", "commune"}, Synonym{R, "Ville", "commune"},
+        Synonym{R, "Objet de la demande", "subject"}, Synonym{R, "État", "status"},
+        Synonym{R, "Suite donnée", "orientation"}, Synonym{R, "Besoin lié", "need_id"},
+        Synonym{R, "Lieu", "place_id"}, Synonym{R, "Coordonnées", "contact"},
+        Synonym{R, "Remarques", "notes"}, Synonym{R, "Réf.", "external_id"}));
 
 TEST(HeaderReading, NamesEachColumnAndSuggestsCloseFields) {
   Mapping m = Mapping::load(ImportKind::opportunities, std::nullopt);

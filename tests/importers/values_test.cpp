@@ -149,7 +149,15 @@ INSTANTIATE_TEST_SUITE_P(
                       DateCase{"immédiatement", "2026-11-29", DatePrecision::immediate},
                       DateCase{"de suite", "2026-11-29", DatePrecision::immediate},
                       DateCase{"dès maintenant", "2026-11-29", DatePrecision::immediate},
-                      DateCase{"12/03/2027", "2027-03-12", DatePrecision::day}));
+                      DateCase{"12/03/2027", "2027-03-12", DatePrecision::day},
+                      DateCase{"12 mars 2027", "2027-03-12", DatePrecision::day},
+                      DateCase{"1er févr. 2027", "2027-02-01", DatePrecision::day},
+                      DateCase{"28 Février 2027", "2027-02-28", DatePrecision::day}));
+
+TEST(WrittenDate, ADayOfANamedMonthChecksTheCalendar) {
+  EXPECT_FALSE(parse_fuzzy_date("31 février 2027", false, Date{2026, 11, 29}).ok());
+  EXPECT_FALSE(parse_fuzzy_date("12 brumaire 2027", false, Date{2026, 11, 29}).ok());
+}
 
 TEST(WrittenDate, ExcelSerialsOnlyFromSpreadsheets) {
   FuzzyDate serial = parse_fuzzy_date("46447", true, Date{2026, 11, 29});

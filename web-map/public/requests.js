@@ -1,9 +1,9 @@
 // Requests ("sollicitations") the land group logs: who asked, from which
 // organisation and commune, about what, through which channel, the
 // orientation given and where it stands. A list with filters, a form to add
-// or edit one (If-Match on every change), a CSV export of the list as shown,
-// and the server's XLSX and ODS exports of every request (which `terrier
-// import requests` and "Importer un tableau" read back).
+// or edit one (If-Match on every change), and the list as shown exported by
+// the server (CSV, XLSX, ODS: /api/requests/export with the list's filters,
+// which `terrier import requests` and "Importer un tableau" read back).
 // Contact and notes are confidential: the form shows them only to a role that
 // reads them, and the list never has them for another.
 
@@ -64,19 +64,32 @@ async function load() {
   }
 }
 
+// Case and accents ignored, as the server's search (terrier_fold) ignores them.
+const folded = (v) =>
+  String(v ?? "")
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLocaleLowerCase("fr");
+
+// The list's filters, as /api/requests and its export take them.
+function filters() {
+  return {
+    status: $("requests-status-filter").value,
+    channel: $("requests-channel-filter").value,
+    q: $("requests-q").value.trim(),
+  };
+}
+
 function filtered() {
-  const status = $("requests-status-filter").value;
-  const channel = $("requests-channel-filter").value;
-  const q = $("requests-q").value.trim().toLocaleLowerCase("fr");
+  const { status, channel, q } = filters();
+  const wanted = folded(q);
   return rows.filter(
     (r) =>
       (!status || r.status === status) &&
       (!channel || r.channel === channel) &&
-      (!q ||
+      (!wanted ||
         ["requester", "organisation", "commune", "commune_name", "subject", "orientation"].some((k) =>
-          String(r[k] ?? "")
-            .toLocaleLowerCase("fr")
-            .includes(q),
+          folded(r[k]).includes(wanted),
         )),
   );
 }
@@ -271,31 +284,11 @@ async function remove() {
 
 // --- export ----------------------------------------------------------------
 
-// A cell as a spreadsheet reads it, never as a formula (OWASP's advice).
-function csvCell(value) {
-  let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[";\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function exportCsv() {
-  const shown = filtered();
-  const columns = [...COLUMNS, "need_id", "place_id"];
-  if (state.session.confidential) columns.push(...panelFields("request", true).map((f) => f.name));
-  const value = (r, key) => (key === "commune_name" ? (r.commune_name ?? r.commune) : r[key]);
-  const lines = [
-    columns.map((key) => csvCell(fieldLabel("request", key, { unit: false }))).join(";"),
-    ...shown.map((r) => columns.map((key) => csvCell(value(r, key))).join(";")),
-  ];
-  const blob = new Blob([`\ufeff${lines.join("\r\n")}\r\n`], { type: "text/csv;charset=utf-8" });
-  const a = element("a", {
-    href: URL.createObjectURL(blob),
-    download: `sollicitations-${new Date().toISOString().slice(0, 10)}.csv`,
-  });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+// The list as shown, written by the server: its filters go with the format.
+function exportList(format) {
+  const query = new URLSearchParams({ format });
+  for (const [name, value] of Object.entries(filters())) if (value) query.set(name, value);
+  return download(`/api/requests/export?${query}`, `sollicitations.${format}`, $("requests-count"));
 }
 
 // --- the view --------------------------------------------------------------
@@ -325,12 +318,9 @@ export function wireRequests() {
   $("requests-open").addEventListener("click", () => ($("requests-view").hidden ? openView() : closeView()));
   $("requests-close").addEventListener("click", closeView);
   $("request-new").addEventListener("click", createNew);
-  $("requests-export").addEventListener("click", exportCsv);
+  $("requests-export").addEventListener("click", () => exportList("csv"));
   for (const button of document.querySelectorAll("#requests-export-sheets button")) {
-    const format = button.dataset.format;
-    button.addEventListener("click", () =>
-      download(`/api/requests/export?format=${format}`, `sollicitations.${format}`, $("requests-count")),
-    );
+    button.addEventListener("click", () => exportList(button.dataset.format));
   }
   $("request-cancel").addEventListener("click", () => $("request-dialog").close());
   $("request-delete").addEventListener("click", remove);
