@@ -499,7 +499,8 @@ const std::string& sheet_header(ImportKind kind, std::string_view field) {
   // Built once: an export asks for every field of every row.
   static const auto headers = [] {
     std::map<std::pair<ImportKind, std::string>, std::string, std::less<>> out;
-    for (ImportKind k : {ImportKind::opportunities, ImportKind::places, ImportKind::needs}) {
+    for (ImportKind k :
+         {ImportKind::opportunities, ImportKind::places, ImportKind::needs, ImportKind::requests}) {
       for (const auto& f : table_for(k)) out.emplace(std::pair{k, std::string(f.field)}, f.label);
     }
     return out;

@@ -29,7 +29,7 @@ std::vector<FieldAliases> table_for(ImportKind kind);
 // The header a sheet (api/export_sheets) writes `field` of `kind` under:
 // its label in the kind's table, which the importer reads back as that
 // field. Throws std::logic_error for a field the table does not have
-// (opportunities, places and needs only).
+// (opportunities, places, needs and requests only).
 const std::string& sheet_header(ImportKind kind, std::string_view field);
 
 // How the page enters a field in its forms (none: shown, never entered

@@ -87,26 +87,23 @@ std::string content_reference(const RowFields& row) {
   return "h:" + sha256_hex(content).substr(0, 32);
 }
 
-// The columns of the exports, in order: the header the importer reads back
-// (the field catalogue's synonyms) and the field of the API's JSON.
+// The columns of the exports, in order: the catalogue's field, written
+// under its label (sheet_header: the importer reads it back), and its key
+// in the API's JSON.
 struct ExportColumn {
-  const char* header;
   const char* field;
+  const char* key;
   bool confidential = false;
+  const std::string& header() const { return sheet_header(ImportKind::requests, field); }
 };
-const std::vector<ExportColumn> kExportColumns = {{"Réf.", "id"},
-                                                  {"Date", "received_on"},
-                                                  {"Demandeur", "requester"},
-                                                  {"Structure", "organisation"},
-                                                  {"Commune", "commune_name"},
-                                                  {"Objet", "subject"},
-                                                  {"Canal", "channel"},
-                                                  {"Orientation", "orientation"},
-                                                  {"Statut", "status"},
-                                                  {"Besoin", "need_id"},
-                                                  {"Lieu", "place_id"},
-                                                  {"Contact", "contact", true},
-                                                  {"Remarques", "notes", true}};
+const std::vector<ExportColumn> kExportColumns = {
+    {"external_id", "id"},       {"received_on", "received_on"},
+    {"requester", "requester"},  {"organisation", "organisation"},
+    {"commune", "commune_name"}, {"subject", "subject"},
+    {"channel", "channel"},      {"orientation", "orientation"},
+    {"status", "status"},        {"need_id", "need_id"},
+    {"place_id", "place_id"},    {"contact", "contact", true},
+    {"notes", "notes", true}};
 
 }  // namespace
 
@@ -156,7 +153,7 @@ void write_requests_csv(pqxx::connection_base& conn, const std::string& path, Ro
   std::string line;
   for (const auto& c : kExportColumns) {
     if (c.confidential && !confidential) continue;
-    line += (line.empty() ? "" : ";") + std::string(c.header);  // known words, nothing to quote
+    line += (line.empty() ? "" : ";") + c.header();  // the catalogue's words: nothing to quote
   }
   out << "\xEF\xBB\xBF" << line << "\r\n";
   for (const auto& text : db::all_requests(conn, role, filter)) {
@@ -164,7 +161,7 @@ void write_requests_csv(pqxx::connection_base& conn, const std::string& path, Ro
     line.clear();
     for (const auto& c : kExportColumns) {
       if (c.confidential && !confidential) continue;
-      std::string name = c.field;
+      std::string name = c.key;
       std::string v;
       if (r.contains(name) && !r[name].is_null())
         v = r[name].is_string() ? r[name].get<std::string>() : r[name].dump();
@@ -205,11 +202,11 @@ void write_requests_sheet(pqxx::connection_base& conn, const std::string& path,
       nlohmann::ordered_json p = nlohmann::ordered_json::object();
       for (const auto& c : kExportColumns) {
         if (c.confidential && !confidential) continue;
-        std::string name = c.field;
+        std::string name = c.key;
         if (name == "id") {
-          p[c.header] = "#" + std::to_string(r["id"].get<long long>());
+          p[c.header()] = "#" + std::to_string(r["id"].get<long long>());
         } else {
-          p[c.header] = r.contains(name) ? r[name] : nlohmann::json(nullptr);
+          p[c.header()] = r.contains(name) ? r[name] : nlohmann::json(nullptr);
         }
       }
       out << (first ? "" : ",\n")

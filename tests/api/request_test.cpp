@@ -201,7 +201,9 @@ TEST_F(RequestTest, AnExportOfRequestsImportsBackUnchangedAndNeutralisesFormulas
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(text.rfind("\xEF\xBB\xBFRéf.;Date;Demandeur;Structure;Commune;Objet;Canal;", 0), 0u)
+  EXPECT_EQ(
+      text.rfind("\xEF\xBB\xBFRéférence;Reçue le;Demandeur;Organisation;Commune;Objet;Canal;", 0),
+      0u)
       << text;
   EXPECT_NE(text.find("\"'=1+2\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"12/03/2026\""), std::string::npos) << text;

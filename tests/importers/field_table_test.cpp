@@ -46,7 +46,7 @@ TEST(FormLabel, AFieldOfAnotherKindOrOfNoneKeepsAName) {
 // label must read back as that field, and as nothing else.
 TEST(SheetHeader, EveryLabelReadsBackAsItsFieldAlone) {
   for (ImportKind kind : {ImportKind::opportunities, ImportKind::places, ImportKind::needs,
-                          ImportKind::territories, ImportKind::circles}) {
+                          ImportKind::requests, ImportKind::territories, ImportKind::circles}) {
     for (const auto& f : table_for(kind)) {
       Mapping mapping = Mapping::load(kind, std::nullopt);
       mapping.bind({f.label}, "export.csv");
