@@ -102,7 +102,7 @@ describe("the spreadsheet round trip from the page", () => {
         "wb = openpyxl.load_workbook(sys.argv[1])",
         "ws = wb['opportunites']",
         "head = [c.value for c in ws[1]]",
-        "rent, ref, link = head.index('Loyer (€/mois)'), head.index('Réf.'), head.index('Lien Terrier')",
+        "rent, ref, link = head.index('Loyer (€/mois)'), head.index('Référence'), head.index('Lien Terrier')",
         "for row in ws.iter_rows(min_row=2):",
         "    if row[rent].value not in (None, ''):",
         "        row[rent].value = int(row[rent].value) + 17",
