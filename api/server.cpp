@@ -1,19 +1,24 @@
 #include "api/server.hpp"
 
 #include <fmt/core.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pistache/peer.h>
 #include <pistache/transport.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "api/http_wire.hpp"
 #include "api/problem.hpp"
@@ -34,6 +39,59 @@ struct RawHead {
 };
 
 constexpr const char* kRawHeadData = "terrier.head";
+constexpr const char* kConnectionData = "terrier.connection";
+
+// What a graceful shutdown waits for, per open connection: a request being
+// read or answered, or a connection just accepted whose first bytes have not
+// been read yet.
+struct ConnectionState {
+  std::chrono::steady_clock::time_point accepted = std::chrono::steady_clock::now();
+  std::atomic<bool> got_input{false};
+  std::atomic<bool> busy{false};  // from a request's first bytes to its answer
+};
+
+}  // namespace
+
+// The server's open connections, shared by the handler's clones (one per
+// Pistache thread).
+class Connections {
+ public:
+  void add(const std::shared_ptr<Tcp::Peer>& peer, std::shared_ptr<ConnectionState> state) {
+    std::lock_guard lock(mutex_);
+    open_[peer.get()] = {peer, std::move(state)};
+  }
+  // Called by Pistache before it closes the descriptor.
+  void remove(const Tcp::Peer* peer) {
+    std::lock_guard lock(mutex_);
+    open_.erase(peer);
+  }
+  // Whether some connection has a request unanswered: being read or handled,
+  // bytes not read yet, or (accepted less than a second ago) none yet.
+  bool busy() const {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& [raw, entry] : open_) {
+      auto peer = entry.peer.lock();
+      if (!peer) continue;
+      const auto& state = *entry.state;
+      if (state.busy) return true;
+      int pending = 0;
+      if (ioctl(peer->fd(), FIONREAD, &pending) == 0 && pending > 0) return true;
+      if (!state.got_input && now - state.accepted < std::chrono::seconds(1)) return true;
+    }
+    return false;
+  }
+
+ private:
+  struct Entry {
+    std::weak_ptr<Tcp::Peer> peer;
+    std::shared_ptr<ConnectionState> state;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<const Tcp::Peer*, Entry> open_;
+};
+
+namespace {
 // A head larger than this (request line and fields) is refused.
 constexpr std::size_t kMaxHeadBytes = 64 * 1024;
 
@@ -43,7 +101,8 @@ constexpr std::size_t kMaxHeadBytes = 64 * 1024;
 class HttpAdapter : public Http::Handler {
  public:
   HTTP_PROTOTYPE(HttpAdapter)
-  explicit HttpAdapter(Service* service) : service_(service) {}
+  HttpAdapter(Service* service, Connections* connections)
+      : service_(service), connections_(connections) {}
 
   void onRequest(const Http::Request&, Http::ResponseWriter) override {}  // unused: see onInput
 
@@ -51,11 +110,21 @@ class HttpAdapter : public Http::Handler {
   void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
     peer->putData(ParserData, std::make_shared<Http::RequestParser>(getMaxRequestSize()));
     peer->putData(kRawHeadData, std::make_shared<RawHead>());
+    auto state = std::make_shared<ConnectionState>();
+    peer->putData(kConnectionData, state);
+    connections_->add(peer, std::move(state));
+  }
+
+  void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    connections_->remove(peer.get());
   }
 
   void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
     auto parser = getParser(peer);
     auto raw = std::static_pointer_cast<RawHead>(peer->getData(kRawHeadData));
+    auto& state = *std::static_pointer_cast<ConnectionState>(peer->getData(kConnectionData));
+    state.got_input = true;
+    state.busy = true;  // until the answer is written
     try {
       if (!raw->complete) keep_head(*raw, buffer, len);
       if (!parser->feed(buffer, len)) {
@@ -157,19 +226,22 @@ class HttpAdapter : public Http::Handler {
   void write(const std::shared_ptr<Tcp::Peer>& peer, std::string bytes, bool keep_alive) {
     peer->setIdle(true);
     std::size_t size = bytes.size();
+    auto state = std::static_pointer_cast<ConnectionState>(peer->getData(kConnectionData));
     auto written = transport()->asyncWrite(peer->fd(), RawBuffer(std::move(bytes), size));
-    if (keep_alive) return;
     // Once the answer is out, on the transport's thread (where the peer is
-    // still registered, so its descriptor is still its own): no more input.
+    // still registered, so its descriptor is still its own): no more input
+    // unless kept alive.
     std::weak_ptr<Tcp::Peer> weak = peer;
     written.then(
-        [weak](ssize_t) {
-          if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_RDWR);
+        [weak, state, keep_alive](ssize_t) {
+          if (auto p = weak.lock(); p && !keep_alive) ::shutdown(p->fd(), SHUT_RDWR);
+          state->busy = false;
         },
-        [](std::exception_ptr) {});
+        [state](std::exception_ptr) { state->busy = false; });
   }
 
   Service* service_;
+  Connections* connections_;
 };
 
 }  // namespace
@@ -193,13 +265,15 @@ void ServerConfig::validate() const {
 }
 
 struct Server::Impl {
+  Impl(ServerConfig c, Service& s) : config(std::move(c)), service(s) {}
   ServerConfig config;
   Service& service;
+  Connections connections;
   std::unique_ptr<Http::Endpoint> endpoint;
 };
 
 Server::Server(ServerConfig config, Service& service)
-    : impl_(std::make_unique<Impl>(Impl{std::move(config), service, nullptr})) {
+    : impl_(std::make_unique<Impl>(std::move(config), service)) {
   impl_->config.validate();
 }
 
@@ -219,7 +293,8 @@ void Server::start() {
                      .headerTimeout(std::chrono::seconds(10))
                      .bodyTimeout(std::chrono::seconds(60));
   impl_->endpoint->init(options);
-  impl_->endpoint->setHandler(Http::make_handler<HttpAdapter>(&impl_->service));
+  impl_->endpoint->setHandler(
+      Http::make_handler<HttpAdapter>(&impl_->service, &impl_->connections));
   try {
     impl_->endpoint->serveThreaded();
   } catch (const std::exception& e) {
@@ -233,12 +308,8 @@ int Server::port() const {
 
 namespace {
 
-// Pistache 0.0.5 keeps its listening socket open until the endpoint is
-// destroyed, after its threads stopped: connections the kernel completed in
-// between were reset without an answer. Shutting the socket's reading side
-// makes new connections refused at once while the accepted ones are still
-// answered. Found by its port, as Pistache does not expose it.
-void stop_listening(int port) {
+// The listening socket, found by its port: Pistache 0.0.5 does not expose it.
+int listening_socket(int port) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
     int fd = 0;
@@ -257,25 +328,66 @@ void stop_listening(int port) {
                 : addr.ss_family == AF_INET6
                     ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
                     : -1;
-    if (bound == port) ::shutdown(fd, SHUT_RD);
+    if (bound == port) return fd;
   }
+  return -1;
+}
+
+// New connections stop completing: a socket filter drops every SYN that
+// opens one (the client retries a second later, and is refused once the
+// socket is closed, or reaches the server started in its place), while the
+// handshakes under way and the connections waiting in the accept queue
+// still complete and are answered. Closing the socket right away would reset
+// those: the kernel completed them, the client sent its request, and it would
+// get nothing back.
+void refuse_new_connections(int fd) {
+  // Classic BPF over the TCP header: flags at byte 13; SYN without ACK: drop.
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 13),          BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x12),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02, 0, 1), BPF_STMT(BPF_RET | BPF_K, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0xFFFFFFFF),
+  };
+  sock_fprog program{static_cast<unsigned short>(std::size(code)), code};
+  setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
+}
+
+// Connections completed by the kernel and not accepted yet.
+unsigned accept_queue(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return 0;
+  return info.tcpi_unacked;  // for a listening socket: its accept queue
 }
 
 }  // namespace
 
 void Server::shutdown_gracefully(std::chrono::milliseconds grace) {
   impl_->service.start_draining();  // new requests: 503 and Connection: close
-  if (impl_->endpoint) stop_listening(port());
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  // Connections accepted just before are read and answered (503) by now.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  while (impl_->service.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+  if (!impl_->endpoint) return;
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now() + grace;
+  int listener = listening_socket(port());
+  if (listener >= 0) refuse_new_connections(listener);
+  // Until every connection taken has its answer: the accept queue empty, no
+  // request being read, handled or written, no bytes left unread. Twice in a
+  // row, 20 ms apart, as a thread may be between reading bytes and handling
+  // them.
+  auto settled = [&] {
+    return (listener < 0 || accept_queue(listener) == 0) && impl_->service.in_flight() == 0 &&
+           !impl_->connections.busy();
+  };
+  int quiet = 0;
+  // Handshakes under way when the filter came complete within this.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (quiet < 2 && clock::now() < deadline) {
+    quiet = settled() ? quiet + 1 : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  if (impl_->endpoint) {
-    impl_->endpoint->shutdown();
-    impl_->endpoint.reset();
-  }
+  // Pistache keeps its listening socket open until the endpoint is
+  // destroyed: shut now, new connections are refused at once.
+  if (listener >= 0) ::shutdown(listener, SHUT_RD);
+  impl_->endpoint->shutdown();
+  impl_->endpoint.reset();
 }
 
 }  // namespace terrier::api
