@@ -391,8 +391,10 @@ void write_issue_report(const std::string& path, const std::string& file,
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(fmt::format("{}: cannot write the report", path));
     auto cell = [](const std::string& s) { return csv::quoted_cell(s); };  // no formula
+    // Opened in a spreadsheet by people: the position's column in French.
     out << "\xEF\xBB\xBF"
-        << "fichier;" << report.position_name << ";colonne;valeur;motif;type;code\r\n";
+        << "fichier;" << (report.position_name == "line" ? "ligne" : "entité")
+        << ";colonne;valeur;motif;type;code\r\n";
     for (const auto& i : report.issues) {
       const char* kind = i.kind == RowIssue::Kind::rejected   ? "rejetée"
                          : i.kind == RowIssue::Kind::warning  ? "avertissement"

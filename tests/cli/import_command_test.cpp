@@ -53,7 +53,7 @@ TEST_F(ImportCli, StrictImportWithBadRowsExitsTwoNamesEachRowAndWritesTheReport)
   std::getline(in, header);
   EXPECT_EQ(header,
             "\xEF\xBB\xBF"
-            "fichier;line;colonne;valeur;motif;type;code\r");
+            "fichier;ligne;colonne;valeur;motif;type;code\r");
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   ASSERT_EQ(lines.size(), 6u);

@@ -27,8 +27,9 @@ class BundledData : public ImportTest {
     });
     sheet = opportunities(data_file("opportunites_demo.csv"));
     needs = run(ImportKind::needs, data_file("besoins_demo.csv"));
+    requests = run(ImportKind::requests, data_file("sollicitations_demo.csv"));
   }
-  importers::ImportReport circles, places, friches, sheet, needs;
+  importers::ImportReport circles, places, friches, sheet, needs, requests;
 };
 
 TEST_F(BundledData, EveryRowIsAccountedFor) {
@@ -52,6 +53,25 @@ TEST_F(BundledData, EveryRowIsAccountedFor) {
   EXPECT_EQ(sheet.flagged, 3);
   EXPECT_EQ(needs.inserted, 40);
   EXPECT_EQ(needs.rejected, 0);
+  // The requests' log, in the words people write: every row, channel,
+  // status and link read, nothing warned about.
+  EXPECT_EQ(requests.summary(), "read 18, inserted 18, updated 0, unchanged 0, rejected 0");
+  EXPECT_TRUE(requests.issues.empty());
+  EXPECT_EQ(value("SELECT string_agg(channel || ' ' || n, ', ' ORDER BY channel) FROM (SELECT "
+                  "channel, count(*) n FROM requests GROUP BY channel) c"),
+            "autre 1, courrier 1, e-mail 5, formulaire 3, rencontre 2, téléphone 6");
+  EXPECT_EQ(value("SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT "
+                  "status, count(*) n FROM requests GROUP BY status) c"),
+            "close 3, orientée 8, ouverte 7");
+  // Linked by the needs' and places' references.
+  EXPECT_EQ(count("SELECT count(*) FROM requests r JOIN needs n ON n.id = r.need_id WHERE "
+                  "n.external_id = 'BES-2025-03' AND r.external_id = 'SOL-2025-003'"),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM requests WHERE need_id IS NOT NULL"), 14);
+  EXPECT_EQ(count("SELECT count(*) FROM requests r JOIN places p ON p.id = r.place_id WHERE "
+                  "p.external_id IN ('seed-031', 'seed-032')"),
+            2);
+  EXPECT_EQ(count("SELECT count(*) FROM request_private WHERE contact IS NOT NULL"), 18);
 }
 
 TEST_F(BundledData, EveryCircleContainsItsMembersCommunes) {
@@ -91,6 +111,7 @@ TEST_F(BundledData, LoadingEverythingAgainChangesNothing) {
   EXPECT_EQ(sheet.unchanged, 308);
   EXPECT_EQ(needs.unchanged, 40);
   EXPECT_EQ(places.unchanged, 49);
+  EXPECT_EQ(requests.unchanged, 18);
   EXPECT_EQ(value(digest), before);
   EXPECT_EQ(value("SELECT md5(string_agg(p::text, '|' ORDER BY p.id)) FROM places p"),
             places_before);
