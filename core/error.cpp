@@ -1,5 +1,7 @@
 #include "core/error.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <regex>
 
 namespace terrier {
@@ -22,6 +24,31 @@ std::string first_line(const std::string& message) {
     if (line.rfind(prefix, 0) == 0) line.erase(0, std::char_traits<char>::length(prefix));
   }
   return line;
+}
+
+std::string file_error(int errno_value) {
+  switch (errno_value) {
+    case ENOENT:
+      return "le fichier ou le dossier n'existe pas";
+    case EACCES:
+    case EPERM:
+      return "accès refusé";
+    case EISDIR:
+      return "c'est un dossier, pas un fichier";
+    case ENOTDIR:
+      return "un élément du chemin n'est pas un dossier";
+    case ENOSPC:
+    case EDQUOT:
+      return "plus de place sur le disque";
+    case EFBIG:
+      return "fichier trop gros pour ce disque";
+    case EROFS:
+      return "disque en lecture seule";
+    case EIO:
+      return "erreur de lecture ou d'écriture du disque";
+    default:
+      return std::strerror(errno_value);
+  }
 }
 
 }  // namespace terrier

@@ -54,6 +54,10 @@ class GeometryError : public Error {
 // appear in messages and logs.
 std::string redact_database_url(const std::string& url);
 
+// Why a file could not be opened, read or written, in French for the
+// people who brought it (errno; strerror's text for a rarer cause).
+std::string file_error(int errno_value);
+
 // First line of a (possibly multi-line) message, trimmed; libpq and
 // PostgreSQL messages often end with a newline or carry a DETAIL line.
 std::string first_line(const std::string& message);

@@ -6,7 +6,7 @@ namespace terrier {
 
 JsonTooDeep::JsonTooDeep(std::size_t byte, int max_depth)
     : std::runtime_error(
-          fmt::format("JSON nested deeper than {} levels (byte {})", max_depth, byte)),
+          fmt::format("du JSON imbriqué sur plus de {} niveaux (octet {})", max_depth, byte)),
       byte_(byte) {}
 
 std::optional<std::size_t> json_too_deep_at(std::string_view text, int max_depth) {

@@ -154,12 +154,12 @@ std::string ods_copy_with_spaces(const std::string& path) {
   std::string tmpl = CPLGenerateTempFilename("terrier-ods");
   std::string copy = tmpl + ".ods";
   VsiFile out(VSIFOpenL(("/vsizip/" + copy + "/content.xml").c_str(), "wb"));
-  if (!out) throw Error(fmt::format("{}: cannot write a temporary copy", path));
+  if (!out) throw Error(fmt::format("{}: la copie temporaire ne s'écrit pas", path));
   bool written = VSIFWriteL(xml.data(), 1, xml.size(), out.get()) == xml.size();
   written = VSIFCloseL(out.release()) == 0 && written;
   if (!written) {
     VSIUnlink(copy.c_str());
-    throw Error(fmt::format("{}: cannot write a temporary copy (disk full?)", path));
+    throw Error(fmt::format("{}: la copie temporaire ne s'écrit pas (disque plein ?)", path));
   }
   return copy;
 }
@@ -197,11 +197,12 @@ GdalVectorReader::GdalVectorReader(const std::string& path,
                                 nullptr));
   if (!handles_->ds) {
     throw ImportError(
-        fmt::format("{}: cannot be read as a vector file ({})", path, last_cpl_error()));
+        fmt::format("{}: ne se lit pas comme un fichier géographique ou un tableur (GDAL : {})",
+                    path, last_cpl_error()));
   }
   driver_ = GDALGetDriverShortName(GDALGetDatasetDriver(handles_->ds.get()));
   if (GDALDatasetGetLayerCount(handles_->ds.get()) < 1) {
-    throw ImportError(fmt::format("{}: no layer in this {} file", path, driver_));
+    throw ImportError(fmt::format("{}: aucune couche dans ce fichier {}", path, driver_));
   }
   for (const auto& name : preferred_layers) {
     if (OGRLayerH layer = GDALDatasetGetLayerByName(handles_->ds.get(), name.c_str())) {
@@ -275,8 +276,8 @@ bool GdalVectorReader::next(OgrRecord& out) {
   OgrFeature feature(OGR_L_GetNextFeature(handles_->layer));
   if (!feature) {
     if (CPLGetLastErrorType() >= CE_Failure) {
-      throw ImportError(
-          fmt::format("{}: read error after feature {}: {}", path_, out.fid, last_cpl_error()));
+      throw ImportError(fmt::format("{}: erreur de lecture après l'entité {} (GDAL : {})", path_,
+                                    out.fid, last_cpl_error()));
     }
     return false;
   }

@@ -81,10 +81,12 @@ void scan_bytes(Scan& s, const std::string& path, std::string_view bytes) {
                     (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
       if (utf16) {
         throw ImportError(fmt::format(
-            "{}: the file is UTF-16 text: save it again as CSV UTF-8 (or Windows-1252)", path));
+            "{}: le fichier est du texte UTF-16 : enregistrez-le à nouveau en CSV UTF-8 (ou "
+            "Windows-1252)",
+            path));
       }
-      throw ImportError(
-          fmt::format("{}: byte {} is NUL: this is not a text CSV file", path, s.size + i + 1));
+      throw ImportError(fmt::format("{}: l'octet {} est nul : ce n'est pas un fichier CSV texte",
+                                    path, s.size + i + 1));
     }
     if (c == '\n') {
       if (!s.after_cr) ++s.line;
@@ -134,7 +136,7 @@ Scan scan_file(std::FILE* file, const std::string& path) {
     scan_bytes(s, path, bytes);
   }
   if (std::ferror(file)) {
-    throw ImportError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+    throw ImportError(fmt::format("{}: lecture impossible : {}", path, file_error(errno)));
   }
   if (s.utf8 && !s.utf8_tail.empty()) s.utf8 = text::is_valid_utf8(s.utf8_tail);
   return s;
@@ -146,21 +148,24 @@ Encoding decide_encoding(const Scan& s, const std::string& path) {
     // that no guess would import correctly.
     if (!s.utf8) {
       throw ImportError(
-          fmt::format("{}: the file starts with a UTF-8 BOM but is not valid UTF-8", path));
+          fmt::format("{}: le fichier commence par la marque de l'UTF-8 (BOM) mais n'est pas "
+                      "de l'UTF-8 valide",
+                      path));
     }
     return Encoding::utf8_bom;
   }
   if (s.utf8) return Encoding::utf8;
   if (s.utf8_letters > 0) {
     // Reading it as Windows-1252 would turn every UTF-8 "é" into "Ã©".
-    throw ImportError(fmt::format(
-        "{}: line {}: UTF-8 text in a file that is not UTF-8 as a whole (mixed encodings): "
-        "save the file again in one encoding",
-        path, s.utf8_letter_line));
+    throw ImportError(
+        fmt::format("{}: ligne {} : du texte en UTF-8 dans un fichier qui n'est pas tout en UTF-8 "
+                    "(encodages mélangés) : enregistrez à nouveau le fichier dans un seul encodage",
+                    path, s.utf8_letter_line));
   }
   if (s.undefined_line != 0) {
     throw ImportError(
-        fmt::format("{}: line {}: byte 0x{:02X} is not Windows-1252 and the file is not UTF-8",
+        fmt::format("{}: ligne {} : l'octet 0x{:02X} n'existe pas en Windows-1252 et le fichier "
+                    "n'est pas en UTF-8",
                     path, s.undefined_line, s.undefined_byte));
   }
   return Encoding::windows1252;
@@ -227,8 +232,8 @@ std::string never_closed(const std::string& path, std::size_t line,
                          std::size_t opened_line) {
   std::string name = column < header.size() ? header[column] : fmt::format("#{}", column + 1);
   return fmt::format(
-      "{}: line {}: the quoted field of column '{}' opened at line {} is never closed: the file "
-      "looks truncated",
+      "{}: ligne {} : le champ entre guillemets de la colonne « {} », ouvert ligne {}, n'est "
+      "jamais fermé : le fichier semble tronqué",
       path, line, name, opened_line);
 }
 
@@ -265,7 +270,7 @@ std::string windows1252_to_utf8(std::string_view bytes) {
     } else if (char32_t cp = kCp1252High[c - 0x80]; cp != 0) {
       append_utf8(out, cp);
     } else {
-      throw ImportError(fmt::format("byte 0x{:02X} is not defined in Windows-1252", c));
+      throw ImportError(fmt::format("l'octet 0x{:02X} n'existe pas en Windows-1252", c));
     }
   }
   return out;
@@ -274,11 +279,11 @@ std::string windows1252_to_utf8(std::string_view bytes) {
 CsvReader::CsvReader(const std::string& path) : path_(path), file_(nullptr, &std::fclose) {
   file_.reset(std::fopen(path.c_str(), "rb"));
   if (!file_) {
-    throw ImportError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    throw ImportError(fmt::format("{}: ouverture impossible : {}", path, file_error(errno)));
   }
   std::setvbuf(file_.get(), nullptr, _IOFBF, kChunk);
   Scan scan = scan_file(file_.get(), path);
-  if (scan.size == 0) throw ImportError(fmt::format("{}: the file is empty", path));
+  if (scan.size == 0) throw ImportError(fmt::format("{}: le fichier est vide", path));
   size_ = scan.size;
   encoding_ = decide_encoding(scan, path);
   separator_ = decide_separator(scan);
@@ -292,7 +297,7 @@ CsvReader::CsvReader(const std::string& path) : path_(path), file_(nullptr, &std
   read_raw_record(record);
   if (is_blank(record)) {
     throw ImportError(
-        fmt::format("{}: line 1: the header (the names of the columns) is empty", path));
+        fmt::format("{}: ligne 1 : l'en-tête (les noms des colonnes) est vide", path));
   }
   for (const auto& cell : record.fields) header_.push_back(text::trim(cell));
 }
@@ -318,7 +323,8 @@ bool CsvReader::read_raw_record(CsvRecord& out) {
     if (field.size() >= kMaxFieldBytes) {
       std::size_t column = out.fields.size();
       throw ImportError(fmt::format(
-          "{}: line {}: column '{}' holds more than {} bytes: the file is damaged or not a CSV",
+          "{}: ligne {} : la colonne « {} » contient plus de {} octets : le fichier est abîmé "
+          "ou n'est pas un CSV",
           path_, out.line,
           column < header_.size() ? header_[column] : fmt::format("#{}", column + 1),
           kMaxFieldBytes));

@@ -329,8 +329,8 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     if (options.circle) reject_rows_out_of_scope(staging, *plan.spec, mapping, options, report);
     if (report.read == 0) {
       // Nothing to load, and with --sync it would delete the whole source.
-      throw ImportError(
-          fmt::format("{}: no data row below the header: nothing to import", options.file));
+      throw ImportError(fmt::format("{}: aucune ligne de données sous l'en-tête : rien à importer",
+                                    options.file));
     }
     bool sync = options.sync;
     if (sync && rejected_without_id) {

@@ -32,11 +32,12 @@ json parse_object(const std::string& body) {
   try {
     j = parse_json(body);
   } catch (const json::parse_error& e) {
-    throw ImportError(fmt::format("the body is not JSON (byte {})", e.byte));
+    throw ImportError(fmt::format("le corps n'est pas du JSON (octet {})", e.byte));
   } catch (const JsonTooDeep& e) {
-    throw ImportError(fmt::format("the body is {}", e.what()));
+    throw ImportError(fmt::format("le corps est {}", e.what()));
   }
-  if (!j.is_object()) throw ImportError("the body must be a JSON object or a GeoJSON Feature");
+  if (!j.is_object())
+    throw ImportError("le corps doit être un objet JSON ou une entité GeoJSON (Feature)");
   return j;
 }
 
@@ -64,7 +65,7 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, const RowCon
       record.wkb = geo::geojson_geometry_to_wkb(j["geometry"].dump());
     }
   }
-  if (!props.is_object()) throw ImportError("properties must be a JSON object");
+  if (!props.is_object()) throw ImportError("« properties » doit être un objet JSON");
   std::vector<std::string> header;
   for (const auto& [key, value] : props.items()) {
     header.push_back(key);
@@ -87,7 +88,7 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, const RowCon
       out.row = build_place(row, ctx);
       break;
     default:
-      throw ImportError("only places, opportunities and needs are written one by one");
+      throw ImportError("seuls les lieux, les opportunités et les besoins s'écrivent un par un");
   }
   for (const auto& [key, value] : props.items()) {
     if (std::find(field_names(kind).begin(), field_names(kind).end(), key) ==
@@ -108,7 +109,7 @@ std::string merge_json_objects(const std::string& base, const std::string& patch
   if (p.contains("type") && p["type"] == "Feature") {
     if (p.contains("geometry") && !p["geometry"].is_null()) geometry = p["geometry"];
     p = p.contains("properties") ? p["properties"] : json::object();
-    if (!p.is_object()) throw ImportError("properties must be a JSON object");
+    if (!p.is_object()) throw ImportError("« properties » doit être un objet JSON");
   }
   for (const auto& [key, value] : p.items()) b[key] = value;
   if (geometry.is_null()) return b.dump();

@@ -58,12 +58,14 @@ std::vector<std::string> as_field_list(const nlohmann::json& v, const std::strin
   if (v.is_array()) {
     std::vector<std::string> out;
     for (const auto& e : v) {
-      if (!e.is_string()) throw ImportError(fmt::format("{}: field names must be strings", file));
+      if (!e.is_string())
+        throw ImportError(fmt::format("{}: les noms de champs doivent être des textes", file));
       out.push_back(e.get<std::string>());
     }
     return out;
   }
-  throw ImportError(fmt::format("{}: a column maps to a field name or a list of them", file));
+  throw ImportError(
+      fmt::format("{}: une colonne s'associe à un nom de champ ou à une liste de noms", file));
 }
 
 }  // namespace
@@ -87,19 +89,20 @@ Mapping Mapping::load(ImportKind kind, const std::optional<std::string>& mapping
 
   const std::string& file = *mapping_file;
   std::ifstream in(file);
-  if (!in) throw ImportError(fmt::format("{}: cannot open the mapping file", file));
+  if (!in) throw ImportError(fmt::format("{}: le fichier de correspondance ne s'ouvre pas", file));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
-    throw ImportError(fmt::format("{}: not valid JSON: {}", file, e.what()));
+    throw ImportError(fmt::format("{}: ce n'est pas du JSON valide : {}", file, e.what()));
   }
-  if (!j.is_object()) throw ImportError(fmt::format("{}: the mapping must be a JSON object", file));
+  if (!j.is_object())
+    throw ImportError(fmt::format("{}: la correspondance doit être un objet JSON", file));
   const auto& known = field_names(kind);
   auto check_field = [&](const std::string& field) {
     if (std::find(known.begin(), known.end(), field) == known.end()) {
-      throw ImportError(
-          fmt::format("{}: '{}' is not a field of {} imports", file, field, kind_name(kind)));
+      throw ImportError(fmt::format("{}: « {} » n'est pas un champ des imports {}", file, field,
+                                    kind_name(kind)));
     }
   };
   try {
@@ -256,9 +259,9 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
         // A field fed by two columns: the more specific header (first alias
         // in the table order) is not knowable here, so refuse clearly.
         throw ImportError(fmt::format(
-            "{}: columns '{}' and '{}' both give the field {}; keep one, or map one elsewhere "
-            "with --mapping",
-            file, header[pos->second], header[i], field));
+            "{}: les colonnes « {} » et « {} » donnent toutes deux le champ « {} » : gardez-en "
+            "une, renommez l'autre, ou associez-la à un autre champ (--mapping)",
+            file, header[pos->second], header[i], form_label(kind_, field)));
       }
       joined += (joined.empty() ? "" : ", ") + field;
     }

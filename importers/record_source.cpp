@@ -100,7 +100,8 @@ class GdalSource final : public RecordSource {
     out.fields = std::move(record_.fields);
     for (auto& f : out.fields) {
       if (f && !text::is_valid_utf8(*f)) {
-        throw ImportError(fmt::format("feature {}: a text field is not valid UTF-8", count_));
+        throw ImportError(
+            fmt::format("entité {} : un champ de texte n'est pas de l'UTF-8 valide", count_));
       }
       unix_line_breaks(f);
     }
@@ -139,8 +140,9 @@ std::unique_ptr<RecordSource> open_source(const std::string& path,
   constexpr unsigned long long kMaxUnpacked = 256ULL << 20;
   if (auto unpacked = geo::zip_unpacked_bytes(path); unpacked && *unpacked > kMaxUnpacked) {
     throw ImportError(
-        fmt::format("{}: unpacks to {} MB, more than {} MB: a zip bomb, or not a spreadsheet", path,
-                    *unpacked >> 20, kMaxUnpacked >> 20));
+        fmt::format("{}: se décompresse en {} Mo, plus que {} Mo : une bombe de décompression, ou "
+                    "pas un tableur",
+                    path, *unpacked >> 20, kMaxUnpacked >> 20));
   }
   return std::make_unique<GdalSource>(path, layers);
 }

@@ -280,7 +280,7 @@ void import_request_rows(pqxx::connection_base& conn, RecordSource& source, cons
   if (options.on_progress) options.on_progress(ImportPhase::merging, report.read, std::nullopt);
   if (report.read == 0)
     throw ImportError(
-        fmt::format("{}: no data row below the header: nothing to import", options.file));
+        fmt::format("{}: aucune ligne de données sous l'en-tête : rien à importer", options.file));
   std::stable_sort(report.issues.begin(), report.issues.end(),
                    [](const RowIssue& a, const RowIssue& b) { return a.position < b.position; });
   if (!options.dry_run && !(options.strict && report.rejected > 0)) {

@@ -88,14 +88,15 @@ TEST_F(ImportCli, UnreadableFilesExitOneWithOneLine) {
   EXPECT_EQ(r.exit_code, 1);
   std::string error = without_header_reading(r.output);
   EXPECT_EQ(error.find('\n'), error.size() - 1) << r.output;
-  EXPECT_NE(r.output.find("the file looks truncated"), std::string::npos);
+  EXPECT_NE(r.output.find("le fichier semble tronqué"), std::string::npos);
 
   std::string fake = fs::temp_directory_path() / ("terrier-fake-" + db_.name() + ".geojson");
   std::ofstream(fake, std::ios::binary) << std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
   auto g = terrier("import opportunities " + fake);
   fs::remove(fake);
   EXPECT_EQ(g.exit_code, 1);
-  EXPECT_NE(g.output.find("cannot be read as a vector file"), std::string::npos) << g.output;
+  EXPECT_NE(g.output.find("ne se lit pas comme un fichier géographique"), std::string::npos)
+      << g.output;
   EXPECT_EQ(count("SELECT count(*) FROM import_runs WHERE kind = 'opportunities'"), 0);
 }
 

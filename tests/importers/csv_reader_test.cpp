@@ -195,29 +195,33 @@ TEST(CsvReader, RefusesFileEndingInsideQuotedField) {
   } catch (const ImportError& e) {
     EXPECT_EQ(std::string(e.what()),
               data("truncated.csv") +
-                  ": line 5: the quoted field of column 'Description' opened at line 3 is "
-                  "never closed: the file looks truncated");
+                  ": ligne 5 : le champ entre guillemets de la colonne « Description », ouvert "
+                  "ligne 3, n'est jamais fermé : le fichier semble tronqué");
   }
 }
 
 TEST(CsvReader, RefusesBinaryFileWithNulBytes) {
   EXPECT_EQ(open_error("binary.csv"),
-            data("binary.csv") + ": byte 10 is NUL: this is not a text CSV file");
+            data("binary.csv") + ": l'octet 10 est nul : ce n'est pas un fichier CSV texte");
 }
 
 TEST(CsvReader, RefusesByteUndefinedInWindows1252WhenNotUtf8) {
-  EXPECT_EQ(open_error("undefined_cp1252.csv"),
-            data("undefined_cp1252.csv") +
-                ": line 3: byte 0x81 is not Windows-1252 and the file is not UTF-8");
+  EXPECT_EQ(
+      open_error("undefined_cp1252.csv"),
+      data("undefined_cp1252.csv") +
+          ": ligne 3 : l'octet 0x81 n'existe pas en Windows-1252 et le fichier n'est pas en UTF-8");
 }
 
 TEST(CsvReader, RefusesMissingFile) {
   std::string message = open_error("does_not_exist.csv");
-  EXPECT_NE(message.find("does_not_exist.csv: cannot open: "), std::string::npos) << message;
+  EXPECT_NE(message.find(
+                "does_not_exist.csv: ouverture impossible : le fichier ou le dossier n'existe pas"),
+            std::string::npos)
+      << message;
 }
 
 TEST(CsvReader, RefusesEmptyFile) {
-  EXPECT_EQ(open_error("empty.csv"), data("empty.csv") + ": the file is empty");
+  EXPECT_EQ(open_error("empty.csv"), data("empty.csv") + ": le fichier est vide");
 }
 
 TEST(CsvReader, RefusesEmptyHeader) {

@@ -230,7 +230,8 @@ TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
   } catch (const ImportError& e) {
     std::string msg = e.what();
     EXPECT_NE(msg.find("truncated.csv: line 4:"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("column 'Remarques' opened at line 3 is never closed"), std::string::npos)
+    EXPECT_NE(msg.find("colonne « Remarques », ouvert ligne 3, n'est jamais fermé"),
+              std::string::npos)
         << msg;
   }
   EXPECT_EQ(snapshot(), before);

@@ -71,7 +71,7 @@ TEST_F(MappingFile, RefusalsNameTheFile) {
     std::string why = refusal(json);
     EXPECT_EQ(why.rfind(path_ + ": ", 0), 0u) << json << " -> " << why;
   }
-  EXPECT_NE(refusal(R"({"values": {"colour": {}}})").find("'colour' is not a field"),
+  EXPECT_NE(refusal(R"({"values": {"colour": {}}})").find("« colour » n'est pas un champ"),
             std::string::npos);
   try {
     Mapping::load(ImportKind::opportunities, std::string("/nonexistent/mapping.json"));
@@ -87,7 +87,9 @@ TEST(MappingBind, TwoColumnsForOneFieldAreRefusedByName) {
     m.bind({"Intitulé", "Titre"}, "biens.csv");
     FAIL() << "two title columns were accepted";
   } catch (const ImportError& e) {
-    EXPECT_NE(std::string(e.what()).find("biens.csv: columns 'Intitulé' and 'Titre'"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "biens.csv: les colonnes « Intitulé » et « Titre » donnent toutes deux le "
+                  "champ « Intitulé »"),
               std::string::npos)
         << e.what();
   }

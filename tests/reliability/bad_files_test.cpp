@@ -16,18 +16,20 @@ TEST_F(Reliability, UnreadableFilesAreRefusedWholeByEveryImporter) {
   };
   const std::vector<Case> cases = {
       {bad("truncated_quote.csv"),
-       "line 3: the quoted field of column 'Intitulé' opened at line 3 is never closed"},
-      {bad("truncated.geojson"), "cannot be read as a vector file"},
-      {bad("utf16.csv"), "the file is UTF-16 text"},
-      {bad("mixed_encodings.csv"), "mixed encodings"},
-      {bad("garbage.csv"), "is NUL: this is not a text CSV file"},
-      {bad("garbage.geojson"), "cannot be read as a vector file"},
-      {bad("garbage.gpkg"), "cannot be read as a vector file"},
-      {bad("garbage.xlsx"), "cannot be read as a vector file"},
-      {files.single_line(), "line 1: column '#1' holds more than 1048576 bytes"},
-      {files.huge_field(), "line 2: column 'Intitulé' holds more than 1048576 bytes"},
-      {files.deep_geojson(), "cannot be read as a vector file"},
-      {files.zip_bomb(), "unpacks to 1024 MB, more than 256 MB: a zip bomb"},
+       "ligne 3 : le champ entre guillemets de la colonne « Intitulé », ouvert ligne 3, n'est "
+       "jamais "
+       "fermé"},
+      {bad("truncated.geojson"), "ne se lit pas comme un fichier géographique"},
+      {bad("utf16.csv"), "le fichier est du texte UTF-16"},
+      {bad("mixed_encodings.csv"), "encodages mélangés"},
+      {bad("garbage.csv"), "est nul : ce n'est pas un fichier CSV texte"},
+      {bad("garbage.geojson"), "ne se lit pas comme un fichier géographique"},
+      {bad("garbage.gpkg"), "ne se lit pas comme un fichier géographique"},
+      {bad("garbage.xlsx"), "ne se lit pas comme un fichier géographique"},
+      {files.single_line(), "ligne 1 : la colonne « #1 » contient plus de 1048576 octets"},
+      {files.huge_field(), "ligne 2 : la colonne « Intitulé » contient plus de 1048576 octets"},
+      {files.deep_geojson(), "ne se lit pas comme un fichier géographique"},
+      {files.zip_bomb(), "se décompresse en 1024 Mo, plus que 256 Mo : une bombe de décompression"},
   };
   const std::string before = model();
   for (const auto& c : cases) {
@@ -85,7 +87,8 @@ TEST_F(Reliability, AZipBombUploadIsRefused) {
                             "\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n",
                         bomb);
   EXPECT_EQ(r.status, 422) << r.body;
-  EXPECT_NE(r.body.find("unpacks to 1024 MB, more than 256 MB: a zip bomb"), std::string::npos)
+  EXPECT_NE(r.body.find("se décompresse en 1024 Mo, plus que 256 Mo : une bombe de décompression"),
+            std::string::npos)
       << r.body;
   EXPECT_EQ(r.body.find("/tmp/"), std::string::npos)
       << "the server's paths stay private: " << r.body;
