@@ -54,7 +54,8 @@ void visit(const OpportunitySnapshot& s, const WorldBox& box, int level, std::ui
   const bool inside = x0 >= box.x0 && x1 <= box.x1 && y0 >= box.y0 && y1 <= box.y1;
   if (inside || end - begin <= 32 || level == 32) {
     for (std::size_t i = begin; i < end; ++i) {
-      if (inside || (s.x[i] >= box.x0 && s.x[i] <= box.x1 && s.y[i] >= box.y0 && s.y[i] <= box.y1)) {
+      if (inside ||
+          (s.x[i] >= box.x0 && s.x[i] <= box.x1 && s.y[i] >= box.y0 && s.y[i] <= box.y1)) {
         f(i);
       }
     }
@@ -63,9 +64,8 @@ void visit(const OpportunitySnapshot& s, const WorldBox& box, int level, std::ui
   for (std::uint64_t k = 0; k < 4; ++k) {  // the children in Z order
     const std::uint64_t cx = nx * 2 + (k & 1), cy = ny * 2 + (k >> 1);
     const int child_shift = shift - 1;
-    const std::uint64_t last = z_order(
-        static_cast<std::uint32_t>(((cx + 1) << child_shift) - 1),
-        static_cast<std::uint32_t>(((cy + 1) << child_shift) - 1));
+    const std::uint64_t last = z_order(static_cast<std::uint32_t>(((cx + 1) << child_shift) - 1),
+                                       static_cast<std::uint32_t>(((cy + 1) << child_shift) - 1));
     const std::size_t child_end = code_range(s, 0, last, begin, end).second;
     visit(s, box, level + 1, cx, cy, begin, child_end, f);
     begin = child_end;
@@ -80,7 +80,9 @@ WorldBox candidates(const FloatBox& env) {
   const auto high = world_point(std::nextafter(env.xmax, max), std::nextafter(env.ymin, -max));
   // world_point rounds: a unit or two either way.
   auto minus = [](std::uint32_t v) { return std::uint64_t{v > 2 ? v - 2 : 0}; };
-  auto plus = [](std::uint32_t v) { return std::min<std::uint64_t>(std::uint64_t{v} + 2, 0xffffffffu); };
+  auto plus = [](std::uint32_t v) {
+    return std::min<std::uint64_t>(std::uint64_t{v} + 2, 0xffffffffu);
+  };
   return {minus(low.x), minus(low.y), plus(high.x), plus(high.y)};
 }
 
@@ -139,7 +141,9 @@ bool point_tiles_match_postgis(pqxx::connection_base& conn, const OpportunitySna
       "generate_series(12, 22) z, "
       "LATERAL ST_Transform(ST_TileEnvelope(z, floor((ST_X(m) + 20037508.342789244) / "
       "(40075016.685578488 / 2 ^ z))::int, floor((20037508.342789244 - ST_Y(m)) / "
-      "(40075016.685578488 / 2 ^ z))::int), 4326) e ORDER BY u.n, z",
+      "(40075016.685578488 / 2 ^ z))::int), 4326) e "
+      // Web mercator's world: a tile beyond it does not exist.
+      "WHERE abs(u.lat) < 85 AND abs(u.lon) < 180 ORDER BY u.n, z",
       lons, lats);
   const geo::WebMercator& proj = projection();
   for (const auto& r : rows) {
@@ -149,11 +153,11 @@ bool point_tiles_match_postgis(pqxx::connection_base& conn, const OpportunitySna
     const auto m = proj.forward(s.lon[i], s.lat[i]);
     if (m.x != mx || m.y != my) return false;
     const double tile = 40075016.685578488 / std::pow(2.0, z);
-    const auto e = proj.to_lonlat(geo::tile_envelope(
-        z, static_cast<int>(std::floor((mx + 20037508.342789244) / tile)),
-        static_cast<int>(std::floor((20037508.342789244 - my) / tile))));
-    if (e.xmin != r[4].as<double>() || e.ymin != r[5].as<double>() ||
-        e.xmax != r[6].as<double>() || e.ymax != r[7].as<double>()) {
+    const auto e = proj.to_lonlat(
+        geo::tile_envelope(z, static_cast<int>(std::floor((mx + 20037508.342789244) / tile)),
+                           static_cast<int>(std::floor((20037508.342789244 - my) / tile))));
+    if (e.xmin != r[4].as<double>() || e.ymin != r[5].as<double>() || e.xmax != r[6].as<double>() ||
+        e.ymax != r[7].as<double>()) {
       return false;
     }
   }

@@ -25,8 +25,7 @@ struct TilePoint {
 // nullopt when a kept row with a footprint (not a point) reaches the tile:
 // SQL draws those.
 std::optional<std::vector<TilePoint>> point_tile(const OpportunitySnapshot& s,
-                                                 const SnapshotFilter& filter, int z, int x,
-                                                 int y);
+                                                 const SnapshotFilter& filter, int z, int x, int y);
 
 // Whether this process's projection gives PostGIS's numbers: for a sample
 // of the snapshot's points, ST_Transform(point, 3857) and, at zooms 12 to

@@ -30,10 +30,9 @@ WebMercator::WebMercator()
     : to_mercator_("EPSG:4326", "EPSG:3857"), to_lonlat_("EPSG:3857", "EPSG:4326") {}
 
 Box WebMercator::to_lonlat(const Box& m) const {
-  const XY corners[] = {to_lonlat_.transform({m.xmin, m.ymin}),
-                        to_lonlat_.transform({m.xmin, m.ymax}),
-                        to_lonlat_.transform({m.xmax, m.ymax}),
-                        to_lonlat_.transform({m.xmax, m.ymin})};
+  const XY corners[] = {
+      to_lonlat_.transform({m.xmin, m.ymin}), to_lonlat_.transform({m.xmin, m.ymax}),
+      to_lonlat_.transform({m.xmax, m.ymax}), to_lonlat_.transform({m.xmax, m.ymin})};
   Box out{corners[0].x, corners[0].y, corners[0].x, corners[0].y};
   for (const auto& c : corners) {
     out.xmin = std::min(out.xmin, c.x), out.xmax = std::max(out.xmax, c.x);

@@ -5,14 +5,15 @@
 // one float away from a tile's edges included; a tile a footprint reaches
 // is drawn by SQL.
 
+#include "db/tile_points.hpp"
+
 #include <fmt/core.h>
 
 #include <cmath>
 #include <set>
 
-#include "db/tile_points.hpp"
-#include "tests/api/api_fixture.hpp"
 #include "tests/api/mvt_reader.hpp"
+#include "tests/api/tile_fixture.hpp"
 
 namespace terrier::test {
 namespace {
@@ -33,15 +34,10 @@ Tile tile_of(int z, double mx, double my) {
           static_cast<int>(std::floor((20037508.342789244 - my) / size))};
 }
 
-class TilePoints : public ApiTest {
+class TilePoints : public TileTest {
  protected:
   void SetUp() override {
-    ImportTest::SetUp();
-    territories("departements_hdf.geojson", "departement");
-    territories("epci_hdf.geojson", "epci");
-    territories("communes_hdf.geojson", "commune");
-    opportunities(data_file("opportunites_demo.csv"));
-    opportunities(fixture("conventions/cp1252_french.csv"));  // public, réseau, confidentiel
+    load_region_and_demo();
     add_edge_points();
     // A footprint (a polygon): the tiles it reaches are SQL's.
     pqxx::work w(*conn_);
@@ -83,7 +79,8 @@ class TilePoints : public ApiTest {
       const float max = std::numeric_limits<float>::max();
       float f = db::float_down(v);
       float before = std::nextafter(f, -max), after = std::nextafter(f, max);
-      return std::vector<double>{std::nextafter(before, -max), before,
+      return std::vector<double>{std::nextafter(before, -max),
+                                 before,
                                  (static_cast<double>(before) + f) / 2,
                                  f,
                                  v,
@@ -143,7 +140,8 @@ class TilePoints : public ApiTest {
 
 // The same features: each (by its id) at the same pixel with the same
 // attributes and value types. Returns how many.
-std::size_t expect_same(const std::string& memory, const std::string& sql, const std::string& what) {
+std::size_t expect_same(const std::string& memory, const std::string& sql,
+                        const std::string& what) {
   auto a = read_mvt_layer(memory, "opportunities"), b = read_mvt_layer(sql, "opportunities");
   EXPECT_EQ(a.size(), b.size()) << what;
   std::map<std::int64_t, const MvtFeature*> by_id;
@@ -174,10 +172,10 @@ TEST_F(TilePoints, SnapshotTilesAreSqlTilesForEachFilterRoleAndZoom) {
   const auto tile_list = tiles(30);
   int from_memory = 0, footprint_tiles = 0;
   for (const auto& t : tile_list) {
-    const bool reached = count(fmt::format(
-                             "SELECT count(*) FROM opportunities WHERE content_hash = 'footprint' "
-                             "AND geom && ST_Transform(ST_TileEnvelope({}, {}, {}), 4326)",
-                             t.z, t.x, t.y)) > 0;
+    const bool reached =
+        count(fmt::format("SELECT count(*) FROM opportunities WHERE content_hash = 'footprint' "
+                          "AND geom && ST_Transform(ST_TileEnvelope({}, {}, {}), 4326)",
+                          t.z, t.x, t.y)) > 0;
     auto points = db::point_tile(snapshot, *all, t.z, t.x, t.y);
     EXPECT_EQ(points.has_value(), !reached) << t.path();
     points ? ++from_memory : ++footprint_tiles;
@@ -185,18 +183,8 @@ TEST_F(TilePoints, SnapshotTilesAreSqlTilesForEachFilterRoleAndZoom) {
   EXPECT_GE(footprint_tiles, 5) << "the footprint's tile at each zoom, by SQL";
   EXPECT_GT(from_memory, 100);
 
-  const std::vector<std::string> filters = {
-      "",
-      "kind=bureau,atelier",
-      "surface_min=500",
-      "surface_max=800&status=disponible",
-      "tenure=location",
-      "rent_max=1000",
-      "price_max=200000",
-      "available_before=2025-01-01",
-      "to_reverify=true",
-      "territory=nord",  // by SQL on both servers
-  };
+  const auto filters = tile_test_filters();  // the last two by SQL on both servers
+
   std::size_t features = 0;
   std::set<std::string> keys;
   for (const auto& bearer : {std::string(), member_, foundation_}) {
@@ -207,8 +195,9 @@ TEST_F(TilePoints, SnapshotTilesAreSqlTilesForEachFilterRoleAndZoom) {
         auto memory = http_get(port_, target, auth), sql = http_get(sql_port_, target, auth);
         ASSERT_EQ(memory.status, 200) << target << memory.body;
         ASSERT_EQ(sql.status, 200) << target << sql.body;
-        features += expect_same(memory.body, sql.body,
-                                target + " as " + (bearer.empty() ? "anonymous" : bearer.substr(0, 8)));
+        features +=
+            expect_same(memory.body, sql.body,
+                        target + " as " + (bearer.empty() ? "anonymous" : bearer.substr(0, 8)));
         for (const auto& g : read_mvt_layer(memory.body, "opportunities")) {
           for (const auto& [key, v] : g.properties) keys.insert(key);
         }
@@ -217,10 +206,10 @@ TEST_F(TilePoints, SnapshotTilesAreSqlTilesForEachFilterRoleAndZoom) {
   }
   EXPECT_GT(features, 2000u);
   // Every column of tile_columns was written somewhere.
-  EXPECT_EQ(keys, (std::set<std::string>{"id", "title", "kind", "status", "visibility",
-                                         "to_reverify", "tenure", "tenures", "built_surface_m2",
-                                         "land_surface_m2", "rent_eur_month", "price_eur",
-                                         "location_precision"}));
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"id", "title", "kind", "status", "visibility", "to_reverify",
+                                   "tenure", "tenures", "built_surface_m2", "land_surface_m2",
+                                   "rent_eur_month", "price_eur", "location_precision"}));
 }
 
 TEST_F(TilePoints, PointsOneFloatFromTheEdgesAreWhereSqlPutsThem) {
@@ -253,9 +242,10 @@ TEST_F(TilePoints, ConfidentialOpportunitiesOnlyForThoseWhoMayReadThem) {
   };
   auto where = [&](const std::string& id) {
     pqxx::read_transaction r(*conn_);
-    auto row = r.exec1("SELECT ST_X(m), ST_Y(m) FROM (SELECT ST_Transform(point, 3857) m FROM "
-                       "opportunities WHERE id = " +
-                       id + ") t");
+    auto row = r.exec1(
+        "SELECT ST_X(m), ST_Y(m) FROM (SELECT ST_Transform(point, 3857) m FROM "
+        "opportunities WHERE id = " +
+        id + ") t");
     return tile_of(14, row[0].as<double>(), row[1].as<double>()).path();
   };
   EXPECT_EQ(ids(where(t3), "").count(t3), 0u);
