@@ -92,6 +92,12 @@ void MvtLayer::add(std::string_view key, std::string_view value) {
   add_value(key, std::move(v));
 }
 
+void MvtLayer::add_bool(std::string_view key, bool value) {
+  std::string v;
+  varint_field(v, 7, value ? 1 : 0);
+  add_value(key, std::move(v));
+}
+
 std::string MvtLayer::tile() {
   close_feature();
   std::string layer;

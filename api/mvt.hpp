@@ -1,8 +1,9 @@
 #pragma once
 
 // A Mapbox vector tile (MVT 2.1) of one layer of points, written directly in
-// protobuf's wire format: the clusters of the low-zoom tiles, whose few
-// hundred features do not need PostGIS to be encoded.
+// protobuf's wire format: the opportunities' tiles computed in memory
+// (clusters, and points with the value types ST_AsMVT gives their columns:
+// uint for a non-negative integer, double for float8, bool, string).
 
 #include <cstdint>
 #include <map>
@@ -23,6 +24,7 @@ class MvtLayer {
   void add(std::string_view key, std::uint64_t value);
   void add(std::string_view key, double value);
   void add(std::string_view key, std::string_view value);
+  void add_bool(std::string_view key, bool value);  // named apart: a char* would convert to bool
 
   bool empty() const { return features_.empty() && current_.empty(); }
   // The whole tile: this layer alone.

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/vocabulary.hpp"
+#include "db/tile_points.hpp"
 
 namespace terrier::api {
 namespace {
@@ -72,13 +73,48 @@ std::string encode(const db::OpportunitySnapshot& s, const std::vector<db::Clust
     layer.add("kind", vocabulary::kOpportunityKinds[s.kind[i]]);
     layer.add("status", vocabulary::kOpportunityStatuses[s.status[i]]);
     layer.add("visibility", vocabulary::kVisibilities[s.visibility[i]]);
-    if (s.first_tenure[i] < vocabulary::kTenures.size()) {
-      layer.add("tenure", vocabulary::kTenures[s.first_tenure[i]]);
+    if (s.tenure_list(i).first < vocabulary::kTenures.size()) {
+      layer.add("tenure", vocabulary::kTenures[s.tenure_list(i).first]);
     }
     const auto kind = vocabulary::kOpportunityKinds[s.kind[i]];
-    if ((kind == "terrain" || kind == "friche") && !std::isnan(s.surface[i])) {
-      layer.add("land_surface_m2", static_cast<double>(s.surface[i]));
+    const double land = s.number(db::OpportunitySnapshot::land, i);
+    if ((kind == "terrain" || kind == "friche") && !std::isnan(land)) {
+      layer.add("land_surface_m2", land);
     }
+  }
+  return layer.tile();
+}
+
+// The points as db::query_tile writes them (tile_columns, in its order):
+// the same keys, values and value types, a null column left out as
+// ST_AsMVT leaves it out, no feature id.
+std::string encode_points(const db::OpportunitySnapshot& s,
+                          const std::vector<db::TilePoint>& points, std::int32_t reverify_cutoff) {
+  if (points.empty()) return {};
+  MvtLayer layer("opportunities");
+  for (const auto& p : points) {
+    const std::size_t i = p.index;
+    layer.point(p.x, p.y);
+    layer.add("id", std::uint64_t{s.id[i]});
+    layer.add("title", s.title_of(i));
+    layer.add("kind", vocabulary::kOpportunityKinds[s.kind[i]]);
+    layer.add("status", vocabulary::kOpportunityStatuses[s.status[i]]);
+    layer.add("visibility", vocabulary::kVisibilities[s.visibility[i]]);
+    layer.add_bool("to_reverify", s.verified[i] < reverify_cutoff);
+    const auto& tenures = s.tenure_list(i);
+    if (tenures.first < vocabulary::kTenures.size()) {
+      layer.add("tenure", vocabulary::kTenures[tenures.first]);
+    }
+    layer.add("tenures", std::string_view(tenures.text));
+    using N = db::OpportunitySnapshot::Number;
+    for (auto [n, key] : {std::pair{N::built, "built_surface_m2"},
+                          {N::land, "land_surface_m2"},
+                          {N::rent, "rent_eur_month"},
+                          {N::price, "price_eur"}}) {
+      const double v = s.number(n, i);
+      if (!std::isnan(v)) layer.add(key, v);
+    }
+    layer.add("location_precision", vocabulary::kLocationPrecisions[s.precision[i]]);
   }
   return layer.tile();
 }
@@ -120,6 +156,11 @@ void TileService::refresh(pqxx::connection& conn, bool reload_snapshot) {
     log::info("tiles: {} opportunities in memory ({:.1f} MB) in {:.2f} s", fresh->size(),
               static_cast<double>(fresh->bytes()) / 1e6,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    const bool match = db::point_tiles_match_postgis(conn, *fresh);
+    if (!match && points_match_postgis_) {
+      log::warn("tiles: this process projects points otherwise than PostGIS: point tiles by SQL");
+    }
+    points_match_postgis_ = match;
     std::lock_guard lock(snapshot_mutex_);
     snapshot_ = std::move(fresh);
   }
@@ -196,6 +237,22 @@ std::string TileService::clusters(ConnectionPool& pool, const db::FeatureQuery& 
   return encode(sql.rows, sql.clusters);
 }
 
+std::string TileService::points(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x,
+                                int y) {
+  auto s = points_match_postgis_ ? snapshot() : nullptr;
+  if (s) {
+    const auto cutoff = reverify_cutoff(pool);
+    if (auto filter = db::snapshot_filter(query.filters, query.role, cutoff)) {
+      if (auto points = db::point_tile(*s, *filter, z, x, y)) {
+        return encode_points(*s, *points, cutoff);
+      }
+    }
+  }
+  // A filter only SQL evaluates, a footprint in the tile, or no snapshot.
+  auto conn = pool.acquire();
+  return db::query_tile(*conn, query, z, x, y);
+}
+
 std::shared_ptr<const std::string> TileService::tile(ConnectionPool& pool,
                                                      const db::FeatureQuery& query, int z, int x,
                                                      int y, const std::string& key) {
@@ -204,6 +261,8 @@ std::shared_ptr<const std::string> TileService::tile(ConnectionPool& pool,
   std::string body;
   if (query.collection == db::Collection::opportunities && z <= config_.cluster_max_zoom) {
     body = clusters(pool, query, z, x, y);
+  } else if (query.collection == db::Collection::opportunities) {
+    body = points(pool, query, z, x, y);
   } else {
     auto conn = pool.acquire();
     body = db::query_tile(*conn, query, z, x, y);

@@ -1,12 +1,11 @@
 #pragma once
 
-// The vector tiles of /tiles: clusters of opportunities up to a zoom
-// (computed from an in-memory snapshot, or by SQL for the filters the
-// snapshot cannot evaluate), points above it (PostGIS), and the cache in
-// front of both. A thread LISTENs for the generation that every write and
-// import moves on (sql/012), reloads the snapshot when opportunities
-// changed and empties the cache; it reconnects when the database comes
-// back.
+// The vector tiles of /tiles: clusters of opportunities up to a zoom,
+// their points above it (both computed from an in-memory snapshot, or by
+// SQL for the filters the snapshot cannot evaluate; the other collections
+// by PostGIS), and the cache in front of them. A thread LISTENs for the generation that every write
+// and import moves on (sql/012), reloads the snapshot when opportunities changed and empties the
+// cache; it reconnects when the database comes back.
 
 #include <atomic>
 #include <condition_variable>
@@ -50,6 +49,7 @@ class TileService {
   void listen();
   void refresh(pqxx::connection& conn, bool reload_snapshot);
   std::string clusters(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x, int y);
+  std::string points(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x, int y);
   std::int32_t reverify_cutoff(ConnectionPool& pool);
   std::shared_ptr<const db::OpportunitySnapshot> snapshot() const;
 
@@ -62,6 +62,9 @@ class TileService {
   std::atomic<std::uint64_t> generation_{0};
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const db::OpportunitySnapshot> snapshot_;
+  // Whether this process's projection gives PostGIS's pixels (checked at
+  // each load): otherwise the point tiles come from SQL.
+  std::atomic<bool> points_match_postgis_{true};
   std::mutex cutoff_mutex_;
   std::int32_t cutoff_ = 0;
   std::int64_t cutoff_read_at_ = -1;  // steady clock, seconds

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -34,8 +35,6 @@ std::uint32_t mask_of(const std::array<std::string_view, N>& values,
   return mask;
 }
 
-// Bits of x and y interleaved (x in the even bits): the Z-order curve, on
-// which every tile at every zoom is one contiguous range.
 std::uint64_t spread(std::uint32_t v) {
   std::uint64_t x = v;
   x = (x | (x << 16)) & 0x0000FFFF0000FFFFull;
@@ -45,12 +44,41 @@ std::uint64_t spread(std::uint32_t v) {
   x = (x | (x << 1)) & 0x5555555555555555ull;
   return x;
 }
-std::uint64_t z_order(std::uint32_t x, std::uint32_t y) {
-  return spread(x) | (spread(y) << 1);
+constexpr std::uint32_t bit(std::string_view kind) {
+  for (std::size_t i = 0; i < kKindCount; ++i) {
+    if (vocabulary::kOpportunityKinds[i] == kind) return 1u << i;
+  }
+  return 0;
 }
+// The kinds whose surface filters compare the land's surface.
+constexpr std::uint32_t kLandKinds = bit("terrain") | bit("friche");
 
-float nullable_float(const pqxx::field& f) {
-  return f.is_null() ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(f.as<double>());
+// A number of the snapshot from its numeric text: hundredths when the
+// decimal has at most two places and n / 100.0 is the float8 SQL gives.
+std::uint32_t hundredths(const pqxx::field& f, double& exact) {
+  if (f.is_null()) return OpportunitySnapshot::kNull;
+  std::string_view text = f.c_str();
+  const char* end = text.data() + text.size();
+  std::from_chars(text.data(), end, exact);
+  std::uint64_t n = 0;
+  int places = -1;
+  for (char c : text) {
+    if (c == '.') {
+      if (places >= 0) return OpportunitySnapshot::kOdd;
+      places = 0;
+      continue;
+    }
+    if (c < '0' || c > '9' || places == 2 || n > OpportunitySnapshot::kOdd) {
+      return OpportunitySnapshot::kOdd;
+    }
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    if (places >= 0) ++places;
+  }
+  for (; places < 2; places = places < 0 ? 1 : places + 1) n *= 10;
+  if (n >= OpportunitySnapshot::kOdd || static_cast<double>(n) / 100.0 != exact) {
+    return OpportunitySnapshot::kOdd;
+  }
+  return static_cast<std::uint32_t>(n);
 }
 
 // Puts every column in the order of `order`.
@@ -61,8 +89,7 @@ void permute(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
   v.swap(out);
 }
 
-void sort_by_z_order(OpportunitySnapshot& s,
-                     const std::unordered_map<std::uint32_t, std::array<double, 3>>& exact_rows) {
+void sort_by_z_order(OpportunitySnapshot& s) {
   std::vector<std::uint64_t> codes(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) codes[i] = z_order(s.x[i], s.y[i]);
   std::vector<std::uint32_t> order(s.size());
@@ -70,13 +97,19 @@ void sort_by_z_order(OpportunitySnapshot& s,
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return codes[a] < codes[b]; });
   codes = {};
   permute(s.x, order), permute(s.y, order), permute(s.id, order);
+  permute(s.lon, order), permute(s.lat, order);
   permute(s.kind, order), permute(s.status, order), permute(s.visibility, order);
-  permute(s.first_tenure, order), permute(s.tenures, order), permute(s.surface, order);
-  permute(s.built, order), permute(s.rent, order), permute(s.price, order);
-  permute(s.available_from, order), permute(s.verified, order), permute(s.inexact, order);
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (s.inexact[i]) s.exact.emplace(static_cast<std::uint32_t>(i), exact_rows.at(order[i]));
-  }
+  permute(s.precision, order), permute(s.tenures, order);
+  for (auto& column : s.numbers) permute(column, order);
+  permute(s.available_from, order), permute(s.verified, order), permute(s.title, order);
+  // The rows named by index: where each went.
+  std::vector<std::uint32_t> place(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) place[order[i]] = static_cast<std::uint32_t>(i);
+  std::unordered_map<std::uint64_t, double> odd;
+  for (const auto& [key, value] : s.odd)
+    odd.emplace(std::uint64_t{place[key / 4]} * 4 + key % 4, value);
+  s.odd.swap(odd);
+  for (auto& f : s.footprints) f = place[f];
 }
 
 bool below(double value, double bound, bool inclusive) {
@@ -97,24 +130,64 @@ WorldPoint world_point(double lon, double lat) {
   return {clamp(fx), clamp(fy)};
 }
 
+std::uint64_t z_order(std::uint32_t x, std::uint32_t y) {
+  return spread(x) | (spread(y) << 1);
+}
+
+std::pair<std::size_t, std::size_t> code_range(const OpportunitySnapshot& s, std::uint64_t lo,
+                                               std::uint64_t hi, std::size_t begin,
+                                               std::size_t end) {
+  std::size_t n = end - begin;
+  while (n > 0) {
+    std::size_t half = n / 2;
+    if (z_order(s.x[begin + half], s.y[begin + half]) < lo) {
+      begin += half + 1;
+      n -= half + 1;
+    } else {
+      n = half;
+    }
+  }
+  std::size_t first = begin;
+  n = end - begin;
+  while (n > 0) {
+    std::size_t half = n / 2;
+    if (z_order(s.x[first + half], s.y[first + half]) <= hi) {
+      first += half + 1;
+      n -= half + 1;
+    } else {
+      n = half;
+    }
+  }
+  return {begin, first};
+}
+
 std::size_t OpportunitySnapshot::bytes() const {
-  return size() * (4 * 3 + 1 * 6 + 4 * 4 + 4 * 2) + exact.size() * 48;
+  return size() * (4 * 3 + 8 * 2 + 1 * 4 + 2 + 4 * 4 + 4 * 2 + 4) + titles.size() +
+         odd.size() * 48 + footprints.size() * 20 + tenure_lists.size() * 40;
+}
+
+double OpportunitySnapshot::surface(std::size_t i) const {
+  return number(kLandKinds >> kind[i] & 1u ? land : built, i);
 }
 
 OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const std::string& where,
                                               const std::vector<std::string>& params) {
   OpportunitySnapshot s;
-  // The exact values of the rows a float does not hold, by row number.
-  std::unordered_map<std::uint32_t, std::array<double, 3>> exact_rows;
+  // Each distinct title and list of tenures once (titles repeat: "Local
+  // d'activité" in one commune after another).
+  std::unordered_map<std::string, std::uint32_t> title_at;
+  std::unordered_map<std::string, std::uint16_t> tenure_list_at;
   pqxx::read_transaction tx(conn);
   tx.exec_params(
       "DECLARE tile_snapshot NO SCROLL CURSOR FOR SELECT o.id, ST_X(o.point), ST_Y(o.point), "
       "o.kind::text, o.status::text, o.visibility::text, array_to_string(o.tenures, ','), "
-      "(CASE WHEN o.kind IN ('terrain', 'friche') THEN o.land_surface_m2 ELSE "
-      "o.built_surface_m2 END)::float8, o.built_surface_m2::float8, o.rent_eur_month::float8, "
-      "o.price_eur::float8, o.available_from - DATE '1970-01-01', "
-      "coalesce(o.last_verified, o.created_at::date) - DATE '1970-01-01' "
-      "FROM opportunities o WHERE o.point IS NOT NULL" +
+      "o.built_surface_m2::text, o.land_surface_m2::text, o.rent_eur_month::text, "
+      "o.price_eur::text, o.available_from - DATE '1970-01-01', "
+      "coalesce(o.last_verified, o.created_at::date) - DATE '1970-01-01', o.title, "
+      "o.location_precision::text, b.xmin, b.ymin, b.xmax, b.ymax "
+      "FROM opportunities o LEFT JOIN LATERAL (SELECT ST_XMin(o.geom) AS xmin, ST_YMin(o.geom) "
+      "AS ymin, ST_XMax(o.geom) AS xmax, ST_YMax(o.geom) AS ymax WHERE GeometryType(o.geom) <> "
+      "'POINT') b ON true WHERE o.point IS NOT NULL" +
           (where.empty() ? "" : " AND " + where),
       pqxx::prepare::make_dynamic_params(params));
   for (;;) {
@@ -125,67 +198,80 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
       if (id < 0 || id > static_cast<long long>(UINT32_MAX)) {
         throw DbError(fmt::format("tile snapshot: opportunity id {} beyond 32 bits", id));
       }
-      auto p = world_point(r[1].as<double>(), r[2].as<double>());
+      const auto index = static_cast<std::uint32_t>(s.x.size());
+      const double lon = r[1].as<double>(), lat = r[2].as<double>();
+      auto p = world_point(lon, lat);
       s.x.push_back(p.x);
       s.y.push_back(p.y);
+      s.lon.push_back(lon);
+      s.lat.push_back(lat);
       s.id.push_back(static_cast<std::uint32_t>(id));
       s.kind.push_back(code_of(vocabulary::kOpportunityKinds, r[3].c_str()));
       s.status.push_back(code_of(vocabulary::kOpportunityStatuses, r[4].c_str()));
       s.visibility.push_back(code_of(vocabulary::kVisibilities, r[5].c_str()));
-      std::uint8_t tenures = 0, first = 0xff;
-      std::string_view list = r[6].c_str();
-      while (!list.empty()) {
-        auto comma = list.find(',');
-        auto code = code_of(vocabulary::kTenures, list.substr(0, comma));
-        if (first == 0xff) first = code;
-        tenures |= static_cast<std::uint8_t>(1u << code);
-        list = comma == std::string_view::npos ? "" : list.substr(comma + 1);
+      auto list = tenure_list_at.find(r[6].c_str());
+      if (list == tenure_list_at.end()) {
+        if (s.tenure_lists.size() > UINT16_MAX) {
+          throw DbError("tile snapshot: more than 65,536 distinct lists of tenures");
+        }
+        TenureList t;
+        t.text = r[6].c_str();
+        for (std::string_view rest = t.text; !rest.empty();) {
+          auto comma = rest.find(',');
+          auto code = code_of(vocabulary::kTenures, rest.substr(0, comma));
+          if (t.first == 0xff) t.first = code;
+          t.mask |= static_cast<std::uint8_t>(1u << code);
+          rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+        }
+        list =
+            tenure_list_at.emplace(t.text, static_cast<std::uint16_t>(s.tenure_lists.size())).first;
+        s.tenure_lists.push_back(std::move(t));
       }
-      s.tenures.push_back(tenures);
-      s.first_tenure.push_back(first);
-      s.surface.push_back(nullable_float(r[7]));
-      s.built.push_back(nullable_float(r[8]));
-      s.rent.push_back(nullable_float(r[9]));
-      s.price.push_back(nullable_float(r[10]));
+      s.tenures.push_back(list->second);
+      for (std::uint8_t n = 0; n < 4; ++n) {
+        double exact = 0;
+        auto v = hundredths(r[7 + n], exact);
+        if (v == OpportunitySnapshot::kOdd) s.odd.emplace(std::uint64_t{index} * 4 + n, exact);
+        s.numbers[n].push_back(v);
+      }
       s.available_from.push_back(r[11].is_null() ? OpportunitySnapshot::kNoDate
                                                  : r[11].as<std::int32_t>());
       s.verified.push_back(r[12].as<std::int32_t>());
-      // A value a float does not hold is kept exactly too.
-      auto exact = [&](const pqxx::field& f, std::size_t at, std::array<double, 3>& out) {
-        if (f.is_null()) return 0u;
-        out[at] = f.as<double>();
-        return static_cast<double>(static_cast<float>(out[at])) == out[at] ? 0u : 1u << at;
-      };
-      std::array<double, 3> values{};
-      auto inexact = static_cast<std::uint8_t>(exact(r[7], 0, values) | exact(r[9], 1, values) |
-                                               exact(r[10], 2, values));
-      s.inexact.push_back(inexact);
-      if (inexact) exact_rows.emplace(static_cast<std::uint32_t>(s.inexact.size() - 1), values);
+      auto title = title_at.try_emplace(r[13].c_str(), static_cast<std::uint32_t>(s.titles.size()));
+      if (title.second) {
+        if (s.titles.size() + r[13].size() + 1 > UINT32_MAX) {
+          throw DbError("tile snapshot: titles beyond 4 GB");
+        }
+        s.titles.append(r[13].c_str(), r[13].size() + 1);  // with its NUL
+      }
+      s.title.push_back(title.first->second);
+      s.precision.push_back(code_of(vocabulary::kLocationPrecisions, r[14].c_str()));
+      if (!r[15].is_null()) {
+        s.footprints.push_back(index);
+        s.footprint_boxes.push_back({float_down(r[15].as<double>()), float_down(r[16].as<double>()),
+                                     float_up(r[17].as<double>()), float_up(r[18].as<double>())});
+      }
     }
   }
   tx.exec("CLOSE tile_snapshot");
-  sort_by_z_order(s, exact_rows);
+  sort_by_z_order(s);
   return s;
 }
 
 bool SnapshotFilter::keeps(const OpportunitySnapshot& s, std::size_t i) const {
   if (!(visibilities >> s.visibility[i] & 1u)) return false;
   if (!(kinds >> s.kind[i] & 1u) || !(statuses >> s.status[i] & 1u)) return false;
-  if (tenures && !(tenures & s.tenures[i])) return false;
+  if (tenures && !(tenures & s.tenure_list(i).mask)) return false;
   if (verified_before && !(s.verified[i] < *verified_before)) return false;
   if (available_before && s.available_from[i] != OpportunitySnapshot::kNoDate &&
       s.available_from[i] > *available_before) {
     return false;
   }
   // NaN (no value) fails every comparison, as NULL does in SQL.
-  auto value = [&](const std::vector<float>& column, int slot) {
-    if (s.inexact[i] >> slot & 1u) return s.exact.at(static_cast<std::uint32_t>(i))[slot];
-    return static_cast<double>(column[i]);
-  };
-  if (surface_min && !(value(s.surface, 0) >= *surface_min)) return false;
-  if (surface_max && !below(value(s.surface, 0), *surface_max, true)) return false;
-  if (rent_max && !below(value(s.rent, 1), *rent_max, true)) return false;
-  if (price_max && !below(value(s.price, 2), *price_max, true)) return false;
+  if (surface_min && !(s.surface(i) >= *surface_min)) return false;
+  if (surface_max && !below(s.surface(i), *surface_max, true)) return false;
+  if (rent_max && !below(s.number(OpportunitySnapshot::rent, i), *rent_max, true)) return false;
+  if (price_max && !below(s.number(OpportunitySnapshot::price, i), *price_max, true)) return false;
   return true;
 }
 
@@ -230,31 +316,7 @@ std::vector<Cluster> cluster_tile(const OpportunitySnapshot& s, const SnapshotFi
   const std::uint64_t hi =
       z_order(static_cast<std::uint32_t>(x0 + side - 1), static_cast<std::uint32_t>(y0 + side - 1));
   // The tile's points are the range of codes [lo, hi].
-  std::size_t begin = 0, end = s.size();
-  {
-    std::size_t n = s.size();
-    while (n > 0) {
-      std::size_t half = n / 2;
-      if (z_order(s.x[begin + half], s.y[begin + half]) < lo) {
-        begin += half + 1;
-        n -= half + 1;
-      } else {
-        n = half;
-      }
-    }
-    std::size_t first = begin;
-    n = s.size() - begin;
-    while (n > 0) {
-      std::size_t half = n / 2;
-      if (z_order(s.x[first + half], s.y[first + half]) <= hi) {
-        first += half + 1;
-        n -= half + 1;
-      } else {
-        n = half;
-      }
-    }
-    end = first;
-  }
+  const auto [begin, end] = code_range(s, lo, hi, 0, s.size());
   constexpr int kCells = 1 << kClusterGridBits;
   const int cell_shift = shift - kClusterGridBits;
   struct Sum {
@@ -279,8 +341,8 @@ std::vector<Cluster> cluster_tile(const OpportunitySnapshot& s, const SnapshotFi
     ++c.count;
     ++c.kinds[s.kind[i]];
     ++c.statuses[s.status[i]];
-    if (!std::isnan(s.built[i])) {
-      c.built_sum += s.built[i];
+    if (const double built = s.number(OpportunitySnapshot::built, i); !std::isnan(built)) {
+      c.built_sum += built;
       c.any_built = true;
     }
     sum.x += dx;

@@ -1,19 +1,23 @@
 #pragma once
 
-// The opportunities' clusters of the low-zoom tiles: a compact, columnar
-// copy of the fields a tile's filters and clusters read (web-mercator
-// position, kind, status, visibility, tenures, surfaces, rent, price,
-// dates), sorted along a Z-order curve so that a tile is one contiguous
-// range, and the grid that sums a tile's points per cell. The same
-// clustering runs over rows read by SQL for the filters the copy cannot
-// evaluate (territory, q, competence), so both paths give the same clusters.
+// The opportunities' tiles in memory: a compact, columnar copy of the
+// fields a tile's filters, clusters and points read (position, kind,
+// status, visibility, tenures, surfaces, rent, price, dates, title,
+// location precision), sorted along a Z-order curve so that a tile is one
+// contiguous range, and the grid that sums a tile's points per cell. The
+// same clustering runs over rows read by SQL for the filters the copy
+// cannot evaluate (territory, q, competence), so both paths give the same
+// clusters. The point tiles above the clusters are in db/tile_points.
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/roles.hpp"
@@ -37,25 +41,75 @@ struct WorldPoint {
 };
 WorldPoint world_point(double lon, double lat);
 
-// The columns, one entry per opportunity with a point. Absent numbers are
-// NaN, absent dates kNoDate. 42 bytes per opportunity.
+// A list of tenures as stored (array_to_string(tenures, ',')), its first
+// (0xff: none) and the bitmask the filters test.
+struct TenureList {
+  std::string text;
+  std::uint8_t first = 0xff;
+  std::uint8_t mask = 0;
+};
+
+// The columns, one entry per opportunity with a point. Absent dates are
+// kNoDate. 62 bytes per opportunity, plus its title once per distinct title.
 struct OpportunitySnapshot {
   static constexpr std::int32_t kNoDate = std::numeric_limits<std::int32_t>::min();
+  // The numbers, in hundredths (m², euros): n / 100.0 is the double nearest
+  // to a decimal of at most two places, which is what numeric::float8 gives,
+  // so the tiles write SQL's value and the filters compare it. kNull: none;
+  // kOdd: a value with more places or too large, in `odd`.
+  static constexpr std::uint32_t kNull = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kOdd = kNull - 1;
+  enum Number : std::uint8_t { built = 0, land = 1, rent = 2, price = 3 };
+
   std::vector<std::uint32_t> x, y, id;
-  std::vector<std::uint8_t> kind, status, visibility, first_tenure, tenures;  // codes, bitmask
-  std::vector<float> surface;  // what surface_min/max compare: land for terrain and friche
-  std::vector<float> built, rent, price;
-  std::vector<std::int32_t> available_from;  // days since 1970-01-01
-  std::vector<std::int32_t> verified;        // coalesce(last_verified, created_at::date)
-  // Surface, rent and price that a float does not hold exactly (bit 0, 1,
-  // 2), and their exact values by index: the filters compare those, so that
-  // a bound between a value and its float gives SQL's answer.
-  std::vector<std::uint8_t> inexact;
-  std::unordered_map<std::uint32_t, std::array<double, 3>> exact;
+  std::vector<double> lon, lat;  // exactly as stored: the point tiles need every bit
+  std::vector<std::uint8_t> kind, status, visibility, precision;  // codes
+  std::vector<std::uint16_t> tenures;                             // index in tenure_lists
+  std::vector<TenureList> tenure_lists;
+  std::array<std::vector<std::uint32_t>, 4> numbers;  // by Number
+  std::vector<std::int32_t> available_from;           // days since 1970-01-01
+  std::vector<std::int32_t> verified;                 // coalesce(last_verified, created_at::date)
+  std::vector<std::uint32_t> title;                   // offset in titles, each title ended by a NUL
+  std::string titles;                                 // each distinct title once
+  std::unordered_map<std::uint64_t, double> odd;      // by index * 4 + Number
+  // The rows whose geometry is not a point (a footprint), and the float
+  // box PostGIS's && compares (xmin, ymin, xmax, ymax): a point tile that
+  // one of them reaches is drawn by SQL.
+  std::vector<std::uint32_t> footprints;
+  std::vector<std::array<float, 4>> footprint_boxes;
 
   std::size_t size() const { return x.size(); }
   std::size_t bytes() const;
+  // NaN when absent.
+  double number(Number n, std::size_t i) const {
+    const std::uint32_t v = numbers[n][i];
+    if (v == kNull) return std::numeric_limits<double>::quiet_NaN();
+    if (v == kOdd) return odd.at(static_cast<std::uint64_t>(i) * 4 + n);
+    return v / 100.0;
+  }
+  // What surface_min and surface_max compare: land for terrain and friche.
+  double surface(std::size_t i) const;
+  std::string_view title_of(std::size_t i) const { return titles.c_str() + title[i]; }
+  const TenureList& tenure_list(std::size_t i) const { return tenure_lists[tenures[i]]; }
 };
+
+// The float box PostGIS keeps of a double box (next_float_down, _up).
+inline float float_down(double d) {
+  auto f = static_cast<float>(d);
+  return static_cast<double>(f) <= d ? f : std::nextafter(f, -std::numeric_limits<float>::max());
+}
+inline float float_up(double d) {
+  auto f = static_cast<float>(d);
+  return static_cast<double>(f) >= d ? f : std::nextafter(f, std::numeric_limits<float>::max());
+}
+
+// Bits of x and y interleaved (x in the even bits): the Z-order curve, on
+// which every tile at every zoom is one contiguous range.
+std::uint64_t z_order(std::uint32_t x, std::uint32_t y);
+// The snapshot's indexes in [begin, end) whose codes lie in [lo, hi].
+std::pair<std::size_t, std::size_t> code_range(const OpportunitySnapshot& s, std::uint64_t lo,
+                                               std::uint64_t hi, std::size_t begin,
+                                               std::size_t end);
 
 // Reads the opportunities (all, or those `where` keeps: an SQL condition
 // on `o` with its parameters) through a cursor, then sorts them.

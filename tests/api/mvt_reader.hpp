@@ -20,6 +20,9 @@ struct MvtFeature {
   int type = 0;
   int x = 0, y = 0;  // first point
   std::map<std::string, std::variant<std::string, double, std::int64_t>> properties;
+  // Each property's Value field: 1 string, 2 float, 3 double, 4 int, 5 uint,
+  // 6 sint, 7 bool (ST_AsMVT picks it by the column's type).
+  std::map<std::string, int> value_types;
   bool has(const std::string& key) const { return properties.count(key) > 0; }
   double number(const std::string& key) const {
     auto it = properties.find(key);
@@ -120,6 +123,7 @@ inline std::vector<MvtFeature> read_mvt_layer(std::string_view tile, const std::
     std::string layer_name;
     std::vector<std::string> keys;
     std::vector<std::variant<std::string, double, std::int64_t>> values;
+    std::vector<int> value_fields;
     std::vector<std::string_view> raw_features;
     while (layer.next()) {
       switch (layer.field()) {
@@ -135,6 +139,7 @@ inline std::vector<MvtFeature> read_mvt_layer(std::string_view tile, const std::
         case 4: {
           ProtoReader v(layer.bytes());
           while (v.next()) {
+            value_fields.push_back(v.field());
             switch (v.field()) {
               case 1:
                 values.emplace_back(std::string(v.bytes()));
@@ -181,6 +186,7 @@ inline std::vector<MvtFeature> read_mvt_layer(std::string_view tile, const std::
             auto tags = packed_varints(fr.bytes());
             for (std::size_t i = 0; i + 1 < tags.size(); i += 2) {
               f.properties[keys.at(tags[i])] = values.at(tags[i + 1]);
+              f.value_types[keys.at(tags[i])] = value_fields.at(tags[i + 1]);
             }
             break;
           }

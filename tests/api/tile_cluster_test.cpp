@@ -6,8 +6,8 @@
 #include <cmath>
 #include <thread>
 
-#include "tests/api/api_fixture.hpp"
 #include "tests/api/mvt_reader.hpp"
+#include "tests/api/tile_fixture.hpp"
 
 namespace terrier::test {
 namespace {
@@ -26,16 +26,10 @@ struct Totals {
   double built = 0;
 };
 
-class TileClusters : public ApiTest {
+class TileClusters : public TileTest {
  protected:
   void SetUp() override {
-    ImportTest::SetUp();
-    territories("departements_hdf.geojson", "departement");
-    territories("epci_hdf.geojson", "epci");
-    territories("communes_hdf.geojson", "commune");
-    opportunities(data_file("opportunites_demo.csv"));
-    // T-1 public, T-2 réseau, T-3 confidentiel, in Lille and Roubaix.
-    opportunities(fixture("conventions/cp1252_french.csv"));
+    load_region_and_demo();
     start_server({"--threads", "2", "--exact-count-limit", "100000"});
     foundation_ = token("foundation");
     member_ = token("member");
@@ -103,20 +97,8 @@ class TileClusters : public ApiTest {
 };
 
 TEST_F(TileClusters, CountsAddUpToTheItemsForEachFilterAndRole) {
-  const std::vector<std::string> filters = {
-      "",
-      "kind=bureau,atelier",
-      "surface_min=500",
-      "surface_max=800&status=disponible",
-      "tenure=location",
-      "rent_max=1000",
-      "price_max=200000",
-      "available_before=2025-01-01",
-      "to_reverify=true",
-      // Not evaluated by the snapshot: by SQL, with the same clusters.
-      "territory=nord",
-      "q=atelier",
-  };
+  const auto filters = tile_test_filters();  // the last two by SQL, with the same clusters
+
   for (const auto& bearer : {std::string(), member_, foundation_}) {
     for (const auto& f : filters) {
       long long items = matched(f, bearer);
