@@ -192,6 +192,8 @@ nlohmann::ordered_json page_fields() {
                                             {"vocabulary", f.vocabulary},
                                             {"required", f.required},
                                             {"panel", f.panel},
+                                            {"maxlength", f.maxlength},
+                                            {"placeholder", f.placeholder},
                                             {"confidential", confidential_field(entity, f.field)}});
     }
   }

@@ -279,6 +279,9 @@ json field_schema(const importers::PageField& f) {
     case importers::Control::date:
       s = {{"type", "string"}, {"format", "date"}};
       break;
+    case importers::Control::reference:
+      s = {{"type", "integer"}, {"minimum", 1}};
+      break;
     case importers::Control::choice:
     case importers::Control::choices: {
       json values = json::array();
@@ -295,6 +298,7 @@ json field_schema(const importers::PageField& f) {
     default:
       s = {{"type", "string"}};
   }
+  if (f.maxlength) s["maxLength"] = f.maxlength;
   s["nullable"] = true;
   s["description"] = importers::labelled(f);
   return s;

@@ -320,25 +320,52 @@ const std::vector<PageField> kPlacePage = {
     {.field = "description", .label = "Description"},
 };
 
+// Requests' text limits are the ones their reader (request_rows) enforces,
+// for a file's rows as for the form's.
 const std::vector<PageField> kRequestPage = {
     {.field = "received_on", .label = "Reçue le", .control = Control::date, .required = true},
-    {.field = "requester", .label = "Demandeur", .control = Control::text, .required = true},
-    {.field = "organisation", .label = "Organisation", .control = Control::text},
-    {.field = "commune_name", .label = "Commune", .control = Control::text},
-    {.field = "subject", .label = "Objet", .control = Control::textarea, .required = true},
+    {.field = "requester",
+     .label = "Demandeur",
+     .control = Control::text,
+     .required = true,
+     .maxlength = 200},
+    {.field = "organisation", .label = "Organisation", .control = Control::text, .maxlength = 200},
+    // Written as a name or an INSEE code; read back as the commune's name.
+    {.field = "commune",
+     .label = "Commune",
+     .control = Control::text,
+     .maxlength = 120,
+     .placeholder = "nom ou code INSEE"},
+    {.field = "subject",
+     .label = "Objet",
+     .control = Control::textarea,
+     .required = true,
+     .maxlength = 500},
     {.field = "channel",
      .label = "Canal",
      .control = Control::choice,
      .vocabulary = "request_channels"},
-    {.field = "orientation", .label = "Orientation donnée", .control = Control::textarea},
+    {.field = "orientation",
+     .label = "Orientation donnée",
+     .control = Control::textarea,
+     .maxlength = 500},
     {.field = "status",
      .label = "Statut",
      .control = Control::choice,
      .vocabulary = "request_statuses"},
-    {.field = "need_id", .label = "Besoin lié", .panel = false},  // links in the panel
-    {.field = "place_id", .label = "Lieu lié", .panel = false},
-    {.field = "contact", .label = "Contact", .control = Control::text},
-    {.field = "notes", .label = "Remarques", .control = Control::textarea},
+    // Links in the panel.
+    {.field = "need_id",
+     .label = "Besoin lié",
+     .unit = "n°",
+     .control = Control::reference,
+     .panel = false},
+    {.field = "place_id",
+     .label = "Lieu lié",
+     .unit = "n°",
+     .control = Control::reference,
+     .panel = false},
+    {.field = "contact", .label = "Contact", .control = Control::text, .maxlength = 300},
+    {.field = "notes", .label = "Remarques", .control = Control::textarea, .maxlength = 4000},
 };
 
 // A match's follow-up (its history names its fields so too).
@@ -416,6 +443,8 @@ const char* control_name(Control control) {
       return "choices";
     case Control::commune:
       return "commune";
+    case Control::reference:
+      return "reference";
   }
   return "none";
 }

@@ -7,6 +7,7 @@
 // mapping reads it, the API names fields from it in its refusals, and
 // /api/map-config sends it to the page, which writes no label of its own.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,8 @@ const std::string& sheet_header(ImportKind kind, std::string_view field);
 
 // How the page enters a field in its forms (none: shown, never entered
 // there).
-enum class Control { none, text, textarea, number, date, choice, choices, commune };
+// reference: a row's number (a need's, a place's), a whole number from 1.
+enum class Control { none, text, textarea, number, date, choice, choices, commune, reference };
 const char* control_name(Control control);
 
 // A field as the page shows it, in the order it shows them.
@@ -46,6 +48,8 @@ struct PageField {
   const char* vocabulary = "";      // the key of /api/map-config's vocabularies
   bool required = false;            // a form refuses to save without it
   bool panel = true;                // shown in the side panel and lists
+  std::size_t maxlength = 0;        // characters at most (0: no limit of its own)
+  const char* placeholder = "";     // what the empty control suggests to write
 };
 
 // The entities the page shows: "opportunity", "need", "place", "request",

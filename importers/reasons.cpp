@@ -49,7 +49,6 @@ constexpr std::array<Entry, kReasonCodeCount> kTable = {{
     {C::give_a_date, "give_a_date", 0, "donnez une date (jj/mm/aaaa)"},
     {C::not_yes_no, "not_yes_no", 1, "« {} » n'est ni oui ni non"},
     {C::unknown_term, "unknown_term", 3, "« {} » : valeur inconnue pour « {} » (valeurs : {})"},
-    {C::not_one_of, "not_one_of", 2, "« {} » : valeur inconnue (valeurs : {})"},
     {C::too_long, "too_long", 1, "au plus {} caractères"},
     {C::unknown_field, "unknown_field", 0, "champ inconnu"},
     {C::impossible_number_in_free_column, "impossible_number_in_free_column", 0,
@@ -129,7 +128,6 @@ constexpr std::array<Entry, kReasonCodeCount> kTable = {{
     {C::column_kept, "column_kept", 0, "colonne ignorée (gardée dans attributes)"},
     {C::column_kept_did_you_mean, "column_kept_did_you_mean", 1,
      "colonne ignorée (gardée dans attributes) ; vouliez-vous dire « {} » ?"},
-    {C::column_ignored, "column_ignored", 0, "colonne ignorée : elle ne remplit aucun champ"},
     {C::sync_skipped, "sync_skipped", 0,
      "--sync n'est pas appliqué : des lignes refusées sans référence sont peut-être encore dans "
      "le fichier ; corrigez-les et importez de nouveau"},

@@ -37,7 +37,6 @@ enum class ReasonCode {
   give_a_date,             //
   not_yes_no,              // value
   unknown_term,            // value, vocabulary, accepted values
-  not_one_of,              // value, accepted values
   too_long,                // maximum length
   unknown_field,           //
   impossible_number_in_free_column,
@@ -85,7 +84,6 @@ enum class ReasonCode {
   ambiguous_reference,       // the column taken, the column kept
   column_kept,               //
   column_kept_did_you_mean,  // the suggested header
-  column_ignored,            //
   sync_skipped,              //
   probable_duplicate,        // title, source, reference, distance in m
   visibility_not_allowed,    // visibility

@@ -21,13 +21,31 @@
 namespace terrier::importers {
 namespace {
 
-constexpr std::size_t kMaxText = 4000;
+// Characters, as the page's maxlength counts them (not UTF-8 bytes).
+std::size_t characters(std::string_view utf8) {
+  return std::count_if(utf8.begin(), utf8.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
 
-// A text field, refused beyond kMaxText characters.
+// "4 000": a count as the French reason writes it.
+std::string french_count(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ' ';
+    out += digits[i];
+  }
+  return out;
+}
+
+// A text field, refused beyond the catalogue's limit for it (the one the
+// page's form enforces: importers/field_table.cpp).
 std::optional<std::string> bounded_text(RowFields& row, const char* field) {
   auto v = row.text(field);
-  if (v && v->size() > kMaxText) {
-    row.reject(field, v->substr(0, 40) + "…", {ReasonCode::too_long, {"4 000"}});
+  std::size_t max = 0;
+  for (const auto& f : page_fields("request")) {
+    if (std::string_view(f.field) == field) max = f.maxlength;
+  }
+  if (v && max && characters(*v) > max) {
+    row.reject(field, v->substr(0, 40) + "…", {ReasonCode::too_long, {french_count(max)}});
     return std::nullopt;
   }
   return v;
@@ -89,12 +107,12 @@ std::string content_reference(const RowFields& row) {
 
 // The columns of the exports, in order: the catalogue's field, written
 // under its label (sheet_header: the importer reads it back), and its key
-// in the API's JSON.
+// in the API's JSON; a column a role may not read (core/roles) is left out.
 struct ExportColumn {
   const char* field;
   const char* key;
-  bool confidential = false;
   const std::string& header() const { return sheet_header(ImportKind::requests, field); }
+  bool readable_by(Role role) const { return may_read_field(role, "request", key); }
 };
 const std::vector<ExportColumn> kExportColumns = {
     {"external_id", "id"},       {"received_on", "received_on"},
@@ -102,8 +120,8 @@ const std::vector<ExportColumn> kExportColumns = {
     {"commune", "commune_name"}, {"subject", "subject"},
     {"channel", "channel"},      {"orientation", "orientation"},
     {"status", "status"},        {"need_id", "need_id"},
-    {"place_id", "place_id"},    {"contact", "contact", true},
-    {"notes", "notes", true}};
+    {"place_id", "place_id"},    {"contact", "contact"},
+    {"notes", "notes"}};
 
 }  // namespace
 
@@ -149,10 +167,9 @@ void write_requests_csv(pqxx::connection_base& conn, const std::string& path, Ro
                         const db::RequestFilter& filter) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(fmt::format("{}: cannot write the export", path));
-  bool confidential = sees_confidential(role);
   std::string line;
   for (const auto& c : kExportColumns) {
-    if (c.confidential && !confidential) continue;
+    if (!c.readable_by(role)) continue;
     line += (line.empty() ? "" : ";") + c.header();  // the catalogue's words: nothing to quote
   }
   out << "\xEF\xBB\xBF" << line << "\r\n";
@@ -160,7 +177,7 @@ void write_requests_csv(pqxx::connection_base& conn, const std::string& path, Ro
     auto r = nlohmann::json::parse(text);
     line.clear();
     for (const auto& c : kExportColumns) {
-      if (c.confidential && !confidential) continue;
+      if (!c.readable_by(role)) continue;
       std::string name = c.key;
       std::string v;
       if (r.contains(name) && !r[name].is_null())
@@ -179,7 +196,6 @@ void write_requests_csv(pqxx::connection_base& conn, const std::string& path, Ro
 void write_requests_sheet(pqxx::connection_base& conn, const std::string& path,
                           const std::string& driver, Role role, const db::RequestFilter& filter) {
   namespace fs = std::filesystem;
-  bool confidential = sees_confidential(role);
   // GDAL writes the sheet from a GeoJSON file of rows without geometry;
   // both are written in a private folder, then the sheet copied to `path`.
   std::string folder_template = (fs::temp_directory_path() / "terrier-requests-XXXXXX").string();
@@ -201,7 +217,7 @@ void write_requests_sheet(pqxx::connection_base& conn, const std::string& path,
       auto r = nlohmann::json::parse(text);
       nlohmann::ordered_json p = nlohmann::ordered_json::object();
       for (const auto& c : kExportColumns) {
-        if (c.confidential && !confidential) continue;
+        if (!c.readable_by(role)) continue;
         std::string name = c.key;
         if (name == "id") {
           p[c.header()] = "#" + std::to_string(r["id"].get<long long>());

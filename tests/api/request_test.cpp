@@ -1,6 +1,8 @@
 // Requests ("sollicitations"): the API, the confidential fields, filters,
 // If-Match, history, and `terrier import requests`.
 
+#include <map>
+
 #include "tests/api/followup_fixture.hpp"
 
 namespace terrier::test {
@@ -112,6 +114,56 @@ TEST_F(RequestTest, BadFieldsAreNamedInFrenchAndChangeNothing) {
             400);
   EXPECT_EQ(send("POST", "/api/requests", "[1,2]", member_).status, 400);
   EXPECT_EQ(requests(), 0);
+}
+
+// The page builds the request form from these specs (requests.js): labels,
+// controls, lists, what is required, limits, and which fields are
+// confidential (shown only to a session that reads them).
+TEST_F(RequestTest, MapConfigSendsTheRequestFormsFieldSpecs) {
+  auto r = get("/api/map-config");
+  ASSERT_EQ(r.status, 200);
+  const json config = json::parse(r.body);
+  std::map<std::string, json> spec;
+  for (const auto& f : config["fields"]["request"]) spec[f["name"].get<std::string>()] = f;
+  ASSERT_EQ(spec.size(), config["fields"]["request"].size());
+  EXPECT_EQ(spec["received_on"]["label"], "Reçue le");
+  EXPECT_EQ(spec["received_on"]["control"], "date");
+  EXPECT_EQ(spec["received_on"]["required"], true);
+  EXPECT_EQ(spec["requester"]["maxlength"], 200);
+  EXPECT_EQ(spec["requester"]["required"], true);
+  EXPECT_EQ(spec["commune"]["maxlength"], 120);
+  EXPECT_EQ(spec["commune"]["placeholder"], "nom ou code INSEE");
+  EXPECT_EQ(spec["subject"]["maxlength"], 500);
+  EXPECT_EQ(spec["organisation"]["required"], false);
+  EXPECT_EQ(spec["channel"]["control"], "choice");
+  EXPECT_EQ(spec["channel"]["vocabulary"], "request_channels");
+  EXPECT_EQ(spec["status"]["vocabulary"], "request_statuses");
+  EXPECT_EQ(spec["need_id"]["control"], "reference");
+  EXPECT_EQ(spec["need_id"]["labelled"], "Besoin lié (n°)");
+  EXPECT_EQ(spec["place_id"]["control"], "reference");
+  for (const char* name : {"contact", "notes"}) EXPECT_EQ(spec[name]["confidential"], true) << name;
+  for (const char* name : {"requester", "subject", "organisation", "commune"})
+    EXPECT_EQ(spec[name]["confidential"], false) << name;
+}
+
+// The catalogue's limit (the form's maxlength) is the server's, in
+// characters: 200 accented letters pass, 201 do not, and the refusal says the
+// limit in French.
+TEST_F(RequestTest, TextsBeyondTheCataloguesLimitAreRefusedCountedInCharacters) {
+  std::string name;
+  for (int i = 0; i < 200; ++i) name += "é";
+  auto body = [](const std::string& requester) {
+    return json{{"received_on", "2026-03-01"}, {"requester", requester}, {"subject", "Local"}}
+        .dump();
+  };
+  EXPECT_EQ(send("POST", "/api/requests", body(name), member_).status, 201);
+  auto r = send("POST", "/api/requests", body(name + "é"), member_);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json::parse(r.body)["field"], "requester");
+  EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find("au plus 200 caractères"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(requests(), 1);
 }
 
 TEST_F(RequestTest, ChangesHonourIfMatchAndLeaveAHistory) {

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -181,7 +182,8 @@ TEST(StringLiterals, AreReadWithoutCommentsOrRegularExpressions) {
   EXPECT_EQ(l, (std::vector<std::string>{"one", "two", "three ", " five"}));
 }
 
-TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
+// Every label of the catalogue, with and without its unit.
+std::set<std::string> catalogue_labels() {
   std::set<std::string> labels;
   for (const char* entity : page_entities()) {
     for (const auto& f : page_fields(entity)) {
@@ -189,6 +191,56 @@ TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
       labels.insert(labelled(f));
     }
   }
+  return labels;
+}
+
+// The texts index.html writes in the labels, legends and column headings of
+// its dialogs' forms and of the requests' list (up to the first tag: a
+// <span data-field-label> the page fills is no text of its own).
+std::vector<std::string> form_texts(const std::string& html) {
+  std::vector<std::pair<std::size_t, std::size_t>> regions;
+  for (auto at = html.find("<dialog"); at != std::string::npos; at = html.find("<dialog", at + 1))
+    regions.emplace_back(at, html.find("</dialog>", at));
+  if (auto view = html.find("id=\"requests-view\""); view != std::string::npos)
+    regions.emplace_back(view, html.find("</section>", view));
+  static const std::regex tag(R"(<(label|legend|th)\b[^>]*>([^<]*))");
+  std::vector<std::string> out;
+  for (auto [begin, end] : regions) {
+    std::string part = html.substr(begin, end == std::string::npos ? end : end - begin);
+    for (std::sregex_iterator m(part.begin(), part.end(), tag), last; m != last; ++m) {
+      auto t = trimmed((*m)[2].str());
+      if (!t.empty()) out.push_back(t);
+    }
+  }
+  return out;
+}
+
+TEST(FormTexts, AreTheLabelsLegendsAndHeadingsOfDialogsAndTheRequestsList) {
+  auto t = form_texts(
+      "<label>Carte <input></label><dialog><form><label>Objet <input></label>"
+      "<legend>Confidentiel</legend><label><span data-field-label=\"request.status\"></span>"
+      "<select></select></label><th>Reçue le</th></form></dialog>"
+      "<section id=\"requests-view\"><th>Canal</th></section><th>Hors</th>");
+  EXPECT_EQ(t, (std::vector<std::string>{"Objet", "Confidentiel", "Reçue le", "Canal"}));
+}
+
+TEST(PageHtml, WritesNoFieldLabelInItsFormsOrTheRequestsList) {
+  const auto labels = catalogue_labels();
+  std::ifstream in(std::filesystem::path(TERRIER_SOURCE_DIR) / "web-map" / "public" / "index.html");
+  std::stringstream html;
+  html << in.rdbuf();
+  auto texts = form_texts(html.str());
+  EXPECT_GT(texts.size(), 5u) << "index.html's dialogs were not found";
+  for (const auto& t : texts) {
+    EXPECT_FALSE(labels.count(t))
+        << "index.html writes the label \"" << t
+        << "\": build the form from the catalogue (forms-fields.js) or name the field with "
+           "data-field-label";
+  }
+}
+
+TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
+  const auto labels = catalogue_labels();
   // The vocabularies people read (territory levels and location precisions
   // are identifiers the page sends back, their labels come from the server).
   std::set<std::string> values;

@@ -7,7 +7,16 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BASE, api, get } from "./lib/api.mjs";
-import { drawnInTiles, idle, jump, launch, ready, recordOutside, signInWithToken } from "./lib/browser.mjs";
+import {
+  clickablePixel,
+  drawnInTiles,
+  idle,
+  jump,
+  launch,
+  ready,
+  recordOutside,
+  signInWithToken,
+} from "./lib/browser.mjs";
 import { formLabels, pixelOf, saved } from "./lib/editing.mjs";
 
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
@@ -56,34 +65,6 @@ async function openPage(role, { viewport = { width: 1400, height: 900 } } = {}) 
   await ready(page);
   if (role) await signInWithToken(page, role);
   return { page, context, problems };
-}
-
-// A pixel where a click lands on the given feature first (as the page's click
-// handler orders its layers), or null.
-function clickablePixel(page, layer, id) {
-  return page.evaluate(
-    ({ layer, id }) => {
-      const map = window.terrier.map;
-      const order = [
-        "opportunities-detail",
-        "opportunities-tiles",
-        "places-points",
-        "places-clusters",
-        "needs-fill",
-        "circles-fill",
-      ].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
-      const rect = map.getCanvas().getBoundingClientRect();
-      for (let y = 20; y < rect.height - 20; y += 10) {
-        for (let x = 20; x < rect.width - 20; x += 10) {
-          const hit = map.queryRenderedFeatures([x, y], { layers: order })[0];
-          if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id))
-            return { x: rect.left + x, y: rect.top + y };
-        }
-      }
-      return null;
-    },
-    { layer, id },
-  );
 }
 
 // Opens the panel of the first of `ids` that a click reaches at `view`;

@@ -34,6 +34,12 @@ async function loadTokens() {
   const body = $("tokens-table").tBodies[0];
   try {
     const tokens = await api.getJson("/api/tokens");
+    if (!tokens.length) {
+      const none = element("td", { class: "hint", text: "Aucun jeton." });
+      none.colSpan = $("tokens-table").tHead.rows[0].cells.length;
+      body.replaceChildren(element("tr", {}, none));
+      return;
+    }
     body.replaceChildren(
       ...tokens.map((t) => {
         const tr = element("tr");

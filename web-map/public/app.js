@@ -22,7 +22,7 @@ import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
 import { loadSession, onSessionChange, showSession, wireSignIn } from "./session.js";
 import { state } from "./state.js";
-import { mapConfig, setConfig } from "./catalogue.js";
+import { labelFields, mapConfig, setConfig } from "./catalogue.js";
 import { buildStyle, renderLegend } from "./style.js";
 
 const REGION = [
@@ -152,6 +152,7 @@ async function start() {
   const link = readLink();
   const [config, session] = await Promise.all([api.getJson("/api/map-config"), loadSession()]);
   setConfig(config);
+  labelFields();
   state.setSession(session);
   state.setBasemaps(new Basemaps(config.basemap));
   state.basemaps.readUrl(new URLSearchParams(window.location.search));

@@ -38,6 +38,16 @@ export function fieldLabel(entity, name, { unit = true } = {}) {
   return unit ? f.labelled : f.label;
 }
 
+// The page's own elements that name a field (index.html's
+// data-field-label="entity.field": a list's headings and filters, the
+// account forms) take its label from the catalogue.
+export function labelFields(root = document) {
+  for (const e of root.querySelectorAll("[data-field-label]")) {
+    const [entity, name] = e.dataset.fieldLabel.split(".");
+    e.textContent = fieldLabel(entity, name, { unit: false });
+  }
+}
+
 // The fields a form enters, confidential ones only for a role that reads them.
 export function formFields(entity, withConfidential) {
   return fields(entity).filter((f) => f.control !== "none" && (withConfidential || !f.confidential));

@@ -62,17 +62,21 @@ export function fieldControl(spec, vocabularies) {
   } else if (control === "textarea") {
     input = element("textarea", { id, name, rows: 3 });
   } else {
-    const type = control === "number" ? "number" : control === "date" ? "date" : "text";
+    // A reference is a row's number: a whole number from 1.
+    const reference = control === "reference";
+    const type = control === "number" || reference ? "number" : control === "date" ? "date" : "text";
     input = element("input", {
       id,
       name,
       type,
-      min: type === "number" ? "0" : null,
-      step: type === "number" ? "any" : null,
+      min: reference ? "1" : type === "number" ? "0" : null,
+      step: reference ? "1" : type === "number" ? "any" : null,
       autocomplete: "off",
     });
   }
   if (required) input.required = true;
+  if (spec.maxlength) input.maxLength = spec.maxlength;
+  if (spec.placeholder) input.placeholder = spec.placeholder;
   input.setAttribute("aria-describedby", error.id);
   block.append(element("label", { for: id, text: label }), input, error);
   return {
@@ -81,12 +85,27 @@ export function fieldControl(spec, vocabularies) {
     read: () => {
       const v = input.value.trim();
       if (v === "") return null;
-      return control === "number" ? Number(v) : v;
+      return control === "number" || control === "reference" ? Number(v) : v;
     },
     write: (value) => {
       input.value = value === null || value === undefined ? "" : String(value);
     },
   };
+}
+
+// A refused field's message next to its control in `root` (after any
+// message already there); false when `root` has no such field.
+export function showFieldError(root, name, detail) {
+  const p = root.querySelector(`.field-error[data-error-for="${name}"]`);
+  if (!p) return false;
+  p.textContent = p.textContent ? `${p.textContent} ${detail}` : detail;
+  p.closest(".form-field")?.classList.add("invalid");
+  return true;
+}
+
+export function clearFieldErrors(root) {
+  for (const p of root.querySelectorAll(".field-error")) p.textContent = "";
+  for (const b of root.querySelectorAll(".form-field.invalid")) b.classList.remove("invalid");
 }
 
 // The values a form shows for a feature's properties.

@@ -7,7 +7,14 @@
 
 import * as api from "./api.js";
 import { element } from "./dom.js";
-import { LOCATION_FIELDS, AREA_FIELDS, fieldControl, formValues } from "./forms-fields.js";
+import {
+  LOCATION_FIELDS,
+  AREA_FIELDS,
+  clearFieldErrors,
+  fieldControl,
+  formValues,
+  showFieldError,
+} from "./forms-fields.js";
 import { field as catalogueField, formFields } from "./catalogue.js";
 import { LocationPicker, AreaPicker } from "./forms-location.js";
 import { showConflict } from "./conflict.js";
@@ -173,8 +180,7 @@ export class Editor {
   }
 
   clearErrors() {
-    for (const p of this.root.querySelectorAll(".field-error")) p.textContent = "";
-    for (const b of this.root.querySelectorAll(".form-field.invalid")) b.classList.remove("invalid");
+    clearFieldErrors(this.root);
   }
 
   // A refused field's message next to that field (or next to the location or
@@ -183,10 +189,7 @@ export class Editor {
     const zone = this.kind === "opportunity" ? LOCATION_FIELDS : AREA_FIELDS;
     for (const { field, detail } of errors) {
       const target = this.controls.has(field) ? field : zone.includes(field) ? this.picker.errorKey : null;
-      const p = target && this.root.querySelector(`.field-error[data-error-for="${target}"]`);
-      if (!p) continue;
-      p.textContent = p.textContent ? `${p.textContent} ${detail}` : detail;
-      p.closest(".form-field")?.classList.add("invalid");
+      if (target) showFieldError(this.root, target, detail);
     }
   }
 

@@ -4,8 +4,10 @@
 // or edit one (If-Match on every change), and the list as shown exported by
 // the server (CSV, XLSX, ODS: /api/requests/export with the list's filters,
 // which `terrier import requests` and "Importer un tableau" read back).
-// Contact and notes are confidential: the form shows them only to a role that
-// reads them, and the list never has them for another.
+// The form is built from the catalogue's request fields (/api/map-config,
+// forms-fields.js's builder, as the other forms); its confidential fields
+// (contact, notes) only for a session that reads them, and the list never has
+// them for another.
 
 import * as api from "./api.js";
 import { $, element } from "./dom.js";
@@ -14,12 +16,13 @@ import * as view from "./context.js";
 import { state } from "./state.js";
 import { download } from "./exports.js";
 import { copyLinkBlock, definitionList, linkPath, text } from "./panel.js";
-import { field, fieldLabel, formatValue, panelFields, valueLabel, vocabulary } from "./catalogue.js";
+import { fieldLabel, formFields, formatValue, mapConfig, panelFields, valueLabel, vocabulary } from "./catalogue.js";
+import { clearFieldErrors, fieldControl, showFieldError } from "./forms-fields.js";
 import { clearConflict, showConflict } from "./conflict.js";
 import { onSessionChange, personSignedIn } from "./session.js";
 
-// The list's columns (their headings: index.html; their labels in the CSV
-// and the panel: the server's field catalogue, catalogue.js).
+// The list's columns (their headings: the catalogue's labels, index.html's
+// data-field-label).
 const COLUMNS = [
   "received_on",
   "requester",
@@ -30,23 +33,11 @@ const COLUMNS = [
   "orientation",
   "status",
 ];
-const FORM_FIELDS = [
-  "received_on",
-  "requester",
-  "organisation",
-  "commune",
-  "subject",
-  "channel",
-  "status",
-  "orientation",
-  "need_id",
-  "place_id",
-];
-const CONFIDENTIAL = ["contact", "notes"];
 const dateFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "short" });
 
 let rows = [];
 let editing = null; // {id, etag} of the request in the form, null for a new one
+let controls = new Map(); // the form's fields: name -> {spec, read(), write(value)}
 
 const frenchDate = (v) => {
   const d = new Date(`${v}T00:00:00`);
@@ -125,9 +116,27 @@ function render() {
 // --- the form --------------------------------------------------------------
 
 function clearErrors() {
-  for (const span of $("request-form").querySelectorAll(".field-error")) span.textContent = "";
+  clearFieldErrors($("request-form"));
   $("request-error").textContent = "";
   clearConflict($("request-error"));
+}
+
+// The form's fields, built again at each opening from the catalogue: the
+// confidential ones in their own box, for a session that reads them.
+function buildFields() {
+  const specs = formFields("request", state.session.confidential);
+  controls = new Map(specs.map((f) => [f.name, { spec: f, ...fieldControl(f, mapConfig().vocabularies) }]));
+  const open = [...controls.values()].filter((c) => !c.spec.confidential).map((c) => c.block);
+  const confidential = [...controls.values()].filter((c) => c.spec.confidential).map((c) => c.block);
+  const box = confidential.length
+    ? element(
+        "fieldset",
+        { class: "confidential wide-field", id: "request-confidential" },
+        element("legend", { text: "Confidentiel" }),
+        ...confidential,
+      )
+    : null;
+  $("request-fields").replaceChildren(...open, ...(box ? [box] : []));
 }
 
 // --- a request's panel (its link: /?request=ID) -----------------------------
@@ -146,7 +155,7 @@ function relatedLink(kind, id, label) {
 // A request in the side panel: what it says, "Modifier" for a role that
 // writes requests, "Copier le lien".
 export function openRequestPanel(r) {
-  const fields = definitionList({ ...r, commune_name: r.commune_name || r.commune }, panelRows(false));
+  const fields = definitionList({ ...r, commune: r.commune_name || r.commune }, panelRows(false));
   const confidential = ["contact", "notes"].some((k) => text(r[k]) !== "")
     ? element("section", { class: "confidential" })
     : null;
@@ -168,49 +177,47 @@ export function openRequestPanel(r) {
     `Sollicitation — ${text(r.subject) || text(r.requester) || `n° ${r.id}`}`,
     fields,
     confidential,
-    r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id")) : null,
+    r.need_id ? relatedLink("need", r.need_id, fieldLabel("request", "need_id", { unit: false })) : null,
     actions,
   );
 }
 
+// A list without a value takes its vocabulary's first one (core/vocabulary
+// orders them so).
 function fill(r) {
-  const form = $("request-form");
-  for (const k of [...FORM_FIELDS, ...CONFIDENTIAL]) form.elements[k].value = r[k] ?? "";
-  if (!r.channel) form.elements.channel.value = vocabulary("request_channels")[0];
-  if (!r.status) form.elements.status.value = vocabulary("request_statuses")[0];
+  for (const [name, c] of controls) {
+    c.write(r[name] ?? (c.spec.vocabulary ? vocabulary(c.spec.vocabulary)[0] : null));
+  }
 }
 
+// The write body: every field the form shows, empty ones as null (an edit
+// clears them).
 function read() {
-  const form = $("request-form");
   const body = {};
-  const fields = state.session.confidential ? [...FORM_FIELDS, ...CONFIDENTIAL] : FORM_FIELDS;
-  for (const k of fields) {
-    const v = form.elements[k].value.trim();
-    body[k] = v === "" ? null : k.endsWith("_id") ? Number(v) : v;
-  }
+  for (const [name, c] of controls) body[name] = c.read();
   return body;
 }
 
 function openForm(title) {
+  buildFields();
   clearErrors();
   $("request-title").textContent = title;
-  $("request-confidential").hidden = !state.session.confidential;
   $("request-delete").hidden = editing === null;
   $("request-dialog").showModal();
 }
 
 function createNew() {
   editing = null;
-  fill({ received_on: new Date().toISOString().slice(0, 10) });
   openForm("Nouvelle sollicitation");
+  fill({ received_on: new Date().toISOString().slice(0, 10) });
 }
 
 async function edit(id) {
   try {
     const { body, etag } = await api.getWithEtag(`/api/requests/${id}`);
     editing = { id, etag };
-    fill(body);
     openForm("Modifier la sollicitation");
+    fill(body);
   } catch (e) {
     $("requests-count").textContent = `Sollicitation indisponible : ${e.message}`;
   }
@@ -222,7 +229,7 @@ function conflict(err, retry) {
   const current = err.problem?.current;
   const target = editing;
   const mine = read();
-  const fields = Object.keys(mine).map((name) => field("request", name) ?? { name, labelled: name });
+  const fields = [...controls.values()].map((c) => c.spec);
   const newEtag = async () => err.etag ?? (await api.getWithEtag(`/api/requests/${target.id}`)).etag;
   showConflict($("request-error"), {
     message: "Quelqu'un l'a modifiée entre-temps : vos changements ne sont pas enregistrés.",
@@ -246,21 +253,18 @@ function refused(err, retry) {
     conflict(err, retry);
     return;
   }
-  const span = err.field ? $("request-form").querySelector(`.field-error[data-for="${err.field}"]`) : null;
-  if (span) span.textContent = err.message;
-  else $("request-error").textContent = `Enregistrement refusé : ${err.message}`;
+  const placed = err.fields?.filter(({ field, detail }) => showFieldError($("request-form"), field, detail)) ?? [];
+  if (!placed.length || placed.length < (err.fields?.length ?? 0))
+    $("request-error").textContent = `Enregistrement refusé : ${err.message}`;
 }
 
 async function save(e) {
   e.preventDefault();
   clearErrors();
   const body = read();
-  for (const k of ["received_on", "requester", "subject"]) {
-    if (!body[k]) {
-      $("request-form").querySelector(`.field-error[data-for="${k}"]`).textContent = "Champ obligatoire.";
-      return;
-    }
-  }
+  const missing = [...controls.values()].filter((c) => c.spec.required && body[c.spec.name] === null);
+  for (const c of missing) showFieldError($("request-form"), c.spec.name, "Champ obligatoire.");
+  if (missing.length) return;
   try {
     if (editing) await api.send("PATCH", `/api/requests/${editing.id}`, body, { etag: editing.etag });
     else await api.send("POST", "/api/requests", body);
@@ -308,8 +312,6 @@ function closeView() {
 export function wireRequests() {
   const form = $("request-form");
   for (const [select, values] of [
-    [form.elements.channel, vocabulary("request_channels")],
-    [form.elements.status, vocabulary("request_statuses")],
     [$("requests-channel-filter"), vocabulary("request_channels")],
     [$("requests-status-filter"), vocabulary("request_statuses")],
   ]) {

@@ -220,13 +220,28 @@ export function clickablePixel(page, layer, id) {
         .filter((f) => String(f.properties.id ?? f.id) === String(id));
       const points = [];
       for (const f of candidates) {
-        if (f.geometry.type === "Point") points.push(map.project(f.geometry.coordinates));
+        if (f.geometry.type === "Point") points.push({ ...map.project(f.geometry.coordinates), centre: true });
       }
       for (let y = 20; y < height - 20; y += 12) for (let x = 20; x < width - 20; x += 12) points.push({ x, y });
+      // Off a point's centre, the feature must be first around the pixel
+      // too: a click a pixel or two off (the canvas's fractional offset)
+      // still lands on it rather than on a neighbour's edge.
+      const firstAt = (x, y) => {
+        const hit = map.queryRenderedFeatures([x, y], { layers: order })[0];
+        return hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id);
+      };
       for (const p of points) {
         if (p.x < 5 || p.y < 5 || p.x > width - 5 || p.y > height - 5) continue;
-        const hit = map.queryRenderedFeatures([p.x, p.y], { layers: order })[0];
-        if (hit && hit.layer.id === layer && String(hit.properties.id ?? hit.id) === String(id)) {
+        const around = p.centre
+          ? [[0, 0]]
+          : [
+              [0, 0],
+              [-3, 0],
+              [3, 0],
+              [0, -3],
+              [0, 3],
+            ];
+        if (around.every(([dx, dy]) => firstAt(p.x + dx, p.y + dy))) {
           const rect = map.getCanvas().getBoundingClientRect();
           return { x: rect.left + p.x, y: rect.top + p.y };
         }
