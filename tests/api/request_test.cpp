@@ -133,7 +133,7 @@ TEST_F(RequestTest, MapConfigSendsTheRequestFormsFieldSpecs) {
   EXPECT_EQ(spec["requester"]["required"], true);
   EXPECT_EQ(spec["commune"]["maxlength"], 120);
   EXPECT_EQ(spec["commune"]["placeholder"], "nom ou code INSEE");
-  EXPECT_EQ(spec["subject"]["maxlength"], 500);
+  EXPECT_EQ(spec["subject"]["maxlength"], 1000);
   EXPECT_EQ(spec["organisation"]["required"], false);
   EXPECT_EQ(spec["channel"]["control"], "choice");
   EXPECT_EQ(spec["channel"]["vocabulary"], "request_channels");
