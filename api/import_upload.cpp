@@ -137,8 +137,10 @@ void UploadFile::append(std::string_view bytes) {
 }
 
 std::string UploadFile::hide_path(std::string message) const {
+  // "PATH: ligne 4 : …": the person knows which file they sent.
+  if (message.rfind(path_ + ": ", 0) == 0) message.erase(0, path_.size() + 2);
   for (auto at = message.find(path_); at != std::string::npos; at = message.find(path_)) {
-    message.replace(at, path_.size(), "upload");
+    message.replace(at, path_.size(), "le fichier envoyé");
   }
   return message;
 }

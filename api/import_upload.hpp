@@ -71,7 +71,8 @@ class UploadFile {
   // was. Not thread-safe: upload_registry serialises the pieces.
   void append(std::string_view bytes);
 
-  // An importer's message names the temporary file: name the upload instead.
+  // An importer's message names the temporary file: without it ("ligne 4 :
+  // …"), or "le fichier envoyé" within a sentence.
   std::string hide_path(std::string message) const;
 
  private:

@@ -260,7 +260,7 @@ void Mapping::bind(const std::vector<std::string>& header, const std::string& fi
         // in the table order) is not knowable here, so refuse clearly.
         throw ImportError(fmt::format(
             "{}: les colonnes « {} » et « {} » donnent toutes deux le champ « {} » : gardez-en "
-            "une, renommez l'autre, ou associez-la à un autre champ (--mapping)",
+            "une, ou renommez l'autre",
             file, header[pos->second], header[i], form_label(kind_, field)));
       }
       joined += (joined.empty() ? "" : ", ") + field;
