@@ -126,7 +126,11 @@ TEST(UploadFile, APieceIsAppendedWhole) {
   file.append("def");
   EXPECT_EQ(file.size(), 6u);
   EXPECT_EQ(contents(file.path()), "abcdef");
-  EXPECT_EQ(file.hide_path("cannot read " + file.path() + " line 2"), "cannot read upload line 2");
+  // The importer's "PATH: ligne 2 : …" without the path; within a sentence,
+  // "le fichier envoyé".
+  EXPECT_EQ(file.hide_path(file.path() + ": ligne 2 : x"), "ligne 2 : x");
+  EXPECT_EQ(file.hide_path("lecture de " + file.path() + " impossible"),
+            "lecture de le fichier envoyé impossible");
 }
 
 }  // namespace

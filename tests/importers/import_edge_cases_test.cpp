@@ -77,7 +77,8 @@ TEST_F(ImportTest, AFileInTwoEncodingsIsRefusedWhole) {
     opportunities(file);
     ADD_FAILURE() << "a file in two encodings was read";
   } catch (const ImportError& e) {
-    EXPECT_NE(std::string(e.what()).find("line 2: UTF-8 text in a file that is not UTF-8"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "ligne 2 : du texte en UTF-8 dans un fichier qui n'est pas tout en UTF-8"),
               std::string::npos)
         << e.what();
   }

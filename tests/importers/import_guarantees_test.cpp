@@ -229,7 +229,7 @@ TEST_F(ImportTest, TruncatedFileChangesNothingAndSaysWhereItBreaks) {
     FAIL() << "a truncated file was accepted";
   } catch (const ImportError& e) {
     std::string msg = e.what();
-    EXPECT_NE(msg.find("truncated.csv: line 4:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("truncated.csv: ligne 4 :"), std::string::npos) << msg;
     EXPECT_NE(msg.find("colonne « Remarques », ouvert ligne 3, n'est jamais fermé"),
               std::string::npos)
         << msg;
@@ -251,7 +251,7 @@ TEST_F(ImportTest, AFileBreakingDuringALongCopyChangesNothing) {
     opportunities(file);
     FAIL() << "a truncated file was accepted";
   } catch (const ImportError& e) {
-    EXPECT_NE(std::string(e.what()).find("line 5002"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("ligne 5002 :"), std::string::npos) << e.what();
   }
   EXPECT_EQ(snapshot(), before);
   write_all(file, good);
