@@ -22,7 +22,8 @@ after(async () => {
 // The requests `role` reads (GET /api/requests).
 async function requestsRead(role) {
   const answer = await get("/api/requests", role);
-  return Array.isArray(answer) ? answer : (answer.requests ?? answer.items);
+  assert.ok(Array.isArray(answer.requests), "GET /api/requests answers {requests: [...]}");
+  return answer.requests;
 }
 
 // A page signed in as `role`, the requests' list open.
