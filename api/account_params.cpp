@@ -6,6 +6,7 @@
 
 #include "api/field_problem.hpp"
 #include "core/json.hpp"
+#include "core/text.hpp"
 
 namespace terrier::api {
 namespace {
@@ -53,12 +54,6 @@ Role account_role(const std::string& name) {
 
 }  // namespace
 
-std::size_t utf8_length(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 SignInBody SignInBody::parse(const std::string& body) {
   auto j = object_body(body, {"email", "password"});
   return {*text(j, "email", "L'adresse e-mail est obligatoire."),
@@ -78,7 +73,7 @@ NewPasswordBody NewPasswordBody::parse(const std::string& body) {
 }
 
 void NewPasswordBody::validate() const {
-  if (utf8_length(password) < kMinPasswordChars) {
+  if (text::utf8_length(password) < kMinPasswordChars) {
     throw field_error(
         "password",
         fmt::format("Le mot de passe doit compter au moins {} caractères.", kMinPasswordChars));
@@ -123,7 +118,7 @@ TokenBody TokenBody::parse(const std::string& body) {
   if (b.name.find_first_not_of(" \t") == std::string::npos) {
     throw field_error("name", "Donnez un nom au jeton (par exemple « QGIS bureau »).");
   }
-  if (utf8_length(b.name) > 100) throw field_error("name", "Le nom dépasse 100 caractères.");
+  if (text::utf8_length(b.name) > 100) throw field_error("name", "Le nom dépasse 100 caractères.");
   return b;
 }
 

@@ -55,7 +55,4 @@ struct TokenBody {
   static TokenBody parse(const std::string& body);
 };
 
-// Characters (not bytes) of a UTF-8 string.
-std::size_t utf8_length(const std::string& s);
-
 }  // namespace terrier::api

@@ -181,6 +181,12 @@ std::string pg_array_literal(const std::vector<std::string>& items) {
   return out + "}";
 }
 
+std::size_t utf8_length(std::string_view utf8) {
+  std::size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 bool is_valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {

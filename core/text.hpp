@@ -25,6 +25,9 @@ std::vector<std::string> split_any(std::string_view s, const std::vector<std::st
 
 bool is_valid_utf8(std::string_view s);
 
+// Characters (not bytes) of a UTF-8 string, as a form's maxlength counts.
+std::size_t utf8_length(std::string_view utf8);
+
 // A PostgreSQL array literal of texts: {"a","b \"quoted\""}, for parameters
 // such as $1::text[].
 std::string pg_array_literal(const std::vector<std::string>& items);

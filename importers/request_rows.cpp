@@ -21,11 +21,6 @@
 namespace terrier::importers {
 namespace {
 
-// Characters, as the page's maxlength counts them (not UTF-8 bytes).
-std::size_t characters(std::string_view utf8) {
-  return std::count_if(utf8.begin(), utf8.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
-
 // "4 000": a count as the French reason writes it.
 std::string french_count(std::size_t n) {
   std::string digits = std::to_string(n), out;
@@ -44,7 +39,7 @@ std::optional<std::string> bounded_text(RowFields& row, const char* field) {
   for (const auto& f : page_fields("request")) {
     if (std::string_view(f.field) == field) max = f.maxlength;
   }
-  if (v && max && characters(*v) > max) {
+  if (v && max && text::utf8_length(*v) > max) {
     row.reject(field, v->substr(0, 40) + "…", {ReasonCode::too_long, {french_count(max)}});
     return std::nullopt;
   }

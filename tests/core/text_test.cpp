@@ -19,6 +19,14 @@ TEST(Text, SlugifyMakesUrlSafeNames) {
   EXPECT_EQ(slugify("Saint-Omer"), "saint-omer");
 }
 
+// Characters as a form's maxlength counts them: "é" is one, not two bytes.
+TEST(Text, Utf8LengthCountsCharactersNotBytes) {
+  EXPECT_EQ(utf8_length(""), 0u);
+  EXPECT_EQ(utf8_length("abc"), 3u);
+  EXPECT_EQ(utf8_length("Réf."), 4u);
+  EXPECT_EQ(utf8_length("m² « € »"), 8u);
+}
+
 TEST(Text, TrimRemovesNoBreakSpaces) {
   EXPECT_EQ(trim("\xC2\xA0 Lille \xC2\xA0"), "Lille");
   EXPECT_EQ(trim("  "), "");
