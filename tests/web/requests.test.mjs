@@ -120,6 +120,9 @@ describe("the request form", () => {
     assert.equal(mine.commune_name, "Roubaix");
     assert.equal(mine.contact, undefined);
     await page.click(`#requests-table tr[data-id="${mine.id}"]`);
+    // The closed form still holds what was just saved: the dialog opening is
+    // the sign that the edit's read came back (edit() opens it, then fills it).
+    await page.waitForSelector("#request-dialog[open]");
     await page.waitForFunction(
       (v) => document.querySelector('#request-form [name="requester"]')?.value === v,
       `Demandeur ${RUN}`,
