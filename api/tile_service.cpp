@@ -1,9 +1,14 @@
 #include "api/tile_service.hpp"
 
 #include <fmt/core.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <pqxx/pqxx>
 
 #include "api/mvt.hpp"
@@ -128,8 +133,11 @@ void TileConfig::validate() const {
 }
 
 TileService::TileService(TileConfig config)
-    : config_(std::move(config)), cache_(config_.cache_bytes) {
+    : config_(std::move(config)),
+      cache_(config_.cache_bytes),
+      wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   config_.validate();
+  if (wake_fd_ < 0) throw Error(fmt::format("tiles: eventfd: {}", std::strerror(errno)));
   listener_ = std::thread([this] { listen(); });
 }
 
@@ -138,8 +146,26 @@ TileService::~TileService() {
     std::lock_guard lock(stop_mutex_);
     stopping_ = true;
   }
+  // The listener waits on its connection's socket and on this descriptor:
+  // it leaves at once instead of at the end of its wait.
+  const std::uint64_t one = 1;
+  if (write(wake_fd_, &one, sizeof one) < 0) {
+    // Cannot fail for an eventfd below its maximum; the flag is checked at
+    // least every second anyway.
+  }
   stop_cv_.notify_all();
   listener_.join();
+  close(wake_fd_);
+}
+
+bool TileService::wait_for_notification(int socket) const {
+  pollfd fds[2] = {{socket, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+  // A second at most, so that a lost wake-up costs no more than the old wait.
+  const int n = poll(fds, 2, 1000);
+  if (n < 0 && errno != EINTR) {
+    throw Error(fmt::format("tiles: poll: {}", std::strerror(errno)));
+  }
+  return !stopping_;
 }
 
 std::shared_ptr<const db::OpportunitySnapshot> TileService::snapshot() const {
@@ -183,7 +209,8 @@ void TileService::listen() {
       refresh(*conn, true);
       while (!stopping_) {
         receiver.any = receiver.opportunities = false;
-        conn->await_notification(1, 0);
+        if (!wait_for_notification(conn->sock())) break;
+        conn->get_notifs();
         if (!receiver.any) continue;
         db_generation_ = std::max(db_generation_.load(), receiver.generation);
         refresh(*conn, receiver.opportunities);

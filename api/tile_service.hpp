@@ -47,6 +47,9 @@ class TileService {
 
  private:
   void listen();
+  // Waits for input on the listener's `socket` (a second at most) or for the
+  // destructor's wake-up; false once the service stops.
+  bool wait_for_notification(int socket) const;
   void refresh(pqxx::connection& conn, bool reload_snapshot);
   std::string clusters(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x, int y);
   std::string points(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x, int y);
@@ -71,6 +74,8 @@ class TileService {
   std::atomic<bool> stopping_{false};
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
+  // Written by the destructor: wakes the listener out of its wait.
+  int wake_fd_ = -1;
   std::thread listener_;
 };
 
