@@ -309,7 +309,7 @@ ImportReport run_import(pqxx::connection_base& conn, const ImportOptions& option
     lo.file_crs = source->crs();
     lo.polygons_allowed = plan.polygons_allowed;
     lo.wkt_either_axis_order = mapping.profile() == Mapping::Profile::cnig;
-    LocationResolver resolver(communes, reference.region_outline_wkb(5000), lo);
+    LocationResolver resolver(communes, reference.region_outline_wkb(kRegionMarginM), lo);
     auto slugs = reference.territory_ids_by_slug();
     auto places = options.kind == ImportKind::needs ? reference.place_ids_by_external_id()
                                                     : std::map<std::string, long long>{};

@@ -48,7 +48,7 @@ JsonRow validate_json_row(ImportKind kind, const std::string& body, db::Referenc
   for (auto& c : store.communes()) {
     communes.add({std::move(c.insee), std::move(c.name), std::move(c.postcodes), c.lon, c.lat});
   }
-  LocationResolver resolver(communes, store.region_outline_wkb(5000), LocationOptions{});
+  LocationResolver resolver(communes, store.region_outline_wkb(kRegionMarginM), LocationOptions{});
   auto slugs = store.territory_ids_by_slug();
   auto places = store.place_ids_by_external_id();
   return validate_json_row(kind, body, RowContext{resolver, slugs, places});

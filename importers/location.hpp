@@ -83,6 +83,10 @@ struct LocationOptions {
   bool wkt_either_axis_order = false;
 };
 
+// How far outside the union of the départements a point is still in the
+// region (metres): the outline every import checks points against.
+constexpr double kRegionMarginM = 5000;
+
 // "POINT(50.63 3.06)" -> "POINT(3.06 50.63)": every coordinate pair swapped.
 std::string swap_wkt_axes(std::string_view wkt);
 

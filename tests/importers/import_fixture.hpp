@@ -9,7 +9,11 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "core/hash.hpp"
+#include "db/import_transaction.hpp"
+#include "db/reference_store.hpp"
 #include "importers/importer.hpp"
+#include "importers/location.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace terrier::test {
@@ -21,13 +25,42 @@ inline std::string fixture(const std::string& name) {
   return std::string(TERRIER_SOURCE_DIR) + "/tests/data/importers/" + name;
 }
 
+inline importers::ImportReport run_import_file(
+    pqxx::connection& conn, importers::ImportKind kind, const std::string& file,
+    const std::function<void(importers::ImportOptions&)>& tweak = {}) {
+  importers::ImportOptions o;
+  o.kind = kind;
+  o.file = file;
+  o.user = "test";
+  if (tweak) tweak(o);
+  return importers::run_import(conn, o);
+}
+
+// The départements and the MEL's communes, imported as every ImportTest
+// starts with them, and the region's outline the importers then compute
+// (about 1.5 s for the départements' union, once per database): made once
+// per cluster, copied by each test.
+inline TestDatabase::Template territories_template() {
+  const std::string departements = data_file("departements_hdf.geojson");
+  const std::string communes = data_file("communes_mel_sample.geojson");
+  return {
+      "terrier_test_territories",
+      sha256_file_hex(departements).substr(0, 16) + " " + sha256_file_hex(communes).substr(0, 16),
+      [=](const std::string& url) {
+        auto conn = db::connect(url);
+        for (auto [file, level] : {std::pair{departements, "departement"}, {communes, "commune"}}) {
+          run_import_file(*conn, importers::ImportKind::territories, file,
+                          [&](importers::ImportOptions& o) { o.level = level; });
+        }
+        db::ImportTransaction tx(*conn);
+        db::ReferenceStore(tx).region_outline_wkb(importers::kRegionMarginM);
+        tx.commit();
+      }};
+}
+
 class ImportTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    conn_ = db_.connect();
-    territories("departements_hdf.geojson", "departement");
-    territories("communes_mel_sample.geojson", "commune");
-  }
+  void SetUp() override { conn_ = db_.connect(); }
 
   importers::ImportReport territories(const std::string& file, const std::string& level) {
     return run(importers::ImportKind::territories, data_file(file),
@@ -36,12 +69,7 @@ class ImportTest : public ::testing::Test {
 
   importers::ImportReport run(importers::ImportKind kind, const std::string& file,
                               const std::function<void(importers::ImportOptions&)>& tweak = {}) {
-    importers::ImportOptions o;
-    o.kind = kind;
-    o.file = file;
-    o.user = "test";
-    if (tweak) tweak(o);
-    return importers::run_import(*conn_, o);
+    return run_import_file(*conn_, kind, file, tweak);
   }
 
   importers::ImportReport opportunities(
@@ -99,7 +127,7 @@ class ImportTest : public ::testing::Test {
     return nullptr;
   }
 
-  TestDatabase db_;
+  TestDatabase db_{territories_template()};
   std::unique_ptr<pqxx::connection> conn_;
 };
 

@@ -30,36 +30,56 @@ std::string unique_name() {
   return fmt::format("t_{}_{}_{}", clean, getpid(), counter++);
 }
 
-// Creates the template database with all migrations once per cluster;
-// concurrent test processes wait on an advisory lock.
-void ensure_template(const std::string& admin) {
+// Makes the database `name` a template holding what `fill` writes into a copy
+// of `from` (or a bare database, `from` empty), unless its comment already
+// says it holds `holds`. Concurrent test processes wait on an advisory lock.
+// (Connecting to a template for nothing would make other test processes'
+// CREATE DATABASE ... TEMPLATE fail meanwhile: its comment is read from the
+// catalogue.)
+void ensure_template(const std::string& admin, const std::string& name, const std::string& from,
+                     const std::string& holds,
+                     const std::function<void(const std::string&)>& fill) {
   auto conn = db::connect(admin);
   pqxx::nontransaction n(*conn);
   n.exec_params("SELECT pg_advisory_lock($1)", kTemplateLock);
-  // The template says which migrations it holds; one left by an older
-  // checkout is made again. (Connecting to it for nothing would make other
-  // test processes' CREATE DATABASE ... TEMPLATE fail meanwhile.)
-  auto migrations = db::load_migrations(TERRIER_SQL_DIR_DEFAULT);
-  std::string holds = "migrations";
-  for (const auto& m : migrations) holds += " " + m.checksum.substr(0, 8);
   auto found = n.exec_params(
       "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
       "WHERE datname = $1",
-      kTemplate);
+      name);
   if (found.empty() || found[0][0].as<std::string>() != holds) {
-    if (!found.empty()) n.exec0(fmt::format("DROP DATABASE {}", kTemplate));
-    n.exec0(fmt::format("CREATE DATABASE {}", kTemplate));
+    if (!found.empty()) n.exec0(fmt::format("DROP DATABASE {}", n.quote_name(name)));
+    n.exec0(from.empty() ? fmt::format("CREATE DATABASE {}", n.quote_name(name))
+                         : fmt::format("CREATE DATABASE {} TEMPLATE {}", n.quote_name(name),
+                                       n.quote_name(from)));
     try {
-      auto tconn = db::connect(db::with_database(admin, kTemplate));
-      db::migrate(*tconn, migrations);
-      n.exec0(fmt::format("COMMENT ON DATABASE {} IS {}", kTemplate, n.quote(holds)));
+      fill(db::with_database(admin, name));
+      n.exec0(fmt::format("COMMENT ON DATABASE {} IS {}", n.quote_name(name), n.quote(holds)));
     } catch (...) {
-      n.exec0(fmt::format("DROP DATABASE IF EXISTS {}", kTemplate));
+      n.exec0(fmt::format("DROP DATABASE IF EXISTS {}", n.quote_name(name)));
       n.exec_params("SELECT pg_advisory_unlock($1)", kTemplateLock);
       throw;
     }
   }
   n.exec_params("SELECT pg_advisory_unlock($1)", kTemplateLock);
+}
+
+// The template with every migration of sql/ applied; says which by their
+// checksums, so that one left by an older checkout is made again.
+void ensure_migrated_template(const std::string& admin) {
+  auto migrations = db::load_migrations(TERRIER_SQL_DIR_DEFAULT);
+  std::string holds = "migrations";
+  for (const auto& m : migrations) holds += " " + m.checksum.substr(0, 8);
+  ensure_template(admin, kTemplate, "", holds, [&](const std::string& url) {
+    auto tconn = db::connect(url);
+    db::migrate(*tconn, migrations);
+  });
+}
+
+std::string migrated_key() {
+  std::string holds;
+  for (const auto& m : db::load_migrations(TERRIER_SQL_DIR_DEFAULT))
+    holds += m.checksum.substr(0, 8);
+  return holds;
 }
 
 }  // namespace
@@ -75,12 +95,23 @@ std::string admin_url() {
 }
 
 TestDatabase::TestDatabase(Schema schema) : admin_url_(admin_url()), name_(unique_name()) {
-  if (schema == Schema::migrated) ensure_template(admin_url_);
+  if (schema == Schema::migrated) ensure_migrated_template(admin_url_);
   auto conn = db::connect(admin_url_);
   pqxx::nontransaction n(*conn);
   n.exec0(schema == Schema::migrated
               ? fmt::format("CREATE DATABASE {} TEMPLATE {}", n.quote_name(name_), kTemplate)
               : fmt::format("CREATE DATABASE {}", n.quote_name(name_)));
+  url_ = db::with_database(admin_url_, name_);
+}
+
+TestDatabase::TestDatabase(const Template& from) : admin_url_(admin_url()), name_(unique_name()) {
+  ensure_migrated_template(admin_url_);
+  // Made again with the migrations as well as with its own files.
+  ensure_template(admin_url_, from.name, kTemplate, migrated_key() + " " + from.key, from.fill);
+  auto conn = db::connect(admin_url_);
+  pqxx::nontransaction n(*conn);
+  n.exec0(
+      fmt::format("CREATE DATABASE {} TEMPLATE {}", n.quote_name(name_), n.quote_name(from.name)));
   url_ = db::with_database(admin_url_, name_);
 }
 

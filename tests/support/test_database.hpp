@@ -4,6 +4,7 @@
 // cluster that scripts/test starts (TERRIER_TEST_ADMIN_URL points at its
 // maintenance database) and dropped afterwards.
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,17 @@ class TestDatabase {
   // migrated: a copy of a template database with every migration of sql/
   // applied; empty: a bare database (for migration tests).
   explicit TestDatabase(Schema schema = Schema::migrated);
+  // A copy of the template database `name`: the migrated template as
+  // `fill(url)` left it, made once per cluster and made again when `key`
+  // (what the filling depends on: its files' contents) changes. For what
+  // every test of a fixture loads the same way (ImportTest's territories):
+  // each test then copies it instead of loading it again.
+  struct Template {
+    std::string name;
+    std::string key;
+    std::function<void(const std::string& url)> fill;
+  };
+  explicit TestDatabase(const Template& from);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
