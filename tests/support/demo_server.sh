@@ -15,7 +15,7 @@ demo_server_start() {  # demo_server_start BUILD_DIR NAME [SERVE OPTIONS...]
   demo_work=$(mktemp -d "/tmp/terrier-$name-XXXXXX")
   demo_server_pid=""
   demo_template
-  psql -q "$TERRIER_TEST_ADMIN_URL" -c "CREATE DATABASE $demo_db TEMPLATE $demo_template_db" >/dev/null
+  psql -q "$TERRIER_TEST_ADMIN_URL" -c "CREATE DATABASE $demo_db TEMPLATE $demo_template_db STRATEGY FILE_COPY" >/dev/null
 
   token() { "$demo_terrier" token create "$@" | tail -n 1; }
   TERRIER_MEMBER_TOKEN=$(token --role member --name "Membre test")

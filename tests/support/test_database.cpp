@@ -18,6 +18,11 @@ namespace terrier::test {
 namespace {
 
 constexpr const char* kTemplate = "terrier_test_template";
+// A copy of the template's files rather than PostgreSQL 15's default, a copy
+// through the WAL: 12 copies and drops of the migrated template by two
+// clients at once took 3.9-5.1 s against 5.4-6.7 s, on the test cluster's
+// settings (no fsync).
+constexpr const char* kCopyStrategy = "STRATEGY FILE_COPY";
 constexpr long long kTemplateLock = 0x7465737474706cLL;
 
 std::string unique_name() {
@@ -98,9 +103,9 @@ TestDatabase::TestDatabase(Schema schema) : admin_url_(admin_url()), name_(uniqu
   if (schema == Schema::migrated) ensure_migrated_template(admin_url_);
   auto conn = db::connect(admin_url_);
   pqxx::nontransaction n(*conn);
-  n.exec0(schema == Schema::migrated
-              ? fmt::format("CREATE DATABASE {} TEMPLATE {}", n.quote_name(name_), kTemplate)
-              : fmt::format("CREATE DATABASE {}", n.quote_name(name_)));
+  n.exec0(schema == Schema::migrated ? fmt::format("CREATE DATABASE {} TEMPLATE {} {}",
+                                                   n.quote_name(name_), kTemplate, kCopyStrategy)
+                                     : fmt::format("CREATE DATABASE {}", n.quote_name(name_)));
   url_ = db::with_database(admin_url_, name_);
 }
 
@@ -110,8 +115,8 @@ TestDatabase::TestDatabase(const Template& from) : admin_url_(admin_url()), name
   ensure_template(admin_url_, from.name, kTemplate, migrated_key() + " " + from.key, from.fill);
   auto conn = db::connect(admin_url_);
   pqxx::nontransaction n(*conn);
-  n.exec0(
-      fmt::format("CREATE DATABASE {} TEMPLATE {}", n.quote_name(name_), n.quote_name(from.name)));
+  n.exec0(fmt::format("CREATE DATABASE {} TEMPLATE {} {}", n.quote_name(name_),
+                      n.quote_name(from.name), kCopyStrategy));
   url_ = db::with_database(admin_url_, name_);
 }
 
