@@ -260,11 +260,25 @@ describe("the Commune combobox, with the keyboard only", () => {
     await page.waitForSelector(`#${listId}:not([hidden]) [role=option]`);
     const options = await page.locator(`#${listId} [role=option]`).count();
     assert.ok(options >= 2, `several communes for « Lil » (${options})`);
+    // The keys' handlers finish once the search for what was typed is back
+    // (the list may still show an earlier, shorter one's): what they set is
+    // awaited, then read.
+    const activeBecomes = (id) =>
+      page
+        .waitForFunction(
+          (id) => document.querySelector("#form-commune").getAttribute("aria-activedescendant") === id,
+          id,
+          { timeout: 10_000 },
+        )
+        .catch(() => {});
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
-    assert.equal(await input.getAttribute("aria-activedescendant"), `${listId.replace(/-list$/, "")}-option-1`);
+    const second = `${listId.replace(/-list$/, "")}-option-1`;
+    await activeBecomes(second);
+    assert.equal(await input.getAttribute("aria-activedescendant"), second);
     await page.keyboard.press("ArrowUp");
     const first = `${listId.replace(/-list$/, "")}-option-0`;
+    await activeBecomes(first);
     assert.equal(await input.getAttribute("aria-activedescendant"), first);
     assert.equal(await page.getAttribute(`#${first}`, "aria-selected"), "true");
     assert.equal(await page.locator(`#${listId} [aria-selected=true]`).count(), 1);

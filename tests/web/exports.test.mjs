@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { BASE, get as api } from "./lib/api.mjs";
-import { launch, ready, recordOutside, signInWithToken as signIn, until } from "./lib/browser.mjs";
+import { launch, openPage as openOn, signInWithToken as signIn, until } from "./lib/browser.mjs";
 
 const run = promisify(execFile);
 
@@ -22,29 +22,23 @@ after(async () => {
   await browser?.close();
 });
 
-// A page that records errors and every JSON body the server sends it.
+// A page that records errors (lib/browser.mjs) and every JSON body the
+// server sends it.
 async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
   const bodies = [];
-  recordOutside(context, BASE, (url) => problems.push(`outside request: ${url}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  const opened = await openOn(browser, BASE, {
+    ign: "outside",
+    watch: (page) =>
+      page.on("response", async (r) => {
+        const type = r.headers()["content-type"] ?? "";
+        // /api/map-config is the field catalogue: every field's name and label,
+        // the same for every role (checked below), never a row's value.
+        if (type.includes("json") && !new URL(r.url()).pathname.startsWith("/api/map-config")) {
+          bodies.push(await r.text().catch(() => ""));
+        }
+      }),
   });
-  page.on("response", async (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    const type = r.headers()["content-type"] ?? "";
-    // /api/map-config is the field catalogue: every field's name and label,
-    // the same for every role (checked below), never a row's value.
-    if (type.includes("json") && !new URL(r.url()).pathname.startsWith("/api/map-config")) {
-      bodies.push(await r.text().catch(() => ""));
-    }
-  });
-  await page.goto(BASE);
-  await ready(page);
-  return { page, context, problems, bodies };
+  return { ...opened, bodies };
 }
 
 // Clicks an export button and keeps the downloaded file.

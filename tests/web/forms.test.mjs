@@ -13,8 +13,7 @@ import {
   idle,
   jump,
   launch,
-  ready,
-  recordOutside,
+  openPage as openOn,
   signInWithToken,
 } from "./lib/browser.mjs";
 import { formLabels, pixelOf, saved } from "./lib/editing.mjs";
@@ -51,20 +50,12 @@ async function call(method, path, role, body, headers = {}) {
   return api(path, role, { method, body, headers });
 }
 
-// A page signed in as `role`, recording console errors and page errors.
-async function openPage(role, { viewport = { width: 1400, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, locale: "fr-FR" });
-  const page = await context.newPage();
-  const problems = [];
-  recordOutside(context, BASE, (url) => problems.push(`outside request: ${url}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(BASE);
-  await ready(page);
-  if (role) await signInWithToken(page, role);
-  return { page, context, problems };
+// A page signed in as `role` (lib/browser.mjs's: every console error, page
+// error, failed request and HTTP error recorded; nothing outside this server).
+async function openPage(role, { viewport } = {}) {
+  const opened = await openOn(browser, BASE, { viewport, ign: "outside", locale: "fr-FR" });
+  if (role) await signInWithToken(opened.page, role);
+  return opened;
 }
 
 // Opens the panel of the first of `ids` that a click reaches at `view`;

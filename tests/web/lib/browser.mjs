@@ -49,7 +49,9 @@ export function launch() {
 // Opens `path` on `base`. ign: "tiles" answers IGN's WMTS with tiles drawn by
 // `painter` (and GetFeatureInfo with `featureInfo(url)`), "refuse" lets the
 // proxy refuse them; either way they are recorded in `ign`. "outside": IGN is
-// refused like any other origin, in `outside` and `problems`.
+// refused like any other origin, in `outside` and `problems`. `locale`: the
+// browser's language; `watch(page)` runs before the page is loaded (a test's
+// own listeners).
 export async function openPage(
   browser,
   base,
@@ -60,9 +62,11 @@ export async function openPage(
     painter = null,
     featureInfo = null,
     wait = true,
+    locale = undefined,
+    watch = null,
   } = {},
 ) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale });
   const page = await context.newPage();
   const problems = [];
   const outside = [];
@@ -96,6 +100,7 @@ export async function openPage(
   page.on("response", (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
+  if (watch) watch(page);
   await page.goto(`${base}${path}`);
   if (wait) await ready(page);
   return { page, context, problems, outside, ign: ignRequests, ignLog };
