@@ -11,8 +11,10 @@
 #include <type_traits>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/text.hpp"
 #include "db/copy_reader.hpp"
+#include "db/foreign_keys.hpp"
 #include "db/select_list.hpp"
 
 namespace terrier::db {
@@ -301,9 +303,11 @@ void MatchStore::save_matches(
     for (const auto& entry : by_need) needs << std::make_tuple(entry.first);
     needs.complete();
   }
+  std::size_t staged = 0;
   {
     pqxx::stream_to stage(w, "match_stage");
     for (const auto& [need_id, matches] : by_need) {
+      staged += matches.size();
       for (const auto& m : matches) {
         nlohmann::json components = {
             {"surface", m.components.surface}, {"distance", m.components.distance},
@@ -315,6 +319,26 @@ void MatchStore::save_matches(
       }
     }
     stage.complete();
+  }
+  // Many new pairs: their keys are validated by one join each rather than
+  // a lookup and a row lock in needs and opportunities per row. Set aside
+  // before any write to matches (ALTER TABLE refuses a table with pending
+  // trigger events).
+  ForeignKeys aside;
+  if (staged >= bulk_.from_new_pairs) {
+    auto fresh =
+        w.exec1(
+             "SELECT count(*) FROM match_stage s WHERE NOT EXISTS (SELECT 1 FROM "
+             "matches m WHERE m.need_id = s.need_id AND m.opportunity_id = s.opportunity_id)")[0]
+            .as<std::size_t>();
+    if (fresh >= bulk_.from_new_pairs) {
+      if (lock_for_foreign_keys(w, "matches", bulk_.lock_wait)) {
+        aside = drop_foreign_keys(w, "matches");
+        log::debug("match: {} new pairs, the foreign keys set aside", fresh);
+      } else {
+        log::info("match: {} new pairs checked row by row: the tables are busy", fresh);
+      }
+    }
   }
   // Pairs that fell out of the needs' lists are kept, no longer valid (their
   // status was set by people). Nothing to retire when these needs have no
@@ -334,6 +358,7 @@ void MatchStore::save_matches(
       "ON CONFLICT (need_id, opportunity_id) DO UPDATE SET score = EXCLUDED.score, "
       "reliability = EXCLUDED.reliability, components = EXCLUDED.components, "
       "reasons = EXCLUDED.reasons, still_valid = true, computed_at = now()");
+  restore_foreign_keys(w, aside);
   w.commit();
 }
 
