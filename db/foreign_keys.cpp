@@ -9,10 +9,10 @@ namespace terrier::db {
 bool lock_for_foreign_keys(pqxx::work& w, const std::string& table,
                            std::chrono::milliseconds wait) {
   std::string tables = w.quote_name(table);
-  for (const auto& row : w.exec_params(
-           "SELECT DISTINCT confrelid::regclass::text FROM pg_constraint "
-           "WHERE conrelid = $1::regclass AND contype = 'f' AND confrelid <> conrelid",
-           table)) {
+  for (const auto& row :
+       w.exec_params("SELECT DISTINCT confrelid::regclass::text FROM pg_constraint "
+                     "WHERE conrelid = $1::regclass AND contype = 'f' AND confrelid <> conrelid",
+                     table)) {
     tables += ", " + row[0].as<std::string>();  // regclass: quoted where needed
   }
   const std::string before = w.exec1("SELECT current_setting('lock_timeout')")[0].as<std::string>();

@@ -24,8 +24,7 @@ struct ForeignKeys {
 // false, and nothing locked, when another transaction holds one of them
 // longer (an import holds the opportunities for minutes, and every reader
 // would queue behind the wait).
-bool lock_for_foreign_keys(pqxx::work& w, const std::string& table,
-                           std::chrono::milliseconds wait);
+bool lock_for_foreign_keys(pqxx::work& w, const std::string& table, std::chrono::milliseconds wait);
 
 // Drops every foreign key of `table` and returns their definitions.
 ForeignKeys drop_foreign_keys(pqxx::work& w, const std::string& table);

@@ -110,8 +110,8 @@ TEST_F(MatchStoreTest, BulkSaveRestoresTheForeignKeysValidated) {
   ASSERT_NE(before.find("REFERENCES needs(id) ON DELETE CASCADE"), std::string::npos) << before;
   db::MatchStore(*conn_, kBulk).save_matches(pairs(0));
   EXPECT_EQ(count("SELECT count(*) FROM matches WHERE still_valid"), kNeeds * kPerNeed);
-  EXPECT_EQ(keys(), before);      // the same keys, validated
-  EXPECT_NE(key_oids(), oids);    // added back: the bulk path was taken
+  EXPECT_EQ(keys(), before);    // the same keys, validated
+  EXPECT_NE(key_oids(), oids);  // added back: the bulk path was taken
   // They hold: a need's deletion cascades, an unknown opportunity is refused.
   {
     pqxx::work w(*conn_);
