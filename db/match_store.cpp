@@ -351,56 +351,91 @@ void MatchStore::save_need_matches(long long need_id, const std::vector<matching
   save_matches({{need_id, matches}});
 }
 
-void MatchStore::save_matches(
-    const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need) {
+namespace {
+
+using ByNeed = std::vector<std::pair<long long, std::vector<matching::Match>>>;
+
+// The pairs streamed into `table` (the stage, or matches itself at a first
+// computation): their needs, scores, components and French reasons.
+void copy_matches(pqxx::work& w, const std::string& table, const ByNeed& by_need) {
+  static const std::vector<std::string> columns{"need_id",     "opportunity_id", "score",
+                                                "reliability", "components",     "reasons"};
+  pqxx::stream_to stage(w, table, columns);
+  for (const auto& [need_id, matches] : by_need) {
+    for (const auto& m : matches) {
+      nlohmann::json components = {
+          {"surface", m.components.surface}, {"distance", m.components.distance},
+          {"budget", m.components.budget},   {"tenure", m.components.tenure},
+          {"timing", m.components.timing},   {"distance_m", std::round(m.distance_m)},
+          {"tenure_chosen", m.tenure}};
+      stage << std::make_tuple(need_id, m.opportunity_id, m.score, m.reliability, components.dump(),
+                               text::pg_array_literal(m.reasons));
+    }
+  }
+  stage.complete();
+}
+
+// Whether any of the needs in match_needs has a match row, valid or not.
+bool needs_have_matches(pqxx::work& w) {
+  return w
+      .exec1(
+          "SELECT EXISTS (SELECT 1 FROM matches m JOIN match_needs n ON n.need_id = m.need_id)")[0]
+      .as<bool>();
+}
+
+}  // namespace
+
+void MatchStore::save_matches(const ByNeed& by_need) {
   // The new matches and the needs they replace go in through COPY; two
   // statements then retire the pairs that fell out and upsert the others.
   pqxx::work w(conn_);
-  w.exec(
-      "CREATE TEMP TABLE match_stage (need_id bigint, opportunity_id bigint, score float8, "
-      "reliability float8, components jsonb, reasons text[]) ON COMMIT DROP");
   w.exec("CREATE TEMP TABLE match_needs (need_id bigint PRIMARY KEY) ON COMMIT DROP");
   {
     pqxx::stream_to needs(w, "match_needs");
     for (const auto& entry : by_need) needs << std::make_tuple(entry.first);
     needs.complete();
   }
-  std::size_t staged = 0;
-  {
-    pqxx::stream_to stage(w, "match_stage");
-    for (const auto& [need_id, matches] : by_need) {
-      staged += matches.size();
-      for (const auto& m : matches) {
-        nlohmann::json components = {
-            {"surface", m.components.surface}, {"distance", m.components.distance},
-            {"budget", m.components.budget},   {"tenure", m.components.tenure},
-            {"timing", m.components.timing},   {"distance_m", std::round(m.distance_m)},
-            {"tenure_chosen", m.tenure}};
-        stage << std::make_tuple(need_id, m.opportunity_id, m.score, m.reliability,
-                                 components.dump(), text::pg_array_literal(m.reasons));
-      }
-    }
-    stage.complete();
-  }
-  // Many new pairs: their keys are validated by one join each rather than
-  // a lookup and a row lock in needs and opportunities per row. Set aside
+  std::size_t pairs = 0;
+  for (const auto& entry : by_need) pairs += entry.second.size();
+  // Many new pairs: their keys are validated by one join each rather than a
+  // lookup and a row lock in needs and opportunities per row. Set aside
   // before any write to matches (ALTER TABLE refuses a table with pending
-  // trigger events).
-  ForeignKeys aside;
-  if (staged >= bulk_.from_new_pairs) {
-    auto fresh =
-        w.exec1(
-             "SELECT count(*) FROM match_stage s WHERE NOT EXISTS (SELECT 1 FROM "
-             "matches m WHERE m.need_id = s.need_id AND m.opportunity_id = s.opportunity_id)")[0]
-            .as<std::size_t>();
-    if (fresh >= bulk_.from_new_pairs) {
-      if (lock_for_foreign_keys(w, "matches", bulk_.lock_wait)) {
-        aside = drop_foreign_keys(w, "matches");
-        log::debug("match: {} new pairs, the foreign keys set aside", fresh);
-      } else {
-        log::info("match: {} new pairs checked row by row: the tables are busy", fresh);
-      }
+  // trigger events), at most once.
+  std::optional<ForeignKeys> aside;
+  bool tried = false;
+  auto set_aside = [&](std::size_t fresh) {
+    if (tried) return aside.has_value();
+    tried = true;
+    if (lock_for_foreign_keys(w, "matches", bulk_.lock_wait)) {
+      aside = drop_foreign_keys(w, "matches");
+      log::debug("match: {} new pairs, the foreign keys set aside", fresh);
+    } else {
+      log::info("match: {} new pairs checked row by row: the tables are busy", fresh);
     }
+    return aside.has_value();
+  };
+  // A first computation of these needs (the benchmark's `match --all`):
+  // every pair is new and nothing is retired, so the pairs go straight into
+  // matches, without a stage (0.5 s of COPY for 87,603 pairs) or an upsert.
+  // Checked again once the tables are locked.
+  if (pairs >= bulk_.from_new_pairs && !needs_have_matches(w) && set_aside(pairs) &&
+      !needs_have_matches(w)) {
+    copy_matches(w, "matches", by_need);
+    restore_foreign_keys(w, *aside);
+    w.commit();
+    return;
+  }
+  w.exec(
+      "CREATE TEMP TABLE match_stage (need_id bigint, opportunity_id bigint, score float8, "
+      "reliability float8, components jsonb, reasons text[]) ON COMMIT DROP");
+  copy_matches(w, "match_stage", by_need);
+  if (pairs >= bulk_.from_new_pairs) {
+    auto fresh = w.exec1(
+                      "SELECT count(*) FROM match_stage s WHERE NOT EXISTS (SELECT 1 FROM "
+                      "matches m WHERE m.need_id = s.need_id AND m.opportunity_id = "
+                      "s.opportunity_id)")[0]
+                     .as<std::size_t>();
+    if (fresh >= bulk_.from_new_pairs) set_aside(fresh);
   }
   // Pairs that fell out of the needs' lists are kept, no longer valid (their
   // status was set by people). Nothing to retire when these needs have no
@@ -420,7 +455,7 @@ void MatchStore::save_matches(
       "ON CONFLICT (need_id, opportunity_id) DO UPDATE SET score = EXCLUDED.score, "
       "reliability = EXCLUDED.reliability, components = EXCLUDED.components, "
       "reasons = EXCLUDED.reasons, still_valid = true, computed_at = now()");
-  restore_foreign_keys(w, aside);
+  if (aside) restore_foreign_keys(w, *aside);
   w.commit();
 }
 

@@ -129,13 +129,13 @@ TEST_F(MatchStoreTest, BulkSaveRestoresTheForeignKeysValidated) {
 TEST_F(MatchStoreTest, BulkSaveWritesWhatRowChecksWriteAndKeepsStatuses) {
   // The same two saves through each path, on two copies of the pairs: a
   // status set between them, half of each need's pairs new the second time.
-  auto run = [&](const db::BulkMatchOptions& second) {
+  auto run = [&](const db::BulkMatchOptions& options) {
     {
       pqxx::work w(*conn_);
       w.exec0("TRUNCATE matches RESTART IDENTITY");
       w.commit();
     }
-    db::MatchStore(*conn_, kRowByRow).save_matches(pairs(0));
+    db::MatchStore(*conn_, options).save_matches(pairs(0));  // bulk: straight into matches
     {
       pqxx::work w(*conn_);
       w.exec_params0(
@@ -148,7 +148,7 @@ TEST_F(MatchStoreTest, BulkSaveWritesWhatRowChecksWriteAndKeepsStatuses) {
           needs_[4], opportunities_[4]);
       w.commit();
     }
-    db::MatchStore(*conn_, second).save_matches(pairs(5));
+    db::MatchStore(*conn_, options).save_matches(pairs(5));  // bulk: staged, upserted
     return digest();
   };
   const std::string oids = key_oids();
@@ -171,8 +171,17 @@ TEST_F(MatchStoreTest, BulkSaveWritesWhatRowChecksWriteAndKeepsStatuses) {
 }
 
 TEST_F(MatchStoreTest, FailedBulkSaveLeavesThePreviousMatchesAndKeys) {
+  const std::string definitions = keys(), oids = key_oids();
+  // A first computation (straight into matches) that fails: nothing stored.
+  ByNeed first = pairs(0);
+  first.front().first = needs_.back() + 1000;  // no such need
+  EXPECT_THROW(db::MatchStore(*conn_, kBulk).save_matches(first), pqxx::foreign_key_violation);
+  EXPECT_EQ(count("SELECT count(*) FROM matches"), 0);
+  EXPECT_EQ(keys(), definitions);
+  EXPECT_EQ(key_oids(), oids);
+  // A later one (staged, upserted) that fails: the previous matches kept.
   db::MatchStore(*conn_, kRowByRow).save_matches(pairs(0));
-  const std::string before = digest(), definitions = keys(), oids = key_oids();
+  const std::string before = digest();
   ByNeed next = pairs(5);
   next.back().second.back().opportunity_id = opportunities_.back() + 1000;  // no such row
   EXPECT_THROW(db::MatchStore(*conn_, kBulk).save_matches(next), pqxx::foreign_key_violation);
