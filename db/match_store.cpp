@@ -105,7 +105,7 @@ matching::Opportunity opportunity_from(const pqxx::row& r) {
 // A need without its territory's area, which many needs share (1,924 of
 // the benchmark's 9,549 needs name one of 9 territories): sent once per need,
 // the areas were 36 MB of the needs' answer and a point on the surface of a
-// large polygon computed per need (territory_areas reads them once).
+// large polygon computed per need (needs_from reads them once).
 const SelectList& need_columns() {
   static const SelectList list{
       {"id", "n.id"},
@@ -389,7 +389,8 @@ bool needs_have_matches(pqxx::work& w) {
 }  // namespace
 
 void MatchStore::save_matches(const ByNeed& by_need) {
-  // The new matches and the needs they replace go in through COPY; two
+  // The new matches and the needs they replace go in through COPY (the
+  // pairs straight into matches at a first computation, below); two
   // statements then retire the pairs that fell out and upsert the others.
   pqxx::work w(conn_);
   w.exec("CREATE TEMP TABLE match_needs (need_id bigint PRIMARY KEY) ON COMMIT DROP");
