@@ -4,6 +4,7 @@
 // sees them, and the matches table, whose statuses people set and the
 // engine never overwrites.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,9 +14,20 @@
 
 namespace terrier::db {
 
+// When a save writes many new pairs (a first `match --all`), the matches'
+// foreign keys are set aside and validated by one join each: checked row by
+// row they cost 2.6 s of the 87,603 pairs' 3.6 s insert (docs/benchmarks.md).
+// Only if the tables can be locked within `lock_wait`; otherwise, and for
+// fewer pairs, each row is checked as it is written.
+struct BulkMatchOptions {
+  std::size_t from_new_pairs = 20'000;
+  std::chrono::milliseconds lock_wait{1000};
+};
+
 class MatchStore {
  public:
-  explicit MatchStore(pqxx::connection_base& conn) : conn_(conn) {}
+  explicit MatchStore(pqxx::connection_base& conn, BulkMatchOptions bulk = {})
+      : conn_(conn), bulk_(bulk) {}
 
   // Opportunities that may be matched ("disponible"), optionally inside a
   // territory (circle, EPCI, commune or département slug).
@@ -38,7 +50,7 @@ class MatchStore {
   // longer in the list are kept, marked still_valid = false.
   void save_need_matches(long long need_id, const std::vector<matching::Match>& matches);
   // The same for many needs, in one transaction (one commit, not one per
-  // need).
+  // need): all or nothing, the bulk path (BulkMatchOptions) included.
   void save_matches(const std::vector<std::pair<long long, std::vector<matching::Match>>>& by_need);
 
   // Sets a match's status (proposé, contacté, visite, accord, refusé).
@@ -48,6 +60,7 @@ class MatchStore {
 
  private:
   pqxx::connection_base& conn_;
+  BulkMatchOptions bulk_;
 };
 
 }  // namespace terrier::db

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "db/copy_row.hpp"
+#include "db/foreign_keys.hpp"
 
 namespace terrier::db {
 namespace {
@@ -47,8 +48,7 @@ void match_stored_rows(pqxx::work& w, const std::string& s, const std::string& t
 // private table. A failure rolls the drops back with the rows.
 struct SetAside {
   std::vector<std::string> index_definitions;
-  std::vector<std::pair<std::string, std::string>> foreign_keys;  // name, definition
-  std::string private_table;
+  ForeignKeys private_keys;
 };
 
 // Every index of `table` but the unique ones: building each once after the
@@ -65,31 +65,8 @@ void drop_secondary_indexes(pqxx::work& w, const std::string& table, SetAside& a
   }
 }
 
-// The private table's foreign keys: checked row by row they cost as much as
-// the private rows' insert itself (a lookup per row); added back, each is
-// validated by one join.
-void drop_private_foreign_keys(pqxx::work& w, const std::string& private_table, SetAside& aside) {
-  if (private_table.empty()) return;
-  aside.private_table = private_table;
-  for (const auto& row :
-       w.exec_params("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                     "WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname",
-                     private_table)) {
-    w.exec0(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", w.quote_name(private_table),
-                        w.quote_name(row[0].as<std::string>())));
-    aside.foreign_keys.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
-  }
-}
-
 void restore_indexes(pqxx::work& w, const SetAside& aside) {
   for (const auto& definition : aside.index_definitions) w.exec0(definition);
-}
-
-void restore_foreign_keys(pqxx::work& w, const SetAside& aside) {
-  for (const auto& [name, definition] : aside.foreign_keys) {
-    w.exec0(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", w.quote_name(aside.private_table),
-                        w.quote_name(name), definition));
-  }
 }
 
 // Runs `statement` with more memory for its sorts, then restores the
@@ -319,7 +296,9 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
                                spec.table)[0]
                     .as<long long>()) {
     drop_secondary_indexes(w, spec.table, aside);
-    drop_private_foreign_keys(w, spec.private_table, aside);
+    // The private table's keys: checked row by row they cost as much as the
+    // private rows' insert itself.
+    if (!spec.private_table.empty()) aside.private_keys = drop_foreign_keys(w, spec.private_table);
   }
   // New rows are numbered in the file's order but written in spatial order
   // (the geohash of their geometry, a Z-order curve): a bbox's rows then
@@ -354,7 +333,7 @@ MergeCounts StagingStore::merge(const TableSpec& spec, const std::string& source
   match_stored_rows(w, s, t, "target_id = t.id");
 
   upsert_private(spec);
-  restore_foreign_keys(w, aside);
+  restore_foreign_keys(w, aside.private_keys);
 
   if (sync) {
     counts.deleted =

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/huge_pages.hpp"
 #include "core/vocabulary.hpp"
 #include "geo/geos.hpp"
 #include "matching/area_cells.hpp"
@@ -229,6 +230,9 @@ MatchEngine::MatchEngine(std::vector<Opportunity> opportunities, MatchConfig con
   std::vector<double> lon, lat;
   std::vector<std::uint8_t> kind;
   std::vector<std::uint32_t> available;
+  reserve_in_huge_pages(lon, opportunities_.size());
+  reserve_in_huge_pages(lat, opportunities_.size());
+  reserve_in_huge_pages(available, opportunities_.size());
   for (std::size_t i = 0; i < opportunities_.size(); ++i) {
     const Opportunity& o = opportunities_[i];
     if (o.status != vocabulary::kAvailable) continue;  // may_match refuses the others
@@ -249,6 +253,7 @@ MatchEngine::MatchEngine(std::vector<Opportunity> opportunities, MatchConfig con
     kind.push_back(it->second);
   }
   index_->grid = PointGrid(lon, lat, kind, static_cast<int>(index_->kinds.size()));
+  reserve_in_huge_pages(index_->hot, available.size());
   index_->hot.resize(available.size());
   for (std::uint32_t pos = 0; pos < available.size(); ++pos) {
     const Opportunity& o = opportunities_[available[index_->grid.order(pos)]];
