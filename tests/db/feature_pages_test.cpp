@@ -37,8 +37,8 @@ class FeaturePagesDemo : public ImportTest {
       pqxx::nontransaction n(*conn_);
       n.exec0("ANALYZE opportunities");
     }
-    snapshot_ = std::make_shared<const db::OpportunitySnapshot>(
-        db::load_opportunity_snapshot(*conn_));
+    snapshot_ =
+        std::make_shared<const db::OpportunitySnapshot>(db::load_opportunity_snapshot(*conn_));
   }
 
   // Boxes over the demo's points: a grid at several sizes, and the region.
@@ -123,8 +123,8 @@ TEST_F(FeaturePagesDemo, PagesWithTheCopyAreThePagesWithoutIt) {
           // for the cost); estimated past a limit of 5.
           for (auto counting : {Counting{100000, 5000}, Counting{100000, 30}, Counting{5, 5000}}) {
             SCOPED_TRACE(std::string(role_name(role)) + " " + std::to_string(b[0]) + "," +
-                         std::to_string(b[1]) + " side " + std::to_string(b[2] - b[0]) +
-                         " limit " + std::to_string(limit) + " offset " + std::to_string(offset) +
+                         std::to_string(b[1]) + " side " + std::to_string(b[2] - b[0]) + " limit " +
+                         std::to_string(limit) + " offset " + std::to_string(offset) +
                          " count limit " + std::to_string(counting.limit) + " cost " +
                          std::to_string(counting.cost));
             db::FeatureQuery q;
