@@ -126,8 +126,9 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   const bool small = table >= 0 && table <= static_cast<double>(query.small_table_rows);
   long long estimate = static_cast<long long>(table);
   bool count = true;
-  // A bbox of points: PostGIS's spatial statistics bound its rows (the
-  // other filters only remove some) without planning a statement. EXPLAIN
+  // A bbox of points: the tiles' copy of the opportunities (no round trip),
+  // else PostGIS's spatial statistics, bound its rows (the other filters
+  // only remove some) without planning a statement. EXPLAIN
   // took a sixth of PostgreSQL's time under the benchmark's pages (perf,
   // docs/benchmarks.md); this asks only when the bound is not low enough to
   // count (a row read at random costs at most a page: 4).
