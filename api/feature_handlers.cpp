@@ -72,6 +72,9 @@ Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) 
   auto collection = collection_or_404(ctx.segments[2]);
   auto query = parse_items_query(collection, ctx.params, config.limits);
   query.role = ctx.role;
+  if (collection == db::Collection::opportunities && ctx.tiles) {
+    query.snapshot = ctx.tiles->snapshot();
+  }
   auto conn = pool.acquire();
   if (query.filters.territory && !db::territory_known(*conn, *query.filters.territory)) {
     throw bad_request(fmt::format("territory: no circle, EPCI, commune or département '{}'",

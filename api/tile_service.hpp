@@ -44,6 +44,8 @@ class TileService {
   // The tile's bytes (empty: no feature), from the cache or computed.
   std::shared_ptr<const std::string> tile(ConnectionPool& pool, const db::FeatureQuery& query,
                                           int z, int x, int y, const std::string& key);
+  // The in-memory copy of the opportunities (null while none is loaded).
+  std::shared_ptr<const db::OpportunitySnapshot> snapshot() const;
 
  private:
   void listen();
@@ -54,7 +56,6 @@ class TileService {
   std::string clusters(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x, int y);
   std::string points(ConnectionPool& pool, const db::FeatureQuery& query, int z, int x, int y);
   std::int32_t reverify_cutoff(ConnectionPool& pool);
-  std::shared_ptr<const db::OpportunitySnapshot> snapshot() const;
 
   TileConfig config_;
   TileCache cache_;

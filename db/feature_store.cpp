@@ -16,6 +16,7 @@
 #include "core/text.hpp"
 #include "db/feature_sql.hpp"
 #include "db/geojson_writer.hpp"
+#include "db/tile_snapshot.hpp"
 
 namespace terrier::db {
 using namespace feature_sql;  // NOLINT: the builders are this file's vocabulary
@@ -125,8 +126,9 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   const bool small = table >= 0 && table <= static_cast<double>(query.small_table_rows);
   long long estimate = static_cast<long long>(table);
   bool count = true;
-  // A bbox of points: PostGIS's spatial statistics bound its rows (the
-  // other filters only remove some) without planning a statement. EXPLAIN
+  // A bbox of points: the tiles' copy of the opportunities (no round trip),
+  // else PostGIS's spatial statistics, bound its rows (the other filters
+  // only remove some) without planning a statement. EXPLAIN
   // took a sixth of PostgreSQL's time under the benchmark's pages (perf,
   // docs/benchmarks.md); this asks only when the bound is not low enough to
   // count (a row read at random costs at most a page: 4).
@@ -136,16 +138,24 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   if (!small && points && query.bbox && query.bbox_srid == 4326) {
     const auto& b = *query.bbox;
     double bound = -1;
-    try {
-      bound = table * exec_prepared_text(
-                          r,
-                          "SELECT _postgis_selectivity($1::regclass, 'geom', ST_MakeEnvelope("
-                          "$2::float8, $3::float8, $4::float8, $5::float8, 4326))",
-                          {collection_name(query.collection), number(b[0]), number(b[1]),
-                           number(b[2]), number(b[3])})[0][0]
-                          .as<double>();
-    } catch (const pqxx::sql_error&) {
-      // No statistics gathered yet: the planner decides, as for any filter.
+    if (query.snapshot && query.collection == Collection::opportunities) {
+      // Counted in memory past what the choices below need to know.
+      const auto enough = static_cast<std::size_t>(
+          std::max(std::min(static_cast<double>(cap), query.exact_count_cost / 4),
+                   20.0 * static_cast<double>(query.limit + query.offset)));
+      bound = static_cast<double>(rows_in_box(*query.snapshot, query.role, b, enough));
+    } else {
+      try {
+        bound = table * exec_prepared_text(
+                            r,
+                            "SELECT _postgis_selectivity($1::regclass, 'geom', ST_MakeEnvelope("
+                            "$2::float8, $3::float8, $4::float8, $5::float8, 4326))",
+                            {collection_name(query.collection), number(b[0]), number(b[1]),
+                             number(b[2]), number(b[3])})[0][0]
+                            .as<double>();
+      } catch (const pqxx::sql_error&) {
+        // No statistics gathered yet: the planner decides, as for any filter.
+      }
     }
     if (bound >= 0 && bound <= static_cast<double>(cap) && 4 * bound <= query.exact_count_cost) {
       estimate = static_cast<long long>(bound);
@@ -167,29 +177,35 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
     // city) keep the key walk: 500 of their rows come quickly.
     order = s.id + " + 0";
   }
+  // Bounded: past the limit the estimate is enough.
+  const std::string count_sql =
+      fmt::format("SELECT count(*) FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x",
+                  fmt::arg("from", s.from), fmt::arg("where", w.sql()), fmt::arg("cap", cap + 1));
+  // A page the planner or the bbox's bound expects to be full carries its
+  // count in a last column: an uncorrelated subquery, run once when the
+  // first row is read, in the same round trip as the page (the dense pages
+  // made the slowest requests with four round trips).
+  const bool count_inline = count && !small && query.limit > 0 &&
+                            estimate >= static_cast<long long>(query.limit + query.offset);
   // The page first: a page that is not full is the last one, and its
   // count is known without counting.
   const pqxx::result rows = exec_prepared_text(
       r,
-      fmt::format("SELECT {cols} FROM {from}{where} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-                  fmt::arg("cols", s.columns), fmt::arg("from", s.from), fmt::arg("where", w.sql()),
-                  fmt::arg("order", order), fmt::arg("limit", query.limit),
-                  fmt::arg("offset", query.offset)),
+      fmt::format("SELECT {cols}{count} FROM {from}{where} ORDER BY {order} LIMIT {limit} OFFSET "
+                  "{offset}",
+                  fmt::arg("cols", s.columns),
+                  fmt::arg("count", count_inline ? ", (" + count_sql + ")" : std::string()),
+                  fmt::arg("from", s.from), fmt::arg("where", w.sql()), fmt::arg("order", order),
+                  fmt::arg("limit", query.limit), fmt::arg("offset", query.offset)),
       w.params());
   FeaturePage page;
   const bool last_page = rows.size() < query.limit && (!rows.empty() || query.offset == 0);
   if (last_page) {
     page.matched = static_cast<long long>(query.offset + rows.size());
+  } else if (count && count_inline && !rows.empty()) {
+    page.matched = rows[0][rows.columns() - 1].as<long long>();
   } else if (count) {
-    // Bounded: past the limit the estimate is enough.
-    page.matched =
-        exec_prepared_text(
-            r,
-            fmt::format("SELECT count(*) FROM (SELECT 1 FROM {from}{where} LIMIT {cap}) x",
-                        fmt::arg("from", s.from), fmt::arg("where", w.sql()),
-                        fmt::arg("cap", cap + 1)),
-            where_params)[0][0]
-            .as<long long>();
+    page.matched = exec_prepared_text(r, count_sql, where_params)[0][0].as<long long>();
   }
   if (!last_page && (!count || page.matched > cap)) {
     if (small) estimate = plan().first;  // counted past the limit: the planner says how many

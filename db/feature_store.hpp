@@ -6,6 +6,7 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@
 namespace terrier::db {
 
 enum class Collection { places, opportunities, needs, territories };
+
+struct OpportunitySnapshot;  // db/tile_snapshot.hpp
 
 const char* collection_name(Collection c);
 std::optional<Collection> parse_collection(const std::string& name);
@@ -61,6 +64,12 @@ struct FeatureQuery {
   // confidential fields, the "attributes" (the columns of its file that feed
   // no field), so that a sheet re-imports unchanged.
   bool spreadsheet = false;
+  // The tiles' copy of the opportunities, when the server keeps one: how
+  // many points a bbox holds is read there instead of asking PostGIS's
+  // statistics (a round trip per page; the choice it feeds, how to count
+  // and order, does not change the answer, so a copy a write has not yet
+  // reached only makes a page slower).
+  std::shared_ptr<const OpportunitySnapshot> snapshot;
 };
 
 struct FeaturePage {

@@ -113,16 +113,24 @@ void append_json_value(std::string& out, JsonKind kind, const pqxx::field& f) {
 
 void append_feature(std::string& out, const FeatureColumns& layout, const pqxx::row& row,
                     pqxx::row::size_type first) {
+  // The columns through one iterator, which is itself the field it points
+  // at: row[i] builds a field that holds a copy of the result (an atomic
+  // reference count), 2.5 % of the benchmark's samples for 11,000 fields a
+  // page (perf, docs/benchmarks.md).
+  auto column = row.begin() + first;
+  const pqxx::field* f = column.operator->();
   out += R"({"type":"Feature","id":)";
-  append_json_value(out, layout.id_kind, row[first]);
+  append_json_value(out, layout.id_kind, *f);
+  ++column;
   out += R"(,"geometry":)";
-  append_json_value(out, JsonKind::json, row[first + 1]);
+  append_json_value(out, JsonKind::json, *f);
+  ++column;
   out += R"(,"properties":{)";
-  for (std::size_t i = 0; i < layout.names.size(); ++i) {
+  for (std::size_t i = 0; i < layout.names.size(); ++i, ++column) {
     if (i) out += ',';
     append_json_string(out, layout.names[i]);
     out += ':';
-    append_json_value(out, layout.kinds[i], row[static_cast<pqxx::row::size_type>(first + 2 + i)]);
+    append_json_value(out, layout.kinds[i], *f);
   }
   out += "}}";
 }

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -304,6 +305,49 @@ SnapshotFilter keep_all() {
   SnapshotFilter out;
   out.visibilities = ~0u;
   return out;
+}
+
+std::size_t rows_in_box(const OpportunitySnapshot& s, Role role, const std::array<double, 4>& box,
+                        std::size_t enough) {
+  const std::uint32_t visibilities =
+      mask_of(vocabulary::kVisibilities, readable_visibilities(role));
+  // The float boxes PostGIS's && compares, the box's and each point's, so
+  // that a point on an edge counts as SQL counts it.
+  const float xmin = float_down(box[0]), ymin = float_down(box[1]);
+  const float xmax = float_up(box[2]), ymax = float_up(box[3]);
+  auto inside = [&](std::size_t i) {
+    return float_down(s.lon[i]) <= xmax && float_up(s.lon[i]) >= xmin &&
+           float_down(s.lat[i]) <= ymax && float_up(s.lat[i]) >= ymin;
+  };
+  std::size_t n = 0;
+  // The box lies in at most 2 × 2 aligned squares of the Z-order curve at
+  // least as wide as it, each one contiguous range of the snapshot.
+  const WorldPoint top_left = world_point(xmin, ymax), bottom_right = world_point(xmax, ymin);
+  const std::uint32_t side =
+      std::max(bottom_right.x - top_left.x, bottom_right.y - top_left.y) | 1u;
+  const int shift = std::min(31, static_cast<int>(std::bit_width(side)));
+  for (std::uint64_t ty = top_left.y >> shift; ty <= bottom_right.y >> shift; ++ty) {
+    for (std::uint64_t tx = top_left.x >> shift; tx <= bottom_right.x >> shift; ++tx) {
+      const std::uint64_t x0 = tx << shift, y0 = ty << shift,
+                          last = (std::uint64_t{1} << shift) - 1;
+      const auto [begin, end] = code_range(
+          s, z_order(static_cast<std::uint32_t>(x0), static_cast<std::uint32_t>(y0)),
+          z_order(static_cast<std::uint32_t>(x0 + last), static_cast<std::uint32_t>(y0 + last)), 0,
+          s.size());
+      for (std::size_t i = begin; i < end && n <= enough; ++i) {
+        if ((visibilities >> s.visibility[i] & 1u) && inside(i)) ++n;
+      }
+    }
+  }
+  for (std::size_t f = 0; f < s.footprints.size() && n <= enough; ++f) {
+    const std::size_t i = s.footprints[f];
+    const auto& b = s.footprint_boxes[f];
+    if ((visibilities >> s.visibility[i] & 1u) && !inside(i) && b[0] <= xmax && b[2] >= xmin &&
+        b[1] <= ymax && b[3] >= ymin) {
+      ++n;
+    }
+  }
+  return n;
 }
 
 std::vector<Cluster> cluster_tile(const OpportunitySnapshot& s, const SnapshotFilter& filter, int z,

@@ -144,6 +144,14 @@ struct Cluster {
   std::size_t first = 0;       // the snapshot's index of its point, when count = 1
 };
 
+// How many of the opportunities a role may read have their point in a
+// lon/lat box, or a footprint whose box reaches it: at least the rows a
+// bbox query of the role keeps, whatever its other filters, and without a
+// statement (the items' pages choose how to count and order by it).
+// Counting stops past `enough`.
+std::size_t rows_in_box(const OpportunitySnapshot& s, Role role, const std::array<double, 4>& box,
+                        std::size_t enough);
+
 // The clusters of tile z/x/y: the points the filter keeps, summed per cell,
 // each placed at its points' mean (a lone point at its own position).
 std::vector<Cluster> cluster_tile(const OpportunitySnapshot& s, const SnapshotFilter& filter, int z,
