@@ -56,11 +56,28 @@ export async function refreshCount() {
   }
 }
 
+// Whether the detail layer shows the current view: "pending" from a move or a
+// change of person until refreshDetail has drawn (or given up on) the view's
+// opportunities, then "ready". The browser tests wait on it; a person sees
+// the points appear.
+export function markDetailPending() {
+  document.body.dataset.detail = "pending";
+}
+
+function markDetailReady() {
+  document.body.dataset.detail = "ready";
+}
+
 // At DETAIL_ZOOM and above, the visible opportunities come from /ogcapi with
 // every attribute the role may read.
 export async function refreshDetail() {
   const { map } = view;
-  if (map.getZoom() < DETAIL_ZOOM || !state.layers.has("opportunities")) return;
+  if (map.getZoom() < DETAIL_ZOOM || !state.layers.has("opportunities")) {
+    detailRequest?.abort();
+    markDetailReady();
+    return;
+  }
+  markDetailPending();
   detailRequest?.abort();
   detailRequest = new AbortController();
   const b = map.getBounds();
@@ -72,8 +89,12 @@ export async function refreshDetail() {
     for (const f of page.features) f.properties.tenure = f.properties.tenures?.[0] ?? null;
     state.setDetail(page);
     setData("opportunities-detail", page);
+    markDetailReady();
   } catch (e) {
-    if (e.name !== "AbortError") console.warn("opportunités du cadre :", e.message);
+    // An aborted request was replaced by a newer one, which marks the view.
+    if (e.name === "AbortError") return;
+    console.warn("opportunités du cadre :", e.message);
+    markDetailReady();
   }
 }
 

@@ -129,14 +129,21 @@ export async function ready(page) {
   await idle(page);
 }
 
-// Waits until the map has drawn everything it asked for.
+// Waits until the map has drawn everything it asked for: its tiles, and the
+// detail layer's opportunities for the current view (fetched by the page
+// itself after a move or a change of person, which the map does not track).
 export async function idle(page) {
   await page.evaluate(
     () =>
       new Promise((resolve) => {
         const map = window.terrier.map;
-        const check = () =>
-          map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once("idle", check);
+        const check = () => {
+          if (!map.loaded() || !map.areTilesLoaded() || map.isMoving()) return map.once("idle", check);
+          // Once the detail's data is set, the first test above waits for it
+          // to be drawn.
+          if (document.body.dataset.detail === "pending") return setTimeout(check, 50);
+          resolve();
+        };
         check();
       }),
   );
@@ -155,8 +162,8 @@ export async function signInWithToken(page, role) {
 }
 
 export async function jump(page, view) {
+  // jumpTo fires moveend at once, which marks the detail layer pending.
   await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
-  await page.waitForTimeout(300); // moveend handlers (the detail layer) start
   await idle(page);
 }
 
