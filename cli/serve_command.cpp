@@ -13,7 +13,6 @@
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "core/password.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
 #include "matching/config.hpp"
@@ -54,9 +53,6 @@ int serve(const Settings& settings, const ServeArgs& args) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // The dummy hash an unknown address is checked against, computed now: the
-  // first such sign-in must not take twice as long as a wrong password.
-  password::dummy_hash();
   api::ConnectionPool pool(url, args.pool_size, args.statement_timeout_ms);
   api::ImportRunnerConfig import_config;
   import_config.database_url = url;

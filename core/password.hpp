@@ -15,10 +15,14 @@ std::string hash(const std::string& password);
 // True when `password` matches `stored`. A malformed stored string is false.
 bool verify(const std::string& stored, const std::string& password);
 
-// A hash of a random password, computed once: checked against when there is
-// no account (or no password yet), so that an unknown address takes as long
-// to refuse as a wrong password.
+// A hash of a password nobody knows, with hash()'s limits: checked against
+// when there is no account (or no password yet), so that an unknown address
+// takes as long to refuse as a wrong password.
 const std::string& dummy_hash();
+
+// Whether `stored` was hashed with the limits hash() uses today (what a
+// verification against it costs).
+bool has_current_limits(const std::string& stored);
 
 // How many hashes may run at the same time (64 MiB each).
 constexpr int kMaxConcurrentHashes = 2;
