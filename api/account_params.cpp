@@ -122,4 +122,48 @@ TokenBody TokenBody::parse(const std::string& body) {
   return b;
 }
 
+SearchBody SearchBody::parse(const std::string& body, bool creating) {
+  auto j = object_body(body, {"name", "query", "email"});
+  SearchBody b;
+  b.name =
+      text(j, "name",
+           creating ? "Donnez un nom à la recherche (par exemple « Lens, 300 m² »)." : nullptr);
+  if (b.name) {
+    *b.name = text::trim(*b.name);
+    if (b.name->empty()) {
+      throw field_error("name", "Donnez un nom à la recherche (par exemple « Lens, 300 m² »).");
+    }
+    if (text::utf8_length(*b.name) > 200) {
+      throw field_error("name", "Le nom dépasse 200 caractères.");
+    }
+  }
+  b.query = text(j, "query", creating ? "La recherche à enregistrer manque (query)." : nullptr);
+  if (b.query && b.query->size() > 4000) {
+    throw field_error("query", "La recherche dépasse 4 000 caractères.");
+  }
+  if (j.contains("email")) {
+    if (!j["email"].is_boolean()) throw field_error("email", "Ce champ vaut true ou false.");
+    b.email = j["email"].get<bool>();
+  } else if (creating) {
+    b.email = false;
+  }
+  if (!creating && !b.name && !b.query && !b.email) {
+    throw bad_request("Rien à modifier : name, query ou email.");
+  }
+  return b;
+}
+
+NeedFeedBody NeedFeedBody::parse(const std::string& body) {
+  auto j = body.empty() ? json::object() : object_body(body, {"min_score"});
+  NeedFeedBody b;
+  if (auto it = j.find("min_score"); it != j.end() && !it->is_null()) {
+    if (!it->is_number()) throw field_error("min_score", "Le score minimal est un nombre.");
+    b.min_score = it->get<double>();
+    if (!(b.min_score >= 0 && b.min_score <= 100)) {
+      throw field_error("min_score", "Le score minimal est compris entre 0 et 100.");
+    }
+  }
+  return b;
+}
+
 }  // namespace terrier::api

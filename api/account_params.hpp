@@ -4,6 +4,7 @@
 // tokens), parsed and validated: a refused field is a 400 naming it, with a
 // French detail the page shows next to that field.
 
+#include <optional>
 #include <string>
 
 #include "db/user_store.hpp"
@@ -53,6 +54,21 @@ struct UserPatchBody {
 struct TokenBody {
   std::string name;
   static TokenBody parse(const std::string& body);
+};
+
+// POST /api/searches {"name", "query", "email"?}; PATCH the same, each
+// optional.
+struct SearchBody {
+  std::optional<std::string> name;
+  std::optional<std::string> query;
+  std::optional<bool> email;
+  static SearchBody parse(const std::string& body, bool creating);
+};
+
+// POST /api/needs/{id}/feed {"min_score"?}
+struct NeedFeedBody {
+  double min_score = 0;
+  static NeedFeedBody parse(const std::string& body);
 };
 
 }  // namespace terrier::api

@@ -44,6 +44,29 @@ long long id_or_404(const std::string& s, const char* what) {
   }
   return std::stoll(s);
 }
+Response created(const nlohmann::json& body) {
+  Response r = json_response(body.dump());
+  r.status = 201;
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+long long require_person(const Context& ctx) {
+  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "Connectez-vous d'abord.");
+  if (!ctx.user_id) {
+    throw Problem(403, "Forbidden",
+                  "Ce jeton n'appartient à personne : connectez-vous avec un compte.");
+  }
+  return *ctx.user_id;
+}
+
 db::Collection collection_or_404(const std::string& id) {
   auto c = db::parse_collection(id);
   if (!c) throw not_found(fmt::format("no collection '{}'", id));

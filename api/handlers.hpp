@@ -5,6 +5,7 @@
 // them. Each handler parses and validates its parameters, calls the
 // data-access layer and shapes the response.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,13 @@ Response json_response(std::string body, const char* type = "application/json");
 Response problem_response(int status, const std::string& title, const std::string& detail,
                           const std::string& extensions = "");
 long long id_or_404(const std::string& s, const char* what);
+// 201 with a JSON body that caches must not keep (it may hold a secret shown
+// once); 204 without a body.
+Response created(const nlohmann::json& body);
+Response no_content();
+// The account behind the request (a session, or a personal token): 401
+// without credentials, 403 for a shared token, which belongs to nobody.
+long long require_person(const Context& ctx);
 db::Collection collection_or_404(const std::string& id);
 
 // feature_handlers.cpp
@@ -71,6 +79,16 @@ Response post_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& c
 Response delete_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response lookup_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response accept_invitation(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
+// alert_handlers.cpp: saved searches, their feeds, a need's feed
+Response list_searches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_search(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response patch_search(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response delete_search(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response renew_search_feed(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response mark_search_seen(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response create_need_feed(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response feed(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // user_handlers.cpp: accounts (admins) and personal tokens
 Response list_users(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

@@ -28,6 +28,7 @@ const std::vector<std::pair<const char*, const char*>> kTags = {
     {"Tuiles", "Les tuiles vectorielles de la carte"},
     {"Session et comptes", "Connexion, invitations et comptes"},
     {"Jetons", "Les jetons personnels des scripts et de QGIS"},
+    {"Alertes", "Les recherches enregistrées, leurs flux Atom et leurs envois par e-mail"},
     {"Saisie", "Créer, modifier et supprimer opportunités et besoins"},
     {"Correspondances et suivi", "Les correspondances entre besoins et opportunités, leur suivi"},
     {"Sollicitations", "Les sollicitations reçues par le groupe foncier"},

@@ -352,6 +352,24 @@ json json_body_schema(Body body) {
     case Body::token:
       return object_schema({{"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}}},
                            {"name"});
+    case Body::search:
+    case Body::search_patch: {
+      json s = object_schema({{"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+                              {"query",
+                               {{"type", "string"},
+                                {"maxLength", 4000},
+                                {"description",
+                                 "Les filtres de la page, comme son adresse les écrit "
+                                 "(kind=bureau&surface_min=300)"}}},
+                              {"email", {{"type", "boolean"}}}},
+                             body == Body::search ? std::vector<std::string>{"name", "query"}
+                                                  : std::vector<std::string>{});
+      if (body == Body::search_patch) s["minProperties"] = 1;
+      return s;
+    }
+    case Body::need_feed:
+      return object_schema({{"min_score", {{"type", "number"}, {"minimum", 0}, {"maximum", 100}}}},
+                           {});
     case Body::match_update: {
       json status = string_enum_of(vocabulary::kMatchStatuses);
       json s =

@@ -404,4 +404,18 @@ RequestListParams parse_request_list_params(const std::map<std::string, std::str
   return out;
 }
 
+// A saved search's query: what the page wrote in its address. Its filters
+// are the opportunities' items filters, read by the same parser; the page's
+// other parameters (layers, colours, base map, the feature it showed) say
+// nothing about which opportunities fit, and are kept but not read.
+db::FeatureFilters parse_saved_query(std::string_view query, const Limits& limits) {
+  if (!query.empty() && query.front() == '?') query.remove_prefix(1);
+  const auto& names = filter_names(db::Collection::opportunities);
+  std::map<std::string, std::string> filters;
+  for (auto& [name, value] : parse_query(query)) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) filters[name] = value;
+  }
+  return parse_items_query(db::Collection::opportunities, filters, limits).filters;
+}
+
 }  // namespace terrier::api

@@ -41,6 +41,11 @@ db::FeatureQuery parse_items_query(db::Collection collection,
                                    const std::map<std::string, std::string>& params,
                                    const Limits& limits);
 
+// A saved search's query (the page's query string, '?' optional): its
+// opportunities' filters, read as the items read them; the page's own
+// parameters (layers, color, …) are ignored. Throws Problem 400 like the items.
+db::FeatureFilters parse_saved_query(std::string_view query, const Limits& limits);
+
 // One item (/ogcapi/collections/{c}/items/{id}): its output CRS ("crs");
 // "f" is the format, always JSON.
 struct ItemParams {

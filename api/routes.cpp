@@ -12,6 +12,7 @@ namespace {
 constexpr const char* kService = "Service";
 constexpr const char* kAccounts = "Session et comptes";
 constexpr const char* kTokens = "Jetons";
+constexpr const char* kAlerts = "Alertes";
 constexpr const char* kOgc = "OGC API – Features";
 constexpr const char* kTiles = "Tuiles";
 constexpr const char* kMatches = "Correspondances et suivi";
@@ -158,6 +159,83 @@ const std::vector<Route>& routes() {
         .access = Access::account,
         .statuses = {204, 403, 404},
         .types = {}}},
+      {"GET",
+       {"api", "searches"},
+       list_searches,
+       {.id = "list_searches",
+        .tag = kAlerts,
+        .summary =
+            "Mes recherches enregistrées, avec le nombre de nouveautés depuis ma dernière visite",
+        .access = Access::account,
+        .statuses = {200, 403}}},
+      {"POST",
+       {"api", "searches"},
+       create_search,
+       {.id = "create_search",
+        .tag = kAlerts,
+        .summary = "Enregistrer une recherche (les filtres de la page) ; l'adresse de son flux "
+                   "n'est donnée qu'une fois",
+        .access = Access::account,
+        .body = Body::search,
+        .statuses = {201, 400, 403}}},
+      {"PATCH",
+       {"api", "searches", "{}"},
+       patch_search,
+       {.id = "update_search",
+        .tag = kAlerts,
+        .summary = "Renommer une recherche, changer ses filtres ou ses envois par e-mail",
+        .names = {"search_id"},
+        .access = Access::account,
+        .body = Body::search_patch,
+        .statuses = {200, 400, 403, 404}}},
+      {"DELETE",
+       {"api", "searches", "{}"},
+       delete_search,
+       {.id = "delete_search",
+        .tag = kAlerts,
+        .summary = "Supprimer une recherche enregistrée (son flux s'arrête)",
+        .names = {"search_id"},
+        .access = Access::account,
+        .statuses = {204, 403, 404},
+        .types = {}}},
+      {"POST",
+       {"api", "searches", "{}", "feed"},
+       renew_search_feed,
+       {.id = "renew_search_feed",
+        .tag = kAlerts,
+        .summary = "Une nouvelle adresse pour le flux d'une recherche (l'ancienne ne répond plus)",
+        .names = {"search_id"},
+        .access = Access::account,
+        .statuses = {201, 403, 404}}},
+      {"POST",
+       {"api", "searches", "{}", "seen"},
+       mark_search_seen,
+       {.id = "mark_search_seen",
+        .tag = kAlerts,
+        .summary = "J'ai consulté cette recherche : son compteur de nouveautés repart de zéro",
+        .names = {"search_id"},
+        .access = Access::account,
+        .statuses = {204, 403, 404},
+        .types = {}}},
+      {"POST",
+       {"api", "needs", "{}", "feed"},
+       create_need_feed,
+       {.id = "create_need_feed",
+        .tag = kAlerts,
+        .summary = "Un flux des nouvelles propositions d'un besoin, au-dessus d'un score",
+        .names = {"need_id"},
+        .access = Access::account,
+        .body = Body::need_feed,
+        .statuses = {201, 400, 403, 404}}},
+      {"GET",
+       {"feeds", "{}"},
+       feed,
+       {.id = "get_feed",
+        .tag = kAlerts,
+        .summary = "Le flux Atom privé d'une recherche ou d'un besoin (l'adresse est la clé)",
+        .names = {"secret.atom"},
+        .statuses = {200, 404},
+        .types = {"application/atom+xml"}}},
       {"GET",
        {"api", "map-config"},
        map_config,
@@ -542,8 +620,8 @@ const std::vector<Route>& routes() {
 
 bool route_matches(const Route& route, const std::vector<std::string>& segments) {
   if (route.pattern.size() == 1 && std::string(route.pattern[0]) == "**") {
-    static const std::vector<std::string> api_roots = {"ogcapi", "api", "tiles", "metrics",
-                                                       "healthz"};
+    static const std::vector<std::string> api_roots = {"ogcapi",  "api",     "tiles",
+                                                       "metrics", "healthz", "feeds"};
     return segments.empty() ||
            std::find(api_roots.begin(), api_roots.end(), segments[0]) == api_roots.end();
   }

@@ -43,6 +43,9 @@ enum class Body {
   new_user,            // NewUserBody
   user_patch,          // UserPatchBody
   token,               // TokenBody
+  search,              // SearchBody (creating)
+  search_patch,        // SearchBody (changing)
+  need_feed,           // NeedFeedBody
   match_update,        // followup_handlers' parse_status_update
   request_fields,      // request_handlers' draft_of
   opportunity_fields,  // write_handlers: fields, or a GeoJSON Feature

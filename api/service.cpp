@@ -21,6 +21,11 @@
 namespace terrier::api {
 namespace {
 
+// A feed's address is its secret: never in a log.
+std::string loggable_path(const std::string& path) {
+  return path.starts_with("/feeds/") ? std::string("/feeds/***") : path;
+}
+
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> out;
   for (const auto& s : text::split_any(path, {"/"})) out.push_back(percent_decode(s));
@@ -228,7 +233,8 @@ Response Service::handle(const Request& request) {
     // (57P01 and the rest of class 57) is temporary: 503, and the client
     // may try again. Anything else is a fault of ours: 500. Neither says
     // which statement or table was involved.
-    log::error("{} {}: [{}] {}", request.method, request.path, e.sqlstate(), first_line(e.what()));
+    log::error("{} {}: [{}] {}", request.method, loggable_path(request.path), e.sqlstate(),
+               first_line(e.what()));
     if (e.sqlstate().rfind("57", 0) == 0) {
       response = problem_response(503, "Service Unavailable",
                                   "the database did not answer in time; try again");
@@ -238,7 +244,7 @@ Response Service::handle(const Request& request) {
           problem_response(500, "Internal Server Error", "the request failed; it was logged");
     }
   } catch (const std::exception& e) {
-    log::error("{} {}: {}", request.method, request.path, first_line(e.what()));
+    log::error("{} {}: {}", request.method, loggable_path(request.path), first_line(e.what()));
     response = problem_response(500, "Internal Server Error", "the request failed; it was logged");
   }
   if (personal) make_private(response);

@@ -100,7 +100,9 @@ json permissions_json(const Context& ctx) {
           {"settable_visibilities", settable},
           {"export_requests", may_export_requests(ctx.role)},
           {"export_territories", export_scope},
-          {"set_match_status", may_set_match_status(ctx.role)}};
+          {"set_match_status", may_set_match_status(ctx.role)},
+          // Saved searches and feeds belong to a person (an account).
+          {"save_searches", ctx.user_id.has_value()}};
 }
 
 }  // namespace

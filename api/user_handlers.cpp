@@ -22,17 +22,6 @@ void require_user_manager(const Context& ctx) {
   }
 }
 
-// The routes of a person's own tokens need a person (a session, or a
-// personal token), not a shared token.
-long long require_person(const Context& ctx) {
-  if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "Connectez-vous d'abord.");
-  if (!ctx.user_id) {
-    throw Problem(403, "Forbidden",
-                  "Ce jeton n'appartient à personne : connectez-vous avec un compte.");
-  }
-  return *ctx.user_id;
-}
-
 void require_token_manager(const Context& ctx) {
   if (ctx.role == Role::anonymous) throw Problem(401, "Unauthorized", "Connectez-vous d'abord.");
   if (!may_manage_others_tokens(ctx.role)) {
@@ -51,20 +40,6 @@ json tokens_json(const std::vector<db::PersonalToken>& tokens) {
                    {"last_used_at", t.last_used_at ? json(*t.last_used_at) : json(nullptr)}});
   }
   return out;
-}
-
-Response no_content() {
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
-}
-
-Response created(const json& body) {
-  Response r = json_response(body.dump());
-  r.status = 201;
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
 }
 
 }  // namespace

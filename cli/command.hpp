@@ -28,7 +28,7 @@ using Command = std::function<int(const Settings&)>;
 using Define = void (*)(CLI::App& app, Command& chosen);
 
 // The place of each command in `terrier --help`.
-enum class Order { db, migrate, backup, import, match, serve, export_, token, user };
+enum class Order { db, migrate, backup, import, match, serve, alerts, export_, token, user };
 
 struct Registration {
   Registration(Order order, Define define);

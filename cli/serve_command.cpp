@@ -2,14 +2,19 @@
 
 #include <fmt/core.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "api/import_runner.hpp"
 #include "api/pool.hpp"
 #include "api/server.hpp"
 #include "api/service.hpp"
 #include "api/tile_service.hpp"
+#include "cli/alerts_command.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -18,6 +23,56 @@
 #include "matching/config.hpp"
 
 namespace terrier::cli {
+
+namespace {
+
+// --alerts-every: the digests on a timer, on their own connection, until
+// the server stops. Another process's run at the same moment is skipped
+// (api::send_digests takes a lock in PostgreSQL).
+class DigestTimer {
+ public:
+  DigestTimer(std::string url, api::DigestRunConfig config, std::chrono::minutes every)
+      : thread_([this, url = std::move(url), config = std::move(config), every] {
+          run(url, config, every);
+        }) {}
+  ~DigestTimer() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  DigestTimer(const DigestTimer&) = delete;
+  DigestTimer& operator=(const DigestTimer&) = delete;
+
+ private:
+  void run(const std::string& url, const api::DigestRunConfig& config, std::chrono::minutes every) {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
+      lock.unlock();
+      try {
+        auto conn = db::connect(url);
+        auto report = api::send_digests(*conn, config);
+        for (const auto& p : report.problems) log::warn("alerts: {}", p);
+        if (report.messages > 0 || report.failed > 0) {
+          log::info("alerts: {} message(s) sent, {} item(s), {} failed", report.messages,
+                    report.items, report.failed);
+        }
+      } catch (const std::exception& e) {
+        log::error("alerts: the digests' run failed: {}", first_line(e.what()));
+      }
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
 
 int serve(const Settings& settings, const ServeArgs& args) {
   std::string url = database_url(settings);
@@ -60,6 +115,10 @@ int serve(const Settings& settings, const ServeArgs& args) {
   api::ImportRunner imports(import_config);
   api::TileService tiles(tile_config);
   api::Service service(service_config, pool, &imports, &tiles);
+  std::optional<DigestTimer> digests;
+  if (args.alerts_every_min > 0) {
+    digests.emplace(url, digest_config(settings), std::chrono::minutes(args.alerts_every_min));
+  }
   api::Server server(server_config, service);
   server.start();
   fmt::print(
@@ -71,6 +130,7 @@ int serve(const Settings& settings, const ServeArgs& args) {
   sigwait(&signals, &signal_number);
   log::info("signal {}: finishing the requests in flight", signal_number);
   server.shutdown_gracefully();
+  digests.reset();
   // An import still running gets its grace, then is cancelled: its
   // transaction rolls back and its record says so.
   imports.stop(std::chrono::seconds(args.import_grace_s));
@@ -102,6 +162,9 @@ const Registration kServe{
               "--cluster-max-zoom", args.cluster_max_zoom,
               "Opportunities' tiles carry clusters up to this zoom (default 11; -1: never)")
           ->check(CLI::Range(-1, 16));
+      serve->add_option("--alerts-every", args.alerts_every_min,
+                        "Send the saved searches' e-mail digests every MINUTES (needs "
+                        "TERRIER_SMTP_URL and TERRIER_MAIL_FROM; default: never)");
       serve->add_option("--tile-cache", args.tile_cache_mb,
                         "Megabytes of tiles kept in memory (default 16; 0: none)");
       serve->callback(

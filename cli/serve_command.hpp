@@ -17,8 +17,10 @@ struct ServeArgs {
   long long exact_count_limit = 100000;
   int import_workers = 2;
   int import_grace_s = 10;
-  int cluster_max_zoom = 11;       // opportunities' tiles carry clusters up to this zoom
-  std::size_t tile_cache_mb = 16;  // SIGTERM waits this long for running imports, then cancels them
+  int cluster_max_zoom = 11;  // opportunities' tiles carry clusters up to this zoom
+  std::size_t tile_cache_mb = 16;
+  int alerts_every_min = 0;  // e-mail digests every this many minutes (0: never)  // SIGTERM waits
+                             // this long for running imports, then cancels them
 };
 
 // `terrier serve`: runs until SIGTERM or SIGINT, then drains and exits 0.

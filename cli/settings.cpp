@@ -68,6 +68,8 @@ Settings Settings::from_environment() {
     s.public_url = *url;
     while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
   }
+  if (auto url = env("TERRIER_SMTP_URL")) s.smtp_url = *url;
+  if (auto from = env("TERRIER_MAIL_FROM")) s.mail_from = *from;
   if (auto trust = env("TERRIER_TRUST_PROXY")) {
     if (*trust != "0" && *trust != "1") throw ConfigError("TERRIER_TRUST_PROXY: 0 or 1");
     s.trust_proxy = *trust == "1";

@@ -38,6 +38,10 @@ struct Settings {
   // links the command line writes in exported sheets ("Lien Terrier"); the
   // server links to the address it was asked at.
   std::string public_url = "http://127.0.0.1:8080";
+  // TERRIER_SMTP_URL (smtp://host:port, smtps://user:password@host:port) and
+  // TERRIER_MAIL_FROM: where alert digests are sent from; none: no e-mail.
+  std::string smtp_url;
+  std::string mail_from;
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

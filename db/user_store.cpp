@@ -115,6 +115,16 @@ Invited reset_user(pqxx::connection_base& conn, long long user_id, const std::st
       "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL "
       "RETURNING id",
       user_id);
+  // And the feeds' addresses: the thief may have copied them. The person
+  // makes new ones once signed in again (their old links answer 404).
+  w.exec_params(
+      "UPDATE saved_searches SET feed_sha256 = sha256(convert_to(gen_random_uuid()::text || "
+      "clock_timestamp()::text, 'UTF8')) WHERE user_id = $1",
+      user_id);
+  w.exec_params(
+      "UPDATE need_feeds SET feed_sha256 = sha256(convert_to(gen_random_uuid()::text || "
+      "clock_timestamp()::text, 'UTF8')) WHERE user_id = $1",
+      user_id);
   std::string token = new_invitation(w, user_id);
   json tokens = json::array();
   for (const auto& row : revoked) tokens.push_back(row[0].as<long long>());

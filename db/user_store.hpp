@@ -68,7 +68,7 @@ Invited invite_user(pqxx::connection_base& conn, const NewUser& user, const std:
 
 // A new invitation for an existing account: earlier invitations are revoked,
 // the password is forgotten, the sessions ended and the personal API tokens
-// revoked. Throws AccountError
+// revoked, and the addresses of the feeds changed. Throws AccountError
 // (404) for an unknown account, (409) for a disabled one.
 Invited reset_user(pqxx::connection_base& conn, long long user_id, const std::string& actor);
 

@@ -391,6 +391,18 @@ const std::vector<PageField> kTokenPage = {
     {.field = "created_at", .label = "Créé le"},
     {.field = "last_used_at", .label = "Dernière utilisation"},
 };
+// A saved search (api/alert_handlers).
+const std::vector<PageField> kSearchPage = {
+    {.field = "name",
+     .label = "Nom de la recherche",
+     .control = Control::text,
+     .required = true,
+     .maxlength = 200,
+     .placeholder = "par exemple « Lens, 300 m² »"},
+    {.field = "new_count", .label = "Nouveautés"},
+    {.field = "email", .label = "Recevoir par e-mail"},
+    {.field = "created_at", .label = "Enregistrée le"},
+};
 
 // Where a refusal names a field otherwise than the page's list does: every
 // way of giving a location is the form's one "Emplacement", and the commune
@@ -451,7 +463,7 @@ const char* control_name(Control control) {
 
 const std::vector<const char*>& page_entities() {
   static const std::vector<const char*> entities = {"opportunity", "need",    "place", "request",
-                                                    "match",       "account", "token"};
+                                                    "match",       "account", "token", "search"};
   return entities;
 }
 
@@ -464,6 +476,7 @@ const std::vector<PageField>& page_fields(std::string_view entity) {
   if (entity == "match") return kMatchPage;
   if (entity == "account") return kAccountPage;
   if (entity == "token") return kTokenPage;
+  if (entity == "search") return kSearchPage;
   return none;
 }
 

@@ -53,7 +53,7 @@ struct PageField {
 };
 
 // The entities the page shows: "opportunity", "need", "place", "request",
-// "match", "account", "token".
+// "match", "account", "token", "search".
 const std::vector<const char*>& page_entities();
 // The fields of one of them (empty for an unknown one).
 const std::vector<PageField>& page_fields(std::string_view entity);

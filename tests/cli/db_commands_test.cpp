@@ -79,8 +79,9 @@ class TempHome {
 TEST(CliCommands, HelpListsEveryCommandInOrderAndEachAnswersItsOwnHelp) {
   auto help = run_terrier("--help");
   ASSERT_EQ(help.exit_code, 0) << help.output;
-  const std::vector<std::string> commands = {"db",    "migrate", "backup", "restore", "import",
-                                             "match", "serve",   "export", "token",   "user"};
+  const std::vector<std::string> commands = {"db",     "migrate", "backup", "restore",
+                                             "import", "match",   "serve",  "alerts",
+                                             "export", "token",   "user"};
   std::size_t from = help.output.find("Subcommands:");
   ASSERT_NE(from, std::string::npos) << help.output;
   for (const auto& c : commands) {

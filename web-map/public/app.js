@@ -15,11 +15,12 @@ import { extendPanels, openCircle, openNeed, openOpportunity } from "./features.
 import { fillCircleSelects, fillFilterForm, wireFilters } from "./filters.js";
 import { editButton, wireEditing } from "./forms-hooks.js";
 import { wireFollowup } from "./followup.js";
-import { applyFilters, loadOverlays, refreshCount, refreshDetail } from "./layers.js";
+import { applyFilters, loadOverlays, markDetailPending, refreshCount, refreshDetail } from "./layers.js";
 import { openLink, openPendingLink, readLink, wireLinks } from "./links.js";
 import { Panel } from "./panel.js";
 import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
+import { needFeedBlock, wireSearches } from "./searches.js";
 import { loadSession, onSessionChange, showSession, wireSignIn } from "./session.js";
 import { state } from "./state.js";
 import { labelFields, mapConfig, setConfig } from "./catalogue.js";
@@ -43,6 +44,7 @@ const CLICKABLE = [
 // rights.
 async function reloadForRole() {
   const { map, panel } = view;
+  markDetailPending();
   await loadOverlays();
   map.setStyle(buildStyle(state), { diff: false });
   showSession();
@@ -204,6 +206,7 @@ async function start() {
   wireAccount();
   wireRequests();
   wireSearch();
+  wireSearches();
   wireLinks();
   wireClicks();
   // The editing forms and the import (forms*.js, import.js): while a form is
@@ -223,6 +226,7 @@ async function start() {
   });
   window.terrier.editing = editing;
   extendPanels((kind, feature) => editButton(panel, editing, kind, feature));
+  extendPanels((kind, feature) => needFeedBlock(panel, kind, feature));
   onSessionChange((s) => editing.showFor(s));
   onSessionChange((s) => {
     if (s.may?.export_territories === "circle" && state.circle) $("export-territory").value = state.circle;
@@ -230,7 +234,11 @@ async function start() {
   });
   showSession();
   renderLegend($("legend"), state);
-  map.on("moveend", debounce(refreshDetail, 150));
+  const refreshDetailSoon = debounce(refreshDetail, 150);
+  map.on("moveend", () => {
+    markDetailPending();
+    refreshDetailSoon();
+  });
   refreshCount();
   await new Promise((resolve) => map.once("load", resolve));
   refreshDetail();
