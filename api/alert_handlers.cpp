@@ -23,7 +23,6 @@ using nlohmann::json;
 // How many entries a feed lists.
 constexpr std::size_t kFeedEntries = 50;
 
-
 std::string feed_url(const Context& ctx, const std::string& secret) {
   return fmt::format("{}/feeds/{}.atom", ctx.base_url, secret);
 }
@@ -39,8 +38,12 @@ db::FeatureFilters saved_filters(const std::string& query, const ServiceConfig& 
 }
 
 json search_json(const db::SavedSearch& s, long long new_count) {
-  return {{"id", s.id},         {"name", s.name},       {"query", s.query},
-          {"email", s.email},   {"created_at", s.created_at}, {"seen_at", s.seen_at},
+  return {{"id", s.id},
+          {"name", s.name},
+          {"query", s.query},
+          {"email", s.email},
+          {"created_at", s.created_at},
+          {"seen_at", s.seen_at},
           {"new_count", new_count}};
 }
 
@@ -55,8 +58,6 @@ long long new_count(pqxx::connection_base& conn, const Context& ctx, const db::S
   return db::count_changed_opportunities(conn, ctx.role, filters, config.limits.reverify_months,
                                          s.seen_at);
 }
-
-
 
 Problem no_search(long long id) {
   return not_found(fmt::format("Vous n'avez pas de recherche enregistrée {}.", id));

@@ -66,7 +66,8 @@ std::string field_word(std::string_view name) {
   const auto* f = opportunity_field(name);
   if (!f) return std::string(name);
   std::string label = f->label;
-  if (!label.empty() && label[0] >= 'A' && label[0] <= 'Z') label[0] = static_cast<char>(label[0] - 'A' + 'a');
+  if (!label.empty() && label[0] >= 'A' && label[0] <= 'Z')
+    label[0] = static_cast<char>(label[0] - 'A' + 'a');
   return label;
 }
 
@@ -175,8 +176,9 @@ std::string atom_feed(const db::Feed& feed, const std::vector<db::AlertItem>& it
   out += fmt::format("  <title>{}</title>\n", escaped(feed_title(feed)));
   out += fmt::format(
       "  <subtitle>{}</subtitle>\n",
-      escaped(feed.search ? "Les opportunités nouvelles ou modifiées qui répondent à cette recherche"
-                          : "Les nouvelles opportunités proposées pour ce besoin"));
+      escaped(feed.search
+                  ? "Les opportunités nouvelles ou modifiées qui répondent à cette recherche"
+                  : "Les nouvelles opportunités proposées pour ce besoin"));
   out += fmt::format("  <id>{}</id>\n", escaped(id));
   out += fmt::format("  <updated>{}</updated>\n", updated);
   out += fmt::format("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
@@ -208,11 +210,13 @@ DigestMail digest_mail(
   std::size_t total = 0;
   for (const auto& [search, items] : searches) total += items.size();
   DigestMail mail;
-  mail.subject = total == 1 ? "Terrier : 1 opportunité nouvelle ou modifiée"
-                            : fmt::format("Terrier : {} opportunités nouvelles ou modifiées", total);
+  mail.subject = total == 1
+                     ? "Terrier : 1 opportunité nouvelle ou modifiée"
+                     : fmt::format("Terrier : {} opportunités nouvelles ou modifiées", total);
   std::string hello = owner.name.empty() ? "Bonjour," : fmt::format("Bonjour {},", owner.name);
-  mail.text = hello + "\n\nVoici ce qui a changé depuis votre dernier envoi dans vos recherches "
-                      "enregistrées.\n";
+  mail.text = hello +
+              "\n\nVoici ce qui a changé depuis votre dernier envoi dans vos recherches "
+              "enregistrées.\n";
   mail.html = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>" +
               escaped(mail.subject) + "</title></head><body>\n<p>" + escaped(hello) +
               "</p>\n<p>Voici ce qui a changé depuis votre dernier envoi dans vos recherches "
@@ -225,9 +229,9 @@ DigestMail digest_mail(
     for (const auto& item : items) {
       mail.text += fmt::format("\n- {}\n  {}\n  {}\n", item_title(item), item_summary(item),
                                item_link(item, base_url));
-      mail.html += fmt::format("<li><a href=\"{}\">{}</a><br>{}</li>\n",
-                               escaped(item_link(item, base_url)), escaped(item_title(item)),
-                               escaped(item_summary(item)));
+      mail.html +=
+          fmt::format("<li><a href=\"{}\">{}</a><br>{}</li>\n", escaped(item_link(item, base_url)),
+                      escaped(item_title(item)), escaped(item_summary(item)));
     }
     mail.html += "</ul>\n";
   }

@@ -73,9 +73,8 @@ DigestRunReport send_digests(pqxx::connection_base& conn, const DigestRunConfig&
                                               d.search.id, person.owner.email, p.what()));
         continue;
       }
-      auto items = db::digest_items(conn, person.owner.role, filters,
-                                    config.limits.reverify_months, d.search.id, d.look_back_from,
-                                    config.max_items);
+      auto items = db::digest_items(conn, person.owner.role, filters, config.limits.reverify_months,
+                                    d.search.id, d.look_back_from, config.max_items);
       if (items.empty()) {
         quiet.push_back(d.search.id);
         continue;

@@ -21,8 +21,8 @@ std::string iso(const std::string& column) {
   return fmt::format("to_char({} AT TIME ZONE 'UTC', {})", column, kIso);
 }
 
-const std::string kSearchColumns = fmt::format(
-    "s.id, s.name, s.query, s.email, {}, {}", iso("s.created_at"), iso("s.seen_at"));
+const std::string kSearchColumns =
+    fmt::format("s.id, s.name, s.query, s.email, {}, {}", iso("s.created_at"), iso("s.seen_at"));
 
 SavedSearch search_from(const pqxx::row& r, int at = 0) {
   SavedSearch s;
@@ -61,7 +61,9 @@ void audit_search(pqxx::work& w, long long user_id, const char* action, long lon
 }
 
 // A new feed secret: 256 random bits, shown once, kept as its SHA-256.
-std::string new_secret() { return random_hex(32); }
+std::string new_secret() {
+  return random_hex(32);
+}
 
 // The commune's name of an opportunity (o).
 const char* const kCommuneName =
@@ -226,41 +228,57 @@ std::optional<Feed> find_feed(pqxx::connection_base& conn, const std::string& se
   return f;
 }
 
-std::vector<AlertItem> changed_opportunities(pqxx::connection_base& conn, Role role,
-                                             const FeatureFilters& filters, int reverify_months,
-                                             const std::optional<std::string>& since,
-                                             std::size_t limit) {
-  const Collection c = Collection::opportunities;
-  Sql s = sql_for(c, role, 4326, reverify_months);
+namespace {
+
+// The opportunities `role` reads that fit `filters` and changed after
+// `since`: the items' per-role feature and filters (feature_sql).
+struct Changed {
+  Sql s;
   Where w;
-  restrict_to_role(w, c, role);
-  add_filters(w, s, c, filters, reverify_months);
-  if (since) w.add("o.alert_changed_at > " + w.param(*since) + "::timestamptz");
+};
+
+Changed changed_since(Role role, const FeatureFilters& filters, int reverify_months,
+                      const std::optional<std::string>& since) {
+  const Collection c = Collection::opportunities;
+  Changed q{sql_for(c, role, 4326, reverify_months), {}};
+  restrict_to_role(q.w, c, role);
+  add_filters(q.w, q.s, c, filters, reverify_months);
+  if (since) q.w.add("o.alert_changed_at > " + q.w.param(*since) + "::timestamptz");
+  return q;
+}
+
+std::vector<AlertItem> read_changed(pqxx::connection_base& conn, const Changed& q,
+                                    const char* order, std::size_t limit) {
   std::string sql = fmt::format(
       "SELECT o.id, {} AS changed_at, o.alert_changes AS changes, {} AS feature, {} AS commune "
-      "FROM {}{} ORDER BY o.alert_changed_at DESC, o.id DESC LIMIT {}",
-      iso("o.alert_changed_at"), s.select, kCommuneName, s.from, w.sql(), limit);
+      "FROM {}{} ORDER BY {} LIMIT {}",
+      iso("o.alert_changed_at"), q.s.select, kCommuneName, q.s.from, q.w.sql(), order, limit);
   pqxx::read_transaction r(conn);
   std::vector<AlertItem> out;
-  for (const auto& row : r.exec_params(sql, pqxx::prepare::make_dynamic_params(w.params()))) {
+  for (const auto& row : r.exec_params(sql, pqxx::prepare::make_dynamic_params(q.w.params()))) {
     out.push_back(item_from(row));
   }
   return out;
 }
 
+}  // namespace
+
+std::vector<AlertItem> changed_opportunities(pqxx::connection_base& conn, Role role,
+                                             const FeatureFilters& filters, int reverify_months,
+                                             const std::optional<std::string>& since,
+                                             std::size_t limit) {
+  return read_changed(conn, changed_since(role, filters, reverify_months, since),
+                      "o.alert_changed_at DESC, o.id DESC", limit);
+}
+
 long long count_changed_opportunities(pqxx::connection_base& conn, Role role,
                                       const FeatureFilters& filters, int reverify_months,
                                       const std::string& since) {
-  const Collection c = Collection::opportunities;
-  Sql s = sql_for(c, role, 4326, reverify_months);
-  Where w;
-  restrict_to_role(w, c, role);
-  add_filters(w, s, c, filters, reverify_months);
-  w.add("o.alert_changed_at > " + w.param(since) + "::timestamptz");
+  auto q = changed_since(role, filters, reverify_months, since);
   pqxx::read_transaction r(conn);
   return r
-      .exec_params1("SELECT count(*) FROM opportunities o" + w.sql(),
-                    pqxx::prepare::make_dynamic_params(w.params()))[0]
+      .exec_params1("SELECT count(*) FROM opportunities o" + q.w.sql(),
+                    pqxx::prepare::make_dynamic_params(q.w.params()))[0]
       .as<long long>();
 }
 
@@ -293,11 +311,11 @@ std::vector<AlertItem> new_matches(pqxx::connection_base& conn, Role role, long 
 std::vector<DigestSearch> digest_searches(pqxx::connection_base& conn) {
   pqxx::read_transaction r(conn);
   std::vector<DigestSearch> out;
-  auto rows = r.exec(fmt::format(
-      "SELECT {}, {}, {} FROM saved_searches s JOIN users u ON u.id = s.user_id "
-      "WHERE s.email AND {} ORDER BY u.id, lower(s.name), s.id",
-      kOwnerColumns, kSearchColumns,
-      iso("greatest(s.mailed_at - interval '1 hour', s.created_at)"), kActive));
+  auto rows =
+      r.exec(fmt::format("SELECT {}, {}, {} FROM saved_searches s JOIN users u ON u.id = s.user_id "
+                         "WHERE s.email AND {} ORDER BY u.id, lower(s.name), s.id",
+                         kOwnerColumns, kSearchColumns,
+                         iso("greatest(s.mailed_at - interval '1 hour', s.created_at)"), kActive));
   for (const auto& row : rows) {
     DigestSearch d;
     d.owner = owner_from(row, 0);
@@ -312,25 +330,11 @@ std::vector<AlertItem> digest_items(pqxx::connection_base& conn, Role role,
                                     const FeatureFilters& filters, int reverify_months,
                                     long long search_id, const std::string& since,
                                     std::size_t limit) {
-  const Collection c = Collection::opportunities;
-  Sql s = sql_for(c, role, 4326, reverify_months);
-  Where w;
-  restrict_to_role(w, c, role);
-  add_filters(w, s, c, filters, reverify_months);
-  w.add("o.alert_changed_at > " + w.param(since) + "::timestamptz");
-  w.add("NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.search_id = " +
-        w.param(std::to_string(search_id)) +
-        "::bigint AND d.opportunity_id = o.id AND d.changed_at = o.alert_changed_at)");
-  std::string sql = fmt::format(
-      "SELECT o.id, {} AS changed_at, o.alert_changes AS changes, {} AS feature, {} AS commune "
-      "FROM {}{} ORDER BY o.alert_changed_at, o.id LIMIT {}",
-      iso("o.alert_changed_at"), s.select, kCommuneName, s.from, w.sql(), limit);
-  pqxx::read_transaction r(conn);
-  std::vector<AlertItem> out;
-  for (const auto& row : r.exec_params(sql, pqxx::prepare::make_dynamic_params(w.params()))) {
-    out.push_back(item_from(row));
-  }
-  return out;
+  auto q = changed_since(role, filters, reverify_months, since);
+  q.w.add("NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.search_id = " +
+          q.w.param(std::to_string(search_id)) +
+          "::bigint AND d.opportunity_id = o.id AND d.changed_at = o.alert_changed_at)");
+  return read_changed(conn, q, "o.alert_changed_at, o.id", limit);
 }
 
 void record_digest(pqxx::connection_base& conn, const AlertOwner& owner,

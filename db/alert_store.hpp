@@ -63,10 +63,10 @@ struct Feed {
 // An opportunity that changed (or appeared), as the role reads it.
 struct AlertItem {
   long long id = 0;
-  std::string changed_at;             // ISO 8601 with microseconds, UTC
-  std::vector<std::string> changes;   // status, rent_eur_month, …; empty: new
-  nlohmann::json properties;          // what the role reads, as the items give them
-  std::optional<std::string> commune; // the commune's name, when known
+  std::string changed_at;              // ISO 8601 with microseconds, UTC
+  std::vector<std::string> changes;    // status, rent_eur_month, …; empty: new
+  nlohmann::json properties;           // what the role reads, as the items give them
+  std::optional<std::string> commune;  // the commune's name, when known
   // A need's feed: the match.
   std::optional<long long> match_id;
   std::optional<double> score;

@@ -29,7 +29,8 @@ const std::string kFitting = R"({"type": "Feature",
                  "owner_name": "SCI Solférino Secrète"}})";
 
 // The page's query string: filters, and the page's own parameters.
-const std::string kQuery = "kind=atelier,bureau&surface_min=100&layers=opportunities,needs&color=tenure";
+const std::string kQuery =
+    "kind=atelier,bureau&surface_min=100&layers=opportunities,needs&color=tenure";
 
 // The SMTP receiver (tests/support/smtp_receiver.py) in its own process.
 class SmtpReceiver {
@@ -109,7 +110,8 @@ class AlertsTest : public AccountTest {
   // The path of a feed's address.
   static std::string path_of(const std::string& url) {
     std::smatch m;
-    EXPECT_TRUE(std::regex_match(url, m, std::regex(R"(^http://127\.0\.0\.1:\d+(/feeds/[0-9a-f]{64}\.atom)$)")))
+    EXPECT_TRUE(std::regex_match(
+        url, m, std::regex(R"(^http://127\.0\.0\.1:\d+(/feeds/[0-9a-f]{64}\.atom)$)")))
         << url;
     return m.size() > 1 ? m[1].str() : "";
   }
@@ -141,8 +143,8 @@ class AlertsTest : public AccountTest {
     }
   }
 
-  HttpResponse write(const std::string& method, const std::string& target,
-                     const std::string& body, const std::string& extra = "") {
+  HttpResponse write(const std::string& method, const std::string& target, const std::string& body,
+                     const std::string& extra = "") {
     std::string h = "Authorization: Bearer " + admin_ + "\r\nContent-Type: application/json\r\n" +
                     "Content-Length: " + std::to_string(body.size()) + "\r\n" + extra;
     return http_request(port_, method, target, h, body);
@@ -162,11 +164,11 @@ class AlertsTest : public AccountTest {
   }
 
   CommandResult send_digests(int smtp_port) {
-    return run_terrier("alerts send", "TERRIER_DATABASE_URL=" + db_.url() +
-                                          " TERRIER_SMTP_URL=smtp://127.0.0.1:" +
-                                          std::to_string(smtp_port) +
-                                          " TERRIER_MAIL_FROM=terrier@example.org"
-                                          " TERRIER_PUBLIC_URL=https://terrier.example.org");
+    return run_terrier("alerts send",
+                       "TERRIER_DATABASE_URL=" + db_.url() +
+                           " TERRIER_SMTP_URL=smtp://127.0.0.1:" + std::to_string(smtp_port) +
+                           " TERRIER_MAIL_FROM=terrier@example.org"
+                           " TERRIER_PUBLIC_URL=https://terrier.example.org");
   }
 
   std::string admin_;
@@ -220,17 +222,18 @@ TEST_F(AlertsTest, ASavedSearchsFeedListsWhatNewlyFitsAtOnceWithOnlyWhatTheRoleR
   ASSERT_EQ(seen_by_foundation["entries"].size(), 2u) << seen_by_foundation.dump();
   EXPECT_EQ(seen_by_foundation["entries"][0]["link"],
             fmt::format("http://127.0.0.1:{}/?opportunity={}", port_, hidden));
-  EXPECT_NE(seen_by_foundation["raw"].get<std::string>().find("Propriétaire : SCI Solférino Secrète"),
-            std::string::npos);
+  EXPECT_NE(
+      seen_by_foundation["raw"].get<std::string>().find("Propriétaire : SCI Solférino Secrète"),
+      std::string::npos);
 
   // The page's counter: one new since the search was saved, none once opened.
   json listed = searches(member);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["new_count"], 1);
-  EXPECT_EQ(with_cookie("POST", fmt::format("/api/searches/{}/seen", mine["id"].get<long long>()),
-                        member)
-                .status,
-            204);
+  EXPECT_EQ(
+      with_cookie("POST", fmt::format("/api/searches/{}/seen", mine["id"].get<long long>()), member)
+          .status,
+      204);
   EXPECT_EQ(searches(member)[0]["new_count"], 0);
 
   // A change of status brings it back to the top, saying what changed; a
@@ -245,10 +248,10 @@ TEST_F(AlertsTest, ASavedSearchsFeedListsWhatNewlyFitsAtOnceWithOnlyWhatTheRoleR
             std::string::npos)
       << feed["entries"][0]["summary"];
   EXPECT_EQ(searches(member)[0]["new_count"], 1);
-  EXPECT_EQ(with_cookie("POST", fmt::format("/api/searches/{}/seen", mine["id"].get<long long>()),
-                        member)
-                .status,
-            204);
+  EXPECT_EQ(
+      with_cookie("POST", fmt::format("/api/searches/{}/seen", mine["id"].get<long long>()), member)
+          .status,
+      204);
   before = get("/ogcapi/collections/opportunities/items/" + fitting, admin_);
   ASSERT_EQ(write("PATCH", "/api/opportunities/" + fitting, R"({"address": "3 rue Solférino"})",
                   "If-Match: " + before.header("ETag") + "\r\n")
@@ -268,7 +271,8 @@ TEST_F(AlertsTest, SearchesAreOnesOwnAndRefuseWhatTheyCannotRead) {
                          json{{"name", "Château"}, {"query", "kind=château"}}.dump());
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(json::parse(bad.body)["field"], "query") << bad.body;
-  auto unnamed = with_cookie("POST", "/api/searches", member, json{{"query", "kind=bureau"}}.dump());
+  auto unnamed =
+      with_cookie("POST", "/api/searches", member, json{{"query", "kind=bureau"}}.dump());
   EXPECT_EQ(unnamed.status, 400);
   EXPECT_EQ(json::parse(unnamed.body)["field"], "name");
   EXPECT_EQ(send("GET", "/api/searches", "", "").status, 401);
@@ -302,8 +306,8 @@ TEST_F(AlertsTest, AFeedStopsWhenRenewedWhenTheAccountIsResetOrDisabled) {
   ASSERT_EQ(read_feed(mine["feed_url"])["status"], 200);
 
   // A new address: the old one answers 404 at once.
-  auto renewed = with_cookie("POST", fmt::format("/api/searches/{}/feed", mine["id"].get<long long>()),
-                             member);
+  auto renewed = with_cookie(
+      "POST", fmt::format("/api/searches/{}/feed", mine["id"].get<long long>()), member);
   ASSERT_EQ(renewed.status, 201) << renewed.body;
   std::string fresh = json::parse(renewed.body)["feed_url"];
   EXPECT_NE(fresh, mine["feed_url"]);
@@ -333,9 +337,10 @@ TEST_F(AlertsTest, AFeedStopsWhenRenewedWhenTheAccountIsResetOrDisabled) {
 TEST_F(AlertsTest, ANeedsFeedListsItsMatchesAboveTheScore) {
   std::string member = person("marie@example.org", "member");
   std::string need = add_matched_need();
-  long long matches = count("SELECT count(*) FROM matches m JOIN opportunities o ON o.id = "
-                            "m.opportunity_id WHERE m.need_id = " +
-                            need + " AND m.still_valid AND o.visibility = 'public'");
+  long long matches = count(
+      "SELECT count(*) FROM matches m JOIN opportunities o ON o.id = "
+      "m.opportunity_id WHERE m.need_id = " +
+      need + " AND m.still_valid AND o.visibility = 'public'");
   ASSERT_GT(matches, 0);
   auto made = with_cookie("POST", "/api/needs/" + need + "/feed", member, R"({"min_score": 0})");
   ASSERT_EQ(made.status, 201) << made.body;
@@ -356,9 +361,9 @@ TEST_F(AlertsTest, ANeedsFeedListsItsMatchesAboveTheScore) {
   auto high = with_cookie("POST", "/api/needs/" + need + "/feed", member, R"({"min_score": 100})");
   ASSERT_EQ(high.status, 201);
   EXPECT_TRUE(read_feed(json::parse(high.body)["feed_url"])["entries"].empty());
-  EXPECT_EQ(with_cookie("POST", "/api/needs/" + need + "/feed", member, R"({"min_score": 101})")
-                .status,
-            400);
+  EXPECT_EQ(
+      with_cookie("POST", "/api/needs/" + need + "/feed", member, R"({"min_score": 101})").status,
+      400);
   EXPECT_EQ(with_cookie("POST", "/api/needs/999999/feed", member, "{}").status, 404);
 }
 

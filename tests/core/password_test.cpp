@@ -26,7 +26,8 @@ TEST(Password, TheDummyHashCostsWhatARealOneCostsAndAcceptsNothingObvious) {
   const std::string& dummy = password::dummy_hash();
   EXPECT_TRUE(dummy.starts_with("$argon2id$v=19$"));
   EXPECT_TRUE(password::has_current_limits(dummy));
-  EXPECT_FALSE(password::has_current_limits("$argon2id$v=19$m=4096,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"));
+  EXPECT_FALSE(
+      password::has_current_limits("$argon2id$v=19$m=4096,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"));
   for (const char* guess : {"", "password", "terrier", "dummy", "0000000000000000"}) {
     EXPECT_FALSE(password::verify(dummy, guess)) << guess;
   }
