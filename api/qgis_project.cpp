@@ -63,8 +63,10 @@ Extent framed(Extent e) {
   double w = std::max(e.max_x - e.min_x, 1000.0) * 1.08;
   double h = std::max(e.max_y - e.min_y, 1000.0) * 1.08;
   double aspect = kMapWidth / kMapHeight;
-  if (w / h < aspect) w = h * aspect;
-  else h = w / aspect;
+  if (w / h < aspect)
+    w = h * aspect;
+  else
+    h = w / aspect;
   double cx = (e.min_x + e.max_x) / 2, cy = (e.min_y + e.max_y) / 2;
   return {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
 }
@@ -127,16 +129,16 @@ constexpr const char* kMapUuid = "6e0c1a52-7d3e-4b8e-9a51-0f3c2a9d7b10";
 
 std::string layout(const Project& p) {
   Extent e = framed(p.extent);
-  std::string page = fmt::format(
-      R"(<PageCollection><LayoutItem {}/></PageCollection>)",
-      item_head(65638, "2f1b0d44-1c55-4d2a-8f61-6a7b3c9e0a01", 0, 0, 297, 210, 0));
+  std::string page =
+      fmt::format(R"(<PageCollection><LayoutItem {}/></PageCollection>)",
+                  item_head(65638, "2f1b0d44-1c55-4d2a-8f61-6a7b3c9e0a01", 0, 0, 297, 210, 0));
   std::string map = fmt::format(
       R"(<LayoutItem {} keepLayerSet="false" followPreset="false" followPresetName="" )"
       R"(drawCanvasItems="true" mapRotation="0" mapFlags="0" labelMargin="0,mm" isTemporal="0">)"
       R"(<Extent xmin="{}" ymin="{}" xmax="{}" ymax="{}"/><crs>{}</crs><LayerSet/>)"
       R"(<AtlasMap atlasDriven="0" scalingMode="2" margin="0.1"/></LayoutItem>)",
-      item_head(65639, kMapUuid, kMapX, kMapY, kMapWidth, kMapHeight, 1), e.min_x, e.min_y,
-      e.max_x, e.max_y, kLambert93);
+      item_head(65639, kMapUuid, kMapX, kMapY, kMapWidth, kMapHeight, 1), e.min_x, e.min_y, e.max_x,
+      e.max_y, kLambert93);
   std::string legend = fmt::format(
       R"(<LayoutItem {} title="Légende" map_uuid="{{{}}}" resizeToContents="1" columnCount="1" )"
       R"(symbolWidth="6" symbolHeight="4" boxSpace="2" columnSpace="2" wrapChar="" )"

@@ -20,8 +20,8 @@ struct Extent {
 };
 
 struct Project {
-  std::string title;     // the territory's name: the layout's title
-  std::string gpkg;      // the GeoPackage's file name beside the project
+  std::string title;          // the territory's name: the layout's title
+  std::string gpkg;           // the GeoPackage's file name beside the project
   std::vector<Layer> layers;  // drawn in this order, the first at the bottom
   Extent extent;
 };

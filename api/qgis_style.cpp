@@ -92,13 +92,13 @@ std::string by_status(Value value, const std::string& fallback) {
 }
 
 std::string opportunity_symbol(const std::string& name, std::string_view color) {
-  std::string fill = by_status(
-      [&](const map_style::StatusStyle& s) { return quoted(rgba(color, s.opacity)); },
-      quoted(rgba(color, 0.9)));
+  std::string fill =
+      by_status([&](const map_style::StatusStyle& s) { return quoted(rgba(color, s.opacity)); },
+                quoted(rgba(color, 0.9)));
   std::string stroke = by_status(
       [](const map_style::StatusStyle& s) { return quoted(rgba(s.stroke)); }, "'255,255,255,255'");
-  std::string width = by_status(
-      [](const map_style::StatusStyle& s) { return mm(s.stroke_width); }, mm(1));
+  std::string width =
+      by_status([](const map_style::StatusStyle& s) { return mm(s.stroke_width); }, mm(1));
   return symbol("marker", name,
                 symbol_layer("SimpleMarker",
                              {{"name", "circle"},
@@ -166,10 +166,10 @@ std::string need_fill_opacity() {
 }
 
 std::string needs_renderer() {
-  std::string fill = symbol_layer("SimpleFill", {{"color", rgba(map_style::kNeedColor, 0.12)},
-                                                 {"style", "solid"},
-                                                 {"outline_style", "no"}},
-                                  {{"fillColor", need_fill_opacity()}});
+  std::string fill = symbol_layer(
+      "SimpleFill",
+      {{"color", rgba(map_style::kNeedColor, 0.12)}, {"style", "solid"}, {"outline_style", "no"}},
+      {{"fillColor", need_fill_opacity()}});
   std::string line = symbol_layer("SimpleLine", {{"line_color", rgba(map_style::kNeedColor)},
                                                  {"line_style", "dash"},
                                                  {"line_width", mm(1.5)},
@@ -181,15 +181,16 @@ std::string needs_renderer() {
 }
 
 std::string places_renderer() {
-  return single_renderer(symbol("marker", "0",
-                                symbol_layer("SimpleMarker", {{"name", "circle"},
-                                                              {"color", rgba(map_style::kPlaceColor)},
-                                                              {"outline_color", "255,255,255,255"},
-                                                              {"outline_style", "solid"},
-                                                              {"outline_width", mm(2)},
-                                                              {"outline_width_unit", "MM"},
-                                                              {"size", mm(14)},
-                                                              {"size_unit", "MM"}})));
+  return single_renderer(
+      symbol("marker", "0",
+             symbol_layer("SimpleMarker", {{"name", "circle"},
+                                           {"color", rgba(map_style::kPlaceColor)},
+                                           {"outline_color", "255,255,255,255"},
+                                           {"outline_style", "solid"},
+                                           {"outline_width", mm(2)},
+                                           {"outline_width_unit", "MM"},
+                                           {"size", mm(14)},
+                                           {"size_unit", "MM"}})));
 }
 
 std::string territory_renderer() {
@@ -312,17 +313,15 @@ std::string layer_qml(Layer layer) {
 namespace {
 
 std::string sld_fill(std::string_view color, double opacity) {
-  return fmt::format(
-      R"(<se:Fill><se:SvgParameter name="fill">{}</se:SvgParameter>)"
-      R"(<se:SvgParameter name="fill-opacity">{}</se:SvgParameter></se:Fill>)",
-      color, opacity);
+  return fmt::format(R"(<se:Fill><se:SvgParameter name="fill">{}</se:SvgParameter>)"
+                     R"(<se:SvgParameter name="fill-opacity">{}</se:SvgParameter></se:Fill>)",
+                     color, opacity);
 }
 
 std::string sld_stroke(std::string_view color, double pixels) {
-  return fmt::format(
-      R"(<se:Stroke><se:SvgParameter name="stroke">{}</se:SvgParameter>)"
-      R"(<se:SvgParameter name="stroke-width">{}</se:SvgParameter></se:Stroke>)",
-      color, pixels);
+  return fmt::format(R"(<se:Stroke><se:SvgParameter name="stroke">{}</se:SvgParameter>)"
+                     R"(<se:SvgParameter name="stroke-width">{}</se:SvgParameter></se:Stroke>)",
+                     color, pixels);
 }
 
 std::string sld_point(std::string_view color, double diameter) {
@@ -341,10 +340,9 @@ std::string sld_label(const char* field, std::string_view color) {
 
 std::string sld_rule(const std::string& title, const std::string& filter,
                      const std::string& symbolizers) {
-  return fmt::format(
-      R"(<se:Rule><se:Name>{0}</se:Name><se:Description><se:Title>{0}</se:Title>)"
-      R"(</se:Description>{1}{2}</se:Rule>)",
-      xml_escape(title), filter, symbolizers);
+  return fmt::format(R"(<se:Rule><se:Name>{0}</se:Name><se:Description><se:Title>{0}</se:Title>)"
+                     R"(</se:Description>{1}{2}</se:Rule>)",
+                     xml_escape(title), filter, symbolizers);
 }
 
 }  // namespace
@@ -359,9 +357,9 @@ std::string layer_sld(Layer layer) {
                            sld_label("name", map_style::kCircleColor));
       break;
     case Layer::places:
-      rules = sld_rule(layer_title(layer), "",
-                       sld_point(map_style::kPlaceColor, 14) +
-                           sld_label("name", map_style::kPlaceColor));
+      rules = sld_rule(
+          layer_title(layer), "",
+          sld_point(map_style::kPlaceColor, 14) + sld_label("name", map_style::kPlaceColor));
       break;
     case Layer::needs:
       rules = sld_rule(layer_title(layer), "",

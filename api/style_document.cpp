@@ -42,38 +42,59 @@ json match(const char* property, const std::array<std::string_view, N>& values,
   return expr;
 }
 
-json opportunity_layer() {
-  auto same = [](std::string_view v) { return std::string(v); };
+// One layer per kind, each of its colour (QGIS 3.22's converter reads no
+// "match" in a circle's colour; MapLibre reads both), then the kinds no
+// palette knows. Legacy filters: QGIS 3.22 reads them, MapLibre too.
+json opportunity_layers() {
   const auto& statuses = vocabulary::kOpportunityStatuses;
   const auto& styles = map_style::kStatusStyles;
   // The page's radius at the detail zoom (web-map/public/style.js).
   json surface = json::array(
-      {"sqrt", json::array({"coalesce", json::array({"get", "built_surface_m2"}),
-                            json::array({"/",
-                                         json::array({"coalesce",
-                                                      json::array({"get", "land_surface_m2"}),
-                                                      400}),
-                                         10})})});
-  return {{"id", "opportunities-tiles"},
-          {"type", "circle"},
-          {"source", "opportunities"},
-          {"source-layer", "opportunities"},
-          {"paint",
-           {{"circle-color", match("kind", vocabulary::kOpportunityKinds, map_style::kKindColors,
-                                   same, std::string(map_style::kOtherColor))},
-            {"circle-radius",
-             json::array({"interpolate", json::array({"linear"}), surface, 0, 2.5, 10, 4, 30, 7,
-                          100, 12})},
-            {"circle-opacity",
-             match("status", statuses, styles,
-                   [](const map_style::StatusStyle& s) { return s.opacity; }, 0.9)},
-            {"circle-stroke-color",
-             match("status", statuses, styles,
-                   [](const map_style::StatusStyle& s) { return std::string(s.stroke); },
-                   "#ffffff")},
-            {"circle-stroke-width",
-             match("status", statuses, styles,
-                   [](const map_style::StatusStyle& s) { return s.stroke_width; }, 1)}}}};
+      {"sqrt",
+       json::array(
+           {"coalesce", json::array({"get", "built_surface_m2"}),
+            json::array({"/",
+                         json::array({"coalesce", json::array({"get", "land_surface_m2"}), 400}),
+                         10})})});
+  json paint = {
+      {"circle-radius", json::array({"interpolate", json::array({"linear"}), surface, 0, 2.5, 10, 4,
+                                     30, 7, 100, 12})},
+      {"circle-opacity", match(
+                             "status", statuses, styles,
+                             [](const map_style::StatusStyle& s) { return s.opacity; }, 0.9)},
+      {"circle-stroke-color",
+       match(
+           "status", statuses, styles,
+           [](const map_style::StatusStyle& s) { return std::string(s.stroke); }, "#ffffff")},
+      {"circle-stroke-width",
+       match(
+           "status", statuses, styles,
+           [](const map_style::StatusStyle& s) { return s.stroke_width; }, 1)}};
+  // A cell of one opportunity, or any opportunity above the clusters' zooms.
+  json lone = json::array({"any", json::array({"!has", "count"}), json::array({"==", "count", 1})});
+  json layers = json::array();
+  json known = json::array({"!in", "kind"});
+  for (std::size_t i = 0; i < vocabulary::kOpportunityKinds.size(); ++i) {
+    std::string kind(vocabulary::kOpportunityKinds[i]);
+    known.push_back(kind);
+    json layer = {{"id", "opportunities-" + kind},
+                  {"type", "circle"},
+                  {"source", "opportunities"},
+                  {"source-layer", "opportunities"},
+                  {"filter", json::array({"all", json::array({"==", "kind", kind}), lone})},
+                  {"paint", paint}};
+    layer["paint"]["circle-color"] = std::string(map_style::kKindColors[i]);
+    layers.push_back(std::move(layer));
+  }
+  json other = {{"id", "opportunities-other"},
+                {"type", "circle"},
+                {"source", "opportunities"},
+                {"source-layer", "opportunities"},
+                {"filter", json::array({"all", known, lone})},
+                {"paint", paint}};
+  other["paint"]["circle-color"] = std::string(map_style::kOtherColor);
+  layers.push_back(std::move(other));
+  return layers;
 }
 
 json text_layout(const char* field, double size) {
@@ -83,9 +104,8 @@ json text_layout(const char* field, double size) {
 }
 
 json halo(std::string_view color) {
-  return {{"text-color", std::string(color)},
-          {"text-halo-color", "#ffffff"},
-          {"text-halo-width", 1.5}};
+  return {
+      {"text-color", std::string(color)}, {"text-halo-color", "#ffffff"}, {"text-halo-width", 1.5}};
 }
 
 }  // namespace
@@ -99,7 +119,8 @@ std::string map_style_document(const std::string& base_url) {
        vector_source(tiles_url(base_url, Collection::territories, "level=departement"), 0, 12)},
       {"communes",
        vector_source(tiles_url(base_url, Collection::territories, "level=commune"), 8, 12)},
-      {"circles", vector_source(tiles_url(base_url, Collection::territories, "level=circle"), 0, 12)},
+      {"circles",
+       vector_source(tiles_url(base_url, Collection::territories, "level=circle"), 0, 12)},
       {"needs", vector_source(tiles_url(base_url, Collection::needs), 0, 14)},
       {"places", vector_source(tiles_url(base_url, Collection::places), 0, 14)},
       {"opportunities", vector_source(tiles_url(base_url, Collection::opportunities), 0, 14)}};
@@ -118,10 +139,9 @@ std::string map_style_document(const std::string& base_url) {
   layers.back()["minzoom"] = 8;
   layers.back()["paint"] = {{"line-color", "#b3bcc2"}, {"line-width", 0.6}};
   layers.push_back(territories("departements-line", "line", "departements"));
-  layers.back()["paint"] = {
-      {"line-color", "#6b757c"},
-      {"line-width", json::array({"interpolate", json::array({"linear"}), json::array({"zoom"}), 6,
-                                  1, 12, 2.5})}};
+  layers.back()["paint"] = {{"line-color", "#6b757c"},
+                            {"line-width", json::array({"interpolate", json::array({"linear"}),
+                                                        json::array({"zoom"}), 6, 1, 12, 2.5})}};
   layers.push_back(territories("circles-fill", "fill", "circles"));
   layers.back()["paint"] = {{"fill-color", circle}, {"fill-opacity", 0.05}};
   layers.push_back(territories("circles-line", "line", "circles"));
@@ -129,12 +149,26 @@ std::string map_style_document(const std::string& base_url) {
   layers.push_back(on("needs-fill", "fill", "needs"));
   layers.back()["paint"] = {
       {"fill-color", need},
-      {"fill-opacity", match("status", vocabulary::kNeedStatuses, map_style::kNeedFillOpacity,
-                             [](double o) { return o; }, 0.05)}};
+      {"fill-opacity", match(
+                           "status", vocabulary::kNeedStatuses, map_style::kNeedFillOpacity,
+                           [](double o) { return o; }, 0.05)}};
   layers.push_back(on("needs-line", "line", "needs"));
-  layers.back()["paint"] = {
-      {"line-color", need}, {"line-width", 1.5}, {"line-dasharray", {3, 2}}};
-  layers.push_back(opportunity_layer());
+  layers.back()["paint"] = {{"line-color", need}, {"line-width", 1.5}, {"line-dasharray", {3, 2}}};
+  // Up to cluster_max_zoom the tiles carry one feature per cell of a grid
+  // with its "count" (api/tile_service); a cell of one is that opportunity.
+  layers.push_back(on("opportunities-clusters", "circle", "opportunities"));
+  layers.back()["filter"] = {">", "count", 1};
+  layers.back()["paint"] = {{"circle-color", std::string(map_style::kClusterColor)},
+                            {"circle-opacity", 0.85},
+                            {"circle-radius", json::array({"interpolate", json::array({"linear"}),
+                                                           json::array({"zoom"}), 7, 8, 11, 14})},
+                            {"circle-stroke-color", "#ffffff"},
+                            {"circle-stroke-width", 1.5}};
+  layers.push_back(on("opportunities-cluster-count", "symbol", "opportunities"));
+  layers.back()["filter"] = {">", "count", 1};
+  layers.back()["layout"] = text_layout("count", 11);
+  layers.back()["paint"] = {{"text-color", "#ffffff"}};
+  for (auto& layer : opportunity_layers()) layers.push_back(std::move(layer));
   layers.push_back(on("places-points", "circle", "places"));
   layers.back()["paint"] = {{"circle-color", place},
                             {"circle-radius", 7},

@@ -43,9 +43,10 @@ constexpr std::array<StyleColumn, 12> kStyleColumns = {{
 OGRLayerH styles_table(GDALDatasetH ds, const std::string& path) {
   if (OGRLayerH existing = GDALDatasetGetLayerByName(ds, "layer_styles")) return existing;
   const char* options[] = {"FID=id", nullptr};
-  OGRLayerH table = GDALDatasetCreateLayer(ds, "layer_styles", nullptr, wkbNone,
-                                           const_cast<char**>(options));
-  if (!table) throw Error(fmt::format("{}: cannot create layer_styles: {}", path, last_cpl_error()));
+  OGRLayerH table =
+      GDALDatasetCreateLayer(ds, "layer_styles", nullptr, wkbNone, const_cast<char**>(options));
+  if (!table)
+    throw Error(fmt::format("{}: cannot create layer_styles: {}", path, last_cpl_error()));
   for (const auto& c : kStyleColumns) {
     OGRFieldDefnH field = OGR_Fld_Create(c.name, c.type);
     OGR_Fld_SetWidth(field, c.width);
@@ -65,7 +66,8 @@ OGRLayerH styles_table(GDALDatasetH ds, const std::string& path) {
 void add_layer_styles(const std::string& path, const std::vector<LayerStyle>& styles) {
   init_gdal();
   const char* drivers[] = {"GPKG", nullptr};
-  GdalDataset ds(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr));
+  GdalDataset ds(
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr));
   if (!ds) throw Error(fmt::format("{}: cannot open the GeoPackage: {}", path, last_cpl_error()));
   OGRLayerH table = styles_table(ds.get(), path);
   std::time_t now = std::time(nullptr);
@@ -89,8 +91,8 @@ void add_layer_styles(const std::string& path, const std::vector<LayerStyle>& st
     set("description", style.description);
     set("owner", "");
     OGR_F_SetFieldDateTime(row.get(), OGR_F_GetFieldIndex(row.get(), "update_time"),
-                           utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
-                           utc.tm_min, utc.tm_sec, 100);
+                           utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                           utc.tm_sec, 100);
     if (OGR_L_CreateFeature(table, row.get()) != OGRERR_NONE) {
       throw Error(fmt::format("{}: cannot write the style of '{}': {}", path, style.layer,
                               last_cpl_error()));
@@ -108,7 +110,8 @@ class ZipWriter {
   explicit ZipWriter(const std::string& path) : path_(path) {
     CPLErrorReset();
     handle_ = CPLCreateZip(path.c_str(), nullptr);
-    if (!handle_) throw Error(fmt::format("{}: cannot create the archive: {}", path, last_cpl_error()));
+    if (!handle_)
+      throw Error(fmt::format("{}: cannot create the archive: {}", path, last_cpl_error()));
   }
   ~ZipWriter() {
     if (handle_) CPLCloseZip(handle_);

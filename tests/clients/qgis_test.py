@@ -288,8 +288,11 @@ class VectorTiles(unittest.TestCase):
         self.assertTrue(layer.isValid())
         message, loaded = layer.loadDefaultStyle()
         self.assertTrue(loaded, message)
-        styles = layer.renderer().styles()
-        self.assertIn("opportunities", {s.layerName() for s in styles})
+        styles = {s.styleName(): s for s in layer.renderer().styles()}
+        self.assertIn("opportunities", {s.layerName() for s in styles.values()})
+        # Each kind in the page's colour (core/map_style.hpp through /api/map-config).
+        for kind, color in kind_colors().items():
+            self.assertEqual(styles[f"opportunities-{kind}"].symbol().color().name(), color, kind)
         settings = QgsMapSettings()
         settings.setLayers([layer])
         settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
