@@ -198,6 +198,16 @@ class CircleProject(unittest.TestCase):
         leaked = [s for s in secrets if s.encode() in contents]
         self.assertEqual(leaked, [], "confidential values in the animator's project")
 
+    def test_the_command_lines_project_is_the_same_project(self):
+        project = QgsProject.instance()
+        project.clear()
+        self.assertTrue(project.read(os.path.join(WORK, "cli.qgz")))
+        self.assertEqual(project.title(), self.circle["properties"]["name"])
+        layers = list(project.mapLayers().values())
+        self.assertEqual(len(layers), len(LAYERS))
+        self.assertTrue(all(layer.isValid() for layer in layers))
+        self.assertIsNotNone(project.layoutManager().layoutByName("A4 paysage"))
+
     def open_layer_fields(self, name):
         project = QgsProject.instance()
         for layer in project.mapLayers().values():
