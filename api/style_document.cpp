@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/ogc.hpp"
 #include "core/map_style.hpp"
 #include "core/vocabulary.hpp"
 #include "geo/region.hpp"
@@ -208,7 +209,7 @@ std::string tilejson_document(const std::string& base_url, db::Collection collec
   const auto& b = geo::kRegionLonLat;
   const int maxzoom = collection == db::Collection::territories ? 12 : 14;
   json doc = {{"tilejson", "3.0.0"},
-              {"name", fmt::format("Terrier – {}", db::collection_name(collection))},
+              {"name", fmt::format("Terrier – {}", collection_title(collection))},
               {"tiles", {tiles_url(base_url, collection)}},
               {"minzoom", 0},
               {"maxzoom", maxzoom},

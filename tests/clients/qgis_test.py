@@ -252,6 +252,7 @@ class VectorTiles(unittest.TestCase):
         body, headers = get("/tiles/opportunities.json")
         doc = json.loads(body)
         self.assertEqual(doc["tilejson"], "3.0.0")
+        self.assertEqual(doc["name"], "Terrier – Opportunités foncières et immobilières")
         self.assertIn("max-age", headers["Cache-Control"])
         self.assertEqual(doc["tiles"], [URL + "/tiles/opportunities/{z}/{x}/{y}.mvt"])
         west, south, east, north = doc["bounds"]
