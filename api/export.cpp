@@ -12,10 +12,14 @@
 #include "api/cnig_export.hpp"
 #include "api/export_sheets.hpp"
 #include "api/problem.hpp"
+#include "api/qgis_project.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "db/project_store.hpp"
 #include "geo/gdal.hpp"
+#include "geo/qgis_files.hpp"
+#include "geo/region.hpp"
 
 namespace terrier::api {
 namespace fs = std::filesystem;
@@ -189,11 +193,74 @@ void write_layers_file(pqxx::connection_base& conn, const std::vector<db::Featur
   fs::copy_file(sheet, path, fs::copy_options::overwrite_existing);
 }
 
-constexpr char kGpkg[] = "GPKG", kKml[] = "KML", kXlsx[] = "XLSX", kOds[] = "ODS";
+qgis::Layer qgis_layer(db::Collection c) {
+  switch (c) {
+    case db::Collection::places:
+      return qgis::Layer::places;
+    case db::Collection::opportunities:
+      return qgis::Layer::opportunities;
+    case db::Collection::needs:
+      return qgis::Layer::needs;
+    case db::Collection::territories:
+      return qgis::Layer::territory;
+  }
+  return qgis::Layer::territory;
+}
+
+// A GeoPackage whose layers carry their QGIS styles (api/qgis_style), as
+// their defaults: QGIS draws a plain export like the page.
+void write_styled_gpkg(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
+                       const TempDir& tmp, const std::string& path, const SheetLinks&) {
+  std::vector<geo::TranslateSource> sources;
+  std::vector<geo::LayerStyle> styles;
+  for (const auto& q : queries) {
+    fs::path layer = tmp / (std::string(layer_label(q.collection)) + ".geojson");
+    write_geojson(conn, {q}, layer, false);
+    sources.push_back({layer.string(), layer_label(q.collection)});
+    qgis::Layer l = qgis_layer(q.collection);
+    styles.push_back({layer_label(q.collection), "Terrier", qgis::layer_title(l),
+                      qgis::layer_qml(l), qgis::layer_sld(l)});
+  }
+  geo::translate_vector(sources, path, "GPKG");
+  geo::add_layer_styles(path, styles);
+}
+
+// A QGIS project (.qgz): the styled GeoPackage and a project over it
+// (api/qgis_project), framed on the territory (the region without one).
+void write_qgz_file(pqxx::connection_base& conn, const std::vector<db::FeatureQuery>& queries,
+                    const TempDir& tmp, const std::string& path, const SheetLinks& links) {
+  qgis::Project project;
+  project.gpkg = "terrier.gpkg";
+  project.title = "Hauts-de-France";
+  const auto& region = geo::kRegionLambert93;
+  project.extent = {region.min_x, region.min_y, region.max_x, region.max_y};
+  for (const auto& q : queries) {
+    if (q.collection == db::Collection::territories) {
+      std::string slug = q.filters.slug.value_or("");
+      auto frame = db::territory_frame(conn, slug);
+      if (!frame) throw Error(fmt::format("{}: no territory '{}'", path, slug));
+      project.title = frame->name;
+      project.extent = {frame->min_x, frame->min_y, frame->max_x, frame->max_y};
+    }
+    project.layers.push_back(qgis_layer(q.collection));
+  }
+  fs::path gpkg = tmp / project.gpkg;
+  write_styled_gpkg(conn, queries, tmp, gpkg.string(), links);
+  fs::path qgs = tmp / "terrier.qgs";
+  {
+    std::ofstream out(qgs);
+    out << qgis::project_qgs(project);
+    out.close();
+    if (!out) throw Error(fmt::format("{}: cannot write (disk full?)", qgs.string()));
+  }
+  geo::write_zip(path, {{"terrier.qgs", qgs.string()}, {project.gpkg, gpkg.string()}});
+}
+
+constexpr char kKml[] = "KML", kXlsx[] = "XLSX", kOds[] = "ODS";
 
 const Format kFormats[] = {
     {"geojson", "application/geo+json", write_geojson_file},
-    {"gpkg", "application/geopackage+sqlite3", write_layers_file<kGpkg, Rows::as_is>},
+    {"gpkg", "application/geopackage+sqlite3", write_styled_gpkg},
     {"kml", "application/vnd.google-earth.kml+xml", write_layers_file<kKml, Rows::as_is>},
     {"csv", "text/csv; charset=utf-8", write_csv_file},
     {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -201,6 +268,7 @@ const Format kFormats[] = {
     {"ods", "application/vnd.oasis.opendocument.spreadsheet", write_layers_file<kOds, Rows::sheet>},
     // The CNIG Friches standard: its own writer (api/cnig_export), see write_export.
     {"cnig", "text/csv; charset=utf-8", nullptr},
+    {"qgz", "application/zip", write_qgz_file},
 };
 
 const Format* find_format(const std::string& name) {

@@ -2,9 +2,10 @@
 
 // Exports of a territory for circle animators: the territory's outline and
 // what lies inside it (places, opportunities, needs), with the items'
-// filters and the role's rows and fields, as GeoJSON, GeoPackage, KML, CSV,
-// XLSX or ODS (api/export_sheets). Features are read through a cursor and
-// written to a file, so memory stays flat however large the territory.
+// filters and the role's rows and fields, as GeoJSON, GeoPackage (with its
+// QGIS styles), KML, CSV, XLSX or ODS (api/export_sheets), or a QGIS project
+// (api/qgis_project). Features are read through a cursor and written to a
+// file, so memory stays flat however large the territory.
 
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ namespace terrier::api {
 
 struct ExportRequest {
   std::string territory;           // slug; empty: the whole region (the command line only)
-  std::string format = "geojson";  // geojson, gpkg, kml, csv, xlsx, ods
+  std::string format = "geojson";  // geojson, gpkg, kml, csv, xlsx, ods, cnig, qgz
   std::vector<db::Collection> layers = {db::Collection::places, db::Collection::opportunities,
                                         db::Collection::needs};
   db::FeatureFilters filters;  // applied to the opportunities layer

@@ -266,7 +266,14 @@ nlohmann::ordered_json map_styles() {
   return {{"kind_colors", by_value(vocabulary::kOpportunityKinds, map_style::kKindColors)},
           {"tenure_colors", by_value(vocabulary::kTenures, map_style::kTenureColors)},
           {"opportunity_statuses", statuses},
-          {"need_statuses", needs}};
+          {"need_statuses", needs},
+          {"layer_colors",
+           {{"circle", map_style::kCircleColor},
+            {"place", map_style::kPlaceColor},
+            {"need", map_style::kNeedColor},
+            {"match", map_style::kMatchColor},
+            {"cluster", map_style::kClusterColor},
+            {"other", map_style::kOtherColor}}}};
 }
 }  // namespace
 

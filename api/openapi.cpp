@@ -168,12 +168,12 @@ std::vector<PathEntry> entries(const Route& route, const Limits& limits, std::si
       std::string segment = route.pattern[i];
       if (segment == "{}") {
         std::string n = doc.names.at(name++);
+        // "y.mvt": the parameter y, then ".mvt" in the path.
+        std::string suffix = n.find('.') == std::string::npos ? "" : n.substr(n.find('.'));
+        n = n.substr(0, n.find('.'));
         if (c && name == 1) {
-          segment = db::collection_name(*c);
+          segment = db::collection_name(*c) + suffix;
         } else {
-          // "y.mvt": the parameter y, then ".mvt" in the path.
-          std::string suffix = n.find('.') == std::string::npos ? "" : n.substr(n.find('.'));
-          n = n.substr(0, n.find('.'));
           segment = "{" + n + "}" + suffix;
           parameters.push_back(path_parameter(n));
         }

@@ -4,6 +4,7 @@
 
 #include "api/ogc.hpp"
 #include "api/openapi.hpp"
+#include "api/style_document.hpp"
 
 namespace terrier::api {
 namespace {
@@ -27,7 +28,16 @@ const std::vector<const char*> kExportTypes = {
     "application/vnd.google-earth.kml+xml",
     "text/csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.oasis.opendocument.spreadsheet"};
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/zip"};
+
+// A document that changes with the server's version only: cached like the
+// page's files.
+Response static_json(std::string body) {
+  Response r = json_response(std::move(body));
+  r.headers.emplace_back("Cache-Control", "public, max-age=300");
+  return r;
+}
 
 }  // namespace
 
@@ -325,6 +335,33 @@ const std::vector<Route>& routes() {
         .types = {"application/vnd.mapbox-vector-tile"},
         .per_collection = true}},
       {"GET",
+       {"tiles", "{}"},
+       [](Context& c, ConnectionPool&, const ServiceConfig&) {
+         const std::string& name = c.segments[1];
+         const std::string suffix = ".json";
+         if (name.size() <= suffix.size() ||
+             name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+           throw not_found("a tile set's description ends in .json");
+         }
+         auto collection = collection_or_404(name.substr(0, name.size() - suffix.size()));
+         return static_json(tilejson_document(c.base_url, collection));
+       },
+       {.id = "get_tilejson",
+        .tag = kTiles,
+        .summary = "La description TileJSON 3.0.0 des tuiles vectorielles d'une collection",
+        .names = {"collection.json"},
+        .statuses = {200, 404},
+        .per_collection = true}},
+      {"GET",
+       {"styles", "terrier.json"},
+       [](Context& c, ConnectionPool&, const ServiceConfig&) {
+         return static_json(map_style_document(c.base_url));
+       },
+       {.id = "get_map_style",
+        .tag = kTiles,
+        .summary = "Le style MapLibre de la carte, ses sources en tuiles vectorielles (QGIS, "
+                   "MapLibre)"}},
+      {"GET",
        {"api", "needs", "{}", "matches"},
        need_matches,
        {.id = "need_matches",
@@ -620,7 +657,7 @@ const std::vector<Route>& routes() {
 
 bool route_matches(const Route& route, const std::vector<std::string>& segments) {
   if (route.pattern.size() == 1 && std::string(route.pattern[0]) == "**") {
-    static const std::vector<std::string> api_roots = {"ogcapi",  "api",     "tiles",
+    static const std::vector<std::string> api_roots = {"ogcapi",  "api",     "tiles", "styles",
                                                        "metrics", "healthz", "feeds"};
     return segments.empty() ||
            std::find(api_roots.begin(), api_roots.end(), segments[0]) == api_roots.end();

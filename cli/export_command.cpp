@@ -91,8 +91,10 @@ const Registration kExport{
       exp->add_option(
           "--territory", args.territory,
           "Circle, EPCI, commune or département slug (default: the whole region, without outline)");
-      exp->add_option("--format", args.format,
-                      "geojson, gpkg, kml, csv, xlsx, ods or cnig (CNIG Friches standard)");
+      exp->add_option(
+          "--format", args.format,
+          "geojson, gpkg (styled for QGIS), kml, csv, xlsx, ods, cnig (CNIG Friches standard) or "
+          "qgz (a QGIS project with its GeoPackage and an A4 layout)");
       exp->add_option(
           "--layers", args.layers,
           "places,opportunities,needs (default: all), or requests alone (csv, xlsx, ods)");

@@ -1,8 +1,9 @@
 #pragma once
 
-// How the map draws Terrier's vocabularies, in one place: the page reads it
-// from /api/map-config (its legend and its layers' expressions), so a value
-// added to core/vocabulary.hpp gets its colour here, not in JavaScript.
+// How the map draws Terrier's vocabularies and layers, in one place: the page
+// reads it from /api/map-config (its legend and its layers' expressions), and
+// the exports' QGIS styles from here (api/qgis_style), so a value added to
+// core/vocabulary.hpp gets its colour here, not in JavaScript.
 // Colour-blind-safe palettes (Okabe–Ito, then two darker hues).
 
 #include <array>
@@ -39,5 +40,14 @@ inline constexpr std::array<StatusStyle, vocabulary::kOpportunityStatuses.size()
 // vocabulary::kNeedStatuses (an active need stands out).
 inline constexpr std::array<double, vocabulary::kNeedStatuses.size()> kNeedFillOpacity = {
     0.12, 0.05, 0.05};
+
+// The network's layers, one colour each, and the grey of a value no palette
+// above knows.
+inline constexpr std::string_view kCircleColor = "#0b5c7a";
+inline constexpr std::string_view kPlaceColor = "#2b7a3e";
+inline constexpr std::string_view kNeedColor = "#7b3294";
+inline constexpr std::string_view kMatchColor = "#b45c00";
+inline constexpr std::string_view kClusterColor = "#37474f";
+inline constexpr std::string_view kOtherColor = "#7b868e";
 
 }  // namespace terrier::map_style

@@ -328,6 +328,41 @@ std::string tile_columns(Collection c, int reverify_months) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> tile_fields(Collection c) {
+  const std::string text = "String", number = "Number";
+  switch (c) {
+    case Collection::opportunities:
+      return {{"id", number},
+              {"title", text},
+              {"kind", text},
+              {"status", text},
+              {"visibility", text},
+              {"to_reverify", "Boolean"},
+              {"tenure", text},
+              {"tenures", text},
+              {"built_surface_m2", number},
+              {"land_surface_m2", number},
+              {"rent_eur_month", number},
+              {"price_eur", number},
+              {"location_precision", text}};
+    case Collection::places:
+      return {{"id", number},
+              {"name", text},
+              {"kind", text},
+              {"location_precision", text},
+              {"circle", text}};
+    case Collection::needs:
+      return {{"id", number},
+              {"collective_name", text},
+              {"status", text},
+              {"surface_min_m2", number},
+              {"surface_max_m2", number}};
+    case Collection::territories:
+      return {{"id", text}, {"name", text}, {"level", text}, {"code", text}};
+  }
+  return {};
+}
+
 std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, int z, int x,
                        int y) {
   Sql s = sql_for(query.collection, Role::anonymous);  // tiles never join private tables

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/roles.hpp"
@@ -92,6 +93,9 @@ std::optional<std::array<double, 4>> collection_extent(pqxx::connection_base& co
 // and filters (bbox, limit and offset are ignored). Tiles carry no
 // confidential field, whatever the role.
 std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, int z, int x, int y);
+// The attributes query_tile gives a collection's features, with their
+// TileJSON types ("String", "Number", "Boolean"), in its columns' order.
+std::vector<std::pair<std::string, std::string>> tile_fields(Collection c);
 
 // Every feature the query matches (limit and offset ignored), read through a
 // server-side cursor a thousand at a time, so that memory stays flat.

@@ -37,12 +37,12 @@ void CPL_STDCALL route_cpl_error(CPLErr level, CPLErrorNum code, const char* mes
   }
 }
 
+}  // namespace
+
 std::string last_cpl_error() {
   const char* msg = CPLGetLastErrorMsg();
   return msg && *msg ? std::string(msg) : std::string("unknown GDAL error");
 }
-
-}  // namespace
 
 void init_gdal() {
   static std::once_flag once;

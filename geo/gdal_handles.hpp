@@ -71,6 +71,9 @@ using CplStringList =
 // A string GDAL allocated for the caller (OGR_G_ExportToWkt's), freed with CPLFree.
 using CplString = std::unique_ptr<char, detail::HandleFree<char*, detail::free_cpl_string>>;
 
+// CPL's last error message ("unknown GDAL error" when it has none).
+std::string last_cpl_error();
+
 // Closes a dataset that was written (GDAL writes what it buffered here) and
 // throws Error naming `destination` when that fails.
 void close_written(GdalDataset& dataset, const std::string& destination);

@@ -27,7 +27,14 @@ std::string export_text(const std::string& body, const std::string& format,
   if (format == "geojson" || format == "csv" || format == "kml" || format == "cnig") return body;
   std::string file = "/tmp/terrier-conf-" + tag + "." + format;
   std::ofstream(file, std::ios::binary) << body;
-  auto dump = run_command("ogrinfo -ro -al " + file);
+  // A QGIS project: its GeoPackage and the project's own text.
+  auto dump = format == "qgz" ? run_command("ogrinfo -ro -al /vsizip/{" + file + "}/terrier.gpkg") +
+                                    run_command(
+                                        "python3 -c 'import sys, zipfile; "
+                                        "sys.stdout.write(zipfile.ZipFile(sys.argv[1])"
+                                        ".read(\"terrier.qgs\").decode())' " +
+                                        file)
+                              : run_command("ogrinfo -ro -al " + file);
   std::remove(file.c_str());
   return dump;
 }
@@ -186,7 +193,7 @@ TEST_F(ConfidentialAvailableBuilding, ItemsAndTilesHoldItOnlyForFoundationsAndAd
 }
 
 TEST_F(ConfidentialAvailableBuilding, ExportsInEveryFormatHoldItOnlyForFoundationsAndAdmins) {
-  for (const std::string format : {"geojson", "csv", "kml", "gpkg", "xlsx", "ods", "cnig"}) {
+  for (const std::string format : {"geojson", "csv", "kml", "gpkg", "xlsx", "ods", "cnig", "qgz"}) {
     for (const auto& v : viewers()) {
       SCOPED_TRACE(format + " " + v.name);
       auto r = get("/api/territories/test-metropole/export?format=" + format, v.token);

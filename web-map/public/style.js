@@ -14,11 +14,9 @@ const tenureColors = () => styles().tenure_colors ?? {};
 const statusStyles = () => styles().opportunity_statuses ?? {};
 // The visibility everyone reads: the vocabulary's first (core/vocabulary.hpp).
 const openVisibility = () => firstValue("visibilities");
-const OTHER = "#7b868e";
-export const CIRCLE_COLOR = "#0b5c7a";
-export const PLACE_COLOR = "#2b7a3e";
-export const NEED_COLOR = "#7b3294";
-export const MATCH_COLOR = "#b45c00";
+// One colour per layer of the network (core/map_style.hpp, like the
+// exports' QGIS styles).
+const layerColor = (layer) => styles().layer_colors?.[layer] ?? "gray";
 
 // Layers the switcher turns on and off, by its checkbox value.
 export const LAYER_GROUPS = {
@@ -41,7 +39,7 @@ export const DETAIL_ZOOM = 12;
 function match(property, colors) {
   const expr = ["match", ["coalesce", ["get", property], ""]];
   for (const [value, color] of Object.entries(colors)) expr.push(value, color);
-  expr.push(OTHER);
+  expr.push(layerColor("other"));
   return expr;
 }
 
@@ -83,15 +81,14 @@ function opportunityPaint(colorBy, scale) {
 // "kind_<value>"; a cell of one opportunity is that opportunity.
 const IS_CLUSTER = [">", ["coalesce", ["get", "count"], 1], 1];
 const IS_POINT = ["!", IS_CLUSTER];
-export const CLUSTER_COLOR = "#37474f";
 
 // A cluster of one kind takes the kind's colour; a mixed one is neutral.
 function clusterColor(colorBy) {
-  if (colorBy === "tenure") return CLUSTER_COLOR;
+  if (colorBy === "tenure") return layerColor("cluster");
   const expr = ["case"];
   for (const [value, color] of Object.entries(kindColors()))
     expr.push(["==", ["get", `kind_${value}`], ["get", "count"]], color);
-  expr.push(CLUSTER_COLOR);
+  expr.push(layerColor("cluster"));
   return expr;
 }
 
@@ -213,7 +210,7 @@ export function buildStyle(state) {
       type: "fill",
       source: "circles",
       layout: { visibility: visible("circles") },
-      paint: { "fill-color": CIRCLE_COLOR, "fill-opacity": 0.05 },
+      paint: { "fill-color": layerColor("circle"), "fill-opacity": 0.05 },
     },
     {
       id: "circles-line",
@@ -221,7 +218,7 @@ export function buildStyle(state) {
       source: "circles",
       layout: { visibility: visible("circles") },
       paint: {
-        "line-color": CIRCLE_COLOR,
+        "line-color": layerColor("circle"),
         "line-width": ["interpolate", ["linear"], ["zoom"], 6, 2, 12, 4],
         "line-opacity": 0.8,
       },
@@ -232,7 +229,7 @@ export function buildStyle(state) {
       source: "needs",
       layout: { visibility: visible("needs") },
       paint: {
-        "fill-color": NEED_COLOR,
+        "fill-color": layerColor("need"),
         "fill-opacity": byValue("status", styles().need_statuses ?? {}, "fill_opacity", 0.05),
       },
     },
@@ -241,13 +238,13 @@ export function buildStyle(state) {
       type: "line",
       source: "needs",
       layout: { visibility: visible("needs") },
-      paint: { "line-color": NEED_COLOR, "line-width": 1.5, "line-dasharray": [3, 2] },
+      paint: { "line-color": layerColor("need"), "line-width": 1.5, "line-dasharray": [3, 2] },
     },
     {
       id: "match-lines",
       type: "line",
       source: "match-lines",
-      paint: { "line-color": MATCH_COLOR, "line-width": 2.5, "line-dasharray": [2, 1] },
+      paint: { "line-color": layerColor("match"), "line-width": 2.5, "line-dasharray": [2, 1] },
     },
     ...clusterLayers(state, visible),
     {
@@ -294,7 +291,7 @@ export function buildStyle(state) {
       filter: ["has", "point_count"],
       layout: { visibility: visible("places") },
       paint: {
-        "circle-color": PLACE_COLOR,
+        "circle-color": layerColor("place"),
         "circle-radius": ["step", ["get", "point_count"], 13, 10, 17, 30, 22],
         "circle-stroke-color": "#ffffff",
         "circle-stroke-width": 2,
@@ -320,7 +317,7 @@ export function buildStyle(state) {
       filter: ["!", ["has", "point_count"]],
       layout: { visibility: visible("places") },
       paint: {
-        "circle-color": PLACE_COLOR,
+        "circle-color": layerColor("place"),
         "circle-radius": 7,
         "circle-stroke-color": "#ffffff",
         "circle-stroke-width": 2,
@@ -347,7 +344,7 @@ export function buildStyle(state) {
       source: "needs",
       minzoom: 9,
       layout: { ...TEXT, visibility: visible("needs"), "text-field": ["get", "collective_name"], "text-size": 11 },
-      paint: { ...HALO, "text-color": NEED_COLOR },
+      paint: { ...HALO, "text-color": layerColor("need") },
     },
     {
       id: "circles-label",
@@ -363,7 +360,7 @@ export function buildStyle(state) {
         "text-letter-spacing": 0.05,
         "text-max-width": 9,
       },
-      paint: { ...HALO, "text-color": CIRCLE_COLOR, "text-halo-width": 2 },
+      paint: { ...HALO, "text-color": layerColor("circle"), "text-halo-width": 2 },
     },
   );
   return {
@@ -394,13 +391,16 @@ export function renderLegend(container, state) {
     const colors = state.colorBy === "tenure" ? tenureColors() : kindColors();
     container.append(title(state.colorBy === "tenure" ? "Opportunités, par mode" : "Opportunités, par type"));
     for (const [value, color] of Object.entries(colors)) container.append(row(swatch(color), longValueLabel(value)));
-    container.append(row(swatch(OTHER), "non renseigné"));
+    container.append(row(swatch(layerColor("other")), "non renseigné"));
     container.append(title(fieldLabel("opportunity", "status")));
     for (const [value, s] of Object.entries(statusStyles()))
       container.append(row(swatch("#9aa5ad"), `${valueLabel(value)} : ${s.legend}`));
     container.append(row("", "taille : surface"));
     container.append(
-      row(swatch(CLUSTER_COLOR), "vue régionale : nombre d'opportunités par zone (couleur du type s'il est seul)"),
+      row(
+        swatch(layerColor("cluster")),
+        "vue régionale : nombre d'opportunités par zone (couleur du type s'il est seul)",
+      ),
     );
   }
   if (state.restrictedVisible()) {
@@ -409,8 +409,9 @@ export function renderLegend(container, state) {
     container.append(row(ring, "visibilité réseau ou privée"));
   }
   container.append(title("Réseau"));
-  if (state.layers.has("places")) container.append(row(swatch(PLACE_COLOR), "tiers-lieu du réseau"));
-  if (state.layers.has("circles")) container.append(row(swatch(CIRCLE_COLOR, true), "territoire d'un cercle"));
-  if (state.layers.has("needs")) container.append(row(swatch(NEED_COLOR, true), "zone recherchée par un collectif"));
-  container.append(row(swatch(MATCH_COLOR, true), "mise en relation (fiche ouverte)"));
+  if (state.layers.has("places")) container.append(row(swatch(layerColor("place")), "tiers-lieu du réseau"));
+  if (state.layers.has("circles")) container.append(row(swatch(layerColor("circle"), true), "territoire d'un cercle"));
+  if (state.layers.has("needs"))
+    container.append(row(swatch(layerColor("need"), true), "zone recherchée par un collectif"));
+  container.append(row(swatch(layerColor("match"), true), "mise en relation (fiche ouverte)"));
 }
