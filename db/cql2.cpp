@@ -47,7 +47,8 @@ bool valid_date(std::string_view s) {
     return false;
   }
   using namespace std::chrono;
-  return year_month_day{year{as_int(s.substr(0, 4))}, month{static_cast<unsigned>(as_int(s.substr(5, 2)))},
+  return year_month_day{year{as_int(s.substr(0, 4))},
+                        month{static_cast<unsigned>(as_int(s.substr(5, 2)))},
                         day{static_cast<unsigned>(as_int(s.substr(8, 2)))}}
              .ok() &&
          as_int(s.substr(0, 4)) >= 1;
@@ -98,7 +99,8 @@ bool valid_number(std::string_view s) {
   if (i != s.size() || s.size() > 64) return false;
   double v = 0;
   std::string_view unsigned_part = s[0] == '-' ? s.substr(1) : s;
-  auto [end, ec] = std::from_chars(unsigned_part.data(), unsigned_part.data() + unsigned_part.size(), v);
+  auto [end, ec] =
+      std::from_chars(unsigned_part.data(), unsigned_part.data() + unsigned_part.size(), v);
   return ec == std::errc() && std::isfinite(v);
 }
 
@@ -131,8 +133,9 @@ std::string polygon_wkt(const std::vector<Ring>& rings) {
   for (std::size_t i = 0; i < rings.size(); ++i) {
     const auto& r = rings[i];
     if (r.size() < 4 || r.front() != r.back()) {
-      throw Refused{"chaque anneau d'un POLYGON a au moins quatre positions et se referme "
-                    "(la dernière est la première)"};
+      throw Refused{
+          "chaque anneau d'un POLYGON a au moins quatre positions et se referme "
+          "(la dernière est la première)"};
     }
     out += (i ? ", (" : "(") + wkt_positions(r) + ")";
   }
@@ -262,7 +265,10 @@ class Lexer {
         t.type = Tok::quoted;
         t.text = quoted('"', "nom de propriété");
       } else if (c == '(' || c == ')' || c == ',' || c == '-') {
-        t.type = c == '(' ? Tok::lparen : c == ')' ? Tok::rparen : c == ',' ? Tok::comma : Tok::minus;
+        t.type = c == '('   ? Tok::lparen
+                 : c == ')' ? Tok::rparen
+                 : c == ',' ? Tok::comma
+                            : Tok::minus;
         t.text = std::string(1, c);
         ++i_;
       } else if (c == '=' || c == '<' || c == '>') {
@@ -274,7 +280,8 @@ class Lexer {
         }
       } else {
         std::size_t length = 1;
-        while (i_ + length < s_.size() && (static_cast<unsigned char>(s_[i_ + length]) & 0xC0) == 0x80) {
+        while (i_ + length < s_.size() &&
+               (static_cast<unsigned char>(s_[i_ + length]) & 0xC0) == 0x80) {
           ++length;
         }
         throw Refused{fmt::format("caractère « {} » inattendu à la position {}",
@@ -357,9 +364,7 @@ class TextParser {
   }
 
  private:
-  const Token& peek(std::size_t ahead = 0) const {
-    return t_[std::min(k_ + ahead, t_.size() - 1)];
-  }
+  const Token& peek(std::size_t ahead = 0) const { return t_[std::min(k_ + ahead, t_.size() - 1)]; }
   Token take() {
     Token t = peek();
     if (k_ < t_.size() - 1) ++k_;
@@ -377,8 +382,9 @@ class TextParser {
     throw Refused{fmt::format("{} inattendu(e) à la position {}", shown(peek()), peek().position)};
   }
   [[noreturn]] void expected(const std::string& what) const {
-    throw Refused{fmt::format("{} attendu à la position {}{}", what, peek().position,
-                              peek().type == Tok::end ? " (fin du filtre)" : ", pas " + shown(peek()))};
+    throw Refused{
+        fmt::format("{} attendu à la position {}{}", what, peek().position,
+                    peek().type == Tok::end ? " (fin du filtre)" : ", pas " + shown(peek()))};
   }
   void expect(Tok type, const char* symbol) {
     if (peek().type != type) expected(fmt::format("« {} »", symbol));
@@ -501,14 +507,15 @@ class TextParser {
     const Token t = take();
     if (equals_ignoring_case(t.text, "TRUE") || equals_ignoring_case(t.text, "FALSE")) {
       budget_.value();
-      return leaf(NodeKind::boolean_literal, equals_ignoring_case(t.text, "TRUE") ? "true" : "false",
-                  t.position);
+      return leaf(NodeKind::boolean_literal,
+                  equals_ignoring_case(t.text, "TRUE") ? "true" : "false", t.position);
     }
     for (const char* reserved : {"AND", "OR", "NOT", "LIKE", "IN", "BETWEEN", "IS", "NULL"}) {
       if (equals_ignoring_case(t.text, reserved)) {
-        throw Refused{fmt::format("{} inattendu(e) à la position {} : un nom de propriété ou une "
-                                  "valeur était attendu",
-                                  shown(t), t.position)};
+        throw Refused{
+            fmt::format("{} inattendu(e) à la position {} : un nom de propriété ou une "
+                        "valeur était attendu",
+                        shown(t), t.position)};
       }
     }
     if (peek().type != Tok::lparen) return leaf(NodeKind::property, t.text, t.position);
@@ -522,14 +529,14 @@ class TextParser {
       if (peek().type != Tok::string) expected("une chaîne entre apostrophes");
       Token value = take();
       if (date ? !valid_date(value.text) : !valid_timestamp(value.text)) {
-        throw Refused{fmt::format(
-            "{} « {} » invalide à la position {} ({})", date ? "date" : "horodatage",
-            value.text.substr(0, 40), value.position,
-            date ? "DATE('2024-01-31')" : "TIMESTAMP('2024-01-31T10:00:00Z')")};
+        throw Refused{
+            fmt::format("{} « {} » invalide à la position {} ({})", date ? "date" : "horodatage",
+                        value.text.substr(0, 40), value.position,
+                        date ? "DATE('2024-01-31')" : "TIMESTAMP('2024-01-31T10:00:00Z')")};
       }
       budget_.value();
-      out = leaf(date ? NodeKind::date_literal : NodeKind::timestamp_literal, value.text,
-                 t.position);
+      out =
+          leaf(date ? NodeKind::date_literal : NodeKind::timestamp_literal, value.text, t.position);
     } else {
       out = leaf(NodeKind::geometry_literal, geometry(t), t.position);
       return out;  // geometry() read the closing parenthesis
@@ -643,10 +650,9 @@ class JsonParser {
         bool date = std::string_view(temporal) == "date";
         std::string value = it->is_string() ? it->get<std::string>() : "";
         if (date ? !valid_date(value) : !valid_timestamp(value)) {
-          throw Refused{fmt::format("{} invalide {} ({})", date ? "date" : "horodatage",
-                                    json_shown(*it),
-                                    date ? R"({"date": "2024-01-31"})"
-                                         : R"({"timestamp": "2024-01-31T10:00:00Z"})")};
+          throw Refused{fmt::format(
+              "{} invalide {} ({})", date ? "date" : "horodatage", json_shown(*it),
+              date ? R"({"date": "2024-01-31"})" : R"({"timestamp": "2024-01-31T10:00:00Z"})")};
         }
         budget_.value();
         return leaf(date ? NodeKind::date_literal : NodeKind::timestamp_literal, value, 0);

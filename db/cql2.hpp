@@ -24,14 +24,14 @@ namespace terrier::db::cql2 {
 enum class NodeKind {
   logical_and,  // args: two conditions
   logical_or,
-  logical_not,  // args: one condition
-  comparison,   // text: "=", "<>", "<", "<=", ">", ">="; args: two operands
-  like,         // args: the operand, the pattern
-  in,           // args: the operand, then the list's values
-  between,      // args: the operand, the low and high bounds
-  is_null,      // args: one operand
-  s_intersects, // args: two geometries
-  property,     // text: its name
+  logical_not,   // args: one condition
+  comparison,    // text: "=", "<>", "<", "<=", ">", ">="; args: two operands
+  like,          // args: the operand, the pattern
+  in,            // args: the operand, then the list's values
+  between,       // args: the operand, the low and high bounds
+  is_null,       // args: one operand
+  s_intersects,  // args: two geometries
+  property,      // text: its name
   string_literal,
   number_literal,     // text: the number as written (a validated decimal)
   boolean_literal,    // text: "true" or "false"
@@ -57,7 +57,7 @@ struct Parsed {
 };
 
 inline constexpr std::size_t kMaxFilterBytes = 16384;
-inline constexpr int kMaxDepth = 40;         // nested conditions and functions
+inline constexpr int kMaxDepth = 40;             // nested conditions and functions
 inline constexpr std::size_t kMaxValues = 2000;  // literals, list values and coordinates
 
 Parsed parse_text(std::string_view text);

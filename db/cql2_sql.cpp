@@ -107,9 +107,9 @@ class Translator {
         Operand a = operand(n.args.at(0)), b = operand(n.args.at(1));
         for (const auto* g : {&a, &b}) {
           if (g->type != Type::geometry) {
-            throw Untranslatable(fmt::format(
-                "S_INTERSECTS compare des géométries : {} est un(e) {}{}", g->shown,
-                french(g->type), at(n)));
+            throw Untranslatable(
+                fmt::format("S_INTERSECTS compare des géométries : {} est un(e) {}{}", g->shown,
+                            french(g->type), at(n)));
           }
         }
         return "ST_Intersects(" + a.sql + ", " + b.sql + ")";
@@ -117,8 +117,8 @@ class Translator {
       default: {
         Operand o = operand(n);
         if (o.type != Type::boolean) {
-          throw Untranslatable(
-              fmt::format("{} n'est pas une condition (un(e) {}){}", o.shown, french(o.type), at(n)));
+          throw Untranslatable(fmt::format("{} n'est pas une condition (un(e) {}){}", o.shown,
+                                           french(o.type), at(n)));
         }
         return o.sql;
       }
@@ -194,9 +194,10 @@ class Translator {
   static void comparable(const Operand& a, const Operand& b, const Node& n) {
     for (const auto* o : {&a, &b}) {
       if (o->type == Type::list || o->type == Type::json || o->type == Type::geometry) {
-        throw Untranslatable(fmt::format("{} est un(e) {} : il ne se compare pas (IS NULL "
-                                         "seulement){}",
-                                         o->shown, french(o->type), at(n)));
+        throw Untranslatable(
+            fmt::format("{} est un(e) {} : il ne se compare pas (IS NULL "
+                        "seulement){}",
+                        o->shown, french(o->type), at(n)));
       }
     }
     if (a.type != b.type) {

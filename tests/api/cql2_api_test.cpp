@@ -119,7 +119,8 @@ TEST_F(Cql2Api, TwentyFiltersSelectWhatTheSameFilterSelectsClientSide) {
          return lower_ascii(text_of(p(f), "title").value_or("")).find("atelier") !=
                 std::string::npos;
        }},
-      {"opportunities", "CASEI(ACCENTI(title)) LIKE '%ecole%' OR CASEI(ACCENTI(address)) LIKE '%hotel%'",
+      {"opportunities",
+       "CASEI(ACCENTI(title)) LIKE '%ecole%' OR CASEI(ACCENTI(address)) LIKE '%hotel%'",
        [&](const json& f) {
          return text::fold(text_of(p(f), "title").value_or("")).find("ecole") !=
                     std::string::npos ||
@@ -134,8 +135,7 @@ TEST_F(Cql2Api, TwentyFiltersSelectWhatTheSameFilterSelectsClientSide) {
       {"opportunities", "kind NOT IN ('commerce', 'terrain') AND status = 'disponible'",
        [&](const json& f) {
          auto k = text_of(p(f), "kind");
-         return k && *k != "commerce" && *k != "terrain" &&
-                text_of(p(f), "status") == "disponible";
+         return k && *k != "commerce" && *k != "terrain" && text_of(p(f), "status") == "disponible";
        }},
       {"opportunities", "built_surface_m2 BETWEEN 50 AND 300",
        [&](const json& f) {
@@ -188,9 +188,10 @@ TEST_F(Cql2Api, TwentyFiltersSelectWhatTheSameFilterSelectsClientSide) {
          return number(p(f), "surface_min_m2").value_or(-1) >= 200 &&
                 text_of(p(f), "status") == "active";
        }},
-      {"territories", "level = 'epci' AND population > 100000",
+      {"territories", "level = 'commune' AND code LIKE '59%'",
        [&](const json& f) {
-         return text_of(p(f), "level") == "epci" && number(p(f), "population").value_or(0) > 100000;
+         return text_of(p(f), "level") == "commune" &&
+                text_of(p(f), "code").value_or("").starts_with("59");
        }},
       {"places", "circle IS NOT NULL AND name LIKE '%a%'",
        [&](const json& f) {
@@ -203,17 +204,16 @@ TEST_F(Cql2Api, TwentyFiltersSelectWhatTheSameFilterSelectsClientSide) {
     all[c] = page(std::string("/ogcapi/collections/") + c + "/items?limit=10000", foundation_);
   }
   ASSERT_GT(all["opportunities"]["features"].size(), 200u);
-  int non_trivial = 0;
   for (const auto& c : cases) {
     std::set<std::string> expected;
     for (const auto& f : all[c.collection]["features"]) {
       if (c.keep(f)) expected.insert(f["id"].dump());
     }
     EXPECT_EQ(filtered(c.collection, c.filter, foundation_), expected) << c.filter;
-    non_trivial += !expected.empty() && expected.size() < all[c.collection]["features"].size();
+    // Each filter means something on these data: it keeps some, not all.
+    EXPECT_TRUE(!expected.empty() && expected.size() < all[c.collection]["features"].size())
+        << c.filter << " keeps " << expected.size();
   }
-  // Each filter means something on these data: it keeps some, not all.
-  EXPECT_EQ(non_trivial, static_cast<int>(cases.size()));
 }
 
 TEST_F(Cql2Api, TextAndJsonEncodingsAgree) {
@@ -275,10 +275,10 @@ TEST_F(ApiTest, AConfidentialFieldIsNoFilterSortKeyOrPropertyForARoleThatMayNotR
   auto j = json::parse(r.body);
   ASSERT_EQ(j["features"].size(), 1u);
   EXPECT_EQ(j["features"][0]["properties"]["external_id"], "T-1");
-  EXPECT_EQ(get("/ogcapi/collections/needs/items?filter=" + url_encode("contact IS NULL"),
-                foundation_)
-                .status,
-            200);
+  EXPECT_EQ(
+      get("/ogcapi/collections/needs/items?filter=" + url_encode("contact IS NULL"), foundation_)
+          .status,
+      200);
   // Typed: a number is not compared with text, and the refusal names it.
   auto typed = detail(items + "filter=" + url_encode("price_eur = 'cher'"), foundation_);
   EXPECT_NE(typed["detail"].get<std::string>().find("price_eur"), std::string::npos);
@@ -291,9 +291,9 @@ TEST_F(ApiTest, AConfidentialFieldIsNoFilterSortKeyOrPropertyForARoleThatMayNotR
 
 TEST_F(Cql2Api, SortbyOrdersAcrossPagesAndTheNextLinkKeepsItAndTheFilter) {
   const std::string filter = "kind IN ('commerce', 'atelier', 'terrain', 'bâtiment mixte')";
-  auto all = page("/ogcapi/collections/opportunities/items?limit=10000&filter=" +
-                      url_encode(filter),
-                  member_)["features"];
+  auto all =
+      page("/ogcapi/collections/opportunities/items?limit=10000&filter=" + url_encode(filter),
+           member_)["features"];
   ASSERT_GT(all.size(), 30u);
   // -built_surface_m2 (missing ones last), then title, then the id.
   std::vector<json> expected(all.begin(), all.end());
@@ -308,10 +308,11 @@ TEST_F(Cql2Api, SortbyOrdersAcrossPagesAndTheNextLinkKeepsItAndTheFilter) {
     return a["id"].get<long long>() < b["id"].get<long long>();
   });
   const std::size_t half = all.size() / 2 + 1;
-  auto first = page("/ogcapi/collections/opportunities/items?sortby=-built_surface_m2,%2Btitle&"
-                    "limit=" +
-                        std::to_string(half) + "&filter=" + url_encode(filter),
-                    member_);
+  auto first = page(
+      "/ogcapi/collections/opportunities/items?sortby=-built_surface_m2,%2Btitle&"
+      "limit=" +
+          std::to_string(half) + "&filter=" + url_encode(filter),
+      member_);
   std::string next;
   for (const auto& l : first["links"]) {
     if (l["rel"] == "next") next = l["href"].get<std::string>();
@@ -330,9 +331,10 @@ TEST_F(Cql2Api, SortbyOrdersAcrossPagesAndTheNextLinkKeepsItAndTheFilter) {
     EXPECT_EQ(got[i], expected[i]["id"]) << "at " << i;
   }
   // properties and skipGeometry: only what was asked.
-  auto slim = page("/ogcapi/collections/opportunities/items?limit=5&properties=title,kind&"
-                   "skipGeometry=true",
-                   member_);
+  auto slim = page(
+      "/ogcapi/collections/opportunities/items?limit=5&properties=title,kind&"
+      "skipGeometry=true",
+      member_);
   ASSERT_EQ(slim["features"].size(), 5u);
   for (const auto& f : slim["features"]) {
     EXPECT_TRUE(f["geometry"].is_null());
@@ -374,9 +376,9 @@ TEST_F(ApiTest, QueryablesAndSchemaListWhatTheRoleReadsWithTypesAndLabels) {
   auto s = get_schema("/ogcapi/collections/opportunities/schema", member_);
   EXPECT_EQ(s["properties"]["properties"]["properties"]["rent_eur_month"]["type"], "number");
   EXPECT_FALSE(s["properties"]["properties"]["properties"].contains("owner_name"));
-  EXPECT_TRUE(get_schema("/ogcapi/collections/opportunities/schema", foundation_)["properties"]
-                  ["properties"]["properties"]
-                      .contains("owner_name"));
+  EXPECT_TRUE(get_schema("/ogcapi/collections/opportunities/schema",
+                         foundation_)["properties"]["properties"]["properties"]
+                  .contains("owner_name"));
 
   // Linked from the collection; declared in /conformance.
   auto c = json::parse(get("/ogcapi/collections/opportunities").body);

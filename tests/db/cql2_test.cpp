@@ -138,8 +138,8 @@ TEST(Cql2Text, RefusalsNameTheTokenAndItsPosition) {
             "filtre CQL2 : « kind » inattendu(e) à la position 12");
   EXPECT_EQ(text("é = 1").refusal, "filtre CQL2 : caractère « é » inattendu à la position 1");
   EXPECT_TRUE(contains(text("available_from > DATE('2024-02-30')").refusal, "date « 2024-02-30 »"));
-  EXPECT_TRUE(contains(text("S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 1 1)))").refusal,
-                       "se referme"));
+  EXPECT_TRUE(
+      contains(text("S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 1 1)))").refusal, "se referme"));
   EXPECT_TRUE(contains(text("S_INTERSECTS(geometry, BBOX(3, 50, 2, 51))").refusal, "BBOX"));
   EXPECT_TRUE(contains(text("price_eur > 1e400").refusal, "nombre « 1e400 » invalide"));
   EXPECT_TRUE(contains(text("FOO(title) = 'x'").refusal, "fonction ou géométrie inconnue « FOO »"));
@@ -188,7 +188,8 @@ TEST(Cql2Sql, TypesMustAgree) {
 }
 
 TEST(Cql2Text, DepthAndValuesAreBounded) {
-  std::string deep = std::string(kMaxDepth + 1, '(') + "kind = 'x'" + std::string(kMaxDepth + 1, ')');
+  std::string deep =
+      std::string(kMaxDepth + 1, '(') + "kind = 'x'" + std::string(kMaxDepth + 1, ')');
   EXPECT_TRUE(contains(text(deep).refusal, "imbriqué"));
   std::string nots;
   for (int i = 0; i < 100000; ++i) nots += "NOT ";
