@@ -27,6 +27,21 @@ TEST_F(Reliability, BadQueryParametersGetA400NeverA500) {
       {"crs=EPSG%3A666", "crs"},
       {"f=xml", "f"},
       {"colour=red", "colour"},
+      {"filter=price_eur%20%3D%20%27x%27", "price_eur"},
+      {"filter=kind%20%3D", "filtre CQL2"},
+      {"filter=price_eur%20%3E%201e999", "1e999"},
+      {"filter=available_from%20%3E%20DATE(%272024-13-01%27)", "2024-13-01"},
+      {"filter=S_INTERSECTS(geometry%2CPOLYGON((0%200%2C1%200%2C1%201)))", "POLYGON"},
+      {"filter=" + std::string(200, '(') + "kind%3D%27x%27" + std::string(200, ')'), "imbriqué"},
+      {"filter-lang=cql2-json&filter=%5B%5B%5B", "JSON"},
+      {"filter-lang=cql2-json&filter=%7B%22op%22%3A%22%3D%22%2C%22args%22%3A%5B%7B%22property%22%"
+       "3A%22kind%22%7D%2C%22a%5Cu0000b%22%5D%7D",
+       "octet nul"},
+      {"filter=kind%3D%27x%27&filter-lang=sql", "filter-lang"},
+      {"sortby=tenures", "tenures"},
+      {"sortby=title%3Bdrop", "sortby"},
+      {"properties=nope", "properties"},
+      {"skipGeometry=maybe", "skipGeometry"},
   };
   const std::string before = model();
   for (const auto& [query, name] : cases) {
@@ -47,6 +62,12 @@ TEST_F(Reliability, BadQueryParametersGetA400NeverA500) {
     SCOPED_TRACE(target);
     EXPECT_EQ(get(target).status, 404);
   }
+  // A quote, a semicolon and a comment in a CQL2 string are a value.
+  auto quoted =
+      get("/ogcapi/collections/opportunities/items?filter=title%20%3D%20%27x%27%27%3B%"
+          "20DROP%20TABLE%20opportunities%3B--%27",
+          admin_);
+  EXPECT_EQ(quoted.status, 200) << quoted.body.substr(0, 300);
   EXPECT_EQ(model(), before);
   expect_serving();
 }
