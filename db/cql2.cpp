@@ -75,7 +75,7 @@ bool valid_timestamp(std::string_view s) {
   if (zone == "Z") return true;
   return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' &&
          all_digits(zone.substr(1, 2)) && all_digits(zone.substr(4, 2)) &&
-         as_int(zone.substr(1, 2)) <= 23 && as_int(zone.substr(4, 2)) <= 59;
+         as_int(zone.substr(1, 2)) <= 14 && as_int(zone.substr(4, 2)) <= 59;  // UTC-12 to UTC+14
 }
 
 // A decimal number as CQL2 writes it (digits, an optional fraction and

@@ -138,6 +138,9 @@ TEST(Cql2Text, RefusalsNameTheTokenAndItsPosition) {
             "filtre CQL2 : « kind » inattendu(e) à la position 12");
   EXPECT_EQ(text("é = 1").refusal, "filtre CQL2 : caractère « é » inattendu à la position 1");
   EXPECT_TRUE(contains(text("available_from > DATE('2024-02-30')").refusal, "date « 2024-02-30 »"));
+  EXPECT_TRUE(contains(text("available_from > TIMESTAMP('2024-02-01T10:00:00+23:00')").refusal,
+                       "horodatage"));
+  EXPECT_TRUE(text("available_from > TIMESTAMP('2024-02-01T10:00:00.5-05:30')").refusal.empty());
   EXPECT_TRUE(
       contains(text("S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 1 1)))").refusal, "se referme"));
   EXPECT_TRUE(contains(text("S_INTERSECTS(geometry, BBOX(3, 50, 2, 51))").refusal, "BBOX"));
