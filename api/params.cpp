@@ -118,7 +118,7 @@ std::vector<db::SortKey> parse_sortby(const std::string& value) {
     if (!property_name(key)) {
       throw field_error("sortby", fmt::format("sortby : « {} » n'est pas un nom de propriété (par "
                                               "exemple sortby=-built_surface_m2,title)",
-                                              piece.substr(0, 80)));
+                                              db::cql2::clip(piece, 80)));
     }
     k.property = key;
     out.push_back(std::move(k));
@@ -138,7 +138,7 @@ std::vector<std::string> parse_property_names(const std::string& value) {
     if (!property_name(name)) {
       throw field_error("properties", fmt::format("properties : « {} » n'est pas un nom de "
                                                   "propriété",
-                                                  piece.substr(0, 80)));
+                                                  db::cql2::clip(piece, 80)));
     }
     out.push_back(name);
   }
@@ -157,7 +157,7 @@ std::shared_ptr<const db::cql2::Node> parse_filter(
   if (lang && *lang != "cql2-text" && *lang != "cql2-json") {
     throw field_error("filter-lang", fmt::format("filter-lang : « {} » n'est pas cql2-text ni "
                                                  "cql2-json",
-                                                 lang->substr(0, 80)));
+                                                 db::cql2::clip(*lang, 80)));
   }
   if (const std::string* crs = find("filter-crs"); crs && *crs != kCrs84) {
     throw field_error("filter-crs", fmt::format("filter-crs : les géométries d'un filtre sont en "

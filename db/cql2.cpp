@@ -219,11 +219,11 @@ std::string shown(const Token& t) {
     case Tok::end:
       return "la fin du filtre";
     case Tok::string:
-      return "« '" + t.text.substr(0, 40) + "' »";
+      return "« '" + clip(t.text, 40) + "' »";
     case Tok::quoted:
-      return "« \"" + t.text.substr(0, 40) + "\" »";
+      return "« \"" + clip(t.text, 40) + "\" »";
     default:
-      return "« " + t.text.substr(0, 40) + " »";
+      return "« " + clip(t.text, 40) + " »";
   }
 }
 
@@ -321,8 +321,8 @@ class Lexer {
     }
     std::string text(s_.substr(start, i_ - start));
     if (!valid_number(text)) {
-      throw Refused{fmt::format("nombre « {} » invalide à la position {}", text.substr(0, 40),
-                                position(start))};
+      throw Refused{
+          fmt::format("nombre « {} » invalide à la position {}", clip(text, 40), position(start))};
     }
     return text;
   }
@@ -531,7 +531,7 @@ class TextParser {
       if (date ? !valid_date(value.text) : !valid_timestamp(value.text)) {
         throw Refused{
             fmt::format("{} « {} » invalide à la position {} ({})", date ? "date" : "horodatage",
-                        value.text.substr(0, 40), value.position,
+                        clip(value.text, 40), value.position,
                         date ? "DATE('2024-01-31')" : "TIMESTAMP('2024-01-31T10:00:00Z')")};
       }
       budget_.value();
@@ -597,7 +597,7 @@ class TextParser {
         throw Refused{fmt::format(
             "fonction ou géométrie inconnue « {} » à la position {} (CASEI, ACCENTI, DATE, "
             "TIMESTAMP, S_INTERSECTS, POINT, LINESTRING, POLYGON, BBOX)",
-            name.text.substr(0, 40), name.position)};
+            clip(name.text, 40), name.position)};
       }
     } catch (const Refused& r) {
       if (r.message.find("position") != std::string::npos) throw;
@@ -618,7 +618,7 @@ using json = nlohmann::json;
 
 std::string json_shown(const json& j) {
   std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return s.size() > 60 ? s.substr(0, 60) + "…" : s;
+  return s.size() > 60 ? clip(s, 60) + "…" : s;
 }
 
 class JsonParser {
@@ -737,7 +737,7 @@ class JsonParser {
     std::string op = op_value.get<std::string>();
     auto it = j.find("args");
     if (it == j.end() || !it->is_array()) {
-      throw Refused{fmt::format("« {} » : « args » (une liste) manque", op.substr(0, 40))};
+      throw Refused{fmt::format("« {} » : « args » (une liste) manque", clip(op, 40))};
     }
     const json& args = *it;
     auto count = [&](std::size_t n) {
@@ -797,7 +797,7 @@ class JsonParser {
     throw Refused{fmt::format(
         "opérateur inconnu « {} » (and, or, not, =, <>, <, <=, >, >=, like, in, between, isNull, "
         "s_intersects, casei, accenti)",
-        op.substr(0, 40))};
+        clip(op, 40))};
   }
 
   Budget budget_;
@@ -815,6 +815,13 @@ std::optional<std::string> unreadable(std::string_view text) {
 }
 
 }  // namespace
+
+std::string clip(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
 
 Parsed parse_text(std::string_view text) {
   Parsed out;

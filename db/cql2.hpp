@@ -63,4 +63,8 @@ inline constexpr std::size_t kMaxValues = 2000;  // literals, list values and co
 Parsed parse_text(std::string_view text);
 Parsed parse_json(std::string_view text);
 
+// At most `max_bytes` of a UTF-8 text, cut on a character's boundary: what
+// a refusal quotes of the client's text.
+std::string clip(std::string_view text, std::size_t max_bytes);
+
 }  // namespace terrier::db::cql2

@@ -131,7 +131,7 @@ class Translator {
       case NodeKind::property:
         return property(n.text);
       case NodeKind::string_literal:
-        return {w_.param(n.text) + "::text", Type::text, "'" + n.text.substr(0, 40) + "'"};
+        return {w_.param(n.text) + "::text", Type::text, "'" + clip(n.text, 40) + "'"};
       case NodeKind::number_literal:
         return {w_.param(n.text) + "::numeric", Type::number, n.text};
       case NodeKind::boolean_literal:
@@ -238,7 +238,7 @@ class Translator {
 }  // namespace
 
 std::string unknown_property(const std::string& name) {
-  return "propriété inconnue ou non lisible : " + name.substr(0, 80);
+  return "propriété inconnue ou non lisible : " + clip(name, 80);
 }
 
 std::string condition(const Node& filter, const Sql& s, Where& w) {
