@@ -9,6 +9,7 @@
 
 #include "api/edit_rights.hpp"
 #include "api/etag.hpp"
+#include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
 #include "api/tile_service.hpp"
@@ -95,6 +96,8 @@ Response items(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) 
   auto collection = collection_or_404(ctx.segments[2]);
   auto query = parse_items_query(collection, ctx.params, config.limits);
   query.role = ctx.role;
+  if (auto refusal = db::query_refusal(query))
+    throw field_error(refusal->parameter, refusal->detail);
   if (collection == db::Collection::opportunities && ctx.tiles) {
     query.snapshot = ctx.tiles->snapshot();
   }

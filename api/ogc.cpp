@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/problem.hpp"
+#include "api/queryables.hpp"
 
 namespace terrier::api {
 namespace {
@@ -65,7 +66,14 @@ json collection_json(const std::string& base, pqxx::connection_base& conn, db::C
             {"storageCrs", kCrs84},
             {"links",
              {link(href, "self", "application/json", "cette collection"),
-              link(href + "/items", "items", kGeoJson, "les objets")}}};
+              link(href + "/items", "items", kGeoJson, "les objets"),
+              link(href + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                   kSchemaJson, "les propriétés filtrables"),
+              link(href + "/schema", "describedby", kSchemaJson, "le schéma des objets"),
+              // GDAL 3.6's OAPIF driver looks for this spelling only
+              // (ogroapifdriver.cpp compares the rel exactly); relation
+              // types compare without case (RFC 8288), so both name one link.
+              link(href + "/schema", "describedBy", kSchemaJson, "le schéma des objets")}}};
   if (auto e = db::collection_extent(conn, c, role)) {
     j["extent"] = {{"spatial",
                     {{"bbox", {{(*e)[0], (*e)[1], (*e)[2], (*e)[3]}}},
@@ -110,7 +118,19 @@ std::string conformance_document() {
                {"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
                 "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
                 "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-                "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"}}}
+                "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+                "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+                "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+                "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+                "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+                "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+                "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+                "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+                "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+                "http://www.opengis.net/spec/cql2/1.0/conf/accent-insensitive-comparison",
+                "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+                "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
+                "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting"}}}
       .dump();
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "api/account_params.hpp"
@@ -9,6 +10,7 @@
 #include "api/import_upload.hpp"
 #include "core/roles.hpp"
 #include "core/vocabulary.hpp"
+#include "db/cql2.hpp"
 #include "importers/field_table.hpp"
 #include "importers/fields.hpp"
 
@@ -108,6 +110,29 @@ json filters(db::Collection c) {
   return out;
 }
 
+// filter, sortby, properties and skipGeometry (api/params kPart3Parameters).
+json part3_parameters() {
+  json names = {{"type", "string"}, {"pattern", "^[A-Za-z_][A-Za-z0-9_]*$"}};
+  json sortby = list("sortby",
+                     "l'ordre : des propriétés (voir queryables), « - » devant pour un ordre "
+                     "décroissant ; l'identifiant départage",
+                     {{"type", "string"}, {"pattern", "^[+ -]?[A-Za-z_][A-Za-z0-9_]*$"}});
+  sortby["schema"]["maxItems"] = kMaxSortKeys;
+  json lang = string_enum({"cql2-text", "cql2-json"});
+  lang["default"] = "cql2-text";
+  return {
+      query("filter",
+            "un filtre CQL2 sur les propriétés que ce rôle peut lire (voir queryables), par "
+            "exemple built_surface_m2 > 200 AND kind IN ('bâtiment', 'local')",
+            {{"type", "string"}, {"maxLength", db::cql2::kMaxFilterBytes}}),
+      query("filter-lang", "l'écriture du filtre : texte (cql2-text) ou JSON (cql2-json)", lang),
+      query("filter-crs", "le système de coordonnées des géométries du filtre",
+            {{"type", "string"}, {"format", "uri"}, {"enum", {kCrs84}}, {"default", kCrs84}}),
+      sortby,
+      list("properties", "les seules propriétés que chaque objet garde", names),
+      query("skipGeometry", "des objets sans géométrie", {{"type", "boolean"}})};
+}
+
 json items_parameters(db::Collection c, const Limits& limits) {
   json out = {
       query("bbox", "minX,minY,maxX,maxY : longitudes et latitudes (CRS84), ou dans bbox-crs",
@@ -124,6 +149,7 @@ json items_parameters(db::Collection c, const Limits& limits) {
       format_param()};
   out[0]["style"] = "form";
   out[0]["explode"] = false;
+  for (auto& p : part3_parameters()) out.push_back(std::move(p));
   for (auto& f : filters(c)) out.push_back(std::move(f));
   return out;
 }
@@ -160,7 +186,11 @@ json export_parameters(const Limits& limits) {
               list("layers", "les couches du fichier (toutes par défaut)",
                    string_enum({"places", "opportunities", "needs"}))};
   for (auto& p : items_parameters(db::Collection::opportunities, limits)) {
-    if (p["name"] != "f") out.push_back(std::move(p));
+    const std::string name = p["name"];
+    if (name != "f" && std::find(kPart3Parameters.begin(), kPart3Parameters.end(), name) ==
+                           kPart3Parameters.end()) {
+      out.push_back(std::move(p));
+    }
   }
   return out;
 }

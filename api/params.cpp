@@ -3,14 +3,17 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <memory>
 #include <utility>
 
 #include "api/field_problem.hpp"
 #include "api/problem.hpp"
 #include "core/text.hpp"
 #include "core/vocabulary.hpp"
+#include "db/cql2.hpp"
 #include "importers/fields.hpp"
 
 namespace terrier::api {
@@ -89,6 +92,85 @@ std::vector<std::string> terms(const std::string& name, const std::string& value
 const std::vector<std::string> kListParameters = {"kind", "tenure", "status", "level", "layers"};
 
 const std::vector<std::string> kCommon = {"bbox", "bbox-crs", "crs", "limit", "offset", "f"};
+
+// A property's name as sortby and properties take it.
+bool property_name(std::string_view s) {
+  if (s.empty() || s.size() > 64 ||
+      !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// "-built_surface_m2,title": each key a property, "-" before it for a
+// descending order, "+" (or the space a '+' decodes to) for an ascending one.
+std::vector<db::SortKey> parse_sortby(const std::string& value) {
+  std::vector<db::SortKey> out;
+  for (const auto& piece : text::split_any(value, {","})) {
+    std::string key = text::trim(piece);
+    db::SortKey k;
+    if (!key.empty() && (key[0] == '-' || key[0] == '+')) {
+      k.descending = key[0] == '-';
+      key = text::trim(key.substr(1));
+    }
+    if (!property_name(key)) {
+      throw field_error("sortby", fmt::format("sortby : « {} » n'est pas un nom de propriété (par "
+                                              "exemple sortby=-built_surface_m2,title)",
+                                              db::cql2::clip(piece, 80)));
+    }
+    k.property = key;
+    out.push_back(std::move(k));
+  }
+  if (out.empty() || out.size() > kMaxSortKeys) {
+    throw field_error("sortby", fmt::format("sortby : de 1 à {} propriétés", kMaxSortKeys));
+  }
+  return out;
+}
+
+// "title,kind": the properties each feature keeps ("" keeps none).
+std::vector<std::string> parse_property_names(const std::string& value) {
+  std::vector<std::string> out;
+  if (value.empty()) return out;
+  for (const auto& piece : text::split_any(value, {","})) {
+    std::string name = text::trim(piece);
+    if (!property_name(name)) {
+      throw field_error("properties", fmt::format("properties : « {} » n'est pas un nom de "
+                                                  "propriété",
+                                                  db::cql2::clip(piece, 80)));
+    }
+    out.push_back(name);
+  }
+  if (out.size() > 100) throw field_error("properties", "properties : au plus 100 propriétés");
+  return out;
+}
+
+// filter, filter-lang and filter-crs: the CQL2 filter's tree.
+std::shared_ptr<const db::cql2::Node> parse_filter(
+    const std::map<std::string, std::string>& params) {
+  auto find = [&](const char* name) -> const std::string* {
+    auto it = params.find(name);
+    return it == params.end() ? nullptr : &it->second;
+  };
+  const std::string* lang = find("filter-lang");
+  if (lang && *lang != "cql2-text" && *lang != "cql2-json") {
+    throw field_error("filter-lang", fmt::format("filter-lang : « {} » n'est pas cql2-text ni "
+                                                 "cql2-json",
+                                                 db::cql2::clip(*lang, 80)));
+  }
+  if (const std::string* crs = find("filter-crs"); crs && *crs != kCrs84) {
+    throw field_error("filter-crs", fmt::format("filter-crs : les géométries d'un filtre sont en "
+                                                "{}",
+                                                kCrs84));
+  }
+  const std::string* filter = find("filter");
+  if (!filter) return nullptr;
+  auto parsed =
+      lang && *lang == "cql2-json" ? db::cql2::parse_json(*filter) : db::cql2::parse_text(*filter);
+  if (!parsed.filter) throw field_error("filter", parsed.error);
+  return std::make_shared<const db::cql2::Node>(std::move(*parsed.filter));
+}
 
 }  // namespace
 
@@ -177,6 +259,8 @@ db::FeatureQuery parse_items_query(db::Collection collection,
   const auto& filters = filter_names(collection);
   for (const auto& [name, value] : params) {
     bool known = std::find(kCommon.begin(), kCommon.end(), name) != kCommon.end() ||
+                 std::find(kPart3Parameters.begin(), kPart3Parameters.end(), name) !=
+                     kPart3Parameters.end() ||
                  std::find(filters.begin(), filters.end(), name) != filters.end();
     if (!known) {
       throw bad_request(
@@ -198,6 +282,15 @@ db::FeatureQuery parse_items_query(db::Collection collection,
     if (q.limit == 0) throw bad_request("limit: must be at least 1");
   }
   if (auto v = get("offset")) q.offset = parse_count("offset", *v, 100'000'000);
+  q.cql2_filter = parse_filter(params);
+  if (auto v = get("sortby")) q.sortby = parse_sortby(*v);
+  if (auto v = get("properties")) q.properties = parse_property_names(*v);
+  if (auto v = get("skipGeometry")) {
+    if (*v != "true" && *v != "false") {
+      throw field_error("skipGeometry", "skipGeometry : true ou false");
+    }
+    q.skip_geometry = *v == "true";
+  }
 
   auto& f = q.filters;
   bool opps = collection == db::Collection::opportunities;
@@ -274,6 +367,13 @@ TileParams parse_tile_params(db::Collection collection, const std::string& z, co
   for (const char* paging : {"limit", "offset", "bbox"}) {
     if (params.count(paging)) throw bad_request(fmt::format("{}: not used by tiles", paging));
   }
+  for (const auto& name : kPart3Parameters) {
+    if (params.count(name)) {
+      throw field_error(name, fmt::format("{} : réservé aux pages d'objets (/ogcapi/collections/"
+                                          "{{id}}/items), pas aux tuiles",
+                                          name));
+    }
+  }
   out.query = parse_items_query(collection, params, limits);
   return out;
 }
@@ -286,6 +386,13 @@ ExportRequest parse_export_params(const std::string& territory,
   std::string layers = params.count("layers") ? params["layers"] : "";
   params.erase("format");
   params.erase("layers");
+  for (const auto& name : kPart3Parameters) {
+    if (params.count(name)) {
+      throw field_error(name, fmt::format("{} : réservé aux pages d'objets (/ogcapi/collections/"
+                                          "{{id}}/items), pas aux exports",
+                                          name));
+    }
+  }
   parse_export_options(format, layers, out);
   out.filters = parse_items_query(db::Collection::opportunities, params, limits).filters;
   return out;

@@ -101,6 +101,13 @@ std::string crs_uri(int srid);
 // The territories' levels, the values of the "level" filter.
 inline constexpr std::array<std::string_view, 4> kTerritoryLevels = {"circle", "epci", "commune",
                                                                      "departement"};
+// The items pages' parameters of OGC API – Features Part 3 and of the
+// sorting draft (filter, filter-lang, filter-crs, sortby, properties,
+// skipGeometry): refused by tiles and exports.
+inline const std::vector<std::string> kPart3Parameters = {"filter", "filter-lang", "filter-crs",
+                                                          "sortby", "properties",  "skipGeometry"};
+inline constexpr std::size_t kMaxSortKeys = 8;
+
 // The longest free-text search ("q"), in bytes.
 inline constexpr std::size_t kMaxSearchBytes = 200;
 

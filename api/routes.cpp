@@ -4,6 +4,7 @@
 
 #include "api/ogc.hpp"
 #include "api/openapi.hpp"
+#include "api/queryables.hpp"
 #include "api/style_document.hpp"
 
 namespace terrier::api {
@@ -311,6 +312,32 @@ const std::vector<Route>& routes() {
         .query = Query::items,
         .statuses = {200, 400},
         .types = {"application/geo+json"},
+        .per_collection = true}},
+      {"GET",
+       {"ogcapi", "collections", "{}", "queryables"},
+       [](Context& c, ConnectionPool&, const ServiceConfig&) {
+         auto collection = collection_or_404(c.segments[2]);
+         return json_response(queryables_document(c.base_url, collection, c.role), kSchemaJson);
+       },
+       {.id = "get_queryables",
+        .tag = kOgc,
+        .summary = "Les propriétés d'une collection que filter et sortby peuvent nommer, pour ce "
+                   "rôle (JSON Schema)",
+        .names = {"collectionId"},
+        .types = {kSchemaJson},
+        .per_collection = true}},
+      {"GET",
+       {"ogcapi", "collections", "{}", "schema"},
+       [](Context& c, ConnectionPool&, const ServiceConfig&) {
+         auto collection = collection_or_404(c.segments[2]);
+         return json_response(schema_document(c.base_url, collection, c.role), kSchemaJson);
+       },
+       {.id = "get_schema",
+        .tag = kOgc,
+        .summary = "Le schéma des objets d'une collection et le type de leurs propriétés, pour ce "
+                   "rôle (JSON Schema)",
+        .names = {"collectionId"},
+        .types = {kSchemaJson},
         .per_collection = true}},
       {"GET",
        {"ogcapi", "collections", "{}", "items", "{}"},

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
@@ -207,6 +208,40 @@ void render(Sql& s, const std::string& geometry) {
 std::string output_geometry(const std::string& expr, int srid) {
   if (srid == 4326) return "ST_AsGeoJSON(" + expr + ", 6)";
   return "ST_AsGeoJSON(ST_Transform(" + expr + ", " + std::to_string(srid) + "), 2)";
+}
+
+ValueType value_type(const Property& p) {
+  static constexpr std::string_view kDates[] = {"available_from", "available_until",
+                                                "last_verified", "needed_from"};
+  static constexpr std::string_view kWholeNumbers[] = {"duplicate_of", "population", "place_id"};
+  switch (p.kind) {
+    case K::string:
+      return std::find(std::begin(kDates), std::end(kDates), p.name) != std::end(kDates)
+                 ? ValueType::date
+                 : ValueType::string;
+    case K::number:
+      return std::find(std::begin(kWholeNumbers), std::end(kWholeNumbers), p.name) !=
+                     std::end(kWholeNumbers)
+                 ? ValueType::integer
+                 : ValueType::number;
+    case K::boolean:
+      return ValueType::boolean;
+    case K::text_array:
+      return ValueType::text_array;
+    case K::json:
+      return ValueType::json;
+  }
+  return ValueType::string;
+}
+
+void select_properties(Sql& s, const std::optional<std::vector<std::string>>& names, bool geometry,
+                       int srid) {
+  if (names) {
+    std::erase_if(s.properties, [&](const Property& p) {
+      return std::find(names->begin(), names->end(), p.name) == names->end();
+    });
+  }
+  render(s, geometry ? output_geometry(s.geom, srid) : "NULL::text");
 }
 
 Sql sql_for(Collection c, Role role, int srid, int reverify_months) {

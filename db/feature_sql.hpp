@@ -7,6 +7,7 @@
 // Internal to db/ (db/feature_store.cpp); its own header so that the
 // builders are tested apart (tests/db/feature_sql_test.cpp).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,14 @@ struct Sql {
   std::string columns;
   FeatureColumns layout;
 };
+
+// A property's type: its JSON kind, and for numbers and strings the column's
+// own (whole numbers, dates).
+ValueType value_type(const Property& p);
+// Keeps only the properties named (all when unset), in the collection's
+// order, and the geometry in `srid` unless `geometry` is false (null).
+void select_properties(Sql& s, const std::optional<std::vector<std::string>>& names, bool geometry,
+                       int srid);
 
 std::string number(double v);
 // Whether an opportunity (o) was last verified, or else created, more than

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/text.hpp"
+#include "db/cql2_sql.hpp"
 #include "db/feature_sql.hpp"
 #include "db/geojson_writer.hpp"
 #include "db/tile_snapshot.hpp"
@@ -39,6 +40,39 @@ std::optional<Collection> parse_collection(const std::string& name) {
   for (auto c : {Collection::places, Collection::opportunities, Collection::needs,
                  Collection::territories}) {
     if (name == collection_name(c)) return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<PropertyInfo> readable_properties(Collection c, Role role) {
+  std::vector<PropertyInfo> out;
+  for (const auto& p : sql_for(c, role).properties) out.push_back({p.name, value_type(p)});
+  return out;
+}
+
+std::optional<QueryRefusal> query_refusal(const FeatureQuery& query) {
+  if (!query.cql2_filter && query.sortby.empty() && !query.properties) return std::nullopt;
+  const Sql s = sql_for(query.collection, query.role, 4326, query.reverify_months);
+  try {
+    if (query.cql2_filter) {
+      Where w;
+      (void)cql2::condition(*query.cql2_filter, s, w);
+    }
+  } catch (const cql2::Untranslatable& e) {
+    return QueryRefusal{"filter", std::string("filtre CQL2 : ") + e.what()};
+  }
+  try {
+    (void)cql2::sort_order(query.sortby, s);
+  } catch (const cql2::Untranslatable& e) {
+    return QueryRefusal{"sortby", std::string("sortby : ") + e.what()};
+  }
+  if (query.properties) {
+    for (const auto& name : *query.properties) {
+      if (std::none_of(s.properties.begin(), s.properties.end(),
+                       [&](const Property& p) { return p.name == name; })) {
+        return QueryRefusal{"properties", "properties : " + cql2::unknown_property(name)};
+      }
+    }
   }
   return std::nullopt;
 }
@@ -101,9 +135,16 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
     w.add(s.geom + " && " + envelope);
   }
   add_filters(w, s, query.collection, query.filters, query.reverify_months);
+  if (query.cql2_filter) w.add(cql2::condition(*query.cql2_filter, s, w));
 
   const std::vector<std::string> where_params = w.params();  // before ORDER BY adds its own
-  std::string order = order_by(w, s, query.collection, query.filters);
+  std::string order = query.sortby.empty() ? order_by(w, s, query.collection, query.filters)
+                                           : cql2::sort_order(query.sortby, s);
+  // The filter and the order read every property the role may; the page
+  // only those asked.
+  if (query.properties || query.skip_geometry) {
+    select_properties(s, query.properties, !query.skip_geometry, query.output_srid);
+  }
   const long long cap = query.exact_count_limit;
   // Single statements need no BEGIN and COMMIT around them: two round trips
   // fewer for every page and tile.
@@ -187,10 +228,17 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   // made the slowest requests with four round trips).
   const bool count_inline = count && !small && query.limit > 0 &&
                             estimate >= static_cast<long long>(query.limit + query.offset);
+  // A CQL2 filter, an order or a choice of properties makes texts without
+  // bound: run once, never prepared (each prepared text stays in the
+  // connection's memory).
+  const bool ad_hoc = query.cql2_filter || !query.sortby.empty() || query.properties;
+  auto run = [&](const std::string& sql, const std::vector<std::string>& params) {
+    return ad_hoc ? r.exec_params(sql, pqxx::prepare::make_dynamic_params(params))
+                  : exec_prepared_text(r, sql, params);
+  };
   // The page first: a page that is not full is the last one, and its
   // count is known without counting.
-  const pqxx::result rows = exec_prepared_text(
-      r,
+  const pqxx::result rows = run(
       fmt::format("SELECT {cols}{count} FROM {from}{where} ORDER BY {order} LIMIT {limit} OFFSET "
                   "{offset}",
                   fmt::arg("cols", s.columns),
@@ -205,7 +253,7 @@ FeaturePage query_features(pqxx::connection_base& conn, const FeatureQuery& quer
   } else if (count && count_inline && !rows.empty()) {
     page.matched = rows[0][rows.columns() - 1].as<long long>();
   } else if (count) {
-    page.matched = exec_prepared_text(r, count_sql, where_params)[0][0].as<long long>();
+    page.matched = run(count_sql, where_params)[0][0].as<long long>();
   }
   if (!last_page && (!count || page.matched > cap)) {
     if (small) estimate = plan().first;  // counted past the limit: the planner says how many

@@ -20,6 +20,9 @@ namespace terrier::db {
 enum class Collection { places, opportunities, needs, territories };
 
 struct OpportunitySnapshot;  // db/tile_snapshot.hpp
+namespace cql2 {
+struct Node;  // db/cql2.hpp
+}
 
 const char* collection_name(Collection c);
 std::optional<Collection> parse_collection(const std::string& name);
@@ -39,6 +42,24 @@ struct FeatureFilters {
 // Opportunities not verified (last_verified, else created_at) for this many
 // months are "à revérifier" (to_reverify in items and tiles).
 inline constexpr int kDefaultReverifyMonths = 6;
+
+// A property's type, for CQL2 filters, sorting, queryables and schemas.
+enum class ValueType { string, number, integer, boolean, date, text_array, json };
+
+struct PropertyInfo {
+  std::string name;
+  ValueType type;
+};
+
+// The properties of a collection's features that a role may read, in the
+// features' order (the same list the features are written from).
+std::vector<PropertyInfo> readable_properties(Collection c, Role role);
+
+// One key of sortby: a property, ascending unless descending.
+struct SortKey {
+  std::string property;
+  bool descending = false;
+};
 
 struct FeatureQuery {
   Collection collection = Collection::opportunities;
@@ -71,7 +92,26 @@ struct FeatureQuery {
   // and order, does not change the answer, so a copy a write has not yet
   // reached only makes a page slower).
   std::shared_ptr<const OpportunitySnapshot> snapshot;
+  // OGC API – Features Part 3 and the sorting draft (Part 8), items pages
+  // only: a CQL2 filter over the properties the role may read, the order
+  // (the id last), the properties each feature keeps (all when unset) and
+  // whether it keeps its geometry. query_refusal says whether the role may
+  // ask them; without them a page takes the same path as before.
+  std::shared_ptr<const cql2::Node> cql2_filter;
+  std::vector<SortKey> sortby;
+  std::optional<std::vector<std::string>> properties;
+  bool skip_geometry = false;
 };
+
+// Why a query's filter, sortby or properties cannot be answered for its
+// role: the parameter and a French detail. A property the role may not read
+// is refused with the same words as one that does not exist, so that a
+// refusal tells nothing of confidential fields.
+struct QueryRefusal {
+  std::string parameter;
+  std::string detail;
+};
+std::optional<QueryRefusal> query_refusal(const FeatureQuery& query);
 
 struct FeaturePage {
   std::vector<std::string> features;  // GeoJSON Feature objects

@@ -1,8 +1,9 @@
 // Fuzzes the query string of the features endpoints: percent-decoding,
 // parse_query, then parse_items_query for every collection (bbox, bbox-crs,
-// crs, limit, offset, vocabularies, numbers, dates). A 400 (Problem) is an
-// expected outcome; anything else thrown, a crash or a sanitizer report is
-// a bug. Accepted queries must keep the promises the SQL layer relies on.
+// crs, limit, offset, vocabularies, numbers, dates, and Part 3's filter,
+// sortby and properties). A 400 (Problem) is an expected outcome; anything
+// else thrown, a crash or a sanitizer report is a bug. Accepted queries must
+// keep the promises the SQL layer relies on.
 
 #include <cmath>
 #include <cstdint>
@@ -46,6 +47,11 @@ void check_query(const db::FeatureQuery& q, const api::Limits& limits) {
   for (const auto* s : {&f.territory, &f.competence, &f.q}) {
     if (*s) check(text::is_valid_utf8(**s), "text filters are UTF-8");
   }
+  check(q.sortby.size() <= api::kMaxSortKeys, "sortby has at most kMaxSortKeys keys");
+  for (const auto& k : q.sortby) {
+    check(!k.property.empty() && k.property.size() <= 64, "sortby names a property");
+  }
+  if (q.properties) check(q.properties->size() <= 100, "properties names at most 100");
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "core/text.hpp"
+#include "db/cql2.hpp"
 #include "importers/json_rows.hpp"
 
 namespace terrier {
@@ -58,4 +60,16 @@ TEST(FuzzRegressions, NestingUpToTheLimitStillParses) {
 }
 
 }  // namespace
+// fuzz_cql2's input: one byte choosing the encoding (odd: JSON), then the
+// filter. The refusal quoted 60 bytes of the filter, cut inside "é": not
+// UTF-8 any more.
+TEST(FuzzRegressions, ACql2RefusalQuotingTheFilterCutsOnACharacter) {
+  std::string filter = regression("fuzz_cql2", "refusal_cut_inside_a_character").substr(1);
+  auto parsed = db::cql2::parse_json(filter);
+  EXPECT_FALSE(parsed.filter);
+  EXPECT_TRUE(text::is_valid_utf8(parsed.error)) << parsed.error;
+  EXPECT_EQ(db::cql2::clip("aé", 2), "a");
+  EXPECT_EQ(db::cql2::clip("aé", 3), "aé");
+}
+
 }  // namespace terrier

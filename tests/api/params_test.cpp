@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/problem.hpp"
+#include "db/cql2.hpp"
 
 namespace terrier::api {
 namespace {
@@ -149,6 +150,58 @@ TEST(TileParams, EachRefusalNamesItsParameter) {
   EXPECT_REFUSED(tile("1", "0", "0", {{"offset", "5"}}), "offset: not used by tiles");
   EXPECT_REFUSED(tile("1", "0", "0", {{"bbox", "1,2,3,4"}}), "bbox: not used by tiles");
   EXPECT_REFUSED(tile("1", "0", "0", {{"colour", "red"}}), "colour");
+}
+
+TEST(ParseItemsQuery, ReadsTheCql2FilterSortbyPropertiesAndSkipGeometry) {
+  auto q = items(db::Collection::opportunities,
+                 "filter=kind%20%3D%20%27atelier%27&sortby=-built_surface_m2,+title,%2Bkind&"
+                 "properties=title,kind&skipGeometry=true");
+  ASSERT_TRUE(q.cql2_filter);
+  EXPECT_EQ(q.cql2_filter->kind, db::cql2::NodeKind::comparison);
+  ASSERT_EQ(q.sortby.size(), 3u);
+  EXPECT_EQ(q.sortby[0].property, "built_surface_m2");
+  EXPECT_TRUE(q.sortby[0].descending);
+  EXPECT_EQ(q.sortby[1].property, "title");  // "+" decodes to a space: ascending
+  EXPECT_FALSE(q.sortby[1].descending);
+  EXPECT_FALSE(q.sortby[2].descending);
+  EXPECT_EQ(q.properties, (std::vector<std::string>{"title", "kind"}));
+  EXPECT_TRUE(q.skip_geometry);
+  auto j = items(db::Collection::needs,
+                 "filter-lang=cql2-json&filter=%7B%22op%22%3A%22isNull%22%2C%22args%22%3A%5B%7B%"
+                 "22property%22%3A%22territory%22%7D%5D%7D");
+  ASSERT_TRUE(j.cql2_filter);
+  EXPECT_EQ(j.cql2_filter->kind, db::cql2::NodeKind::is_null);
+  auto plain = items(db::Collection::places, "limit=3");
+  EXPECT_FALSE(plain.cql2_filter);
+  EXPECT_TRUE(plain.sortby.empty());
+  EXPECT_FALSE(plain.properties);
+  EXPECT_FALSE(plain.skip_geometry);
+}
+
+TEST(ParseItemsQuery, EachPart3RefusalNamesItsParameter) {
+  auto opportunities = [](const char* query) {
+    return items(db::Collection::opportunities, query);
+  };
+  EXPECT_REFUSED(opportunities("filter=kind%20%3D"), "filtre CQL2 : un nom de propriété");
+  EXPECT_REFUSED(opportunities("filter=%7B&filter-lang=cql2-json"), "filtre CQL2 (JSON)");
+  EXPECT_REFUSED(opportunities("filter=a%3D1&filter-lang=ecql"), "filter-lang : « ecql »");
+  EXPECT_REFUSED(opportunities("filter=a%3D1&filter-crs=EPSG%3A2154"), "filter-crs");
+  EXPECT_REFUSED(opportunities("sortby=title;drop"), "sortby : « title;drop »");
+  EXPECT_REFUSED(opportunities("sortby=--title"), "sortby");
+  EXPECT_REFUSED(opportunities("sortby="), "sortby");
+  EXPECT_REFUSED(opportunities("sortby=a,b,c,d,e,f,g,h,i"), "sortby : de 1 à 8");
+  EXPECT_REFUSED(opportunities("properties=title,%22x%22"), "properties : « \"x\" »");
+  EXPECT_REFUSED(opportunities("skipGeometry=1"), "skipGeometry : true ou false");
+}
+
+TEST(TileParams, TakeNoCql2FilterNorSortNorProperties) {
+  for (const char* name : {"filter", "filter-lang", "sortby", "properties", "skipGeometry"}) {
+    EXPECT_REFUSED(
+        parse_tile_params(db::Collection::opportunities, "1", "0", "0", {{name, "x"}}, Limits{}),
+        std::string(name) + " : réservé aux pages d'objets");
+    EXPECT_REFUSED(parse_export_params("mel", {{name, "x"}}, Limits{}),
+                   std::string(name) + " : réservé aux pages d'objets");
+  }
 }
 
 TEST(ExportParams, ReadsFormatLayersAndTheOpportunitiesFilters) {
