@@ -5,6 +5,7 @@
 #include "importers/mapping.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -34,7 +35,10 @@ class MappingFile : public ::testing::Test {
     return "";
   }
 
-  std::string path_ = ::testing::TempDir() + "/terrier-mapping-test.json";
+  // One file per test process: ctest -j runs this suite's tests at once, and
+  // a shared path let one test read another's mapping.
+  std::string path_ =
+      ::testing::TempDir() + "/terrier-mapping-test-" + std::to_string(getpid()) + ".json";
 };
 
 TEST_F(MappingFile, ItsColumnsWinOverTheDefaultSynonyms) {
