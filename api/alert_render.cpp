@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "core/text.hpp"
 #include "core/vocabulary.hpp"
 #include "importers/field_table.hpp"
 
@@ -12,34 +13,6 @@ namespace terrier::api {
 namespace {
 
 using nlohmann::json;
-
-// Text as XML and HTML want it (element content and attribute values).
-std::string escaped(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // A whole number with French thousands ("1 200", narrow no-break spaces).
 std::string french_number(double v) {
@@ -173,17 +146,18 @@ std::string atom_feed(const db::Feed& feed, const std::vector<db::AlertItem>& it
                                : fmt::format("{}/feeds/need-{}", base_url, feed.need_id);
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
   out += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n";
-  out += fmt::format("  <title>{}</title>\n", escaped(feed_title(feed)));
+  out += fmt::format("  <title>{}</title>\n", text::xml_escape(feed_title(feed)));
   out += fmt::format(
       "  <subtitle>{}</subtitle>\n",
-      escaped(feed.search
-                  ? "Les opportunités nouvelles ou modifiées qui répondent à cette recherche"
-                  : "Les nouvelles opportunités proposées pour ce besoin"));
-  out += fmt::format("  <id>{}</id>\n", escaped(id));
+      text::xml_escape(
+          feed.search ? "Les opportunités nouvelles ou modifiées qui répondent à cette recherche"
+                      : "Les nouvelles opportunités proposées pour ce besoin"));
+  out += fmt::format("  <id>{}</id>\n", text::xml_escape(id));
   out += fmt::format("  <updated>{}</updated>\n", updated);
   out += fmt::format("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-                     escaped(self));
-  out += fmt::format("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", escaped(page));
+                     text::xml_escape(self));
+  out += fmt::format("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                     text::xml_escape(page));
   out += "  <author><name>Terrier — groupe foncier du réseau</name></author>\n";
   out += "  <generator>Terrier</generator>\n";
   for (const auto& item : items) {
@@ -191,12 +165,13 @@ std::string atom_feed(const db::Feed& feed, const std::vector<db::AlertItem>& it
         item.match_id ? fmt::format("{}/?match={}", base_url, *item.match_id)
                       : fmt::format("{}/?opportunity={}#{}", base_url, item.id, item.changed_at);
     out += "  <entry>\n";
-    out += fmt::format("    <title>{}</title>\n", escaped(item_title(item)));
-    out += fmt::format("    <id>{}</id>\n", escaped(entry_id));
+    out += fmt::format("    <title>{}</title>\n", text::xml_escape(item_title(item)));
+    out += fmt::format("    <id>{}</id>\n", text::xml_escape(entry_id));
     out += fmt::format("    <updated>{}</updated>\n", item.changed_at);
     out += fmt::format("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-                       escaped(item_link(item, base_url)));
-    out += fmt::format("    <summary type=\"text\">{}</summary>\n", escaped(item_summary(item)));
+                       text::xml_escape(item_link(item, base_url)));
+    out += fmt::format("    <summary type=\"text\">{}</summary>\n",
+                       text::xml_escape(item_summary(item)));
     out += "  </entry>\n";
   }
   out += "</feed>\n";
@@ -218,20 +193,21 @@ DigestMail digest_mail(
               "\n\nVoici ce qui a changé depuis votre dernier envoi dans vos recherches "
               "enregistrées.\n";
   mail.html = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>" +
-              escaped(mail.subject) + "</title></head><body>\n<p>" + escaped(hello) +
+              text::xml_escape(mail.subject) + "</title></head><body>\n<p>" +
+              text::xml_escape(hello) +
               "</p>\n<p>Voici ce qui a changé depuis votre dernier envoi dans vos recherches "
               "enregistrées.</p>\n";
   for (const auto& [search, items] : searches) {
     std::string page = base_url + "/?" + search.query;
     mail.text += fmt::format("\n== {} ({}) ==\n{}\n", search.name, items.size(), page);
-    mail.html += fmt::format("<h2><a href=\"{}\">{}</a> ({})</h2>\n<ul>\n", escaped(page),
-                             escaped(search.name), items.size());
+    mail.html += fmt::format("<h2><a href=\"{}\">{}</a> ({})</h2>\n<ul>\n", text::xml_escape(page),
+                             text::xml_escape(search.name), items.size());
     for (const auto& item : items) {
       mail.text += fmt::format("\n- {}\n  {}\n  {}\n", item_title(item), item_summary(item),
                                item_link(item, base_url));
-      mail.html +=
-          fmt::format("<li><a href=\"{}\">{}</a><br>{}</li>\n", escaped(item_link(item, base_url)),
-                      escaped(item_title(item)), escaped(item_summary(item)));
+      mail.html += fmt::format(
+          "<li><a href=\"{}\">{}</a><br>{}</li>\n", text::xml_escape(item_link(item, base_url)),
+          text::xml_escape(item_title(item)), text::xml_escape(item_summary(item)));
     }
     mail.html += "</ul>\n";
   }
@@ -243,7 +219,7 @@ DigestMail digest_mail(
   mail.html += fmt::format(
       "<p>Pour ne plus recevoir ces messages, décochez « Recevoir par e-mail » dans <a "
       "href=\"{}\">Mon compte</a>.</p>\n</body></html>\n",
-      escaped(account));
+      text::xml_escape(account));
   return mail;
 }
 

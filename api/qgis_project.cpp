@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
+
 namespace terrier::api::qgis {
 
 const char* const kSources =
@@ -80,7 +82,7 @@ std::string layer_id(Layer layer) {
 std::string source(const Project& p, Layer layer) {
   // QGIS 3.22 reads a file inside the .qgz as an "attachment:" (a "./" path
   // is beside the .qgz, not in it).
-  return xml_escape(fmt::format("attachment:{}|layername={}", p.gpkg, table_name(layer)));
+  return text::xml_escape(fmt::format("attachment:{}|layername={}", p.gpkg, table_name(layer)));
 }
 
 std::string map_layer(const Project& p, Layer layer) {
@@ -93,7 +95,7 @@ std::string map_layer(const Project& p, Layer layer) {
       "{7}<blendMode>0</blendMode><featureBlendMode>0</featureBlendMode>"
       "<layerOpacity>1</layerOpacity></maplayer>",
       geometry_name(layer), layer == Layer::opportunities ? 0 : 1, layer_id(layer),
-      source(p, layer), xml_escape(layer_title(layer)), kWgs84, xml_escape(kSources),
+      source(p, layer), text::xml_escape(layer_title(layer)), kWgs84, text::xml_escape(kSources),
       renderer_xml(layer));
 }
 
@@ -101,7 +103,7 @@ std::string tree_layer(const Project& p, Layer layer) {
   return fmt::format(
       R"(<layer-tree-layer id="{}" name="{}" source="{}" providerKey="ogr" checked="Qt::Checked" )"
       R"(expanded="1"><customproperties/></layer-tree-layer>)",
-      layer_id(layer), xml_escape(layer_title(layer)), source(p, layer));
+      layer_id(layer), text::xml_escape(layer_title(layer)), source(p, layer));
 }
 
 // What every layout item carries.
@@ -122,7 +124,7 @@ std::string label_item(const std::string& uuid, const std::string& text, double 
       R"(<LayoutItem {} labelText="{}" htmlState="0" halign="1" valign="32" marginX="0" )"
       R"(marginY="0"><LabelFont description="DejaVu Sans,{},-1,5,{},0,0,0,0,0" style=""/>)"
       R"(<FontColor red="29" green="35" blue="39" alpha="255"/></LayoutItem>)",
-      item_head(65641, uuid, x, y, w, h, 4), xml_escape(text), points, bold ? 75 : 50);
+      item_head(65641, uuid, x, y, w, h, 4), text::xml_escape(text), points, bold ? 75 : 50);
 }
 
 constexpr const char* kMapUuid = "6e0c1a52-7d3e-4b8e-9a51-0f3c2a9d7b10";
@@ -207,8 +209,8 @@ std::string project_qgs(const Project& p) {
       R"(<DefaultViewExtent xmin="{7}" ymin="{8}" xmax="{9}" ymax="{10}">{1}</DefaultViewExtent>)"
       "</ProjectViewSettings>"
       "{11}</qgis>\n",
-      xml_escape(p.title), kLambert93, tree, order, extent, layers, xml_escape(kSources), e.min_x,
-      e.min_y, e.max_x, e.max_y, layout(p));
+      text::xml_escape(p.title), kLambert93, tree, order, extent, layers,
+      text::xml_escape(kSources), e.min_x, e.min_y, e.max_x, e.max_y, layout(p));
 }
 
 }  // namespace terrier::api::qgis

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/map_style.hpp"
+#include "core/text.hpp"
 #include "core/vocabulary.hpp"
 
 namespace terrier::api::qgis {
@@ -42,7 +43,7 @@ std::string data_defined(const Expressions& expressions) {
         R"(<Option type="Map" name="{}"><Option type="bool" name="active" value="true"/>)"
         R"(<Option type="QString" name="expression" value="{}"/>)"
         R"(<Option type="int" name="type" value="3"/></Option>)",
-        name, xml_escape(expression));
+        name, text::xml_escape(expression));
   }
   return fmt::format(
       R"(<data_defined_properties><Option type="Map"><Option type="QString" name="name" value=""/>)"
@@ -56,7 +57,8 @@ std::string symbol_layer(const char* cls, const Options& options,
   std::string out = fmt::format(R"(<layer class="{}" enabled="1" locked="0" pass="0">)", cls);
   out += R"(<Option type="Map">)";
   for (const auto& [name, value] : options) {
-    out += fmt::format(R"(<Option type="QString" name="{}" value="{}"/>)", name, xml_escape(value));
+    out += fmt::format(R"(<Option type="QString" name="{}" value="{}"/>)", name,
+                       text::xml_escape(value));
   }
   out += "</Option>" + data_defined(expressions) + "</layer>";
   return out;
@@ -120,8 +122,9 @@ std::string opportunities_renderer() {
   std::string categories, symbols;
   for (std::size_t i = 0; i < vocabulary::kOpportunityKinds.size(); ++i) {
     std::string kind(vocabulary::kOpportunityKinds[i]);
-    categories += fmt::format(R"(<category symbol="{}" value="{}" label="{}" render="true"/>)", i,
-                              xml_escape(kind), xml_escape(std::string(vocabulary::label(kind))));
+    categories +=
+        fmt::format(R"(<category symbol="{}" value="{}" label="{}" render="true"/>)", i,
+                    text::xml_escape(kind), text::xml_escape(std::string(vocabulary::label(kind))));
     symbols += opportunity_symbol(std::to_string(i), map_style::kKindColors[i]);
   }
   // An empty value is QGIS's "every other value": a kind left blank.
@@ -228,33 +231,6 @@ std::string labels(const char* field, std::string_view color, double points, boo
 
 }  // namespace
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 const char* table_name(Layer layer) {
   switch (layer) {
     case Layer::territory:
@@ -342,7 +318,7 @@ std::string sld_rule(const std::string& title, const std::string& filter,
                      const std::string& symbolizers) {
   return fmt::format(R"(<se:Rule><se:Name>{0}</se:Name><se:Description><se:Title>{0}</se:Title>)"
                      R"(</se:Description>{1}{2}</se:Rule>)",
-                     xml_escape(title), filter, symbolizers);
+                     text::xml_escape(title), filter, symbolizers);
 }
 
 }  // namespace
@@ -374,7 +350,7 @@ std::string layer_sld(Layer layer) {
                           fmt::format("<ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>kind"
                                       "</ogc:PropertyName><ogc:Literal>{}</ogc:Literal>"
                                       "</ogc:PropertyIsEqualTo></ogc:Filter>",
-                                      xml_escape(kind)),
+                                      text::xml_escape(kind)),
                           sld_point(map_style::kKindColors[i], 10));
       }
       rules += sld_rule("non renseigné", "<se:ElseFilter/>", sld_point(map_style::kOtherColor, 10));

@@ -31,7 +31,4 @@ std::string layer_qml(Layer layer);
 // sizes fixed).
 std::string layer_sld(Layer layer);
 
-// Text for an XML attribute or element.
-std::string xml_escape(const std::string& text);
-
 }  // namespace terrier::api::qgis

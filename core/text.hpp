@@ -32,4 +32,7 @@ std::size_t utf8_length(std::string_view utf8);
 // such as $1::text[].
 std::string pg_array_literal(const std::vector<std::string>& items);
 
+// Text for an XML (or HTML) element or attribute value: & < > " ' escaped.
+std::string xml_escape(std::string_view text);
+
 }  // namespace terrier::text

@@ -61,5 +61,11 @@ TEST(Text, PgArrayLiteralQuotesEveryElement) {
   EXPECT_EQ(pg_array_literal({"a\"b", "c\\d", "e,f"}), "{\"a\\\"b\",\"c\\\\d\",\"e,f\"}");
 }
 
+TEST(XmlEscape, EscapesTheFiveCharactersAndKeepsTheRest) {
+  EXPECT_EQ(xml_escape(R"(Ateliers <500 m²> & « l'ancienne "filature" »)"),
+            "Ateliers &lt;500 m²&gt; &amp; « l&#39;ancienne &quot;filature&quot; »");
+  EXPECT_EQ(xml_escape(""), "");
+}
+
 }  // namespace
 }  // namespace terrier::text
