@@ -17,10 +17,19 @@ export const IGN_ORIGIN = "https://data.geopf.fr";
 // "**/*") pauses every request of the page and disables its cache, about a
 // second of CPU per page load. A test sees what was refused through
 // `recordOutside`.
+// SwiftShader's drawing is most of a test's CPU (perf: its JIT and library
+// about 60 % of Chromium's samples during a page load). Compositing the page
+// in software and running the GPU thread inside the browser process drop a
+// step and a process hop per frame: a page load of the demo at 1400 x 900
+// costs 6.5-7.0 s of Chromium's CPU with them against 8.1-10.6 s without, a
+// jump to zoom 13 2.9-3.3 s against 4.4-5.3 s (cpuacct of Chromium's
+// processes alone, alternated runs).
 const CHROMIUM_ARGS = [
   "--proxy-server=http://127.0.0.1:9",
   "--use-angle=swiftshader",
   "--enable-unsafe-swiftshader",
+  "--disable-gpu-compositing",
+  "--in-process-gpu",
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
