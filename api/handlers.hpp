@@ -72,6 +72,7 @@ Response need_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& c
 Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response white_zones(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // session_handlers.cpp: sign-in, sessions, invitations
 Response get_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

@@ -8,6 +8,7 @@
 #include "api/account_params.hpp"
 #include "api/export.hpp"
 #include "api/import_upload.hpp"
+#include "api/params.hpp"
 #include "core/roles.hpp"
 #include "core/vocabulary.hpp"
 #include "db/cql2.hpp"
@@ -237,6 +238,15 @@ json query_parameters(Query q, db::Collection c, const Limits& limits) {
       return {query("territory",
                     "identifiant (slug) d'un cercle, d'un EPCI, d'une commune ou d'un département",
                     {{"type", "string"}}, true)};
+    case Query::white_zones: {
+      json format = string_enum_of(kWhiteZoneFormats);
+      format["default"] = "geojson";
+      return {query("distance_km",
+                    "la distance au tiers-lieu le plus proche au-delà de laquelle une commune est "
+                    "une zone blanche",
+                    {{"type", "number"}, {"minimum", 0.5}, {"maximum", 100}, {"default", 10}}),
+              query("format", "le format de la réponse", format)};
+    }
     case Query::followup:
       return {query("circle", "identifiant (slug) du cercle", {{"type", "string"}}),
               list("status", "suivis (l'un d'eux)", string_enum_of(vocabulary::kMatchStatuses)),

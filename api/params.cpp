@@ -398,6 +398,34 @@ ExportRequest parse_export_params(const std::string& territory,
   return out;
 }
 
+WhiteZoneParams parse_white_zone_params(const std::map<std::string, std::string>& params) {
+  WhiteZoneParams out;
+  for (const auto& [name, value] : params) {
+    if (name == "distance_km") {
+      std::string v = value;
+      std::replace(v.begin(), v.end(), ',', '.');
+      double d = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+      if (v.empty() || ec != std::errc() || end != v.data() + v.size() || !std::isfinite(d) ||
+          d < 0.5 || d > 100) {
+        throw field_error("distance_km",
+                          fmt::format("« {} » : une distance en kilomètres, de 0,5 à 100", value));
+      }
+      out.distance_km = d;
+    } else if (name == "format") {
+      if (std::find_if(kWhiteZoneFormats.begin(), kWhiteZoneFormats.end(),
+                       [&](const char* f) { return value == f; }) == kWhiteZoneFormats.end()) {
+        throw field_error("format",
+                          fmt::format("« {} » : geojson, csv, gpkg, kml, xlsx ou ods", value));
+      }
+      out.format = value;
+    } else {
+      throw bad_request(fmt::format("unknown parameter '{}' (distance_km, format)", name));
+    }
+  }
+  return out;
+}
+
 AssignmentParams parse_assignment_params(const std::map<std::string, std::string>& params) {
   for (const auto& [name, value] : params) {
     if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));

@@ -69,6 +69,17 @@ TileParams parse_tile_params(db::Collection collection, const std::string& z, co
 ExportRequest parse_export_params(const std::string& territory,
                                   std::map<std::string, std::string> params, const Limits& limits);
 
+// /api/territories/{slug}/white-zones?distance_km=10&format=csv: the
+// distance from 0.5 to 100 km (10 by default, a decimal comma accepted), the
+// format geojson (the default) or a layer file's (csv, gpkg, kml, xlsx, ods).
+struct WhiteZoneParams {
+  double distance_km = 10;
+  std::string format = "geojson";
+};
+inline constexpr std::array<const char*, 6> kWhiteZoneFormats = {"geojson", "csv",  "gpkg",
+                                                                 "kml",     "xlsx", "ods"};
+WhiteZoneParams parse_white_zone_params(const std::map<std::string, std::string>& params);
+
 // /api/assignment?territory=SLUG: the territory is required.
 struct AssignmentParams {
   std::string territory;

@@ -31,6 +31,8 @@ const std::vector<const char*> kExportTypes = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.oasis.opendocument.spreadsheet",
     "application/zip"};
+// The white zones: GeoJSON, or a layer file (no QGIS project).
+const std::vector<const char*> kWhiteZoneTypes(kExportTypes.begin(), kExportTypes.end() - 1);
 
 // A document that changes with the server's version only: cached like the
 // page's files.
@@ -549,6 +551,16 @@ const std::vector<Route>& routes() {
         .statuses = {200, 400, 403, 404},
         .types = kExportTypes,
         .download = true}},
+      {"GET",
+       {"api", "territories", "{}", "white-zones"},
+       white_zones,
+       {.id = "white_zones",
+        .tag = kExports,
+        .summary = "Les zones blanches d'un territoire : ses communes loin de tout tiers-lieu",
+        .names = {"territory"},
+        .query = Query::white_zones,
+        .statuses = {200, 400, 404},
+        .types = kWhiteZoneTypes}},
       {"POST",
        {"api", "imports"},
        import_file,

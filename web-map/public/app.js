@@ -21,6 +21,7 @@ import { Panel } from "./panel.js";
 import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
 import { needFeedBlock, wireSearches } from "./searches.js";
+import { wireWhiteZones } from "./whitezones.js";
 import { loadSession, onSessionChange, showSession, wireSignIn } from "./session.js";
 import { state } from "./state.js";
 import { labelFields, mapConfig, setConfig } from "./catalogue.js";
@@ -201,6 +202,7 @@ async function start() {
   fillFilterForm();
   wireFilters();
   wireExports();
+  wireWhiteZones();
   wireSignIn(reloadForRole);
   wireFollowup();
   wireAccount();
