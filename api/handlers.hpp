@@ -122,6 +122,10 @@ Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig& c
 Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+// OGC API – Features Part 4 (POST, PUT, PATCH of an item; DELETE is delete_row)
+Response ogc_create_item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response ogc_replace_item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response ogc_update_item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // import_handlers.cpp
 Response import_file(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

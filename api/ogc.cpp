@@ -130,7 +130,11 @@ std::string conformance_document() {
                 "http://www.opengis.net/spec/cql2/1.0/conf/accent-insensitive-comparison",
                 "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
                 "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
-                "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting"}}}
+                "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
+                // Part 4 (draft OGC 20-002) on opportunities and needs.
+                "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+                "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+                "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features"}}}
       .dump();
 }
 

@@ -441,6 +441,21 @@ json json_body_schema(Body body) {
            "null efface un champ"},
           {"properties", row_properties(kind)}};
     }
+    case Body::opportunity_item:
+    case Body::need_item: {
+      auto kind = body == Body::opportunity_item ? importers::ImportKind::opportunities
+                                                 : importers::ImportKind::needs;
+      return {{"type", "object"},
+              {"description",
+               "une Feature GeoJSON : sa géométrie (un point en lon/lat) est la localisation, "
+               "« properties » porte les mêmes champs que /api ; en PATCH, un JSON Merge Patch "
+               "(RFC 7396) : null efface un champ, les champs absents restent"},
+              {"required", {"type"}},
+              {"properties",
+               {{"type", {{"type", "string"}, {"enum", {"Feature"}}}},
+                {"geometry", {{"type", "object"}, {"nullable", true}}},
+                {"properties", {{"type", "object"}, {"properties", row_properties(kind)}}}}}};
+    }
     default:
       return {{"type", "object"}};
   }
@@ -462,6 +477,14 @@ json request_body(Body body, std::size_t max_bytes) {
         {"description", fmt::format("{} ; {} octets au plus", what, max_bytes)},
         {"content",
          {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+  }
+  if (body == Body::opportunity_item || body == Body::need_item) {
+    json schema = {{"schema", json_body_schema(body)}};
+    return {{"required", true},
+            {"content",
+             {{"application/geo+json", schema},
+              {"application/merge-patch+json", schema},
+              {"application/json", schema}}}};
   }
   return {{"required", true},
           {"content", {{"application/json", {{"schema", json_body_schema(body)}}}}}};

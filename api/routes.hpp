@@ -51,6 +51,8 @@ enum class Body {
   request_fields,      // request_handlers' draft_of
   opportunity_fields,  // write_handlers: fields, or a GeoJSON Feature
   need_fields,         // the same, for a need
+  opportunity_item,    // the same as a GeoJSON Feature (OGC API – Features Part 4)
+  need_item,           // the same, for a need
   file,                // an import: the file itself
   piece,               // an upload's piece of file
 };

@@ -198,6 +198,21 @@ Response Service::handle(const Request& request) {
       add_cors_headers(config_, request, response);
       return response;
     }
+    if (request.method == "OPTIONS" && path_known &&
+        request.headers.find("access-control-request-method") == request.headers.end()) {
+      // What a client may do here: QGIS's OAPIF provider (3.32 and later)
+      // asks it of an OGC collection's items and of an item before it offers
+      // to edit them (OGC API – Features Part 4). Not a browser's preflight
+      // from an origin not allowed above: that one stays refused.
+      std::string allow;
+      for (const auto& route : routes()) {
+        if (route_matches(route, ctx.segments)) allow += std::string(route.method) + ", ";
+      }
+      response.status = 204;
+      response.content_type.clear();
+      response.headers = {{"Allow", allow + "OPTIONS"}};
+      return response;
+    }
     if (!found && path_known)
       throw Problem(405, "Method Not Allowed", request.method + " is not allowed here");
     if (found) {

@@ -104,13 +104,16 @@ json text_layout(const char* field, double size) {
           {"text-size", size}};
 }
 
-json halo(std::string_view color) {
-  return {
-      {"text-color", std::string(color)}, {"text-halo-color", "#ffffff"}, {"text-halo-width", 1.5}};
+json halo(std::string_view color, double width = 1.5) {
+  return {{"text-color", std::string(color)},
+          {"text-halo-color", "#ffffff"},
+          {"text-halo-width", width}};
 }
 
 }  // namespace
 
+// The page's style takes the paint of these layers from this document
+// (web-map/public/style.js); tests/web/map.test.mjs compares the two.
 std::string map_style_document(const std::string& base_url) {
   using db::Collection;
   const std::string circle(map_style::kCircleColor), need(map_style::kNeedColor),
@@ -146,7 +149,10 @@ std::string map_style_document(const std::string& base_url) {
   layers.push_back(territories("circles-fill", "fill", "circles"));
   layers.back()["paint"] = {{"fill-color", circle}, {"fill-opacity", 0.05}};
   layers.push_back(territories("circles-line", "line", "circles"));
-  layers.back()["paint"] = {{"line-color", circle}, {"line-width", 3}, {"line-opacity", 0.8}};
+  layers.back()["paint"] = {{"line-color", circle},
+                            {"line-width", json::array({"interpolate", json::array({"linear"}),
+                                                        json::array({"zoom"}), 6, 2, 12, 4})},
+                            {"line-opacity", 0.8}};
   layers.push_back(on("needs-fill", "fill", "needs"));
   layers.back()["paint"] = {
       {"fill-color", need},
@@ -168,7 +174,8 @@ std::string map_style_document(const std::string& base_url) {
   layers.push_back(on("opportunities-cluster-count", "symbol", "opportunities"));
   layers.back()["filter"] = {">", "count", 1};
   layers.back()["layout"] = text_layout("count", 11);
-  layers.back()["paint"] = {{"text-color", "#ffffff"}};
+  layers.back()["paint"] = {
+      {"text-color", "#ffffff"}, {"text-halo-color", "rgba(0,0,0,0.35)"}, {"text-halo-width", 1}};
   for (auto& layer : opportunity_layers()) layers.push_back(std::move(layer));
   layers.push_back(on("places-points", "circle", "places"));
   layers.back()["paint"] = {{"circle-color", place},
@@ -180,12 +187,13 @@ std::string map_style_document(const std::string& base_url) {
   layers.back()["layout"] = text_layout("name", 12);
   layers.back()["layout"]["text-offset"] = {0, 1.1};
   layers.back()["layout"]["text-anchor"] = "top";
-  layers.back()["paint"] = halo(map_style::kPlaceColor);
+  // Darker than the points: the labels' contrast on the base map (WCAG AA).
+  layers.back()["paint"] = halo("#1f5c2f");
   layers.push_back(territories("circles-label", "symbol", "circles"));
   layers.back()["maxzoom"] = 11;
   layers.back()["layout"] = text_layout("name", 14);
   layers.back()["layout"]["text-transform"] = "uppercase";
-  layers.back()["paint"] = halo(map_style::kCircleColor);
+  layers.back()["paint"] = halo(map_style::kCircleColor, 2);
   const auto& b = geo::kRegionLonLat;
   json style = {{"version", 8},
                 {"name", "Terrier – tiers-lieux et opportunités des Hauts-de-France"},

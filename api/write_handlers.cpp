@@ -11,6 +11,7 @@
 #include "api/field_errors.hpp"
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
+#include "api/ogc.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/json.hpp"
@@ -28,6 +29,38 @@ struct WriteTarget {
   const db::TableSpec* spec;
   const char* entity;
 };
+
+// Where a write names its row: /api/{collection}/{id}, or OGC API –
+// Features Part 4's /ogcapi/collections/{collection}/items/{id}. Both go
+// through the same checks, stores and audit below.
+struct RowPath {
+  std::string collection;
+  std::string id;
+};
+
+RowPath row_path(const Context& ctx) {
+  const auto& s = ctx.segments;
+  if (s[0] == "ogcapi") return {s[2], s.size() > 4 ? s[4] : ""};
+  return {s[1], s.size() > 2 ? s[2] : ""};
+}
+
+// The body as the checks read it. Through OGC it is a GeoJSON Feature; a
+// merge patch of one may leave out its "type" ({"properties": {...}} or
+// {"geometry": {...}}).
+std::string body_of(const Context& ctx) {
+  if (ctx.segments[0] != "ogcapi") return ctx.request.body;
+  nlohmann::json j;
+  try {
+    j = parse_json(ctx.request.body);
+  } catch (const std::exception&) {
+    return ctx.request.body;  // not JSON: validated() says so
+  }
+  if (!j.is_object() || j.contains("type") ||
+      (!j.contains("properties") && !j.contains("geometry")))
+    return ctx.request.body;
+  j["type"] = "Feature";
+  return j.dump();
+}
 
 WriteTarget write_target(const std::string& segment) {
   if (segment == "opportunities")
@@ -145,6 +178,27 @@ std::string verified_today(const std::string& body) {
   return changed ? j.dump() : body;
 }
 
+// PUT's body as a change of the stored row: every field the role may write
+// that the body leaves out is cleared; what the role may not write (an
+// owner, a contact, notes for a member), the row's reference and, without a
+// geometry in the body, its location stay as stored.
+std::string replacement(const Context& ctx, const WriteTarget& target, const std::string& before,
+                        const std::string& body) {
+  nlohmann::json stored = nlohmann::json::parse(before);  // written by the store
+  nlohmann::json j = parse_json(body);
+  if (!j.is_object()) return body;  // refused by merge_json_objects
+  bool feature = j.contains("type") && j["type"] == "Feature";
+  nlohmann::json& properties = feature ? j["properties"] : j;
+  if (properties.is_null()) properties = nlohmann::json::object();
+  if (!properties.is_object()) return body;
+  for (const auto& [key, value] : stored.items()) {
+    if (key == "external_id" || key == "wkt" || key == "lat" || key == "lon") continue;
+    if (!may_write_field(ctx.role, target.entity, key)) continue;
+    if (!properties.contains(key)) properties[key] = nullptr;
+  }
+  return j.dump();
+}
+
 // The new version's ETag on a write's answer.
 void add_etag(Response& r, pqxx::connection_base& conn, const std::string& collection, long long id,
               Role role) {
@@ -153,51 +207,45 @@ void add_etag(Response& r, pqxx::connection_base& conn, const std::string& colle
   }
 }
 
-}  // namespace
-
-Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  auto target = write_target(ctx.segments[1]);
+// POST: the new row's id, after the writer's rights, the fields it may write,
+// the validation, the visibility it may give and the audit.
+long long create_stored_row(const Context& ctx, const WriteTarget& target,
+                            pqxx::connection_base& conn) {
   require_writer(ctx, target);
-  require_writable_fields(ctx, target, ctx.request.body);
-  auto conn = pool.acquire();
-  long long id = 0;
-  {
-    db::ImportTransaction tx(*conn);
-    db::RowWriteStore store(tx);
-    auto row = validated(target, ctx.request.body, store);
-    // A client-chosen reference would merge into an existing row: only admins
-    // may upsert that way; everyone else creates a new row.
-    if (row.external_id && !may_choose_reference(ctx.role)) {
-      throw bad_request("external_id: only admins choose a reference; leave it out")
-          .with_extensions(R"({"field":"external_id"})");
-    }
-    if (!row.external_id) {
-      row.external_id = "api-" + random_hex(8);
-    }
-    id = store.insert_row(*target.spec, "api", row);
-    auto after = store.row_json(*target.spec, id);
-    require_writable_row(ctx, store, target, id, after.value_or("{}"), true);
-    store.record_audit(ctx.who, "create", target.entity, id, std::nullopt, after);
-    store.commit();
+  const std::string body = body_of(ctx);
+  require_writable_fields(ctx, target, body);
+  db::ImportTransaction tx(conn);
+  db::RowWriteStore store(tx);
+  auto row = validated(target, body, store);
+  // A client-chosen reference would merge into an existing row: only admins
+  // may upsert that way; everyone else creates a new row.
+  if (row.external_id && !may_choose_reference(ctx.role)) {
+    throw bad_request("external_id: only admins choose a reference; leave it out")
+        .with_extensions(R"({"field":"external_id"})");
   }
-  Response r = json_response(nlohmann::json{{"id", id}}.dump());
-  add_etag(r, *conn, ctx.segments[1], id, ctx.role);
-  r.status = 201;
-  r.headers.emplace_back("Location",
-                         fmt::format("/ogcapi/collections/{}/items/{}", ctx.segments[1], id));
-  return r;
+  if (!row.external_id) {
+    row.external_id = "api-" + random_hex(8);
+  }
+  long long id = store.insert_row(*target.spec, "api", row);
+  auto after = store.row_json(*target.spec, id);
+  require_writable_row(ctx, store, target, id, after.value_or("{}"), true);
+  store.record_audit(ctx.who, "create", target.entity, id, std::nullopt, after);
+  store.commit();
+  return id;
 }
 
-// PATCH and DELETE of /api/{opportunities,needs}/{id}: the writer's rights,
+// PATCH and DELETE of /api/{opportunities,needs}/{id} (and PUT, PATCH and
+// DELETE of their OGC items): the writer's rights,
 // the stored row (404 without one, or when the role may not read it), the
 // animator's circle, the version
 // If-Match names (412 with the row as it is now when it changed); then
 // `change` runs in the same transaction with the row as it was.
 template <class Change>
 Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
-  auto target = write_target(ctx.segments[1]);
+  auto path = row_path(ctx);
+  auto target = write_target(path.collection);
   require_writer(ctx, target);
-  long long id = id_or_404(ctx.segments[2], target.entity);
+  long long id = id_or_404(path.id, target.entity);
   auto expected = if_match_version(ctx.request, target.entity, id);
   auto conn = pool.acquire();
   std::optional<Response> done;
@@ -217,41 +265,80 @@ Response change_stored_row(Context& ctx, ConnectionPool& pool, Change change) {
     }
   }  // committed by `change`, or rolled back: the row changed meanwhile
   if (done) {
-    if (done->status == 200) add_etag(*done, *conn, ctx.segments[1], id, ctx.role);
+    if (done->status == 200) add_etag(*done, *conn, path.collection, id, ctx.role);
     return *done;
   }
-  auto collection = *db::parse_collection(ctx.segments[1]);
+  auto collection = *db::parse_collection(path.collection);
   auto current = db::feature_by_id(*conn, collection, ctx.role, std::to_string(id));
   auto etag = item_etag(*conn, collection, std::to_string(id), ctx.role);
   if (!current || !etag) throw not_found(fmt::format("no {} '{}'", target.entity, id));
   return precondition_failed(*current, *etag);
 }
 
+// PATCH (the body merged over the stored row) and PUT (the body replaces
+// it): the row validated whole, stored, audited, its page edits recorded.
+Response write_change(Context& ctx, const WriteTarget& target, long long id,
+                      db::RowWriteStore& store, const std::string& before, bool replace) {
+  std::string body = body_of(ctx);
+  require_writable_fields(ctx, target, body);
+  std::string merged;
+  try {
+    body = verified_today(body);
+    if (replace) body = replacement(ctx, target, before, body);
+    merged = importers::merge_json_objects(before, body);
+  } catch (const Error& e) {
+    throw bad_request(e.what());
+  } catch (const nlohmann::json::exception&) {
+    throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
+  }
+  auto row = validated(target, merged, store);
+  store.update_row(*target.spec, id, row);
+  auto after = store.row_json(*target.spec, id);
+  require_writable_row(ctx, store, target, id, after.value_or("{}"), true);
+  store.record_audit(ctx.who, "update", target.entity, id, before, after);
+  if (after) store.record_page_edits(*target.spec, id, before, *after, ctx.who);
+  store.commit();
+  // A member's or an animator's row: no owner, contact or notes back.
+  return json_response(sees_confidential(ctx.role) ? after.value_or("{}")
+                                                   : nlohmann::json{{"id", id}}.dump());
+}
+
+Response change_row(Context& ctx, ConnectionPool& pool, bool replace) {
+  return change_stored_row(ctx, pool,
+                           [&](const WriteTarget& target, long long id, db::RowWriteStore& store,
+                               const std::string& before) {
+                             return write_change(ctx, target, id, store, before, replace);
+                           });
+}
+
+// An OGC write's answer: the item as the caller's role reads it (never a
+// field it may not read), a GeoJSON Feature.
+void answer_with_item(const Context& ctx, ConnectionPool& pool, const RowPath& path, Response& r) {
+  auto collection = *db::parse_collection(path.collection);
+  auto conn = pool.acquire();
+  auto feature = db::feature_by_id(*conn, collection, ctx.role, path.id);
+  if (!feature) return;  // written, but not readable by this role: the status says enough
+  r.body = item_document(ctx.base_url, collection, path.id, *feature);
+  r.content_type = "application/geo+json";
+}
+
+}  // namespace
+
+Response create_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  auto path = row_path(ctx);
+  auto target = write_target(path.collection);
+  auto conn = pool.acquire();
+  long long id = create_stored_row(ctx, target, *conn);
+  Response r = json_response(nlohmann::json{{"id", id}}.dump());
+  add_etag(r, *conn, path.collection, id, ctx.role);
+  r.status = 201;
+  r.headers.emplace_back("Location",
+                         fmt::format("/ogcapi/collections/{}/items/{}", path.collection, id));
+  return r;
+}
+
 Response update_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
-  return change_stored_row(
-      ctx, pool,
-      [&](const WriteTarget& target, long long id, db::RowWriteStore& store,
-          const std::string& before) {
-        require_writable_fields(ctx, target, ctx.request.body);
-        std::string merged;
-        try {
-          merged = importers::merge_json_objects(before, verified_today(ctx.request.body));
-        } catch (const Error& e) {
-          throw bad_request(e.what());
-        } catch (const nlohmann::json::exception&) {
-          throw bad_request("the body is not a JSON object of fields, or a GeoJSON Feature");
-        }
-        auto row = validated(target, merged, store);
-        store.update_row(*target.spec, id, row);
-        auto after = store.row_json(*target.spec, id);
-        require_writable_row(ctx, store, target, id, after.value_or("{}"), true);
-        store.record_audit(ctx.who, "update", target.entity, id, before, after);
-        if (after) store.record_page_edits(*target.spec, id, before, *after, ctx.who);
-        store.commit();
-        // A member's or an animator's row: no owner, contact or notes back.
-        return json_response(sees_confidential(ctx.role) ? after.value_or("{}")
-                                                         : nlohmann::json{{"id", id}}.dump());
-      });
+  return change_row(ctx, pool, false);
 }
 
 Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
@@ -269,6 +356,29 @@ Response delete_row(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
                            });
 }
 
-// One building per collective over a territory, best total score.
+// OGC API – Features Part 4 on /ogcapi/collections/{opportunities,needs}/items:
+// the handlers above, answered with the item as the role reads it.
+Response ogc_create_item(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  Response r = create_row(ctx, pool, config);
+  RowPath path = row_path(ctx);
+  path.id = std::to_string(nlohmann::json::parse(r.body)["id"].get<long long>());
+  answer_with_item(ctx, pool, path, r);
+  for (auto& [name, value] : r.headers) {
+    if (name == "Location") value = ctx.base_url + value;
+  }
+  return r;
+}
+
+Response ogc_replace_item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  Response r = change_row(ctx, pool, true);
+  if (r.status == 200) answer_with_item(ctx, pool, row_path(ctx), r);
+  return r;
+}
+
+Response ogc_update_item(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
+  Response r = change_row(ctx, pool, false);
+  if (r.status == 200) answer_with_item(ctx, pool, row_path(ctx), r);
+  return r;
+}
 
 }  // namespace terrier::api

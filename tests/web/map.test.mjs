@@ -128,6 +128,32 @@ describe("the map page", () => {
     await context.close();
   });
 
+  test("the layers the page shares with QGIS are painted as the served style says", async () => {
+    const served = await api("/styles/terrier.json");
+    const { page, context, problems } = await openPage();
+    const { layers, pagePaint } = await page.evaluate(async () => ({
+      layers: window.terrier.map.getStyle().layers,
+      pagePaint: (await import("/style.js")).PAGE_PAINT,
+    }));
+    const drawn = new Map(layers.map((l) => [l.id, l.paint ?? {}]));
+    const shared = served.layers.filter((l) => drawn.has(l.id));
+    assert.ok(shared.length >= 12, `shared layers: ${shared.map((l) => l.id)}`);
+    // What the page sets itself (the colour it switches by kind or tenure,
+    // the clusters' size by count) is declared; every other property is the
+    // served one.
+    const without = (paint, own) => Object.fromEntries(Object.entries(paint).filter(([k]) => !own.includes(k)));
+    for (const layer of shared) {
+      const own = pagePaint[layer.id] ?? [];
+      assert.deepEqual(without(drawn.get(layer.id), own), without(layer.paint ?? {}, own), layer.id);
+    }
+    // An opportunity's look by status and size at the detail zoom: the
+    // served layers' (one per kind for QGIS 3.22, alike but for the colour).
+    const other = served.layers.find((l) => l.id === "opportunities-other").paint;
+    assert.deepEqual(without(drawn.get("opportunities-detail"), ["circle-color"]), without(other, ["circle-color"]));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test("the regional view shows cluster counts, readable at desktop and phone width, signed in or not", async () => {
     for (const signedIn of [false, true]) {
       for (const [name, viewport] of [

@@ -25,7 +25,7 @@ import { wireWhiteZones } from "./whitezones.js";
 import { loadSession, onSessionChange, showSession, wireSignIn } from "./session.js";
 import { state } from "./state.js";
 import { labelFields, mapConfig, setConfig } from "./catalogue.js";
-import { buildStyle, renderLegend } from "./style.js";
+import { buildStyle, renderLegend, setServedStyle } from "./style.js";
 
 const REGION = [
   [1.35, 48.8],
@@ -153,8 +153,13 @@ async function start() {
   state.readUrl();
   // Read before any part of the page rewrites the query string.
   const link = readLink();
-  const [config, session] = await Promise.all([api.getJson("/api/map-config"), loadSession()]);
+  const [config, session, served] = await Promise.all([
+    api.getJson("/api/map-config"),
+    loadSession(),
+    api.getJson("/styles/terrier.json"),
+  ]);
   setConfig(config);
+  setServedStyle(served);
   labelFields();
   state.setSession(session);
   state.setBasemaps(new Basemaps(config.basemap));

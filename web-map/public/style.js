@@ -1,6 +1,10 @@
 // The map's style, built from the page's state: the project's own boundaries
 // (so the page works offline), the raster base layers (basemap.js: IGN's by
 // default), then circles, needs' search areas, places and opportunities.
+// The paint of every layer the page shares with QGIS comes from the style
+// the server serves (/styles/terrier.json, api/style_document.cpp): the
+// page adds its own sources, filters, visibilities and the few properties
+// it chooses at run time (PAGE_PAINT).
 
 import { tilesUrl } from "./api.js";
 import { element } from "./dom.js";
@@ -17,6 +21,27 @@ const openVisibility = () => firstValue("visibilities");
 // One colour per layer of the network (core/map_style.hpp, like the
 // exports' QGIS styles).
 const layerColor = (layer) => styles().layer_colors?.[layer] ?? "gray";
+
+// /styles/terrier.json, given once by the page that read it (setServedStyle).
+let served = { layers: [] };
+
+export function setServedStyle(value) {
+  served = value;
+}
+
+// The paint properties the page sets itself on top of a served layer's:
+// the colour by kind or by tenure that the page switches, and the clusters'
+// size by their count (QGIS 3.22 reads no interpolation inside another).
+export const PAGE_PAINT = {
+  "opportunities-clusters": ["circle-color", "circle-radius"],
+};
+
+// A copy of a served layer's paint (none when the server has no such layer:
+// the page then draws it with its own paint only).
+function servedPaint(id) {
+  const layer = served.layers.find((l) => l.id === id);
+  return structuredClone(layer?.paint ?? {});
+}
 
 // Layers the switcher turns on and off, by its checkbox value.
 export const LAYER_GROUPS = {
@@ -47,32 +72,23 @@ export function opportunityColor(colorBy) {
   return colorBy === "tenure" ? match("tenure", tenureColors()) : match("kind", kindColors());
 }
 
-// Radius grows with the surface (built, else a tenth of the land) and with
-// the zoom.
-function radius(scale) {
-  const surface = [
-    "sqrt",
-    ["coalesce", ["get", "built_surface_m2"], ["/", ["coalesce", ["get", "land_surface_m2"], 400], 10]],
-  ];
-  return ["interpolate", ["linear"], surface, 0, 2.5 * scale, 10, 4 * scale, 30, 7 * scale, 100, 12 * scale];
+// An "interpolate" whose outputs are multiplied by `scale` (the served
+// radius grows with the surface; the tiles' points are smaller than the
+// detail's).
+function scaled(interpolate, scale) {
+  if (!Array.isArray(interpolate) || interpolate[0] !== "interpolate") return interpolate;
+  return interpolate.map((v, i) => (i >= 4 && i % 2 === 0 ? v * scale : v));
 }
 
-// A MapLibre "match" of a property's value to one key of each value's style
-// (a fallback for a value the style does not know).
-function byValue(property, table, key, fallback) {
-  const expr = ["match", ["coalesce", ["get", property], ""]];
-  for (const [value, style] of Object.entries(table)) expr.push(value, style[key] ?? fallback);
-  return expr.length > 2 ? [...expr, fallback] : fallback;
-}
-
+// An opportunity's look by status and size comes from the served style (its
+// layer of the kinds no palette knows); its colour, by kind or tenure, is
+// the page's.
 function opportunityPaint(colorBy, scale) {
-  const statuses = statusStyles();
+  const paint = servedPaint("opportunities-other");
   return {
+    ...paint,
     "circle-color": opportunityColor(colorBy),
-    "circle-radius": radius(scale),
-    "circle-opacity": byValue("status", statuses, "opacity", 0.9),
-    "circle-stroke-color": byValue("status", statuses, "stroke", "#ffffff"),
-    "circle-stroke-width": byValue("status", statuses, "stroke_width", 1),
+    "circle-radius": scaled(paint["circle-radius"], scale),
   };
 }
 
@@ -102,8 +118,8 @@ function clusterLayers(state, visible) {
       ...common,
       layout: { visibility: visible("opportunities") },
       paint: {
+        ...servedPaint("opportunities-clusters"),
         "circle-color": clusterColor(state.colorBy),
-        "circle-opacity": 0.85,
         // Smaller at the regional scale, where a 32-pixel cell holds more.
         "circle-radius": [
           "interpolate",
@@ -114,8 +130,6 @@ function clusterLayers(state, visible) {
           10,
           ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 9, 10, 16, 40, 24, 100, 30],
         ],
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 1.5,
       },
     },
     {
@@ -128,7 +142,7 @@ function clusterLayers(state, visible) {
         "text-size": 11,
         "text-field": ["number-format", ["get", "count"], { locale: "fr-FR" }],
       },
-      paint: { "text-color": "#ffffff", "text-halo-color": "rgba(0,0,0,0.35)", "text-halo-width": 1 },
+      paint: servedPaint("opportunities-cluster-count"),
     },
   ];
 }
@@ -136,7 +150,7 @@ function clusterLayers(state, visible) {
 function restrictedPaint(scale) {
   return {
     "circle-color": "rgba(0,0,0,0)",
-    "circle-radius": ["+", radius(scale), 3],
+    "circle-radius": ["+", scaled(servedPaint("opportunities-other")["circle-radius"], scale), 3],
     "circle-stroke-color": "#7a3e00",
     "circle-stroke-width": 2,
   };
@@ -170,13 +184,13 @@ export function buildStyle(state) {
   // Terrier's own départements under the raster layers: what shows when
   // there are none, or when their service cannot be reached.
   const layers = [
-    { id: "background", type: "background", paint: { "background-color": "#e8ece9" } },
+    { id: "background", type: "background", paint: servedPaint("background") },
     {
       id: "departements-fill",
       type: "fill",
       source: "departements",
       "source-layer": "territories",
-      paint: { "fill-color": "#fbfbf7" },
+      paint: servedPaint("departements-fill"),
     },
   ];
   state.basemaps?.addToStyle(sources, layers);
@@ -187,14 +201,14 @@ export function buildStyle(state) {
       source: "communes",
       "source-layer": "territories",
       minzoom: 8,
-      paint: { "line-color": "#b3bcc2", "line-width": 0.6 },
+      paint: servedPaint("communes-line"),
     },
     {
       id: "departements-line",
       type: "line",
       source: "departements",
       "source-layer": "territories",
-      paint: { "line-color": "#6b757c", "line-width": ["interpolate", ["linear"], ["zoom"], 6, 1, 12, 2.5] },
+      paint: servedPaint("departements-line"),
     },
     {
       id: "communes-label",
@@ -210,35 +224,28 @@ export function buildStyle(state) {
       type: "fill",
       source: "circles",
       layout: { visibility: visible("circles") },
-      paint: { "fill-color": layerColor("circle"), "fill-opacity": 0.05 },
+      paint: servedPaint("circles-fill"),
     },
     {
       id: "circles-line",
       type: "line",
       source: "circles",
       layout: { visibility: visible("circles") },
-      paint: {
-        "line-color": layerColor("circle"),
-        "line-width": ["interpolate", ["linear"], ["zoom"], 6, 2, 12, 4],
-        "line-opacity": 0.8,
-      },
+      paint: servedPaint("circles-line"),
     },
     {
       id: "needs-fill",
       type: "fill",
       source: "needs",
       layout: { visibility: visible("needs") },
-      paint: {
-        "fill-color": layerColor("need"),
-        "fill-opacity": byValue("status", styles().need_statuses ?? {}, "fill_opacity", 0.05),
-      },
+      paint: servedPaint("needs-fill"),
     },
     {
       id: "needs-line",
       type: "line",
       source: "needs",
       layout: { visibility: visible("needs") },
-      paint: { "line-color": layerColor("need"), "line-width": 1.5, "line-dasharray": [3, 2] },
+      paint: servedPaint("needs-line"),
     },
     {
       id: "match-lines",
@@ -316,12 +323,7 @@ export function buildStyle(state) {
       source: "places",
       filter: ["!", ["has", "point_count"]],
       layout: { visibility: visible("places") },
-      paint: {
-        "circle-color": layerColor("place"),
-        "circle-radius": 7,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 2,
-      },
+      paint: servedPaint("places-points"),
     },
     {
       id: "places-label",
@@ -336,7 +338,7 @@ export function buildStyle(state) {
         "text-offset": [0, 1.1],
         "text-anchor": "top",
       },
-      paint: { ...HALO, "text-color": "#1f5c2f" },
+      paint: servedPaint("places-label"),
     },
     {
       id: "needs-label",
@@ -360,7 +362,7 @@ export function buildStyle(state) {
         "text-letter-spacing": 0.05,
         "text-max-width": 9,
       },
-      paint: { ...HALO, "text-color": layerColor("circle"), "text-halo-width": 2 },
+      paint: servedPaint("circles-label"),
     },
   );
   return {
