@@ -160,10 +160,14 @@ bool draw_tiles(cairo_t* cr, const View& v, const FicheTiles& tiles) {
   const double size = kWorld / std::exp2(z);  // one tile, in metres
   const double half_w = v.box.w / 2 / v.scale, half_h = v.box.h / 2 / v.scale;
   const int last = (1 << z) - 1;
-  const int col0 = std::clamp(static_cast<int>(std::floor((v.cx - half_w + kWorld / 2) / size)), 0, last);
-  const int col1 = std::clamp(static_cast<int>(std::floor((v.cx + half_w + kWorld / 2) / size)), 0, last);
-  const int row0 = std::clamp(static_cast<int>(std::floor((kWorld / 2 - v.cy - half_h) / size)), 0, last);
-  const int row1 = std::clamp(static_cast<int>(std::floor((kWorld / 2 - v.cy + half_h) / size)), 0, last);
+  const int col0 =
+      std::clamp(static_cast<int>(std::floor((v.cx - half_w + kWorld / 2) / size)), 0, last);
+  const int col1 =
+      std::clamp(static_cast<int>(std::floor((v.cx + half_w + kWorld / 2) / size)), 0, last);
+  const int row0 =
+      std::clamp(static_cast<int>(std::floor((kWorld / 2 - v.cy - half_h) / size)), 0, last);
+  const int row1 =
+      std::clamp(static_cast<int>(std::floor((kWorld / 2 - v.cy + half_h) / size)), 0, last);
   if ((col1 - col0 + 1) * (row1 - row0 + 1) > 48) return false;  // never a wall of tiles
   TileFetcher fetcher(tiles.url_template, std::chrono::milliseconds(tiles.budget_ms));
   bool any = false;
@@ -198,8 +202,10 @@ void draw_outline(cairo_t* cr, const View& v, const db::FicheMap& map) {
   for (const auto& ring : map.rings) {
     for (std::size_t i = 0; i < ring.size(); ++i) {
       double x = v.page_x(ring[i].x), y = v.page_y(ring[i].y);
-      if (i == 0) cairo_move_to(cr, x, y);
-      else cairo_line_to(cr, x, y);
+      if (i == 0)
+        cairo_move_to(cr, x, y);
+      else
+        cairo_line_to(cr, x, y);
     }
     cairo_close_path(cr);
   }
@@ -240,14 +246,16 @@ void draw_scale_bar(cairo_t* cr, const View& v) {
     if (magnitude * step <= target) length = magnitude * step;
   }
   const double bar = length / ground_per_point;
-  const std::string label = length >= 1000 ? fmt::format("{:g} km", length / 1000)
-                                           : fmt::format("{:g} m", length);
+  const std::string label =
+      length >= 1000 ? fmt::format("{:g} km", length / 1000) : fmt::format("{:g} m", length);
   const double x = v.box.x + 10, y = v.box.y + v.box.h - 12;
   backing(cr, x - 5, y - 14, bar + 10, 21);
   for (int half = 0; half < 2; ++half) {
     cairo_rectangle(cr, x + half * bar / 2, y, bar / 2, 4);
-    if (half == 0) set_colour(cr, kInk);
-    else cairo_set_source_rgb(cr, 1, 1, 1);
+    if (half == 0)
+      set_colour(cr, kInk);
+    else
+      cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill_preserve(cr);
     set_colour(cr, kInk);
     cairo_set_line_width(cr, 0.6);
@@ -374,13 +382,16 @@ std::string render_fiche(const FicheDocument& doc, const FicheTiles& tiles) {
   // The header: the network's name and the date of printing.
   const std::string network = "Terrier — réseau des tiers-lieux des Hauts-de-France";
   double y = kMargin - 8;
-  draw_text(c, network, kMargin, y, kContentWidth * 0.6, {.size = 7.5, .colour = kMuted, .max_lines = 1});
+  draw_text(c, network, kMargin, y, kContentWidth * 0.6,
+            {.size = 7.5, .colour = kMuted, .max_lines = 1});
   draw_text(c, doc.printed_on, kMargin + kContentWidth * 0.4, y, kContentWidth * 0.6,
             {.size = 7.5, .colour = kMuted, .max_lines = 1, .align = PANGO_ALIGN_RIGHT});
   y += 16;
-  y += draw_text(c, doc.title, kMargin, y, kContentWidth, {.size = 17, .bold = true, .max_lines = 2});
+  y += draw_text(c, doc.title, kMargin, y, kContentWidth,
+                 {.size = 17, .bold = true, .max_lines = 2});
   y += 2;
-  y += draw_text(c, doc.subtitle, kMargin, y, kContentWidth, {.size = 9.5, .colour = kMuted, .max_lines = 2});
+  y += draw_text(c, doc.subtitle, kMargin, y, kContentWidth,
+                 {.size = 9.5, .colour = kMuted, .max_lines = 2});
   y += 8;
 
   if (doc.map) {
@@ -407,7 +418,8 @@ std::string render_fiche(const FicheDocument& doc, const FicheTiles& tiles) {
     const double width = (kContentWidth - gap * (n - 1)) / n;
     double lowest = y;
     for (std::size_t i = 0; i < doc.columns.size(); ++i) {
-      lowest = std::max(lowest, draw_block(c, doc.columns[i], kMargin + i * (width + gap), y, width, bottom));
+      lowest = std::max(
+          lowest, draw_block(c, doc.columns[i], kMargin + i * (width + gap), y, width, bottom));
     }
     y = lowest;
   }
@@ -424,8 +436,8 @@ std::string render_fiche(const FicheDocument& doc, const FicheTiles& tiles) {
 }
 
 std::string french_date_time(std::time_t t) {
-  static const char* const months[] = {"janvier", "février", "mars",      "avril",
-                                       "mai",     "juin",    "juillet",   "août",
+  static const char* const months[] = {"janvier",   "février", "mars",     "avril",
+                                       "mai",       "juin",    "juillet",  "août",
                                        "septembre", "octobre", "novembre", "décembre"};
   std::tm tm{};
   localtime_r(&t, &tm);

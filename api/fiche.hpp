@@ -25,8 +25,8 @@ struct FicheRow {
 
 struct FicheBlock {
   std::string heading;
-  std::vector<FicheRow> rows;       // label and value
-  std::vector<std::string> bullets; // after the rows, one line each
+  std::vector<FicheRow> rows;        // label and value
+  std::vector<std::string> bullets;  // after the rows, one line each
 };
 
 struct FicheDocument {

@@ -97,7 +97,7 @@ FicheBlock sources_block(const std::string& entity, const json& p) {
   for (const char* field : {"source", "external_id", "source_status", "last_verified"}) {
     if (!p.contains(field) || p[field].is_null() || p[field] == "") continue;
     const auto* f = page_field(entity, field);
-    std::string label = f                                  ? f->label
+    std::string label = f                                     ? f->label
                         : std::string(field) == "external_id" ? "Référence à la source"
                                                               : "Statut à la source";
     block.rows.push_back({label, f ? value_text(*f, p[field]) : p[field].get<std::string>()});
@@ -108,7 +108,8 @@ FicheBlock sources_block(const std::string& entity, const json& p) {
 FicheBlock opportunity_block(const json& p, const std::optional<db::FicheMap>& map,
                              const std::string& heading) {
   FicheBlock block{heading, {}, {}};
-  block.rows = fact_rows("opportunity", p, {"source", "external_id", "last_verified", "commune_insee"});
+  block.rows =
+      fact_rows("opportunity", p, {"source", "external_id", "last_verified", "commune_insee"});
   if (p.contains("commune_insee") && p["commune_insee"].is_string()) {
     std::string commune = p["commune_insee"].get<std::string>();
     if (map && !map->commune.empty()) commune = map->commune + " (" + commune + ")";
@@ -122,10 +123,10 @@ FicheBlock opportunity_block(const json& p, const std::optional<db::FicheMap>& m
 }
 
 std::vector<std::string> credits() {
-  return {"Limites communales : IGN – ADMIN EXPRESS COG 2018, INSEE COG 2026 (Licence Ouverte / "
-          "Etalab 2.0)",
-          "friches : Cerema – Cartofriches (Licence Ouverte 2.0)",
-          "données du réseau : Terrier"};
+  return {
+      "Limites communales : IGN – ADMIN EXPRESS COG 2018, INSEE COG 2026 (Licence Ouverte / "
+      "Etalab 2.0)",
+      "friches : Cerema – Cartofriches (Licence Ouverte 2.0)", "données du réseau : Terrier"};
 }
 
 FicheTiles fiche_tiles(const ServiceConfig& config) {
@@ -133,7 +134,8 @@ FicheTiles fiche_tiles(const ServiceConfig& config) {
   for (const auto& layer : config.basemap.layers) {
     if (layer.overlay) continue;
     tiles.url_template = layer.url;
-    tiles.credit = layer.attribution.empty() ? layer.label : layer.attribution + " – " + layer.label;
+    tiles.credit =
+        layer.attribution.empty() ? layer.label : layer.attribution + " – " + layer.label;
     break;
   }
   return tiles;
@@ -148,9 +150,13 @@ Response pdf_response(std::string pdf, const std::string& name) {
   return r;
 }
 
-std::string printed_on() { return "Fiche imprimée le " + french_date_time(std::time(nullptr)); }
+std::string printed_on() {
+  return "Fiche imprimée le " + french_date_time(std::time(nullptr));
+}
 
-json item_properties(const std::string& feature) { return parse_json(feature).at("properties"); }
+json item_properties(const std::string& feature) {
+  return parse_json(feature).at("properties");
+}
 
 // One history entry as one line: when, who, what changed, and the note for
 // the roles that read it.
@@ -165,7 +171,8 @@ std::string history_line(const json& entry, Role role) {
             (from.empty() ? "" : from + " → ") + to;
   }
   if (!what.empty()) line += " · " + what;
-  if (entry.contains("note") && entry["note"].is_string() && may_read_field(role, "match", "note")) {
+  if (entry.contains("note") && entry["note"].is_string() &&
+      may_read_field(role, "match", "note")) {
     line += " · " + label_of("match", "note") + " : « " + entry["note"].get<std::string>() + " »";
   }
   return line;
@@ -192,9 +199,8 @@ Response opportunity_fiche(Context& ctx, ConnectionPool& pool, const ServiceConf
       }
     }
     // The building on the left; its terms, status and owner on the right.
-    static const std::set<std::string> building = {"kind",           "address",
-                                                   "commune",        "built_surface_m2",
-                                                   "land_surface_m2", "location_precision"};
+    static const std::set<std::string> building = {
+        "kind", "address", "commune", "built_surface_m2", "land_surface_m2", "location_precision"};
     FicheBlock all = opportunity_block(p, doc.map, "");
     FicheBlock facts{"Le bien", {}, {}}, second{"Conditions et propriétaire", {}, {}};
     for (auto& row : all.rows) (building.contains(row.field) ? facts : second).rows.push_back(row);
@@ -234,7 +240,8 @@ Response match_fiche(Context& ctx, ConnectionPool& pool, const ServiceConfig& co
 
     FicheBlock need_block{"Le besoin : " + np.value("collective_name", ""), {}, {}};
     need_block.rows = fact_rows("need", np, {"source", "external_id"});
-    doc.columns = {need_block, opportunity_block(op, doc.map, "L'opportunité : " + op.value("title", ""))};
+    doc.columns = {need_block,
+                   opportunity_block(op, doc.map, "L'opportunité : " + op.value("title", ""))};
 
     FicheBlock score{"Correspondance", {}, {}};
     if (match["score"].is_number()) {
@@ -266,7 +273,8 @@ Response match_fiche(Context& ctx, ConnectionPool& pool, const ServiceConfig& co
         followup.bullets.push_back(history_line(entry, ctx.role));
       }
     }
-    if (followup.bullets.empty()) followup.bullets.push_back("Aucun changement de suivi enregistré.");
+    if (followup.bullets.empty())
+      followup.bullets.push_back("Aucun changement de suivi enregistré.");
     doc.blocks.push_back(followup);
     FicheBlock sources = sources_block("opportunity", op);
     sources.heading = "Sources de l'opportunité";

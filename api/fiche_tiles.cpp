@@ -72,9 +72,9 @@ std::optional<std::string> TileFetcher::get(int z, int x, int y) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (code != CURLE_OK || status != 200) {
     failed_ = true;
-    log::info("fiche: no base map ({}: {})", url,
-              code != CURLE_OK ? std::string(curl_easy_strerror(code))
-                               : fmt::format("HTTP {}", status));
+    log::info(
+        "fiche: no base map ({}: {})", url,
+        code != CURLE_OK ? std::string(curl_easy_strerror(code)) : fmt::format("HTTP {}", status));
     return std::nullopt;
   }
   return body;

@@ -151,10 +151,10 @@ TEST_F(FicheTest, AnOpportunityFicheIsOneA4PageWithItsFactsSourcesAndAMap) {
   EXPECT_NE(info.find("595.276 x 841.89 pts (A4)"), std::string::npos) << info;
   std::string text = text_of(path);
   for (const char* expected :
-       {"Ancienne école Jules Ferry", "Lille (59350)", "12 rue Gambetta", "1 250,5 m²",
-        "1 200 €", "01/03/2026", "BCUS, location", "disponible", "Commune de Lille",
-        "Mme Vanneste", "Sources", "Terrier — réseau des tiers-lieux des Hauts-de-France",
-        "Fiche imprimée le", "Etalab", "Cerema"}) {
+       {"Ancienne école Jules Ferry", "Lille (59350)", "12 rue Gambetta", "1 250,5 m²", "1 200 €",
+        "01/03/2026", "BCUS, location", "disponible", "Commune de Lille", "Mme Vanneste", "Sources",
+        "Terrier — réseau des tiers-lieux des Hauts-de-France", "Fiche imprimée le", "Etalab",
+        "Cerema"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << " not in:\n" << text;
   }
   for (const char* absent : {"null", "undefined", "NaN"}) {
@@ -176,16 +176,20 @@ TEST_F(FicheTest, AMembersAndTheVisitorsFichesHoldNoOwnerAndNoNotes) {
     std::string text = text_of(path);
     EXPECT_NE(text.find("Ancienne école Jules Ferry"), std::string::npos) << who << text;
     for (const char* secret : {"Commune de Lille", "Vanneste", "03 20 00", "amiante", "Toiture"}) {
-      EXPECT_EQ(text.find(secret), std::string::npos) << who << " reads " << secret << ":\n" << text;
+      EXPECT_EQ(text.find(secret), std::string::npos) << who << " reads " << secret << ":\n"
+                                                      << text;
     }
   }
 }
 
 TEST_F(FicheTest, AFicheIsRefusedExactlyLikeTheItem) {
   const std::string confidential = id_of("T-3"), network = id_of("T-2");
-  for (const auto& [id, bearer] : std::vector<std::pair<std::string, std::string>>{
-           {confidential, ""}, {confidential, member_}, {network, ""}, {"999999", foundation_},
-           {"abc", foundation_}}) {
+  for (const auto& [id, bearer] :
+       std::vector<std::pair<std::string, std::string>>{{confidential, ""},
+                                                        {confidential, member_},
+                                                        {network, ""},
+                                                        {"999999", foundation_},
+                                                        {"abc", foundation_}}) {
     auto item = get("/ogcapi/collections/opportunities/items/" + id, bearer);
     auto fiche = get("/api/opportunities/" + id + "/fiche.pdf", bearer);
     EXPECT_EQ(item.status, 404) << id;
@@ -206,9 +210,8 @@ TEST_F(FicheTest, AMatchFicheHoldsBothSidesTheScoreItsReasonsAndTheFollowUp) {
       value("SELECT round(score)::int FROM matches WHERE id = " + match) + " / 100";
   std::string reason = value("SELECT reasons[1] FROM matches WHERE id = " + match);
   reason = std::regex_replace(reason, std::regex("\u00a0|\u202f"), " ");
-  for (const auto& [who, bearer] :
-       std::vector<std::pair<std::string, std::string>>{{"foundation", foundation_},
-                                                        {"member", member_}}) {
+  for (const auto& [who, bearer] : std::vector<std::pair<std::string, std::string>>{
+           {"foundation", foundation_}, {"member", member_}}) {
     auto path = pdf(get("/api/matches/" + match + "/fiche.pdf", bearer), "match-" + who);
     EXPECT_TRUE(std::regex_search(run_command("pdfinfo " + path), std::regex(R"(Pages:\s+1\n)")));
     std::string text = text_of(path);
