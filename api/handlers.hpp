@@ -74,6 +74,10 @@ Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& con
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response white_zones(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
+// fiche_handlers.cpp: a funder's one-page PDF of an opportunity or a match
+Response opportunity_fiche(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response match_fiche(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+
 // session_handlers.cpp: sign-in, sessions, invitations
 Response get_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response post_session(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

@@ -13,6 +13,7 @@ import { extendPanels, focusOn } from "./features.js";
 import { anchorOf } from "./geometry.js";
 import { drawMatchLines } from "./layers.js";
 import { copyLinkBlock, linkPath, text } from "./panel.js";
+import { ficheButton } from "./fiche.js";
 import { field, fieldLabel, valueLabel, vocabulary } from "./catalogue.js";
 import { clearConflict, showConflict } from "./conflict.js";
 import { onSessionChange, personSignedIn } from "./session.js";
@@ -155,7 +156,10 @@ export async function openMatchPanel(m, need) {
     class: "hint",
     text: `${p.status ? `Suivi : ${p.status}. ` : ""}Le suivi est tenu par le groupe foncier, les foncières et les administrateurs.`,
   });
-  actions.append(copyLinkBlock("match", id));
+  actions.append(
+    copyLinkBlock("match", id),
+    ficheButton(`/api/matches/${id}/fiche.pdf`, `fiche-mise-en-relation-${id}.pdf`),
+  );
   view.panel.custom("match", id, "Mise en relation", summary, reasons, mayMove ? form : readOnly, actions, history);
   if (!mayMove) return;
 

@@ -4,6 +4,7 @@
 
 import { fieldLabel, formatValue, isNumber, panelFields, text, valueLabel } from "./catalogue.js";
 import { element } from "./dom.js";
+import { ficheButton } from "./fiche.js";
 import { state } from "./state.js";
 
 // Labels, units and value labels come from the server's field catalogue
@@ -106,6 +107,7 @@ export class Panel {
       p.title || "Opportunité sans titre",
       definitionList(p, panelRows("opportunity")),
       confidentialBlock(p, panelRows("opportunity", true)),
+      ficheButton(`/api/opportunities/${feature.id}/fiche.pdf`, `fiche-opportunite-${feature.id}.pdf`),
       element("h3", {
         text: matches.features.length ? "Besoins de collectifs compatibles" : "Aucun besoin compatible pour l'instant",
       }),
