@@ -70,8 +70,7 @@ const char* driver_of(const std::string& format) {
 }
 
 std::string temp_path(const std::string& suffix) {
-  std::string tmpl =
-      (fs::temp_directory_path() / ("terrier-white-zones-XXXXXX" + suffix)).string();
+  std::string tmpl = (fs::temp_directory_path() / ("terrier-white-zones-XXXXXX" + suffix)).string();
   int fd = mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
   if (fd < 0) throw Error("cannot create a temporary file for the white zones");
   close(fd);

@@ -10,6 +10,7 @@ import { $, element } from "./dom.js";
 import * as view from "./context.js";
 import { download } from "./exports.js";
 import { bboxOf } from "./geometry.js";
+import { fieldLabel } from "./catalogue.js";
 
 const SOURCE = "white-zones";
 const LAYERS = [
@@ -70,7 +71,9 @@ function table(zones) {
   const head = element(
     "tr",
     {},
-    ...["Commune", "Habitants", "Distance"].map((t) => element("th", { scope: "col", text: t })),
+    ...[fieldLabel("opportunity", "commune", { unit: false }), "Habitants", "Distance"].map((t) =>
+      element("th", { scope: "col", text: t }),
+    ),
   );
   const rows = zones.features.map((f) => {
     const p = f.properties;
@@ -87,7 +90,13 @@ function table(zones) {
         { scope: "row" },
         name,
         inside("Besoins", p.needs, "collective_name"),
-        inside("Opportunités disponibles", p.opportunities, "title"),
+        // Titles can be many (a town's friches): their number, the titles in the files.
+        p.opportunities.length
+          ? element("span", {
+              class: "white-zone-inside",
+              text: `${p.opportunities.length} opportunité${p.opportunities.length > 1 ? "s" : ""} disponible${p.opportunities.length > 1 ? "s" : ""}`,
+            })
+          : null,
       ),
       element("td", { class: "number", text: p.population === null ? "—" : number.format(p.population) }),
       element("td", {
