@@ -413,8 +413,10 @@ WhiteZoneParams parse_white_zone_params(const std::map<std::string, std::string>
       }
       out.distance_km = d;
     } else if (name == "format") {
+      // A copy: clang 14 (the fuzzers' build) captures no structured binding.
+      const std::string format = value;
       if (std::find_if(kWhiteZoneFormats.begin(), kWhiteZoneFormats.end(),
-                       [&](const char* f) { return value == f; }) == kWhiteZoneFormats.end()) {
+                       [&](const char* f) { return format == f; }) == kWhiteZoneFormats.end()) {
         throw field_error("format",
                           fmt::format("« {} » : geojson, csv, gpkg, kml, xlsx ou ods", value));
       }

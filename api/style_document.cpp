@@ -193,6 +193,8 @@ std::string map_style_document(const std::string& base_url) {
   layers.back()["maxzoom"] = 11;
   layers.back()["layout"] = text_layout("name", 14);
   layers.back()["layout"]["text-transform"] = "uppercase";
+  layers.back()["layout"]["text-letter-spacing"] = 0.05;
+  layers.back()["layout"]["text-max-width"] = 9;
   layers.back()["paint"] = halo(map_style::kCircleColor, 2);
   const auto& b = geo::kRegionLonLat;
   json style = {{"version", 8},

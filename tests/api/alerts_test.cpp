@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/api/account_fixture.hpp"
+#include "tests/support/python_server.hpp"
 
 namespace terrier::test {
 namespace {
@@ -32,38 +33,12 @@ const std::string kFitting = R"({"type": "Feature",
 const std::string kQuery =
     "kind=atelier,bureau&surface_min=100&layers=opportunities,needs&color=tenure";
 
-// The SMTP receiver (tests/support/smtp_receiver.py) in its own process.
-class SmtpReceiver {
+// The SMTP receiver (tests/support/smtp_receiver.py, aiosmtpd) in its own
+// process, writing each message it gets as JSON in `folder`.
+class SmtpReceiver : public PythonServer {
  public:
-  explicit SmtpReceiver(std::string folder) : folder_(std::move(folder)) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::string script = std::string(TERRIER_SOURCE_DIR) + "/tests/support/smtp_receiver.py";
-      execl("/usr/bin/python3", "python3", script.c_str(), folder_.c_str(), nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    if (line.rfind("ready ", 0) == 0) port_ = std::stoi(line.substr(6));
-  }
-  ~SmtpReceiver() { stop(); }
-  SmtpReceiver(const SmtpReceiver&) = delete;
-  SmtpReceiver& operator=(const SmtpReceiver&) = delete;
-
-  void stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  int port() const { return port_; }
+  explicit SmtpReceiver(std::string folder)
+      : PythonServer("smtp_receiver.py", folder), folder_(std::move(folder)) {}
 
   // The messages received so far, in order.
   std::vector<json> messages() const {
@@ -81,8 +56,6 @@ class SmtpReceiver {
 
  private:
   std::string folder_;
-  pid_t pid_ = -1;
-  int port_ = 0;
 };
 
 class AlertsTest : public AccountTest {

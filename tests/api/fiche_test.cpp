@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "tests/api/followup_fixture.hpp"
+#include "tests/support/python_server.hpp"
 
 namespace terrier::test {
 namespace {
@@ -18,42 +19,6 @@ namespace fs = std::filesystem;
 
 // Nothing answers on the discard port: the fiche is drawn without tiles.
 constexpr const char* kUnreachableTiles = "http://127.0.0.1:9/{z}/{x}/{y}.png";
-
-// The loopback tile server (tests/support/tile_server.py) in its own process.
-class TileServer {
- public:
-  explicit TileServer(std::string log) : log_(std::move(log)) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::string script = std::string(TERRIER_SOURCE_DIR) + "/tests/support/tile_server.py";
-      execl("/usr/bin/python3", "python3", script.c_str(), log_.c_str(), nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    if (line.rfind("ready ", 0) == 0) port_ = std::stoi(line.substr(6));
-  }
-  ~TileServer() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  TileServer(const TileServer&) = delete;
-  TileServer& operator=(const TileServer&) = delete;
-  int port() const { return port_; }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 // A page rendered by pdftoppm as a binary PPM.
 struct Raster {
@@ -241,7 +206,7 @@ TEST_F(FicheTest, AMatchFicheHoldsBothSidesTheScoreItsReasonsAndTheFollowUp) {
 
 TEST_F(FicheTest, TheBaseMapsTilesAreDrawnUnderTheMapWhenTheirServerAnswers) {
   const std::string log = (dir_ / "tiles.log").string();
-  TileServer tiles(log);
+  PythonServer tiles("tile_server.py", log);
   ASSERT_GT(tiles.port(), 0);
   stop_server();
   // The custom template of the page's base map: the fiche asks the same one.

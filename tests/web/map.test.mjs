@@ -131,9 +131,10 @@ describe("the map page", () => {
   test("the layers the page shares with QGIS are painted as the served style says", async () => {
     const served = await api("/styles/terrier.json");
     const { page, context, problems } = await openPage();
-    const { layers, pagePaint } = await page.evaluate(async () => ({
+    const { layers, pagePaint, pageLayout } = await page.evaluate(async () => ({
       layers: window.terrier.map.getStyle().layers,
       pagePaint: (await import("/style.js")).PAGE_PAINT,
+      pageLayout: (await import("/style.js")).PAGE_LAYOUT,
     }));
     const drawn = new Map(layers.map((l) => [l.id, l.paint ?? {}]));
     const shared = served.layers.filter((l) => drawn.has(l.id));
@@ -145,6 +146,15 @@ describe("the map page", () => {
     for (const layer of shared) {
       const own = pagePaint[layer.id] ?? [];
       assert.deepEqual(without(drawn.get(layer.id), own), without(layer.paint ?? {}, own), layer.id);
+    }
+    // The labels' field, font and size too: every layout property of a
+    // shared label but the switcher's visibility and what the page declares.
+    const layouts = new Map(layers.map((l) => [l.id, l.layout ?? {}]));
+    const labels = shared.filter((l) => l.type === "symbol" && l.layout?.["text-field"]);
+    assert.ok(labels.length >= 3, `shared labels: ${labels.map((l) => l.id)}`);
+    for (const layer of labels) {
+      const own = ["visibility", ...(pageLayout[layer.id] ?? [])];
+      assert.deepEqual(without(layouts.get(layer.id), own), without(layer.layout, own), layer.id);
     }
     // An opportunity's look by status and size at the detail zoom: the
     // served layers' (one per kind for QGIS 3.22, alike but for the colour).

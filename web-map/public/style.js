@@ -43,6 +43,20 @@ function servedPaint(id) {
   return structuredClone(layer?.paint ?? {});
 }
 
+// The layout properties the page sets itself on top of a served layer's:
+// the clusters' count written the French way (12 345), an expression QGIS
+// 3.22 does not read.
+export const PAGE_LAYOUT = {
+  "opportunities-cluster-count": ["text-field"],
+};
+
+// A copy of a served layer's layout (its labels' field, font and size), to
+// which the page adds its switcher's visibility.
+function servedLayout(id) {
+  const layer = served.layers.find((l) => l.id === id);
+  return structuredClone(layer?.layout ?? {});
+}
+
 // Layers the switcher turns on and off, by its checkbox value.
 export const LAYER_GROUPS = {
   circles: ["circles-fill", "circles-line", "circles-label"],
@@ -137,9 +151,8 @@ function clusterLayers(state, visible) {
       type: "symbol",
       ...common,
       layout: {
-        ...TEXT,
+        ...servedLayout("opportunities-cluster-count"),
         visibility: visible("opportunities"),
-        "text-size": 11,
         "text-field": ["number-format", ["get", "count"], { locale: "fr-FR" }],
       },
       paint: servedPaint("opportunities-cluster-count"),
@@ -331,13 +344,7 @@ export function buildStyle(state) {
       source: "places",
       filter: ["!", ["has", "point_count"]],
       minzoom: 10,
-      layout: {
-        ...TEXT,
-        visibility: visible("places"),
-        "text-field": ["get", "name"],
-        "text-offset": [0, 1.1],
-        "text-anchor": "top",
-      },
+      layout: { ...servedLayout("places-label"), visibility: visible("places") },
       paint: servedPaint("places-label"),
     },
     {
@@ -353,15 +360,7 @@ export function buildStyle(state) {
       type: "symbol",
       source: "circle-labels",
       maxzoom: 11,
-      layout: {
-        ...TEXT,
-        visibility: visible("circles"),
-        "text-field": ["get", "name"],
-        "text-size": 14,
-        "text-transform": "uppercase",
-        "text-letter-spacing": 0.05,
-        "text-max-width": 9,
-      },
+      layout: { ...servedLayout("circles-label"), visibility: visible("circles") },
       paint: servedPaint("circles-label"),
     },
   );
