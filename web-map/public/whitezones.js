@@ -10,7 +10,7 @@ import { $, element } from "./dom.js";
 import * as view from "./context.js";
 import { download } from "./exports.js";
 import { bboxOf } from "./geometry.js";
-import { fieldLabel } from "./catalogue.js";
+import { fieldLabel, firstValue, valueLabel } from "./catalogue.js";
 
 const SOURCE = "white-zones";
 const LAYERS = [
@@ -90,11 +90,12 @@ function table(zones) {
         { scope: "row" },
         name,
         inside("Besoins", p.needs, "collective_name"),
-        // Titles can be many (a town's friches): their number, the titles in the files.
+        // Titles can be many (a town's friches): their number, the titles in
+        // the files; the status as the catalogue names it.
         p.opportunities.length
           ? element("span", {
               class: "white-zone-inside",
-              text: `${p.opportunities.length} opportunité${p.opportunities.length > 1 ? "s" : ""} disponible${p.opportunities.length > 1 ? "s" : ""}`,
+              text: `${p.opportunities.length} opportunité${p.opportunities.length > 1 ? "s" : ""} (${valueLabel(firstValue("opportunity_statuses"))})`,
             })
           : null,
       ),
