@@ -3,17 +3,11 @@
 #include <curl/curl.h>
 #include <fmt/core.h>
 
-#include <mutex>
-
+#include "api/curl_global.hpp"
 #include "core/log.hpp"
 
 namespace terrier::api {
 namespace {
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
@@ -34,7 +28,7 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* o
 TileFetcher::TileFetcher(std::string url_template, std::chrono::milliseconds budget)
     : template_(std::move(url_template)), deadline_(std::chrono::steady_clock::now() + budget) {
   if (template_.empty()) return;
-  global_init();
+  curl_global_once();
   curl_.reset(curl_easy_init());
   if (!curl_) failed_ = true;
 }

@@ -6,8 +6,8 @@
 
 #include <ctime>
 #include <memory>
-#include <mutex>
 
+#include "api/curl_global.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 
@@ -27,11 +27,6 @@ struct SlistDeleter {
 using Curl = std::unique_ptr<CURL, CurlDeleter>;
 using Mime = std::unique_ptr<curl_mime, MimeDeleter>;
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 void append(Slist& list, const std::string& line) {
   curl_slist* next = curl_slist_append(list.get(), line.c_str());
@@ -104,7 +99,7 @@ void MailConfig::validate() const {
 
 void send_mail(const MailConfig& config, const std::string& to, const DigestMail& mail) {
   if (!plain_address(to)) throw Error(fmt::format("not an e-mail address: '{}'", to));
-  global_init();
+  curl_global_once();
   Curl curl(curl_easy_init());
   if (!curl) throw Error("libcurl could not start");
   CURL* c = curl.get();
