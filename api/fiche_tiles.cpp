@@ -5,15 +5,10 @@
 
 #include "api/curl_global.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 
 namespace terrier::api {
 namespace {
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
-}
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
   auto* body = static_cast<std::string*>(out);
@@ -38,11 +33,9 @@ void TileFetcher::EasyDeleter::operator()(void* easy) const {
 }
 
 std::string TileFetcher::tile_url(const std::string& url_template, int z, int x, int y) {
-  std::string url = url_template;
-  replace_all(url, "{z}", std::to_string(z));
-  replace_all(url, "{x}", std::to_string(x));
-  replace_all(url, "{y}", std::to_string(y));
-  return url;
+  std::string url = text::replace_all(url_template, "{z}", std::to_string(z));
+  url = text::replace_all(std::move(url), "{x}", std::to_string(x));
+  return text::replace_all(std::move(url), "{y}", std::to_string(y));
 }
 
 std::optional<std::string> TileFetcher::get(int z, int x, int y) {

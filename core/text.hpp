@@ -35,4 +35,8 @@ std::string pg_array_literal(const std::vector<std::string>& items);
 // Text for an XML (or HTML) element or attribute value: & < > " ' escaped.
 std::string xml_escape(std::string_view text);
 
+// `s` with every `from` (not empty) replaced by `to`, left to right; what a
+// replacement writes is not searched again.
+std::string replace_all(std::string s, std::string_view from, std::string_view to);
+
 }  // namespace terrier::text

@@ -23,19 +23,12 @@ bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
 
-std::string replace_all(std::string s, std::string_view from, std::string_view to) {
-  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
-  return s;
-}
-
 // Folded, trimmed, with the mathematical signs people paste spelled out.
 std::string folded(std::string_view text) {
   std::string s = text::fold(text::trim(text));
-  s = replace_all(std::move(s), "\u2265", ">=");
-  s = replace_all(std::move(s), "\u2264", "<=");
-  s = replace_all(std::move(s), "\u2248", "~");
+  s = text::replace_all(std::move(s), "\u2265", ">=");
+  s = text::replace_all(std::move(s), "\u2264", "<=");
+  s = text::replace_all(std::move(s), "\u2248", "~");
   return text::trim(s);
 }
 
@@ -163,12 +156,12 @@ Quantity parse_quantity(std::string_view text, DecimalMark mark) {
     if (mark == DecimalMark::unknown) {
       q.ambiguous = true;
       q.error = Reason{ReasonCode::ambiguous_decimal,
-                       {text::trim(text), replace_all(std::string(core), ".", ""),
-                        replace_all(std::string(core), ".", ",")}};
+                       {text::trim(text), text::replace_all(std::string(core), ".", ""),
+                        text::replace_all(std::string(core), ".", ",")}};
       return q;
     }
     if (mark == DecimalMark::comma)
-      s = replace_all(s, std::string(core), replace_all(std::string(core), ".", ""));
+      s = text::replace_all(s, std::string(core), text::replace_all(std::string(core), ".", ""));
   }
   Parsed<double> p = parse_number(s);
   if (!p.ok()) {
@@ -185,8 +178,8 @@ Range parse_range(std::string_view text, DecimalMark mark) {
   Range r;
   std::string s = folded(text);
   if (s.empty()) return r;
-  s = replace_all(std::move(s), "m2", " ");
-  s = text::trim(replace_all(std::move(s), "  ", " "));
+  s = text::replace_all(std::move(s), "m2", " ");
+  s = text::trim(text::replace_all(std::move(s), "  ", " "));
   auto number = [&](std::string_view part, std::optional<double>& out) {
     Quantity q = parse_quantity(part, mark);
     if (!q.ok() || !q.value) {

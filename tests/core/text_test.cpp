@@ -67,5 +67,12 @@ TEST(XmlEscape, EscapesTheFiveCharactersAndKeepsTheRest) {
   EXPECT_EQ(xml_escape(""), "");
 }
 
+TEST(ReplaceAll, ReplacesEveryOccurrenceWithoutRescanningWhatItWrote) {
+  EXPECT_EQ(replace_all("{z}/{x}/{y}/{x}", "{x}", "17"), "{z}/17/{y}/17");
+  EXPECT_EQ(replace_all("1.234.567", ".", ""), "1234567");
+  EXPECT_EQ(replace_all("aa", "a", "aa"), "aaaa");
+  EXPECT_EQ(replace_all("abc", "", "x"), "abc");
+}
+
 }  // namespace
 }  // namespace terrier::text
