@@ -131,7 +131,11 @@ json part3_parameters() {
             {{"type", "string"}, {"format", "uri"}, {"enum", {kCrs84}}, {"default", kCrs84}}),
       sortby,
       list("properties", "les seules propriétés que chaque objet garde", names),
-      query("skipGeometry", "des objets sans géométrie", {{"type", "boolean"}})};
+      query("skipGeometry", "des objets sans géométrie", {{"type", "boolean"}}),
+      query("maxAllowableOffset",
+            "chaque géométrie simplifiée à cette distance près, topologie gardée, dans les unités "
+            "du système de coordonnées de la réponse (degrés en CRS84, mètres en Lambert-93)",
+            {{"type", "number"}, {"minimum", 0}, {"maximum", kMaxAllowableOffset}})};
 }
 
 json items_parameters(db::Collection c, const Limits& limits) {

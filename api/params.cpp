@@ -291,6 +291,16 @@ db::FeatureQuery parse_items_query(db::Collection collection,
     }
     q.skip_geometry = *v == "true";
   }
+  if (auto v = get("maxAllowableOffset")) {
+    double d = parse_double("maxAllowableOffset", *v);
+    if (!(d >= 0 && d <= kMaxAllowableOffset)) {
+      throw field_error("maxAllowableOffset",
+                        "maxAllowableOffset : une distance entre 0 et 10000, dans les unités du "
+                        "système de coordonnées de la réponse (degrés en CRS84, mètres en "
+                        "Lambert-93)");
+    }
+    q.max_allowable_offset = d;
+  }
 
   auto& f = q.filters;
   bool opps = collection == db::Collection::opportunities;

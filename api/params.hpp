@@ -114,9 +114,14 @@ inline constexpr std::array<std::string_view, 4> kTerritoryLevels = {"circle", "
                                                                      "departement"};
 // The items pages' parameters of OGC API – Features Part 3 and of the
 // sorting draft (filter, filter-lang, filter-crs, sortby, properties,
-// skipGeometry): refused by tiles and exports.
-inline const std::vector<std::string> kPart3Parameters = {"filter", "filter-lang", "filter-crs",
-                                                          "sortby", "properties",  "skipGeometry"};
+// skipGeometry), and maxAllowableOffset (geometries simplified, as ldproxy
+// and ArcGIS name it): refused by tiles and exports.
+inline const std::vector<std::string> kPart3Parameters = {
+    "filter",     "filter-lang",  "filter-crs",        "sortby",
+    "properties", "skipGeometry", "maxAllowableOffset"};
+// The largest maxAllowableOffset, in the output CRS's units (degrees or
+// metres): beyond it an outline is no longer the territory's.
+inline constexpr double kMaxAllowableOffset = 10'000;
 inline constexpr std::size_t kMaxSortKeys = 8;
 
 // The longest free-text search ("q"), in bytes.

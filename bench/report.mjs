@@ -74,6 +74,13 @@ for (const z of [8, 11, 14]) {
       { note: `p99 ${raw[`tiles${z}_p99_ms`]} ms; errors/timeouts ${raw[`tiles${z}_errors`] ?? 0}` +
         (raw[`tiles${z}_disagreements`] !== undefined ? `; tiles whose counts differ from the SQL's: ${raw[`tiles${z}_disagreements`]}/5` : "") });
 }
+// The page at scale: the same views over 10,000 opportunities as reference.
+for (const [key, what] of [["regional", "the whole region, to idle"], ["pan11", "a pan at zoom 11, to idle"]]) {
+  row(`Page, ${what} (ms; ref. the same over 10 000 opportunities)`, num(`page_${key}_large`), num(`page_${key}_small`), "ms",
+      { higherIsBetter: false, target: { ratio: 1.2 },
+        note: `runs: ${raw[`page_${key}_large_all`] ?? "?"} against ${raw[`page_${key}_small_all`] ?? "?"}` +
+          (key === "regional" ? `; bytes from the server ${raw.page_regionalBytes_large ?? "?"} against ${raw.page_regionalBytes_small ?? "?"}` : "") });
+}
 // 4. Matching (and 6. growth).
 for (const [size, needs] of [[n, raw.needs], [ng, raw.needs]]) {
   const t = num(`match_terrier_s_${size}`);

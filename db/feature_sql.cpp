@@ -205,9 +205,16 @@ void render(Sql& s, const std::string& geometry) {
 
 // GeoJSON of a geometry in the output CRS: WGS84 lon/lat with 6 decimals
 // (RFC 7946), or Lambert-93 metres to the centimetre (OGC API Part 2).
-std::string output_geometry(const std::string& expr, int srid) {
-  if (srid == 4326) return "ST_AsGeoJSON(" + expr + ", 6)";
-  return "ST_AsGeoJSON(ST_Transform(" + expr + ", " + std::to_string(srid) + "), 2)";
+std::string output_geometry(const std::string& expr, int srid, double tolerance) {
+  std::string g = srid == 4326 ? expr : "ST_Transform(" + expr + ", " + std::to_string(srid) + ")";
+  // GEOS hands a multipolygon of one part back as a polygon: the type is
+  // kept, for clients that type a layer by its first feature.
+  if (tolerance > 0) {
+    std::string simple = "ST_SimplifyPreserveTopology(" + g + ", " + number(tolerance) + ")";
+    g = "CASE WHEN ST_GeometryType(" + g + ") LIKE 'ST_Multi%' THEN ST_Multi(" + simple +
+        ") ELSE " + simple + " END";
+  }
+  return "ST_AsGeoJSON(" + g + (srid == 4326 ? ", 6)" : ", 2)");
 }
 
 ValueType value_type(const Property& p) {
@@ -235,13 +242,13 @@ ValueType value_type(const Property& p) {
 }
 
 void select_properties(Sql& s, const std::optional<std::vector<std::string>>& names, bool geometry,
-                       int srid) {
+                       int srid, double tolerance) {
   if (names) {
     std::erase_if(s.properties, [&](const Property& p) {
       return std::find(names->begin(), names->end(), p.name) == names->end();
     });
   }
-  render(s, geometry ? output_geometry(s.geom, srid) : "NULL::text");
+  render(s, geometry ? output_geometry(s.geom, srid, tolerance) : "NULL::text");
 }
 
 Sql sql_for(Collection c, Role role, int srid, int reverify_months) {

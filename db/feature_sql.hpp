@@ -63,9 +63,10 @@ struct Sql {
 // own (whole numbers, dates).
 ValueType value_type(const Property& p);
 // Keeps only the properties named (all when unset), in the collection's
-// order, and the geometry in `srid` unless `geometry` is false (null).
+// order, and the geometry in `srid` unless `geometry` is false (null),
+// simplified within `tolerance` (its units; 0: as stored).
 void select_properties(Sql& s, const std::optional<std::vector<std::string>>& names, bool geometry,
-                       int srid);
+                       int srid, double tolerance = 0);
 
 std::string number(double v);
 // Whether an opportunity (o) was last verified, or else created, more than
@@ -75,8 +76,10 @@ std::string to_reverify_sql(int months);
 // communes and départements.
 std::string territory_geom(Where& w, const std::string& slug_or_name);
 // GeoJSON of a geometry in the output CRS: WGS84 lon/lat with 6 decimals
-// (RFC 7946), or Lambert-93 metres to the centimetre (OGC API Part 2).
-std::string output_geometry(const std::string& expr, int srid);
+// (RFC 7946), or Lambert-93 metres to the centimetre (OGC API Part 2);
+// simplified within `tolerance` in those units when it is above 0 (a
+// validated number, written into the statement).
+std::string output_geometry(const std::string& expr, int srid, double tolerance = 0);
 // The collection's SQL for the role (confidential columns and joins only
 // for the roles that read them), its geometry in `srid`.
 Sql sql_for(Collection c, Role role, int srid = 4326, int reverify_months = kDefaultReverifyMonths);

@@ -101,6 +101,12 @@ struct FeatureQuery {
   std::vector<SortKey> sortby;
   std::optional<std::vector<std::string>> properties;
   bool skip_geometry = false;
+  // maxAllowableOffset (as ldproxy and ArcGIS name it): each geometry
+  // simplified within this distance, in the output CRS's units (degrees in
+  // CRS84, metres in Lambert-93), its topology kept; 0: as stored. A map of
+  // a whole region asks its territories' outlines to the pixel, not to the
+  // metre.
+  double max_allowable_offset = 0;
 };
 
 // Why a query's filter, sortby or properties cannot be answered for its

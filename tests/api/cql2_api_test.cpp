@@ -13,6 +13,7 @@
 
 #include "core/text.hpp"
 #include "tests/api/api_fixture.hpp"
+#include "tests/api/mvt_reader.hpp"
 
 namespace terrier::test {
 namespace {
@@ -343,6 +344,100 @@ TEST_F(Cql2Api, SortbyOrdersAcrossPagesAndTheNextLinkKeepsItAndTheFilter) {
   }
   EXPECT_EQ(get("/ogcapi/collections/opportunities/items?sortby=tenures", member_).status, 400);
   EXPECT_EQ(get("/ogcapi/collections/opportunities/items?skipGeometry=oui", member_).status, 400);
+}
+
+// maxAllowableOffset: the same features, their outlines simplified within
+// the distance, in the response CRS's units; refused below 0 and by tiles.
+TEST_F(Cql2Api, MaxAllowableOffsetSimplifiesOutlinesAndKeepsTheFeatures) {
+  // Every position of a GeoJSON geometry, whatever its nesting.
+  std::function<std::size_t(const json&)> positions = [&](const json& coordinates) -> std::size_t {
+    if (coordinates.is_array() && !coordinates.empty() && coordinates[0].is_number()) return 1;
+    std::size_t n = 0;
+    for (const auto& c : coordinates) n += positions(c);
+    return n;
+  };
+  const std::string items = "/ogcapi/collections/territories/items?level=commune&limit=200";
+  for (const auto& [crs, offset] : std::vector<std::pair<std::string, std::string>>{
+           {"", "0.005"}, {"&crs=http://www.opengis.net/def/crs/EPSG/0/2154", "400"}}) {
+    auto full = page(items + crs, member_);
+    auto simple = page(items + crs + "&maxAllowableOffset=" + offset, member_);
+    ASSERT_GT(full["features"].size(), 10u);
+    ASSERT_EQ(simple["features"].size(), full["features"].size()) << crs;
+    std::size_t before = 0, after = 0;
+    for (std::size_t i = 0; i < full["features"].size(); ++i) {
+      const auto& f = full["features"][i];
+      const auto& g = simple["features"][i];
+      EXPECT_EQ(g["id"], f["id"]);
+      EXPECT_EQ(g["properties"], f["properties"]);
+      EXPECT_EQ(g["geometry"]["type"], f["geometry"]["type"]);
+      std::size_t a = positions(f["geometry"]["coordinates"]);
+      std::size_t b = positions(g["geometry"]["coordinates"]);
+      EXPECT_LE(b, a) << f["id"];
+      EXPECT_GE(b, 4u) << f["id"];  // still a polygon
+      before += a;
+      after += b;
+    }
+    // Communes drawn to the metre hold far more vertices than 400 m keep.
+    EXPECT_LT(after * 3, before) << crs << ": " << before << " -> " << after;
+  }
+  // Points are left as they are.
+  auto points = page("/ogcapi/collections/opportunities/items?limit=20", member_);
+  auto same =
+      page("/ogcapi/collections/opportunities/items?limit=20&maxAllowableOffset=1", member_);
+  EXPECT_EQ(same["features"], points["features"]);
+  for (const char* bad : {"-1", "10001", "abc", "nan"}) {
+    auto r = get(std::string("/ogcapi/collections/territories/items?maxAllowableOffset=") + bad,
+                 member_);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_NE(r.body.find("maxAllowableOffset"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(get("/tiles/territories/8/130/86.mvt?maxAllowableOffset=0.01", member_).status, 400);
+}
+
+// The needs' tiles: a need of its own area is a feature of its own; the
+// needs whose area is a whole territory are one feature per territory, with
+// how many they are, the territory's slug and no collective's name. Over
+// the region (one tile at zoom 4) the counts add up to every need a role
+// reads, and a territory's list (the page's CQL2 filter) holds its count.
+TEST_F(Cql2Api, NeedsTilesDrawATerritorysNeedsOnceWithTheirCount) {
+  const long long needs = count("SELECT count(*) FROM needs");
+  const long long shared = count(
+      "SELECT count(*) FROM needs WHERE search_polygon IS NULL AND search_territory_id IS NOT "
+      "NULL");
+  const long long territories =
+      count("SELECT count(DISTINCT search_territory_id) FROM needs WHERE search_polygon IS NULL");
+  ASSERT_GT(shared, territories) << "the demo has territories with several needs";
+  for (const std::string& bearer : {std::string(), member_, foundation_}) {
+    auto r = get("/tiles/needs/4/8/5.mvt", bearer);
+    ASSERT_EQ(r.status, 200);
+    auto features = read_mvt_layer(r.body, "needs");
+    long long total = 0, groups = 0;
+    for (const auto& f : features) {
+      long long n = static_cast<long long>(f.number("count"));
+      total += n;
+      if (f.text("territory").empty()) {
+        EXPECT_EQ(n, 1) << f.number("id");
+        EXPECT_FALSE(f.text("collective_name").empty());
+        continue;
+      }
+      ++groups;
+      const std::string slug = f.text("territory");
+      EXPECT_EQ(n, count("SELECT count(*) FROM needs n JOIN territories t ON t.id = "
+                         "n.search_territory_id WHERE n.search_polygon IS NULL AND t.slug = '" +
+                         slug + "'"))
+          << slug;
+      if (n > 1) {
+        EXPECT_FALSE(f.has("collective_name")) << slug;
+      }
+      auto list = page("/ogcapi/collections/needs/items?limit=1000&skipGeometry=true&filter=" +
+                           url_encode("territory = '" + slug + "'"),
+                       bearer);
+      EXPECT_EQ(static_cast<long long>(list["features"].size()), n) << slug;
+    }
+    EXPECT_EQ(total, needs);
+    EXPECT_EQ(groups, territories);
+    EXPECT_EQ(static_cast<long long>(features.size()), needs - shared + territories);
+  }
 }
 
 TEST_F(ApiTest, QueryablesAndSchemaListWhatTheRoleReadsWithTypesAndLabels) {

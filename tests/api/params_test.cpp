@@ -192,10 +192,12 @@ TEST(ParseItemsQuery, EachPart3RefusalNamesItsParameter) {
   EXPECT_REFUSED(opportunities("sortby=a,b,c,d,e,f,g,h,i"), "sortby : de 1 à 8");
   EXPECT_REFUSED(opportunities("properties=title,%22x%22"), "properties : « \"x\" »");
   EXPECT_REFUSED(opportunities("skipGeometry=1"), "skipGeometry : true ou false");
+  EXPECT_REFUSED(opportunities("maxAllowableOffset=-0.5"), "maxAllowableOffset : une distance");
 }
 
 TEST(TileParams, TakeNoCql2FilterNorSortNorProperties) {
-  for (const char* name : {"filter", "filter-lang", "sortby", "properties", "skipGeometry"}) {
+  for (const char* name :
+       {"filter", "filter-lang", "sortby", "properties", "skipGeometry", "maxAllowableOffset"}) {
     EXPECT_REFUSED(
         parse_tile_params(db::Collection::opportunities, "1", "0", "0", {{name, "x"}}, Limits{}),
         std::string(name) + " : réservé aux pages d'objets");

@@ -42,6 +42,8 @@ TEST_F(Reliability, BadQueryParametersGetA400NeverA500) {
       {"sortby=title%3Bdrop", "sortby"},
       {"properties=nope", "properties"},
       {"skipGeometry=maybe", "skipGeometry"},
+      {"maxAllowableOffset=-1", "maxAllowableOffset"},
+      {"maxAllowableOffset=1e400", "maxAllowableOffset"},
   };
   const std::string before = model();
   for (const auto& [query, name] : cases) {

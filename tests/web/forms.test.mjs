@@ -71,6 +71,18 @@ async function openFeature(page, kind, ids, view) {
   }
   assert.ok(pixel, `${kind} ${ids} is drawn and clickable`);
   await page.mouse.click(pixel.x, pixel.y);
+  // The needs of one territory are one area, whose click lists them.
+  await page.waitForFunction(
+    ({ kind, id }) => {
+      const p = document.querySelector("#panel");
+      if (p.hidden || p.dataset.loading !== "false") return false;
+      return p.dataset.kind === "need-group" || (p.dataset.kind === kind && p.dataset.id === String(id));
+    },
+    { kind, id },
+  );
+  if ((await page.getAttribute("#panel", "data-kind")) === "need-group") {
+    await page.click(`#panel .need-group button[data-id="${id}"]`);
+  }
   await page.waitForFunction(
     ({ kind, id }) => {
       const p = document.querySelector("#panel");
@@ -246,6 +258,11 @@ describe("editing on the map", () => {
     await page.locator("#editor").getByLabel("Surface minimale (m²)", { exact: true }).fill("100");
     await page.check('#editor input[name="area-mode"][value="polygon"]');
     await page.click('#editor button:has-text("Dessiner sur la carte")');
+    // Terra Draw is loaded at the first drawing: the status says when the
+    // map takes the corners.
+    await page.waitForFunction(() =>
+      /Cliquez les sommets/.test(document.querySelector("#editor .area-status")?.textContent ?? ""),
+    );
     const corners = [
       [2.76, 50.42],
       [2.8, 50.42],

@@ -89,7 +89,7 @@ describe("the map page", () => {
     const circles = (await api("/ogcapi/collections/territories/items?level=circle")).numberMatched;
     const drawnCircles = await page.evaluate(
       () =>
-        new Set(window.terrier.map.queryRenderedFeatures({ layers: ["circles-fill"] }).map((f) => f.properties.slug))
+        new Set(window.terrier.map.queryRenderedFeatures({ layers: ["circles-fill"] }).map((f) => f.properties.id))
           .size,
     );
     assert.equal(drawnCircles, circles, "every circle's territory");
@@ -316,7 +316,9 @@ describe("the map page", () => {
     const needs = await api("/ogcapi/collections/needs/items?limit=100");
     let need;
     let matches;
-    for (const n of needs.features) {
+    // A need of its own area (a territory's needs are one area of the
+    // tiles, whose click lists them: the test after this one).
+    for (const n of needs.features.filter((f) => !f.properties.territory)) {
       const m = await api(`/api/needs/${n.id}/matches`);
       if (m.features.length >= 2 && n.geometry.type === "Polygon") {
         need = n;
@@ -372,6 +374,44 @@ describe("the map page", () => {
     assert.equal((await rendered(page, ["match-lines"])) > 0, true);
     // No contact for a visitor.
     assert.equal(await page.$("#panel .confidential"), null);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test("a territory's needs are one area labelled with their count, which lists them and opens each", async () => {
+    const { page, context, problems } = await openPage();
+    await jump(page, { center: [3.06, 50.63], zoom: 10 });
+    const group = await page.evaluate(() =>
+      window.terrier.map
+        .queryRenderedFeatures({ layers: ["needs-fill"] })
+        .map((f) => f.properties)
+        .find((p) => p.count > 1),
+    );
+    assert.ok(group, "the MEL's needs drawn as one feature");
+    const all = await api(
+      `/ogcapi/collections/needs/items?limit=1000&filter=${encodeURIComponent(`territory = '${group.territory}'`)}`,
+    );
+    assert.equal(all.features.length, group.count);
+    const labels = await page.evaluate(() =>
+      window.terrier.map.queryRenderedFeatures({ layers: ["needs-label"] }).map((f) => f.properties.count),
+    );
+    assert.ok(labels.includes(group.count), `its label is drawn: ${labels}`);
+    const pixel = await clickablePixel(page, "needs-fill", group.id);
+    assert.ok(pixel, "the group's area is clickable");
+    await page.mouse.click(pixel.x, pixel.y);
+    await page.waitForFunction(() => {
+      const p = document.querySelector("#panel");
+      return !p.hidden && p.dataset.kind === "need-group" && p.dataset.loading === "false";
+    });
+    assert.equal(await page.textContent("#panel-title"), `${group.count} besoins sur ce territoire`);
+    const listed = await page.$$eval("#panel .need-group button", (bs) => bs.map((b) => b.textContent));
+    assert.deepEqual([...listed].sort(), all.features.map((f) => f.properties.collective_name).sort());
+    await page.click("#panel .need-group button");
+    await page.waitForFunction(() => {
+      const p = document.querySelector("#panel");
+      return p.dataset.kind === "need" && p.dataset.loading === "false";
+    });
+    assert.equal(await page.textContent("#panel-title"), listed[0]);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -11,11 +11,11 @@ import * as view from "./context.js";
 import { EMPTY, debounce, setData, setView } from "./context.js";
 import { $ } from "./dom.js";
 import { updateExportAccess, wireExports } from "./exports.js";
-import { extendPanels, openCircle, openNeed, openOpportunity } from "./features.js";
+import { extendPanels, openCircle, openNeed, openNeedGroup, openOpportunity } from "./features.js";
 import { fillCircleSelects, fillFilterForm, wireFilters } from "./filters.js";
 import { editButton, wireEditing } from "./forms-hooks.js";
 import { wireFollowup } from "./followup.js";
-import { applyFilters, loadOverlays, markDetailPending, refreshCount, refreshDetail } from "./layers.js";
+import { applyFilters, loadOverlays, markDetailPending, refreshCount, refreshDetail, reloadNeeds } from "./layers.js";
 import { openLink, openPendingLink, readLink, wireLinks } from "./links.js";
 import { Panel } from "./panel.js";
 import { wireRequests } from "./requests.js";
@@ -101,10 +101,13 @@ function openHit(hit) {
         properties: { ...hit.properties, competences: parseList(hit.properties.competences) },
       });
     case "needs-fill":
+      // A territory's needs are one feature: its list first.
+      if (hit.properties.count > 1) return openNeedGroup(hit.properties.territory, hit.properties.count);
       return openNeed(hit.properties.id ?? hit.id);
     case "circles-fill":
       panel.parcel(null);
-      return openCircle(hit);
+      // A tile's feature names its circle by id: the panel reads the list's.
+      return openCircle(state.circles.features.find((c) => c.properties.slug === hit.properties.id) ?? hit);
     default:
       return undefined;
   }
@@ -225,10 +228,8 @@ async function start() {
     config: mapConfig,
     panel,
     onSaved: async (kind) => {
-      if (kind === "need") {
-        await loadOverlays();
-        setData("needs", state.needs);
-      } else applyFilters();
+      if (kind === "need") reloadNeeds();
+      else applyFilters();
     },
   });
   window.terrier.editing = editing;

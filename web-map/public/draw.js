@@ -1,23 +1,41 @@
 // Drawing a need's search area on the map: a polygon, with Terra Draw and its
 // MapLibre adapter (npm packages copied into vendor/ by build.mjs). Click to
 // add corners, click the first corner (or double-click) to close it.
+//
+// Terra Draw (275 KB) is loaded at the first drawing, not with the page: most
+// visits draw nothing, and every module the page imports is fetched and
+// parsed before the map can start.
 
-import { TerraDraw, TerraDrawPolygonMode } from "./vendor/terra-draw.module.js";
-import { TerraDrawMapLibreGLAdapter } from "./vendor/terra-draw-maplibre-gl-adapter.module.js";
+let terraDraw = null;
+
+function loadTerraDraw() {
+  terraDraw ??= Promise.all([
+    import("./vendor/terra-draw.module.js"),
+    import("./vendor/terra-draw-maplibre-gl-adapter.module.js"),
+  ]).then(([core, adapter]) => ({ ...core, ...adapter }));
+  return terraDraw;
+}
 
 export class PolygonDrawer {
   constructor(map) {
     this.map = map;
     this.draw = null;
+    // Moved on by every start and stop: a start whose modules arrive after
+    // a later stop (or start) gives up.
+    this.ticket = 0;
   }
 
   get active() {
     return this.draw !== null;
   }
 
-  // Starts a drawing; onDone(geometry) receives the closed polygon.
-  start(onDone) {
+  // Starts a drawing; onDone(geometry) receives the closed polygon. Resolves
+  // once the map accepts clicks for it.
+  async start(onDone) {
     this.stop();
+    const ticket = this.ticket;
+    const { TerraDraw, TerraDrawPolygonMode, TerraDrawMapLibreGLAdapter } = await loadTerraDraw();
+    if (ticket !== this.ticket) return;
     const draw = new TerraDraw({
       adapter: new TerraDrawMapLibreGLAdapter({ map: this.map, prefixId: "terrier-draw" }),
       modes: [
@@ -37,6 +55,7 @@ export class PolygonDrawer {
 
   // Stops drawing and removes what was drawn (the form shows the result).
   stop() {
+    this.ticket += 1;
     if (!this.draw) return;
     try {
       this.draw.stop();

@@ -3,6 +3,8 @@
 // count and actions.
 
 import * as api from "./api.js";
+import { text, valueLabel } from "./catalogue.js";
+import { element } from "./dom.js";
 import { COUNT } from "./context.js";
 import * as view from "./context.js";
 import { state } from "./state.js";
@@ -44,6 +46,36 @@ async function open(kind, id, title) {
 
 export const openOpportunity = (id) => open("opportunity", id, "Opportunité");
 export const openNeed = (id) => open("need", id, "Besoin");
+
+// The needs whose area is the whole territory `slug` (one feature of the
+// needs' tiles, `count` of them): their list, each opening its own panel.
+export async function openNeedGroup(slug, count) {
+  const { panel } = view;
+  const title = `${COUNT.format(count)} besoins sur ce territoire`;
+  panel.loading(title);
+  try {
+    const page = await api.getJson(
+      api.itemsPath("needs", {
+        filter: `territory = '${slug.replaceAll("'", "''")}'`,
+        properties: "collective_name,status",
+        skipGeometry: true,
+        limit: 1000,
+      }),
+    );
+    const list = element("ul", { class: "need-group" });
+    for (const f of page.features) {
+      const button = element("button", { type: "button", class: "link", text: text(f.properties.collective_name) });
+      button.dataset.id = String(f.id);
+      button.addEventListener("click", () => openNeed(f.id));
+      list.append(
+        element("li", {}, button, " ", element("span", { class: "hint", text: text(valueLabel(f.properties.status)) })),
+      );
+    }
+    panel.custom("need-group", slug, title, list);
+  } catch (e) {
+    panel.error(title, api.unavailable(e));
+  }
+}
 
 export async function openCircle(feature) {
   const slug = feature.properties.slug;

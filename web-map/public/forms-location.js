@@ -436,15 +436,18 @@ export class AreaPicker {
     for (const [mode, part] of Object.entries(this.parts)) part.hidden = mode !== this.mode;
   }
 
-  startDrawing() {
-    this.where.textContent = "Cliquez les sommets du polygone ; cliquez le premier pour le fermer.";
-    this.drawer.start((geometry) => {
+  async startDrawing() {
+    this.where.textContent = "Préparation du dessin…";
+    await this.drawer.start((geometry) => {
       this.polygon = geometry;
       this.changed = true;
       this.drawer.stop();
       this.preview(geometry);
       this.where.textContent = `Polygone dessiné (${geometry.coordinates[0].length - 1} sommets).`;
     });
+    if (this.drawer.active) {
+      this.where.textContent = "Cliquez les sommets du polygone ; cliquez le premier pour le fermer.";
+    }
   }
 
   // The chosen area drawn on the map while the form is open.

@@ -1,7 +1,8 @@
-// Terrier's own data on the map: the overlays fetched whole (circles, needs,
-// places), the opportunities' count, tiles and detail for the current
-// filters, the layer switcher's effect and the lines from a feature to its
-// matches.
+// Terrier's own data on the map: the overlays fetched whole (the circles'
+// list, the places), the opportunities' count, tiles and detail for the
+// current filters, the layer switcher's effect and the lines from a feature
+// to its matches. The circles' outlines and the needs' areas are drawn from
+// tiles (style.js).
 
 import * as maplibregl from "./vendor/maplibre-gl.mjs";
 import * as api from "./api.js";
@@ -15,10 +16,17 @@ import { DETAIL_ZOOM, LAYER_GROUPS, renderLegend } from "./style.js";
 let countRequest;
 let detailRequest;
 
+// The circles' outlines are wanted here for their names, their labels'
+// anchors and the bounds a form zooms to, not for drawing: simplified within
+// CIRCLE_OUTLINE_DEGREES (about 400 m, a pixel at zoom 8) the demo's nine
+// weigh 31 KB instead of 213 KB.
+const CIRCLE_OUTLINE_DEGREES = 0.005;
+
 export async function loadOverlays() {
-  const [circles, needs, places] = await Promise.all([
-    api.getJson(api.itemsPath("territories", { level: "circle", limit: 100 })),
-    api.getJson(api.itemsPath("needs", { limit: 1000 })),
+  const [circles, places] = await Promise.all([
+    api.getJson(
+      api.itemsPath("territories", { level: "circle", limit: 100, maxAllowableOffset: CIRCLE_OUTLINE_DEGREES }),
+    ),
     api.getJson(api.itemsPath("places", { limit: 5000 })),
   ]);
   const circleLabels = {
@@ -29,7 +37,13 @@ export async function loadOverlays() {
       geometry: { type: "Point", coordinates: anchorOf(f.geometry) },
     })),
   };
-  state.setOverlays({ circles, circleLabels, needs, places });
+  state.setOverlays({ circles, circleLabels, places });
+}
+
+// Draws the needs' areas again from their tiles (after a need was saved: the
+// server's generation has moved on, so the tiles' ETags no longer match).
+export function reloadNeeds() {
+  view.map.getSource("needs")?.setTiles([api.tilesUrl("needs")]);
 }
 
 export async function refreshCount() {

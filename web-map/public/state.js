@@ -31,7 +31,6 @@ export class State {
     this.session = { ...ANONYMOUS };
     this.circles = EMPTY;
     this.circleLabels = EMPTY;
-    this.needs = EMPTY;
     this.places = EMPTY;
     this.detail = EMPTY;
     this.matchLines = EMPTY;
@@ -67,8 +66,8 @@ export class State {
   }
 
   // The overlays fetched whole (layers.js).
-  setOverlays({ circles, circleLabels, needs, places }) {
-    Object.assign(this, { circles, circleLabels, needs, places });
+  setOverlays({ circles, circleLabels, places }) {
+    Object.assign(this, { circles, circleLabels, places });
   }
 
   setDetail(page) {

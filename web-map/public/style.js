@@ -186,9 +186,12 @@ export function buildStyle(state) {
       maxzoom: 12,
     },
     communes: { type: "vector", tiles: [tilesUrl("territories", { level: "commune" })], minzoom: 8, maxzoom: 12 },
-    circles: { type: "geojson", data: state.circles },
+    // The circles' outlines and the needs' areas are tiles, drawn to each
+    // zoom's pixel (whole polygons as GeoJSON were most of the page's first
+    // bytes, and needs grow with the data); the circles' names stay points.
+    circles: { type: "vector", tiles: [tilesUrl("territories", { level: "circle" })], minzoom: 0, maxzoom: 12 },
     "circle-labels": { type: "geojson", data: state.circleLabels },
-    needs: { type: "geojson", data: state.needs },
+    needs: { type: "vector", tiles: [tilesUrl("needs")], minzoom: 0, maxzoom: 14 },
     places: { type: "geojson", data: state.places, cluster: true, clusterRadius: 40, clusterMaxZoom: 10 },
     opportunities: { type: "vector", tiles: [tilesUrl("opportunities", filters)], minzoom: 0, maxzoom: 14 },
     "opportunities-detail": { type: "geojson", data: state.detail },
@@ -236,6 +239,7 @@ export function buildStyle(state) {
       id: "circles-fill",
       type: "fill",
       source: "circles",
+      "source-layer": "territories",
       layout: { visibility: visible("circles") },
       paint: servedPaint("circles-fill"),
     },
@@ -243,6 +247,7 @@ export function buildStyle(state) {
       id: "circles-line",
       type: "line",
       source: "circles",
+      "source-layer": "territories",
       layout: { visibility: visible("circles") },
       paint: servedPaint("circles-line"),
     },
@@ -250,6 +255,7 @@ export function buildStyle(state) {
       id: "needs-fill",
       type: "fill",
       source: "needs",
+      "source-layer": "needs",
       layout: { visibility: visible("needs") },
       paint: servedPaint("needs-fill"),
     },
@@ -257,6 +263,7 @@ export function buildStyle(state) {
       id: "needs-line",
       type: "line",
       source: "needs",
+      "source-layer": "needs",
       layout: { visibility: visible("needs") },
       paint: servedPaint("needs-line"),
     },
@@ -351,8 +358,20 @@ export function buildStyle(state) {
       id: "needs-label",
       type: "symbol",
       source: "needs",
+      "source-layer": "needs",
       minzoom: 9,
-      layout: { ...TEXT, visibility: visible("needs"), "text-field": ["get", "collective_name"], "text-size": 11 },
+      layout: {
+        ...TEXT,
+        visibility: visible("needs"),
+        // The needs of one territory are one feature of the tiles (count).
+        "text-field": [
+          "case",
+          [">", ["get", "count"], 1],
+          ["concat", ["to-string", ["get", "count"]], " besoins"],
+          ["get", "collective_name"],
+        ],
+        "text-size": 11,
+      },
       paint: { ...HALO, "text-color": layerColor("need") },
     },
     {
