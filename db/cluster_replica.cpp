@@ -93,18 +93,22 @@ void EmbeddedReplica::copy_primary() {
   log::info("copying the primary into {} (pg_basebackup)", data_dir_.string());
   // -R writes standby.signal and primary_conninfo (with the password, in a
   // folder only the cluster's user reads).
-  auto r = run_process({(config.pg_bindir / "pg_basebackup").string(), "-d",
-                        primary_.url("postgres"), "-D", data_dir_.string(), "-R", "-X", "stream",
-                        "-c", "fast", "--no-password"},
-                       user, primary_.data_dir().parent_path().string());
+  auto r =
+      run_process({(config.pg_bindir / "pg_basebackup").string(), "-d", primary_.url("postgres"),
+                   "-D", data_dir_.string(), "-R", "-X", "stream", "-c", "fast", "--no-password"},
+                  user, primary_.data_dir().parent_path().string());
   if (r.exit_code != 0) {
     fs::remove_all(data_dir_, ec);
-    throw ClusterError(
-        fmt::format("pg_basebackup failed: {}", first_line(r.output)));
+    throw ClusterError(fmt::format("pg_basebackup failed: {}", first_line(r.output)));
   }
   // The copy carries the primary's postmaster options, not its pid file;
   // the port is given at each start.
   fs::remove(data_dir_ / "postmaster.opts", ec);
+  // The primary keeps the rows the replica's queries still read, rather than
+  // the replica cancelling them when it replays their removal.
+  std::ofstream conf(data_dir_ / "postgresql.conf", std::ios::app);
+  conf << "\n# Terrier read replica\nhot_standby_feedback = on\n";
+  if (!conf) throw ClusterError("cannot write the replica's postgresql.conf");
 }
 
 bool EmbeddedReplica::start() {

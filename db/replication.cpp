@@ -41,8 +41,7 @@ std::optional<std::uint64_t> parse_lsn(const std::string& text) {
   const char* begin = text.data();
   auto [e1, c1] = std::from_chars(begin, begin + slash, hi, 16);
   auto [e2, c2] = std::from_chars(begin + slash + 1, begin + text.size(), lo, 16);
-  if (c1 != std::errc() || e1 != begin + slash || c2 != std::errc() ||
-      e2 != begin + text.size()) {
+  if (c1 != std::errc() || e1 != begin + slash || c2 != std::errc() || e2 != begin + text.size()) {
     return std::nullopt;
   }
   return (static_cast<std::uint64_t>(hi) << 32) | lo;
