@@ -55,8 +55,8 @@ struct ReadReplicas::Replica {
 
 void ReplicaConfig::validate() const {
   if (max_lag_s <= 0 || max_lag_s > 3600) {
-    throw ConfigError(
-        fmt::format("--max-replica-lag {} is out of range (more than 0, at most 3600 s)", max_lag_s));
+    throw ConfigError(fmt::format(
+        "--max-replica-lag {} is out of range (more than 0, at most 3600 s)", max_lag_s));
   }
   for (const auto& url : urls) {
     if (url.rfind("postgres", 0) != 0 && url.find('=') == std::string::npos) {
@@ -196,10 +196,13 @@ std::string ReadReplicas::read_position_cookie(std::uint64_t lsn, bool secure) c
 }
 
 std::string ReadReplicas::health_json() const {
+  // Numbered in --read-url's order: /healthz is public, and the replicas'
+  // addresses are for /metrics (admins) and the log.
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& r : replicas_) {
+  for (std::size_t i = 0; i < replicas_.size(); ++i) {
+    const auto& r = replicas_[i];
     std::lock_guard lock(r->mutex);
-    nlohmann::ordered_json one = {{"name", r->name}, {"state", r->state}};
+    nlohmann::ordered_json one = {{"replica", i + 1}, {"state", r->state}};
     if (r->state != "down") one["lag_s"] = std::round(r->lag_s.load() * 1000) / 1000;
     out.push_back(one);
   }
@@ -217,8 +220,8 @@ std::string ReadReplicas::metrics_text() const {
       "# HELP terrier_replica_lag_seconds How far behind the primary a replica replays.\n"
       "# TYPE terrier_replica_lag_seconds gauge\n";
   for (const auto& r : replicas_) {
-    out += fmt::format("terrier_replica_lag_seconds{{replica=\"{}\"}} {}\n", r->name,
-                       r->lag_s.load());
+    out +=
+        fmt::format("terrier_replica_lag_seconds{{replica=\"{}\"}} {}\n", r->name, r->lag_s.load());
   }
   out +=
       "# HELP terrier_db_reads_total Reads of the replica routes, by the pool that answered.\n"

@@ -67,7 +67,8 @@ class ReadReplicas {
   // Set-Cookie after a write at `lsn`.
   std::string read_position_cookie(std::uint64_t lsn, bool secure) const;
 
-  // /healthz's "replicas" (a JSON array) and /metrics' lines.
+  // /healthz's "replicas" (a JSON array: each one's number, state and lag)
+  // and /metrics' lines (each one's host:port).
   std::string health_json() const;
   std::string metrics_text() const;
 

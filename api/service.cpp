@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <pqxx/except>
 #include <regex>
 
@@ -163,10 +164,18 @@ Response Service::answer(const Route& route, Context& ctx) {
   if (write && response.status < 300) {
     // The write is committed: whoever made it reads, from now on, from a
     // replica that has replayed this far, or from the primary.
-    auto conn = pool_.acquire();
+    // Without the position (the pool busy, the primary gone after the
+    // commit) the write still stands: that person reads from the primary.
+    std::uint64_t lsn = std::numeric_limits<std::uint64_t>::max();
+    try {
+      auto conn = pool_.acquire();
+      lsn = db::current_wal_lsn(*conn);
+    } catch (const std::exception& e) {
+      log::warn("{} {}: the write's WAL position: {}", request.method, loggable_path(request.path),
+                first_line(e.what()));
+    }
     response.headers.emplace_back(
-        "Set-Cookie", replicas_->read_position_cookie(db::current_wal_lsn(*conn),
-                                                      secure_request(request, config_)));
+        "Set-Cookie", replicas_->read_position_cookie(lsn, secure_request(request, config_)));
   }
   return response;
 }
