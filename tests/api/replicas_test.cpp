@@ -53,7 +53,8 @@ TEST(WalPosition, ReadsAndWritesPostgresText) {
   EXPECT_EQ(db::parse_lsn("0/3000000"), 0x3000000u);
   EXPECT_EQ(db::parse_lsn("16/B374D848"), (0x16ull << 32) | 0xB374D848u);
   EXPECT_EQ(db::format_lsn((0x16ull << 32) | 0xB374D848u), "16/B374D848");
-  for (const char* bad : {"", "/", "0/", "/1", "x/1", "1/1x", "123456789/1", "1/123456789", "1-2"}) {
+  for (const char* bad :
+       {"", "/", "0/", "/1", "x/1", "1/1x", "123456789/1", "1/123456789", "1-2"}) {
     EXPECT_FALSE(db::parse_lsn(bad).has_value()) << bad;
   }
 }
