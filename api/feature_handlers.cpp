@@ -12,6 +12,7 @@
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/ogc.hpp"
+#include "api/replicas.hpp"
 #include "api/tile_service.hpp"
 #include "core/error.hpp"
 #include "core/map_style.hpp"
@@ -170,10 +171,15 @@ Response tile(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
   return r;
 }
 
-Response healthz(Context&, ConnectionPool& pool, const ServiceConfig&) {
+Response healthz(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   auto conn = pool.acquire();
   db::ping(*conn);
-  return json_response(R"({"status":"ok","database":"reachable"})");
+  if (!ctx.replicas) return json_response(R"({"status":"ok","database":"reachable"})");
+  // The replicas' states as the checker last saw them: /healthz asks no
+  // replica itself, so a balancer's checks cost the primary one ping.
+  return json_response(fmt::format(
+      R"({{"status":"ok","database":"reachable","primary":{{"state":"up"}},"replicas":{}}})",
+      ctx.replicas->health_json()));
 }
 
 namespace {

@@ -21,6 +21,7 @@ namespace terrier::api {
 class ImportRunner;
 class UploadRegistry;
 class TileService;
+class ReadReplicas;
 
 // How the caller proved who they are.
 enum class AuthVia { none, cookie, token };
@@ -38,12 +39,13 @@ struct Context {
   std::optional<long long> user_id{};
   std::string email{};
   std::string name{};
-  std::string token_name{};           // the bearer token's name
-  const Metrics* metrics = nullptr;   // the service's counters, for /metrics
-  std::size_t in_flight = 0;          // requests being answered, this one included
-  ImportRunner* imports = nullptr;    // background imports; none: async=true is refused
-  UploadRegistry* uploads = nullptr;  // files sent in pieces (/api/uploads)
-  TileService* tiles = nullptr;       // clusters and the tile cache; none: tiles by PostGIS
+  std::string token_name{};                // the bearer token's name
+  const Metrics* metrics = nullptr;        // the service's counters, for /metrics
+  std::size_t in_flight = 0;               // requests being answered, this one included
+  ImportRunner* imports = nullptr;         // background imports; none: async=true is refused
+  UploadRegistry* uploads = nullptr;       // files sent in pieces (/api/uploads)
+  TileService* tiles = nullptr;            // clusters and the tile cache; none: tiles by PostGIS
+  const ReadReplicas* replicas = nullptr;  // for /healthz and /metrics; none: no replica
 };
 
 Response json_response(std::string body, const char* type = "application/json");

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "api/handlers.hpp"
+#include "api/replicas.hpp"
 #include "core/roles.hpp"
 
 namespace terrier::api {
@@ -60,6 +61,7 @@ Response metrics_page(Context& ctx, ConnectionPool& pool, const ServiceConfig&) 
   Response m;
   m.content_type = "text/plain; version=0.0.4";
   m.body = ctx.metrics ? ctx.metrics->render(pool.in_use(), pool.size(), ctx.in_flight) : "";
+  if (ctx.replicas) m.body += ctx.replicas->metrics_text();
   return m;
 }
 

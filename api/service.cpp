@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <pqxx/except>
 #include <regex>
 
@@ -12,11 +13,13 @@
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
+#include "api/replicas.hpp"
 #include "api/routes.hpp"
 #include "api/upload_registry.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "db/replication.hpp"
 
 namespace terrier::api {
 namespace {
@@ -140,16 +143,71 @@ void ServiceConfig::validate() const {
 }
 
 Service::Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports,
-                 TileService* tiles)
+                 TileService* tiles, ReadReplicas* replicas)
     : config_(std::move(config)),
       pool_(pool),
       imports_(imports),
       tiles_(tiles),
+      replicas_(replicas),
       uploads_(std::make_unique<UploadRegistry>()) {
   config_.validate();
 }
 
 Service::~Service() = default;
+
+Response Service::answer(const Route& route, Context& ctx) {
+  const Request& request = ctx.request;
+  if (!replicas_) return route.handler(ctx, pool_, config_);
+  if (replica_route(request.method, ctx.segments)) return answer_on_replica(route, ctx);
+  Response response = route.handler(ctx, pool_, config_);
+  bool write = request.method != "GET" && request.method != "HEAD";
+  if (write && response.status < 300) {
+    // The write is committed: whoever made it reads, from now on, from a
+    // replica that has replayed this far, or from the primary.
+    // Without the position (the pool busy, the primary gone after the
+    // commit) the write still stands: that person reads from the primary.
+    std::uint64_t lsn = std::numeric_limits<std::uint64_t>::max();
+    try {
+      auto conn = pool_.acquire();
+      lsn = db::current_wal_lsn(*conn);
+    } catch (const std::exception& e) {
+      log::warn("{} {}: the write's WAL position: {}", request.method, loggable_path(request.path),
+                first_line(e.what()));
+    }
+    response.headers.emplace_back(
+        "Set-Cookie", replicas_->read_position_cookie(lsn, secure_request(request, config_)));
+  }
+  return response;
+}
+
+Response Service::answer_on_replica(const Route& route, Context& ctx) {
+  ConnectionPool* replica = replicas_->choose(replicas_->read_position(ctx.request));
+  if (!replica) return route.handler(ctx, pool_, config_);
+  std::string why;
+  bool gone = true;  // the replica, not only this query
+  try {
+    return route.handler(ctx, *replica, config_);
+  } catch (const DatabaseUnavailable& e) {
+    why = e.what();
+  } catch (const pqxx::broken_connection& e) {
+    why = first_line(e.what());
+  } catch (const pqxx::sql_error& e) {
+    // The replica went away under the query (08, 57 but a statement
+    // timeout), cancelled it for a conflict with recovery (40001), or the
+    // route wrote after all (25006): the primary answers instead. Anything
+    // else is the query's own fault.
+    const std::string& state = e.sqlstate();
+    gone = state.rfind("08", 0) == 0 || (state.rfind("57", 0) == 0 && state != "57014");
+    if (!gone && state != "40001" && state != "25006") throw;
+    why = fmt::format("[{}] {}", state, first_line(e.what()));
+  } catch (const pqxx::failure& e) {
+    // libpq's own failures on a connection the replica dropped (no SQLSTATE).
+    why = first_line(e.what());
+  }
+  if (gone) replicas_->mark_down(replica, why);
+  replicas_->count_primary_read();
+  return route.handler(ctx, pool_, config_);
+}
 
 Response Service::handle(const Request& request) {
   struct InFlight {
@@ -228,7 +286,8 @@ Response Service::handle(const Request& request) {
       ctx.imports = imports_;
       ctx.uploads = uploads_.get();
       ctx.tiles = tiles_;
-      response = found->handler(ctx, pool_, config_);
+      ctx.replicas = replicas_;
+      response = answer(*found, ctx);
     } else {
       throw not_found(fmt::format("no resource at {}", request.path));
     }

@@ -65,14 +65,18 @@ struct Response {
 class ImportRunner;
 class UploadRegistry;
 class TileService;
+class ReadReplicas;
+struct Route;
+struct Context;
 
 class Service {
  public:
   // `imports` runs the imports sent with async=true (none: they are refused);
   // `tiles` answers /tiles with clusters and a cache (none: every tile by
-  // PostGIS, uncached).
+  // PostGIS, uncached); `replicas` answers the read-only routes (none: the
+  // primary answers everything).
   Service(ServiceConfig config, ConnectionPool& pool, ImportRunner* imports = nullptr,
-          TileService* tiles = nullptr);
+          TileService* tiles = nullptr, ReadReplicas* replicas = nullptr);
   ~Service();
 
   // Never throws: every failure becomes a problem-details response.
@@ -84,10 +88,16 @@ class Service {
   bool draining() const { return draining_.load(); }
 
  private:
+  // The one place where a request's pool is chosen: a replica for the routes
+  // api/replicas names, the primary for the rest.
+  Response answer(const Route& route, Context& ctx);
+  Response answer_on_replica(const Route& route, Context& ctx);
+
   ServiceConfig config_;
   ConnectionPool& pool_;
   ImportRunner* imports_;
   TileService* tiles_;
+  ReadReplicas* replicas_;
   std::unique_ptr<UploadRegistry> uploads_;  // files sent in pieces, until imported
   Metrics metrics_;
   std::atomic<std::size_t> in_flight_{0};

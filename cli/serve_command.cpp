@@ -11,12 +11,14 @@
 
 #include "api/import_runner.hpp"
 #include "api/pool.hpp"
+#include "api/replicas.hpp"
 #include "api/server.hpp"
 #include "api/service.hpp"
 #include "api/tile_service.hpp"
 #include "cli/alerts_command.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "core/log.hpp"
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
@@ -114,7 +116,20 @@ int serve(const Settings& settings, const ServeArgs& args) {
   import_config.workers = args.import_workers;
   api::ImportRunner imports(import_config);
   api::TileService tiles(tile_config);
-  api::Service service(service_config, pool, &imports, &tiles);
+  api::ReplicaConfig replica_config;
+  replica_config.urls = settings.read_database_urls;
+  replica_config.urls.insert(replica_config.urls.end(), args.read_urls.begin(),
+                             args.read_urls.end());
+  replica_config.max_lag_s = args.max_replica_lag_s;
+  replica_config.pool_size = args.pool_size;
+  replica_config.statement_timeout_ms = args.statement_timeout_ms;
+  // Every server of one database has its URL (and password): the key of the
+  // read-your-writes cookie is the same on all of them.
+  replica_config.cookie_key = sha256_hex("terrier_lsn\n" + url);
+  replica_config.validate();
+  std::optional<api::ReadReplicas> replicas;
+  if (!replica_config.urls.empty()) replicas.emplace(replica_config);
+  api::Service service(service_config, pool, &imports, &tiles, replicas ? &*replicas : nullptr);
   std::optional<DigestTimer> digests;
   if (args.alerts_every_min > 0) {
     digests.emplace(url, digest_config(settings), std::chrono::minutes(args.alerts_every_min));
@@ -122,8 +137,10 @@ int serve(const Settings& settings, const ServeArgs& args) {
   api::Server server(server_config, service);
   server.start();
   fmt::print(
-      "listening on http://{}:{}/ ({} threads, {} database connections, {} import workers)\n",
-      server_config.host, server.port(), args.threads, args.pool_size, args.import_workers);
+      "listening on http://{}:{}/ ({} threads, {} database connections, {} import workers, {} read "
+      "replicas)\n",
+      server_config.host, server.port(), args.threads, args.pool_size, args.import_workers,
+      replica_config.urls.size());
   std::fflush(stdout);
 
   int signal_number = 0;
@@ -165,6 +182,11 @@ const Registration kServe{
       serve->add_option("--alerts-every", args.alerts_every_min,
                         "Send the saved searches' e-mail digests every MINUTES (needs "
                         "TERRIER_SMTP_URL and TERRIER_MAIL_FROM; default: never)");
+      serve->add_option("--read-url", args.read_urls,
+                        "A streaming replica to read from (repeatable; with "
+                        "TERRIER_READ_DATABASE_URLS, comma-separated)");
+      serve->add_option("--max-replica-lag", args.max_replica_lag_s,
+                        "Seconds a replica may lag and still be read (default 5)");
       serve->add_option("--tile-cache", args.tile_cache_mb,
                         "Megabytes of tiles kept in memory (default 16; 0: none)");
       serve->callback(

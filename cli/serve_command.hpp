@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/settings.hpp"
 
@@ -21,6 +22,8 @@ struct ServeArgs {
   std::size_t tile_cache_mb = 16;
   int alerts_every_min = 0;  // e-mail digests every this many minutes (0: never)  // SIGTERM waits
                              // this long for running imports, then cancels them
+  std::vector<std::string> read_urls;  // --read-url, added to TERRIER_READ_DATABASE_URLS
+  double max_replica_lag_s = 5;
 };
 
 // `terrier serve`: runs until SIGTERM or SIGINT, then drains and exits 0.

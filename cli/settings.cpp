@@ -68,6 +68,11 @@ Settings Settings::from_environment() {
     s.public_url = *url;
     while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
   }
+  if (auto urls = env("TERRIER_READ_DATABASE_URLS")) {
+    for (const auto& u : text::split_any(*urls, {","})) {
+      if (!text::trim(u).empty()) s.read_database_urls.push_back(text::trim(u));
+    }
+  }
   if (auto url = env("TERRIER_SMTP_URL")) s.smtp_url = *url;
   if (auto from = env("TERRIER_MAIL_FROM")) s.mail_from = *from;
   if (auto trust = env("TERRIER_TRUST_PROXY")) {

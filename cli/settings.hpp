@@ -42,6 +42,9 @@ struct Settings {
   // TERRIER_MAIL_FROM: where alert digests are sent from; none: no e-mail.
   std::string smtp_url;
   std::string mail_from;
+  // TERRIER_READ_DATABASE_URLS: comma-separated streaming replicas of the
+  // database that `terrier serve` reads from (with its --read-url).
+  std::vector<std::string> read_database_urls;
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/log.hpp"
+#include "db/cluster_detail.hpp"
 #include "db/connection.hpp"
 #include "db/process.hpp"
 
@@ -27,6 +28,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kSuperuser = "terrier";
+
+}  // namespace
+
+namespace detail {
 
 bool running_as_root() {
   return geteuid() == 0;
@@ -65,6 +70,11 @@ void check_port_free(int port) {
                     port, std::strerror(err)));
   }
 }
+
+}  // namespace detail
+
+namespace {
+using namespace detail;
 
 std::map<std::string, std::string> read_settings(const fs::path& file) {
   std::map<std::string, std::string> kv;
@@ -124,7 +134,7 @@ EmbeddedCluster::EmbeddedCluster(ClusterConfig config) : config_(std::move(confi
   settings_file_ = config_.home / "cluster.conf";
 }
 
-namespace {
+namespace detail {
 
 // The user the cluster's processes run as: the invoking user, or when that is
 // root, an unprivileged system user created on first use.
@@ -143,7 +153,7 @@ std::optional<OsUser> cluster_user(const std::string& name, bool create) {
   return u;
 }
 
-}  // namespace
+}  // namespace detail
 
 void EmbeddedCluster::initialise() {
   auto user = cluster_user(config_.os_user, /*create=*/true);
@@ -277,12 +287,16 @@ bool EmbeddedCluster::stop() {
 }
 
 std::string EmbeddedCluster::url(const std::optional<std::string>& database) const {
+  return url_at(status().port, database);
+}
+
+std::string EmbeddedCluster::url_at(int port, const std::optional<std::string>& database) const {
   if (!status().initialised) {
     throw ClusterError(fmt::format("no embedded database in {}: run 'terrier db start' first",
                                    config_.home.string()));
   }
-  return fmt::format("postgresql://{}:{}@127.0.0.1:{}/{}", kSuperuser, read_password(),
-                     status().port, database.value_or(config_.database));
+  return fmt::format("postgresql://{}:{}@127.0.0.1:{}/{}", kSuperuser, read_password(), port,
+                     database.value_or(config_.database));
 }
 
 }  // namespace terrier::db

@@ -41,6 +41,10 @@ class EmbeddedCluster {
   ClusterStatus status() const;
   // libpq URI of the cluster's database (or of `database` when given).
   std::string url(const std::optional<std::string>& database = std::nullopt) const;
+  // The same, on another port of 127.0.0.1 (a replica's, which has the same
+  // accounts).
+  std::string url_at(int port, const std::optional<std::string>& database = std::nullopt) const;
+  const ClusterConfig& config() const { return config_; }
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
   const std::filesystem::path& log_file() const { return log_file_; }

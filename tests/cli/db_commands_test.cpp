@@ -261,5 +261,37 @@ TEST(CliDatabase, ExternalDatabaseIsNeverStarted) {
   EXPECT_NE(r.output.find("does not start an embedded one"), std::string::npos) << r.output;
 }
 
+// `terrier db replica`'s refusals, one line each; the replica itself,
+// streaming under load, is tests/cluster/run.
+TEST(CliReplica, RefusesAnExternalDatabaseAMissingPrimaryATakenPortAndThePrimarysOwn) {
+  auto external = run_terrier("db replica start --port 23456",
+                              "TERRIER_DATABASE_URL=postgresql://x@127.0.0.1:1/y");
+  EXPECT_EQ(external.exit_code, 1);
+  EXPECT_NE(external.output.find("bring your own replicas"), std::string::npos) << external.output;
+
+  TempHome home;
+  int port = free_port();
+  auto env = home.env() + fmt::format(" TERRIER_DB_PORT={}", port);
+  auto no_primary = run_terrier(fmt::format("db replica start --port {}", port + 1), env);
+  EXPECT_EQ(no_primary.exit_code, 1);
+  EXPECT_EQ(line_count(no_primary.output), 1u) << no_primary.output;
+  EXPECT_NE(no_primary.output.find("primary database is not running"), std::string::npos)
+      << no_primary.output;
+
+  ASSERT_EQ(run_terrier("db start", env).exit_code, 0);
+  HeldPort taken;
+  auto busy = run_terrier(fmt::format("db replica start --port {}", taken.port()), env);
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_NE(busy.output.find(fmt::format("port {} on 127.0.0.1 is already in use", taken.port())),
+            std::string::npos)
+      << busy.output;
+  auto own = run_terrier(fmt::format("db replica start --port {}", port), env);
+  EXPECT_EQ(own.exit_code, 1);
+  EXPECT_NE(own.output.find("is the primary database's own"), std::string::npos) << own.output;
+  auto status = run_terrier("db replica status", env);
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_EQ(status.output, "no replica (run 'terrier db replica start --port N')\n");
+}
+
 }  // namespace
 }  // namespace terrier
