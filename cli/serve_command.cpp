@@ -93,6 +93,9 @@ int serve(const Settings& settings, const ServeArgs& args) {
   service_config.limits.reverify_months = settings.reverify_months;
   service_config.matching = matching::load_match_config(settings.match_config);
   service_config.cluster_max_zoom = args.cluster_max_zoom;
+  service_config.geocoder_url = args.geocoder_url.empty()     ? settings.geocoder_url
+                                : args.geocoder_url == "none" ? ""
+                                                              : args.geocoder_url;
   api::TileConfig tile_config;
   tile_config.database_url = url;
   tile_config.cluster_max_zoom = args.cluster_max_zoom;
@@ -165,6 +168,9 @@ const Registration kServe{
       serve->add_option("--alerts-every", args.alerts_every_min,
                         "Send the saved searches' e-mail digests every MINUTES (needs "
                         "TERRIER_SMTP_URL and TERRIER_MAIL_FROM; default: never)");
+      serve->add_option("--geocoder-url", args.geocoder_url,
+                        "The address geocoder the forms ask (default TERRIER_GEOCODER_URL, else "
+                        "https://data.geopf.fr/geocodage; none: none)");
       serve->add_option("--tile-cache", args.tile_cache_mb,
                         "Megabytes of tiles kept in memory (default 16; 0: none)");
       serve->callback(

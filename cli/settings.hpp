@@ -42,6 +42,9 @@ struct Settings {
   // TERRIER_MAIL_FROM: where alert digests are sent from; none: no e-mail.
   std::string smtp_url;
   std::string mail_from;
+  // TERRIER_GEOCODER_URL: the address geocoder (IGN's Géoplateforme by
+  // default; "none": none), for the page's forms and `import --geocode`.
+  std::string geocoder_url = "https://data.geopf.fr/geocodage";
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();
