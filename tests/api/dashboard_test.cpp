@@ -34,7 +34,9 @@ class Dashboard : public ApiTest {
   json dashboard(const std::string& slug, const std::string& bearer) {
     auto r = get("/api/territories/" + slug + "/dashboard", bearer);
     EXPECT_EQ(r.status, 200) << r.body;
-    return r.status == 200 ? json::parse(r.body) : json::object();
+    if (r.status != 200)
+      throw std::runtime_error("dashboard: " + std::to_string(r.status) + " " + r.body);
+    return json::parse(r.body);
   }
 
   // count(*) grouped by one column, as {value: n}.

@@ -33,6 +33,8 @@ function geocoderLog() {
 async function openForm(viewport) {
   const opened = await openPage(browser, BASE, { viewport, ign: "outside", locale: "fr-FR" });
   await signInWithToken(opened.page, "admin");
+  // At phone width the buttons are in the drawer.
+  if (viewport.width < 600) await opened.page.click("#drawer-toggle");
   await opened.page.click("#new-opportunity");
   const editor = opened.page.locator("#editor");
   await editor.getByLabel("Type de bien", { exact: true }).selectOption("atelier");
