@@ -296,14 +296,17 @@ Response map_config(Context&, ConnectionPool&, const ServiceConfig& config) {
   for (const auto& list : vocabulary::kReadLists) {
     vocabularies[std::string(list.list_name)] = values_of(list.values);
   }
-  nlohmann::ordered_json j = {{"vocabularies", vocabularies},
-                              {"labels", vocabulary_labels()},
-                              {"descriptions", vocabulary_descriptions()},
-                              {"fields", page_fields()},
-                              {"import_labels", import_labels()},
-                              {"styles", map_styles()},
-                              {"basemap", basemap_json(config.basemap)},
-                              {"cluster_max_zoom", config.cluster_max_zoom}};
+  nlohmann::ordered_json j = {
+      {"vocabularies", vocabularies},
+      {"labels", vocabulary_labels()},
+      {"descriptions", vocabulary_descriptions()},
+      {"fields", page_fields()},
+      {"import_labels", import_labels()},
+      {"styles", map_styles()},
+      {"basemap", basemap_json(config.basemap)},
+      {"cluster_max_zoom", config.cluster_max_zoom},
+      {"geocoder", config.geocoder_url.empty() ? nlohmann::ordered_json()
+                                               : nlohmann::ordered_json(config.geocoder_url)}};
   return json_response(j.dump());
 }
 

@@ -75,6 +75,7 @@ Response opportunity_matches(Context& ctx, ConnectionPool& pool, const ServiceCo
 Response assignment(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response export_territory(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 Response white_zones(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
+Response dashboard(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);
 
 // fiche_handlers.cpp: a funder's one-page PDF of an opportunity or a match
 Response opportunity_fiche(Context& ctx, ConnectionPool& pool, const ServiceConfig& config);

@@ -251,6 +251,12 @@ json query_parameters(Query q, db::Collection c, const Limits& limits) {
                     {{"type", "number"}, {"minimum", 0.5}, {"maximum", 100}, {"default", 10}}),
               query("format", "le format de la réponse", format)};
     }
+    case Query::dashboard: {
+      json format = string_enum_of(kDashboardFormats);
+      format["default"] = "json";
+      return {query("format", "le format de la réponse : JSON, ou un CSV (rubrique, clé, valeur)",
+                    format)};
+    }
     case Query::followup:
       return {query("circle", "identifiant (slug) du cercle", {{"type", "string"}}),
               list("status", "suivis (l'un d'eux)", string_enum_of(vocabulary::kMatchStatuses)),

@@ -438,6 +438,18 @@ WhiteZoneParams parse_white_zone_params(const std::map<std::string, std::string>
   return out;
 }
 
+DashboardParams parse_dashboard_params(const std::map<std::string, std::string>& params) {
+  DashboardParams out;
+  for (const auto& [name, value] : params) {
+    if (name != "format") throw bad_request(fmt::format("unknown parameter '{}' (format)", name));
+    if (value != "json" && value != "csv") {
+      throw field_error("format", fmt::format("« {} » : json ou csv", value));
+    }
+    out.format = value;
+  }
+  return out;
+}
+
 AssignmentParams parse_assignment_params(const std::map<std::string, std::string>& params) {
   for (const auto& [name, value] : params) {
     if (name != "territory") throw bad_request(fmt::format("unknown parameter '{}'", name));

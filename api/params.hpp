@@ -80,6 +80,14 @@ inline constexpr std::array<const char*, 6> kWhiteZoneFormats = {"geojson", "csv
                                                                  "kml",     "xlsx", "ods"};
 WhiteZoneParams parse_white_zone_params(const std::map<std::string, std::string>& params);
 
+// /api/territories/{slug}/dashboard?format=csv: the figures as JSON (the
+// default) or as a French CSV.
+struct DashboardParams {
+  std::string format = "json";
+};
+inline constexpr std::array<const char*, 2> kDashboardFormats = {"json", "csv"};
+DashboardParams parse_dashboard_params(const std::map<std::string, std::string>& params);
+
 // /api/assignment?territory=SLUG: the territory is required.
 struct AssignmentParams {
   std::string territory;

@@ -26,6 +26,7 @@ enum class Query {
   territory_export,  // parse_export_params
   assignment,        // parse_assignment_params
   white_zones,       // parse_white_zone_params
+  dashboard,         // parse_dashboard_params
   followup,          // parse_followup_params
   requests,          // list_requests
   requests_export,   // export_requests

@@ -101,10 +101,18 @@ void add_security_headers(const ServiceConfig& config, Response& r) {
   if (html) {
     std::string basemap;
     for (const auto& origin : config.basemap.origins()) basemap += " " + origin;
+    // The forms' address suggestions come from the geocoder (IGN's, by
+    // default the base map's origin already).
+    const std::string origin = url_origin(config.geocoder_url);
+    const auto listed = config.basemap.origins();
+    const std::string geocoder =
+        origin.empty() || std::find(listed.begin(), listed.end(), origin) != listed.end()
+            ? ""
+            : " " + origin;
     r.headers.emplace_back(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
-            basemap + "; connect-src 'self'" + basemap +
+            basemap + "; connect-src 'self'" + basemap + geocoder +
             "; worker-src 'self' blob:; child-src 'self' blob:; font-src 'self'; object-src "
             "'none'; "
             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
@@ -136,7 +144,18 @@ void add_cors_headers(const ServiceConfig& config, const Request& request, Respo
 
 }  // namespace
 
+std::string url_origin(const std::string& url) {
+  std::size_t scheme = url.rfind("https://", 0) == 0 ? 8 : url.rfind("http://", 0) == 0 ? 7 : 0;
+  if (scheme == 0) return "";
+  std::size_t end = url.find_first_of("/?#", scheme);
+  std::string origin = url.substr(0, end);
+  return origin.size() > scheme ? origin : "";
+}
+
 void ServiceConfig::validate() const {
+  if (!geocoder_url.empty() && url_origin(geocoder_url).empty()) {
+    throw ConfigError("the geocoder's address must be an http(s) URL: " + geocoder_url);
+  }
   if (limits.default_limit == 0 || limits.default_limit > limits.max_limit) {
     throw ConfigError("the default limit must be between 1 and the maximum limit");
   }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/basemap.hpp"
@@ -20,6 +21,12 @@
 #include "matching/model.hpp"
 
 namespace terrier::api {
+
+// IGN's Géoplateforme geocoder (the national address base, no key).
+inline constexpr std::string_view kIgnGeocoderUrl = "https://data.geopf.fr/geocodage";
+
+// "https://host[:port]" of an http(s) URL, or "" when it is not one.
+std::string url_origin(const std::string& url);
 
 struct ServiceConfig {
   Limits limits;
@@ -39,6 +46,10 @@ struct ServiceConfig {
   // Tiles of opportunities up to this zoom carry clusters, not points
   // (-1: never); told to the page by /api/map-config.
   int cluster_max_zoom = 11;
+  // The address geocoder the page's forms ask (IGN's Géoplateforme by
+  // default: GET {url}/search?q=…&autocomplete=1), told to the page by
+  // /api/map-config and allowed by its CSP; empty: none.
+  std::string geocoder_url = std::string(kIgnGeocoderUrl);
 
   void validate() const;  // throws ConfigError
 };

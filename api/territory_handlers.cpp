@@ -1,10 +1,12 @@
 // A territory's white zones (issue 23): the communes far from every place of
 // the network, as GeoJSON for the page and as a layer file for the circles'
-// animators (the same formats as the exports, through GDAL).
+// animators (the same formats as the exports, through GDAL). Its dashboard:
+// the figures of db/dashboard_store as JSON or as a French CSV.
 
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,6 +16,8 @@
 #include "api/params.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/vocabulary.hpp"
+#include "db/dashboard_store.hpp"
 #include "db/white_zones.hpp"
 #include "geo/gdal.hpp"
 
@@ -77,7 +81,68 @@ std::string temp_path(const std::string& suffix) {
   return tmpl;
 }
 
+// A figure as a French spreadsheet reads it: a decimal comma.
+std::string french_number(const nlohmann::ordered_json& v) {
+  if (v.is_null()) return "";
+  std::string out = v.is_number_integer() ? std::to_string(v.get<long long>())
+                                          : fmt::format("{}", v.get<double>());
+  std::replace(out.begin(), out.end(), '.', ',');
+  return out;
+}
+
+// The dashboard as a French CSV (semicolons, a BOM for spreadsheets): one
+// row per section, key and value, the keys as the vocabulary labels them.
+std::string dashboard_csv(const nlohmann::ordered_json& d) {
+  std::string out = "\xEF\xBB\xBFRubrique;Clé;Valeur\r\n";
+  auto row = [&](const std::string& section, const std::string& key,
+                 const nlohmann::ordered_json& value) {
+    out += csv::quoted_cell(section) + ";" + csv::quoted_cell(key) + ";" + french_number(value) +
+           "\r\n";
+  };
+  auto counts = [&](const std::string& section, const nlohmann::ordered_json& object) {
+    if (!object.is_object()) return;
+    for (const auto& [key, value] : object.items()) {
+      row(section, std::string(vocabulary::label(key)), value);
+    }
+  };
+  counts("Opportunités par statut", d["opportunities"]["by_status"]);
+  counts("Opportunités par type de bien", d["opportunities"]["by_kind"]);
+  counts("Besoins par statut", d["needs"]["by_status"]);
+  if (d["matches"].is_object()) {
+    counts("Correspondances par étape du suivi", d["matches"]["by_stage"]);
+    row("Surface trouvée", "m² des opportunités en accord", d["surface_found_m2"]);
+    row("Délai de l'accord", "jours (médiane, de proposé à accord)",
+        d["median_days_proposed_to_agreement"]);
+  }
+  row("À revérifier", "opportunités", d["to_reverify"]);
+  return out;
+}
+
 }  // namespace
+
+Response dashboard(Context& ctx, ConnectionPool& pool, const ServiceConfig& config) {
+  const std::string& slug = ctx.segments[2];
+  DashboardParams params = parse_dashboard_params(ctx.params);
+  std::optional<std::string> doc;
+  {
+    auto conn = pool.acquire();
+    doc = db::dashboard(*conn, slug, ctx.role, config.limits.reverify_months);
+  }
+  if (!doc) throw not_found(fmt::format("no territory '{}'", slug));
+  if (params.format == "json") return json_response(std::move(*doc));
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = dashboard_csv(nlohmann::ordered_json::parse(*doc));
+  ExportRequest names;
+  names.territory = slug;
+  names.format = "csv";
+  std::string file_name = export_file_name(names);
+  file_name.insert(std::string("terrier-").size() + slug.size(), "-tableau-de-bord");
+  r.headers.emplace_back("Content-Disposition",
+                         fmt::format("attachment; filename=\"{}\"", file_name));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
 
 Response white_zones(Context& ctx, ConnectionPool& pool, const ServiceConfig&) {
   const std::string& slug = ctx.segments[2];

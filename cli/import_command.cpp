@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "api/geocoder_client.hpp"
 #include "cli/command.hpp"
 #include "core/error.hpp"
 #include "db/connection.hpp"
@@ -58,6 +59,17 @@ int import_file(const Settings& settings, ImportArgs args) {
   if (*kind == importers::ImportKind::territories && options.level.empty()) {
     throw ConfigError("territories need --level commune|epci|departement");
   }
+  if (args.geocode) {
+    if (*kind != importers::ImportKind::opportunities) {
+      throw ConfigError("--geocode places opportunities only");
+    }
+    if (settings.geocoder_url.empty()) {
+      throw ConfigError("--geocode needs a geocoder: TERRIER_GEOCODER_URL is none");
+    }
+    options.geocode = [url = settings.geocoder_url](const auto& queries) {
+      return api::geocode_batch(url, queries);
+    };
+  }
   options.user = current_user();
   options.progress = true;
   // Before any row: how the header was read (the dry run shows it too).
@@ -99,6 +111,13 @@ const Registration kImport{
       import->add_flag(
           "--prefer-file", io.prefer_file,
           "Apply the file's values over fields edited in Terrier since the last import");
+      import->add_flag("--geocode", args.geocode,
+                       "opportunities: place the rows with an address and a commune but no "
+                       "coordinates through the geocoder (TERRIER_GEOCODER_URL)");
+      import
+          ->add_option("--geocode-min-score", io.geocode_min_score,
+                       "Refuse the geocoder's answers scored below this (0 to 1, default 0.5)")
+          ->check(CLI::Range(0.0, 1.0));
       import->add_option("--level", io.level, "territories: commune, epci or departement");
       import->add_option("--code-field", io.code_field, "territories: the code column");
       import->add_option("--name-field", io.name_field, "territories: the name column");

@@ -95,6 +95,9 @@ int serve(const Settings& settings, const ServeArgs& args) {
   service_config.limits.reverify_months = settings.reverify_months;
   service_config.matching = matching::load_match_config(settings.match_config);
   service_config.cluster_max_zoom = args.cluster_max_zoom;
+  service_config.geocoder_url = args.geocoder_url.empty()     ? settings.geocoder_url
+                                : args.geocoder_url == "none" ? ""
+                                                              : args.geocoder_url;
   api::TileConfig tile_config;
   tile_config.database_url = url;
   tile_config.cluster_max_zoom = args.cluster_max_zoom;
@@ -187,6 +190,9 @@ const Registration kServe{
                         "TERRIER_READ_DATABASE_URLS, comma-separated)");
       serve->add_option("--max-replica-lag", args.max_replica_lag_s,
                         "Seconds a replica may lag and still be read (default 5)");
+      serve->add_option("--geocoder-url", args.geocoder_url,
+                        "The address geocoder the forms ask (default TERRIER_GEOCODER_URL, else "
+                        "https://data.geopf.fr/geocodage; none: none)");
       serve->add_option("--tile-cache", args.tile_cache_mb,
                         "Megabytes of tiles kept in memory (default 16; 0: none)");
       serve->callback(

@@ -20,6 +20,7 @@ struct ServeArgs {
   int import_grace_s = 10;
   int cluster_max_zoom = 11;  // opportunities' tiles carry clusters up to this zoom
   std::size_t tile_cache_mb = 16;
+  std::string geocoder_url;  // over TERRIER_GEOCODER_URL ("none": none)
   int alerts_every_min = 0;  // e-mail digests every this many minutes (0: never)  // SIGTERM waits
                              // this long for running imports, then cancels them
   std::vector<std::string> read_urls;  // --read-url, added to TERRIER_READ_DATABASE_URLS

@@ -60,6 +60,15 @@ Settings Settings::from_environment() {
       s.cors_origins.push_back(origin);
     }
   }
+  if (auto url = env("TERRIER_GEOCODER_URL")) {
+    s.geocoder_url = *url == "none" ? "" : *url;
+    if (!s.geocoder_url.empty() && s.geocoder_url.rfind("http://", 0) != 0 &&
+        s.geocoder_url.rfind("https://", 0) != 0) {
+      throw ConfigError(fmt::format(
+          "TERRIER_GEOCODER_URL: '{}' is not an address (https://host[/path]) or none", *url));
+    }
+    while (!s.geocoder_url.empty() && s.geocoder_url.back() == '/') s.geocoder_url.pop_back();
+  }
   if (auto url = env("TERRIER_PUBLIC_URL")) {
     if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
       throw ConfigError(

@@ -45,6 +45,9 @@ struct Settings {
   // TERRIER_READ_DATABASE_URLS: comma-separated streaming replicas of the
   // database that `terrier serve` reads from (with its --read-url).
   std::vector<std::string> read_database_urls;
+  // TERRIER_GEOCODER_URL: the address geocoder (IGN's Géoplateforme by
+  // default; "none": none), for the page's forms and `import --geocode`.
+  std::string geocoder_url = "https://data.geopf.fr/geocodage";
 
   // Reads TERRIER_* variables over the defaults.
   static Settings from_environment();

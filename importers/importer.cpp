@@ -91,22 +91,63 @@ KindPlan plan_for(ImportKind kind) {
 // issues and the references of rejected rows. A row holding a number only
 // the whole file's decimal mark can read ("1.250") is put aside and read
 // again at the end, once that mark is known (only those rows are held).
+// What a row asks the geocoder (import --geocode): its address and commune,
+// when it has both and no coordinates or geometry; else nothing.
+std::optional<GeocodeQuery> geocode_query(const Mapping& mapping,
+                                          const std::vector<std::string>& header,
+                                          const SourceRecord& record) {
+  std::vector<RowIssue> ignored;  // the row's own reading reports them
+  RowFields row(mapping, header, record, ignored);
+  if (record.wkb || row.text("lon") || row.text("lat") || row.text("wkt") ||
+      row.text("wkt_surface")) {
+    return std::nullopt;
+  }
+  auto address = row.text("address");
+  auto insee = row.text("commune_insee");
+  auto name = row.text("commune_name");
+  auto postcode = row.text("postcode");
+  if (!address || (!insee && !name && !postcode)) return std::nullopt;
+  return GeocodeQuery{*address, name.value_or(""), insee.value_or(""), postcode.value_or("")};
+}
+
+// A geocoder's answer for a row: its point at the address, or a warning on
+// the address when none was found or its score is below the threshold (the
+// row is then placed by its commune, as without --geocode).
+void place_geocoded(RowFields& row, const GeocodeAnswer& answer, double min_score) {
+  auto address = row.text("address").value_or("");
+  if (!answer.lon || !answer.lat) {
+    row.warn("address", address, {ReasonCode::geocode_not_found});
+  } else if (answer.score < min_score) {
+    auto decimal = [](double v) {
+      std::string s = fmt::format("{:.2f}", v);
+      std::replace(s.begin(), s.end(), '.', ',');
+      return s;
+    };
+    row.warn(
+        "address", address,
+        {ReasonCode::geocode_low_score, {answer.label, decimal(answer.score), decimal(min_score)}});
+  } else {
+    row.place_at(*answer.lon, *answer.lat);
+  }
+}
+
 void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& plan,
                const RowContext& ctx, const ImportOptions& options, ImportReport& report,
                db::StageWriter& stage, std::vector<std::string>& rejected_ids,
                bool& rejected_without_id) {
   Progress progress(options.progress);
   FileConventions conventions = conventions_of(source);
-  std::vector<SourceRecord> deferred;
+  std::vector<std::pair<SourceRecord, std::optional<GeocodeAnswer>>> deferred;
   SourceRecord record;
-  auto read_one = [&](const SourceRecord& rec) {
+  auto read_one = [&](const SourceRecord& rec, const std::optional<GeocodeAnswer>& geocoded) {
     std::size_t issues_before = report.issues.size();
     RowFields row(mapping, source.header(), rec, report.issues, &conventions);
     if (rec.shape_error) row.reject("external_id", "", *rec.shape_error);
+    if (geocoded) place_geocoded(row, *geocoded, options.geocode_min_score);
     auto staged = row.rejected() ? std::nullopt : plan.build(row, ctx);
     if (row.needs_convention()) {
       report.issues.resize(issues_before);  // its issues come with the second reading
-      deferred.push_back(rec);
+      deferred.emplace_back(rec, geocoded);
       return;
     }
     if (staged) {
@@ -120,6 +161,27 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
       }
     }
   };
+  // --geocode: the rows to place by their address, read once a chunk of
+  // them is geocoded.
+  std::vector<SourceRecord> waiting;
+  std::vector<GeocodeQuery> queries;
+  auto geocode_waiting = [&] {
+    if (waiting.empty()) return;
+    std::vector<GeocodeAnswer> answers;
+    try {
+      answers = options.geocode(queries);
+    } catch (const std::exception& e) {
+      throw ImportError(
+          fmt::format("{}: le géocodage des adresses a échoué : {}", options.file, e.what()));
+    }
+    if (answers.size() != queries.size()) {
+      throw ImportError(fmt::format("{}: le géocodeur a répondu {} adresses pour {} demandées",
+                                    options.file, answers.size(), queries.size()));
+    }
+    for (std::size_t i = 0; i < waiting.size(); ++i) read_one(waiting[i], answers[i]);
+    waiting.clear();
+    queries.clear();
+  };
   std::optional<Clock::time_point> last_call;
   while (source.next(record)) {
     ++report.read;
@@ -129,10 +191,19 @@ void read_rows(RecordSource& source, const Mapping& mapping, const KindPlan& pla
       last_call = Clock::now();
       options.on_progress(ImportPhase::reading, report.read, source.progress());
     }
-    read_one(record);
+    if (options.geocode && options.kind == ImportKind::opportunities) {
+      if (auto query = geocode_query(mapping, source.header(), record)) {
+        waiting.push_back(record);
+        queries.push_back(std::move(*query));
+        if (waiting.size() >= kGeocodeChunk) geocode_waiting();
+        continue;
+      }
+    }
+    read_one(record, std::nullopt);
   }
+  geocode_waiting();
   conventions.decide();
-  for (const auto& r : deferred) read_one(r);
+  for (const auto& [r, geocoded] : deferred) read_one(r, geocoded);
 }
 
 // A row naming a stored row by its number ("#42", in a sheet Terrier wrote)

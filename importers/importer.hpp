@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "db/connection.hpp"
+#include "importers/geocode.hpp"
 #include "importers/mapping.hpp"
 #include "importers/row_fields.hpp"
 
@@ -58,6 +59,12 @@ struct ImportOptions {
   // holding confidential fields, are rejected with their line and reason.
   std::optional<std::string> circle;
   std::vector<std::string> visibilities;
+  // --geocode (opportunities): rows with an address and a commune but no
+  // coordinates are placed by this geocoder (precision "adresse"); an
+  // answer scored below geocode_min_score is refused with a warning and the
+  // row is placed as it would have been without it.
+  GeocodeBatch geocode;
+  double geocode_min_score = 0.5;
   // territories only
   std::string level;  // commune, epci, departement
   std::optional<std::string> code_field, name_field;

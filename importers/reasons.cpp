@@ -99,6 +99,11 @@ constexpr std::array<Entry, kReasonCodeCount> kTable = {{
     {C::axes_swapped_read, "axes_swapped_read", 0,
      "écrite latitude d'abord : lue comme longitude, latitude (seul cet ordre tombe dans la "
      "région)"},
+    {C::geocode_low_score, "geocode_low_score", 3,
+     "adresse trouvée par le géocodeur (« {} ») avec un score de {}, sous le seuil de {} : "
+     "non placée à l'adresse"},
+    {C::geocode_not_found, "geocode_not_found", 0,
+     "adresse introuvable par le géocodeur : non placée à l'adresse"},
     {C::no_location, "no_location", 0,
      "pas d'emplacement : donnez des coordonnées, une géométrie WKT, un code INSEE, ou un code "
      "postal et une commune"},

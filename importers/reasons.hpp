@@ -69,6 +69,8 @@ enum class ReasonCode {
   unreadable_geometry,  // the library's message
   projection_failed,    // the library's message
   axes_swapped_read,
+  geocode_low_score,  // the address found, its score, the threshold
+  geocode_not_found,
   no_location,
   place_without_location,
   // Needs

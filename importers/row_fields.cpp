@@ -111,7 +111,14 @@ std::string RowFields::column_name(const char* field) const {
   return col ? header_[*col] : std::string(field);
 }
 
+void RowFields::place_at(double lon, double lat) {
+  placed_["lon"] = fmt::format("{:.6f}", lon);
+  placed_["lat"] = fmt::format("{:.6f}", lat);
+  placed_["location_precision"] = "adresse";
+}
+
 std::optional<std::string> RowFields::raw_text(const char* field) const {
+  if (auto p = placed_.find(field); p != placed_.end()) return p->second;
   std::optional<std::string> raw;
   if (auto col = mapping_.column(field); col && *col < record_.fields.size()) {
     raw = record_.fields[*col];

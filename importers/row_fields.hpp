@@ -91,6 +91,10 @@ class RowFields {
   std::string attributes_json() const;
   const SourceRecord& record() const { return record_; }
 
+  // A geocoded point (import --geocode): read as the row's lon and lat,
+  // with the precision "adresse", whatever the file says of them.
+  void place_at(double lon, double lat);
+
  private:
   std::string column_name(const char* field) const;
   std::optional<std::string> raw_text(const char* field) const;
@@ -106,6 +110,7 @@ class RowFields {
   mutable std::map<std::string, std::string, std::less<>> placeholders_;  // field -> as written
   std::set<std::string, std::less<>> immediate_;
   std::map<std::string, std::map<std::string, std::string>> notes_;
+  std::map<std::string, std::string, std::less<>> placed_;  // lon, lat, location_precision
 };
 
 // Formats numbers for COPY ("1250.5").

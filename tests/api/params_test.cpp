@@ -256,5 +256,18 @@ TEST(FollowupParams, EachRefusalNamesItsField) {
   EXPECT_REFUSED(parse_followup_params({{"colour", "red"}}), "colour");
 }
 
+TEST(DashboardParams, JsonByDefaultCsvOnRequest) {
+  EXPECT_EQ(parse_dashboard_params({}).format, "json");
+  EXPECT_EQ(parse_dashboard_params({{"format", "csv"}}).format, "csv");
+  try {
+    parse_dashboard_params({{"format", "pdf"}});
+    ADD_FAILURE() << "pdf accepted";
+  } catch (const Problem& p) {
+    EXPECT_EQ(p.status(), 400);
+    EXPECT_EQ(p.extensions(), "{\"field\":\"format\"}");
+  }
+  EXPECT_REFUSED(parse_dashboard_params({{"circle", "mel"}}), "'circle'");
+}
+
 }  // namespace
 }  // namespace terrier::api

@@ -1,12 +1,15 @@
 // `terrier import` as people run it: messages, report file, exit status.
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "tests/importers/import_fixture.hpp"
+#include "tests/support/python_server.hpp"
 
 namespace terrier::test {
 namespace {
@@ -149,6 +152,96 @@ TEST_F(ImportHeaderCli, MappingStillOverridesTheReading) {
   EXPECT_NE(r.output.find("  'visibilte' -> visibility\n"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("  'fid' -> ignorée (--mapping)\n"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("warning: column 'fid'"), std::string::npos) << r.output;
+}
+
+// `import opportunities --geocode` against a local stand-in for IGN's
+// batch geocoder (tests/support/geocoder.py, a fixed table of addresses).
+class GeocodeCli : public ImportCli {
+ protected:
+  void SetUp() override {
+    ImportCli::SetUp();
+    log_ = fs::temp_directory_path() / ("terrier-geocoder-" + db_.name() + ".log");
+    geocoder_.emplace("geocoder.py", log_);
+    ASSERT_GT(geocoder_->port(), 0) << "the geocoder stand-in did not start";
+  }
+  void TearDown() override {
+    geocoder_.reset();
+    fs::remove(log_);
+    ImportCli::TearDown();
+  }
+  CommandResult import_geocoded(const std::string& options = "") {
+    return run_terrier(
+        "import opportunities " + fixture("geocode/adresses.csv") + " --geocode " + options,
+        "TERRIER_DATABASE_URL=" + db_.url() +
+            fmt::format(" TERRIER_GEOCODER_URL=http://127.0.0.1:{}/geocodage", geocoder_->port()));
+  }
+  std::string where(const std::string& ref) {
+    return value(
+        "SELECT location_precision || ' ' || round(ST_X(point)::numeric, 5) || ' ' || "
+        "round(ST_Y(point)::numeric, 5) FROM opportunities WHERE external_id = '" +
+        ref + "'");
+  }
+  std::string requests() {
+    std::ifstream in(log_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  std::string log_;
+  std::optional<PythonServer> geocoder_;
+};
+
+TEST_F(GeocodeCli, PlacesRowsByTheirAddressAndRefusesLowScores) {
+  auto r = import_geocoded();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(last_line(r.output), "read 5, inserted 5, updated 0, unchanged 0, rejected 0");
+  // One batch for the four rows without coordinates.
+  EXPECT_EQ(requests(), "POST /geocodage/search/csv\n");
+  EXPECT_EQ(where("A-1"), "adresse 3.05862 50.63558");
+  EXPECT_EQ(where("A-2"), "adresse 3.17839 50.69051");
+  // Its own coordinates, never sent.
+  EXPECT_EQ(where("A-4"), "exact 3.06020 50.63010");
+  // Scored 0.31: refused with its warning, placed by its commune.
+  EXPECT_EQ(where("A-3").rfind("commune ", 0), 0u) << where("A-3");
+  const std::string file = fixture("geocode/adresses.csv");
+  EXPECT_NE(
+      r.output.find(file + ":line 4: warning: column 'Adresse': 'Chemin des Prés': adresse trouvée "
+                           "par le géocodeur (« Chemin des Prés 59100 Roubaix ») avec un score de "
+                           "0,31, sous le seuil de 0,50"),
+      std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(file + ":line 6: warning: column 'Adresse': '1 rue Inconnue': adresse "
+                                 "introuvable par le géocodeur"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(where("A-5").rfind("commune ", 0), 0u) << where("A-5");
+}
+
+TEST_F(GeocodeCli, ALowerThresholdTakesTheLowScore) {
+  auto r = import_geocoded("--geocode-min-score 0.3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(where("A-3"), "adresse 3.16502 50.68497");
+  EXPECT_EQ(r.output.find("sous le seuil"), std::string::npos) << r.output;
+}
+
+TEST_F(GeocodeCli, AGeocoderDownIsAnErrorNamingTheFileAndNothingIsWritten) {
+  geocoder_->stop();
+  auto r = import_geocoded();
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(fixture("geocode/adresses.csv") +
+                          ": le géocodage des adresses a échoué : le géocodeur "),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM import_runs WHERE kind = 'opportunities'"), 0);
+}
+
+TEST_F(GeocodeCli, OnlyOpportunitiesAreGeocoded) {
+  auto r = run_terrier("import needs " + fixture("geocode/adresses.csv") + " --geocode",
+                       "TERRIER_DATABASE_URL=" + db_.url());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--geocode places opportunities only"), std::string::npos) << r.output;
 }
 
 }  // namespace

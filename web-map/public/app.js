@@ -22,6 +22,7 @@ import { wireRequests } from "./requests.js";
 import { wireSearch } from "./search.js";
 import { needFeedBlock, wireSearches } from "./searches.js";
 import { wireWhiteZones } from "./whitezones.js";
+import { refreshDashboard, wireDashboard } from "./dashboard.js";
 import { loadSession, onSessionChange, showSession, wireSignIn } from "./session.js";
 import { state } from "./state.js";
 import { labelFields, mapConfig, setConfig } from "./catalogue.js";
@@ -52,6 +53,7 @@ async function reloadForRole() {
   renderLegend($("legend"), state);
   panel.hide();
   refreshCount();
+  refreshDashboard();
   map.once("styledata", refreshDetail);
   await openPendingLink();
 }
@@ -211,6 +213,7 @@ async function start() {
   wireFilters();
   wireExports();
   wireWhiteZones();
+  wireDashboard();
   wireSignIn(reloadForRole);
   wireFollowup();
   wireAccount();

@@ -1,5 +1,6 @@
 // Where a form's row lies. LocationPicker: an opportunity's point, from a click
-// on the map, a commune chosen in "Commune", or the dragged marker.
+// on the map, a commune chosen in "Commune", an address chosen in "Adresse"
+// (geocoder.js), or the dragged marker.
 // AreaPicker: a need's search area, a circle, a commune, a radius around a
 // clicked point, or a polygon drawn with Terra Draw (draw.js).
 
@@ -7,6 +8,7 @@ import * as api from "./api.js";
 import { element } from "./dom.js";
 import { fieldLabel, firstValue } from "./catalogue.js";
 import { PolygonDrawer } from "./draw.js";
+import { suggestAddresses } from "./geocoder.js";
 
 const round6 = (v) => Math.round(v * 1e6) / 1e6;
 
@@ -209,7 +211,7 @@ export class LocationPicker {
     this.context = context;
     this.errorKey = "commune";
     this.missing = "Cliquez sur la carte, choisissez une commune ou déplacez le marqueur.";
-    this.mode = null; // "point" | "commune" | null (unchanged)
+    this.mode = null; // "point" | "commune" | "address" | null (unchanged)
     this.lngLat = feature?.geometry?.type === "Point" ? feature.geometry.coordinates : null;
     this.commune = null;
     const { wrap, input } = communeInput("form-commune", fieldLabel("opportunity", "commune"), (c) =>
@@ -256,6 +258,20 @@ export class LocationPicker {
     }
   }
 
+  // The form's "Adresse" input suggests addresses; one chosen places the
+  // point at it.
+  watchAddress(input) {
+    suggestAddresses(input, (a) => this.chooseAddress(a));
+  }
+
+  chooseAddress(a) {
+    this.place(a.lngLat, "address");
+    this.commune = null;
+    if (a.city) this.input.value = a.city;
+    this.where.textContent = `À l'adresse ${a.label} (précision : adresse).`;
+    this.context.map.jumpTo({ center: this.lngLat, zoom: Math.max(this.context.map.getZoom(), 15) });
+  }
+
   chooseCommune(c) {
     this.commune = c;
     this.place(centreOf(c.geometry), "commune");
@@ -275,6 +291,15 @@ export class LocationPicker {
         wkt: null,
         commune_insee: null,
         location_precision: firstValue("location_precisions"),
+      };
+    }
+    if (this.mode === "address") {
+      return {
+        lon: this.lngLat[0],
+        lat: this.lngLat[1],
+        wkt: null,
+        commune_insee: null,
+        location_precision: "adresse",
       };
     }
     if (this.mode === "commune") {

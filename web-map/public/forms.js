@@ -127,6 +127,8 @@ export class Editor {
       form.append(c.block);
     }
     if (kind === "need") form.append(picker.block);
+    const address = this.controls.get("address")?.block.querySelector("input");
+    if (address && picker.watchAddress) picker.watchAddress(address);
 
     // A new row: each list's first value (core/vocabulary.hpp orders them
     // so), the first visibility the person may set.
