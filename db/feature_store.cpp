@@ -450,25 +450,31 @@ std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, i
     // the page seconds of drawing per frame). A need of its own area is a
     // feature of its own, `count` 1, written after the territories' so
     // that the map draws it on top of them and a click finds it first.
+    // A second layer, need_labels, holds one point per feature (a point on
+    // its area's surface) for the names: a label placed on the polygon
+    // itself is repeated in every tile the area crosses.
     sql = fmt::format(
         "WITH n AS (SELECT {cols}, CASE WHEN o.search_polygon IS NULL THEN "
-        "o.search_territory_id END AS zone, {geom} AS area FROM {from}{where}) "
-        "SELECT ST_AsMVT(t.*, 'needs', 4096, 'geom') FROM ("
-        "SELECT ST_AsMVTGeom({shared}, {env}, 4096, 64, true) AS geom, min(id) AS id, "
+        "o.search_territory_id END AS zone, {geom} AS area FROM {from}{where}), "
+        "f AS (SELECT (SELECT geom FROM territories WHERE id = zone) AS area, min(id) AS id, "
         "CASE WHEN count(*) = 1 THEN min(collective_name) END AS collective_name, "
         "CASE WHEN count(DISTINCT status) = 1 THEN min(status::text) END AS status, "
         "min(surface_min_m2) AS surface_min_m2, max(surface_max_m2) AS surface_max_m2, "
-        "count(*) AS count, (SELECT slug FROM territories WHERE id = zone) AS territory "
-        "FROM n WHERE zone IS NOT NULL GROUP BY zone "
+        "count(*) AS count, (SELECT slug FROM territories WHERE id = zone) AS territory, "
+        "false AS own FROM n WHERE zone IS NOT NULL GROUP BY zone "
         "UNION ALL "
-        "SELECT ST_AsMVTGeom({own}, {env}, 4096, 64, true), id, collective_name, status::text, "
-        "surface_min_m2, surface_max_m2, 1, NULL::text FROM n WHERE zone IS NULL) t "
-        "WHERE t.geom IS NOT NULL",
+        "SELECT area, id, collective_name, status::text, surface_min_m2, surface_max_m2, 1, "
+        "NULL::text, true FROM n WHERE zone IS NULL) "
+        "SELECT coalesce((SELECT ST_AsMVT(t.*, 'needs', 4096, 'geom') FROM ("
+        "SELECT ST_AsMVTGeom({shape}, {env}, 4096, 64, true) AS geom, id, collective_name, "
+        "status, surface_min_m2, surface_max_m2, count, territory FROM f ORDER BY own, id) t "
+        "WHERE t.geom IS NOT NULL), ''::bytea) || "
+        "coalesce((SELECT ST_AsMVT(l.*, 'need_labels', 4096, 'geom') FROM ("
+        "SELECT ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(area), 3857), {env}, 4096, 0, true) "
+        "AS geom, id, collective_name, count FROM f) l WHERE l.geom IS NOT NULL), ''::bytea)",
         fmt::arg("cols", tile_columns(query.collection, query.reverify_months)),
         fmt::arg("geom", s.geom), fmt::arg("from", s.from), fmt::arg("where", w.sql()),
-        fmt::arg("own", mercator("area")),
-        fmt::arg("shared", mercator("(SELECT geom FROM territories WHERE id = zone)")),
-        fmt::arg("env", envelope));
+        fmt::arg("shape", mercator("area")), fmt::arg("env", envelope));
   } else {
     sql = fmt::format(
         "SELECT ST_AsMVT(t.*, '{layer}', 4096, 'geom') FROM ("
@@ -482,7 +488,7 @@ std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, i
   pqxx::nontransaction r(conn);
   auto row = r.exec_params1(sql, pqxx::prepare::make_dynamic_params(w.params()));
   if (row[0].is_null()) return {};
-  return pqxx::binarystring(row[0]).str();
+  return pqxx::binarystring(row[0]).str();  // empty: no feature
 }
 
 namespace {

@@ -437,6 +437,12 @@ TEST_F(Cql2Api, NeedsTilesDrawATerritorysNeedsOnceWithTheirCount) {
     EXPECT_EQ(total, needs);
     EXPECT_EQ(groups, territories);
     EXPECT_EQ(static_cast<long long>(features.size()), needs - shared + territories);
+    // One label point per feature, with its name or its count.
+    auto labels = read_mvt_layer(r.body, "need_labels");
+    ASSERT_EQ(labels.size(), features.size());
+    for (const auto& l : labels) {
+      EXPECT_TRUE(l.number("count") > 1 || !l.text("collective_name").empty()) << l.number("id");
+    }
   }
 }
 

@@ -358,7 +358,9 @@ export function buildStyle(state) {
       id: "needs-label",
       type: "symbol",
       source: "needs",
-      "source-layer": "needs",
+      // One point per need (or per territory's needs) in one tile only: a
+      // label on the area itself would be repeated in each tile it crosses.
+      "source-layer": "need_labels",
       minzoom: 9,
       layout: {
         ...TEXT,
@@ -371,6 +373,12 @@ export function buildStyle(state) {
           ["get", "collective_name"],
         ],
         "text-size": 11,
+        // Beside its point when the circle's own name (a territory's needs
+        // share its outline, so their points meet) or another label is there.
+        "text-variable-anchor": ["center", "top", "bottom", "left", "right"],
+        "text-radial-offset": 1,
+        // A territory's needs before a need of its own.
+        "symbol-sort-key": ["-", 0, ["get", "count"]],
       },
       paint: { ...HALO, "text-color": layerColor("need") },
     },
