@@ -15,15 +15,6 @@ namespace terrier::api {
 
 namespace {
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct MimeDeleter {
-  void operator()(curl_mime* m) const { curl_mime_free(m); }
-};
-using Curl = std::unique_ptr<CURL, CurlDeleter>;
-using Mime = std::unique_ptr<curl_mime, MimeDeleter>;
-
 void check(CURLcode code, const std::string& url) {
   if (code != CURLE_OK) {
     throw Error(fmt::format("le géocodeur {} : {}", url, curl_easy_strerror(code)));

@@ -14,20 +14,6 @@
 namespace terrier::api {
 namespace {
 
-// One RAII type per libcurl handle.
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct MimeDeleter {
-  void operator()(curl_mime* m) const { curl_mime_free(m); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-using Curl = std::unique_ptr<CURL, CurlDeleter>;
-using Mime = std::unique_ptr<curl_mime, MimeDeleter>;
-using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
-
 void append(Slist& list, const std::string& line) {
   curl_slist* next = curl_slist_append(list.get(), line.c_str());
   if (!next) throw Error("out of memory building an e-mail");
