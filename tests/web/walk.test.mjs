@@ -160,6 +160,11 @@ describe("a land-group member's walk", () => {
     await editor.getByLabel("Surface minimale (m²)", { exact: true }).fill("90");
     await page.check('#editor input[name="area-mode"][value="polygon"]');
     await page.click('#editor button:has-text("Dessiner sur la carte")');
+    // The drawing library loads at the first drawing: the page says when
+    // it is ready for clicks.
+    await page.waitForFunction(() =>
+      /Cliquez les sommets/.test(document.querySelector("#editor .area-status")?.textContent ?? ""),
+    );
     const corners = [
       [3.06, 50.635],
       [3.08, 50.635],
