@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -154,6 +155,9 @@ class ApiTest : public ImportTest {
     pid_ = fork();
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {
+      // A test process that crashes takes its server along: an orphan would
+      // keep the output pipe open and hold ctest until its timeout.
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
       setenv("TERRIER_DATABASE_URL", db_.url().c_str(), 1);
       if (broken_connection_leak) allow_broken_connection_leak();
       dup2(out[1], STDOUT_FILENO);

@@ -6,6 +6,7 @@
 // when it did not. Stopped (SIGTERM, then reaped) by stop() or at the end.
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@ class PythonServer {
     if (pipe(out) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // gone with a test process that crashes
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       std::string path = std::string(TERRIER_SOURCE_DIR) + "/tests/support/" + script;
