@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { BASE, get } from "./lib/api.mjs";
-import { jump, launch, openPage, signInWithToken, until } from "./lib/browser.mjs";
+import { DESKTOP, jump, launch, openPage, signInWithToken, until } from "./lib/browser.mjs";
 import { pixelOf, saved } from "./lib/editing.mjs";
 import { shot } from "./lib/audit.mjs";
 
@@ -49,7 +49,7 @@ describe("addresses", () => {
     const csp = (await fetch(`${BASE}/`)).headers.get("content-security-policy");
     assert.match(csp, new RegExp(`connect-src [^;]*${GEOCODER.replace(/[.:/]/g, "\\$&")}`), csp);
 
-    const { page, context, problems, outside, editor } = await openForm({ width: 1400, height: 900 });
+    const { page, context, problems, outside, editor } = await openForm(DESKTOP);
     await editor.getByLabel("Intitulé", { exact: true }).fill("Atelier de la rue Nationale");
     const before = geocoderLog().length;
     const address = editor.getByLabel("Adresse", { exact: true });
@@ -93,7 +93,7 @@ describe("addresses", () => {
   });
 
   test("without its geocoder the form still places a building by a click", async () => {
-    const { page, context, problems, editor } = await openForm({ width: 1400, height: 900 });
+    const { page, context, problems, editor } = await openForm(DESKTOP);
     await editor.getByLabel("Intitulé", { exact: true }).fill("Atelier sans géocodeur");
     const address = editor.getByLabel("Adresse", { exact: true });
     const before = geocoderLog().length;

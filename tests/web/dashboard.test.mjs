@@ -6,7 +6,7 @@
 // Against a real `terrier serve` (tests/web/run) in Debian's chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch } from "./lib/browser.mjs";
+import { DESKTOP, launch } from "./lib/browser.mjs";
 import { PHONE, assertAccessible, assertNoLeak, get, open, shot, signInWithToken } from "./lib/audit.mjs";
 
 let browser;
@@ -37,7 +37,7 @@ function drawnCharts(page) {
 
 describe("dashboard", () => {
   for (const [view, viewport, role] of [
-    ["desktop", { width: 1400, height: 900 }, "foundation"],
+    ["desktop", DESKTOP, "foundation"],
     ["phone", PHONE, null],
   ]) {
     test(`the MEL's charts hold the API's figures (${view}, ${role ?? "visitor"})`, async () => {

@@ -5,7 +5,7 @@
 // and a phone's (tests/artifacts/views/fiche-*.png).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, signInWithToken } from "./lib/browser.mjs";
+import { DESKTOP, launch, openPage, signInWithToken } from "./lib/browser.mjs";
 import { PHONE, get, shot } from "./lib/audit.mjs";
 
 const BASE = process.env.TERRIER_URL;
@@ -44,7 +44,7 @@ describe("the funder's fiche", () => {
     const opportunities = await get("/ogcapi/collections/opportunities/items?territory=mel&limit=1", "foundation");
     const id = opportunities.features[0].id;
     for (const [name, viewport] of [
-      ["desktop", { width: 1400, height: 900 }],
+      ["desktop", DESKTOP],
       ["phone", PHONE],
     ]) {
       const { page, context, problems } = await openPage(browser, BASE, { viewport });

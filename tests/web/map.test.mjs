@@ -9,6 +9,7 @@ import { account, signInWithPassword } from "./lib/accounts.mjs";
 import { BASE, TOKENS, get as api } from "./lib/api.mjs";
 import {
   clickablePixel,
+  DESKTOP,
   idle,
   jump,
   launch,
@@ -167,7 +168,7 @@ describe("the map page", () => {
   test("the regional view shows cluster counts, readable at desktop and phone width, signed in or not", async () => {
     for (const signedIn of [false, true]) {
       for (const [name, viewport] of [
-        ["bureau", { width: 1400, height: 900 }],
+        ["bureau", DESKTOP],
         ["telephone", { width: 390, height: 844 }],
       ]) {
         const { page, context, problems } = await openPage({ viewport });

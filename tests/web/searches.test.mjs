@@ -6,7 +6,7 @@
 // real `terrier serve` (tests/web/run) in Debian's chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, ready } from "./lib/browser.mjs";
+import { DESKTOP, launch, ready } from "./lib/browser.mjs";
 import { account, signInWithPassword } from "./lib/accounts.mjs";
 import { BASE, PHONE, api, assertAccessible, assertNoLeak, open, shot } from "./lib/audit.mjs";
 
@@ -31,7 +31,7 @@ const FITTING = {
 
 describe("saved searches", () => {
   for (const [view, viewport] of [
-    ["desktop", { width: 1400, height: 900 }],
+    ["desktop", DESKTOP],
     ["phone", PHONE],
   ]) {
     test(`a member saves a search, sees what is new at the next visit and opens it (${view})`, async () => {

@@ -6,7 +6,7 @@
 // width. Against a real `terrier serve` (tests/web/run) in Debian's chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { idle, launch } from "./lib/browser.mjs";
+import { DESKTOP, idle, launch } from "./lib/browser.mjs";
 import { PHONE, assertAccessible, assertNoLeak, get, open, shot, signInWithToken } from "./lib/audit.mjs";
 
 let browser;
@@ -19,7 +19,7 @@ after(async () => {
 
 describe("white zones", () => {
   for (const [view, viewport, role] of [
-    ["desktop", { width: 1400, height: 900 }, "foundation"],
+    ["desktop", DESKTOP, "foundation"],
     ["phone", PHONE, null],
   ]) {
     test(`the MEL's communes beyond 4 km of a tiers-lieu, listed and drawn (${view}, ${role ?? "visitor"})`, async () => {

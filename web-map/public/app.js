@@ -188,6 +188,9 @@ async function start() {
     style: buildStyle(state),
     bounds: REGION,
     hash: true,
+    // A person whose system asks for less motion gets labels without their
+    // fade (MapLibre itself then moves the camera without animation).
+    fadeDuration: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 300,
     maxBounds: [
       [-2, 47.5],
       [7, 52.5],

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BASE } from "./api.mjs";
-import { ready, recordOutside } from "./browser.mjs";
+import { DESKTOP, ready, recordOutside } from "./browser.mjs";
 
 export { BASE, TOKENS, api, get } from "./api.mjs";
 export { signInWithToken } from "./browser.mjs";
@@ -17,10 +17,7 @@ const SHOTS = join(process.env.TERRIER_ARTIFACTS ?? "tests/artifacts", "views");
 
 // A page on `path`, recording console errors, page errors and any request
 // that leaves the server under test (refused).
-export async function open(
-  browser,
-  { path = "/", viewport = { width: 1400, height: 900 }, wait = true, clipboard = true } = {},
-) {
+export async function open(browser, { path = "/", viewport = DESKTOP, wait = true, clipboard = true } = {}) {
   const context = await browser.newContext({ viewport, bypassCSP: true, locale: "fr-FR" });
   if (clipboard) await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
   const page = await context.newPage();
