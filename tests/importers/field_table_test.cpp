@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/roles.hpp"
 #include "core/vocabulary.hpp"
 #include "importers/mapping.hpp"
 
@@ -239,7 +240,7 @@ TEST(PageHtml, WritesNoFieldLabelInItsFormsOrTheRequestsList) {
   }
 }
 
-TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
+TEST(PageJavaScript, WritesNoFieldLabelNoVocabularyValueAndNoRoleName) {
   const auto labels = catalogue_labels();
   // The vocabularies people read (territory levels and location precisions
   // are identifiers the page sends back, their labels come from the server).
@@ -260,6 +261,14 @@ TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
   // "location" names the panel of a spot on the map (data-kind), "close" a
   // dialog's DOM event.
   for (const char* identifier : {"location", "close"}) values.erase(identifier);
+  // Who may do what comes from GET /api/session's `may`, and the role's
+  // name as people read it from the session too: neither a role's name nor
+  // its label is in the page's logic.
+  std::set<std::string> roles;
+  for (Role r : {Role::anonymous, Role::member, Role::foundation, Role::animator, Role::admin}) {
+    roles.emplace(role_name(r));
+    roles.emplace(role_label(r));
+  }
 
   const auto root = std::filesystem::path(TERRIER_SOURCE_DIR) / "web-map" / "public";
   int files = 0;
@@ -275,6 +284,9 @@ TEST(PageJavaScript, WritesNoFieldLabelAndNoVocabularyValue) {
                                     << t << "\": read it from the catalogue (catalogue.js)";
       EXPECT_FALSE(values.count(t)) << entry.path().filename().string() << " writes the value \""
                                     << t << "\": read it from /api/map-config (catalogue.js)";
+      EXPECT_FALSE(roles.count(t))
+          << entry.path().filename().string() << " writes the role \"" << t
+          << "\": ask GET /api/session's `may`, or show the session's role_label";
     }
   }
   EXPECT_GT(files, 20) << "the page's scripts were not found under " << root;

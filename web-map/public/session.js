@@ -48,6 +48,7 @@ export function showSession() {
   const badge = $("role-badge");
   badge.dataset.role = role ?? "";
   badge.textContent = label + (name ? ` — ${name}` : "") + (circle ? ` (${circle})` : "");
+  badge.hidden = !label;
   $("sign-in").hidden = signedIn();
   $("sign-out").hidden = !signedIn();
   $("account-open").hidden = state.session.via !== "cookie";

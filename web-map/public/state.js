@@ -11,10 +11,10 @@ export const NUMBER_FILTERS = ["surface_min", "surface_max", "rent_max", "price_
 export const LIST_FILTERS = { kind: "kind-choices", tenure: "tenure-choices", status: "status-choices" };
 const DEFAULT_LAYERS = ["circles", "places", "opportunities", "needs", "restricted"];
 // Until the server has answered GET /api/session: nobody signed in, reading
-// only what everybody reads.
+// only what everybody reads, and no role shown (its label is the server's).
 export const ANONYMOUS = {
   role: null,
-  role_label: "Visiteur",
+  role_label: "",
   readable_visibilities: [],
   name: null,
   email: null,
