@@ -108,8 +108,14 @@ function openHit(hit) {
       return openNeed(hit.properties.id ?? hit.id);
     case "circles-fill":
       panel.parcel(null);
-      // A tile's feature names its circle by id: the panel reads the list's.
-      return openCircle(state.circles.features.find((c) => c.properties.slug === hit.properties.id) ?? hit);
+      // A tile's feature names its circle by id: the panel reads the list's
+      // (or, if the list could not be read, the tile's, its id as the slug).
+      return openCircle(
+        state.circles.features.find((c) => c.properties.slug === hit.properties.id) ?? {
+          ...hit,
+          properties: { ...hit.properties, slug: hit.properties.id },
+        },
+      );
     default:
       return undefined;
   }
