@@ -29,23 +29,9 @@ std::optional<long long> if_match_version(const Request& request, const std::str
   return std::stoll(m[4].str());
 }
 
-const char* entity_of(db::Collection collection) {
-  switch (collection) {
-    case db::Collection::opportunities:
-      return "opportunity";
-    case db::Collection::needs:
-      return "need";
-    case db::Collection::places:
-      return "place";
-    case db::Collection::territories:
-      return nullptr;
-  }
-  return nullptr;
-}
-
 std::optional<std::string> item_etag(pqxx::connection_base& conn, db::Collection collection,
                                      const std::string& id, Role role) {
-  const char* entity = entity_of(collection);
+  const char* entity = db::entity_name(collection);
   if (!entity || id.empty() || id.size() > 18 ||
       id.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;

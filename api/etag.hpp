@@ -25,10 +25,6 @@ std::string entity_etag(const std::string& entity, long long id, long long versi
 std::optional<long long> if_match_version(const Request& request, const std::string& entity,
                                           long long id);
 
-// The entity name of a collection's rows ("opportunity", "need", "place"),
-// for ETags and the audit log; nullptr for territories.
-const char* entity_of(db::Collection collection);
-
 // The ETag of an item of a collection (opportunities, needs, places) as the
 // role reads it, or nullopt (territories, unknown id).
 std::optional<std::string> item_etag(pqxx::connection_base& conn, db::Collection collection,

@@ -15,21 +15,7 @@ using json = nlohmann::ordered_json;
 
 constexpr const char* kJsonSchema = "https://json-schema.org/draft/2020-12/schema";
 
-// The field catalogue's entity and import kind of a collection.
-const char* entity_of(db::Collection c) {
-  switch (c) {
-    case db::Collection::opportunities:
-      return "opportunity";
-    case db::Collection::needs:
-      return "need";
-    case db::Collection::places:
-      return "place";
-    case db::Collection::territories:
-      return "";
-  }
-  return "";
-}
-
+// The field catalogue's import kind of a collection.
 importers::ImportKind kind_of(db::Collection c) {
   switch (c) {
     case db::Collection::opportunities:
@@ -47,7 +33,7 @@ importers::ImportKind kind_of(db::Collection c) {
 // The values of the vocabulary a property takes, if it takes one.
 json vocabulary_of(db::Collection c, const std::string& property) {
   std::string_view list;
-  for (const auto& f : importers::page_fields(entity_of(c))) {
+  for (const auto& f : importers::page_fields(db::entity_name(c) ? db::entity_name(c) : "")) {
     if (property == f.field) list = f.vocabulary;
   }
   if (c == db::Collection::territories && property == "level") list = "territory_levels";

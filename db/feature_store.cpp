@@ -36,6 +36,20 @@ const char* collection_name(Collection c) {
   return "";
 }
 
+const char* entity_name(Collection c) {
+  switch (c) {
+    case Collection::opportunities:
+      return "opportunity";
+    case Collection::needs:
+      return "need";
+    case Collection::places:
+      return "place";
+    case Collection::territories:
+      return nullptr;
+  }
+  return nullptr;
+}
+
 std::optional<Collection> parse_collection(const std::string& name) {
   for (auto c : {Collection::places, Collection::opportunities, Collection::needs,
                  Collection::territories}) {

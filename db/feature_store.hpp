@@ -25,6 +25,10 @@ struct Node;  // db/cql2.hpp
 }
 
 const char* collection_name(Collection c);
+// The entity of a collection's rows, as the field catalogue, ETags and the
+// audit log name it ("opportunity", "need", "place"); nullptr for
+// territories, which have none.
+const char* entity_name(Collection c);
 std::optional<Collection> parse_collection(const std::string& name);
 
 // Filters, already validated by the API (vocabularies, numbers, dates).
