@@ -194,11 +194,22 @@ ha_haproxy() {  # ha_haproxy DIR LISTEN SERVER_1 SERVER_2
   ha_lb=http://$2
   ha_write_url=postgresql://terrier:$ha_password@127.0.0.1:$write_port/terrier
   ha_read_url=postgresql://terrier:$ha_password@127.0.0.1:$read_port/terrier
-  deadline=$((SECONDS + 15))
-  until psql -Atq "$ha_write_url" -c "SELECT 1" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || { echo "HAProxy's write port does not answer: $(tail -n 5 "$dir/haproxy.log")" >&2; return 1; }
+  # HAProxy counts a server up until its checks say otherwise: wait until
+  # the write port reaches the leader alone and the read port the standbys
+  # alone (round robin: six answers in a row reach every server still up).
+  deadline=$((SECONDS + 20))
+  until [ "$(ha_recovery_states "$ha_write_url")" = ffffff ] &&
+        [ "$(ha_recovery_states "$ha_read_url")" = tttttt ]; do
+    [ $SECONDS -lt $deadline ] || { echo "HAProxy's database ports do not reach the right nodes: $(tail -n 5 "$dir/haproxy.log")" >&2; return 1; }
     sleep 0.3
   done
+}
+
+ha_recovery_states() {  # ha_recovery_states URL: pg_is_in_recovery() on six connections
+  local i
+  for i in 1 2 3 4 5 6; do
+    psql -Atq "$1" -c "SELECT pg_is_in_recovery()" 2>/dev/null || echo x
+  done | tr -d '\n'
 }
 
 ha_serve() {  # ha_serve DIR TERRIER [SERVE OPTIONS...]
