@@ -17,5 +17,8 @@ CREATE TABLE import_jobs (
   created_at   timestamptz NOT NULL DEFAULT now(),
   CHECK ((claimed_by IS NULL) = (heartbeat_at IS NULL))
 );
+-- Spreadsheets and GeoPackages are compressed already, or soon read: stored
+-- as they are, without the CPU of compressing them.
+ALTER TABLE import_jobs ALTER COLUMN file SET STORAGE EXTERNAL;
 CREATE INDEX import_jobs_created_idx ON import_jobs (created_at);
 CREATE INDEX import_jobs_actor_idx ON import_jobs (actor);
