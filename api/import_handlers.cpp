@@ -15,6 +15,7 @@
 #include "api/field_problem.hpp"
 #include "api/handlers.hpp"
 #include "api/import_upload.hpp"
+#include "db/import_job_store.hpp"
 #include "db/import_progress_store.hpp"
 #include "importers/importer.hpp"
 
@@ -230,10 +231,10 @@ Response import_progress(Context& ctx, ConnectionPool& pool, const ServiceConfig
   json j = {{"state", "pending"}, {"rows_read", 0}, {"fraction", nullptr}, {"summary", nullptr}};
   if (p && p->actor == ctx.who) {
     bool running = p->state == "reading" || p->state == "merging";
-    // Running, with nobody holding the person's lock: its server died (read
-    // again after the lock, which an import releases once its end is
-    // recorded).
-    if (running && !db::importer_locked(*conn, ctx.who)) {
+    // Running, with nobody holding the person's lock and no job waiting for
+    // a worker: its server died (read again after the lock, which an import
+    // releases once its end is recorded).
+    if (running && !db::importer_locked(*conn, ctx.who) && !db::has_import_job(*conn, ctx.who)) {
       p = db::import_progress(*conn, key);
       running = p->state == "reading" || p->state == "merging";
       if (running) {

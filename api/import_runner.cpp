@@ -1,5 +1,6 @@
 #include "api/import_runner.hpp"
 
+#include <fmt/core.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -7,23 +8,33 @@
 
 #include "api/pool.hpp"
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "core/log.hpp"
+#include "db/import_progress_store.hpp"
 
 namespace terrier::api {
 
 void ImportRunnerConfig::validate() const {
   if (workers < 1 || workers > 16) throw ConfigError("--import-workers must be between 1 and 16");
   if (max_waiting < 1) throw ConfigError("at least one import must be able to wait");
+  if (beat_every_s < 1 || stale_after_s <= 2 * beat_every_s) {
+    throw ConfigError("an import's claim must be renewed at least twice before it is stale");
+  }
 }
 
 ImportRunner::ImportRunner(ImportRunnerConfig config) : config_(std::move(config)) {
   config_.validate();
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  id_ = fmt::format("{}:{}:{}", host, getpid(), random_hex(4));
   for (int i = 0; i < config_.workers; ++i) {
     workers_.push_back(std::make_unique<Worker>());
     Worker& w = *workers_.back();
     w.thread = std::thread([this, &w] { work(w); });
   }
   spare_thread_ = std::thread([this] { keep_spare(); });
+  beat_thread_ = std::thread([this] { beat(); });
+  queue_thread_ = std::thread([this] { queue_jobs(); });
 }
 
 ImportRunner::~ImportRunner() {
@@ -80,57 +91,139 @@ void ImportRunner::keep_spare() {
   spare_.reset();
 }
 
-bool ImportRunner::submit(std::unique_ptr<ImportJob>& job) {
+bool ImportRunner::hand_over(std::unique_ptr<pqxx::connection>& control,
+                             std::function<void(pqxx::connection&)> queue) {
   {
     std::lock_guard lock(mutex_);
-    if (stopped_ || waiting_.size() >= config_.max_waiting) return false;
-    waiting_.push_back(std::move(job));
+    if (stopped_ || handed_.size() >= config_.max_waiting) return false;
+    handed_.push_back({std::move(control), std::move(queue)});
   }
-  wake_.notify_one();
+  handed_ready_.notify_one();
   return true;
 }
 
-std::size_t ImportRunner::pending() const {
+void ImportRunner::queue_jobs() {
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    // Those handed over before a stop are queued all the same: another
+    // server, or this one started again, runs them.
+    handed_ready_.wait(lock, [&] { return stopped_ || !handed_.empty(); });
+    if (handed_.empty()) return;
+    Handed next = std::move(handed_.front());
+    handed_.pop_front();
+    lock.unlock();
+    try {
+      next.queue(*next.control);
+    } catch (const std::exception& e) {  // the task records its own failures
+      log::error("import: queueing: {}", first_line(e.what()));
+    }
+    next.control.reset();  // and the person's lock with it
+    wake();
+    lock.lock();
+  }
+}
+
+void ImportRunner::wake() {
+  wake_.notify_all();
+}
+
+std::size_t ImportRunner::running() const {
   std::lock_guard lock(mutex_);
-  return waiting_.size() + running_;
+  return running_;
+}
+
+void ImportRunner::pause(std::chrono::milliseconds wait) {
+  std::unique_lock lock(mutex_);
+  if (!stopped_) wake_.wait_for(lock, wait);
 }
 
 void ImportRunner::work(Worker& self) {
   // Below the HTTP threads: a large import never takes their CPU.
   setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+  std::unique_ptr<pqxx::connection> control;
+  bool reachable = true;  // until the first failure is logged
   for (;;) {
-    std::unique_ptr<ImportJob> job;
     {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopped_ || !waiting_.empty(); });
-      if (waiting_.empty()) return;
-      job = std::move(waiting_.front());
-      waiting_.pop_front();
+      std::lock_guard lock(mutex_);
+      if (stopped_) return;
+    }
+    std::optional<db::ClaimedImportJob> job;
+    try {
+      if (!control || !control->is_open()) control = connect();
+      job = db::claim_import_job(*control, id_, config_.stale_after_s);
+      reachable = true;
+    } catch (const std::exception& e) {
+      if (reachable) log::warn("import: cannot look for jobs: {}", first_line(e.what()));
+      reachable = false;
+      control.reset();
+    }
+    if (!job) {
+      pause(config_.poll);
+      continue;
+    }
+    {
+      std::lock_guard lock(mutex_);
       ++running_;
     }
     try {
-      auto conn = connect();
-      {
-        std::lock_guard g(self.mutex);
-        self.backend_pid = conn->backendpid();
-      }
-      try {
-        job->run(*conn, stopping_);
-      } catch (const std::exception& e) {  // a job reports its own failures
-        log::error("import: {}", first_line(e.what()));
-      }
-      std::lock_guard g(self.mutex);  // before the connection closes
-      self.backend_pid = 0;
-    } catch (const std::exception& e) {
-      log::error("import: no database connection: {}", first_line(e.what()));
-      job->drop();
+      run(self, *control, *job);
+    } catch (const std::exception& e) {  // a job reports its own failures
+      log::error("import {}: {}", job->key, first_line(e.what()));
+      control.reset();  // its lock, if any, with it
     }
-    job.reset();  // closes its own connection, and with it the person's lock
     {
       std::lock_guard lock(mutex_);
       --running_;
     }
     idle_.notify_all();
+  }
+}
+
+void ImportRunner::run(Worker& self, pqxx::connection& control, const db::ClaimedImportJob& job) {
+  // One import at a time per person: a synchronous one may hold the lock.
+  if (!db::lock_importer_within(control, job.actor, 200)) {
+    db::release_import_job(control, job.key, id_);
+    pause(config_.poll);
+    return;
+  }
+  std::unique_ptr<pqxx::connection> conn;
+  try {
+    conn = connect();
+  } catch (const std::exception& e) {
+    log::error("import {}: no database connection: {}", job.key, first_line(e.what()));
+    give_back_import(control, job, id_);
+    pause(config_.poll);
+    return;
+  }
+  {
+    std::lock_guard g(self.mutex);
+    self.backend_pid = conn->backendpid();
+  }
+  run_claimed_import(control, *conn, job, id_, stopping_);
+  std::lock_guard g(self.mutex);  // before the connection closes
+  self.backend_pid = 0;
+}
+
+// The claims of the jobs running here, renewed while they run: a server
+// that dies stops renewing them, and another claims its jobs again.
+void ImportRunner::beat() {
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_lock lock(mutex_);
+  while (!stopped_ || running_ > 0) {
+    bool busy = running_ > 0;
+    lock.unlock();
+    if (busy) {
+      try {
+        if (!conn || !conn->is_open()) conn = connect();
+        db::beat_import_jobs(*conn, id_);
+      } catch (const std::exception& e) {
+        log::warn("import: the running jobs' heartbeat: {}", first_line(e.what()));
+        conn.reset();
+      }
+    }
+    lock.lock();
+    idle_.wait_for(lock, std::chrono::seconds(config_.beat_every_s));
   }
 }
 
@@ -148,16 +241,14 @@ void ImportRunner::cancel_running() {
 }
 
 void ImportRunner::stop(std::chrono::milliseconds grace) {
-  std::deque<std::unique_ptr<ImportJob>> dropped;
   {
     std::lock_guard lock(mutex_);
     stopped_ = true;
-    dropped.swap(waiting_);
   }
   wake_.notify_all();
   spare_taken_.notify_all();
-  for (auto& job : dropped) job->drop();
-  dropped.clear();
+  handed_ready_.notify_all();
+  if (queue_thread_.joinable()) queue_thread_.join();
   std::unique_lock lock(mutex_);
   if (!idle_.wait_for(lock, grace, [&] { return running_ == 0; })) {
     log::info("stopping {} running import(s): rolled back", running_);
@@ -171,9 +262,11 @@ void ImportRunner::stop(std::chrono::milliseconds grace) {
     }
   }
   lock.unlock();
+  idle_.notify_all();
   for (auto& w : workers_) {
     if (w->thread.joinable()) w->thread.join();
   }
+  if (beat_thread_.joinable()) beat_thread_.join();
   if (spare_thread_.joinable()) spare_thread_.join();
 }
 

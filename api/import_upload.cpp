@@ -11,6 +11,7 @@
 
 #include "api/field_problem.hpp"
 #include "core/text.hpp"
+#include "db/import_job_store.hpp"
 #include "db/import_progress_store.hpp"
 #include "db/row_write_store.hpp"
 #include "importers/importer.hpp"
@@ -170,10 +171,16 @@ std::string abandoned_problem() {
 // import whose record just said "done" releases it right after (the wait
 // ends at the release, so an HTTP thread is not held for a fixed time).
 void lock_importer_or_409(pqxx::connection_base& conn, const std::string& who) {
-  if (!db::lock_importer_within(conn, who, 200)) {
-    throw Problem(409, "Conflict",
-                  "Un import que vous avez lancé est encore en cours : attendez qu'il se "
-                  "termine avant d'en lancer un autre.");
+  auto still_running = [] {
+    return Problem(409, "Conflict",
+                   "Un import que vous avez lancé est encore en cours : attendez qu'il se "
+                   "termine avant d'en lancer un autre.");
+  };
+  if (!db::lock_importer_within(conn, who, 200)) throw still_running();
+  // A background import of theirs waits for a worker (import_jobs).
+  if (db::has_import_job(conn, who)) {
+    db::unlock_importer(conn, who);
+    throw still_running();
   }
   // Holding the lock, none of this person's imports runs: a record still
   // "reading" is one whose server died.

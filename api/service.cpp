@@ -321,6 +321,15 @@ Response Service::handle(const Request& request) {
     response =
         problem_response(503, "Service Unavailable", "the database connection was lost; try again");
     response.headers.emplace_back("Retry-After", "2");
+  } catch (const pqxx::in_doubt_error& e) {
+    // The connection broke during the COMMIT (the primary died, a standby
+    // takes over): the write may or may not be saved, and nobody can say.
+    log::warn("{} {}: {}", request.method, loggable_path(request.path), first_line(e.what()));
+    response = problem_response(
+        503, "Service Unavailable",
+        "la connexion à la base de données a été perdue pendant l'enregistrement : vérifiez si "
+        "la modification a été enregistrée avant de la renvoyer");
+    response.headers.emplace_back("Retry-After", "2");
   } catch (const pqxx::sql_error& e) {
     // A statement timeout (57014) or a backend stopped under the request
     // (57P01 and the rest of class 57) is temporary: 503, and the client

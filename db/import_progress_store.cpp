@@ -115,7 +115,9 @@ void fail_abandoned_imports(pqxx::connection_base& conn, const std::string& acto
   pqxx::work w(conn);
   w.exec_params(
       "UPDATE import_progress SET state = 'failed', answer = $2, status = $3, updated_at = now() "
-      "WHERE actor = $1 AND state IN ('reading', 'merging')",
+      "WHERE actor = $1 AND state IN ('reading', 'merging') "
+      // A job still queued (or whose worker died) is claimed again.
+      "AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.key = import_progress.key)",
       actor, answer, status);
   w.commit();
 }

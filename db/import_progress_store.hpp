@@ -50,9 +50,10 @@ bool lock_importer_within(pqxx::connection_base& conn, const std::string& actor,
 void unlock_importer(pqxx::connection_base& conn, const std::string& actor);
 // Whether some session holds `actor`'s import lock now.
 bool importer_locked(pqxx::connection_base& conn, const std::string& actor);
-// With `actor`'s lock held: the records of theirs still reading or merging
-// belong to an import whose server died; they are marked failed with
-// `answer` (problem details) and `status`.
+// With `actor`'s lock held: the records of theirs still reading or merging,
+// and with no job in import_jobs (which a worker would claim again), belong
+// to an import whose server died; they are marked failed with `answer`
+// (problem details) and `status`.
 void fail_abandoned_imports(pqxx::connection_base& conn, const std::string& actor,
                             const std::string& answer, int status);
 

@@ -3,8 +3,10 @@
 // with the whole report or problem a synchronous import answers; one import
 // at a time per person (409), across async and sync; imported requests
 // recorded in import_runs; day-old progress records removed, and the
-// record of an import whose server died said failed; SIGTERM rolls a
-// running import back. Against a real server and PostGIS.
+// record of an import whose server died said failed; a queued job (in
+// import_jobs) whose server died while running it is claimed and run by
+// another; SIGTERM rolls a running import back. Against a real server and
+// PostGIS.
 
 #include <fmt/core.h>
 
@@ -200,6 +202,37 @@ TEST_F(BackgroundImport, DayOldRecordsGoAndOnesWhoseServerDiedSayFailed) {
   EXPECT_EQ(
       value("SELECT state || ' ' || status FROM import_progress WHERE key = '" + dead_key + "'"),
       "failed 500");
+}
+
+TEST_F(BackgroundImport, AJobWhoseServerDiedUnderItIsClaimedAndRunByAnother) {
+  const std::string key(32, 'e');
+  exec("INSERT INTO import_progress (key, actor, kind, rows_read) VALUES ('" + key +
+       "', 'test-admin', 'opportunities', 3)");
+  // Queued, then claimed by a server that stopped beating a minute ago (it
+  // died: its transaction rolled back); its file with it.
+  {
+    pqxx::work w(*conn_);
+    w.exec_params(
+        "INSERT INTO import_jobs (key, actor, call, format, file, claimed_by, heartbeat_at, "
+        "attempts) VALUES ($1, 'test-admin', $2::jsonb, 'csv', $3, 'dead-host:1:00', "
+        "now() - interval '1 minute', 1)",
+        key,
+        R"({"kind": "opportunities", "format": "csv", "strict": false, "dry_run": false,)"
+        R"( "scope": 2, "role": "admin", "who": "test-admin"})",
+        pqxx::binarystring(grid(5, "M")));
+    w.commit();
+  }
+  // Not said failed: this server's worker claims it again and runs it.
+  auto end = wait_for_end("/api/imports/progress/" + key, admin_);
+  EXPECT_EQ(end["state"], "done") << end;
+  EXPECT_EQ(end["status"], 200) << end;
+  EXPECT_EQ(count("SELECT count(*) FROM opportunities WHERE external_id LIKE 'M-%'"), 5);
+  EXPECT_EQ(count("SELECT count(*) FROM import_jobs"), 0);
+  // The person may import again.
+  EXPECT_EQ(wait_for_end(progress_url(import("kind=opportunities&dry_run=true&async=true",
+                                             grid(2, "N"), admin_)),
+                         admin_)["state"],
+            "done");
 }
 
 TEST_F(BackgroundImport, SigtermRollsARunningImportBackAndSaysSo) {
