@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "api/auth.hpp"
 #include "api/service.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
@@ -193,6 +194,32 @@ std::string ReadReplicas::read_position_cookie(std::uint64_t lsn, bool secure) c
   std::string text = db::format_lsn(lsn);
   return fmt::format("{}={}.{}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{}", kPositionCookie,
                      text, sign(text), kPositionCookieMaxAgeS, secure ? "; Secure" : "");
+}
+
+std::optional<std::string> ReadReplicas::credential_key(const Request& request) const {
+  std::string credential;
+  if (auto auth = request.headers.find("authorization"); auth != request.headers.end()) {
+    credential = "authorization\n" + auth->second;
+  } else if (auto secret = session_cookie(request)) {
+    credential = "session\n" + *secret;
+  } else {
+    return std::nullopt;
+  }
+  // Keyed, so that the table holds nothing a credential can be found from.
+  return sha256_hex(config_.cookie_key + "\nread position\n" + credential);
+}
+
+void ReadReplicas::remember_position(pqxx::connection_base& primary, const Request& request,
+                                     std::uint64_t lsn) const {
+  if (auto key = credential_key(request)) {
+    db::remember_read_position(primary, *key, lsn, kPositionCookieMaxAgeS);
+  }
+}
+
+std::uint64_t ReadReplicas::remembered_position(pqxx::connection_base& primary,
+                                                const Request& request) const {
+  auto key = credential_key(request);
+  return key ? db::remembered_read_position(primary, *key, kPositionCookieMaxAgeS) : 0;
 }
 
 std::string ReadReplicas::health_json() const {

@@ -6,9 +6,11 @@
 // replayed, and the service (api/service.cpp) sends the read-only routes
 // named by `replica_route` to a healthy one, round robin. A person who just
 // wrote carries the primary's WAL position in a signed cookie
-// (`terrier_lsn`): their reads go to a replica that has replayed it, or to
-// the primary. Nothing is kept in the process that another server behind the
-// balancer would need.
+// (`terrier_lsn`), and the primary keeps it for the credential that wrote
+// (read_positions: a client that keeps no cookie, a script with a token,
+// reads its own writes too): their reads go to a replica that has replayed
+// it, or to the primary. Nothing is kept in the process that another server
+// behind the balancer would need.
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -66,6 +69,11 @@ class ReadReplicas {
   std::uint64_t read_position(const Request& request) const;
   // Set-Cookie after a write at `lsn`.
   std::string read_position_cookie(std::uint64_t lsn, bool secure) const;
+  // The same position kept on the primary (`conn`) for the request's
+  // credential (its bearer token or session cookie; none: nothing kept, 0).
+  void remember_position(pqxx::connection_base& primary, const Request& request,
+                         std::uint64_t lsn) const;
+  std::uint64_t remembered_position(pqxx::connection_base& primary, const Request& request) const;
 
   // /healthz's "replicas" (a JSON array: each one's number, state and lag)
   // and /metrics' lines (each one's host:port).
@@ -77,6 +85,7 @@ class ReadReplicas {
   void run_checker();
   void check(Replica& replica);
   std::string sign(const std::string& lsn_text) const;
+  std::optional<std::string> credential_key(const Request& request) const;
 
   ReplicaConfig config_;
   std::vector<std::unique_ptr<Replica>> replicas_;

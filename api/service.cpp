@@ -189,6 +189,8 @@ Response Service::answer(const Route& route, Context& ctx) {
     try {
       auto conn = pool_.acquire();
       lsn = db::current_wal_lsn(*conn);
+      // Kept on the primary too, for a client that sends no cookie back.
+      replicas_->remember_position(*conn, request, lsn);
     } catch (const std::exception& e) {
       log::warn("{} {}: the write's WAL position: {}", request.method, loggable_path(request.path),
                 first_line(e.what()));
@@ -200,7 +202,22 @@ Response Service::answer(const Route& route, Context& ctx) {
 }
 
 Response Service::answer_on_replica(const Route& route, Context& ctx) {
-  ConnectionPool* replica = replicas_->choose(replicas_->read_position(ctx.request));
+  std::uint64_t position = replicas_->read_position(ctx.request);
+  constexpr auto kUnknown = std::numeric_limits<std::uint64_t>::max();
+  if (position != kUnknown && carries_credentials(ctx.request)) {
+    // The credential's last write, as the primary keeps it (one lookup by
+    // key there, like the credential's own): a token without cookies reads
+    // its writes too. Not known: the primary answers.
+    try {
+      auto conn = pool_.acquire();
+      position = std::max(position, replicas_->remembered_position(*conn, ctx.request));
+    } catch (const std::exception& e) {
+      log::warn("{} {}: the credential's read position: {}", ctx.request.method,
+                loggable_path(ctx.request.path), first_line(e.what()));
+      position = kUnknown;
+    }
+  }
+  ConnectionPool* replica = replicas_->choose(position);
   if (!replica) return route.handler(ctx, pool_, config_);
   std::string why;
   bool gone = true;  // the replica, not only this query

@@ -31,6 +31,29 @@ std::uint64_t current_wal_lsn(pqxx::connection_base& conn) {
   return parse_lsn(n.exec1("SELECT pg_current_wal_lsn()::text")[0].as<std::string>()).value_or(0);
 }
 
+void remember_read_position(pqxx::connection_base& conn, const std::string& credential,
+                            std::uint64_t lsn, int max_age_s) {
+  pqxx::work w(conn);
+  w.exec_params("DELETE FROM read_positions WHERE written_at < now() - make_interval(secs => $1)",
+                max_age_s);
+  w.exec_params(
+      "INSERT INTO read_positions (credential, lsn) VALUES ($1, $2::pg_lsn) "
+      "ON CONFLICT (credential) DO UPDATE SET lsn = GREATEST(read_positions.lsn, EXCLUDED.lsn), "
+      "written_at = now()",
+      credential, format_lsn(lsn));
+  w.commit();
+}
+
+std::uint64_t remembered_read_position(pqxx::connection_base& conn, const std::string& credential,
+                                       int max_age_s) {
+  pqxx::nontransaction n(conn);
+  auto r = n.exec_params(
+      "SELECT lsn::text FROM read_positions WHERE credential = $1 "
+      "AND written_at >= now() - make_interval(secs => $2)",
+      credential, max_age_s);
+  return r.empty() ? 0 : parse_lsn(r[0][0].as<std::string>()).value_or(0);
+}
+
 std::optional<std::uint64_t> parse_lsn(const std::string& text) {
   auto slash = text.find('/');
   if (slash == std::string::npos || slash == 0 || slash > 8 || text.size() - slash - 1 == 0 ||

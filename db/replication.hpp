@@ -28,6 +28,14 @@ ReplicaState read_replica_state(pqxx::connection_base& conn);
 // pg_current_wal_lsn() of a primary.
 std::uint64_t current_wal_lsn(pqxx::connection_base& conn);
 
+// The primary's position after the last write made with a credential
+// (read_positions, keyed by a hash of it), for read-your-writes without a
+// cookie; positions older than `max_age_s` are dropped or ignored (0).
+void remember_read_position(pqxx::connection_base& conn, const std::string& credential,
+                            std::uint64_t lsn, int max_age_s);
+std::uint64_t remembered_read_position(pqxx::connection_base& conn, const std::string& credential,
+                                       int max_age_s);
+
 // "16/B374D848" <-> its 64-bit position; nullopt when the text is not one.
 std::optional<std::uint64_t> parse_lsn(const std::string& text);
 std::string format_lsn(std::uint64_t lsn);
