@@ -16,7 +16,7 @@ import {
   openPage as openOn,
   signInWithToken,
 } from "./lib/browser.mjs";
-import { formLabels, pixelOf, saved } from "./lib/editing.mjs";
+import { formLabels, pixelOf, saved, startDrawing } from "./lib/editing.mjs";
 
 const ARTIFACTS = process.env.TERRIER_ARTIFACTS;
 const OPPORTUNITY_LABELS = [
@@ -257,12 +257,7 @@ describe("editing on the map", () => {
     await page.locator("#editor").getByLabel("Collectif", { exact: true }).fill("Collectif du polygone");
     await page.locator("#editor").getByLabel("Surface minimale (m²)", { exact: true }).fill("100");
     await page.check('#editor input[name="area-mode"][value="polygon"]');
-    await page.click('#editor button:has-text("Dessiner sur la carte")');
-    // Terra Draw is loaded at the first drawing: the status says when the
-    // map takes the corners.
-    await page.waitForFunction(() =>
-      /Cliquez les sommets/.test(document.querySelector("#editor .area-status")?.textContent ?? ""),
-    );
+    await startDrawing(page);
     const corners = [
       [2.76, 50.42],
       [2.8, 50.42],

@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { drawnInTiles, idle, jump, launch, openPage, ready } from "./lib/browser.mjs";
 import { account, invite, signInWithPassword, uniqueEmail } from "./lib/accounts.mjs";
-import { formLabels, openPanel, pixelOf, saved } from "./lib/editing.mjs";
+import { formLabels, openPanel, pixelOf, saved, startDrawing } from "./lib/editing.mjs";
 
 const BASE = process.env.TERRIER_URL;
 const ADMIN = { Authorization: `Bearer ${process.env.TERRIER_ADMIN_TOKEN}` };
@@ -159,12 +159,7 @@ describe("a land-group member's walk", () => {
     await editor.getByLabel("Collectif", { exact: true }).fill(`Collectif du parcours ${RUN}`);
     await editor.getByLabel("Surface minimale (m²)", { exact: true }).fill("90");
     await page.check('#editor input[name="area-mode"][value="polygon"]');
-    await page.click('#editor button:has-text("Dessiner sur la carte")');
-    // The drawing library loads at the first drawing: the page says when
-    // it is ready for clicks.
-    await page.waitForFunction(() =>
-      /Cliquez les sommets/.test(document.querySelector("#editor .area-status")?.textContent ?? ""),
-    );
+    await startDrawing(page);
     const corners = [
       [3.06, 50.635],
       [3.08, 50.635],

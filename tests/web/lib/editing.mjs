@@ -15,6 +15,16 @@ export function pixelOf(page, lngLat) {
 }
 
 // Waits for the form to say `text`; the saved row's id.
+// Starts drawing the open form's search area, and waits until the map takes
+// the corners: Terra Draw is loaded at the first drawing, and the form's
+// status says when it is ready.
+export async function startDrawing(page) {
+  await page.click('#editor button:has-text("Dessiner sur la carte")');
+  await page.waitForFunction(() =>
+    /Cliquez les sommets/.test(document.querySelector("#editor .area-status")?.textContent ?? ""),
+  );
+}
+
 export async function saved(page, text) {
   try {
     await page.waitForFunction((t) => document.querySelector("#editor .editor-status")?.textContent === t, text, {
