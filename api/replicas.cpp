@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "api/auth.hpp"
 #include "api/service.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
@@ -197,16 +196,11 @@ std::string ReadReplicas::read_position_cookie(std::uint64_t lsn, bool secure) c
 }
 
 std::optional<std::string> ReadReplicas::credential_key(const Request& request) const {
-  std::string credential;
-  if (auto auth = request.headers.find("authorization"); auth != request.headers.end()) {
-    credential = "authorization\n" + auth->second;
-  } else if (auto secret = session_cookie(request)) {
-    credential = "session\n" + *secret;
-  } else {
-    return std::nullopt;
-  }
+  // A bearer token only: a browser's session sends the cookie back.
+  auto auth = request.headers.find("authorization");
+  if (auth == request.headers.end()) return std::nullopt;
   // Keyed, so that the table holds nothing a credential can be found from.
-  return sha256_hex(config_.cookie_key + "\nread position\n" + credential);
+  return sha256_hex(config_.cookie_key + "\nread position\n" + auth->second);
 }
 
 void ReadReplicas::remember_position(pqxx::connection_base& primary, const Request& request,
@@ -216,10 +210,12 @@ void ReadReplicas::remember_position(pqxx::connection_base& primary, const Reque
   }
 }
 
-std::uint64_t ReadReplicas::remembered_position(pqxx::connection_base& primary,
+std::uint64_t ReadReplicas::remembered_position(ConnectionPool& primary,
                                                 const Request& request) const {
   auto key = credential_key(request);
-  return key ? db::remembered_read_position(primary, *key, kPositionCookieMaxAgeS) : 0;
+  if (!key) return 0;
+  auto conn = primary.acquire();
+  return db::remembered_read_position(*conn, *key, kPositionCookieMaxAgeS);
 }
 
 std::string ReadReplicas::health_json() const {

@@ -6,11 +6,10 @@
 // replayed, and the service (api/service.cpp) sends the read-only routes
 // named by `replica_route` to a healthy one, round robin. A person who just
 // wrote carries the primary's WAL position in a signed cookie
-// (`terrier_lsn`), and the primary keeps it for the credential that wrote
-// (read_positions: a client that keeps no cookie, a script with a token,
-// reads its own writes too): their reads go to a replica that has replayed
-// it, or to the primary. Nothing is kept in the process that another server
-// behind the balancer would need.
+// (`terrier_lsn`), and the primary keeps it for the bearer token that wrote
+// (read_positions: a script that keeps no cookie reads its own writes too): their reads go to a
+// replica that has replayed it, or to the primary. Nothing is kept in the process that another
+// server behind the balancer would need.
 
 #include <atomic>
 #include <chrono>
@@ -69,11 +68,12 @@ class ReadReplicas {
   std::uint64_t read_position(const Request& request) const;
   // Set-Cookie after a write at `lsn`.
   std::string read_position_cookie(std::uint64_t lsn, bool secure) const;
-  // The same position kept on the primary (`conn`) for the request's
-  // credential (its bearer token or session cookie; none: nothing kept, 0).
+  // The same position kept on the primary for the request's bearer token
+  // (a script may keep no cookie); without a token nothing is kept, and 0
+  // is read without asking the primary.
   void remember_position(pqxx::connection_base& primary, const Request& request,
                          std::uint64_t lsn) const;
-  std::uint64_t remembered_position(pqxx::connection_base& primary, const Request& request) const;
+  std::uint64_t remembered_position(ConnectionPool& primary, const Request& request) const;
 
   // /healthz's "replicas" (a JSON array: each one's number, state and lag)
   // and /metrics' lines (each one's host:port).

@@ -204,15 +204,14 @@ Response Service::answer(const Route& route, Context& ctx) {
 Response Service::answer_on_replica(const Route& route, Context& ctx) {
   std::uint64_t position = replicas_->read_position(ctx.request);
   constexpr auto kUnknown = std::numeric_limits<std::uint64_t>::max();
-  if (position != kUnknown && carries_credentials(ctx.request)) {
-    // The credential's last write, as the primary keeps it (one lookup by
-    // key there, like the credential's own): a token without cookies reads
-    // its writes too. Not known: the primary answers.
+  if (position != kUnknown) {
+    // A token's last write, as the primary keeps it (one lookup by key
+    // there, like the token's own): a script without cookies reads its
+    // writes too. Not known: the primary answers.
     try {
-      auto conn = pool_.acquire();
-      position = std::max(position, replicas_->remembered_position(*conn, ctx.request));
+      position = std::max(position, replicas_->remembered_position(pool_, ctx.request));
     } catch (const std::exception& e) {
-      log::warn("{} {}: the credential's read position: {}", ctx.request.method,
+      log::warn("{} {}: the token's read position: {}", ctx.request.method,
                 loggable_path(ctx.request.path), first_line(e.what()));
       position = kUnknown;
     }

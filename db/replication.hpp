@@ -28,7 +28,7 @@ ReplicaState read_replica_state(pqxx::connection_base& conn);
 // pg_current_wal_lsn() of a primary.
 std::uint64_t current_wal_lsn(pqxx::connection_base& conn);
 
-// The primary's position after the last write made with a credential
+// The primary's position after the last write made with a bearer token
 // (read_positions, keyed by a hash of it), for read-your-writes without a
 // cookie; positions older than `max_age_s` are dropped or ignored (0).
 void remember_read_position(pqxx::connection_base& conn, const std::string& credential,

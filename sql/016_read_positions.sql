@@ -1,7 +1,7 @@
--- Read-your-writes for every credential (issue 25): the primary's WAL
--- position after a person's last write, keyed by a hash of the credential
--- that wrote (the bearer token, or the session cookie), so that a client
--- that keeps no cookie (a script with a token) also reads its own writes
+-- Read-your-writes for scripts with a token (issue 25): the primary's WAL
+-- position after the last write made with a bearer token, keyed by a keyed
+-- hash of the token (a browser's session sends the cookie back), so that a
+-- client that keeps no cookie (a script with a token) also reads its own writes
 -- whichever server answers next. Read and written on the primary only; a
 -- position older than any lag a replica may have is of no use, and is
 -- dropped at the next write.
