@@ -117,12 +117,22 @@ inline HttpResponse http_get(int port, const std::string& target,
   return http_request(port, "GET", target, extra_headers, "");
 }
 
+// The opportunities every ApiTest starts with: T-1 public, T-2 réseau,
+// T-3 confidentiel.
+inline std::string api_opportunities() {
+  return fixture("conventions/cp1252_french.csv");
+}
+
 class ApiTest : public ImportTest {
  protected:
+  ApiTest() = default;
+  // Starts from a copy of `demo` (demo_template), which holds whatever the
+  // fixture needs: SetUp then imports nothing.
+  explicit ApiTest(const TestDatabase::Template& demo) : ImportTest(demo), demo_(true) {}
+
   void SetUp() override {
     ImportTest::SetUp();
-    opportunities(
-        fixture("conventions/cp1252_french.csv"));  // T-1 public, T-2 réseau, T-3 confidentiel
+    if (!demo_) opportunities(api_opportunities());
     start_server();
     foundation_ = token("foundation");
     member_ = token("member");
@@ -234,6 +244,7 @@ class ApiTest : public ImportTest {
     return value("SELECT id FROM opportunities WHERE external_id = '" + ref + "'");
   }
 
+  bool demo_ = false;
   pid_t pid_ = -1;
   int stdout_ = -1;
   int port_ = 0;

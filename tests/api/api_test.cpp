@@ -613,9 +613,10 @@ TEST_F(ApiMatches, RoleByEndpointMatrix) {
 // The whole demo data set behind the server, as ./scripts/demo serves it.
 class ApiDemo : public ApiTest {
  protected:
+  ApiDemo() : ApiTest(demo_template(/*with_friches=*/true)) {}
+
   void SetUp() override {
     conn_ = db_.connect();
-    load_demo_data(/*with_friches=*/true);
     match_all();
     start_server();
     foundation_ = token("foundation");

@@ -67,10 +67,9 @@ struct Case {
 
 class Cql2Api : public ApiTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    load_demo_data(/*with_friches=*/false);
-  }
+  Cql2Api() : ApiTest(demo_template(/*with_friches=*/false, api_opportunities())) {}
+
+  void SetUp() override { ApiTest::SetUp(); }
 
   json page(const std::string& target, const std::string& bearer) {
     auto r = get(target, bearer);

@@ -24,9 +24,10 @@ const std::map<std::string, std::string> kVisible = {
 
 class Dashboard : public ApiTest {
  protected:
+  Dashboard() : ApiTest(demo_template(/*with_friches=*/false, api_opportunities())) {}
+
   void SetUp() override {
     ApiTest::SetUp();
-    load_demo_data(/*with_friches=*/false);
     match_all();
     animator_ = token("animator", "mel");
   }

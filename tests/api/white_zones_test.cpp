@@ -91,10 +91,9 @@ std::vector<Expected> brute_force(const std::string& circle, double distance_km)
 
 class WhiteZones : public ApiTest {
  protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    load_demo_data(/*with_friches=*/false);
-  }
+  WhiteZones() : ApiTest(demo_template(/*with_friches=*/false, api_opportunities())) {}
+
+  void SetUp() override { ApiTest::SetUp(); }
 
   json zones(const std::string& target, const std::string& bearer = "") {
     auto r = get(target, bearer);

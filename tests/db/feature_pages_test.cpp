@@ -22,9 +22,10 @@ namespace {
 
 class FeaturePagesDemo : public ImportTest {
  protected:
+  FeaturePagesDemo() : ImportTest(demo_template(/*with_friches=*/true)) {}
+
   void SetUp() override {
     ImportTest::SetUp();
-    load_demo_data(/*with_friches=*/true);
     {
       pqxx::work w(*conn_);
       // A footprint whose point lies outside a box its polygon reaches.

@@ -100,9 +100,10 @@ const std::map<db::Collection, std::vector<std::string>> kConfidentialKeys = {
 
 class FeatureWriterDemo : public ImportTest {
  protected:
+  FeatureWriterDemo() : ImportTest(demo_template(/*with_friches=*/true)) {}
+
   void SetUp() override {
     ImportTest::SetUp();
-    load_demo_data(/*with_friches=*/true);
     pqxx::work w(*conn_);
     // Text that JSON must escape, in a public row and its private notes.
     w.exec0(

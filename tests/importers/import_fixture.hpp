@@ -58,8 +58,60 @@ inline TestDatabase::Template territories_template() {
       }};
 }
 
+// Everything ./scripts/demo loads, imported on `conn` in its order.
+inline void load_demo_files(pqxx::connection& conn, bool with_friches) {
+  using importers::ImportKind;
+  using importers::ImportOptions;
+  for (auto [file, level] : {std::pair{"departements_hdf.geojson", "departement"},
+                             {"epci_hdf.geojson", "epci"},
+                             {"communes_hdf.geojson", "commune"}}) {
+    run_import_file(conn, ImportKind::territories, data_file(file),
+                    [&](ImportOptions& o) { o.level = level; });
+  }
+  run_import_file(conn, ImportKind::circles, data_file("circles.csv"));
+  run_import_file(conn, ImportKind::places, data_file("places_seed.csv"),
+                  [](ImportOptions& o) { o.mapping_file = data_file("places_seed.mapping.json"); });
+  if (with_friches) {
+    run_import_file(
+        conn, ImportKind::opportunities, data_file("friches_hdf.csv"),
+        [](ImportOptions& o) { o.mapping_file = data_file("cartofriches.mapping.json"); });
+  }
+  run_import_file(conn, ImportKind::opportunities, data_file("opportunites_demo.csv"));
+  run_import_file(conn, ImportKind::needs, data_file("besoins_demo.csv"));
+}
+
+// What a fixture that starts from the demo data holds once ImportTest's
+// territories, then `before` (a file of opportunities, or none) and the demo
+// data (load_demo_files) are loaded: made once per cluster and copied by
+// each test, instead of imported again by each (3 to 7 s a test), and made
+// again when one of those files changes.
+inline TestDatabase::Template demo_template(bool with_friches, const std::string& before = {}) {
+  std::string key = territories_template().key;
+  for (const char* file :
+       {"departements_hdf.geojson", "epci_hdf.geojson", "communes_hdf.geojson", "circles.csv",
+        "places_seed.csv", "places_seed.mapping.json", "opportunites_demo.csv", "besoins_demo.csv",
+        "friches_hdf.csv", "cartofriches.mapping.json"}) {
+    key += " " + sha256_file_hex(data_file(file)).substr(0, 16);
+  }
+  if (!before.empty()) key += " " + sha256_file_hex(before).substr(0, 16);
+  std::string name = "terrier_test_demo";
+  if (with_friches) name += "_friches";
+  if (!before.empty()) name += "_" + sha256_hex(before).substr(0, 8);
+  return {name, key, [=](const std::string& url) {
+            territories_template().fill(url);
+            auto conn = db::connect(url);
+            if (!before.empty())
+              run_import_file(*conn, importers::ImportKind::opportunities, before);
+            load_demo_files(*conn, with_friches);
+          }};
+}
+
 class ImportTest : public ::testing::Test {
  protected:
+  ImportTest() = default;
+  // A copy of `from` (demo_template) instead of the territories alone.
+  explicit ImportTest(const TestDatabase::Template& from) : db_(from) {}
+
   void SetUp() override { conn_ = db_.connect(); }
 
   importers::ImportReport territories(const std::string& file, const std::string& level) {
@@ -77,21 +129,9 @@ class ImportTest : public ::testing::Test {
     return run(importers::ImportKind::opportunities, file, tweak);
   }
 
-  // Everything ./scripts/demo loads.
-  void load_demo_data(bool with_friches) {
-    territories("departements_hdf.geojson", "departement");
-    territories("epci_hdf.geojson", "epci");
-    territories("communes_hdf.geojson", "commune");
-    run(importers::ImportKind::circles, data_file("circles.csv"));
-    run(importers::ImportKind::places, data_file("places_seed.csv"),
-        [](auto& o) { o.mapping_file = data_file("places_seed.mapping.json"); });
-    if (with_friches) {
-      opportunities(data_file("friches_hdf.csv"),
-                    [](auto& o) { o.mapping_file = data_file("cartofriches.mapping.json"); });
-    }
-    opportunities(data_file("opportunites_demo.csv"));
-    run(importers::ImportKind::needs, data_file("besoins_demo.csv"));
-  }
+  // Everything ./scripts/demo loads (a fixture that starts with it copies
+  // demo_template instead).
+  void load_demo_data(bool with_friches) { load_demo_files(*conn_, with_friches); }
 
   long long count(const std::string& sql) {
     pqxx::read_transaction r(*conn_);

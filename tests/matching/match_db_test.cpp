@@ -9,10 +9,7 @@ namespace {
 
 class DemoMatching : public ImportTest {
  protected:
-  void SetUp() override {
-    conn_ = db_.connect();
-    load_demo_data(/*with_friches=*/false);
-  }
+  DemoMatching() : ImportTest(demo_template(/*with_friches=*/false)) {}
 
   CommandResult terrier(const std::string& args) {
     return run_terrier(args, "TERRIER_DATABASE_URL=" + db_.url());

@@ -23,7 +23,10 @@ constexpr const char* kTemplate = "terrier_test_template";
 // clients at once took 3.9-5.1 s against 5.4-6.7 s, on the test cluster's
 // settings (no fsync).
 constexpr const char* kCopyStrategy = "STRATEGY FILE_COPY";
-constexpr long long kTemplateLock = 0x7465737474706cLL;
+// Each template has a lock of its own (this class, the hash of its name):
+// a process filling the demo data's template does not hold up another
+// process copying the migrated one.
+constexpr int kTemplateLockClass = 0x74706c;
 
 std::string unique_name() {
   static std::atomic<int> counter{0};
@@ -37,7 +40,8 @@ std::string unique_name() {
 
 // Makes the database `name` a template holding what `fill` writes into a copy
 // of `from` (or a bare database, `from` empty), unless its comment already
-// says it holds `holds`. Concurrent test processes wait on an advisory lock.
+// says it holds `holds`. Concurrent test processes wait on the template's
+// advisory lock.
 // (Connecting to a template for nothing would make other test processes'
 // CREATE DATABASE ... TEMPLATE fail meanwhile: its comment is read from the
 // catalogue.)
@@ -46,7 +50,7 @@ void ensure_template(const std::string& admin, const std::string& name, const st
                      const std::function<void(const std::string&)>& fill) {
   auto conn = db::connect(admin);
   pqxx::nontransaction n(*conn);
-  n.exec_params("SELECT pg_advisory_lock($1)", kTemplateLock);
+  n.exec_params("SELECT pg_advisory_lock($1, hashtext($2))", kTemplateLockClass, name);
   auto found = n.exec_params(
       "SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
       "WHERE datname = $1",
@@ -61,11 +65,11 @@ void ensure_template(const std::string& admin, const std::string& name, const st
       n.exec0(fmt::format("COMMENT ON DATABASE {} IS {}", n.quote_name(name), n.quote(holds)));
     } catch (...) {
       n.exec0(fmt::format("DROP DATABASE IF EXISTS {}", n.quote_name(name)));
-      n.exec_params("SELECT pg_advisory_unlock($1)", kTemplateLock);
+      n.exec_params("SELECT pg_advisory_unlock($1, hashtext($2))", kTemplateLockClass, name);
       throw;
     }
   }
-  n.exec_params("SELECT pg_advisory_unlock($1)", kTemplateLock);
+  n.exec_params("SELECT pg_advisory_unlock($1, hashtext($2))", kTemplateLockClass, name);
 }
 
 // The template with every migration of sql/ applied; says which by their
