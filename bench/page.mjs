@@ -66,8 +66,8 @@ async function measure(base) {
   // The functions given to the page return nothing: jumpTo and panBy return
   // the map, which Playwright would serialise and send back whole (its
   // tiles' typed arrays as base64), seconds of the page's main thread that
-  // grew with the data (at 100,000 opportunities 2.8-6.8 s of the pan's
-  // 7-18 s before the first frame, against 1.8 s at 10,000).
+  // grew with the data (the pan's first frame came 4.0-7.5 s after it at
+  // 100,000 opportunities, 1.8-4.3 s at 10,000; 0.03-0.19 s without).
   await page.evaluate((v) => {
     window.terrier.map.jumpTo(v);
   }, LENS);
