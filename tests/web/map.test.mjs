@@ -161,6 +161,14 @@ describe("the map page", () => {
     // served layers' (one per kind for QGIS 3.22, alike but for the colour).
     const other = served.layers.find((l) => l.id === "opportunities-other").paint;
     assert.deepEqual(without(drawn.get("opportunities-detail"), ["circle-color"]), without(other, ["circle-color"]));
+    // The needs' areas: the served fill from the detail zoom (needs-area),
+    // below it their outline only; needs-fill, the same areas at every zoom
+    // for the clicks, is transparent (MapLibre does not draw it).
+    const needsFill = served.layers.find((l) => l.id === "needs-fill");
+    const area = layers.find((l) => l.id === "needs-area");
+    assert.deepEqual(area.paint, needsFill.paint);
+    assert.equal(area.minzoom, await page.evaluate(async () => (await import("/style.js")).DETAIL_ZOOM));
+    assert.equal(drawn.get("needs-fill")["fill-opacity"], 0);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -335,6 +343,10 @@ describe("the map page", () => {
       return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
     }, need.geometry);
     await jump(page, { center: anchor, zoom: 11 });
+    // Below the detail zoom the area is its outline, not filled, and a click
+    // inside it still opens the need.
+    assert.equal(await rendered(page, ["needs-area"]), 0, "no fill at zoom 11");
+    assert.ok((await rendered(page, ["needs-line"])) > 0, "the outlines");
     const pixel = await clickablePixel(page, "needs-fill", need.id);
     assert.ok(pixel, "the need's area is clickable");
     await page.mouse.click(pixel.x, pixel.y);
@@ -375,6 +387,9 @@ describe("the map page", () => {
     assert.equal((await rendered(page, ["match-lines"])) > 0, true);
     // No contact for a visitor.
     assert.equal(await page.$("#panel .confidential"), null);
+    // At the detail zoom the area is filled.
+    await jump(page, { center: anchor, zoom: 12 });
+    assert.ok((await rendered(page, ["needs-area"])) > 0, "filled at zoom 12");
     assert.deepEqual(problems, []);
     await context.close();
   });

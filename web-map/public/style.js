@@ -34,6 +34,9 @@ export function setServedStyle(value) {
 // size by their count (QGIS 3.22 reads no interpolation inside another).
 export const PAGE_PAINT = {
   "opportunities-clusters": ["circle-color", "circle-radius"],
+  // The needs' areas as the clicks find them: transparent (needs-area below
+  // draws them at the detail zooms).
+  "needs-fill": ["fill-opacity"],
 };
 
 // A copy of a served layer's paint (none when the server has no such layer:
@@ -67,7 +70,7 @@ export const LAYER_GROUPS = {
     "opportunities-tiles",
     "opportunities-detail",
   ],
-  needs: ["needs-fill", "needs-line", "needs-label"],
+  needs: ["needs-fill", "needs-area", "needs-line", "needs-label"],
   restricted: ["restricted-tiles", "restricted-detail"],
 };
 
@@ -251,13 +254,31 @@ export function buildStyle(state) {
       layout: { visibility: visible("circles") },
       paint: servedPaint("circles-line"),
     },
+    // A need's area is its dashed outline (needs-line) at every zoom, and
+    // filled as the served style says (needs-area) from the detail zoom only:
+    // below it the window holds a need's whole area and many others', and
+    // each translucent fill is blended over most of the window (SwiftShader,
+    // software WebGL as on a machine without a GPU, took 0.5-1.7 s a frame
+    // at zoom 11 over Lens with the 1,000 needs of the benchmark's 100,000
+    // opportunities, 0.25-0.35 s without the needs). needs-fill is the same
+    // area without paint, at every zoom, for the clicks: MapLibre draws no
+    // fill of opacity 0 (draw_fill.ts) but queryRenderedFeatures finds it.
+    {
+      id: "needs-area",
+      type: "fill",
+      source: "needs",
+      "source-layer": "needs",
+      minzoom: DETAIL_ZOOM,
+      layout: { visibility: visible("needs") },
+      paint: servedPaint("needs-fill"),
+    },
     {
       id: "needs-fill",
       type: "fill",
       source: "needs",
       "source-layer": "needs",
       layout: { visibility: visible("needs") },
-      paint: servedPaint("needs-fill"),
+      paint: { ...servedPaint("needs-fill"), "fill-opacity": 0 },
     },
     {
       id: "needs-line",
@@ -439,7 +460,11 @@ export function renderLegend(container, state) {
   container.append(title("Réseau"));
   if (state.layers.has("places")) container.append(row(swatch(layerColor("place")), "tiers-lieu du réseau"));
   if (state.layers.has("circles")) container.append(row(swatch(layerColor("circle"), true), "territoire d'un cercle"));
-  if (state.layers.has("needs"))
-    container.append(row(swatch(layerColor("need"), true), "zone recherchée par un collectif"));
+  if (state.layers.has("needs")) {
+    // Its dashed outline, filled at the detail zooms only (needs-area).
+    const outline = swatch("transparent", true);
+    outline.style.border = `2px dashed ${layerColor("need")}`;
+    container.append(row(outline, "zone recherchée par un collectif (remplie en vue rapprochée)"));
+  }
   container.append(row(swatch(layerColor("match"), true), "mise en relation (fiche ouverte)"));
 }

@@ -179,8 +179,12 @@ export async function signInWithToken(page, role) {
 }
 
 export async function jump(page, view) {
-  // jumpTo fires moveend at once, which marks the detail layer pending.
-  await page.evaluate((v) => window.terrier.map.jumpTo(v), view);
+  // jumpTo fires moveend at once, which marks the detail layer pending. It
+  // returns the map, which Playwright would serialise whole (its tiles'
+  // typed arrays as base64, seconds of the page's CPU): nothing is returned.
+  await page.evaluate((v) => {
+    window.terrier.map.jumpTo(v);
+  }, view);
   await idle(page);
 }
 
