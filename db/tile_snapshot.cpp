@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 #include <pqxx/pqxx>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -113,6 +114,38 @@ void sort_by_z_order(OpportunitySnapshot& s) {
   for (auto& f : s.footprints) f = place[f];
 }
 
+// Each distinct title once: its offset in the snapshot's titles, looked up
+// by its text (40 bytes a title, where a map of strings took about 120: at
+// a million rows it was tens of MB beside the copy while it loads).
+struct TitleHash {
+  using is_transparent = void;
+  const std::string* titles;
+  std::size_t operator()(std::string_view t) const { return std::hash<std::string_view>{}(t); }
+  std::size_t operator()(std::uint32_t at) const { return (*this)(titles->c_str() + at); }
+};
+struct TitleEqual {
+  using is_transparent = void;
+  const std::string* titles;
+  std::string_view text(std::string_view t) const { return t; }
+  std::string_view text(std::uint32_t at) const { return titles->c_str() + at; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return text(a) == text(b);
+  }
+};
+using TitleSet = std::unordered_set<std::uint32_t, TitleHash, TitleEqual>;
+
+// Room for `rows` in every column, so that no column doubles while it
+// fills (up to twice its size, and the old and new blocks at once).
+void reserve(OpportunitySnapshot& s, std::size_t rows) {
+  s.x.reserve(rows), s.y.reserve(rows), s.id.reserve(rows);
+  s.lon.reserve(rows), s.lat.reserve(rows);
+  s.kind.reserve(rows), s.status.reserve(rows), s.visibility.reserve(rows);
+  s.precision.reserve(rows), s.tenures.reserve(rows);
+  for (auto& column : s.numbers) column.reserve(rows);
+  s.available_from.reserve(rows), s.verified.reserve(rows), s.title.reserve(rows);
+}
+
 bool below(double value, double bound, bool inclusive) {
   return inclusive ? value <= bound : value < bound;
 }
@@ -176,9 +209,14 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
   OpportunitySnapshot s;
   // Each distinct title and list of tenures once (titles repeat: "Local
   // d'activité" in one commune after another).
-  std::unordered_map<std::string, std::uint32_t> title_at;
+  TitleSet title_at(0, TitleHash{&s.titles}, TitleEqual{&s.titles});
   std::unordered_map<std::string, std::uint16_t> tenure_list_at;
   pqxx::read_transaction tx(conn);
+  // The whole table (at start and on each write): the columns sized once.
+  if (where.empty()) {
+    reserve(s, tx.exec1("SELECT count(*) FROM opportunities WHERE point IS NOT NULL")[0]
+                   .as<std::size_t>());
+  }
   tx.exec_params(
       "DECLARE tile_snapshot NO SCROLL CURSOR FOR SELECT o.id, ST_X(o.point), ST_Y(o.point), "
       "o.kind::text, o.status::text, o.visibility::text, array_to_string(o.tenures, ','), "
@@ -238,14 +276,17 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
       s.available_from.push_back(r[11].is_null() ? OpportunitySnapshot::kNoDate
                                                  : r[11].as<std::int32_t>());
       s.verified.push_back(r[12].as<std::int32_t>());
-      auto title = title_at.try_emplace(r[13].c_str(), static_cast<std::uint32_t>(s.titles.size()));
-      if (title.second) {
-        if (s.titles.size() + r[13].size() + 1 > UINT32_MAX) {
+      const std::string_view text(r[13].c_str(), r[13].size());
+      auto title = title_at.find(text);
+      if (title == title_at.end()) {
+        if (s.titles.size() + text.size() + 1 > UINT32_MAX) {
           throw DbError("tile snapshot: titles beyond 4 GB");
         }
-        s.titles.append(r[13].c_str(), r[13].size() + 1);  // with its NUL
+        const auto at = static_cast<std::uint32_t>(s.titles.size());
+        s.titles.append(text).push_back('\0');
+        title = title_at.insert(at).first;
       }
-      s.title.push_back(title.first->second);
+      s.title.push_back(*title);
       s.precision.push_back(code_of(vocabulary::kLocationPrecisions, r[14].c_str()));
       if (!r[15].is_null()) {
         s.footprints.push_back(index);
@@ -255,6 +296,8 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
     }
   }
   tx.exec("CLOSE tile_snapshot");
+  TitleSet{}.swap(title_at);  // not beside the sort's buffers
+  s.titles.shrink_to_fit();
   sort_by_z_order(s);
   return s;
 }
