@@ -83,6 +83,16 @@ std::uint32_t hundredths(const pqxx::field& f, double& exact) {
   return static_cast<std::uint32_t>(n);
 }
 
+// A longitude or a latitude in ten-millionths of a degree, when n / 1e7
+// gives it back to the last bit (-0 and NaN do not).
+std::int32_t ten_millionths(double degrees) {
+  const double n = std::nearbyint(degrees * 1e7);
+  if (!(std::abs(n) < 2e9) || n / 1e7 != degrees || (n == 0 && std::signbit(degrees))) {
+    return OpportunitySnapshot::kOddDegrees;
+  }
+  return static_cast<std::int32_t>(n);
+}
+
 // Puts every column in the order of `order`.
 template <typename T>
 void permute(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
@@ -99,7 +109,7 @@ void sort_by_z_order(OpportunitySnapshot& s) {
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return codes[a] < codes[b]; });
   codes = {};
   permute(s.x, order), permute(s.y, order), permute(s.id, order);
-  permute(s.lon, order), permute(s.lat, order);
+  permute(s.lon7, order), permute(s.lat7, order);
   permute(s.kind, order), permute(s.status, order), permute(s.visibility, order);
   permute(s.precision, order), permute(s.tenures, order);
   for (auto& column : s.numbers) permute(column, order);
@@ -111,6 +121,10 @@ void sort_by_z_order(OpportunitySnapshot& s) {
   for (const auto& [key, value] : s.odd)
     odd.emplace(std::uint64_t{place[key / 4]} * 4 + key % 4, value);
   s.odd.swap(odd);
+  std::unordered_map<std::uint64_t, double> odd_degrees;
+  for (const auto& [key, value] : s.odd_degrees)
+    odd_degrees.emplace(std::uint64_t{place[key / 2]} * 2 + key % 2, value);
+  s.odd_degrees.swap(odd_degrees);
   for (auto& f : s.footprints) f = place[f];
 }
 
@@ -139,7 +153,7 @@ using TitleSet = std::unordered_set<std::uint32_t, TitleHash, TitleEqual>;
 // fills (up to twice its size, and the old and new blocks at once).
 void reserve(OpportunitySnapshot& s, std::size_t rows) {
   s.x.reserve(rows), s.y.reserve(rows), s.id.reserve(rows);
-  s.lon.reserve(rows), s.lat.reserve(rows);
+  s.lon7.reserve(rows), s.lat7.reserve(rows);
   s.kind.reserve(rows), s.status.reserve(rows), s.visibility.reserve(rows);
   s.precision.reserve(rows), s.tenures.reserve(rows);
   for (auto& column : s.numbers) column.reserve(rows);
@@ -196,8 +210,8 @@ std::pair<std::size_t, std::size_t> code_range(const OpportunitySnapshot& s, std
 }
 
 std::size_t OpportunitySnapshot::bytes() const {
-  return size() * (4 * 3 + 8 * 2 + 1 * 4 + 2 + 4 * 4 + 4 * 2 + 4) + titles.size() +
-         odd.size() * 48 + footprints.size() * 20 + tenure_lists.size() * 40;
+  return size() * (4 * 3 + 4 * 2 + 1 * 4 + 2 + 4 * 4 + 4 * 2 + 4) + titles.size() +
+         (odd.size() + odd_degrees.size()) * 48 + footprints.size() * 20 + tenure_lists.size() * 40;
 }
 
 double OpportunitySnapshot::surface(std::size_t i) const {
@@ -242,8 +256,13 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
       auto p = world_point(lon, lat);
       s.x.push_back(p.x);
       s.y.push_back(p.y);
-      s.lon.push_back(lon);
-      s.lat.push_back(lat);
+      s.lon7.push_back(ten_millionths(lon));
+      s.lat7.push_back(ten_millionths(lat));
+      if (s.lon7.back() == OpportunitySnapshot::kOddDegrees)
+        s.odd_degrees.emplace(index * 2ull, lon);
+      if (s.lat7.back() == OpportunitySnapshot::kOddDegrees) {
+        s.odd_degrees.emplace(index * 2ull + 1, lat);
+      }
       s.id.push_back(static_cast<std::uint32_t>(id));
       s.kind.push_back(code_of(vocabulary::kOpportunityKinds, r[3].c_str()));
       s.status.push_back(code_of(vocabulary::kOpportunityStatuses, r[4].c_str()));
@@ -359,8 +378,9 @@ std::size_t rows_in_box(const OpportunitySnapshot& s, Role role, const std::arra
   const float xmin = float_down(box[0]), ymin = float_down(box[1]);
   const float xmax = float_up(box[2]), ymax = float_up(box[3]);
   auto inside = [&](std::size_t i) {
-    return float_down(s.lon[i]) <= xmax && float_up(s.lon[i]) >= xmin &&
-           float_down(s.lat[i]) <= ymax && float_up(s.lat[i]) >= ymin;
+    const double lon = s.lon(i), lat = s.lat(i);
+    return float_down(lon) <= xmax && float_up(lon) >= xmin && float_down(lat) <= ymax &&
+           float_up(lat) >= ymin;
   };
   std::size_t n = 0;
   // The box lies in at most 2 × 2 aligned squares of the Z-order curve at
