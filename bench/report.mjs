@@ -54,6 +54,12 @@ for (const size of [n, ng]) {
       : `terrier ${raw[`import_terrier_s_${size}`]} s, ogr2ogr ${raw[`import_ogr_s_${size}`]} s`,
   });
 }
+// The import's peak memory (issue 21: < 200 MB for a million rows).
+for (const size of [n, ng]) {
+  if (raw[`import_terrier_rss_mb_${size}`] === undefined) continue;
+  row(`Peak RSS of terrier import of ${fmt(Number(size))} opportunities (MB)`, num(`import_terrier_rss_mb_${size}`), null, "MB",
+      { higherIsBetter: false, d: 1, target: size === n ? { value: 200, text: "< 200 MB" } : null });
+}
 // 2. Features API (targets of issue 21).
 row("Features API, 16 conn. (req/s; ref. pgbench tps, same SQL)", num("api16_rps"), num("pg16_tps"), "req/s",
     { target: { ratio: 1.5 }, note: `threads ${raw.threads}, pool ${raw.pool}; pgbench latency avg ${raw.pg16_lat_ms} ms` });
