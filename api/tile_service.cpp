@@ -1,6 +1,7 @@
 #include "api/tile_service.hpp"
 
 #include <fmt/core.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <pqxx/pqxx>
+#include <utility>
 
 #include "api/mvt.hpp"
 #include "core/error.hpp"
@@ -177,8 +179,15 @@ void TileService::refresh(pqxx::connection& conn, bool reload_snapshot) {
   const auto db_generation = db::current_tile_generation(conn);
   if (reload_snapshot && config_.cluster_max_zoom >= 0) {
     auto started = std::chrono::steady_clock::now();
-    auto fresh =
-        std::make_shared<const db::OpportunitySnapshot>(db::load_opportunity_snapshot(conn));
+    // When the last reader drops a copy, its columns go back to the
+    // system: glibc would keep the freed pages (the next copy is built
+    // beside this one, and a reload left the process 13 MB larger at 100k).
+    auto fresh = std::shared_ptr<const db::OpportunitySnapshot>(
+        new db::OpportunitySnapshot(db::load_opportunity_snapshot(conn)),
+        [](const db::OpportunitySnapshot* old) {
+          delete old;
+          malloc_trim(0);
+        });
     log::info("tiles: {} opportunities in memory ({:.1f} MB) in {:.2f} s", fresh->size(),
               static_cast<double>(fresh->bytes()) / 1e6,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -187,12 +196,19 @@ void TileService::refresh(pqxx::connection& conn, bool reload_snapshot) {
       log::warn("tiles: this process projects points otherwise than PostGIS: point tiles by SQL");
     }
     points_match_postgis_ = match;
-    std::lock_guard lock(snapshot_mutex_);
-    snapshot_ = std::move(fresh);
+    std::shared_ptr<const db::OpportunitySnapshot> old;
+    {
+      std::lock_guard lock(snapshot_mutex_);
+      old = std::exchange(snapshot_, std::move(fresh));
+    }
+    old.reset();  // freed here unless a request still reads it
   }
   db_generation_ = std::max(db_generation_.load(), db_generation);
   ++generation_;
   cache_.clear();
+  // The cached tiles, and a load's own buffers (rows read, the titles'
+  // index, the sort's), back to the system.
+  malloc_trim(0);
 }
 
 void TileService::listen() {

@@ -24,7 +24,12 @@ const std::string& dummy_hash();
 // verification against it costs).
 bool has_current_limits(const std::string& stored);
 
-// How many hashes may run at the same time (64 MiB each).
+// How many hashes may run at the same time (64 MiB each): a burst of
+// sign-ins costs at most 128 MiB above the steady state. Two, the cores of
+// the machines Terrier runs on: a hash is one thread (p=1) busy with its CPU
+// and memory bandwidth, so a third at once would only wait for a core while
+// holding its 64 MiB, and one alone would leave a core idle in a burst (half
+// the sign-ins per second). The others wait their turn.
 constexpr int kMaxConcurrentHashes = 2;
 
 }  // namespace terrier::password

@@ -107,10 +107,10 @@ std::optional<std::vector<TilePoint>> point_tile(const OpportunitySnapshot& s,
   const double xoff = -env.xmin * fx, yoff = -env.ymax * fy;
   std::vector<TilePoint> out;
   auto keep = [&](std::size_t i) {
-    const FloatBox point{float_down(s.lon[i]), float_down(s.lat[i]), float_up(s.lon[i]),
-                         float_up(s.lat[i])};
+    const double lon = s.lon(i), lat = s.lat(i);
+    const FloatBox point{float_down(lon), float_down(lat), float_up(lon), float_up(lat)};
     if (!overlaps(point, env_box) || !filter.keeps(s, i)) return;
-    const geo::XY m = proj.forward(s.lon[i], s.lat[i]);
+    const geo::XY m = proj.forward(lon, lat);
     const double px = std::rint(fx * m.x + xoff), py = std::rint(fy * m.y + yoff);
     // The clip to the buffer (mvt_clip_and_validate_geos).
     if (px < -kBuffer || px > kExtent + kBuffer || py < -kBuffer || py > kExtent + kBuffer) return;
@@ -127,8 +127,8 @@ bool point_tiles_match_postgis(pqxx::connection_base& conn, const OpportunitySna
   std::vector<std::size_t> sample;
   for (std::size_t i = 0; i < s.size(); i += step) {
     sample.push_back(i);
-    lons += fmt::format("{}{}", sample.size() > 1 ? "," : "", s.lon[i]);
-    lats += fmt::format("{}{}", sample.size() > 1 ? "," : "", s.lat[i]);
+    lons += fmt::format("{}{}", sample.size() > 1 ? "," : "", s.lon(i));
+    lats += fmt::format("{}{}", sample.size() > 1 ? "," : "", s.lat(i));
   }
   lons += "}", lats += "}";
   pqxx::nontransaction tx(conn);
@@ -150,7 +150,7 @@ bool point_tiles_match_postgis(pqxx::connection_base& conn, const OpportunitySna
     const std::size_t i = sample.at(r[0].as<std::size_t>() - 1);
     const int z = r[1].as<int>();
     const double mx = r[2].as<double>(), my = r[3].as<double>();
-    const auto m = proj.forward(s.lon[i], s.lat[i]);
+    const auto m = proj.forward(s.lon(i), s.lat(i));
     if (m.x != mx || m.y != my) return false;
     const double tile = 40075016.685578488 / std::pow(2.0, z);
     const auto e = proj.to_lonlat(

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 #include <pqxx/pqxx>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -82,6 +83,16 @@ std::uint32_t hundredths(const pqxx::field& f, double& exact) {
   return static_cast<std::uint32_t>(n);
 }
 
+// A longitude or a latitude in ten-millionths of a degree, when n / 1e7
+// gives it back to the last bit (-0 and NaN do not).
+std::int32_t ten_millionths(double degrees) {
+  const double n = std::nearbyint(degrees * 1e7);
+  if (!(std::abs(n) < 2e9) || n / 1e7 != degrees || (n == 0 && std::signbit(degrees))) {
+    return OpportunitySnapshot::kOddDegrees;
+  }
+  return static_cast<std::int32_t>(n);
+}
+
 // Puts every column in the order of `order`.
 template <typename T>
 void permute(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
@@ -98,7 +109,7 @@ void sort_by_z_order(OpportunitySnapshot& s) {
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return codes[a] < codes[b]; });
   codes = {};
   permute(s.x, order), permute(s.y, order), permute(s.id, order);
-  permute(s.lon, order), permute(s.lat, order);
+  permute(s.lon7, order), permute(s.lat7, order);
   permute(s.kind, order), permute(s.status, order), permute(s.visibility, order);
   permute(s.precision, order), permute(s.tenures, order);
   for (auto& column : s.numbers) permute(column, order);
@@ -110,7 +121,43 @@ void sort_by_z_order(OpportunitySnapshot& s) {
   for (const auto& [key, value] : s.odd)
     odd.emplace(std::uint64_t{place[key / 4]} * 4 + key % 4, value);
   s.odd.swap(odd);
+  std::unordered_map<std::uint64_t, double> odd_degrees;
+  for (const auto& [key, value] : s.odd_degrees)
+    odd_degrees.emplace(std::uint64_t{place[key / 2]} * 2 + key % 2, value);
+  s.odd_degrees.swap(odd_degrees);
   for (auto& f : s.footprints) f = place[f];
+}
+
+// Each distinct title once: its offset in the snapshot's titles, looked up
+// by its text (40 bytes a title, where a map of strings took about 120: at
+// a million rows it was tens of MB beside the copy while it loads).
+struct TitleHash {
+  using is_transparent = void;
+  const std::string* titles;
+  std::size_t operator()(std::string_view t) const { return std::hash<std::string_view>{}(t); }
+  std::size_t operator()(std::uint32_t at) const { return (*this)(titles->c_str() + at); }
+};
+struct TitleEqual {
+  using is_transparent = void;
+  const std::string* titles;
+  std::string_view text(std::string_view t) const { return t; }
+  std::string_view text(std::uint32_t at) const { return titles->c_str() + at; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return text(a) == text(b);
+  }
+};
+using TitleSet = std::unordered_set<std::uint32_t, TitleHash, TitleEqual>;
+
+// Room for `rows` in every column, so that no column doubles while it
+// fills (up to twice its size, and the old and new blocks at once).
+void reserve(OpportunitySnapshot& s, std::size_t rows) {
+  s.x.reserve(rows), s.y.reserve(rows), s.id.reserve(rows);
+  s.lon7.reserve(rows), s.lat7.reserve(rows);
+  s.kind.reserve(rows), s.status.reserve(rows), s.visibility.reserve(rows);
+  s.precision.reserve(rows), s.tenures.reserve(rows);
+  for (auto& column : s.numbers) column.reserve(rows);
+  s.available_from.reserve(rows), s.verified.reserve(rows), s.title.reserve(rows);
 }
 
 bool below(double value, double bound, bool inclusive) {
@@ -163,8 +210,8 @@ std::pair<std::size_t, std::size_t> code_range(const OpportunitySnapshot& s, std
 }
 
 std::size_t OpportunitySnapshot::bytes() const {
-  return size() * (4 * 3 + 8 * 2 + 1 * 4 + 2 + 4 * 4 + 4 * 2 + 4) + titles.size() +
-         odd.size() * 48 + footprints.size() * 20 + tenure_lists.size() * 40;
+  return size() * (4 * 3 + 4 * 2 + 1 * 4 + 2 + 4 * 4 + 4 * 2 + 4) + titles.size() +
+         (odd.size() + odd_degrees.size()) * 48 + footprints.size() * 20 + tenure_lists.size() * 40;
 }
 
 double OpportunitySnapshot::surface(std::size_t i) const {
@@ -176,9 +223,14 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
   OpportunitySnapshot s;
   // Each distinct title and list of tenures once (titles repeat: "Local
   // d'activité" in one commune after another).
-  std::unordered_map<std::string, std::uint32_t> title_at;
+  TitleSet title_at(0, TitleHash{&s.titles}, TitleEqual{&s.titles});
   std::unordered_map<std::string, std::uint16_t> tenure_list_at;
   pqxx::read_transaction tx(conn);
+  // The whole table (at start and on each write): the columns sized once.
+  if (where.empty()) {
+    reserve(s, tx.exec1("SELECT count(*) FROM opportunities WHERE point IS NOT NULL")[0]
+                   .as<std::size_t>());
+  }
   tx.exec_params(
       "DECLARE tile_snapshot NO SCROLL CURSOR FOR SELECT o.id, ST_X(o.point), ST_Y(o.point), "
       "o.kind::text, o.status::text, o.visibility::text, array_to_string(o.tenures, ','), "
@@ -192,7 +244,9 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
           (where.empty() ? "" : " AND " + where),
       pqxx::prepare::make_dynamic_params(params));
   for (;;) {
-    auto rows = tx.exec("FETCH 20000 FROM tile_snapshot");
+    // 5,000 rows at a time: libpq holds a batch as text beside the copy
+    // being built (with 20,000 a reload at 100k peaked 5 MB higher).
+    auto rows = tx.exec("FETCH 5000 FROM tile_snapshot");
     if (rows.empty()) break;
     for (const auto& r : rows) {
       auto id = r[0].as<long long>();
@@ -204,8 +258,13 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
       auto p = world_point(lon, lat);
       s.x.push_back(p.x);
       s.y.push_back(p.y);
-      s.lon.push_back(lon);
-      s.lat.push_back(lat);
+      s.lon7.push_back(ten_millionths(lon));
+      s.lat7.push_back(ten_millionths(lat));
+      if (s.lon7.back() == OpportunitySnapshot::kOddDegrees)
+        s.odd_degrees.emplace(index * 2ull, lon);
+      if (s.lat7.back() == OpportunitySnapshot::kOddDegrees) {
+        s.odd_degrees.emplace(index * 2ull + 1, lat);
+      }
       s.id.push_back(static_cast<std::uint32_t>(id));
       s.kind.push_back(code_of(vocabulary::kOpportunityKinds, r[3].c_str()));
       s.status.push_back(code_of(vocabulary::kOpportunityStatuses, r[4].c_str()));
@@ -238,14 +297,17 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
       s.available_from.push_back(r[11].is_null() ? OpportunitySnapshot::kNoDate
                                                  : r[11].as<std::int32_t>());
       s.verified.push_back(r[12].as<std::int32_t>());
-      auto title = title_at.try_emplace(r[13].c_str(), static_cast<std::uint32_t>(s.titles.size()));
-      if (title.second) {
-        if (s.titles.size() + r[13].size() + 1 > UINT32_MAX) {
+      const std::string_view text(r[13].c_str(), r[13].size());
+      auto title = title_at.find(text);
+      if (title == title_at.end()) {
+        if (s.titles.size() + text.size() + 1 > UINT32_MAX) {
           throw DbError("tile snapshot: titles beyond 4 GB");
         }
-        s.titles.append(r[13].c_str(), r[13].size() + 1);  // with its NUL
+        const auto at = static_cast<std::uint32_t>(s.titles.size());
+        s.titles.append(text).push_back('\0');
+        title = title_at.insert(at).first;
       }
-      s.title.push_back(title.first->second);
+      s.title.push_back(*title);
       s.precision.push_back(code_of(vocabulary::kLocationPrecisions, r[14].c_str()));
       if (!r[15].is_null()) {
         s.footprints.push_back(index);
@@ -255,6 +317,8 @@ OpportunitySnapshot load_opportunity_snapshot(pqxx::connection_base& conn, const
     }
   }
   tx.exec("CLOSE tile_snapshot");
+  TitleSet{}.swap(title_at);  // not beside the sort's buffers
+  s.titles.shrink_to_fit();
   sort_by_z_order(s);
   return s;
 }
@@ -316,8 +380,9 @@ std::size_t rows_in_box(const OpportunitySnapshot& s, Role role, const std::arra
   const float xmin = float_down(box[0]), ymin = float_down(box[1]);
   const float xmax = float_up(box[2]), ymax = float_up(box[3]);
   auto inside = [&](std::size_t i) {
-    return float_down(s.lon[i]) <= xmax && float_up(s.lon[i]) >= xmin &&
-           float_down(s.lat[i]) <= ymax && float_up(s.lat[i]) >= ymin;
+    const double lon = s.lon(i), lat = s.lat(i);
+    return float_down(lon) <= xmax && float_up(lon) >= xmin && float_down(lat) <= ymax &&
+           float_up(lat) >= ymin;
   };
   std::size_t n = 0;
   // The box lies in at most 2 × 2 aligned squares of the Z-order curve at

@@ -50,7 +50,7 @@ struct TenureList {
 };
 
 // The columns, one entry per opportunity with a point. Absent dates are
-// kNoDate. 62 bytes per opportunity, plus its title once per distinct title.
+// kNoDate. 54 bytes per opportunity, plus its title once per distinct title.
 struct OpportunitySnapshot {
   static constexpr std::int32_t kNoDate = std::numeric_limits<std::int32_t>::min();
   // The numbers, in hundredths (m², euros): n / 100.0 is the double nearest
@@ -61,8 +61,16 @@ struct OpportunitySnapshot {
   static constexpr std::uint32_t kOdd = kNull - 1;
   enum Number : std::uint8_t { built = 0, land = 1, rent = 2, price = 3 };
 
+  // Longitude and latitude in ten-millionths of a degree, as the importers
+  // round points (nearbyint(d * 1e7) / 1e7): n / 1e7 is then the stored
+  // double itself to the last bit, which the point tiles need (a division
+  // of two exact numbers is correctly rounded, as the parsing of the
+  // decimal is). kOddDegrees: another value, kept in `odd_degrees`.
+  static constexpr std::int32_t kOddDegrees = std::numeric_limits<std::int32_t>::min();
+
   std::vector<std::uint32_t> x, y, id;
-  std::vector<double> lon, lat;  // exactly as stored: the point tiles need every bit
+  std::vector<std::int32_t> lon7, lat7;
+  std::unordered_map<std::uint64_t, double> odd_degrees;          // by index * 2 + (0: lon, 1: lat)
   std::vector<std::uint8_t> kind, status, visibility, precision;  // codes
   std::vector<std::uint16_t> tenures;                             // index in tenure_lists
   std::vector<TenureList> tenure_lists;
@@ -80,6 +88,12 @@ struct OpportunitySnapshot {
 
   std::size_t size() const { return x.size(); }
   std::size_t bytes() const;
+  // Exactly as stored.
+  double lon(std::size_t i) const { return degrees(lon7[i], i * 2); }
+  double lat(std::size_t i) const { return degrees(lat7[i], i * 2 + 1); }
+  double degrees(std::int32_t v, std::uint64_t key) const {
+    return v == kOddDegrees ? odd_degrees.at(key) : v / 1e7;
+  }
   // NaN when absent.
   double number(Number n, std::size_t i) const {
     const std::uint32_t v = numbers[n][i];
