@@ -189,7 +189,10 @@ std::string map_style_document(const std::string& base_url) {
   layers.back()["layout"]["text-anchor"] = "top";
   // Darker than the points: the labels' contrast on the base map (WCAG AA).
   layers.back()["paint"] = halo("#1f5c2f");
+  // A circle's name at its label point (territory_labels: one per circle, in
+  // one tile), not on the outline, which crosses many tiles at each zoom.
   layers.push_back(territories("circles-label", "symbol", "circles"));
+  layers.back()["source-layer"] = "territory_labels";
   layers.back()["maxzoom"] = 11;
   layers.back()["layout"] = text_layout("name", 14);
   layers.back()["layout"]["text-transform"] = "uppercase";
@@ -231,6 +234,17 @@ std::string tilejson_document(const std::string& base_url, db::Collection collec
                  {"fields", fields},
                  {"minzoom", 0},
                  {"maxzoom", maxzoom}}}}};
+  // The labels' points (db::tile): one per feature, in one tile only.
+  if (collection == db::Collection::territories) {
+    doc["vector_layers"].push_back(
+        {{"id", "territory_labels"}, {"fields", fields}, {"minzoom", 0}, {"maxzoom", maxzoom}});
+  } else if (collection == db::Collection::needs) {
+    doc["vector_layers"].push_back(
+        {{"id", "need_labels"},
+         {"fields", {{"id", "Number"}, {"collective_name", "String"}, {"count", "Number"}}},
+         {"minzoom", 0},
+         {"maxzoom", maxzoom}});
+  }
   return doc.dump();
 }
 

@@ -498,6 +498,20 @@ std::string query_tile(pqxx::connection_base& conn, const FeatureQuery& query, i
         fmt::arg("env", envelope),
         fmt::arg("cols", tile_columns(query.collection, query.reverify_months)),
         fmt::arg("from", s.from), fmt::arg("where", w.sql()));
+    if (query.collection == Collection::territories) {
+      // A second layer, territory_labels: one point per territory (a point
+      // on its surface), in the one tile that holds it, for the names; a
+      // label placed on the polygon is repeated in every tile it crosses
+      // (« Lens » four times in one window at zoom 13).
+      sql = fmt::format(
+          "SELECT coalesce(({tiles}), ''::bytea) || coalesce((SELECT ST_AsMVT(l.*, "
+          "'territory_labels', 4096, 'geom') FROM (SELECT ST_AsMVTGeom(ST_Transform({point}, "
+          "3857), {env}, 4096, 0, true) AS geom, {cols} FROM {from}{where}) l "
+          "WHERE l.geom IS NOT NULL), ''::bytea)",
+          fmt::arg("tiles", sql), fmt::arg("point", s.point), fmt::arg("env", envelope),
+          fmt::arg("cols", tile_columns(query.collection, query.reverify_months)),
+          fmt::arg("from", s.from), fmt::arg("where", w.sql()));
+    }
   }
   pqxx::nontransaction r(conn);
   auto row = r.exec_params1(sql, pqxx::prepare::make_dynamic_params(w.params()));

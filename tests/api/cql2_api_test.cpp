@@ -3,7 +3,10 @@
 // agree, a confidential field is no filter, sort key or property for a role
 // that may not read it, sortby orders across pages, the queryables and the
 // schema list what the role reads, and GDAL's OAPIF driver types the
-// numbers from the schema.
+// numbers from the schema. Also the tiles drawn from the demo data: a
+// territory's needs once, a commune's name once.
+
+#include <fmt/core.h>
 
 #include <algorithm>
 #include <cctype>
@@ -443,6 +446,44 @@ TEST_F(Cql2Api, NeedsTilesDrawATerritorysNeedsOnceWithTheirCount) {
       EXPECT_TRUE(l.number("count") > 1 || !l.text("collective_name").empty()) << l.number("id");
     }
   }
+}
+
+// A commune's name is one point, in one tile, however many tiles its outline
+// crosses (the page labels communes from territory_labels); the TileJSON
+// lists the labels' layer.
+TEST_F(Cql2Api, TerritoriesTilesLabelEachCommuneOnce) {
+  constexpr int z = 12;
+  // The z12 tiles Lens's outline reaches (40,075,016.69 m: the world's width).
+  auto box = [&](const char* edge) {
+    return std::stod(value(std::string("SELECT ") + edge +
+                           "(ST_Transform(geom, 3857)) FROM territories WHERE level = 'commune' "
+                           "AND name = 'Lens'"));
+  };
+  const double half = 20037508.342789244, side = 2 * half / (1 << z);
+  const int x0 = static_cast<int>((box("ST_XMin") + half) / side),
+            x1 = static_cast<int>((box("ST_XMax") + half) / side),
+            y0 = static_cast<int>((half - box("ST_YMax")) / side),
+            y1 = static_cast<int>((half - box("ST_YMin")) / side);
+  int outlines = 0, labels = 0;
+  for (int x = x0; x <= x1; ++x) {
+    for (int y = y0; y <= y1; ++y) {
+      auto r = get(fmt::format("/tiles/territories/{}/{}/{}.mvt?level=commune", z, x, y));
+      ASSERT_EQ(r.status, 200) << x << "/" << y;
+      for (const auto& f : read_mvt_layer(r.body, "territories"))
+        outlines += f.text("name") == "Lens";
+      for (const auto& f : read_mvt_layer(r.body, "territory_labels")) {
+        labels += f.text("name") == "Lens";
+        EXPECT_EQ(f.text("level"), "commune");
+        EXPECT_FALSE(f.text("id").empty());
+      }
+    }
+  }
+  EXPECT_GT(outlines, 1) << "Lens crosses several tiles at zoom " << z;
+  EXPECT_EQ(labels, 1);
+  auto tilejson = json::parse(get("/tiles/territories.json").body);
+  ASSERT_EQ(tilejson["vector_layers"].size(), 2u);
+  EXPECT_EQ(tilejson["vector_layers"][1]["id"], "territory_labels");
+  EXPECT_EQ(json::parse(get("/tiles/needs.json").body)["vector_layers"][1]["id"], "need_labels");
 }
 
 TEST_F(ApiTest, QueryablesAndSchemaListWhatTheRoleReadsWithTypesAndLabels) {

@@ -233,9 +233,19 @@ export function buildStyle(state) {
       id: "communes-label",
       type: "symbol",
       source: "communes",
-      "source-layer": "territories",
+      // One point per commune, in the one tile that holds it: a label on the
+      // polygon itself would be repeated in each tile the commune crosses.
+      // Beside its point when a place's name or a count is on it (a town's
+      // centre holds both), rather than hidden.
+      "source-layer": "territory_labels",
       minzoom: 10,
-      layout: { ...TEXT, "text-field": ["get", "name"], "text-size": 11 },
+      layout: {
+        ...TEXT,
+        "text-field": ["get", "name"],
+        "text-size": 11,
+        "text-variable-anchor": ["center", "top", "bottom", "left", "right"],
+        "text-radial-offset": 1.6,
+      },
       paint: { "text-color": "#4a545c", "text-halo-color": "#ffffff", "text-halo-width": 1 },
     },
     {
